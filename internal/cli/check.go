@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/relinkmd/relink/internal/report"
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+// scanOptions are the flags shared by every command that reads a vault.
+type scanOptions struct {
+	format           string
+	dialect          string
+	level            string
+	strict           bool
+	allowAlias       bool
+	followDuplicates bool
+	keepDisplay      bool
+	exclude          []string
+}
+
+func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
+	if withFormat {
+		fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	}
+	fs.StringVar(&o.dialect, "dialect", "", "link rules: wiki, obsidian or dendron (default: detected)")
+	fs.StringVar(&o.level, "level", "", "highest ladder level: unicode, case, width, separators or compact (default separators)")
+	fs.BoolVar(&o.strict, "strict", false, "resolve a link only when it equals a name exactly, whatever the dialect forgives")
+	fs.BoolVar(&o.allowAlias, "allow-alias", false, "also rewrite links that only an alias matches")
+	fs.BoolVar(&o.followDuplicates, "follow-duplicates", false, "redirect links to duplicate notes to their canonical note")
+	fs.BoolVar(&o.keepDisplay, "keep-display", false, "keep the old spelling as display text: [[old]] -> [[New|old]]")
+	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
+}
+
+// workspaceOptions turns flags into workspace options; only flags the user
+// set override the config file.
+func (o *scanOptions) workspaceOptions(cmd *cobra.Command) workspace.Options {
+	wo := workspace.Options{Dialect: o.dialect, Level: o.level, Exclude: o.exclude}
+	set := func(name string, v bool) *bool {
+		if cmd.Flags().Changed(name) {
+			return &v
+		}
+		return nil
+	}
+	wo.Strict = set("strict", o.strict)
+	wo.AllowAlias = set("allow-alias", o.allowAlias)
+	wo.FollowDuplicates = set("follow-duplicates", o.followDuplicates)
+	wo.KeepDisplay = set("keep-display", o.keepDisplay)
+	return wo
+}
+
+func vaultArg(args []string) string {
+	if len(args) == 0 {
+		return "."
+	}
+	return args[0]
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	var o scanOptions
+	cmd := &cobra.Command{
+		Use:   "check [VAULT]",
+		Short: "Report broken links",
+		Long: `check reads every note of VAULT (default: the current folder) and reports
+each link that does not resolve, one per line:
+
+  path:line:col: class: [[link]] -> [[Repair]]
+
+and a summary line. Nothing is written.
+
+` + classesHelp + "\n\n" + exitHelp,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd, e, &o, vaultArg(args), false)
+		},
+	}
+	o.addFlags(cmd.Flags(), true)
+	return cmd
+}
+
+type planOptions struct {
+	scanOptions
+	diff bool
+}
+
+func newPlanCmd(e *env) *cobra.Command {
+	var o planOptions
+	cmd := &cobra.Command{
+		Use:   "plan [VAULT]",
+		Short: "Show the edits apply would make, and all findings",
+		Long: `plan computes exactly what apply would do and prints it: every edit
+(path:line:col: class: [[old]] -> [[new]]) and every finding. With --diff it
+prints a unified diff of the files instead; --format json prints the JSON
+document described in docs/json.md. Nothing is written.
+
+` + classesHelp + "\n\n" + exitHelp,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd, e, &o.scanOptions, vaultArg(args), o.diff)
+		},
+	}
+	o.addFlags(cmd.Flags(), true)
+	cmd.Flags().BoolVar(&o.diff, "diff", false, "print a unified diff of the planned edits")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool) error {
+	if o.format != "text" && o.format != "json" {
+		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
+	}
+	wo := o.workspaceOptions(cmd)
+	stop := startProgress(e, o.format == "json")
+	wo.Progress = stop.update
+	rep, err := workspace.Load(dir, wo)
+	stop.done()
+	if err != nil {
+		return err
+	}
+	defer rep.Vault.Close()
+	warnPending(e, rep)
+	in := report.Input{
+		Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(),
+		Plan: rep.Plan, Problems: rep.Problems, Warnings: rep.Warnings,
+	}
+	switch {
+	case o.format == "json":
+		if err := report.JSON(e.stdout, in); err != nil {
+			return err
+		}
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
+		}
+	case diff:
+		if err := printDiff(e, rep); err != nil {
+			return err
+		}
+		// Findings still matter: print them to stderr with the summary.
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
+		}
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
+		}
+		fmt.Fprintln(e.stderr, report.Summary(rep.Plan, len(rep.Problems)))
+	default:
+		if err := report.Text(e.stdout, e.stderr, in); err != nil {
+			return err
+		}
+	}
+	if len(rep.Plan.Edits) > 0 || len(rep.Plan.Findings) > 0 || len(rep.Problems) > 0 {
+		return exitCode(ExitFindings)
+	}
+	return nil
+}
+
+func printDiff(e *env, rep *workspace.Report) error {
+	files, by := report.FileEdits(rep.Plan.Edits)
+	sort.Strings(files)
+	for _, f := range files {
+		src, err := rep.Vault.ReadFile(f)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "relink: %s: %v\n", f, err)
+			continue
+		}
+		if err := report.Diff(e.stdout, f, src, by[f]); err != nil {
+			fmt.Fprintf(e.stderr, "relink: %v\n", err)
+		}
+	}
+	return nil
+}
+
+// warnPending is replaced once snapshots exist; see apply.go.
+var warnPending = func(e *env, rep *workspace.Report) {}
+
+var _ = os.Stderr

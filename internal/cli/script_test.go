@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/text/unicode/norm"
+)
+
+var update = flag.Bool("update", false, "rewrite testscript files with actual output")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"relink": func() {
+			os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		},
+	})
+}
+
+// TestScript runs every testdata/script/*.txtar: the CLI end to end, one
+// command and exit code at a time.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, ".state"))
+			env.Setenv("HOME", filepath.Join(env.WorkDir, ".home"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"sha256": cmdSHA256,
+			"tree":   cmdTree,
+			"nfd":    cmdNFD,
+			"crlf":   cmdCRLF,
+		},
+	})
+}
+
+// sha256 FILE... prints each file's hash, to compare trees byte for byte.
+func cmdSHA256(ts *testscript.TestScript, neg bool, args []string) {
+	for _, a := range args {
+		b, err := os.ReadFile(ts.MkAbs(a))
+		ts.Check(err)
+		sum := sha256.Sum256(b)
+		fmt.Fprintf(ts.Stdout(), "%s  %s\n", hex.EncodeToString(sum[:]), a)
+	}
+}
+
+// tree DIR prints every file under DIR with its hash, sorted.
+func cmdTree(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: tree DIR")
+	}
+	root := ts.MkAbs(args[0])
+	var lines []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		sum := sha256.Sum256(b)
+		lines = append(lines, hex.EncodeToString(sum[:8])+"  "+filepath.ToSlash(rel))
+		return nil
+	})
+	ts.Check(err)
+	sort.Strings(lines)
+	fmt.Fprintln(ts.Stdout(), strings.Join(lines, "\n"))
+}
+
+// nfd SRC DST renames SRC to the NFD spelling DST (txtar cannot hold an
+// NFD file name reliably).
+func cmdNFD(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: nfd SRC DST")
+	}
+	ts.Check(os.Rename(ts.MkAbs(args[0]), ts.MkAbs(norm.NFD.String(args[1]))))
+}
+
+// crlf FILE converts FILE's line endings to CRLF.
+func cmdCRLF(ts *testscript.TestScript, neg bool, args []string) {
+	for _, a := range args {
+		p := ts.MkAbs(a)
+		b, err := os.ReadFile(p)
+		ts.Check(err)
+		ts.Check(os.WriteFile(p, []byte(strings.ReplaceAll(string(b), "\n", "\r\n")), 0o644))
+	}
+}

@@ -1,0 +1,60 @@
+// Package config reads .relink.toml from the vault root. Flags given on the
+// command line override it; it overrides the defaults.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/BurntSushi/toml"
+)
+
+// FileName is the config file in the vault root.
+const FileName = ".relink.toml"
+
+// Config mirrors .relink.toml. Pointers distinguish "unset" from zero.
+type Config struct {
+	Dialect          string   `toml:"dialect"`
+	Level            string   `toml:"level"`
+	Strict           *bool    `toml:"strict"`
+	AllowAlias       *bool    `toml:"allow_alias"`
+	FollowDuplicates *bool    `toml:"follow_duplicates"`
+	KeepDisplay      *bool    `toml:"keep_display"`
+	Exclude          []string `toml:"exclude"`
+	MaxFileSize      int64    `toml:"max_file_size"`
+	Snapshot         Snapshot `toml:"snapshot"`
+}
+
+// Snapshot configures the snapshot store and its retention.
+type Snapshot struct {
+	Dir         string `toml:"dir"`
+	KeepLast    int    `toml:"keep_last"`
+	KeepHourly  int    `toml:"keep_hourly"`
+	KeepDaily   int    `toml:"keep_daily"`
+	KeepWeekly  int    `toml:"keep_weekly"`
+	KeepMonthly int    `toml:"keep_monthly"`
+	KeepYearly  int    `toml:"keep_yearly"`
+	KeepWithin  string `toml:"keep_within"`
+}
+
+// Load reads the config in root. A missing file is an empty config.
+func Load(root *os.Root) (Config, error) {
+	var c Config
+	b, err := root.ReadFile(FileName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("read %s: %w", FileName, err)
+	}
+	md, err := toml.Decode(string(b), &c)
+	if err != nil {
+		return c, fmt.Errorf("%s: %w", FileName, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		return c, fmt.Errorf("%s: unknown key %q", FileName, un[0].String())
+	}
+	return c, nil
+}

@@ -1,0 +1,184 @@
+// Package dialect describes how a note-taking tool resolves a link and what
+// name relink must write so that a repaired link resolves in that tool
+// (SPEC §5). Each dialect is a value behind the Dialect interface; the index
+// and the planner ask it, and never branch on a dialect's name.
+package dialect
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// NameKind is where a note's name comes from.
+type NameKind uint8
+
+const (
+	Stem   NameKind = iota // file name without extension
+	Path                   // vault-relative path without extension
+	Suffix                 // a trailing part of the path at a '/' (b/c for a/b/c)
+	Title                  // frontmatter title
+	ID                     // frontmatter id
+)
+
+// Dialect is one tool's link rules.
+type Dialect interface {
+	Name() string
+	// Syntax is how links are written.
+	Syntax() note.Options
+	// Resolves reports whether a link equal to a name of this kind works in
+	// the tool without repair.
+	Resolves(k NameKind) bool
+	// ExactKey folds a name or target the way the tool compares them.
+	ExactKey(s string) string
+	// WriteNames lists, best first, the names that a repaired link to n may
+	// carry. The planner writes the first that resolves to n alone.
+	WriteNames(n *note.Note) []string
+	// AnchorResolves reports whether a '#fragment' names this heading.
+	AnchorResolves(frag, heading string) bool
+	// AnchorText is the fragment written for a repaired heading.
+	AnchorText(heading string) string
+	// CheckAnchor reports whether a fragment is something relink can check
+	// (Dendron's note-reference ranges and wildcards are not).
+	CheckAnchor(frag string) bool
+}
+
+// Names lists the dialects that can be chosen.
+var Names = []string{"wiki", "obsidian", "dendron"}
+
+// ByName returns a dialect; dendronVaults names the local vaults of a
+// Dendron workspace (links to other vaults are external).
+func ByName(name string) (Dialect, error) {
+	switch name {
+	case "wiki":
+		return Wiki{}, nil
+	case "obsidian":
+		return Obsidian{}, nil
+	case "dendron":
+		return Dendron{}, nil
+	}
+	return nil, fmt.Errorf("unknown dialect %q (want %s)", name, strings.Join(Names, ", "))
+}
+
+// Strict wraps a dialect so that only byte-equal names resolve (--strict).
+type Strict struct{ Dialect }
+
+func (s Strict) ExactKey(x string) string { return strings.TrimSpace(x) }
+
+// Wiki is the default: title, file stem or path resolve a link exactly.
+type Wiki struct{}
+
+func (Wiki) Name() string               { return "wiki" }
+func (Wiki) Syntax() note.Options       { return note.Options{} }
+func (Wiki) Resolves(NameKind) bool     { return true }
+func (Wiki) ExactKey(s string) string   { return strings.TrimSpace(s) }
+func (Wiki) CheckAnchor(string) bool    { return true }
+func (Wiki) AnchorText(h string) string { return h }
+func (Wiki) WriteNames(n *note.Note) []string {
+	return []string{n.Title, StemOf(n.Path), PathName(n.Path)}
+}
+func (Wiki) AnchorResolves(frag, h string) bool { return anchorResolves(frag, h, false) }
+
+// Obsidian resolves by file stem or path suffix, case-insensitively and
+// NFC-equal, as the app does; titles in frontmatter do not resolve.
+type Obsidian struct{}
+
+func (Obsidian) Name() string         { return "obsidian" }
+func (Obsidian) Syntax() note.Options { return note.Options{} }
+func (Obsidian) Resolves(k NameKind) bool {
+	return k == Stem || k == Path || k == Suffix
+}
+func (Obsidian) ExactKey(s string) string   { return fold.Key(fold.Case, strings.TrimSpace(s)) }
+func (Obsidian) CheckAnchor(string) bool    { return true }
+func (Obsidian) AnchorText(h string) string { return h }
+
+// WriteNames: the stem, then ever longer path suffixes (the shortest unique
+// path when stems collide).
+func (Obsidian) WriteNames(n *note.Note) []string {
+	p := PathName(n.Path)
+	out := []string{StemOf(n.Path)}
+	parts := strings.Split(p, "/")
+	for i := len(parts) - 2; i >= 0; i-- {
+		out = append(out, strings.Join(parts[i:], "/"))
+	}
+	return out
+}
+func (Obsidian) AnchorResolves(frag, h string) bool { return anchorResolves(frag, h, true) }
+
+// Dendron names a note by its file stem, a dot hierarchy (a.b.c); links are
+// [[label|target]] and may carry a dendron://vault/ prefix.
+type Dendron struct{}
+
+func (Dendron) Name() string { return "dendron" }
+func (Dendron) Syntax() note.Options {
+	return note.Options{LabelFirst: true, SchemePrefix: "dendron://"}
+}
+func (Dendron) Resolves(k NameKind) bool           { return k == Stem }
+func (Dendron) ExactKey(s string) string           { return fold.Key(fold.Case, strings.TrimSpace(s)) }
+func (Dendron) WriteNames(n *note.Note) []string   { return []string{StemOf(n.Path)} }
+func (Dendron) AnchorText(h string) string         { return Slug(h) }
+func (Dendron) AnchorResolves(frag, h string) bool { return anchorResolves(frag, h, true) }
+func (Dendron) CheckAnchor(frag string) bool {
+	return !strings.ContainsAny(frag, "*,:")
+}
+
+// anchorResolves accepts the heading text itself, or — for a fragment shaped
+// like a slug (no spaces, no capitals) — any slug of it: site generators
+// (GitHub, kramdown, Dendron) differ in the punctuation they drop, and a
+// fragment one of them wrote must not be "repaired".
+func anchorResolves(frag, h string, foldCase bool) bool {
+	frag = strings.TrimSpace(frag)
+	if frag == h || foldCase && fold.Key(fold.Case, frag) == fold.Key(fold.Case, h) {
+		return true
+	}
+	if strings.ContainsFunc(frag, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsUpper(r) }) {
+		return false
+	}
+	return alnum(frag) == alnum(h)
+}
+
+func alnum(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Slug is a GitHub-style anchor: lower case, spaces to '-', punctuation
+// other than '-' and '_' dropped.
+func Slug(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
+}
+
+// StemOf returns the file name of a vault path without its extension.
+func StemOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	return strings.TrimSuffix(p, ext(p))
+}
+
+// PathName returns a vault path without its extension.
+func PathName(p string) string { return strings.TrimSuffix(p, ext(p)) }
+
+func ext(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 && !strings.ContainsRune(p[i:], '/') {
+		return p[i:]
+	}
+	return ""
+}

@@ -1,0 +1,139 @@
+// Package fold computes the normalization keys of the resolution ladder
+// (SPEC §4): two spellings are equal at a level when their keys are equal.
+// Each level includes every level before it.
+//
+//	unicode     NFC, trimmed, runs of whitespace → one space   "상태 관리" (NFD) = "상태 관리"
+//	case        + full Unicode case folding                    "Cache Line" = "cache line"
+//	width       + full-width/half-width folding                "Ｓｎａｐ" = "Snap", U+3000 = " "
+//	separators  + space, '-', '_', NBSP runs → one separator   "Cache-Line" = "cache line"
+//	compact     + separators removed                           "상태관리" = "상태 관리"
+//
+// Width folding is deliberately not NFKC: NFKC would also merge "①" with "1"
+// and "ﬁ" with "fi", which are distinct titles.
+package fold
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
+)
+
+// Level is a rung of the ladder. Exact (the zero value) is below the ladder:
+// byte equality after trimming.
+type Level int
+
+const (
+	Exact Level = iota
+	Unicode
+	Case
+	Width
+	Separators
+	Compact
+)
+
+// Levels lists the ladder from the lowest rung up.
+var Levels = []Level{Unicode, Case, Width, Separators, Compact}
+
+var names = [...]string{"exact", "unicode", "case", "width", "separators", "compact"}
+
+func (l Level) String() string {
+	if l >= 0 && int(l) < len(names) {
+		return names[l]
+	}
+	return fmt.Sprintf("level(%d)", int(l))
+}
+
+// ParseLevel reads a level name as written in flags and config.
+func ParseLevel(s string) (Level, error) {
+	for i, n := range names {
+		if n == s && i > 0 {
+			return Level(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown level %q (want unicode, case, width, separators or compact)", s)
+}
+
+// Key returns the key of s at level l.
+func Key(l Level, s string) string {
+	s = strings.TrimSpace(s)
+	if l == Exact {
+		return s
+	}
+	if isASCII(s) {
+		return asciiKey(l, s)
+	}
+	s = norm.NFC.String(s)
+	if l >= Width {
+		// Fold before case folding so that full-width letters fold too.
+		s = width.Fold.String(s)
+	}
+	if l >= Case {
+		s = cases.Fold().String(s)
+		s = norm.NFC.String(s)
+	}
+	return separate(l, s)
+}
+
+// separate collapses whitespace (and, from Separators up, '-' and '_') runs
+// into one space, or drops them at Compact.
+func separate(l Level, s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for _, r := range s {
+		if isSep(l, r) {
+			pending = true
+			continue
+		}
+		if pending && b.Len() > 0 && l != Compact {
+			b.WriteByte(' ')
+		}
+		pending = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isSep(l Level, r rune) bool {
+	if unicode.IsSpace(r) || r == '\u00a0' || r == '\u3000' {
+		return true
+	}
+	return l >= Separators && (r == '-' || r == '_')
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiKey is the fast path: for ASCII, NFC and width folding are identities
+// and case folding is lowering.
+func asciiKey(l Level, s string) string {
+	buf := make([]byte, 0, len(s))
+	pending := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (l >= Separators && (c == '-' || c == '_')) {
+			pending = true
+			continue
+		}
+		if pending && len(buf) > 0 && l != Compact {
+			buf = append(buf, ' ')
+		}
+		pending = false
+		if l >= Case && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return string(buf)
+}

@@ -1,0 +1,343 @@
+package index
+
+import (
+	"path"
+	"strings"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/wikilink"
+)
+
+// Class is what resolution found for a link.
+type Class uint8
+
+const (
+	Resolved  Class = iota // the target exists as written
+	Variant                // another spelling of exactly one canonical note
+	Ambiguous              // matches lead to two or more canonical notes
+	Alias                  // only aliases match: a suggestion
+	Broken                 // nothing matches up to the configured level
+	Duplicate              // resolves to a note whose canonical note is another
+	Heading                // the target resolves but its #anchor does not
+	External               // not checked (another Dendron vault)
+)
+
+var classNames = [...]string{"resolved", "variant", "ambiguous", "alias", "broken", "duplicate", "heading", "external"}
+
+func (c Class) String() string { return classNames[c] }
+
+// AnchorState is what became of a link's '#fragment'.
+type AnchorState uint8
+
+const (
+	AnchorNone      AnchorState = iota // no fragment, or one that is not checked
+	AnchorOK                           // names a heading or block of the target
+	AnchorRepair                       // matches one heading on the ladder: Heading holds it
+	AnchorBroken                       // matches nothing
+	AnchorAmbiguous                    // matches several headings at one level
+)
+
+// Anchor is the verdict on a fragment.
+type Anchor struct {
+	State      AnchorState
+	Heading    string // the heading to write, for AnchorRepair
+	Level      fold.Level
+	Candidates []string
+}
+
+// Result is the verdict on one link. Note indices are into Index.Notes.
+type Result struct {
+	Class Class
+	// Level is where the ladder matched (Exact for resolved links).
+	Level fold.Level
+	// Target is the note the link will point to: the matched note for
+	// Resolved and Heading, the canonical note for Variant, Alias, Duplicate.
+	Target int32
+	// Candidates are the distinct canonical notes of an ambiguous link, the
+	// aliased note of an alias link.
+	Candidates []int32
+	// Attachment is set for links to files that are not notes (never rewritten).
+	Attachment bool
+	// Markdown links resolve by path; PathForm marks a wikilink written as a
+	// path from the vault root ([[/a/b]]) or relative to the note ([[../b]]).
+	PathForm bool
+	// Outside is set when the target points outside the vault.
+	Outside bool
+	Anchor  Anchor
+}
+
+var attachmentExt = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".bmp": true, ".svg": true, ".webp": true,
+	".avif": true, ".ico": true, ".tif": true, ".tiff": true, ".heic": true,
+	".pdf": true, ".mp3": true, ".mp4": true, ".webm": true, ".ogg": true, ".ogv": true, ".wav": true,
+	".m4a": true, ".flac": true, ".mov": true, ".mkv": true, ".avi": true, ".3gp": true,
+	".canvas": true, ".zip": true, ".csv": true, ".json": true, ".xlsx": true, ".docx": true, ".pptx": true,
+}
+
+// IsNoteExt reports whether a file extension marks a note.
+func IsNoteExt(ext string) bool {
+	e := strings.ToLower(ext)
+	return e == ".md" || e == ".markdown"
+}
+
+// Resolve decides what link l of note src points to.
+func (ix *Index) Resolve(src int32, l *note.Link) Result {
+	var r Result
+	if l.Kind == wikilink.Markdown {
+		r = ix.resolveMarkdown(src, l)
+	} else {
+		r = ix.resolveWiki(src, l)
+	}
+	if r.Attachment || r.Outside {
+		return r
+	}
+	switch r.Class {
+	case Resolved, Variant, Alias, Duplicate:
+		if l.HasFrag {
+			r.Anchor = ix.checkAnchor(r.Target, l.Frag)
+			if r.Class == Resolved && (r.Anchor.State == AnchorBroken || r.Anchor.State == AnchorRepair || r.Anchor.State == AnchorAmbiguous) {
+				r.Class = Heading
+			}
+		}
+	}
+	return r
+}
+
+func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
+	t := strings.TrimSpace(l.Target)
+	if t == "" { // [[#Heading]]: the note itself
+		return Result{Class: Resolved, Target: src}
+	}
+	pathForm := false
+	if strings.HasPrefix(t, "/") || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../") {
+		base := path.Dir(ix.Notes[src].Path)
+		if strings.HasPrefix(t, "/") {
+			base = ""
+		}
+		p, ok := inVault(base, t)
+		if !ok {
+			return Result{Class: Broken, Outside: true, Target: -1}
+		}
+		t, pathForm = p, true
+	}
+	if ext := path.Ext(t); attachmentExt[strings.ToLower(ext)] || ix.attachBy[strings.ToLower(path.Base(t))] != nil {
+		return ix.resolveAttachment(t, pathForm)
+	}
+	if IsNoteExt(path.Ext(t)) {
+		t = strings.TrimSuffix(t, path.Ext(t))
+	}
+	return ix.resolveName(t, pathForm)
+}
+
+// resolveName runs the exact lookup and then the ladder for a note name.
+func (ix *Index) resolveName(t string, pathOnly bool) Result {
+	if es := ix.exact[ix.Dialect.ExactKey(t)]; len(es) > 0 {
+		if r, ok := ix.exactResult(es, pathOnly); ok {
+			r.PathForm = pathOnly
+			return r
+		}
+	}
+	r := ix.climb(t, pathOnly)
+	r.PathForm = pathOnly
+	return r
+}
+
+// exactResult classifies an exact match.
+func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
+	var notes []int32
+	for _, e := range es {
+		if pathOnly && !e.Kinds.has(dialect.Path) {
+			continue
+		}
+		notes = append(notes, e.Note)
+	}
+	if len(notes) == 0 {
+		return Result{}, false
+	}
+	canon := ix.canonicals(notes)
+	if len(canon) > 1 {
+		return Result{Class: Ambiguous, Level: fold.Exact, Target: -1, Candidates: canon}, true
+	}
+	for _, n := range notes {
+		if ix.canon[n] == n {
+			return Result{Class: Resolved, Target: n}, true
+		}
+	}
+	return Result{Class: Duplicate, Target: canon[0], Candidates: []int32{notes[0]}}, true
+}
+
+// climb walks the ladder and stops at the first level where a name or an
+// alias matches.
+func (ix *Index) climb(t string, pathOnly bool) Result {
+	ix.buildLadder()
+	for _, lv := range fold.Levels {
+		if lv > ix.MaxLevel {
+			break
+		}
+		key := fold.Key(lv, t)
+		if key == "" {
+			break
+		}
+		var byName []int32
+		for _, e := range ix.names[lv][key] {
+			if pathOnly && !e.Kinds.has(dialect.Path) {
+				continue
+			}
+			byName = append(byName, e.Note)
+		}
+		var byAlias []int32
+		if !pathOnly {
+			byAlias = ix.aliases[lv][key]
+		}
+		if len(byName) == 0 && len(byAlias) == 0 {
+			continue
+		}
+		nameCanon := ix.canonicals(byName)
+		all := ix.canonicals(append(append([]int32(nil), byName...), byAlias...))
+		switch {
+		case len(all) > 1:
+			return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all}
+		case len(nameCanon) == 1:
+			return Result{Class: Variant, Level: lv, Target: nameCanon[0]}
+		default:
+			return Result{Class: Alias, Level: lv, Target: all[0], Candidates: sortedUnique(append([]int32(nil), byAlias...))}
+		}
+	}
+	return Result{Class: Broken, Level: ix.MaxLevel, Target: -1}
+}
+
+func (ix *Index) canonicals(notes []int32) []int32 {
+	out := make([]int32, 0, len(notes))
+	for _, n := range notes {
+		out = append(out, ix.canon[n])
+	}
+	return sortedUnique(out)
+}
+
+func (ix *Index) resolveAttachment(t string, pathForm bool) Result {
+	r := Result{Attachment: true, Target: -1, PathForm: pathForm}
+	if ix.attach[t] {
+		return r
+	}
+	if !pathForm {
+		// Obsidian finds attachments by name or by a trailing part of the path.
+		for _, p := range ix.attachBy[strings.ToLower(path.Base(t))] {
+			if p == t || strings.HasSuffix(p, "/"+t) || strings.EqualFold(path.Base(p), t) {
+				return r
+			}
+		}
+	}
+	r.Class = Broken
+	return r
+}
+
+func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
+	t := l.Target
+	base := path.Dir(ix.Notes[src].Path)
+	if strings.HasPrefix(t, "/") {
+		base = ""
+	}
+	p, ok := inVault(base, t)
+	if !ok {
+		return Result{Class: Broken, Outside: true, Target: -1}
+	}
+	if !IsNoteExt(path.Ext(p)) {
+		r := Result{Attachment: true, Target: -1, PathForm: true}
+		if !ix.attach[p] && !(ix.Dialect.Name() == "obsidian" && ix.attach[strings.TrimPrefix(t, "/")]) {
+			r.Class = Broken
+		}
+		return r
+	}
+	if n, ok := ix.byPath[p]; ok {
+		return ix.pathResult(n)
+	}
+	// Obsidian also reads a Markdown link from the vault root.
+	if ix.Dialect.Name() == "obsidian" {
+		if n, ok := ix.byPath[strings.TrimPrefix(path.Clean(t), "/")]; ok {
+			return ix.pathResult(n)
+		}
+	}
+	r := ix.climb(strings.TrimSuffix(p, path.Ext(p)), true)
+	r.PathForm = true
+	return r
+}
+
+func (ix *Index) pathResult(n int32) Result {
+	if ix.canon[n] != n {
+		return Result{Class: Duplicate, Target: ix.canon[n], Candidates: []int32{n}, PathForm: true}
+	}
+	return Result{Class: Resolved, Target: n, PathForm: true}
+}
+
+// inVault joins a link path to a folder and refuses anything that leaves
+// the vault: relink never reads outside it.
+func inVault(dir, p string) (string, bool) {
+	c := path.Join(dir, strings.TrimPrefix(p, "/"))
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	return c, true
+}
+
+// checkAnchor checks a fragment against note n's headings and block ids.
+func (ix *Index) checkAnchor(n int32, frag string) Anchor {
+	frag = strings.TrimSpace(frag)
+	nt := ix.Notes[n]
+	if frag == "" || nt.Err != nil || !ix.Dialect.CheckAnchor(frag) {
+		return Anchor{}
+	}
+	if strings.HasPrefix(frag, "^") {
+		for _, b := range nt.BlockIDs {
+			if b == frag[1:] {
+				return Anchor{State: AnchorOK}
+			}
+		}
+		return Anchor{State: AnchorBroken}
+	}
+	// "[[T#A#B]]" is heading B under heading A: check the last part only,
+	// and repair only a single heading.
+	last := frag
+	if i := strings.LastIndexByte(frag, '#'); i >= 0 {
+		last = strings.TrimSpace(frag[i+1:])
+	}
+	for _, h := range nt.Headings {
+		if ix.Dialect.AnchorResolves(last, h) {
+			return Anchor{State: AnchorOK}
+		}
+	}
+	if last != frag {
+		return Anchor{State: AnchorBroken}
+	}
+	for _, lv := range fold.Levels {
+		if lv > ix.MaxLevel {
+			break
+		}
+		key := fold.Key(lv, frag)
+		var hits []string
+		for _, h := range nt.Headings {
+			if fold.Key(lv, h) == key && !contains(hits, h) {
+				hits = append(hits, h)
+			}
+		}
+		switch len(hits) {
+		case 0:
+			continue
+		case 1:
+			return Anchor{State: AnchorRepair, Heading: hits[0], Level: lv}
+		default:
+			return Anchor{State: AnchorAmbiguous, Level: lv, Candidates: hits}
+		}
+	}
+	return Anchor{State: AnchorBroken}
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

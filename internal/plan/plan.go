@@ -1,0 +1,455 @@
+// Package plan turns resolution results into the edits apply would make and
+// the findings it leaves to a person (SPEC §4, §6). It does no I/O: Build is
+// a pure function of the index and the options.
+//
+// # Invariants
+//
+//   - One edit per link; an edit replaces exactly the bytes of the link
+//     (Start..End) and changes only its target and/or anchor part.
+//   - The name written resolves exactly, and only, to the intended note
+//     under the vault's dialect; when no such name exists there is no edit.
+//   - Edits and findings are sorted by file and offset.
+package plan
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/wikilink"
+)
+
+// Options are the opt-ins of SPEC §4.
+type Options struct {
+	AllowAlias       bool // rewrite alias-only matches
+	FollowDuplicates bool // redirect links to duplicate notes to their canonical note
+	KeepDisplay      bool // keep the old spelling as display text
+	Workers          int
+}
+
+// Edit is one link rewrite. Start and End are byte offsets of Old in File.
+type Edit struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+	Old    string `json:"old"`
+	New    string `json:"new"`
+	Target string `json:"target"`
+	Class  string `json:"class"`
+	Level  string `json:"level"`
+}
+
+// Finding is a link that is not fine and gets no edit.
+type Finding struct {
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Col        int      `json:"col"`
+	Link       string   `json:"link"`
+	Class      string   `json:"class"`
+	Candidates []string `json:"candidates"`
+	Level      string   `json:"level,omitempty"`
+	Message    string   `json:"message,omitempty"`
+	Hints      []string `json:"hints,omitempty"`
+}
+
+// Stats counts notes and links; each link is counted once, in its class.
+type Stats struct {
+	Notes     int `json:"notes"`
+	Links     int `json:"links"`
+	Resolved  int `json:"resolved"`
+	Variant   int `json:"variant"`
+	Ambiguous int `json:"ambiguous"`
+	Alias     int `json:"alias"`
+	Broken    int `json:"broken"`
+	Duplicate int `json:"duplicate"`
+	Heading   int `json:"heading"`
+}
+
+// Plan is everything check and plan report.
+type Plan struct {
+	Stats    Stats
+	Edits    []Edit
+	Findings []Finding
+	// NoteLinks counts links to notes (not attachments); the dialect guard
+	// uses it.
+	NoteLinks, NoteLinksOff int
+}
+
+// Build resolves every link of every note and plans the repairs.
+func Build(ix *index.Index, opt Options) *Plan {
+	workers := max(opt.Workers, 1)
+	type part struct {
+		edits    []Edit
+		findings []Finding
+		stats    Stats
+		nl, off  int
+	}
+	parts := make([]part, len(ix.Notes))
+	var wg sync.WaitGroup
+	next := make(chan int, 64)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := &parts[i]
+				n := ix.Notes[i]
+				if n.Err != nil {
+					continue
+				}
+				for li := range n.Links {
+					e, f, cls, isNote := planLink(ix, opt, int32(i), &n.Links[li])
+					if e != nil {
+						p.edits = append(p.edits, *e)
+					}
+					if f != nil {
+						p.findings = append(p.findings, *f)
+					}
+					count(&p.stats, cls)
+					if isNote {
+						p.nl++
+						if cls != index.Resolved && cls != index.Duplicate {
+							p.off++
+						}
+					}
+				}
+			}
+		}()
+	}
+	for i := range ix.Notes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	pl := &Plan{}
+	pl.Stats.Notes = len(ix.Notes)
+	for _, p := range parts {
+		pl.Edits = append(pl.Edits, p.edits...)
+		pl.Findings = append(pl.Findings, p.findings...)
+		add(&pl.Stats, p.stats)
+		pl.NoteLinks += p.nl
+		pl.NoteLinksOff += p.off
+	}
+	// Notes are sorted by path and links by offset, so edits already are;
+	// findings from one link come in order too.
+	sort.SliceStable(pl.Findings, func(i, j int) bool {
+		a, b := pl.Findings[i], pl.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return pl
+}
+
+func count(s *Stats, c index.Class) {
+	if c == index.External {
+		return
+	}
+	s.Links++
+	switch c {
+	case index.Resolved:
+		s.Resolved++
+	case index.Variant:
+		s.Variant++
+	case index.Ambiguous:
+		s.Ambiguous++
+	case index.Alias:
+		s.Alias++
+	case index.Broken:
+		s.Broken++
+	case index.Duplicate:
+		s.Duplicate++
+	case index.Heading:
+		s.Heading++
+	}
+}
+
+func add(s *Stats, o Stats) {
+	s.Links += o.Links
+	s.Resolved += o.Resolved
+	s.Variant += o.Variant
+	s.Ambiguous += o.Ambiguous
+	s.Alias += o.Alias
+	s.Broken += o.Broken
+	s.Duplicate += o.Duplicate
+	s.Heading += o.Heading
+}
+
+// planLink decides the edit and/or finding for one link.
+func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (*Edit, *Finding, index.Class, bool) {
+	n := ix.Notes[src]
+	r := ix.Resolve(src, l)
+	finding := func(class, msg string, cands []string) *Finding {
+		if cands == nil {
+			cands = []string{}
+		}
+		return &Finding{File: n.Path, Line: l.Line, Col: l.Col, Link: l.Text, Class: class, Candidates: cands, Message: msg}
+	}
+	if r.Attachment || r.Outside {
+		if r.Class == index.Broken {
+			msg := "file not found"
+			if r.Outside {
+				msg = "points outside the vault"
+			}
+			return nil, finding("broken", msg, nil), index.Broken, !r.Attachment
+		}
+		return nil, nil, r.Class, false
+	}
+	paths := func(ids []int32) []string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = ix.Notes[id].Path
+		}
+		sort.Strings(out)
+		return out
+	}
+	var retarget bool
+	class := r.Class
+	switch r.Class {
+	case index.Resolved:
+		if r.Anchor.State == index.AnchorNone || r.Anchor.State == index.AnchorOK {
+			return nil, nil, class, true
+		}
+	case index.Variant:
+		retarget = true
+	case index.Alias:
+		if !opt.AllowAlias {
+			f := finding("alias", "only an alias matches; --allow-alias rewrites it", paths(r.Candidates))
+			f.Level = r.Level.String()
+			return nil, f, class, true
+		}
+		retarget = true
+	case index.Duplicate:
+		if !opt.FollowDuplicates {
+			return nil, finding("duplicate", "the target is a duplicate of "+ix.Notes[r.Target].Path+"; --follow-duplicates redirects it", paths([]int32{r.Target})), class, true
+		}
+		retarget = true
+	case index.Ambiguous:
+		f := finding("ambiguous", "matches several notes", paths(r.Candidates))
+		f.Level = r.Level.String()
+		return nil, f, class, true
+	case index.Broken:
+		f := finding("broken", "no note matches", nil)
+		f.Hints = paths(ix.Hints(l.Target, 3))
+		return nil, f, class, true
+	case index.Heading:
+		// handled below
+	}
+	var findings *Finding
+	newFrag := ""
+	switch r.Anchor.State {
+	case index.AnchorRepair:
+		newFrag = ix.Dialect.AnchorText(r.Anchor.Heading)
+		if !safeFragment(newFrag) {
+			newFrag = ""
+			findings = finding("heading", "heading "+quote(r.Anchor.Heading)+" cannot be written in a link", nil)
+		}
+	case index.AnchorBroken:
+		findings = finding("heading", "no heading or block "+quote(l.Frag)+" in "+ix.Notes[r.Target].Path, nil)
+	case index.AnchorAmbiguous:
+		findings = finding("heading", "the anchor matches several headings", r.Anchor.Candidates)
+		findings.Level = r.Anchor.Level.String()
+	}
+	if !retarget && newFrag == "" {
+		return nil, findings, class, true
+	}
+	newTarget := ""
+	if retarget {
+		var ok bool
+		newTarget, ok = writeName(ix, src, r.Target, l, r.PathForm)
+		if !ok {
+			f := finding(r.Class.String(), "no name of "+ix.Notes[r.Target].Path+" can be written that resolves to it alone", paths([]int32{r.Target}))
+			f.Level = r.Level.String()
+			return nil, f, class, true
+		}
+	}
+	newText := rewrite(l, newTarget, newFrag, opt.KeepDisplay && retarget, ix.Dialect)
+	if l.InFrontmatter && !yamlSafe(l.Text, newText) {
+		f := finding(r.Class.String(), "the new link "+newText+" is not safe to write into frontmatter", paths([]int32{r.Target}))
+		return nil, f, class, true
+	}
+	if newText == l.Text {
+		return nil, findings, class, true
+	}
+	ec := "variant"
+	lv := r.Level
+	switch {
+	case !retarget:
+		ec, lv = "heading", r.Anchor.Level
+	case r.Class == index.Alias:
+		ec = "alias"
+	case r.Class == index.Duplicate:
+		ec = "duplicate"
+	}
+	e := &Edit{
+		File: n.Path, Line: l.Line, Col: l.Col,
+		Start: l.Whole.Start, End: l.Whole.End,
+		Old: l.Text, New: newText,
+		Target: ix.Notes[r.Target].Path, Class: ec, Level: levelName(lv),
+	}
+	return e, findings, class, true
+}
+
+func levelName(l fold.Level) string {
+	if l == fold.Exact {
+		return "exact"
+	}
+	return l.String()
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// writeName picks the name to write for note target: the dialect's first
+// choice that resolves to target alone.
+func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) (string, bool) {
+	tn := ix.Notes[target]
+	if l.Kind == wikilink.Markdown {
+		return relPath(ix.Notes[src].Path, tn.Path, l), true
+	}
+	var cands []string
+	if pathForm {
+		// A link written as a path keeps being a path: from the root when it
+		// was, else the full vault path.
+		p := dialect.PathName(tn.Path)
+		if strings.HasPrefix(strings.TrimSpace(l.Target), "/") {
+			p = "/" + p
+		}
+		cands = []string{p}
+	} else {
+		cands = ix.Dialect.WriteNames(tn)
+	}
+	for _, c := range cands {
+		c = strings.TrimSpace(c)
+		if c == "" || !safeTarget(c) {
+			continue
+		}
+		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Wiki}, Target: c}
+		r := ix.Resolve(src, &probe)
+		if r.Class == index.Resolved && r.Target == target {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// safeTarget reports whether s can stand as a wikilink target.
+func safeTarget(s string) bool {
+	return !strings.ContainsAny(s, "#|\n\r[]") && !strings.Contains(s, "]]")
+}
+
+func safeFragment(s string) bool { return !strings.ContainsAny(s, "|\n\r[]") }
+
+// rewrite builds the new link text: only the target and fragment spans
+// change.
+func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialect.Dialect) string {
+	base := l.Whole.Start
+	type repl struct {
+		s, e int
+		text string
+	}
+	var rs []repl
+	if newTarget != "" {
+		rs = append(rs, repl{l.Link.Target.Start - base, l.Link.Target.End - base, newTarget})
+	}
+	if newFrag != "" && l.Frag != "" {
+		fs := l.Link.Frag
+		text := newFrag
+		if l.Kind == wikilink.Markdown {
+			text = strings.ReplaceAll(newFrag, " ", "%20")
+		}
+		rs = append(rs, repl{fs.Start - base, fs.End - base, text})
+	}
+	out := l.Text
+	// Apply from the end so earlier offsets stay valid.
+	sort.Slice(rs, func(i, j int) bool { return rs[i].s > rs[j].s })
+	for _, r := range rs {
+		out = out[:r.s] + r.text + out[r.e:]
+	}
+	if keepDisplay && newTarget != "" && l.Kind == wikilink.Wiki && !l.Display.Valid() && !l.Embed {
+		old := strings.TrimSpace(l.Target)
+		sep := "|"
+		if l.InFrontmatter {
+			return out
+		}
+		if d.Syntax().LabelFirst {
+			// [[old|new]]: the label comes first.
+			return out[:2] + old + sep + out[2:]
+		}
+		return out[:len(out)-2] + sep + old + "]]"
+	}
+	return out
+}
+
+// relPath writes the path of note `to` as seen from note `from`, in the
+// encoding style of the original destination.
+func relPath(from, to string, l *note.Link) string {
+	fromDir := path.Dir(from)
+	var rel string
+	if strings.HasPrefix(l.Target, "/") {
+		rel = "/" + to
+	} else {
+		rel = relative(fromDir, to)
+	}
+	if l.Angle {
+		return rel
+	}
+	return encodePath(rel)
+}
+
+func relative(dir, to string) string {
+	if dir == "." {
+		return to
+	}
+	ds := strings.Split(dir, "/")
+	ts := strings.Split(to, "/")
+	i := 0
+	for i < len(ds) && i < len(ts)-1 && ds[i] == ts[i] {
+		i++
+	}
+	var parts []string
+	for range ds[i:] {
+		parts = append(parts, "..")
+	}
+	return strings.Join(append(parts, ts[i:]...), "/")
+}
+
+// encodePath percent-encodes what a bare Markdown destination cannot hold.
+func encodePath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == ' ':
+			b.WriteString("%20")
+		case c < 0x20 || c == '(' || c == ')' || c == '<' || c == '>' || c == '%' || c == '#' || c == '\\' || c == 0x7f:
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// yamlSafe reports whether replacing old by new inside a frontmatter value
+// cannot change the YAML structure: the new text adds no character that is
+// special in flow or quoted scalars.
+func yamlSafe(old, new string) bool {
+	for _, c := range []string{",", ":", "#", "{", "}", "\"", "'", "\\", "&", "*", "!", "%", "@", "`", ">", "|"} {
+		if strings.Count(new, c) > strings.Count(old, c) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,284 @@
+// Package vault is the only reader of a vault: it walks the folder tree
+// through an os.Root (so no symlink or "../" can lead outside), reads and
+// parses notes in parallel on all cores, and returns them sorted by path.
+//
+// Bad files (invalid UTF-8, a NUL byte, too large, unreadable, broken YAML)
+// are reported as Problems and kept as notes without content, so that their
+// names still stop another note from being mistaken for them.
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// DefaultMaxFileSize is the largest note read (larger ones are reported).
+const DefaultMaxFileSize = 16 << 20
+
+// ErrNotVault is returned when the vault path is not a readable folder.
+var ErrNotVault = errors.New("not a folder")
+
+// Vault is an open vault folder.
+type Vault struct {
+	Dir  string // absolute
+	Root *os.Root
+}
+
+// Open opens dir as a vault. A vault path that is itself a symlink is
+// followed once: the vault is where it points.
+func Open(dir string) (*Vault, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open vault %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("open vault %s: %w", dir, ErrNotVault)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open vault %s: %w", dir, err)
+	}
+	return &Vault{Dir: abs, Root: root}, nil
+}
+
+// Close releases the vault's root.
+func (v *Vault) Close() error { return v.Root.Close() }
+
+// Exists reports whether a vault-relative path exists (without following
+// symlinks out of the vault).
+func (v *Vault) Exists(p string) bool {
+	_, err := v.Root.Stat(p)
+	return err == nil
+}
+
+// Problem is a file relink could not read as a note.
+type Problem struct {
+	File    string `json:"file"`
+	Message string `json:"message"`
+}
+
+// ReadOptions configure a scan.
+type ReadOptions struct {
+	Exclude     []string // glob patterns on vault-relative paths; a folder excludes its tree
+	MaxFileSize int64
+	Syntax      note.Options
+	Workers     int
+	// Progress, if set, is called after each note is parsed.
+	Progress func(done, total int)
+}
+
+// Scan is the result of reading a vault.
+type Scan struct {
+	Notes       []*note.Note // sorted by path
+	Attachments []string     // other files, sorted
+	Problems    []Problem
+	// Hashes of the notes as read, by path (sha256), for apply's conflict
+	// check.
+}
+
+// skipDir reports folders relink never reads: hidden ones (.git, .obsidian,
+// .trash, .relink, ...) and node_modules.
+func skipDir(name string) bool {
+	return strings.HasPrefix(name, ".") || name == "node_modules"
+}
+
+// IsNote reports whether a file name is a note.
+func IsNote(name string) bool {
+	e := strings.ToLower(path.Ext(name))
+	return e == ".md" || e == ".markdown"
+}
+
+// Files walks the vault and returns note and attachment paths, sorted.
+func (v *Vault) Files(exclude []string) (notes, other []string, problems []Problem, err error) {
+	err = fs.WalkDir(v.Root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			problems = append(problems, Problem{p, "cannot read: " + unwrapPath(err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p == "." {
+			return nil
+		}
+		if excluded(p, exclude) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if skipDir(d.Name()) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A symlink counts only if it stays inside the vault.
+			st, serr := v.Root.Stat(p)
+			if serr != nil {
+				problems = append(problems, Problem{p, "symlink points outside the vault or nowhere; skipped"})
+				return nil
+			}
+			if st.IsDir() {
+				return nil // not followed: it could loop
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		if IsNote(p) {
+			notes = append(notes, p)
+		} else {
+			other = append(other, p)
+		}
+		return nil
+	})
+	sort.Strings(notes)
+	sort.Strings(other)
+	return notes, other, problems, err
+}
+
+func unwrapPath(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func excluded(p string, patterns []string) bool {
+	for _, pat := range patterns {
+		pat = strings.TrimSuffix(strings.TrimPrefix(pat, "/"), "/")
+		if pat == "" {
+			continue
+		}
+		if ok, _ := path.Match(pat, p); ok {
+			return true
+		}
+		if ok, _ := path.Match(pat, path.Base(p)); ok && !strings.Contains(pat, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// Read walks the vault and parses every note in parallel.
+func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
+	notes, other, problems, err := v.Files(opt.Exclude)
+	if err != nil {
+		return nil, fmt.Errorf("walk %s: %w", v.Dir, err)
+	}
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0) * 2 // reads block: keep more in flight than cores
+	}
+	out := make([]*note.Note, len(notes))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	next := make(chan int, 256)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = v.readNote(notes[i], opt)
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, len(notes))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range notes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, n := range out {
+		if n.Err != nil {
+			problems = append(problems, Problem{n.Path, n.Err.Error() + "; links in it were not checked"})
+		}
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].File < problems[j].File })
+	return &Scan{Notes: out, Attachments: other, Problems: problems}, nil
+}
+
+func (v *Vault) readNote(p string, opt ReadOptions) *note.Note {
+	f, err := v.Root.Open(p)
+	if err != nil {
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}
+	}
+	if st.Size() > opt.MaxFileSize {
+		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", st.Size(), opt.MaxFileSize)}
+	}
+	buf := make([]byte, st.Size())
+	if _, err := readFull(f, buf); err != nil {
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}
+	}
+	n := note.Parse(p, buf, opt.Syntax)
+	return &n
+}
+
+func readFull(f *os.File, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := f.Read(buf[n:])
+		n += m
+		if err != nil {
+			if n == len(buf) {
+				return n, nil
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// ReadFile reads one vault file (for apply's re-read and diffs).
+func (v *Vault) ReadFile(p string) ([]byte, error) { return v.Root.ReadFile(p) }
+
+// Detect names the dialect of a vault from its marker files: ".obsidian/"
+// for Obsidian, "dendron.yml" for Dendron, else "wiki".
+func (v *Vault) Detect() string {
+	if st, err := v.Root.Stat("dendron.yml"); err == nil && !st.IsDir() {
+		return "dendron"
+	}
+	if st, err := v.Root.Stat(".obsidian"); err == nil && st.IsDir() {
+		return "obsidian"
+	}
+	return "wiki"
+}

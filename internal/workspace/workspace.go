@@ -1,0 +1,158 @@
+// Package workspace holds relink's use cases — check, plan, apply, undo —
+// as the one place where vault reading, indexing, planning and snapshots
+// meet. The CLI (and any later client) calls these and only prints.
+package workspace
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// Options are what flags and the config file decide. Empty strings and nil
+// pointers mean "not given on the command line".
+type Options struct {
+	Dialect          string
+	Level            string
+	Strict           *bool
+	AllowAlias       *bool
+	FollowDuplicates *bool
+	KeepDisplay      *bool
+	Exclude          []string
+	Progress         func(done, total int)
+}
+
+// Settings are the options in force after flags, config and detection.
+type Settings struct {
+	Dialect         dialect.Dialect
+	DialectExplicit bool // given by flag or config, not detected
+	Level           fold.Level
+	Strict          bool
+	Plan            plan.Options
+	Exclude         []string
+	MaxFileSize     int64
+	Config          config.Config
+}
+
+// Report is the outcome of reading and planning a vault.
+type Report struct {
+	Vault    *vault.Vault
+	Settings Settings
+	Plan     *plan.Plan
+	Problems []vault.Problem // unreadable files and vault-level errors
+	Warnings []string
+	Index    *index.Index
+}
+
+// Load reads the vault at dir and plans its repairs. The returned report
+// keeps the vault open; the caller closes Report.Vault.
+func Load(dir string, opt Options) (*Report, error) {
+	v, err := vault.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := load(v, opt)
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	return rep, nil
+}
+
+func load(v *vault.Vault, opt Options) (*Report, error) {
+	cfg, err := config.Load(v.Root)
+	if err != nil {
+		return nil, err
+	}
+	s, err := settle(v, cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	scan, err := v.Read(vault.ReadOptions{
+		Exclude:     s.Exclude,
+		MaxFileSize: s.MaxFileSize,
+		Syntax:      s.Dialect.Syntax(),
+		Progress:    opt.Progress,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ix := index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level)
+	s.Plan.Workers = runtime.GOMAXPROCS(0)
+	pl := plan.Build(ix, s.Plan)
+	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: scan.Problems, Index: ix}
+	for _, p := range ix.Problems {
+		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
+	}
+	if w := dialectWarning(pl, s); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
+	return rep, nil
+}
+
+// WrongDialect reports whether the plan looks like the dialect is wrong.
+func (r *Report) WrongDialect() bool { return dialectSuspect(r.Plan) }
+
+func dialectSuspect(pl *plan.Plan) bool {
+	return pl.NoteLinks >= 20 && pl.NoteLinksOff*2 > pl.NoteLinks
+}
+
+func dialectWarning(pl *plan.Plan, s Settings) string {
+	if !dialectSuspect(pl) {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d links would be broken or rewritten under the %s dialect: is this the right dialect? (apply refuses unless --dialect is given)",
+		pl.NoteLinksOff, pl.NoteLinks, s.Dialect.Name())
+}
+
+func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
+	s := Settings{Config: cfg, MaxFileSize: cfg.MaxFileSize}
+	name := opt.Dialect
+	if name == "" {
+		name = cfg.Dialect
+	}
+	s.DialectExplicit = name != ""
+	if name == "" {
+		name = v.Detect()
+	}
+	d, err := dialect.ByName(name)
+	if err != nil {
+		return s, err
+	}
+	level := opt.Level
+	if level == "" {
+		level = cfg.Level
+	}
+	if level == "" {
+		level = "separators"
+	}
+	s.Level, err = fold.ParseLevel(level)
+	if err != nil {
+		return s, err
+	}
+	s.Strict = pick(opt.Strict, cfg.Strict)
+	if s.Strict {
+		d = dialect.Strict{Dialect: d}
+	}
+	s.Dialect = d
+	s.Plan = plan.Options{
+		AllowAlias:       pick(opt.AllowAlias, cfg.AllowAlias),
+		FollowDuplicates: pick(opt.FollowDuplicates, cfg.FollowDuplicates),
+		KeepDisplay:      pick(opt.KeepDisplay, cfg.KeepDisplay),
+	}
+	s.Exclude = append(append([]string(nil), cfg.Exclude...), opt.Exclude...)
+	return s, nil
+}
+
+func pick(flag, cfg *bool) bool {
+	if flag != nil {
+		return *flag
+	}
+	return cfg != nil && *cfg
+}

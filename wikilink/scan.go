@@ -1,0 +1,255 @@
+package wikilink
+
+import "bytes"
+
+// Options changes how the parts of a wikilink are read.
+type Options struct {
+	// LabelFirst reads [[display|target]] (Dendron) instead of [[target|display]].
+	LabelFirst bool
+	// NoMarkdown skips [text](dest) links (used for frontmatter).
+	NoMarkdown bool
+}
+
+// Scan returns the links in src[from:to], in order, skipping any link that
+// starts inside one of the sorted, non-overlapping skip spans. It never fails:
+// text that is not a well-formed link is simply not a link.
+func Scan(src []byte, from, to int, skip []Span, opt Options) []Link {
+	var links []Link
+	si := 0
+	i := from
+	for i < to {
+		j := bytes.IndexByte(src[i:to], '[')
+		if j < 0 {
+			break
+		}
+		p := i + j
+		for si < len(skip) && skip[si].End <= p {
+			si++
+		}
+		if si < len(skip) && skip[si].Start <= p {
+			i = skip[si].End
+			continue
+		}
+		if p+1 < to && src[p+1] == '[' {
+			if l, ok := scanWiki(src, p, to, opt); ok {
+				if !overlapsSkip(skip, si, l.Whole) {
+					links = append(links, l)
+					i = l.Whole.End
+					continue
+				}
+			}
+			i = p + 1
+			continue
+		}
+		if !opt.NoMarkdown {
+			if l, ok := scanMarkdown(src, p, to); ok && !overlapsSkip(skip, si, l.Whole) {
+				links = append(links, l)
+				i = l.Whole.End
+				continue
+			}
+		}
+		i = p + 1
+	}
+	return links
+}
+
+// overlapsSkip reports whether s reaches into a skipped span (a link may not
+// run into code that starts later on its line).
+func overlapsSkip(skip []Span, si int, s Span) bool {
+	for k := si; k < len(skip) && skip[k].Start < s.End; k++ {
+		if skip[k].End > s.Start {
+			return true
+		}
+	}
+	return false
+}
+
+// scanWiki reads a wikilink whose "[[" is at p.
+func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
+	start := p
+	embed := p > 0 && src[p-1] == '!'
+	if embed {
+		start = p - 1
+	}
+	innerStart := p + 2
+	end := innerStart
+	for {
+		if end+1 >= to {
+			return Link{}, false
+		}
+		c := src[end]
+		if c == '\n' || c == '\r' {
+			return Link{}, false
+		}
+		if c == ']' && src[end+1] == ']' {
+			break
+		}
+		if c == '[' && src[end+1] == '[' {
+			// "[[a [[b]]": the inner "[[" starts the link.
+			return Link{}, false
+		}
+		end++
+	}
+	l := Link{Kind: Wiki, Whole: Span{start, end + 2}, Embed: embed, Target: none, Frag: none, Display: none}
+	// Split at the first pipe, escaped or not.
+	head := Span{innerStart, end}
+	tail := none
+	for k := innerStart; k < end; k++ {
+		if src[k] == '|' {
+			if k > innerStart && src[k-1] == '\\' {
+				l.EscapedPipe = true
+				head = Span{innerStart, k - 1}
+			} else {
+				head = Span{innerStart, k}
+			}
+			tail = Span{k + 1, end}
+			break
+		}
+	}
+	ref := head
+	if opt.LabelFirst && tail.Valid() {
+		ref = tail
+		l.Display = head
+	} else {
+		l.Display = tail
+	}
+	// The target ends at the first '#'.
+	tgt := ref
+	if k := bytes.IndexByte(src[ref.Start:ref.End], '#'); k >= 0 {
+		tgt = Span{ref.Start, ref.Start + k}
+		l.Frag = trim(src, Span{ref.Start + k + 1, ref.End})
+	}
+	l.Target = trim(src, tgt)
+	if l.Target.Len() == 0 && !l.Frag.Valid() {
+		return Link{}, false // [[]] and [[|x]] are not links
+	}
+	if l.Target.Len() == 0 && l.Frag.Len() == 0 {
+		return Link{}, false // [[#]]
+	}
+	return l, true
+}
+
+func trim(src []byte, s Span) Span {
+	for s.Start < s.End && isSpace(src[s.Start]) {
+		s.Start++
+	}
+	for s.End > s.Start && isSpace(src[s.End-1]) {
+		s.End--
+	}
+	return s
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' }
+
+// scanMarkdown reads an inline Markdown link whose '[' is at p. Reference
+// links and autolinks are not note links and are not read.
+func scanMarkdown(src []byte, p, to int) (Link, bool) {
+	// Link text: balanced brackets on the same line, with backslash escapes.
+	depth := 0
+	k := p
+	for ; k < to; k++ {
+		c := src[k]
+		if c == '\\' {
+			k++
+			continue
+		}
+		if c == '\n' {
+			return Link{}, false
+		}
+		if c == '[' {
+			depth++
+		} else if c == ']' {
+			depth--
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	if k+1 >= to || src[k] != ']' || src[k+1] != '(' {
+		return Link{}, false
+	}
+	l := Link{Kind: Markdown, Target: none, Frag: none, Display: Span{p + 1, k}}
+	start := p
+	if p > 0 && src[p-1] == '!' {
+		l.Embed = true
+		start = p - 1
+	}
+	d := k + 2
+	for d < to && src[d] == ' ' {
+		d++
+	}
+	var dest Span
+	if d < to && src[d] == '<' {
+		e := d + 1
+		for e < to && src[e] != '>' && src[e] != '\n' && src[e] != '<' {
+			if src[e] == '\\' {
+				e++
+			}
+			e++
+		}
+		if e >= to || src[e] != '>' {
+			return Link{}, false
+		}
+		dest = Span{d + 1, e}
+		l.Angle = true
+		d = e + 1
+	} else {
+		e := d
+		par := 0
+		for e < to {
+			c := src[e]
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c < 0x20 {
+				break
+			}
+			if c == '\\' && e+1 < to {
+				e += 2
+				continue
+			}
+			if c == '(' {
+				par++
+			} else if c == ')' {
+				if par == 0 {
+					break
+				}
+				par--
+			}
+			e++
+		}
+		dest = Span{d, e}
+		d = e
+	}
+	// Optional title, then ')'.
+	for d < to && (src[d] == ' ' || src[d] == '\t') {
+		d++
+	}
+	if d < to && (src[d] == '"' || src[d] == '\'' || src[d] == '(') {
+		closer := src[d]
+		if closer == '(' {
+			closer = ')'
+		}
+		e := d + 1
+		for e < to && src[e] != closer && src[e] != '\n' {
+			if src[e] == '\\' {
+				e++
+			}
+			e++
+		}
+		if e >= to || src[e] != closer {
+			return Link{}, false
+		}
+		d = e + 1
+		for d < to && (src[d] == ' ' || src[d] == '\t') {
+			d++
+		}
+	}
+	if d >= to || src[d] != ')' {
+		return Link{}, false
+	}
+	l.Whole = Span{start, d + 1}
+	if h := bytes.IndexByte(src[dest.Start:dest.End], '#'); h >= 0 {
+		l.Frag = Span{dest.Start + h + 1, dest.End}
+		dest.End = dest.Start + h
+	}
+	l.Target = dest
+	return l, true
+}
