@@ -361,7 +361,14 @@ func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialec
 	}
 	var rs []repl
 	if newTarget != "" {
-		rs = append(rs, repl{l.Link.Target.Start - base, l.Link.Target.End - base, newTarget})
+		end := l.Link.Target.End
+		// [[t.md]] keeps its ".md": only the name is the target.
+		if l.Kind == wikilink.Wiki {
+			if ext := path.Ext(l.Target); index.IsNoteExt(ext) && !strings.HasSuffix(newTarget, ext) {
+				end -= len(ext)
+			}
+		}
+		rs = append(rs, repl{l.Link.Target.Start - base, end - base, newTarget})
 	}
 	if newFrag != "" && l.Frag != "" {
 		fs := l.Link.Frag

@@ -1,0 +1,76 @@
+// Package atomicfile replaces files inside an [os.Root] so that a reader (or a
+// crash) sees either the complete old content or the complete new content,
+// never a torn mix.
+//
+// [Write] follows the classic order (restic's, among others):
+//
+//  1. Lstat the target: a symlink or other non-regular file is refused
+//     ([ErrSymlink], [ErrNotRegular]); an existing regular file lends its
+//     permission bits (and, best effort, its owner) to the new content.
+//  2. Create a temp file ".relink-tmp-<random>" in the target's own directory
+//     (never /tmp: a rename across devices is not atomic) with
+//     O_WRONLY|O_CREATE|O_EXCL.
+//  3. Write, Sync, fix mode/owner, Close.
+//  4. Rename the temp file over the target.
+//  5. Sync the directory so the rename itself is durable.
+//
+// The temp file is removed on every error before step 4.
+//
+// # Invariants
+//
+//   - If Write returns, with or without error, the target holds either its
+//     old bytes or data, in full.
+//   - All access goes through the caller's *os.Root: no path, symlink or
+//     ".." can make Write touch a file outside the root.
+//   - An existing file keeps its permission bits exactly (umask does not
+//     apply); a new file is created with perm &^ umask, as [os.WriteFile] does.
+//   - Replacing a file gives it a new inode: other hard links to it keep the
+//     old content, and a process holding it open keeps reading the old bytes.
+//   - Temp files are named ".relink-tmp-*"; scanners should ignore them and
+//     cleanup tools may delete stale ones.
+//
+// # Fault injection
+//
+// Crash-safety tests need to fail or kill the process at a precise write.
+// Write consults a fault check at each of these steps, passing the step name
+// and the target name (slash-separated, relative to the root):
+//
+//	after-temp-write   data written to the temp file, before Sync/Rename
+//	before-rename      temp file complete and closed, target untouched
+//	after-rename       target replaced, directory not yet synced
+//
+// Two seams feed that check; both are for tests only.
+//
+// [SetFaultHook] installs an in-process hook, for Go tests in other packages.
+// It is process-global: tests that use it must not run in parallel with
+// other writers.
+//
+// The environment variable RELINK_FAULT ([FaultEnv]), read once on the first
+// Write, drives end-to-end tests of the relink binary. It holds
+// comma-separated rules of the form
+//
+//	[kill:]STEP:N[:GLOB]
+//
+// A rule fires on the Nth occurrence (1-based, counted per rule over the
+// whole process) of STEP whose target base name matches GLOB ([path.Match]
+// syntax; default "*"). A plain rule makes that Write fail with [ErrInjected]
+// (cleaning up like any failure); a "kill:" rule ends the process at once
+// with exit code 137 ([KillExitCode]), running no cleanup or deferred
+// functions, like a SIGKILL. Examples:
+//
+//	RELINK_FAULT=before-rename:2            the 2nd write fails, its target intact
+//	RELINK_FAULT=kill:after-rename:3:*.md   die right after the 3rd note's rename
+//
+// A malformed RELINK_FAULT makes every Write fail, so that a typo in a test
+// cannot silently disable the fault. This is the one place where the package
+// reads the environment or exits the process, and only when RELINK_FAULT is
+// set.
+//
+// Note that the snapshot store writes through this package too, so counts
+// include its objects ("objects/ab/<hash>"), journal ("journal.json") and
+// manifests ("snapshots/<id>.json"); use GLOB to target one kind.
+//
+// # Dependencies
+//
+// Standard library only. Must not import any other relink package.
+package atomicfile

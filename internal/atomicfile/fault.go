@@ -1,0 +1,140 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Steps at which Write consults the fault seam; see the package doc.
+const (
+	StepAfterTempWrite = "after-temp-write"
+	StepBeforeRename   = "before-rename"
+	StepAfterRename    = "after-rename"
+)
+
+// FaultEnv names the environment variable read once, on the first Write, for
+// fault rules; see the package doc.
+const FaultEnv = "RELINK_FAULT"
+
+// KillExitCode is the exit code of a process ended by a "kill:" fault rule.
+const KillExitCode = 137
+
+// ErrInjected is the error returned (wrapped) by a Write failed on purpose by
+// a RELINK_FAULT rule. Hooks installed with SetFaultHook may return it too.
+var ErrInjected = errors.New("injected fault")
+
+var hook atomic.Pointer[func(step, name string) error]
+
+// SetFaultHook installs h, called by every Write at each step with the step
+// name and the slash-separated target name. A non-nil result fails that Write
+// as any I/O error would (before the rename: temp removed, target intact).
+// h must be safe for concurrent use. SetFaultHook(nil) removes the hook.
+//
+// It is meant for tests only and is process-global; it returns a function
+// that restores the previous hook, for use with t.Cleanup:
+//
+//	t.Cleanup(atomicfile.SetFaultHook(func(step, name string) error {
+//		if step == atomicfile.StepBeforeRename && name == "b.md" {
+//			return atomicfile.ErrInjected
+//		}
+//		return nil
+//	}))
+func SetFaultHook(h func(step, name string) error) (restore func()) {
+	var p *func(step, name string) error
+	if h != nil {
+		p = &h
+	}
+	prev := hook.Swap(p)
+	return func() { hook.Store(prev) }
+}
+
+type faultRule struct {
+	kill  bool
+	step  string
+	n     int64
+	glob  string
+	count atomic.Int64
+}
+
+var envRules = sync.OnceValues(func() ([]*faultRule, error) {
+	return parseFaults(os.Getenv(FaultEnv))
+})
+
+// parseFaults parses "[kill:]STEP:N[:GLOB]{,...}".
+func parseFaults(s string) ([]*faultRule, error) {
+	var rules []*faultRule
+	for spec := range strings.SplitSeq(s, ",") {
+		spec = strings.TrimSpace(spec)
+		if spec == "" {
+			continue
+		}
+		r := &faultRule{glob: "*"}
+		f := strings.Split(spec, ":")
+		if f[0] == "kill" {
+			r.kill = true
+			f = f[1:]
+		}
+		if len(f) < 2 || len(f) > 3 {
+			return nil, fmt.Errorf("invalid %s rule %q: want [kill:]STEP:N[:GLOB]", FaultEnv, spec)
+		}
+		switch f[0] {
+		case StepAfterTempWrite, StepBeforeRename, StepAfterRename:
+			r.step = f[0]
+		default:
+			return nil, fmt.Errorf("invalid %s rule %q: unknown step %q", FaultEnv, spec, f[0])
+		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("invalid %s rule %q: N must be a positive integer", FaultEnv, spec)
+		}
+		r.n = n
+		if len(f) == 3 {
+			if _, err := path.Match(f[2], ""); err != nil {
+				return nil, fmt.Errorf("invalid %s rule %q: %v", FaultEnv, spec, err)
+			}
+			r.glob = f[2]
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+// fault runs the RELINK_FAULT rules, then the hook, for one step of a Write.
+func fault(step, name string) error {
+	rules, err := envRules()
+	if err != nil {
+		return err
+	}
+	if err := applyRules(rules, step, name); err != nil {
+		return err
+	}
+	if h := hook.Load(); h != nil {
+		return (*h)(step, name)
+	}
+	return nil
+}
+
+func applyRules(rules []*faultRule, step, name string) error {
+	for _, r := range rules {
+		if r.step != step {
+			continue
+		}
+		if ok, _ := path.Match(r.glob, path.Base(name)); !ok {
+			continue
+		}
+		if r.count.Add(1) != r.n {
+			continue
+		}
+		if r.kill {
+			os.Exit(KillExitCode) // deliberate: simulates a crash, no cleanup
+		}
+		return fmt.Errorf("%w at %s #%d", ErrInjected, step, r.n)
+	}
+	return nil
+}

@@ -1,0 +1,260 @@
+package snapshot
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
+)
+
+// FileChange is one file an operation is about to change, given to Begin.
+type FileChange struct {
+	Path    string      // vault-relative, "/"-separated, clean
+	Before  []byte      // current content; must be nil if Created
+	After   []byte      // new content; must be nil if Deleted
+	Mode    fs.FileMode // permission bits of the file (before, or to create it with); 0 means 0644
+	Created bool        // the file does not exist yet
+	Deleted bool        // the operation removes the file
+}
+
+// Journal is an operation that has begun and is neither committed nor
+// aborted. On disk it is <store>/journal.json: a Manifest in state pending,
+// listing every file the operation may change.
+type Journal struct {
+	Manifest
+}
+
+// Begin records an operation before the caller changes any vault file. It
+// stores the before and after content of every file as objects, then writes
+// the journal; only when Begin returns nil may the caller start rewriting the
+// vault. Any error (disk full included) happens before that point, and the
+// vault must then be left alone.
+//
+// parent is the snapshot an undo or restore reverts ("" for apply). Begin
+// requires the lock and fails with ErrPending if a journal exists.
+func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal, error) {
+	if err := s.locked(); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	switch op {
+	case OpApply, OpUndo, OpRestore:
+	default:
+		return nil, fmt.Errorf("begin: unknown op %q", op)
+	}
+	if parent != "" && !validID(parent) {
+		return nil, fmt.Errorf("begin: invalid parent id %q", parent)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("begin: no files")
+	}
+	files = slices.Clone(files)
+	slices.SortFunc(files, func(a, b FileChange) int { return strings.Compare(a.Path, b.Path) })
+	for i, f := range files {
+		if err := checkChange(f); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		if i > 0 && files[i-1].Path == f.Path {
+			return nil, fmt.Errorf("begin: %s: listed twice", f.Path)
+		}
+	}
+	if j, err := s.Pending(); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	} else if j != nil {
+		return nil, fmt.Errorf("begin: %w (snapshot %s)", ErrPending, j.ID)
+	}
+
+	now := s.now().UTC()
+	id, err := newID(now)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	j := &Journal{Manifest{
+		Version: FormatVersion,
+		ID:      id,
+		Time:    now,
+		Op:      op,
+		Vault:   vault,
+		Parent:  parent,
+		State:   StatePending,
+		Files:   make([]FileEntry, len(files)),
+	}}
+	for i, f := range files {
+		e := FileEntry{Path: f.Path}
+		if !f.Created {
+			if e.Before, err = s.putRef(f.Before, f.Mode); err != nil {
+				return nil, fmt.Errorf("begin: %s: %w", f.Path, err)
+			}
+		}
+		if !f.Deleted {
+			if e.After, err = s.putRef(f.After, f.Mode); err != nil {
+				return nil, fmt.Errorf("begin: %s: %w", f.Path, err)
+			}
+		}
+		j.Files[i] = e
+	}
+	if err := s.writeJSON(journalName, j, filePerm); err != nil {
+		return nil, fmt.Errorf("begin: write journal: %w", err)
+	}
+	return j, nil
+}
+
+func checkChange(f FileChange) error {
+	switch {
+	case !validPath(f.Path):
+		return fmt.Errorf("invalid path %q", f.Path)
+	case f.Created && f.Deleted:
+		return fmt.Errorf("%s: both created and deleted", f.Path)
+	case f.Created && f.Before != nil:
+		return fmt.Errorf("%s: created, yet has before content", f.Path)
+	case f.Deleted && f.After != nil:
+		return fmt.Errorf("%s: deleted, yet has after content", f.Path)
+	case !f.Created && !f.Deleted && bytes.Equal(f.Before, f.After):
+		return fmt.Errorf("%s: before and after are equal", f.Path)
+	}
+	return nil
+}
+
+func (s *Store) putRef(data []byte, mode fs.FileMode) (*ObjectRef, error) {
+	h, err := s.PutObject(data)
+	if err != nil {
+		return nil, err
+	}
+	if mode.Perm() == 0 {
+		mode = 0o644
+	}
+	return &ObjectRef{SHA256: h, Size: int64(len(data)), Mode: mode.Perm()}, nil
+}
+
+// Pending returns the journal of an operation that began and was neither
+// committed nor aborted, or nil. A non-nil journal means a crash (or a kill)
+// interrupted that operation: every listed file is at its Before or After
+// content, or was changed by someone else since (see FileEntry.Which). The
+// caller, holding the lock, either
+//
+//   - rolls forward: writes After to files at SideBefore, then calls Commit
+//     with the paths now at SideAfter; or
+//   - rolls back: writes Before to files at SideAfter, then calls Abort.
+//
+// A journal whose manifest was already written (a crash between the commit
+// and the journal's removal) is not pending; Begin cleans it up.
+func (s *Store) Pending() (*Journal, error) {
+	m, err := s.readManifest(journalName, StatePending)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read journal: %w", err)
+	}
+	if ok, err := s.manifestExists(m.ID); err != nil {
+		return nil, fmt.Errorf("read journal: %w", err)
+	} else if ok {
+		if s.locked() == nil {
+			if err := s.removeJournal(); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}
+	return &Journal{m}, nil
+}
+
+// Commit ends the operation j. It writes the snapshot's manifest, listing
+// only the files in applied (the paths the caller actually changed, or found
+// at SideAfter during recovery), and removes the journal. The manifest's
+// atomic rename is the commit point.
+//
+// If applied is empty nothing happened worth undoing: Commit then behaves
+// like Abort and returns the zero Manifest (ID ""). Commit requires the lock.
+func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
+	if err := s.locked(); err != nil {
+		return Manifest{}, fmt.Errorf("commit: %w", err)
+	}
+	if j == nil {
+		return Manifest{}, errors.New("commit: nil journal")
+	}
+	cur, err := s.readManifest(journalName, StatePending)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Already committed? Then return what was committed.
+		if m, err := s.readManifest(manifestName(j.ID), StateCommitted); err == nil {
+			return m, nil
+		}
+		return Manifest{}, fmt.Errorf("commit %s: %w: no journal", j.ID, ErrNotFound)
+	case err != nil:
+		return Manifest{}, fmt.Errorf("commit %s: %w", j.ID, err)
+	case cur.ID != j.ID:
+		return Manifest{}, fmt.Errorf("commit %s: the pending journal is %s", j.ID, cur.ID)
+	}
+
+	want := make(map[string]bool, len(applied))
+	for _, p := range applied {
+		want[p] = true
+	}
+	m := cur
+	m.State = StateCommitted
+	m.Files = nil
+	for _, f := range cur.Files {
+		if want[f.Path] {
+			m.Files = append(m.Files, f)
+			delete(want, f.Path)
+		}
+	}
+	if len(want) > 0 {
+		extra := make([]string, 0, len(want))
+		for p := range want {
+			extra = append(extra, p)
+		}
+		slices.Sort(extra)
+		return Manifest{}, fmt.Errorf("commit %s: not in the journal: %s", j.ID, strings.Join(extra, ", "))
+	}
+	if len(m.Files) == 0 {
+		if err := s.removeJournal(); err != nil {
+			return Manifest{}, fmt.Errorf("commit %s: %w", j.ID, err)
+		}
+		return Manifest{}, nil
+	}
+	if err := s.writeJSON(manifestName(m.ID), m, manifestPerm); err != nil {
+		return Manifest{}, fmt.Errorf("commit %s: %w", j.ID, err)
+	}
+	if err := s.removeJournal(); err != nil {
+		// Committed; the stale journal is ignored by Pending.
+		return m, fmt.Errorf("commit %s: %w", j.ID, err)
+	}
+	return m, nil
+}
+
+// Abort ends the operation j without a snapshot: it removes the journal. Its
+// objects stay until Prune collects them. The caller must first have put
+// back every file it changed (rollback). Abort requires the lock.
+func (s *Store) Abort(j *Journal) error {
+	if err := s.locked(); err != nil {
+		return fmt.Errorf("abort: %w", err)
+	}
+	if j == nil {
+		return errors.New("abort: nil journal")
+	}
+	cur, err := s.readManifest(journalName, StatePending)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("abort %s: %w", j.ID, err)
+	case cur.ID != j.ID:
+		return fmt.Errorf("abort %s: the pending journal is %s", j.ID, cur.ID)
+	}
+	if err := s.removeJournal(); err != nil {
+		return fmt.Errorf("abort %s: %w", j.ID, err)
+	}
+	return nil
+}
+
+func (s *Store) removeJournal() error {
+	if err := s.remove(journalName); err != nil {
+		return fmt.Errorf("remove journal: %w", err)
+	}
+	return atomicfile.SyncDir(s.root, ".")
+}

@@ -1,0 +1,475 @@
+package snapshot
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
+)
+
+func threeChanges() []FileChange {
+	return []FileChange{
+		{Path: "b.md", Before: []byte("b0"), After: []byte("b1"), Mode: 0o644},
+		{Path: "a/a.md", Before: []byte("a0"), After: []byte("a1"), Mode: 0o600},
+		{Path: "new.md", After: []byte("n1"), Mode: 0o644, Created: true},
+	}
+}
+
+func TestJournalCommitFlow(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+
+	if j, err := s.Pending(); err != nil || j != nil {
+		t.Fatalf("Pending on a new store = %v, %v", j, err)
+	}
+	j, err := s.Begin(OpApply, "/vault", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^\d{8}T\d{6}Z-[0-9a-f]{8}$`).MatchString(j.ID) ||
+		!strings.HasPrefix(j.ID, j.Time.Format("20060102T150405Z")) {
+		t.Errorf("id = %q, time %v", j.ID, j.Time)
+	}
+	wantFiles := []FileEntry{
+		{Path: "a/a.md", Before: &ObjectRef{Sum([]byte("a0")), 2, 0o600}, After: &ObjectRef{Sum([]byte("a1")), 2, 0o600}},
+		{Path: "b.md", Before: &ObjectRef{Sum([]byte("b0")), 2, 0o644}, After: &ObjectRef{Sum([]byte("b1")), 2, 0o644}},
+		{Path: "new.md", After: &ObjectRef{Sum([]byte("n1")), 2, 0o644}},
+	}
+	if diff := cmp.Diff(wantFiles, j.Files); diff != "" {
+		t.Errorf("journal files (-want +got):\n%s", diff)
+	}
+	for _, f := range j.Files {
+		for _, r := range []*ObjectRef{f.Before, f.After} {
+			if r == nil {
+				continue
+			}
+			if _, err := s.Read(*r); err != nil {
+				t.Errorf("%s: object not stored: %v", f.Path, err)
+			}
+		}
+	}
+
+	// The journal is visible to another Store (another process, after a crash).
+	other, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	p, err := other.Pending()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(j, p); diff != "" {
+		t.Errorf("Pending (-want +got):\n%s", diff)
+	}
+	if _, err := s.Begin(OpApply, "/vault", "", threeChanges()); !errors.Is(err, ErrPending) {
+		t.Errorf("second Begin: err = %v, want ErrPending", err)
+	}
+	if ms, _ := s.List(); len(ms) != 0 {
+		t.Errorf("List during pending = %v", ms)
+	}
+
+	if _, err := s.Commit(j, []string{"a/a.md", "nope.md"}); err == nil {
+		t.Error("Commit with a path not in the journal succeeded")
+	}
+	m, err := s.Commit(j, []string{"new.md", "a/a.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.State != StateCommitted || m.ID != j.ID || m.Op != OpApply || m.Vault != "/vault" {
+		t.Errorf("manifest = %+v", m)
+	}
+	if diff := cmp.Diff([]FileEntry{wantFiles[0], wantFiles[2]}, m.Files); diff != "" {
+		t.Errorf("committed files (-want +got):\n%s", diff)
+	}
+	if j, err := s.Pending(); err != nil || j != nil {
+		t.Errorf("Pending after commit = %v, %v", j, err)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir(), journalName)); !os.IsNotExist(err) {
+		t.Errorf("journal still there: %v", err)
+	}
+	// Commit is idempotent once the journal is gone.
+	if again, err := s.Commit(j, []string{"new.md", "a/a.md"}); err != nil || again.ID != m.ID {
+		t.Errorf("second Commit = %v, %v", again.ID, err)
+	}
+
+	ms, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]Manifest{m}, ms); diff != "" {
+		t.Errorf("List (-want +got):\n%s", diff)
+	}
+	for _, ref := range []string{m.ID, m.ID[:10], "latest"} {
+		got, err := s.Load(ref)
+		if err != nil {
+			t.Fatalf("Load(%q): %v", ref, err)
+		}
+		if diff := cmp.Diff(m, got); diff != "" {
+			t.Errorf("Load(%q) (-want +got):\n%s", ref, diff)
+		}
+	}
+}
+
+func TestCommitNothingAndAbort(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	j, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Commit(j, nil)
+	if err != nil || m.ID != "" {
+		t.Errorf("Commit(nothing) = %+v, %v", m, err)
+	}
+	if p, _ := s.Pending(); p != nil {
+		t.Error("journal survived an empty commit")
+	}
+
+	j, err = s.Begin(OpUndo, "/v", "20261125T101530Z-00000000", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Parent != "20261125T101530Z-00000000" {
+		t.Errorf("parent = %q", j.Parent)
+	}
+	if err := s.Abort(j); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Pending(); p != nil {
+		t.Error("journal survived Abort")
+	}
+	if err := s.Abort(j); err != nil {
+		t.Errorf("second Abort: %v", err)
+	}
+	if ms, _ := s.List(); len(ms) != 0 {
+		t.Errorf("List = %v", ms)
+	}
+	// Objects stay until Prune.
+	if _, err := s.GetObject(Sum([]byte("b1"))); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRequiresLock(t *testing.T) {
+	s := newStore(t)
+	if _, err := s.Begin(OpApply, "/v", "", threeChanges()); !errors.Is(err, ErrNotLocked) {
+		t.Errorf("Begin: %v", err)
+	}
+	unlock, err := s.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(j, []string{"b.md"}); !errors.Is(err, ErrNotLocked) {
+		t.Errorf("Commit: %v", err)
+	}
+	if err := s.Abort(j); !errors.Is(err, ErrNotLocked) {
+		t.Errorf("Abort: %v", err)
+	}
+	if _, err := s.Prune(Policy{KeepLast: 1}, s.now(), false); !errors.Is(err, ErrNotLocked) {
+		t.Errorf("Prune: %v", err)
+	}
+}
+
+func TestBeginValidates(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	ok := FileChange{Path: "ok.md", Before: []byte("0"), After: []byte("1")}
+	tests := []struct {
+		desc   string
+		op     Op
+		parent string
+		files  []FileChange
+	}{
+		{"unknown op", "delete", "", []FileChange{ok}},
+		{"no files", OpApply, "", nil},
+		{"bad parent", OpUndo, "../x", []FileChange{ok}},
+		{"dot-dot", OpApply, "", []FileChange{{Path: "../x.md", Before: []byte("0"), After: []byte("1")}}},
+		{"inner dot-dot", OpApply, "", []FileChange{{Path: "a/../../x.md", Before: []byte("0"), After: []byte("1")}}},
+		{"absolute", OpApply, "", []FileChange{{Path: "/x.md", Before: []byte("0"), After: []byte("1")}}},
+		{"unclean", OpApply, "", []FileChange{{Path: "a//x.md", Before: []byte("0"), After: []byte("1")}}},
+		{"empty path", OpApply, "", []FileChange{{Before: []byte("0"), After: []byte("1")}}},
+		{"duplicate", OpApply, "", []FileChange{ok, ok}},
+		{"no change", OpApply, "", []FileChange{{Path: "x.md", Before: []byte("0"), After: []byte("0")}}},
+		{"created with before", OpApply, "", []FileChange{{Path: "x.md", Before: []byte("0"), After: []byte("1"), Created: true}}},
+		{"deleted with after", OpApply, "", []FileChange{{Path: "x.md", Before: []byte("0"), After: []byte("1"), Deleted: true}}},
+		{"created and deleted", OpApply, "", []FileChange{{Path: "x.md", Created: true, Deleted: true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.desc, func(t *testing.T) {
+			if _, err := s.Begin(tt.op, "/v", tt.parent, tt.files); err == nil {
+				t.Fatal("Begin succeeded")
+			}
+			if p, _ := s.Pending(); p != nil {
+				t.Fatal("journal written")
+			}
+		})
+	}
+	if got := storeFiles(t, s); !slices.Equal(got, []string{"config"}) {
+		t.Errorf("store files = %v", got)
+	}
+}
+
+// TestBeginFailureLeavesNoJournal injects a write failure (think: disk full)
+// at each write Begin makes; Begin must fail and leave no journal, so the
+// caller never touches the vault.
+func TestBeginFailureLeavesNoJournal(t *testing.T) {
+	for n := 1; n <= 6; n++ { // 5 distinct objects + the journal
+		s := newStore(t)
+		mustLock(t, s)
+		count := 0
+		restore := atomicfile.SetFaultHook(func(step, name string) error {
+			if step != atomicfile.StepBeforeRename {
+				return nil
+			}
+			if count++; count == n {
+				return atomicfile.ErrInjected
+			}
+			return nil
+		})
+		_, err := s.Begin(OpApply, "/v", "", threeChanges())
+		restore()
+		if !errors.Is(err, atomicfile.ErrInjected) {
+			t.Fatalf("write %d: err = %v, want ErrInjected", n, err)
+		}
+		if p, err := s.Pending(); p != nil || err != nil {
+			t.Fatalf("write %d: Pending = %v, %v", n, p, err)
+		}
+		for _, f := range storeFiles(t, s) {
+			if strings.Contains(f, atomicfile.TempPrefix) {
+				t.Errorf("write %d: temp file left: %s", n, f)
+			}
+		}
+	}
+}
+
+// TestCrashAfterManifest simulates a crash between the manifest's rename and
+// the journal's removal: the journal is then not pending, and the next Begin
+// removes it.
+func TestCrashAfterManifest(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	j, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := os.ReadFile(filepath.Join(s.Dir(), journalName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(j, []string{"b.md"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir(), journalName), jb, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if p, err := other.Pending(); p != nil || err != nil { // unlocked: read-only
+		t.Fatalf("Pending = %v, %v", p, err)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir(), journalName)); err != nil {
+		t.Fatalf("unlocked Pending removed the journal: %v", err)
+	}
+	if _, err := s.Begin(OpApply, "/v", "", threeChanges()); err != nil {
+		t.Fatalf("Begin after leftover journal: %v", err)
+	}
+}
+
+// TestRecovery plays the whole crash story on a real vault directory: begin,
+// rewrite some files, crash, then roll forward or back from a fresh Store.
+func TestRecovery(t *testing.T) {
+	for _, forward := range []bool{true, false} {
+		name := map[bool]string{true: "roll forward", false: "roll back"}[forward]
+		t.Run(name, func(t *testing.T) {
+			vdir := t.TempDir()
+			vault, err := os.OpenRoot(vdir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer vault.Close()
+			before := map[string]string{"a.md": "a0", "b.md": "b0", "c.md": "c0"}
+			after := map[string]string{"a.md": "a1", "b.md": "b1", "c.md": "c1"}
+			var changes []FileChange
+			for p, b := range before {
+				if err := os.WriteFile(filepath.Join(vdir, p), []byte(b), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				changes = append(changes, FileChange{Path: p, Before: []byte(b), After: []byte(after[p]), Mode: 0o644})
+			}
+
+			s := newStore(t)
+			unlock, err := s.Lock()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Begin(OpApply, vdir, "", changes); err != nil {
+				t.Fatal(err)
+			}
+			// a.md is rewritten, then the process "crashes"; meanwhile the
+			// user edits c.md.
+			if err := atomicfile.Write(vault, "a.md", []byte("a1"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(vdir, "c.md"), []byte("user edit"), 0o644)
+			unlock()
+
+			// Next run.
+			s2, err := Open(s.Dir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s2.Close()
+			mustLock(t, s2)
+			j, err := s2.Pending()
+			if err != nil || j == nil {
+				t.Fatalf("Pending = %v, %v", j, err)
+			}
+			sides := map[string]Side{}
+			var applied []string
+			for _, f := range j.Files {
+				b, err := vault.ReadFile(f.Path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				side := f.Which(hashp(string(b)))
+				sides[f.Path] = side
+				switch {
+				case forward && side == SideBefore:
+					data, err := s2.Read(*f.After)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := atomicfile.Write(vault, f.Path, data, f.After.Mode); err != nil {
+						t.Fatal(err)
+					}
+					applied = append(applied, f.Path)
+				case forward && side == SideAfter:
+					applied = append(applied, f.Path)
+				case !forward && side == SideAfter:
+					data, err := s2.Read(*f.Before)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := atomicfile.Write(vault, f.Path, data, f.Before.Mode); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			wantSides := map[string]Side{"a.md": SideAfter, "b.md": SideBefore, "c.md": SideNeither}
+			if diff := cmp.Diff(wantSides, sides); diff != "" {
+				t.Errorf("sides (-want +got):\n%s", diff)
+			}
+			want := map[string]string{"a.md": "a0", "b.md": "b0", "c.md": "user edit"}
+			if forward {
+				m, err := s2.Commit(j, applied)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(m.Files) != 2 {
+					t.Errorf("manifest files = %v", m.Files)
+				}
+				want = map[string]string{"a.md": "a1", "b.md": "b1", "c.md": "user edit"}
+			} else if err := s2.Abort(j); err != nil {
+				t.Fatal(err)
+			}
+			for p, w := range want {
+				b, _ := vault.ReadFile(p)
+				if string(b) != w {
+					t.Errorf("%s = %q, want %q", p, b, w)
+				}
+			}
+			if p, _ := s2.Pending(); p != nil {
+				t.Error("still pending")
+			}
+		})
+	}
+}
+
+func TestWhich(t *testing.T) {
+	t.Parallel()
+	ref := func(s string) *ObjectRef { return &ObjectRef{SHA256: Sum([]byte(s)), Size: int64(len(s))} }
+	tests := []struct {
+		desc string
+		e    FileEntry
+		cur  *Hash
+		want Side
+	}{
+		{"at before", FileEntry{Before: ref("0"), After: ref("1")}, hashp("0"), SideBefore},
+		{"at after", FileEntry{Before: ref("0"), After: ref("1")}, hashp("1"), SideAfter},
+		{"changed", FileEntry{Before: ref("0"), After: ref("1")}, hashp("2"), SideNeither},
+		{"missing file", FileEntry{Before: ref("0"), After: ref("1")}, nil, SideNeither},
+		{"created, not yet", FileEntry{After: ref("1")}, nil, SideBefore},
+		{"created, done", FileEntry{After: ref("1")}, hashp("1"), SideAfter},
+		{"created, other content", FileEntry{After: ref("1")}, hashp("x"), SideNeither},
+		{"deleted, done", FileEntry{Before: ref("0")}, nil, SideAfter},
+		{"deleted, not yet", FileEntry{Before: ref("0")}, hashp("0"), SideBefore},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Which(tt.cur); got != tt.want {
+			t.Errorf("%s: Which = %v, want %v", tt.desc, got, tt.want)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	if _, err := s.Load("latest"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("latest of none: %v", err)
+	}
+	var ids []string
+	for i := range 3 {
+		j, err := s.Begin(OpApply, "/v", "", []FileChange{{Path: "x.md", Before: []byte{byte(i)}, After: []byte{byte(i + 1)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.Commit(j, []string{"x.md"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	ms, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if m.ID != ids[i] {
+			t.Errorf("List[%d] = %s, want %s", i, m.ID, ids[i])
+		}
+	}
+	if m, _ := s.Load("latest"); m.ID != ids[2] {
+		t.Errorf("latest = %s", m.ID)
+	}
+	if _, err := s.Load("2026"); !errors.Is(err, ErrAmbiguous) {
+		t.Errorf("ambiguous prefix: %v", err)
+	}
+	for _, ref := range []string{"", "2027", "../config"} {
+		if _, err := s.Load(ref); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Load(%q): %v", ref, err)
+		}
+	}
+	// A damaged manifest makes List (and so Prune) fail rather than skip it.
+	os.WriteFile(filepath.Join(s.Dir(), snapsDir, "20990101T000000Z-00000000.json"), []byte("{"), 0o600)
+	if _, err := s.List(); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("List with a bad manifest: %v", err)
+	}
+}

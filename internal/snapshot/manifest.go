@@ -1,0 +1,262 @@
+package snapshot
+
+import (
+	"cmp"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
+)
+
+// Op names the kind of operation a snapshot records.
+type Op string
+
+// Operations relink records.
+const (
+	OpApply   Op = "apply"   // relink apply rewrote links
+	OpUndo    Op = "undo"    // relink undo reverted a snapshot (Parent)
+	OpRestore Op = "restore" // relink snapshot restore wrote back a snapshot (Parent)
+)
+
+// State is the life-cycle state of a manifest.
+type State string
+
+// Manifest states. Only the journal is ever pending; files under snapshots/
+// are always committed.
+const (
+	StatePending   State = "pending"
+	StateCommitted State = "committed"
+)
+
+// ObjectRef names the stored content of one file version.
+type ObjectRef struct {
+	SHA256 Hash        `json:"sha256"`
+	Size   int64       `json:"size"`
+	Mode   fs.FileMode `json:"mode,omitempty"` // permission bits, as a decimal number
+}
+
+// FileEntry records one file an operation changed.
+type FileEntry struct {
+	Path   string     `json:"path"`             // vault-relative, "/"-separated, clean
+	Before *ObjectRef `json:"before,omitempty"` // nil: the file did not exist
+	After  *ObjectRef `json:"after,omitempty"`  // nil: the operation deleted it
+}
+
+// Side says which recorded version of a file its current content is.
+type Side int
+
+// Sides, see FileEntry.Which.
+const (
+	SideNeither Side = iota // changed by someone else: touch nothing
+	SideBefore              // the operation has not (yet) changed this file
+	SideAfter               // the operation's change is in place
+)
+
+func (s Side) String() string {
+	switch s {
+	case SideBefore:
+		return "before"
+	case SideAfter:
+		return "after"
+	}
+	return "neither"
+}
+
+// Which compares the current state of the file with e: cur is the hash of
+// its current content, or nil if it does not exist. Recovery and undo use it
+// to touch only files that are exactly in a recorded state.
+func (e FileEntry) Which(cur *Hash) Side {
+	is := func(ref *ObjectRef) bool {
+		if ref == nil {
+			return cur == nil
+		}
+		return cur != nil && *cur == ref.SHA256
+	}
+	switch {
+	case is(e.Before):
+		return SideBefore
+	case is(e.After):
+		return SideAfter
+	}
+	return SideNeither
+}
+
+// Manifest describes one snapshot: the files an operation changed, with the
+// content before and after. Committed manifests are immutable.
+type Manifest struct {
+	Version int         `json:"version"`
+	ID      string      `json:"id"`
+	Time    time.Time   `json:"time"` // when the operation began, UTC
+	Op      Op          `json:"op"`
+	Vault   string      `json:"vault"`            // absolute path of the vault
+	Parent  string      `json:"parent,omitempty"` // the snapshot an undo/restore reverts
+	State   State       `json:"state"`
+	Files   []FileEntry `json:"files"` // sorted by Path
+}
+
+// newID returns a sortable, unique snapshot id: UTC time and 8 random hex
+// digits, e.g. "20261125T101530Z-1a2b3c4d".
+func newID(t time.Time) (string, error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:]), nil
+}
+
+// validID reports whether id has the shape newID produces (letters, digits,
+// '-'), so it can safely be used in a file name.
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validPath reports whether p is a clean, local, "/"-separated relative path.
+func validPath(p string) bool {
+	return p != "" && p != "." && path.Clean(p) == p && !strings.HasPrefix(p, "/") &&
+		!strings.ContainsRune(p, 0) && filepath.IsLocal(filepath.FromSlash(p)) &&
+		!slices.Contains(strings.Split(p, "/"), "..")
+}
+
+// check validates a decoded manifest (or journal) against the format.
+func (m *Manifest) check(want State) error {
+	if m.Version != FormatVersion {
+		return fmt.Errorf("unsupported version %d", m.Version)
+	}
+	if !validID(m.ID) {
+		return fmt.Errorf("invalid id %q", m.ID)
+	}
+	if m.State != want {
+		return fmt.Errorf("state %q, want %q", m.State, want)
+	}
+	for _, f := range m.Files {
+		if !validPath(f.Path) {
+			return fmt.Errorf("invalid path %q", f.Path)
+		}
+		if f.Before == nil && f.After == nil {
+			return fmt.Errorf("%s: neither before nor after", f.Path)
+		}
+	}
+	return nil
+}
+
+func manifestName(id string) string { return path.Join(snapsDir, id+".json") }
+
+func (s *Store) readManifest(name string, want State) (Manifest, error) {
+	var m Manifest
+	b, err := s.root.ReadFile(name)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+	}
+	if err := m.check(want); err != nil {
+		return m, fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+	}
+	return m, nil
+}
+
+func (s *Store) writeJSON(name string, v any, perm fs.FileMode) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(s.root, name, append(b, '\n'), perm)
+}
+
+// List returns all committed snapshots, oldest first (by Time, then ID). An
+// unreadable or malformed manifest is an error, not skipped: Prune relies on
+// List to know which objects are still referenced.
+func (s *Store) List() ([]Manifest, error) {
+	ents, err := fs.ReadDir(s.root.FS(), snapsDir)
+	if err != nil {
+		return nil, fmt.Errorf("list snapshots: %w", err)
+	}
+	var ms []Manifest
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || strings.HasPrefix(e.Name(), atomicfile.TempPrefix) {
+			continue
+		}
+		m, err := s.readManifest(path.Join(snapsDir, e.Name()), StateCommitted)
+		if err != nil {
+			return nil, fmt.Errorf("list snapshots: %w", err)
+		}
+		if m.ID != id {
+			return nil, fmt.Errorf("list snapshots: %s: %w: holds id %q", e.Name(), ErrCorrupt, m.ID)
+		}
+		ms = append(ms, m)
+	}
+	sortManifests(ms)
+	return ms, nil
+}
+
+func sortManifests(ms []Manifest) {
+	slices.SortStableFunc(ms, func(a, b Manifest) int {
+		return cmp.Or(a.Time.Compare(b.Time), strings.Compare(a.ID, b.ID))
+	})
+}
+
+// Load returns the snapshot named by ref: a full id, a prefix of exactly one
+// id, or "latest" (the newest). Errors match ErrNotFound or ErrAmbiguous.
+func (s *Store) Load(ref string) (Manifest, error) {
+	if ref == "" {
+		return Manifest{}, fmt.Errorf("load snapshot: empty id: %w", ErrNotFound)
+	}
+	ms, err := s.List()
+	if err != nil {
+		return Manifest{}, err
+	}
+	if ref == "latest" {
+		if len(ms) == 0 {
+			return Manifest{}, fmt.Errorf("load snapshot latest: %w (no snapshots)", ErrNotFound)
+		}
+		return ms[len(ms)-1], nil
+	}
+	var found []Manifest
+	for _, m := range ms {
+		if m.ID == ref {
+			return m, nil
+		}
+		if strings.HasPrefix(m.ID, ref) {
+			found = append(found, m)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Manifest{}, fmt.Errorf("load snapshot %s: %w", ref, ErrNotFound)
+	case 1:
+		return found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, m := range found {
+		ids[i] = m.ID
+	}
+	return Manifest{}, fmt.Errorf("load snapshot %s: %w: matches %s", ref, ErrAmbiguous, strings.Join(ids, ", "))
+}
+
+// manifestExists reports whether the committed manifest id exists.
+func (s *Store) manifestExists(id string) (bool, error) {
+	_, err := s.root.Lstat(manifestName(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil, err
+}
