@@ -91,7 +91,7 @@ func (Obsidian) Syntax() note.Options { return note.Options{} }
 func (Obsidian) Resolves(k NameKind) bool {
 	return k == Stem || k == Path || k == Suffix
 }
-func (Obsidian) ExactKey(s string) string   { return fold.Key(fold.Case, strings.TrimSpace(s)) }
+func (Obsidian) ExactKey(s string) string   { return fold.CaseOnly(s) }
 func (Obsidian) CheckAnchor(string) bool    { return true }
 func (Obsidian) AnchorText(h string) string { return h }
 
@@ -117,7 +117,7 @@ func (Dendron) Syntax() note.Options {
 	return note.Options{LabelFirst: true, SchemePrefix: "dendron://"}
 }
 func (Dendron) Resolves(k NameKind) bool           { return k == Stem }
-func (Dendron) ExactKey(s string) string           { return fold.Key(fold.Case, strings.TrimSpace(s)) }
+func (Dendron) ExactKey(s string) string           { return fold.CaseOnly(s) }
 func (Dendron) WriteNames(n *note.Note) []string   { return []string{StemOf(n.Path)} }
 func (Dendron) AnchorText(h string) string         { return Slug(h) }
 func (Dendron) AnchorResolves(frag, h string) bool { return anchorResolves(frag, h, true) }

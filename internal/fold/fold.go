@@ -137,3 +137,13 @@ func asciiKey(l Level, s string) string {
 	}
 	return string(buf)
 }
+
+// CaseOnly folds case and composes to NFC, but keeps whitespace as it is:
+// how Obsidian compares a link with a file name.
+func CaseOnly(s string) string {
+	s = strings.TrimSpace(s)
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+}

@@ -48,6 +48,9 @@ type Index struct {
 	Dialect  dialect.Dialect
 	MaxLevel fold.Level
 	Problems []Problem
+	// LocalVaults names the vaults of a Dendron workspace; a link to any
+	// other vault (dendron://other/x) is external and not checked.
+	LocalVaults map[string]bool
 
 	canon  []int32 // canonical note of each note (itself when none)
 	exact  map[string][]entry

@@ -107,6 +107,9 @@ func (ix *Index) Resolve(src int32, l *note.Link) Result {
 
 func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 	t := strings.TrimSpace(l.Target)
+	if l.Vault != "" && ix.LocalVaults != nil && !ix.LocalVaults[l.Vault] {
+		return Result{Class: External, Target: -1}
+	}
 	if t == "" { // [[#Heading]]: the note itself
 		return Result{Class: Resolved, Target: src}
 	}
@@ -244,6 +247,10 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 		return Result{Class: Broken, Outside: true, Target: -1}
 	}
 	if !IsNoteExt(path.Ext(p)) {
+		if !attachmentExt[strings.ToLower(path.Ext(p))] && !ix.attach[p] {
+			// "[site](example.com)": not a file of the vault.
+			return Result{Class: External, Target: -1}
+		}
 		r := Result{Attachment: true, Target: -1, PathForm: true}
 		if !ix.attach[p] && !(ix.Dialect.Name() == "obsidian" && ix.attach[strings.TrimPrefix(t, "/")]) {
 			r.Class = Broken
@@ -303,7 +310,8 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 		last = strings.TrimSpace(frag[i+1:])
 	}
 	for _, h := range nt.Headings {
-		if ix.Dialect.AnchorResolves(last, h) {
+		text, id := splitHeadingID(h)
+		if id != "" && last == id || ix.Dialect.AnchorResolves(last, text) {
 			return Anchor{State: AnchorOK}
 		}
 	}
@@ -317,7 +325,7 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 		key := fold.Key(lv, frag)
 		var hits []string
 		for _, h := range nt.Headings {
-			if fold.Key(lv, h) == key && !contains(hits, h) {
+			if h, id := splitHeadingID(h); id == "" && fold.Key(lv, h) == key && !contains(hits, h) {
 				hits = append(hits, h)
 			}
 		}
@@ -340,4 +348,16 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// splitHeadingID separates an explicit id ("## CR, LF {#cr-lf}", kramdown
+// and Pandoc) from the heading text. Headings with an explicit id are never
+// repair targets: their anchor is the id.
+func splitHeadingID(h string) (text, id string) {
+	if strings.HasSuffix(h, "}") {
+		if i := strings.LastIndex(h, "{#"); i >= 0 && !strings.ContainsAny(h[i+2:len(h)-1], " {}") {
+			return strings.TrimSpace(h[:i]), h[i+2 : len(h)-1]
+		}
+	}
+	return h, ""
 }

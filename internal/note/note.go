@@ -40,6 +40,7 @@ type Link struct {
 	Frag          string // anchor without '#', "" when absent
 	HasFrag       bool
 	InFrontmatter bool
+	Vault         string // the vault of a dendron://vault/ link
 }
 
 // Options choose the link syntax of a dialect.
@@ -151,6 +152,7 @@ func makeLink(src []byte, l wikilink.Link, opt Options, pos *positioner) (Link, 
 				return Link{}, false
 			}
 			skip := len(opt.SchemePrefix) + cut + 1
+			lk.Vault = rest[:cut]
 			lk.Link.Target.Start += skip
 			lk.Target = lk.Target[skip:]
 		}

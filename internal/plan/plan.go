@@ -116,7 +116,7 @@ func Build(ix *index.Index, opt Options) *Plan {
 					count(&p.stats, cls)
 					if isNote {
 						p.nl++
-						if cls != index.Resolved && cls != index.Duplicate {
+						if cls != index.Resolved && cls != index.Duplicate && cls != index.Heading {
 							p.off++
 						}
 					}
@@ -196,6 +196,9 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (*Edit, *Fi
 			cands = []string{}
 		}
 		return &Finding{File: n.Path, Line: l.Line, Col: l.Col, Link: l.Text, Class: class, Candidates: cands, Message: msg}
+	}
+	if r.Class == index.External {
+		return nil, nil, r.Class, false
 	}
 	if r.Attachment || r.Outside {
 		if r.Class == index.Broken {

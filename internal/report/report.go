@@ -126,7 +126,7 @@ func Summary(p *plan.Plan, problems int) string {
 	line := fmt.Sprintf("%d notes, %d links: %d resolved, %d variant, %d ambiguous, %d alias, %d broken, %d duplicate, %d heading; %d edits",
 		s.Notes, s.Links, s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, len(p.Edits))
 	if problems > 0 {
-		line += fmt.Sprintf(", %d unreadable", problems)
+		line += fmt.Sprintf(", %d problems", problems)
 	}
 	return line
 }

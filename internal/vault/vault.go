@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/relinkmd/relink/internal/note"
 )
 
@@ -281,4 +283,37 @@ func (v *Vault) Detect() string {
 		return "obsidian"
 	}
 	return "wiki"
+}
+
+// DendronVaults returns the names of the vaults a dendron.yml declares
+// (workspace.vaults[].name, or the folder when unnamed).
+func (v *Vault) DendronVaults() ([]string, error) {
+	b, err := v.Root.ReadFile("dendron.yml")
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct {
+		Vaults    []dendronVault `yaml:"vaults"`
+		Workspace struct {
+			Vaults []dendronVault `yaml:"vaults"`
+		} `yaml:"workspace"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		return nil, fmt.Errorf("dendron.yml: %w", err)
+	}
+	var names []string
+	for _, dv := range append(cfg.Vaults, cfg.Workspace.Vaults...) {
+		if dv.Name != "" {
+			names = append(names, dv.Name)
+		}
+		if dv.FsPath != "" {
+			names = append(names, path.Base(dv.FsPath))
+		}
+	}
+	return names, nil
+}
+
+type dendronVault struct {
+	Name   string `yaml:"name"`
+	FsPath string `yaml:"fsPath"`
 }

@@ -84,9 +84,21 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		return nil, err
 	}
 	ix := index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level)
+	var problems []vault.Problem
+	if s.Dialect.Name() == "dendron" {
+		names, err := v.DendronVaults()
+		if err != nil {
+			problems = append(problems, vault.Problem{File: "dendron.yml", Message: err.Error() + "; links to other vaults are checked as local"})
+		} else if len(names) > 0 {
+			ix.LocalVaults = map[string]bool{}
+			for _, n := range names {
+				ix.LocalVaults[n] = true
+			}
+		}
+	}
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	pl := plan.Build(ix, s.Plan)
-	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: scan.Problems, Index: ix}
+	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix}
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}

@@ -1,0 +1,1086 @@
+package markdown
+
+import "bytes"
+
+// The block phase is a port of goldmark's parser.parseBlocks and its
+// default block parsers (v1.8), reduced to what decides where code, HTML
+// comments, headings and paragraphs are. Names follow goldmark so the two
+// can be read side by side; quirks are kept on purpose, because goldmark is
+// the reference the differential test compares against.
+
+type kind uint8
+
+const (
+	kDocument kind = iota
+	kBlockquote
+	kList
+	kListItem
+	kParagraph
+	kATXHeading
+	kSetextHeading
+	kThematicBreak
+	kCodeBlock
+	kFencedCode
+	kHTMLBlock
+)
+
+// node is a block in the tree goldmark would build. Only what later
+// decisions look at is kept.
+type node struct {
+	kind      kind
+	removed   bool  // taken out of the tree (a paragraph that was all link reference definitions)
+	ordered   bool  // list
+	marker    byte  // list
+	fch       byte  // fenced code: fence character
+	level     uint8 // heading
+	htype     uint8 // HTML block type 1-7
+	parent    int32
+	children  int32
+	lastChild int32
+	offset    int32 // list item: content offset
+	flen      int32 // fenced code: fence length
+	nlines    int32 // HTML block: lines so far
+	lfirst    int32 // paragraph / setext heading: lines in scanner.lines
+	lcount    int32
+	tmp       int32 // setext heading: the paragraph it replaces
+	line      int32 // 0-based line of the first line
+	start     int   // span start (code, HTML) or heading text start (ATX)
+	end       int   // span end or heading text end; -1 when none
+	aux       int   // HTML block: end of its first line
+}
+
+// block parsers, in goldmark's priority order.
+type bparser uint8
+
+const (
+	pSetext bparser = iota
+	pThematic
+	pList
+	pListItem
+	pCode
+	pATX
+	pFence
+	pQuote
+	pHTML
+	pPara
+)
+
+var canInterrupt = [...]bool{pSetext: true, pThematic: true, pList: true, pListItem: true,
+	pCode: false, pATX: true, pFence: true, pQuote: true, pHTML: true, pPara: false}
+
+var freeParsers = []bparser{pCode, pPara}
+
+// parsersFor lists, per first byte, the parsers goldmark tries.
+var parsersFor = func() (t [256][]bparser) {
+	add := func(cs string, p bparser) {
+		for i := range len(cs) {
+			t[cs[i]] = append(t[cs[i]], p)
+		}
+	}
+	add("-=", pSetext)
+	add("-*_", pThematic)
+	add("-+*0123456789", pList)
+	add("-+*0123456789", pListItem)
+	add("#", pATX)
+	add("~`", pFence)
+	add(">", pQuote)
+	add("<", pHTML)
+	for c := range t {
+		if t[c] == nil {
+			t[c] = freeParsers
+		} else {
+			t[c] = append(t[c], freeParsers...)
+		}
+	}
+	return t
+}()
+
+const (
+	noBlocksOpened = iota
+	newBlocksOpened
+	paragraphContinuation
+)
+
+func (s *scanner) lastOpened() int32 {
+	if len(s.open) == 0 {
+		return -1
+	}
+	return s.open[len(s.open)-1]
+}
+
+func (s *scanner) newNode(k kind) int32 {
+	s.nodes = append(s.nodes, node{kind: k, parent: -1, lastChild: -1, end: -1, tmp: -1})
+	return int32(len(s.nodes) - 1)
+}
+
+func (s *scanner) appendChild(parent, child int32) {
+	s.nodes[child].parent = parent
+	s.nodes[parent].children++
+	s.nodes[parent].lastChild = child
+}
+
+// lastItem returns the last child of a list if it is a list item.
+func (s *scanner) lastItem(list int32) *node {
+	if c := s.nodes[list].lastChild; c >= 0 && s.nodes[c].kind == kListItem {
+		return &s.nodes[c]
+	}
+	return nil
+}
+
+func (s *scanner) lastOffset(list int32) int {
+	if it := s.lastItem(list); it != nil {
+		return int(it.offset)
+	}
+	return 0
+}
+
+// lastItemEmpty is goldmark's list.LastChild().ChildCount() == 0.
+func (s *scanner) lastItemEmpty(list int32) bool {
+	it := s.lastItem(list)
+	return it == nil || it.children == 0
+}
+
+// parseBlocks is goldmark's parser.parseBlocks. It returns early when an
+// Obsidian comment or math block asks for a restart.
+func (s *scanner) parseBlocks() {
+	r := &s.r
+	for {
+		for {
+			line := r.peekLine()
+			if line == nil {
+				return
+			}
+			if !isBlank(line) {
+				break
+			}
+			r.advanceLine()
+		}
+		if s.openBlocks(0) != newBlocksOpened {
+			return
+		}
+		r.advanceLine()
+		for {
+			if s.restart >= 0 {
+				return
+			}
+			opened := s.open
+			l := len(opened)
+			if l == 0 {
+				s.resetTree()
+				break
+			}
+			lastIndex := l - 1
+			for i := range l {
+				be := opened[i]
+				if r.peekLine() == nil {
+					s.closeBlocks(lastIndex, 0)
+					r.advanceLine()
+					return
+				}
+				if s.nodes[be].kind != kParagraph {
+					cont, children := s.continueBlock(be)
+					if cont {
+						if children && i == lastIndex {
+							s.openBlocks(be)
+							break
+						}
+						continue
+					}
+				}
+				var thisParent int32
+				if i != 0 {
+					thisParent = opened[i-1]
+				}
+				lastNode := opened[lastIndex]
+				if s.openBlocks(thisParent) != paragraphContinuation {
+					if opened[lastIndex] != lastNode {
+						lastIndex--
+					}
+					s.closeBlocks(lastIndex, i)
+				}
+				break
+			}
+			r.advanceLine()
+		}
+	}
+}
+
+// resetTree forgets closed blocks once none is open.
+func (s *scanner) resetTree() {
+	s.nodes = s.nodes[:1]
+	s.nodes[0].lastChild = -1
+	s.lines = s.lines[:0]
+	s.holders = 0
+}
+
+func (s *scanner) closeBlocks(from, to int) {
+	for i := from; i >= to; i-- {
+		id := s.open[i]
+		if s.nodes[id].kind == kParagraph && !s.nodes[id].removed {
+			s.transformParagraph(id)
+		}
+		if !s.nodes[id].removed {
+			s.closeNode(id)
+		}
+	}
+	if from == len(s.open)-1 {
+		s.open = s.open[:to]
+	} else {
+		s.open = append(s.open[:to], s.open[from+1:]...)
+	}
+}
+
+func (s *scanner) openBlocks(parent int32) int {
+	r := &s.r
+	result := noBlocksOpened
+	continuable := false
+	lastB := s.lastOpened()
+	if lastB >= 0 {
+		continuable = s.nodes[lastB].kind == kParagraph
+	}
+retry:
+	line := r.peekLine()
+	w, pos := indentWidth(line, r.lineOffset())
+	if w >= len(line) {
+		s.blockOffset = -1
+	} else {
+		s.blockOffset = pos
+	}
+	if line != nil && line[0] != '\n' {
+		bps := freeParsers
+		if pos < len(line) {
+			bps = parsersFor[line[pos]]
+		}
+		for _, bp := range bps {
+			if continuable && result == noBlocksOpened && !canInterrupt[bp] {
+				continue
+			}
+			if w > 3 && bp != pCode {
+				continue
+			}
+			lastB = s.lastOpened()
+			id, children, requirePara := s.openBlock(bp, parent)
+			if id < 0 {
+				continue
+			}
+			if requirePara && lastB == s.nodes[parent].lastChild {
+				s.trimParagraph(lastB)
+				s.open = s.open[:len(s.open)-1]
+				if s.transformParagraph(lastB) {
+					continuable = false
+					goto retry
+				}
+			}
+			if lastB >= 0 && s.nodes[lastB].removed {
+				n := len(s.open) - 1
+				s.closeBlocks(n, n)
+			}
+			s.appendChild(parent, id)
+			result = newBlocksOpened
+			s.open = append(s.open, id)
+			if children {
+				parent = id
+				goto retry
+			}
+			break
+		}
+	}
+	if result == noBlocksOpened && continuable {
+		if cont, _ := s.continueBlock(lastB); cont {
+			result = paragraphContinuation
+		}
+	}
+	return result
+}
+
+// openBlock is BlockParser.Open for each parser. It returns the new node
+// or -1.
+func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requirePara bool) {
+	r := &s.r
+	line := r.peekLine()
+	switch bp {
+	case pSetext:
+		last := s.lastOpened()
+		if last < 0 || s.nodes[last].kind != kParagraph || s.nodes[last].parent != parent {
+			return -1, false, false
+		}
+		c, ok := matchesSetextHeadingBar(line)
+		if !ok {
+			return -1, false, false
+		}
+		id = s.newNode(kSetextHeading)
+		s.nodes[id].level = 1
+		if c == '-' {
+			s.nodes[id].level = 2
+		}
+		s.nodes[id].tmp = last
+		return id, false, true
+
+	case pThematic:
+		if isThematicBreak(line, r.lineOffset()) {
+			r.advanceToEOL()
+			return s.newNode(kThematicBreak), false, false
+		}
+
+	case pList:
+		last := s.lastOpened()
+		if (last >= 0 && s.nodes[last].kind == kList) || s.skipList {
+			s.skipList = false
+			return -1, false, false
+		}
+		m, typ := parseListItem(line)
+		if typ == notList {
+			return -1, false, false
+		}
+		if last >= 0 && s.nodes[last].kind == kParagraph && s.nodes[last].parent == parent {
+			// Only lists starting with 1 interrupt a paragraph, and not
+			// with an empty item.
+			if typ == orderedList && !startsWithOne(line[m[2]:m[3]-1]) {
+				return -1, false, false
+			}
+			if m[4] < 0 || isBlank(line[m[4]:m[5]]) {
+				return -1, false, false
+			}
+		}
+		id = s.newNode(kList)
+		s.nodes[id].marker = line[m[3]-1]
+		s.nodes[id].ordered = typ == orderedList
+		s.emptyItemBlank = false
+		return id, true, false
+
+	case pListItem:
+		if s.nodes[parent].kind != kList {
+			return -1, false, false
+		}
+		offset := s.lastOffset(parent)
+		m, typ := parseListItem(line)
+		if typ == notList || m[1]-offset > 3 {
+			return -1, false, false
+		}
+		s.emptyItemBlank = false
+		itemOffset := calcListOffset(line, m)
+		id = s.newNode(kListItem)
+		s.nodes[id].offset = int32(m[3] + itemOffset)
+		if m[4] < 0 || isBlank(line[m[4]:m[5]]) {
+			return id, false, false
+		}
+		pos, padding := indentPosition(line[m[4]:], m[4], 0, itemOffset)
+		r.advanceAndSetPadding(m[3]+pos, padding)
+		return id, true, false
+
+	case pCode:
+		pos, padding := indentPosition(line, r.lineOffset(), r.pad, 4)
+		if pos < 0 || isBlank(line) {
+			return -1, false, false
+		}
+		_ = padding
+		id = s.newNode(kCodeBlock)
+		s.nodes[id].start = r.pos + pos
+		s.nodes[id].end = lineEnd(s.src, r.stop)
+		r.advanceToEOL()
+		return id, false, false
+
+	case pATX:
+		return s.openATX(line), false, false
+
+	case pFence:
+		pos := s.blockOffset
+		if pos < 0 || (line[pos] != '`' && line[pos] != '~') {
+			return -1, false, false
+		}
+		fch := line[pos]
+		i := pos
+		for i < len(line) && line[i] == fch {
+			i++
+		}
+		if i-pos < 3 {
+			return -1, false, false
+		}
+		if i < len(line)-1 {
+			rest := line[i:]
+			left, right := trimLeftSpaceLen(rest), trimRightSpaceLen(rest)
+			if left < len(rest)-right && fch == '`' && bytes.IndexByte(rest[left:len(rest)-right], '`') >= 0 {
+				return -1, false, false
+			}
+		}
+		id = s.newNode(kFencedCode)
+		n := &s.nodes[id]
+		n.fch = fch
+		n.flen = int32(i - pos)
+		n.start = max(r.pos+pos-r.pad, r.head)
+		n.end = lineEnd(s.src, r.stop)
+		return id, false, false
+
+	case pQuote:
+		if s.quoteProcess() {
+			return s.newNode(kBlockquote), true, false
+		}
+
+	case pHTML:
+		last := s.lastOpened()
+		lastIsPara := last >= 0 && s.nodes[last].kind == kParagraph
+		if t := htmlBlockOpen(line, lastIsPara); t != 0 {
+			id = s.newNode(kHTMLBlock)
+			n := &s.nodes[id]
+			n.htype = uint8(t)
+			n.nlines = 1
+			n.start = r.pos
+			n.end = lineEnd(s.src, r.stop)
+			n.aux = r.stop
+			r.advanceToEOL()
+			return id, false, false
+		}
+
+	case pPara:
+		if isBlank(line) {
+			return -1, false, false
+		}
+		id = s.newNode(kParagraph)
+		if s.holders == 0 {
+			s.lines = s.lines[:0]
+		}
+		s.holders++
+		n := &s.nodes[id]
+		n.lfirst = int32(len(s.lines))
+		n.lcount = 1
+		n.line = int32(r.line)
+		s.lines = append(s.lines, seg{r.pos, r.stop, r.pad})
+		r.advanceToEOL()
+		return id, false, false
+	}
+	return -1, false, false
+}
+
+// lineEnd is the end of a line's text: before its '\n', if any.
+func lineEnd(src []byte, stop int) int {
+	if stop > 0 && src[stop-1] == '\n' {
+		return stop - 1
+	}
+	return stop
+}
+
+func startsWithOne(digits []byte) bool {
+	// strconv.Atoi(digits) == 1 for at most 9 digits.
+	i := 0
+	for i < len(digits)-1 && digits[i] == '0' {
+		i++
+	}
+	return len(digits) > 0 && i == len(digits)-1 && digits[i] == '1'
+}
+
+func (s *scanner) openATX(line []byte) int32 {
+	r := &s.r
+	pos := s.blockOffset
+	if pos < 0 {
+		return -1
+	}
+	i := pos
+	for i < len(line) && line[i] == '#' {
+		i++
+	}
+	level := i - pos
+	if i == pos || level > 6 {
+		return -1
+	}
+	l := trimLeftSpaceLen(line[i:])
+	if i < len(line) && l == 0 {
+		return -1
+	}
+	id := s.newNode(kATXHeading)
+	s.nodes[id].level = uint8(level)
+	s.nodes[id].line = int32(r.line)
+	if i == len(line) {
+		return id
+	}
+	start := min(i+l, len(line)-1)
+	hs := r.pos + start - r.pad
+	he := r.pos + len(line) - r.pad
+	he -= trimRightSpaceLen(s.src[hs:he])
+	if he > hs {
+		t := s.src[hs:he]
+		stop := len(t)
+		j := stop - 1
+		for t[j] == '#' && j > 0 {
+			j--
+		}
+		if j == 0 && t[0] == '#' {
+			r.advanceToEOL()
+			return id
+		}
+		if j != stop-1 && isSpace(t[j]) {
+			stop = j
+			stop -= trimRightSpaceLen(t[:stop])
+		}
+		s.nodes[id].start = hs
+		s.nodes[id].end = hs + stop
+	}
+	r.advanceToEOL()
+	return id
+}
+
+// quoteProcess is goldmark's blockquoteParser.process.
+func (s *scanner) quoteProcess() bool {
+	r := &s.r
+	line := r.peekLine()
+	w, pos := indentWidth(line, r.lineOffset())
+	if w > 3 || pos >= len(line) || line[pos] != '>' {
+		return false
+	}
+	pos++
+	if pos >= len(line) || line[pos] == '\n' {
+		r.advance(pos)
+		return true
+	}
+	c := line[pos]
+	r.advance(pos)
+	if c == ' ' || c == '\t' {
+		padding := 0
+		if c == '\t' {
+			padding = tabWidth(r.lineOffset()) - 1
+		}
+		r.advanceAndSetPadding(1, padding)
+	}
+	return true
+}
+
+// continueBlock is BlockParser.Continue: whether the block goes on with the
+// current line, and whether it may hold children.
+func (s *scanner) continueBlock(id int32) (cont, children bool) {
+	r := &s.r
+	n := &s.nodes[id]
+	switch n.kind {
+	case kBlockquote:
+		return s.quoteProcess(), true
+
+	case kList:
+		line := r.peekLine()
+		if isBlank(line) {
+			if s.lastItemEmpty(id) {
+				s.emptyItemBlank = true
+			}
+			return true, true
+		}
+		offset := s.lastOffset(id)
+		lastIsEmpty := s.lastItemEmpty(id)
+		indent, _ := indentWidth(line, r.lineOffset())
+		if indent < offset || lastIsEmpty {
+			if indent < 4 {
+				m, typ := parseListItem(line)
+				if typ != notList && m[1]-offset < 4 {
+					if line[m[3]-1] != n.marker || (typ == orderedList) != n.ordered {
+						return false, false
+					}
+					// Thematic breaks take precedence over lists. goldmark
+					// checks each line once (the outermost list).
+					isTB := false
+					if r.stop > s.tbPos {
+						isTB = isThematicBreak(line[m[3]-1:], 0)
+						s.tbPos = r.stop
+					}
+					if isTB {
+						last := s.lastOpened()
+						isHeading := false
+						if last >= 0 && s.nodes[last].kind == kParagraph {
+							if c, ok := matchesSetextHeadingBar(line[m[3]-1:]); ok && c == '-' {
+								isHeading = true
+							}
+						}
+						if !isHeading {
+							return false, false
+						}
+					}
+					return true, true
+				}
+			}
+			if !lastIsEmpty {
+				return false, false
+			}
+		}
+		if lastIsEmpty && indent < offset {
+			return false, false
+		}
+		if s.emptyItemBlank {
+			return false, false
+		}
+		return true, true
+
+	case kListItem:
+		line := r.peekLine()
+		if isBlank(line) {
+			r.advanceToEOL()
+			return true, true
+		}
+		offset := s.lastOffset(n.parent)
+		isEmpty := n.children == 0 && s.emptyItemBlank
+		indent, _ := indentWidth(line, r.lineOffset())
+		if (isEmpty || indent < offset) && indent < 4 {
+			if _, typ := parseListItem(line); typ != notList {
+				s.skipList = true
+				return false, false
+			}
+			if !isEmpty {
+				return false, false
+			}
+		}
+		pos, padding := indentPosition(line, r.lineOffset(), 0, offset)
+		r.advanceAndSetPadding(pos, padding)
+		return true, true
+
+	case kParagraph:
+		line := r.peekLine()
+		if isBlank(line) {
+			return false, false
+		}
+		s.lines = append(s.lines, seg{r.pos, r.stop, r.pad})
+		n.lcount++
+		r.advanceToEOL()
+		return true, false
+
+	case kCodeBlock:
+		line := r.peekLine()
+		pos, _ := indentPosition(line, r.lineOffset(), r.pad, 4)
+		blank := isBlank(line)
+		if pos < 0 && !blank {
+			return false, false
+		}
+		if !blank {
+			n.end = lineEnd(s.src, r.stop)
+		}
+		r.advanceToEOL()
+		return true, false
+
+	case kFencedCode:
+		line := r.peekLine()
+		w, pos := indentWidth(line, r.lineOffset())
+		if w < 4 {
+			i := pos
+			for i < len(line) && line[i] == n.fch {
+				i++
+			}
+			if i-pos >= int(n.flen) && isBlank(line[i:]) {
+				n.end = lineEnd(s.src, r.stop)
+				r.advanceToEOL()
+				return false, false
+			}
+		}
+		n.end = lineEnd(s.src, r.stop)
+		r.advanceToEOL()
+		return true, false
+
+	case kHTMLBlock:
+		line := r.peekLine()
+		if n.htype <= 5 {
+			if n.nlines == 1 {
+				first := s.src[n.start:n.aux]
+				if htmlBlockCloses(n.htype, first) {
+					return false, false
+				}
+			}
+			if htmlBlockCloses(n.htype, line) {
+				n.end = lineEnd(s.src, r.stop)
+				r.advanceToEOL()
+				return false, false
+			}
+		} else if isBlank(line) {
+			return false, false
+		}
+		n.nlines++
+		n.end = lineEnd(s.src, r.stop)
+		r.advanceToEOL()
+		return true, false
+	}
+	// headings and thematic breaks take one line.
+	return false, false
+}
+
+// trimParagraph is goldmark's paragraphParser.Close.
+func (s *scanner) trimParagraph(id int32) {
+	n := &s.nodes[id]
+	lines := s.lines[n.lfirst : n.lfirst+n.lcount]
+	for i := range lines {
+		l := &lines[i]
+		l.start += trimLeftSpaceLen(s.src[l.start:l.stop])
+		l.pad = 0
+	}
+	if len(lines) > 0 {
+		l := &lines[len(lines)-1]
+		l.stop -= trimRightSpaceLen(s.src[l.start:l.stop])
+	}
+	if len(lines) == 0 {
+		s.removeNode(id)
+	}
+}
+
+func (s *scanner) removeNode(id int32) {
+	n := &s.nodes[id]
+	if n.removed {
+		return
+	}
+	n.removed = true
+	if n.kind == kParagraph {
+		s.holders--
+	}
+	if p := n.parent; p >= 0 {
+		s.nodes[p].children--
+		if s.nodes[p].lastChild == id {
+			s.nodes[p].lastChild = -2 // a node we do not keep (a link reference definition)
+		}
+	}
+}
+
+// closeNode is BlockParser.Close, plus recording what the block means for
+// the result.
+func (s *scanner) closeNode(id int32) {
+	n := &s.nodes[id]
+	switch n.kind {
+	case kParagraph:
+		s.trimParagraph(id)
+		if n.removed {
+			return
+		}
+		s.holders--
+		s.inline(s.lines[n.lfirst : n.lfirst+n.lcount])
+	case kCodeBlock:
+		if n.end > n.start {
+			s.addSkip(n.start, n.end)
+		}
+	case kFencedCode:
+		s.addSkip(n.start, max(n.end, n.start))
+	case kHTMLBlock:
+		if n.htype == 2 {
+			s.addSkip(n.start, max(n.end, n.start))
+		}
+	case kATXHeading:
+		if n.end >= 0 {
+			s.addHeading(int(n.level), n.line, s.src[n.start:n.end], nil)
+			one := [1]seg{{n.start, n.end, 0}}
+			s.inline(one[:])
+		} else {
+			s.addHeading(int(n.level), n.line, nil, nil)
+		}
+	case kSetextHeading:
+		tmp := &s.nodes[n.tmp]
+		lines := s.lines[tmp.lfirst : tmp.lfirst+tmp.lcount]
+		line := tmp.line
+		s.removeNode(n.tmp)
+		restart := s.restart
+		s.inline(lines)
+		if restart == s.restart {
+			// Not when a comment opened in the text runs past the
+			// underline: then the underline is commented out.
+			s.addHeading(int(n.level), line, nil, lines)
+		}
+	}
+}
+
+// transformParagraph removes the link reference definitions that start a
+// paragraph, as goldmark's LinkReferenceParagraphTransformer does. It
+// reports whether nothing is left of the paragraph.
+func (s *scanner) transformParagraph(id int32) bool {
+	n := &s.nodes[id]
+	lines := s.lines[n.lfirst : n.lfirst+n.lcount]
+	// Fast path: a definition starts with up to 3 spaces and '['.
+	if len(lines) == 0 {
+		return false
+	}
+	first := lines[0]
+	if i := trimLeftSpaceLen(s.src[first.start:first.stop]); first.start+i >= first.stop || s.src[first.start+i] != '[' {
+		return false
+	}
+	br := &s.br
+	br.reset(s.src, lines)
+	var removes [][2]int
+	for {
+		start, end, ok := s.parseLinkReferenceDefinition()
+		if !ok {
+			break
+		}
+		if start == end {
+			end++
+		}
+		removes = append(removes, [2]int{start, end})
+	}
+	if len(removes) == 0 {
+		return false
+	}
+	if p := n.parent; p >= 0 {
+		s.nodes[p].children += int32(len(removes))
+	}
+	offset := 0
+	for _, rm := range removes {
+		if len(lines) == 0 {
+			break
+		}
+		a, b := rm[0]-offset, rm[1]-offset
+		if a < 0 || a > b || b > len(lines) {
+			break // goldmark would panic here
+		}
+		lines = append(lines[:a], lines[b:]...)
+		offset = rm[1]
+	}
+	n.lcount = int32(len(lines))
+	if len(lines) == 0 {
+		s.removeNode(id)
+		return true
+	}
+	if lines[0].start != first.start {
+		n.line += int32(bytes.Count(s.src[first.start:lines[0].start], []byte{'\n'}))
+	}
+	return false
+}
+
+// parseLinkReferenceDefinition is goldmark's function of that name on
+// s.br. It returns the lines the definition takes.
+func (s *scanner) parseLinkReferenceDefinition() (startLine, endLine int, ok bool) {
+	br := &s.br
+	br.skipSpaces()
+	line := br.peekLine()
+	if line == nil {
+		return -1, -1, false
+	}
+	startLine, _ = br.position()
+	width, pos := indentWidth(line, 0)
+	if width > 3 {
+		return -1, -1, false
+	}
+	if width != 0 {
+		pos++
+	}
+	if pos >= len(line) || line[pos] != '[' {
+		return -1, -1, false
+	}
+	br.advance(pos + 1)
+	segs, found := br.findClosure('[', ']', s.segTmp[:0])
+	s.segTmp = segs
+	if !found {
+		return -1, -1, false
+	}
+	label := s.labelBuf[:0]
+	for _, sg := range segs {
+		label = br.value(label, sg)
+	}
+	s.labelBuf = label
+	if isBlank(label) {
+		return -1, -1, false
+	}
+	if br.peek() != ':' {
+		return -1, -1, false
+	}
+	br.advance(1)
+	br.skipSpaces()
+	if !parseLinkDestination(br) {
+		return -1, -1, false
+	}
+	line = br.peekLine()
+	isNewLine := line == nil || isBlank(line)
+	endLine, _ = br.position()
+	spaces := br.skipSpaces()
+	opener := br.peek()
+	if opener != '"' && opener != '\'' && opener != '(' {
+		if !isNewLine {
+			return -1, -1, false
+		}
+		s.addRef(label)
+		return startLine, endLine + 1, true
+	}
+	if spaces == 0 {
+		return -1, -1, false
+	}
+	br.advance(1)
+	closer := opener
+	if opener == '(' {
+		closer = ')'
+	}
+	s.segTmp, found = br.findClosure(opener, closer, s.segTmp[:0])
+	if !found {
+		if !isNewLine {
+			return -1, -1, false
+		}
+		s.addRef(label)
+		br.advanceLine()
+		return startLine, endLine + 1, true
+	}
+	line = br.peekLine()
+	if line != nil && !isBlank(line) {
+		if !isNewLine {
+			return -1, -1, false
+		}
+		s.addRef(label)
+		return startLine, endLine, true
+	}
+	endLine, _ = br.position()
+	s.addRef(label)
+	return startLine, endLine + 1, true
+}
+
+// parseLinkDestination is goldmark's function of that name; only whether it
+// succeeds matters here.
+func parseLinkDestination(br *breader) bool {
+	br.skipSpaces()
+	line := br.peekLine()
+	if br.peek() == '<' {
+		for i := 1; i < len(line); i++ {
+			c := line[i]
+			if c == '\\' && i < len(line)-1 && isPunct(line[i+1]) {
+				i++
+				continue
+			}
+			if c == '>' {
+				br.advance(i + 1)
+				return true
+			}
+		}
+		return false
+	}
+	opened := 0
+	i := 0
+	for i < len(line) {
+		c := line[i]
+		if c == '\\' && i < len(line)-1 && isPunct(line[i+1]) {
+			i += 2
+			continue
+		} else if c == '(' {
+			opened++
+		} else if c == ')' {
+			opened--
+			if opened < 0 {
+				break
+			}
+		} else if isSpace(c) {
+			break
+		}
+		i++
+	}
+	br.advance(i)
+	return i != 0
+}
+
+const (
+	notList = iota
+	bulletList
+	orderedList
+)
+
+// parseListItem is goldmark's parseListItem: m[1] is the marker's indent,
+// [m[2], m[3]) the marker, m[4] where its content starts (-1 at the end of
+// the document), m[5] where the content ends.
+func parseListItem(line []byte) (m [6]int, typ int) {
+	i := 0
+	l := len(line)
+	for i < l && line[i] == ' ' {
+		i++
+	}
+	if i > 3 {
+		return m, notList
+	}
+	m[1], m[2] = i, i
+	if i < l && (line[i] == '-' || line[i] == '*' || line[i] == '+') {
+		i++
+		m[3] = i
+		typ = bulletList
+	} else if i < l {
+		for i < l && isDigit(line[i]) {
+			i++
+		}
+		m[3] = i
+		if m[3] == m[2] || m[3]-m[2] > 9 {
+			return m, notList
+		}
+		if i < l && (line[i] == '.' || line[i] == ')') {
+			i++
+			m[3] = i
+		} else {
+			return m, notList
+		}
+		typ = orderedList
+	} else {
+		return m, notList
+	}
+	if i < l && line[i] != '\n' {
+		if w, _ := indentWidth(line[i:], 0); w == 0 {
+			return m, notList
+		}
+	}
+	if i >= l {
+		m[4], m[5] = -1, -1
+		return m, typ
+	}
+	m[4] = i
+	m[5] = l
+	if line[l-1] == '\n' && line[i] != '\n' {
+		m[5]--
+	}
+	return m, typ
+}
+
+func calcListOffset(line []byte, m [6]int) int {
+	if m[4] < 0 || isBlank(line[m[4]:]) {
+		return 1
+	}
+	offset, _ := indentWidth(line[m[4]:], m[4])
+	if offset > 4 {
+		return 1
+	}
+	return offset
+}
+
+func isThematicBreak(line []byte, offset int) bool {
+	w, pos := indentWidth(line, offset)
+	if w > 3 {
+		return false
+	}
+	var mark byte
+	count := 0
+	for _, c := range line[pos:] {
+		if isSpace(c) {
+			continue
+		}
+		if mark == 0 {
+			mark = c
+			count = 1
+			if mark == '*' || mark == '-' || mark == '_' {
+				continue
+			}
+			return false
+		}
+		if c != mark {
+			return false
+		}
+		count++
+	}
+	return count > 2
+}
+
+func matchesSetextHeadingBar(line []byte) (byte, bool) {
+	if len(line) == 0 {
+		return 0, false
+	}
+	start, end := 0, len(line)
+	for start < end && line[start] == ' ' {
+		start++
+	}
+	if start > 3 {
+		return 0, false
+	}
+	run := func(c byte) int {
+		i := start
+		for i < end && line[i] == c {
+			i++
+		}
+		return i - start
+	}
+	level1 := run('=')
+	c := byte('=')
+	level2 := 0
+	if level1 == 0 {
+		level2 = run('-')
+		c = '-'
+	}
+	if isSpace(line[end-1]) {
+		end -= trimRightSpaceLen(line[start:end])
+	}
+	if !((level1 > 0 && start+level1 == end) || (level2 > 0 && start+level2 == end)) {
+		return 0, false
+	}
+	return c, true
+}

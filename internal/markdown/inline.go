@@ -1,0 +1,676 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+)
+
+// The inline phase walks a paragraph's or heading's lines (segments without
+// padding) left to right, as goldmark's parser.parseBlock does, but only
+// acts on what can hide a link: code spans, raw HTML (comments are
+// skipped; tags and autolinks are consumed so a backtick inside them opens
+// nothing), link tails "(dest "title")" that goldmark consumes, and the
+// Obsidian extensions %%comments%% and $math$. At the end of each line it
+// looks for a block id.
+
+// inlineStop marks the bytes the inline scanner looks at.
+var inlineStop = func() (t [256]bool) {
+	for _, c := range []byte("\n\\`<[]!%$") {
+		t[c] = true
+	}
+	return t
+}()
+
+// opener is an unmatched '[' or "![" (goldmark's linkLabelState).
+type opener struct {
+	start, stop int
+	image       bool
+	hasLink     bool // a link was formed after it: it can no longer be one
+}
+
+// inline scans the lines of one block.
+func (s *scanner) inline(segs []seg) {
+	if s.restart >= 0 || len(segs) == 0 {
+		return
+	}
+	src := s.src
+	s.openers = s.openers[:0]
+	s.csFail = 0
+	s.htmlFail = [4]bool{}
+	jobEnd := segs[len(segs)-1].stop
+	li := 0
+	p := segs[0].start
+	minPos := p // where the last construct on this line ended
+	for li < len(segs) {
+		end := segs[li].stop
+		for p < end {
+			c := src[p]
+			if !inlineStop[c] {
+				p++
+				continue
+			}
+			nli, np := li, -1 // where a construct ends
+			switch c {
+			case '\n':
+				p = end
+				continue
+			case '\\':
+				p++
+				if p < end && src[p] != '\n' {
+					p++
+				}
+				continue
+			case '`':
+				var ok bool
+				nli, np, ok = s.codeSpan(segs, li, p)
+				if !ok {
+					p = np
+					continue
+				}
+				s.addSkip(p, np)
+			case '<':
+				var comment bool
+				nli, np, comment = s.rawHTML(segs, li, p)
+				if np < 0 {
+					p++
+					continue
+				}
+				if comment {
+					s.addSkip(p, np)
+				}
+			case '!':
+				if p+1 < end && src[p+1] == '[' {
+					s.openers = append(s.openers, opener{start: p, stop: p + 2, image: true})
+					p += 2
+				} else {
+					p++
+				}
+				continue
+			case '[':
+				s.openers = append(s.openers, opener{start: p, stop: p + 1})
+				p++
+				continue
+			case ']':
+				nli, np = s.closeBracket(segs, li, p)
+				if np < 0 {
+					p++
+					continue
+				}
+			case '%':
+				if !s.ext || p+1 >= end || src[p+1] != '%' {
+					p++
+					continue
+				}
+				closeEnd := len(src)
+				if q := bytes.Index(src[p+2:], []byte("%%")); q >= 0 {
+					closeEnd = p + 2 + q + 2
+				}
+				s.addSkip(p, closeEnd)
+				if closeEnd > jobEnd {
+					s.restart = closeEnd
+					return
+				}
+				nli, np = locate(segs, li, closeEnd)
+			case '$':
+				if !s.ext {
+					p++
+					continue
+				}
+				if p+1 < end && src[p+1] == '$' {
+					if q := bytes.Index(src[p+2:jobEnd], []byte("$$")); q >= 0 {
+						closeEnd := p + 2 + q + 2
+						s.addSkip(p, closeEnd)
+						nli, np = locate(segs, li, closeEnd)
+						break
+					}
+					if p == segs[li].start {
+						// A display block "$$" at the start of a line may
+						// run past the paragraph, over blank lines.
+						if q := bytes.Index(src[jobEnd:], []byte("$$")); q >= 0 {
+							closeEnd := jobEnd + q + 2
+							s.addSkip(p, closeEnd)
+							s.restart = closeEnd
+							return
+						}
+					}
+					p += 2
+					continue
+				}
+				q := inlineMathEnd(src, p, end)
+				if q < 0 {
+					p++
+					continue
+				}
+				s.addSkip(p, q)
+				np = q
+			}
+			li, p, minPos = nli, np, np
+			if li >= len(segs) {
+				return
+			}
+			end = segs[li].stop
+		}
+		s.blockID(segs[li].start, segs[li].stop, minPos)
+		li++
+		if li < len(segs) {
+			p = segs[li].start
+			minPos = p
+		}
+	}
+}
+
+// locate finds the line of segs, from li on, in which position at lies (at
+// may be the end of a line).
+func locate(segs []seg, li, at int) (int, int) {
+	for li < len(segs)-1 && at > segs[li].stop {
+		li++
+	}
+	return li, max(at, segs[li].start)
+}
+
+// inlineMathEnd returns the end of Obsidian inline math "$...$" opening at
+// p, or -1. The opening '$' is followed by a non-space, the closing one
+// follows a non-space and is not followed by a digit, both on one line.
+func inlineMathEnd(src []byte, p, end int) int {
+	if p+1 >= end || isSpace(src[p+1]) {
+		return -1
+	}
+	for q := p + 2; q < end; q++ {
+		switch src[q] {
+		case '\\':
+			q++
+		case '$':
+			if !isSpace(src[q-1]) && (q+1 >= len(src) || !isDigit(src[q+1])) {
+				return q + 1
+			}
+		case '\n':
+			return -1
+		}
+	}
+	return -1
+}
+
+// codeSpan matches the backtick run at p with a closing run of the same
+// length, possibly on a later line. If there is none it returns the end of
+// the run and false: the run is literal text.
+func (s *scanner) codeSpan(segs []seg, li, p int) (int, int, bool) {
+	src := s.src
+	q := p
+	stop := segs[li].stop
+	for q < stop && src[q] == '`' {
+		q++
+	}
+	k := q - p
+	// A failed search for a run of length k also fails for later runs,
+	// unless this one began inside a run (after an escaped backtick).
+	cacheable := k < 64 && (p == segs[li].start || src[p-1] != '`')
+	if cacheable && s.csFail&(1<<k) != 0 {
+		return li, q, false
+	}
+	i, j := li, q
+	for i < len(segs) {
+		stop := segs[i].stop
+		for j < stop {
+			x := bytes.IndexByte(src[j:stop], '`')
+			if x < 0 {
+				break
+			}
+			j += x
+			e := j
+			for e < stop && src[e] == '`' {
+				e++
+			}
+			if e-j == k {
+				return i, e, true
+			}
+			j = e
+		}
+		i++
+		if i < len(segs) {
+			j = segs[i].start
+		}
+	}
+	if cacheable {
+		s.csFail |= 1 << k
+	}
+	return li, q, false
+}
+
+// stream reads a block's lines as one text, for matches that may span
+// lines.
+type stream struct {
+	src  []byte
+	segs []seg
+	li   int
+	p    int
+}
+
+func (c *stream) norm() {
+	for c.li < len(c.segs)-1 && c.p >= c.segs[c.li].stop {
+		c.li++
+		c.p = c.segs[c.li].start
+	}
+}
+
+// peek returns the next byte, or -1 at the end.
+func (c *stream) peek() int {
+	c.norm()
+	if c.li >= len(c.segs) || c.p >= c.segs[c.li].stop {
+		return -1
+	}
+	return int(c.src[c.p])
+}
+
+func (c *stream) next() { c.p++ }
+
+// validTo reports whether the text from c to e has valid runes only (see
+// validRunes).
+func (c stream) validTo(e stream) bool {
+	for {
+		c.norm()
+		stop := c.segs[c.li].stop
+		if c.li == e.li {
+			stop = e.p
+		}
+		if c.p < stop && !validRunes(c.src[c.p:stop]) {
+			return false
+		}
+		if c.li >= e.li {
+			return true
+		}
+		c.p = c.segs[c.li].stop
+	}
+}
+
+// rawHTML tries goldmark's autolink and raw HTML parsers at the '<' at p.
+// It returns where the match ends (np -1 if none) and whether it is a
+// comment.
+func (s *scanner) rawHTML(segs []seg, li, p int) (nli, np int, comment bool) {
+	src := s.src
+	line := src[p:segs[li].stop]
+	// Autolink, on one line.
+	stop := findEmailIndex(line[1:])
+	if stop < 0 {
+		stop = findURLIndex(line[1:])
+	}
+	if stop >= 0 {
+		stop++
+		if stop < len(line) && line[stop] == '>' {
+			return li, p + stop + 1, false
+		}
+	}
+	switch {
+	case len(line) > 1 && isAlnum(line[1]):
+		c := stream{src, segs, li, p + 1}
+		if e, ok := matchOpenTag(c); ok {
+			return e.li, e.p, false
+		}
+		return li, -1, false
+	case len(line) > 2 && line[1] == '/' && isAlnum(line[2]):
+		c := stream{src, segs, li, p + 2}
+		if e, ok := matchCloseTag(c); ok {
+			return e.li, e.p, false
+		}
+		return li, -1, false
+	case bytes.HasPrefix(line, []byte("<!--")):
+		if bytes.HasPrefix(line, []byte("<!-->")) {
+			return li, p + 5, true
+		}
+		if bytes.HasPrefix(line, []byte("<!--->")) {
+			return li, p + 6, true
+		}
+		nli, np = s.until(segs, li, p, 4, "-->", 0)
+		return nli, np, np >= 0
+	case bytes.HasPrefix(line, []byte("<?")):
+		nli, np = s.until(segs, li, p, 0, "?>", 1)
+	case len(line) > 2 && line[1] == '!' && line[2] >= 'A' && line[2] <= 'Z':
+		nli, np = s.until(segs, li, p, 0, ">", 2)
+	case bytes.HasPrefix(line, []byte("<![CDATA[")):
+		nli, np = s.until(segs, li, p, 0, "]]>", 3)
+	default:
+		return li, -1, false
+	}
+	return nli, np, false
+}
+
+// until finds closer after p (skipping skip bytes on the first line), one
+// line at a time, as goldmark's parseComment and parseUntil do; a failure
+// is remembered for the rest of the block.
+func (s *scanner) until(segs []seg, li, p, skip int, closer string, cache int) (int, int) {
+	if s.htmlFail[cache] {
+		return li, -1
+	}
+	from := p + skip
+	for i := li; i < len(segs); i++ {
+		if i > li {
+			from = segs[i].start
+		}
+		if from > segs[i].stop {
+			continue
+		}
+		if k := bytes.Index(s.src[from:segs[i].stop], []byte(closer)); k >= 0 {
+			return i, from + k + len(closer)
+		}
+	}
+	s.htmlFail[cache] = true
+	return li, -1
+}
+
+func skipAttrSpaces(c *stream) bool {
+	moved := false
+	for {
+		b := c.peek()
+		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+			return moved
+		}
+		c.next()
+		moved = true
+	}
+}
+
+// matchOpenTag matches goldmark's openTagRegexp after the '<', across
+// lines.
+func matchOpenTag(c stream) (stream, bool) {
+	start := c
+	b := c.peek()
+	if b < 0 || !isAlpha(byte(b)) {
+		return c, false
+	}
+	c.next()
+	for b = c.peek(); b >= 0 && (isAlnum(byte(b)) || b == '-'); b = c.peek() {
+		c.next()
+	}
+	// attributes
+	for {
+		save := c
+		if !skipAttrSpaces(&c) {
+			break
+		}
+		b = c.peek()
+		if b < 0 || !isAttrNameStart(byte(b)) {
+			c = save
+			break
+		}
+		c.next()
+		for b = c.peek(); b >= 0 && isAttrNameChar(byte(b)); b = c.peek() {
+			c.next()
+		}
+		afterName := c
+		skipAttrSpaces(&c)
+		if c.peek() != '=' {
+			c = afterName
+			continue
+		}
+		c.next()
+		skipAttrSpaces(&c)
+		switch q := c.peek(); q {
+		case '"', '\'':
+			c.next()
+			for b = c.peek(); b >= 0 && b != q; b = c.peek() {
+				c.next()
+			}
+			if b != q {
+				c = afterName
+				continue
+			}
+			c.next()
+		default:
+			n := 0
+			for b = c.peek(); b >= 0 && isUnquotedChar(byte(b)); b = c.peek() {
+				c.next()
+				n++
+			}
+			if n == 0 {
+				c = afterName
+			}
+		}
+	}
+	if !skipOneNewlineSpaces(&c) {
+		return c, false
+	}
+	if c.peek() == '/' {
+		c.next()
+	}
+	if c.peek() != '>' {
+		return c, false
+	}
+	c.next()
+	c.norm()
+	return c, start.validTo(c)
+}
+
+// skipOneNewlineSpaces skips goldmark's (?:[ \t]|(?:\r\n|\n){0,1})*. It
+// returns false if it stops at a lone '\r', which nothing after it
+// accepts.
+func skipOneNewlineSpaces(c *stream) bool {
+	for {
+		switch c.peek() {
+		case ' ', '\t', '\n':
+			c.next()
+		case '\r':
+			save := *c
+			c.next()
+			if c.peek() != '\n' {
+				*c = save
+				return false
+			}
+			c.next()
+		default:
+			return true
+		}
+	}
+}
+
+// matchCloseTag matches goldmark's closeTagRegexp after the "</".
+func matchCloseTag(c stream) (stream, bool) {
+	b := c.peek()
+	if b < 0 || !isAlpha(byte(b)) {
+		return c, false
+	}
+	c.next()
+	for b = c.peek(); b >= 0 && (isAlnum(byte(b)) || b == '-'); b = c.peek() {
+		c.next()
+	}
+	if !skipOneNewlineSpaces(&c) || c.peek() != '>' {
+		return c, false
+	}
+	c.next()
+	c.norm()
+	return c, true
+}
+
+// closeBracket is goldmark's link parser at a ']': it pops the last opener
+// and tries to make a link. It returns where the link ends, or np -1 when
+// the ']' is text.
+func (s *scanner) closeBracket(segs []seg, li, p int) (nli, np int) {
+	if len(s.openers) == 0 {
+		return li, -1
+	}
+	last := s.openers[len(s.openers)-1]
+	s.openers = s.openers[:len(s.openers)-1]
+	if n := len(s.openers); n > 0 && s.openers[n-1].stop-s.openers[0].start > 998 {
+		return li, -1
+	}
+	if !last.image && last.hasLink {
+		return li, -1
+	}
+	br := &s.br
+	br.reset(s.src, segs)
+	br.setPosition(li, seg{p, segs[li].stop, 0})
+	br.advance(1)
+	l, pos := br.position()
+	ok := false
+	switch br.peek() {
+	case '(':
+		ok = s.parseLinkTail()
+	case '[':
+		var hasValue bool
+		ok, hasValue = s.parseReferenceLink(segs, last)
+		if !ok && hasValue {
+			return li, -1
+		}
+	}
+	if !ok {
+		br.setPosition(l, pos)
+		if s.refs == nil {
+			return li, -1
+		}
+		label := s.valueRange(segs, last.stop, p)
+		if len(label) > 999 || !s.hasRef(label) {
+			return li, -1
+		}
+	}
+	if !last.image || last.hasLink {
+		for i := range s.openers {
+			s.openers[i].hasLink = true
+		}
+	}
+	l, pos = br.position()
+	if l >= len(segs) {
+		return len(segs), segs[len(segs)-1].stop
+	}
+	return l, pos.start
+}
+
+// parseLinkTail is goldmark's linkParser.parseLink after the ']'.
+func (s *scanner) parseLinkTail() bool {
+	br := &s.br
+	br.advance(1) // '('
+	br.skipSpaces()
+	if br.peek() == ')' {
+		br.advance(1)
+		return true
+	}
+	if !parseLinkDestination(br) {
+		return false
+	}
+	br.skipSpaces()
+	if br.peek() == ')' {
+		br.advance(1)
+		return true
+	}
+	br.skipSpaces()
+	op := br.peek()
+	if op != '"' && op != '\'' && op != '(' {
+		return false
+	}
+	cl := op
+	if op == '(' {
+		cl = ')'
+	}
+	br.advance(1)
+	var found bool
+	s.segTmp, found = br.findClosure(op, cl, s.segTmp[:0])
+	if !found {
+		return false
+	}
+	br.skipSpaces()
+	if br.peek() == ')' {
+		br.advance(1)
+		return true
+	}
+	return false
+}
+
+// parseReferenceLink is goldmark's linkParser.parseReferenceLink: "[label]"
+// after a ']'. hasValue reports that a label was found (so no shortcut
+// link is tried).
+func (s *scanner) parseReferenceLink(segs []seg, last opener) (ok, hasValue bool) {
+	br := &s.br
+	_, org := br.position()
+	br.advance(1) // '['
+	var found bool
+	s.segTmp, found = br.findClosure('[', ']', s.segTmp[:0])
+	if !found {
+		return false, false
+	}
+	if s.refs == nil {
+		return false, true
+	}
+	label := s.labelBuf[:0]
+	for _, sg := range s.segTmp {
+		label = br.value(label, sg)
+	}
+	s.labelBuf = label
+	if isBlank(label) {
+		label = s.valueRange(segs, last.stop, org.start-1)
+	}
+	if len(label) > 999 {
+		return false, true
+	}
+	return s.hasRef(label), true
+}
+
+// valueRange is the text of segs between positions a and b.
+func (s *scanner) valueRange(segs []seg, a, b int) []byte {
+	v := s.labelBuf[:0]
+	for _, sg := range segs {
+		lo, hi := max(a, sg.start), min(b, sg.stop)
+		if lo < hi {
+			v = append(v, s.src[lo:hi]...)
+		}
+	}
+	s.labelBuf = v
+	return v
+}
+
+// refKey normalises a link label the way goldmark's util.ToLinkReference
+// does (Unicode simple case folding stands in for full case folding).
+func refKey(label []byte) string {
+	var b strings.Builder
+	space := false
+	label = label[trimLeftSpaceLen(label):]
+	label = label[:len(label)-trimRightSpaceLen(label)]
+	for _, c := range label {
+		if isSpace(c) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteByte(c)
+	}
+	return strings.ToLower(strings.ToUpper(b.String()))
+}
+
+func (s *scanner) addRef(label []byte) {
+	if s.refs == nil {
+		s.refs = map[string]struct{}{}
+	}
+	s.refs[refKey(label)] = struct{}{}
+}
+
+func (s *scanner) hasRef(label []byte) bool {
+	if s.refs == nil {
+		return false
+	}
+	_, ok := s.refs[refKey(label)]
+	return ok
+}
+
+// blockID records "^id" ending the line [start, end), if it lies after
+// minPos.
+func (s *scanner) blockID(start, end, minPos int) {
+	src := s.src
+	end -= trimRightSpaceLen(src[start:end])
+	i := end
+	for i > start {
+		c := src[i-1]
+		if !isAlnum(c) && c != '-' {
+			break
+		}
+		i--
+	}
+	if i == end || i == start || src[i-1] != '^' {
+		return
+	}
+	caret := i - 1
+	if caret < minPos || (caret > start && src[caret-1] != ' ' && src[caret-1] != '\t') {
+		return
+	}
+	if s.restart < 0 {
+		s.res.BlockIDs = append(s.res.BlockIDs, string(src[i:end]))
+	}
+}

@@ -1,0 +1,408 @@
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/report"
+	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/splice"
+)
+
+// ApplyOptions configure Apply.
+type ApplyOptions struct {
+	// Store is the snapshot store folder given on the command line; ""
+	// means the config's [snapshot].dir or the default (see StoreDir).
+	Store string
+}
+
+// FileResult is one file an operation rewrote; for apply, with its edits.
+type FileResult struct {
+	Path  string
+	Edits []plan.Edit
+}
+
+// Skip is a file an operation left alone, and why.
+type Skip struct {
+	Path   string
+	Reason string
+}
+
+// ApplyResult is what Apply did.
+type ApplyResult struct {
+	Store    string
+	Snapshot snapshot.Manifest // ID "" when no file was changed
+	Planned  int               // files the plan has edits for
+	Changed  []FileResult      // sorted by path
+	Skipped  []Skip            // sorted by path
+	// Interrupted is set when the context was cancelled while files were
+	// being written: the files not yet written were left alone, and the
+	// snapshot records those that were.
+	Interrupted bool
+}
+
+// Links counts the links rewritten, and ByClass the same by edit class.
+func (r *ApplyResult) Links() int {
+	n := 0
+	for _, f := range r.Changed {
+		n += len(f.Edits)
+	}
+	return n
+}
+
+// ByClass counts the rewritten links by edit class (variant, heading,
+// alias, duplicate).
+func (r *ApplyResult) ByClass() map[string]int {
+	m := map[string]int{}
+	for _, f := range r.Changed {
+		for _, e := range f.Edits {
+			m[e.Class]++
+		}
+	}
+	return m
+}
+
+// ErrWrongDialect is returned by Apply when the plan looks like the vault's
+// dialect was guessed wrong and the dialect was not given explicitly.
+var ErrWrongDialect = errors.New("the dialect looks wrong")
+
+// Apply makes the edits of rep's plan (SPEC §7). Under the snapshot store's
+// lock, it reads every file to change, checks that each edit still finds
+// its link where the plan put it, records the old and new content of all of
+// them in a snapshot journal, and only then rewrites them, one atomic write
+// each. A file that is a symlink, has other hard links, is read-only, is
+// gone, or changed since it was read is left alone and reported in Skipped;
+// the others go on. The snapshot is committed with the files actually
+// written.
+//
+// With nothing to apply Apply touches nothing, not even the store. A
+// pending journal (an interrupted operation) is a *PendingError.
+func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, error) {
+	dir, err := StoreDir(rep.Vault.Dir, rep.Settings.Config, opt.Store)
+	if err != nil {
+		return nil, err
+	}
+	res := &ApplyResult{Store: dir}
+	files, byFile := report.FileEdits(rep.Plan.Edits)
+	sort.Strings(files)
+	res.Planned = len(files)
+	if len(files) == 0 {
+		pe, err := Pending(rep.Vault.Dir, rep.Settings.Config, opt.Store)
+		if err != nil {
+			return res, err
+		}
+		if pe != nil {
+			return res, pe
+		}
+		return res, nil
+	}
+	if rep.WrongDialect() && !rep.Settings.DialectExplicit {
+		return res, fmt.Errorf("%w: %d of %d links would be broken or rewritten under the %s dialect; refusing to apply. If %s is right, say so with --dialect %s",
+			ErrWrongDialect, rep.Plan.NoteLinksOff, rep.Plan.NoteLinks, rep.Settings.Dialect.Name(), rep.Settings.Dialect.Name(), rep.Settings.Dialect.Name())
+	}
+
+	st, release, err := LockStore(dir)
+	if err != nil {
+		return res, err
+	}
+	defer release()
+	if err := checkPending(st); err != nil {
+		return res, err
+	}
+
+	root := rep.Vault.Root
+	var changes []fileChange
+	for _, f := range files {
+		cur, fi, err := readCurrent(root, f)
+		if err != nil {
+			res.Skipped = append(res.Skipped, Skip{f, skipReason(err, "planned")})
+			continue
+		}
+		after, err := splice.Apply(cur, report.SpliceEdits(byFile[f]))
+		if err != nil {
+			res.Skipped = append(res.Skipped, Skip{f, "changed since it was planned (" + err.Error() + "); not overwritten"})
+			continue
+		}
+		changes = append(changes, fileChange{path: f, before: cur, after: after, mode: fi.Mode().Perm()})
+	}
+	m, written, skips, interrupted, err := transact(ctx, st, root, snapshot.OpApply, rep.Vault.Dir, "", changes)
+	res.Snapshot, res.Interrupted = m, interrupted
+	res.Skipped = append(res.Skipped, skips...)
+	sortSkips(res.Skipped)
+	for _, p := range written {
+		res.Changed = append(res.Changed, FileResult{Path: p, Edits: byFile[p]})
+	}
+	return res, err
+}
+
+// fileChange is one vault file an operation rewrites.
+type fileChange struct {
+	path    string
+	before  []byte // current content; nil if created
+	after   []byte // new content; nil if deleted
+	mode    fs.FileMode
+	created bool // the file does not exist and is created
+	deleted bool // the file is removed
+}
+
+// Reasons a file is left alone (see readCurrent).
+var (
+	errSymlink  = errors.New("is a symlink: a rewrite would replace the link by a copy; not changed")
+	errReadOnly = errors.New("is read-only; not changed (make it writable to let relink repair it)")
+	errChanged  = errors.New("changed while being read")
+)
+
+// hardLinkError reports a file with several hard links.
+type hardLinkError struct{ n uint64 }
+
+func (e hardLinkError) Error() string {
+	return fmt.Sprintf("has %d hard links: a rewrite would split them; not changed", e.n)
+}
+
+// readCurrent reads a vault file that an operation may replace. It refuses
+// what an atomic rename would break or what the user protected: a symlink,
+// a file with other hard links, a read-only file, a non-regular file. A
+// missing file is fs.ErrNotExist.
+func readCurrent(root *os.Root, p string) ([]byte, fs.FileInfo, error) {
+	fi, err := root.Lstat(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := replaceable(fi); err != nil {
+		return nil, fi, err
+	}
+	f, err := root.Open(p)
+	if err != nil {
+		return nil, fi, err
+	}
+	defer f.Close()
+	ofi, err := f.Stat()
+	if err != nil {
+		return nil, fi, err
+	}
+	if !os.SameFile(fi, ofi) {
+		return nil, fi, errChanged
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fi, err
+	}
+	return b, fi, nil
+}
+
+func replaceable(fi fs.FileInfo) error {
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return errSymlink
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("is not a regular file (%s); not changed", fi.Mode().Type())
+	case hardLinks(fi) > 1:
+		return hardLinkError{hardLinks(fi)}
+	case fi.Mode().Perm()&0o200 == 0:
+		return errReadOnly
+	}
+	return nil
+}
+
+// skipReason words a readCurrent error; since is what the file was
+// compared with ("planned", "read", ...).
+func skipReason(err error, since string) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "was deleted since it was " + since + "; skipped"
+	case errors.Is(err, errSymlink), errors.Is(err, errReadOnly), errors.As(err, new(hardLinkError)),
+		strings.HasPrefix(err.Error(), "is not a regular file"):
+		return err.Error()
+	case errors.Is(err, errChanged):
+		return "changed while being read; not overwritten"
+	}
+	return "cannot read: " + unwrapPathErr(err)
+}
+
+func unwrapPathErr(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func sortSkips(s []Skip) {
+	slices.SortStableFunc(s, func(a, b Skip) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// testHookBeforeWrite, if set, runs just before a file's last check and
+// write: tests use it to change a file behind relink's back.
+var testHookBeforeWrite func(path string)
+
+// transact runs the snapshot protocol for changes under the lock st holds:
+// store every before and after content, write the journal (Begin), rewrite
+// the files, then Commit the files actually written. It returns the
+// committed manifest (ID "" if nothing was written), the paths written
+// (sorted), the files skipped at the last check, and whether ctx stopped it
+// early. An error from Begin leaves the vault untouched.
+func transact(ctx context.Context, st *snapshot.Store, root *os.Root, op snapshot.Op, vaultDir, parent string, changes []fileChange) (snapshot.Manifest, []string, []Skip, bool, error) {
+	if len(changes) == 0 {
+		return snapshot.Manifest{}, nil, nil, false, nil
+	}
+	if err := putObjects(st, changes); err != nil {
+		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
+	}
+	fcs := make([]snapshot.FileChange, len(changes))
+	for i, c := range changes {
+		fcs[i] = snapshot.FileChange{Path: c.path, Before: c.before, After: c.after, Mode: c.mode, Created: c.created, Deleted: c.deleted}
+	}
+	j, err := st.Begin(op, vaultDir, parent, fcs)
+	if err != nil {
+		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
+	}
+	written, skips, interrupted := writeAll(ctx, root, changes)
+	m, err := st.Commit(j, written)
+	if err != nil {
+		return m, written, skips, interrupted, fmt.Errorf("%d files were rewritten but their snapshot %s could not be committed: %w; run `relink recover` (--roll-forward keeps the changes)", len(written), j.ID, err)
+	}
+	return m, written, skips, interrupted, nil
+}
+
+// workers bounds the files written (and objects stored) at once: enough to
+// overlap fsyncs, few enough not to thrash a disk.
+func workers(n int) int { return max(1, min(n, 8, 2*runtime.GOMAXPROCS(0))) }
+
+// putObjects stores every content in parallel, so that Begin (which stores
+// them one by one) finds them all present.
+func putObjects(st *snapshot.Store, changes []fileChange) error {
+	var datas [][]byte
+	for _, c := range changes {
+		if !c.created {
+			datas = append(datas, c.before)
+		}
+		if !c.deleted {
+			datas = append(datas, c.after)
+		}
+	}
+	errs := make([]error, len(datas))
+	parallel(len(datas), func(i int) bool {
+		_, errs[i] = st.PutObject(datas[i])
+		return errs[i] == nil
+	})
+	return errors.Join(errs...)
+}
+
+// parallel runs fn(0..n-1) on a few goroutines until fn returns false.
+func parallel(n int, fn func(i int) bool) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next, stop := 0, false
+	for range workers(n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				done := stop || i >= n
+				mu.Unlock()
+				if done {
+					return
+				}
+				if !fn(i) {
+					mu.Lock()
+					stop = true
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// writeAll rewrites each file after checking, one last time, that it still
+// holds exactly its before content. It stops starting new files when ctx
+// is cancelled.
+func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
+	done := make([]bool, len(changes))
+	reasons := make([]string, len(changes))
+	var stopped sync.Once
+	parallel(len(changes), func(i int) bool {
+		if ctx.Err() != nil {
+			stopped.Do(func() { interrupted = true })
+			return false
+		}
+		done[i], reasons[i] = writeOne(root, changes[i])
+		return true
+	})
+	for i, c := range changes {
+		switch {
+		case done[i]:
+			written = append(written, c.path)
+		case reasons[i] != "":
+			skips = append(skips, Skip{c.path, reasons[i]})
+		}
+	}
+	return written, skips, interrupted
+}
+
+// writeOne makes one change if the file is still as read. It returns
+// whether it wrote, or why not.
+func writeOne(root *os.Root, c fileChange) (bool, string) {
+	if testHookBeforeWrite != nil {
+		testHookBeforeWrite(c.path)
+	}
+	cur, _, err := readCurrent(root, c.path)
+	switch {
+	case c.created && err == nil:
+		return false, "appeared since it was read; not overwritten"
+	case c.created && errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return false, skipReason(err, "read")
+	case !bytes.Equal(cur, c.before):
+		return false, "changed since it was read; not overwritten"
+	}
+	if c.deleted {
+		if err := root.Remove(c.path); err != nil {
+			return false, "cannot delete: " + unwrapPathErr(err)
+		}
+		_ = atomicfile.SyncDir(root, path.Dir(c.path)) // best effort: the file is gone
+		return true, ""
+	}
+	if c.created {
+		if err := root.MkdirAll(path.Dir(c.path), 0o755); err != nil {
+			return false, "cannot create its folder: " + unwrapPathErr(err)
+		}
+	}
+	if err := atomicfile.Write(root, c.path, c.after, c.mode); err != nil {
+		// An error after the rename (syncing the folder) leaves the new
+		// content in place: then the file counts as written.
+		if now, rerr := root.ReadFile(c.path); rerr == nil && bytes.Equal(now, c.after) && !bytes.Equal(now, c.before) {
+			return true, ""
+		}
+		return false, "cannot write: " + writeErr(err, c.path)
+	}
+	return true, ""
+}
+
+// writeErr drops atomicfile's "atomic write PATH:" prefix, since the path
+// is printed already.
+func writeErr(err error, p string) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, "atomic write "+p+": ")
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return s
+}

@@ -1,0 +1,344 @@
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// ErrNothingToUndo is returned by Undo when no apply is left to undo.
+var ErrNothingToUndo = errors.New("nothing to undo")
+
+// UndoOptions configure Undo.
+type UndoOptions struct {
+	Store    string // snapshot store folder from the command line ("": config or default)
+	Snapshot string // the snapshot to undo (id, unique prefix or "latest"); "": the last apply still in effect
+	Force    bool   // also restore files changed since the snapshot
+	DryRun   bool   // only report what would be done
+}
+
+// RevertResult is what Undo or Restore did, or would do in a dry run.
+type RevertResult struct {
+	Store    string
+	Target   snapshot.Manifest // the snapshot undone, or restored from
+	Snapshot snapshot.Manifest // the new snapshot recording this operation; ID "" if none
+	Restored []string          // files rewritten (in a dry run: to rewrite)
+	Already  []string          // files already holding the wanted content
+	// Overwritten lists the restored files that held neither of the
+	// target's recorded contents (edited since); their content is kept in
+	// Snapshot.
+	Overwritten []string
+	Skipped     []Skip
+	Interrupted bool
+}
+
+// Undo reverts a snapshot: by default the last apply still in effect (an
+// apply is no longer in effect once an undo reverted it, unless that undo
+// was undone in turn). Each file of the snapshot that still holds exactly
+// the content the operation wrote gets its old content back; a file edited
+// since is left alone and reported, unless Force. Undo records itself as a
+// snapshot (op undo, parent the undone snapshot), so it can be undone too.
+func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOptions) (*RevertResult, error) {
+	st, release, res, err := openForRevert(v, cfg, opt.Store)
+	if err != nil {
+		return res, err
+	}
+	defer release()
+	if st == nil {
+		return res, fmt.Errorf("%w: no snapshots of this vault in %s", ErrNothingToUndo, res.Store)
+	}
+	if opt.Snapshot != "" {
+		res.Target, err = st.Load(opt.Snapshot)
+		if err != nil {
+			return res, err
+		}
+	} else {
+		ms, err := st.List()
+		if err != nil {
+			return res, err
+		}
+		h := History(ms)
+		found, applies := false, 0
+		for i := len(h) - 1; i >= 0; i-- {
+			if h[i].Op != snapshot.OpApply {
+				continue
+			}
+			applies++
+			if h[i].UndoneBy == "" {
+				res.Target, found = h[i].Manifest, true
+				break
+			}
+		}
+		if !found {
+			if applies > 0 {
+				return res, fmt.Errorf("%w: every apply of this vault has been undone (relink snapshot list shows them)", ErrNothingToUndo)
+			}
+			return res, fmt.Errorf("%w: no apply of this vault is recorded in %s", ErrNothingToUndo, res.Store)
+		}
+	}
+	changes, err := planRevert(st, v.Root, res, res.Target.Files, false, opt.Force, false)
+	if err != nil || opt.DryRun {
+		return res, err
+	}
+	return res, runRevert(ctx, st, v, snapshot.OpUndo, res, changes)
+}
+
+// RestoreOptions configure Restore.
+type RestoreOptions struct {
+	Store    string
+	Snapshot string   // id, unique prefix or "latest"
+	Paths    []string // vault-relative files or folders to restore; none: all
+	After    bool     // restore the content the operation wrote, not the one before it
+	To       string   // write the files under this folder instead of into the vault
+	DryRun   bool
+}
+
+// Restore writes back the files of a snapshot as they were before its
+// operation (or after it, with After). Into the vault, it overwrites what
+// is there now, even a file edited since, but records itself as a snapshot
+// first (op restore, parent the snapshot), so nothing is lost and the
+// restore can be undone. With To it only writes copies under that folder,
+// never overwriting a different file there.
+func Restore(ctx context.Context, v *vault.Vault, cfg config.Config, opt RestoreOptions) (*RevertResult, error) {
+	st, release, res, err := openForRevert(v, cfg, opt.Store)
+	if err != nil {
+		return res, err
+	}
+	defer release()
+	if st == nil {
+		return res, fmt.Errorf("load snapshot %s: %w (no snapshots of this vault in %s)", opt.Snapshot, snapshot.ErrNotFound, res.Store)
+	}
+	if res.Target, err = st.Load(opt.Snapshot); err != nil {
+		return res, err
+	}
+	entries, err := selectPaths(res.Target, opt.Paths)
+	if err != nil {
+		return res, err
+	}
+	if opt.To != "" {
+		return res, restoreTo(st, res, entries, opt)
+	}
+	changes, err := planRevert(st, v.Root, res, entries, opt.After, true, true)
+	if err != nil || opt.DryRun {
+		return res, err
+	}
+	return res, runRevert(ctx, st, v, snapshot.OpRestore, res, changes)
+}
+
+// openForRevert opens the vault's store under its lock; st is nil when the
+// store does not exist yet.
+func openForRevert(v *vault.Vault, cfg config.Config, flag string) (st *snapshot.Store, release func(), res *RevertResult, err error) {
+	res = &RevertResult{}
+	release = func() {}
+	if res.Store, err = StoreDir(v.Dir, cfg, flag); err != nil {
+		return nil, release, res, err
+	}
+	peek, err := PeekStore(res.Store)
+	if err != nil || peek == nil {
+		return nil, release, res, err
+	}
+	peek.Close()
+	if st, release, err = LockStore(res.Store); err != nil {
+		return nil, func() {}, res, err
+	}
+	if err := checkPending(st); err != nil {
+		release()
+		return nil, func() {}, res, err
+	}
+	return st, release, res, nil
+}
+
+// selectPaths returns the entries of m under the given vault-relative
+// files or folders (all of them if none is given).
+func selectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, error) {
+	if len(paths) == 0 {
+		return m.Files, nil
+	}
+	want := make([]string, len(paths))
+	for i, p := range paths {
+		want[i] = strings.TrimPrefix(path.Clean(filepath.ToSlash(p)), "./")
+	}
+	used := make([]bool, len(want))
+	var out []snapshot.FileEntry
+	for _, f := range m.Files {
+		for i, w := range want {
+			if w == "." || f.Path == w || strings.HasPrefix(f.Path, w+"/") {
+				used[i] = true
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	for i, ok := range used {
+		if !ok {
+			return nil, fmt.Errorf("%s: no such file in snapshot %s (paths are relative to the vault)", paths[i], m.ID)
+		}
+	}
+	return out, nil
+}
+
+// planRevert decides, for each entry, what to write to bring the file to
+// its Before content (or After, if after). A file holding neither recorded
+// content is overwritten only if overwrite, else skipped. It reads every
+// needed object first, so a damaged snapshot stops it before any write.
+func planRevert(st *snapshot.Store, root *os.Root, res *RevertResult, entries []snapshot.FileEntry, after, overwrite, isRestore bool) ([]fileChange, error) {
+	var changes []fileChange
+	for _, f := range entries {
+		want, other := f.Before, f.After
+		if after {
+			want, other = other, want
+		}
+		cur, fi, err := readCurrent(root, f.Path)
+		missing := errors.Is(err, fs.ErrNotExist)
+		if err != nil && !missing {
+			res.Skipped = append(res.Skipped, Skip{f.Path, skipReason(err, "recorded")})
+			continue
+		}
+		var h *snapshot.Hash
+		if !missing {
+			s := snapshot.Sum(cur)
+			h = &s
+		}
+		is := func(ref *snapshot.ObjectRef) bool {
+			if ref == nil {
+				return h == nil
+			}
+			return h != nil && *h == ref.SHA256
+		}
+		if is(want) {
+			res.Already = append(res.Already, f.Path)
+			continue
+		}
+		if !is(other) {
+			if !overwrite {
+				reason := "changed since snapshot " + res.Target.ID + "; left alone (--force restores it anyway, after snapshotting its current content)"
+				if missing {
+					reason = "was deleted since snapshot " + res.Target.ID + "; left alone (--force recreates it)"
+				}
+				res.Skipped = append(res.Skipped, Skip{f.Path, reason})
+				continue
+			}
+			res.Overwritten = append(res.Overwritten, f.Path)
+		}
+		c := fileChange{path: f.Path, before: cur, created: missing, deleted: want == nil}
+		if want != nil {
+			data, err := st.Read(*want)
+			if err != nil {
+				return nil, fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
+			}
+			c.after = data
+			c.mode = want.Mode
+		}
+		if fi != nil {
+			c.mode = fi.Mode().Perm()
+		}
+		if missing && c.deleted {
+			res.Already = append(res.Already, f.Path)
+			continue
+		}
+		changes = append(changes, c)
+		res.Restored = append(res.Restored, f.Path)
+	}
+	sortSkips(res.Skipped)
+	_ = isRestore
+	return changes, nil
+}
+
+// runRevert writes the planned changes under a new snapshot.
+func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, op snapshot.Op, res *RevertResult, changes []fileChange) error {
+	m, written, skips, interrupted, err := transact(ctx, st, v.Root, op, v.Dir, res.Target.ID, changes)
+	res.Snapshot, res.Interrupted = m, interrupted
+	res.Restored = written
+	res.Skipped = append(res.Skipped, skips...)
+	sortSkips(res.Skipped)
+	if len(written) < len(changes) {
+		w := map[string]bool{}
+		for _, p := range written {
+			w[p] = true
+		}
+		kept := res.Overwritten[:0]
+		for _, p := range res.Overwritten {
+			if w[p] {
+				kept = append(kept, p)
+			}
+		}
+		res.Overwritten = kept
+	}
+	return err
+}
+
+// restoreTo writes the wanted contents of entries under opt.To, creating
+// folders as needed and never replacing a different existing file.
+func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEntry, opt RestoreOptions) error {
+	type out struct {
+		path string
+		data []byte
+		mode fs.FileMode
+	}
+	var outs []out
+	for _, f := range entries {
+		ref := f.Before
+		if opt.After {
+			ref = f.After
+		}
+		if ref == nil {
+			res.Skipped = append(res.Skipped, Skip{f.Path, "did not exist at that point; nothing to write"})
+			continue
+		}
+		data, err := st.Read(*ref)
+		if err != nil {
+			return fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
+		}
+		outs = append(outs, out{f.Path, data, ref.Mode})
+	}
+	if opt.DryRun {
+		for _, o := range outs {
+			res.Restored = append(res.Restored, o.path)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(opt.To, 0o755); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(opt.To)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	for _, o := range outs {
+		if old, err := root.ReadFile(o.path); err == nil {
+			if bytes.Equal(old, o.data) {
+				res.Already = append(res.Already, o.path)
+			} else {
+				res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " with other content; not overwritten"})
+			}
+			continue
+		}
+		if err := root.MkdirAll(path.Dir(o.path), 0o755); err != nil {
+			res.Skipped = append(res.Skipped, Skip{o.path, "cannot create its folder: " + unwrapPathErr(err)})
+			continue
+		}
+		mode := o.mode
+		if mode == 0 {
+			mode = 0o644
+		}
+		if err := atomicfile.Write(root, o.path, o.data, mode); err != nil {
+			res.Skipped = append(res.Skipped, Skip{o.path, "cannot write: " + writeErr(err, o.path)})
+			continue
+		}
+		res.Restored = append(res.Restored, o.path)
+	}
+	sortSkips(res.Skipped)
+	return nil
+}
