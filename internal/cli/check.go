@@ -175,6 +175,6 @@ func printDiff(e *env, rep *workspace.Report) error {
 }
 
 // warnPending is replaced once snapshots exist; see apply.go.
-var warnPending = func(e *env, rep *workspace.Report) {}
+var warnPending = warnPendingOp
 
 var _ = os.Stderr

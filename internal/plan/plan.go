@@ -463,3 +463,36 @@ func yamlSafe(old, new string) bool {
 	}
 	return true
 }
+
+// RetargetEdit builds the edit that points link l of note src at note
+// target, by the same rules as Build: only the target part changes, and the
+// name written must resolve to target alone. It serves choices a person
+// makes (an ambiguous link's candidate, a hint for a broken link); the
+// edit's class is the link's own class.
+func RetargetEdit(ix *index.Index, src int32, l *note.Link, target int32, opt Options) (Edit, error) {
+	n := ix.Notes[src]
+	if n.Err != nil {
+		return Edit{}, fmt.Errorf("%s: %w", n.Path, n.Err)
+	}
+	if target < 0 || int(target) >= len(ix.Notes) {
+		return Edit{}, fmt.Errorf("no such note")
+	}
+	r := ix.Resolve(src, l)
+	if r.Attachment || r.Outside || r.Class == index.External {
+		return Edit{}, fmt.Errorf("%s:%d:%d: %s is not a note link that can be retargeted", n.Path, l.Line, l.Col, l.Text)
+	}
+	name, ok := writeName(ix, src, target, l, r.PathForm)
+	if !ok {
+		return Edit{}, fmt.Errorf("no name of %s can be written that resolves to it alone", ix.Notes[target].Path)
+	}
+	newText := rewrite(l, name, "", opt.KeepDisplay, ix.Dialect)
+	if l.InFrontmatter && !yamlSafe(l.Text, newText) {
+		return Edit{}, fmt.Errorf("the new link %s is not safe to write into frontmatter", newText)
+	}
+	return Edit{
+		File: n.Path, Line: l.Line, Col: l.Col,
+		Start: l.Whole.Start, End: l.Whole.End,
+		Old: l.Text, New: newText,
+		Target: ix.Notes[target].Path, Class: r.Class.String(), Level: levelName(r.Level),
+	}, nil
+}

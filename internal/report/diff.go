@@ -64,14 +64,28 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 		}
 		n := end - start
 		fmt.Fprintf(w, "@@ -%d,%d +%d,%d @@\n", start+1, n, start+1, n)
-		c := k
-		for i := start; i < end; i++ {
-			if c < m && changed[c] == i {
-				fmt.Fprintf(w, "-%s\n+%s\n", show(a[i]), show(b[i]))
-				c++
-			} else {
+		isChanged := map[int]bool{}
+		for _, c := range changed[k:m] {
+			isChanged[c] = true
+		}
+		for i := start; i < end; {
+			if !isChanged[i] {
 				fmt.Fprintf(w, " %s\n", show(a[i]))
+				i++
+				continue
 			}
+			// A run of changed lines: all removals, then all additions.
+			j := i
+			for j < end && isChanged[j] {
+				j++
+			}
+			for x := i; x < j; x++ {
+				fmt.Fprintf(w, "-%s\n", show(a[x]))
+			}
+			for x := i; x < j; x++ {
+				fmt.Fprintf(w, "+%s\n", show(b[x]))
+			}
+			i = j
 		}
 		k = m
 	}

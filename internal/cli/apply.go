@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+// ExitPartial is the exit code of apply, undo, restore and recover when
+// some files were left alone (skipped or not writable) and the others done.
+const ExitPartial = 3
+
+// ExitInterrupted is the exit code after an interrupt (Ctrl-C).
+const ExitInterrupted = 130
+
+const storeHelp = `Snapshots are kept in the vault's snapshot store: --store DIR, else [snapshot]
+dir in .relink.toml (relative to the vault), else $XDG_STATE_HOME/relink/<vault id>
+(~/.local/state/relink/... on Linux, ~/Library/Application Support/relink/...
+on macOS, %LocalAppData%\relink\... on Windows). docs/snapshot-format.md
+describes it.`
+
+func addStoreFlag(fs *pflag.FlagSet, p *string) {
+	fs.StringVar(p, "store", "", "snapshot store folder (default: [snapshot] dir of .relink.toml, else the user's state folder)")
+}
+
+type applyOptions struct {
+	scanOptions
+	store  string
+	dryRun bool
+	quiet  bool
+}
+
+func newApplyCmd(e *env) *cobra.Command {
+	var o applyOptions
+	cmd := &cobra.Command{
+		Use:   "apply [VAULT]",
+		Short: "Snapshot the files to change, then rewrite their links",
+		Long: `apply makes the edits that ` + "`relink plan`" + ` shows (same flags, same plan):
+it rewrites each variant link (and, with --allow-alias or --follow-duplicates,
+alias and duplicate links) to its note's canonical name.
+
+Before changing any file it stores the old and new content of every file it
+will change in a snapshot, then rewrites each file atomically (temp file,
+fsync, rename), keeping its mode, line endings, BOM and every byte outside
+the links. It prints each edit, a summary and the snapshot id;
+` + "`relink undo`" + ` puts the files back.
+
+A file is left alone, and reported, when it changed since it was read, was
+deleted, is read-only, is a symlink or has other hard links (a rewrite would
+replace the link by a copy). The other files go on. apply refuses to run when
+the dialect looks wrong and was not given with --dialect, while another relink
+holds the store's lock, and after a crash until ` + "`relink recover`" + ` has run.
+Running apply again changes nothing and makes no snapshot.
+
+` + storeHelp + `
+
+Exit status:
+  0    done, or nothing to apply
+  2    error: nothing was changed unless the message says otherwise
+  3    partial: some files were left alone (listed on stderr); the others were
+       rewritten and are in the snapshot
+  130  interrupted: the files written so far are in the snapshot`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runApply(cmd, e, &o, vaultArg(args))
+		},
+	}
+	o.addFlags(cmd.Flags(), false)
+	addStoreFlag(cmd.Flags(), &o.store)
+	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print the plan (as `relink plan` does)")
+	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print only the summary, not every edit")
+	return cmd
+}
+
+func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
+	if o.dryRun {
+		o.format = "text"
+		return runReport(cmd, e, &o.scanOptions, dir, false)
+	}
+	wo := o.workspaceOptions(cmd)
+	stop := startProgress(e, false)
+	wo.Progress = stop.update
+	rep, err := workspace.Load(dir, wo)
+	stop.done()
+	if err != nil {
+		return err
+	}
+	defer rep.Vault.Close()
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
+	}
+	res, err := workspace.Apply(e.ctx, rep, workspace.ApplyOptions{Store: o.store})
+	if errors.Is(err, workspace.ErrWrongDialect) {
+		return err
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
+	}
+	if err != nil && (res == nil || len(res.Changed) == 0) {
+		return storeErr(err) // nothing was changed
+	}
+	printApply(e, rep, res, o.quiet)
+	if err != nil {
+		return storeErr(err)
+	}
+	switch {
+	case res.Interrupted:
+		fmt.Fprintln(e.stderr, "relink: interrupted")
+		return exitCode(ExitInterrupted)
+	case len(res.Skipped) > 0:
+		return exitCode(ExitPartial)
+	}
+	return nil
+}
+
+func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet bool) {
+	left := len(rep.Plan.Findings)
+	if res.Planned == 0 {
+		if left > 0 {
+			fmt.Fprintf(e.stdout, "nothing to apply (%s left for you to decide: relink check lists them)\n", plural(left, "finding"))
+		} else {
+			fmt.Fprintln(e.stdout, "nothing to apply")
+		}
+		return
+	}
+	if !quiet {
+		for _, f := range res.Changed {
+			for _, ed := range f.Edits {
+				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s -> %s\n", ed.File, ed.Line, ed.Col, ed.Class, ed.Old, ed.New)
+			}
+		}
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+	}
+	var b strings.Builder
+	if len(res.Changed) == 0 {
+		b.WriteString("no file rewritten")
+	} else {
+		fmt.Fprintf(&b, "rewrote %s in %s", plural(res.Links(), "link"), plural(len(res.Changed), "file"))
+		if cls := classCounts(res.ByClass()); cls != "" {
+			b.WriteString(" (" + cls + ")")
+		}
+	}
+	if n := len(res.Skipped); n > 0 {
+		fmt.Fprintf(&b, "; %s left alone", plural(n, "file"))
+	}
+	if res.Snapshot.ID != "" {
+		fmt.Fprintf(&b, "; snapshot %s", res.Snapshot.ID)
+	}
+	fmt.Fprintln(e.stdout, b.String())
+	if res.Snapshot.ID != "" {
+		fmt.Fprintln(e.stdout, "relink undo puts the files back")
+	}
+	if left > 0 {
+		fmt.Fprintf(e.stdout, "%s left for you to decide (relink check lists them)\n", plural(left, "finding"))
+	}
+}
+
+func classCounts(m map[string]int) string {
+	order := []string{"variant", "heading", "alias", "duplicate"}
+	var parts []string
+	seen := map[string]bool{}
+	for _, c := range order {
+		if m[c] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", m[c], c))
+		}
+		seen[c] = true
+	}
+	var rest []string
+	for c := range m {
+		if !seen[c] {
+			rest = append(rest, c)
+		}
+	}
+	sort.Strings(rest)
+	for _, c := range rest {
+		parts = append(parts, fmt.Sprintf("%d %s", m[c], c))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// storeErr adds what to do to errors of the snapshot store.
+func storeErr(err error) error {
+	var le *snapshot.LockedError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%w\nanother relink is working on this vault; if you are sure none is (a lock taken on another machine is never broken automatically), delete %s", err, le.Path)
+	}
+	return err
+}
+
+// warnPendingOp tells check and plan about an interrupted operation. It
+// never creates a snapshot store.
+func warnPendingOp(e *env, rep *workspace.Report) {
+	if _, err := workspace.StoreDir(rep.Vault.Dir, rep.Settings.Config, ""); err != nil {
+		return // no place for a store: so no store
+	}
+	pe, err := workspace.Pending(rep.Vault.Dir, rep.Settings.Config, "")
+	switch {
+	case err != nil:
+		fmt.Fprintf(e.stderr, "relink: warning: snapshot store: %v\n", err)
+	case pe != nil:
+		fmt.Fprintf(e.stderr, "relink: warning: %v\n", pe)
+	}
+}

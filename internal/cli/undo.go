@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+type undoOptions struct {
+	store    string
+	snapshot string
+	force    bool
+	dryRun   bool
+}
+
+func newUndoCmd(e *env) *cobra.Command {
+	var o undoOptions
+	cmd := &cobra.Command{
+		Use:   "undo [VAULT]",
+		Short: "Restore the files of the last apply",
+		Long: `undo reverts the last apply that is still in effect: every file it rewrote
+gets its old content back, byte for byte. Run it again to revert the apply
+before that one, and so on; --snapshot ID reverts a given snapshot instead (an
+undo snapshot too, which redoes what that undo reverted).
+
+Only files that still hold exactly what the apply wrote are restored. A file
+edited since is left alone and reported; --force restores it anyway. undo
+records itself as a snapshot first (op undo), so nothing is lost, not even
+with --force, and ` + "`relink undo --snapshot ID`" + ` can revert the undo.
+
+` + storeHelp + `
+
+Exit status:
+  0    done, or nothing to undo
+  2    error: nothing was changed unless the message says otherwise
+  3    partial: some files were left alone (listed on stderr)
+  130  interrupted: the files restored so far are in the undo snapshot`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runUndo(e, &o, vaultArg(args))
+		},
+	}
+	addStoreFlag(cmd.Flags(), &o.store)
+	cmd.Flags().StringVar(&o.snapshot, "snapshot", "", "the snapshot to undo: an id, a unique prefix of one, or latest (default: the last apply still in effect)")
+	cmd.Flags().BoolVar(&o.force, "force", false, "also restore files edited since the snapshot (their current content is snapshotted first)")
+	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what would be restored")
+	return cmd
+}
+
+func runUndo(e *env, o *undoOptions, dir string) error {
+	v, cfg, err := workspace.OpenVault(dir)
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	res, err := workspace.Undo(e.ctx, v, cfg, workspace.UndoOptions{
+		Store: o.store, Snapshot: o.snapshot, Force: o.force, DryRun: o.dryRun,
+	})
+	if errors.Is(err, workspace.ErrNothingToUndo) {
+		fmt.Fprintln(e.stdout, err)
+		return nil
+	}
+	if res != nil && res.Target.ID != "" {
+		printRevert(e, "undo", "from before it", res, o.dryRun)
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	return revertExit(e, res)
+}
+
+// printRevert prints what undo or restore did to the vault.
+func printRevert(e *env, verb, state string, res *workspace.RevertResult, dryRun bool) {
+	t := res.Target
+	did, would := "restored", "would restore"
+	if dryRun {
+		did = would
+	}
+	for _, p := range res.Restored {
+		fmt.Fprintf(e.stdout, "%s %s\n", did, p)
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+	}
+	for _, p := range res.Overwritten {
+		fmt.Fprintf(e.stderr, "relink: %s: had been edited since snapshot %s; overwritten (its content is kept in the new snapshot)\n", p, t.ID)
+	}
+	what := fmt.Sprintf("%s %s", t.Op, t.ID)
+	switch {
+	case len(res.Restored) == 0 && len(res.Skipped) == 0:
+		fmt.Fprintf(e.stdout, "nothing to %s: the files of %s already hold their content %s\n", verb, what, state)
+		return
+	case dryRun:
+		fmt.Fprintf(e.stdout, "%s: would restore %s of %s", verb, plural(len(res.Restored), "file"), what)
+	default:
+		fmt.Fprintf(e.stdout, "%s: restored %s of %s", verb, plural(len(res.Restored), "file"), what)
+	}
+	if n := len(res.Already); n > 0 {
+		fmt.Fprintf(e.stdout, "; %s already up to date", plural(n, "file"))
+	}
+	if n := len(res.Skipped); n > 0 {
+		fmt.Fprintf(e.stdout, "; %s left alone", plural(n, "file"))
+	}
+	if res.Snapshot.ID != "" {
+		fmt.Fprintf(e.stdout, "; snapshot %s", res.Snapshot.ID)
+	}
+	fmt.Fprintln(e.stdout)
+}
+
+func revertExit(e *env, res *workspace.RevertResult) error {
+	switch {
+	case res.Interrupted:
+		fmt.Fprintln(e.stderr, "relink: interrupted")
+		return exitCode(ExitInterrupted)
+	case len(res.Skipped) > 0:
+		return exitCode(ExitPartial)
+	}
+	return nil
+}
