@@ -207,6 +207,9 @@ func (ix *Index) buildCanon() {
 			hits = ix.lookupKind(ref, dialect.ID)
 		} else {
 			hits = ix.lookupAny(ref)
+			if len(hits) == 0 {
+				hits = ix.lookupLadder(ref)
+			}
 		}
 		switch {
 		case len(hits) == 0:
@@ -270,6 +273,25 @@ func (ix *Index) lookupAny(s string) []int32 {
 		out = append(out, ix.byName[k][s]...)
 	}
 	return sortedUnique(out)
+}
+
+// lookupLadder finds the notes a reference names at the lowest ladder level
+// where any name matches (duplicate_of: "[[disaster recovery]]").
+func (ix *Index) lookupLadder(s string) []int32 {
+	ix.buildLadder()
+	for _, lv := range fold.Levels {
+		if lv > ix.MaxLevel {
+			break
+		}
+		var out []int32
+		for _, e := range ix.names[lv][fold.Key(lv, s)] {
+			out = append(out, e.Note)
+		}
+		if len(out) > 0 {
+			return sortedUnique(out)
+		}
+	}
+	return nil
 }
 
 func (ix *Index) lookupKind(s string, k dialect.NameKind) []int32 {

@@ -319,7 +319,14 @@ func quote(s string) string { return fmt.Sprintf("%q", s) }
 func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) (string, bool) {
 	tn := ix.Notes[target]
 	if l.Kind == wikilink.Markdown {
-		return relPath(ix.Notes[src].Path, tn.Path, l), true
+		rel := relPath(ix.Notes[src].Path, tn.Path, l)
+		dest := rel
+		if !l.Angle {
+			dest = decodePath(rel)
+		}
+		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: dest}
+		r := ix.Resolve(src, &probe)
+		return rel, r.Class == index.Resolved && r.Target == target
 	}
 	var cands []string
 	if pathForm {
@@ -495,4 +502,21 @@ func RetargetEdit(ix *index.Index, src int32, l *note.Link, target int32, opt Op
 		Old: l.Text, New: newText,
 		Target: ix.Notes[target].Path, Class: r.Class.String(), Level: levelName(r.Level),
 	}, nil
+}
+
+// decodePath undoes encodePath.
+func decodePath(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && i+2 < len(p) {
+			var c byte
+			if _, err := fmt.Sscanf(p[i+1:i+3], "%02X", &c); err == nil {
+				b.WriteByte(c)
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }

@@ -52,7 +52,8 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	if len(changed) == 0 {
 		return nil
 	}
-	fmt.Fprintf(w, "--- a/%s\n+++ b/%s\n", file, file)
+	// The tab ends the name for patch(1), which otherwise stops at a space.
+	fmt.Fprintf(w, "--- a/%s\t\n+++ b/%s\t\n", file, file)
 	const ctx = 3
 	for k := 0; k < len(changed); {
 		start := max(changed[k]-ctx, 0)
@@ -92,7 +93,8 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	return nil
 }
 
-func show(l string) string { return strings.TrimRight(l, "\r\n") }
+// show keeps a CRLF line's \r so that the diff applies with patch(1).
+func show(l string) string { return strings.TrimSuffix(l, "\n") }
 
 func lines(b []byte) []string {
 	var out []string

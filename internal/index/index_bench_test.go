@@ -1,0 +1,99 @@
+package index_test
+
+import (
+	"testing"
+
+	"github.com/relinkmd/relink/bench/benchdata"
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+const benchNotes = 10000
+
+func wiki(b *testing.B) dialect.Dialect {
+	d, err := dialect.ByName("wiki")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
+// broken is a link that matches nothing at any level: resolving it makes
+// the index build its ladder maps.
+var broken = note.Link{Target: "zz no such note zz"}
+
+// BenchmarkBuild indexes 10k generated notes (exact names only; the ladder
+// is built on first use, see BenchmarkBuildLadder).
+func BenchmarkBuild(b *testing.B) {
+	notes := benchdata.Scan(b, benchNotes).Notes
+	d := wiki(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		index.Build(notes, nil, d, fold.Separators)
+	}
+}
+
+// BenchmarkBuildLadder is Build plus the ladder maps (every name and alias
+// folded at each level up to separators), which the first link that does
+// not resolve exactly pays for.
+func BenchmarkBuildLadder(b *testing.B) {
+	notes := benchdata.Scan(b, benchNotes).Notes
+	d := wiki(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix := index.Build(notes, nil, d, fold.Separators)
+		ix.Resolve(0, &broken)
+	}
+}
+
+// builtIndex returns an index of the 10k notes with its ladder built, and
+// the number of links.
+func builtIndex(b *testing.B) (*index.Index, int) {
+	notes := benchdata.Scan(b, benchNotes).Notes
+	ix := index.Build(notes, nil, wiki(b), fold.Separators)
+	ix.Resolve(0, &broken)
+	links := 0
+	for _, n := range notes {
+		links += len(n.Links)
+	}
+	return ix, links
+}
+
+// BenchmarkResolve resolves every link of the 10k notes (~180k links) on
+// one goroutine, the index built beforehand.
+func BenchmarkResolve(b *testing.B) {
+	ix, links := builtIndex(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, n := range ix.Notes {
+			for j := range n.Links {
+				ix.Resolve(int32(i), &n.Links[j])
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(links), "ns/link")
+}
+
+// BenchmarkHints computes the near-name hints of every broken link of the
+// 10k notes (~5k), as plan does for findings.
+func BenchmarkHints(b *testing.B) {
+	ix, _ := builtIndex(b)
+	var targets []string
+	for i, n := range ix.Notes {
+		for j := range n.Links {
+			if r := ix.Resolve(int32(i), &n.Links[j]); r.Class == index.Broken && !r.Attachment && !r.Outside {
+				targets = append(targets, n.Links[j].Target)
+			}
+		}
+	}
+	ix.Hints("warm up", 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range targets {
+			ix.Hints(t, 3)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(len(targets), 1)), "ns/hint")
+}
