@@ -2,7 +2,6 @@ package index
 
 import (
 	"sort"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -13,25 +12,51 @@ import (
 // edits apart once spelling is folded away. Hints are only shown, never
 // applied.
 func (ix *Index) Hints(t string, max int) []int32 {
-	ix.hintOnce.Do(func() {
-		ix.hints = make(map[string][]int32)
-		for i, n := range ix.Notes {
-			seen := ""
-			for _, s := range []string{dialect.StemOf(n.Path), n.Title} {
-				k := fold.Key(fold.Compact, s)
-				if k == "" || k == seen {
-					continue
-				}
-				seen = k
-				b := prefix(k)
-				ix.hints[b] = append(ix.hints[b], int32(i))
-			}
-		}
-	})
+	ix.hintOnce.Do(ix.buildHints)
 	q := fold.Key(fold.Compact, t)
 	if q == "" {
 		return nil
 	}
+	if v, ok := ix.hintMemo.Load(q); ok {
+		return v.([]int32)
+	}
+	out := ix.hintsFor(q, max)
+	ix.hintMemo.Store(q, out)
+	return out
+}
+
+// buildHints buckets every stem and title by the first two runes and the
+// length of its compact key: a name within the edit limit of a query lies
+// in a bucket of nearly the same length, so a query reads a few small
+// buckets instead of the whole vault.
+func (ix *Index) buildHints() {
+	ix.hints = make(map[hintBucket][]hintName)
+	for i, n := range ix.Notes {
+		seen := ""
+		for _, s := range []string{dialect.StemOf(n.Path), n.Title} {
+			k := fold.Key(fold.Compact, s)
+			if k == "" || k == seen {
+				continue
+			}
+			seen = k
+			r := []rune(k)
+			b := hintBucket{prefix(k), len(r)}
+			ix.hints[b] = append(ix.hints[b], hintName{int32(i), r})
+		}
+	}
+}
+
+type hintBucket struct {
+	prefix string
+	runes  int
+}
+
+type hintName struct {
+	note int32
+	key  []rune
+}
+
+func (ix *Index) hintsFor(q string, max int) []int32 {
 	qr := []rune(q)
 	limit := max2(1, len(qr)/4)
 	type hit struct {
@@ -39,29 +64,12 @@ func (ix *Index) Hints(t string, max int) []int32 {
 		dist int
 	}
 	var hits []hit
-	seen := map[int32]bool{}
-	for _, n := range ix.hints[prefix(q)] {
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
-		nt := ix.Notes[n]
-		best := limit + 1
-		for _, s := range []string{dialect.StemOf(nt.Path), nt.Title} {
-			k := fold.Key(fold.Compact, s)
-			if k == "" {
-				continue
+	p := prefix(q)
+	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
+		for _, h := range ix.hints[hintBucket{p, l}] {
+			if d := distance(qr, h.key, limit); d <= limit {
+				hits = append(hits, hit{ix.canon[h.note], d})
 			}
-			d := distance(qr, []rune(k), limit)
-			if d > limit && len(qr) >= 4 && (strings.HasPrefix(k, q) || strings.HasPrefix(q, k)) {
-				d = limit
-			}
-			if d < best {
-				best = d
-			}
-		}
-		if best <= limit {
-			hits = append(hits, hit{ix.canon[n], best})
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool {
@@ -108,13 +116,17 @@ func max2(a, b int) int {
 }
 
 // distance is the Levenshtein distance of a and b, or limit+1 once it is
-// known to exceed limit.
+// known to exceed limit. Rows live on the stack for names of usual length.
 func distance(a, b []rune, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var prevBuf, curBuf [64]int
+	prev, cur := prevBuf[:0], curBuf[:0]
+	if len(b)+1 > len(prevBuf) {
+		prev, cur = make([]int, 0, len(b)+1), make([]int, 0, len(b)+1)
+	}
+	prev, cur = prev[:len(b)+1], cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}

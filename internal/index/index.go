@@ -67,7 +67,8 @@ type Index struct {
 	names      [fold.Compact + 1]map[string][]entry
 	aliases    [fold.Compact + 1]map[string][]int32
 	hintOnce   sync.Once
-	hints      map[string][]int32 // first two runes of compact key -> notes
+	hints      map[hintBucket][]hintName
+	hintMemo   sync.Map // compact key -> []int32
 }
 
 // Build indexes notes (sorted by path) and the vault's other files.

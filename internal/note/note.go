@@ -100,7 +100,51 @@ func Parse(p string, src []byte, opt Options) Note {
 		n.Headings = append(n.Headings, h.Text)
 	}
 	n.BlockIDs = md.BlockIDs
+	n.Links = compact(n.Links)
 	return n
+}
+
+// compact moves every link's strings into one allocation per note and trims
+// the slice to size: after parsing, link records are all that stays in
+// memory for a note, so they must be small.
+func compact(links []Link) []Link {
+	if len(links) == 0 {
+		return nil
+	}
+	size := 0
+	for i := range links {
+		size += len(links[i].Text)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range links {
+		b.WriteString(links[i].Text)
+	}
+	arena := b.String()
+	out := make([]Link, len(links))
+	off := 0
+	for i, l := range links {
+		text := arena[off : off+len(l.Text)]
+		l.Target = within(text, l.Target)
+		l.Frag = within(text, l.Frag)
+		l.Vault = within(text, l.Vault)
+		l.Text = text
+		out[i] = l
+		off += len(text)
+	}
+	return out
+}
+
+// within returns s as a substring of text when text contains it (sharing
+// its bytes), else s.
+func within(text, s string) string {
+	if s == "" {
+		return ""
+	}
+	if i := strings.Index(text, s); i >= 0 {
+		return text[i : i+len(s)]
+	}
+	return s
 }
 
 // yamlComments masks "# ..." comments in frontmatter lines.

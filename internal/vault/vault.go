@@ -209,8 +209,11 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// One read buffer per worker: a parsed note keeps no reference
+			// to its bytes, so the buffer is reused for the next file.
+			var buf []byte
 			for i := range next {
-				out[i] = v.readNote(notes[i], opt)
+				out[i], buf = v.readNote(notes[i], opt, buf)
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -234,25 +237,28 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	return &Scan{Notes: out, Attachments: other, Problems: problems}, nil
 }
 
-func (v *Vault) readNote(p string, opt ReadOptions) *note.Note {
+func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {
 	f, err := v.Root.Open(p)
 	if err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	if st.Size() > opt.MaxFileSize {
-		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", st.Size(), opt.MaxFileSize)}
+		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", st.Size(), opt.MaxFileSize)}, buf
 	}
-	buf := make([]byte, st.Size())
+	if int64(cap(buf)) < st.Size() {
+		buf = make([]byte, st.Size(), st.Size()+st.Size()/4)
+	}
+	buf = buf[:st.Size()]
 	if _, err := readFull(f, buf); err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	n := note.Parse(p, buf, opt.Syntax)
-	return &n
+	return &n, buf
 }
 
 func readFull(f *os.File, buf []byte) (int, error) {
