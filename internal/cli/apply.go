@@ -74,7 +74,7 @@ Exit status:
 	}
 	o.addFlags(cmd.Flags(), false)
 	addStoreFlag(cmd.Flags(), &o.store)
-	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print the plan (as `relink plan` does)")
+	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what relink plan prints, and exit as it does (1 if there is anything to apply or report)")
 	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print only the summary, not every edit")
 	return cmd
 }

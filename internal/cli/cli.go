@@ -92,7 +92,7 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newSnapshotCmd(e), newRecoverCmd(e), newVersionCmd(e))
+	root.AddCommand(newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newSnapshotCmd(e), newRecoverCmd(e), newVersionCmd(e), newReviewCmd(e), newReportCmd(e))
 	for _, c := range extraCommands(e) {
 		root.AddCommand(c)
 	}

@@ -88,7 +88,7 @@ func (c *snapCtx) load(ref string) (snapshot.Manifest, error) {
 	if c.st == nil {
 		return snapshot.Manifest{}, fmt.Errorf("snapshot %s: %w (no snapshot store at %s yet)", ref, snapshot.ErrNotFound, c.dir)
 	}
-	return c.st.Load(ref)
+	return workspace.LoadSnapshot(c.st, ref)
 }
 
 func newSnapshotCmd(e *env) *cobra.Command {
@@ -106,9 +106,10 @@ content of each file it changed. These commands read and manage them.
   relink snapshot verify [ID]               re-hash the stored contents
   relink snapshot prune [VAULT] --keep-...  forget old snapshots
 
-ID is a snapshot id (20261125T101530Z-1a2b3c4d), a unique prefix of one, or
-"latest". The vault is --vault DIR, or the first argument of list and prune;
-by default the current folder. PATHs are relative to the vault.
+ID is a snapshot id (20261125T101530Z-1a2b3c4d), a unique prefix of one,
+"latest", or "latest~N", the Nth snapshot before the newest. The vault is
+--vault DIR, or the first argument of list and prune; by default the current
+folder. PATHs are relative to the vault.
 
 ` + storeHelp,
 	}
@@ -446,7 +447,7 @@ Exit status:
 			}
 			what := "store " + c.dir
 			if id != "" {
-				m, err := c.st.Load(id)
+				m, err := c.load(id)
 				if err != nil {
 					return err
 				}

@@ -44,7 +44,7 @@ Exit status:
 		},
 	}
 	addStoreFlag(cmd.Flags(), &o.store)
-	cmd.Flags().StringVar(&o.snapshot, "snapshot", "", "the snapshot to undo: an id, a unique prefix of one, or latest (default: the last apply still in effect)")
+	cmd.Flags().StringVar(&o.snapshot, "snapshot", "", "the snapshot to undo: an id, a unique prefix of one, latest or latest~N (default: the last apply still in effect)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "also restore files edited since the snapshot (their current content is snapshotted first)")
 	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what would be restored")
 	return cmd
@@ -64,6 +64,9 @@ func runUndo(e *env, o *undoOptions, dir string) error {
 		return nil
 	}
 	if res != nil && res.Target.ID != "" {
+		if m := res.Target; m.Vault != "" && m.Vault != v.Dir {
+			fmt.Fprintf(e.stderr, "relink: note: snapshot %s was taken of %s; undoing it in %s\n", m.ID, m.Vault, v.Dir)
+		}
 		printRevert(e, "undo", "from before it", res, o.dryRun)
 	}
 	if err != nil {

@@ -95,6 +95,15 @@ var parsersFor = func() (t [256][]bparser) {
 	return t
 }()
 
+// plainStart marks the bytes that start no block: a line starting with one
+// continues a paragraph.
+var plainStart = func() (t [256]bool) {
+	for c := range t {
+		t[c] = !isSpace(byte(c)) && len(parsersFor[c]) == len(freeParsers)
+	}
+	return t
+}()
+
 const (
 	noBlocksOpened = iota
 	newBlocksOpened
@@ -170,6 +179,17 @@ func (s *scanner) parseBlocks() {
 				break
 			}
 			lastIndex := l - 1
+			if l == 1 && s.nodes[opened[0]].kind == kParagraph {
+				// Fast path: a top-level paragraph goes on over lines that
+				// start with a byte no block starts with; goldmark's way
+				// ends in the same paragraph continuation.
+				n := &s.nodes[opened[0]]
+				for r.pos < len(r.src) && plainStart[r.src[r.pos]] {
+					s.lines = append(s.lines, seg{r.pos, r.stop, 0})
+					n.lcount++
+					r.advanceLine()
+				}
+			}
 			for i := range l {
 				be := opened[i]
 				if r.peekLine() == nil {
@@ -753,8 +773,8 @@ func (s *scanner) closeNode(id int32) {
 	case kATXHeading:
 		if n.end >= 0 {
 			s.addHeading(int(n.level), n.line, s.src[n.start:n.end], nil)
-			one := [1]seg{{n.start, n.end, 0}}
-			s.inline(one[:])
+			s.one[0] = seg{n.start, n.end, 0}
+			s.inline(s.one[:])
 		} else {
 			s.addHeading(int(n.level), n.line, nil, nil)
 		}
@@ -806,6 +826,7 @@ func (s *scanner) transformParagraph(id int32) bool {
 	if p := n.parent; p >= 0 {
 		s.nodes[p].children += int32(len(removes))
 	}
+	s.lastRef = max(s.lastRef, first.start)
 	offset := 0
 	for _, rm := range removes {
 		if len(lines) == 0 {

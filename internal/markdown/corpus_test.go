@@ -187,6 +187,12 @@ var diffCorpus = []string{
 	"[a]: /u\n\n[x][a]`[[b]]`\n",
 	"[a]: /u\n\n[`x][a]`[[b]]\n",
 	"[\\`](`x`)[[b]]`\n",
+	"[x][`a] [[b]]`\n\n[`a]: /u\n",
+	"[`a] [[b]]`\n\n[`a]: /u\n",
+	"[x][`a] [[b]]`\n\n[`A]: /u\n",
+	"[x][] `[[b]]`\n\n[x]: /u\n",
+	"[[x]][a] `[[b]]`\n\n[a]: /u\n",
+	"[a [b] c](`[[x]]`)\n\n[b]: /u\n",
 
 	// escapes and CRLF
 	"\\`[[a]]\\`\n",

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func goldmarkParse(src []byte) (res gmResult, ok bool) {
 		case *ast.FencedCodeBlock:
 			addLines(n)
 			// The opening fence line, with its info string.
-			p := min(n.Pos(), len(src))
+			p := blockStart(src, n.Pos(), "`~")
 			start := bytes.LastIndexByte(src[:p], '\n') + 1
 			end := len(src)
 			if i := bytes.IndexByte(src[p:], '\n'); i >= 0 {
@@ -91,8 +92,15 @@ func goldmarkParse(src []byte) (res gmResult, ok bool) {
 				}
 			}
 		case *ast.Heading:
-			h := Heading{Level: n.Level, Line: lineOf(n.Pos())}
+			// goldmark's Pos of an ATX heading is too far by the padding
+			// of a tab split by a container, and may even be on the next
+			// line; the lines of a heading with text are right. Line 0
+			// stands for "not known".
 			lines := n.Lines()
+			h := Heading{Level: n.Level}
+			if lines.Len() > 0 {
+				h.Line = lineOf(lines.At(0).Start)
+			}
 			var parts []string
 			for i := range lines.Len() {
 				s := lines.At(i)
@@ -110,13 +118,33 @@ func goldmarkParse(src []byte) (res gmResult, ok bool) {
 	return res, true
 }
 
-func inSpans(spans []Span, p int) bool {
-	for _, s := range spans {
-		if s.Start <= p && p < s.End {
-			return true
-		}
+// blockStart corrects goldmark's Node.Pos of a fenced code block, which is
+// too far by the padding of a tab split by a container (at most 3, so
+// still on the fence line): it backs up to the fence it should point at.
+func blockStart(src []byte, p int, chars string) int {
+	p = min(p, len(src))
+	for k := 0; k < 4 && p > 0 && (p == len(src) || !strings.ContainsRune(chars, rune(src[p]))); k++ {
+		p--
 	}
-	return false
+	return p
+}
+
+// merge sorts spans and merges those that overlap or touch.
+func merge(spans []Span) []Span {
+	spans = slices.Clone(spans)
+	slices.SortFunc(spans, cmpSpan)
+	var out []Span
+	for _, s := range spans {
+		if s.End <= s.Start {
+			continue
+		}
+		if n := len(out); n > 0 && s.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, s.End)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // comparable reports whether src is in the language both parsers share.
@@ -163,11 +191,12 @@ func diffGoldmark(src []byte) string {
 	if msg := checkInvariants(src, 0, got); msg != "" {
 		return msg
 	}
+	mask := merge(gm.mask)
 	for p := off; p < len(src); p++ {
 		if !probe(src, p) {
 			continue
 		}
-		ours, theirs := InSkip(got.Skip, p), inSpans(gm.mask, p-off)
+		ours, theirs := InSkip(got.Skip, p), InSkip(mask, p-off)
 		if ours != theirs {
 			lo, hi := max(0, p-20), min(len(src), p+20)
 			return fmt.Sprintf("offset %d (%q): in Skip = %v, in goldmark's code/comments = %v\nnear %q\nSkip %v\ngoldmark %v",
@@ -175,10 +204,27 @@ func diffGoldmark(src []byte) string {
 		}
 	}
 	// A BOM adds no line, so goldmark's line numbers stand.
-	if fmt.Sprint(got.Headings) != fmt.Sprint(gm.headings) {
+	if !sameHeadings(got.Headings, gm.headings) {
 		return fmt.Sprintf("headings:\n got %+v\nwant %+v", got.Headings, gm.headings)
 	}
 	return ""
+}
+
+// sameHeadings compares headings, taking Line 0 in want as any line.
+func sameHeadings(got, want []Heading) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i, w := range want {
+		g := got[i]
+		if w.Line == 0 {
+			g.Line = 0
+		}
+		if g != w {
+			return false
+		}
+	}
+	return true
 }
 
 // checkInvariants checks what Result promises for any input.
@@ -226,7 +272,10 @@ func FuzzAnalyzeVsGoldmark(f *testing.F) {
 	})
 }
 
-// excluded lists the shapes where we knowingly differ from goldmark.
+// excluded lists the shapes where we knowingly differ from goldmark (see
+// the package documentation). None has shown up under the fuzzer: the
+// known differences need link labels with letters whose simple and full
+// case folding differ, which the fuzzer does not build.
 func excluded(src []byte) bool {
 	return false
 }

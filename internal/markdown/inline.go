@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
 // The inline phase walks a paragraph's or heading's lines (segments without
@@ -14,9 +15,9 @@ import (
 // looks for a block id.
 
 // inlineStop marks the bytes the inline scanner looks at.
-var inlineStop = func() (t [256]bool) {
+var inlineStop = func() (t [256]uint8) {
 	for _, c := range []byte("\n\\`<[]!%$") {
-		t[c] = true
+		t[c] = 1
 	}
 	return t
 }()
@@ -25,8 +26,12 @@ var inlineStop = func() (t [256]bool) {
 type opener struct {
 	start, stop int
 	image       bool
-	hasLink     bool // a link was formed after it: it can no longer be one
+	links       int // scanner.links when it was pushed
 }
+
+// hasLink reports whether a link was formed after o (goldmark's
+// containsLink): then o can no longer open a link, only an image.
+func (s *scanner) hasLink(o opener) bool { return s.links > o.links }
 
 // inline scans the lines of one block.
 func (s *scanner) inline(segs []seg) {
@@ -35,6 +40,7 @@ func (s *scanner) inline(segs []seg) {
 	}
 	src := s.src
 	s.openers = s.openers[:0]
+	s.links = 0
 	s.csFail = 0
 	s.htmlFail = [4]bool{}
 	jobEnd := segs[len(segs)-1].stop
@@ -44,11 +50,17 @@ func (s *scanner) inline(segs []seg) {
 	for li < len(segs) {
 		end := segs[li].stop
 		for p < end {
-			c := src[p]
-			if !inlineStop[c] {
-				p++
-				continue
+			line := src[:end]
+			for p+4 <= len(line) && inlineStop[line[p]]|inlineStop[line[p+1]]|inlineStop[line[p+2]]|inlineStop[line[p+3]] == 0 {
+				p += 4
 			}
+			for p < len(line) && inlineStop[line[p]] == 0 {
+				p++
+			}
+			if p >= len(line) {
+				break
+			}
+			c := line[p]
 			nli, np := li, -1 // where a construct ends
 			switch c {
 			case '\n':
@@ -80,14 +92,14 @@ func (s *scanner) inline(segs []seg) {
 				}
 			case '!':
 				if p+1 < end && src[p+1] == '[' {
-					s.openers = append(s.openers, opener{start: p, stop: p + 2, image: true})
+					s.openers = append(s.openers, opener{start: p, stop: p + 2, image: true, links: s.links})
 					p += 2
 				} else {
 					p++
 				}
 				continue
 			case '[':
-				s.openers = append(s.openers, opener{start: p, stop: p + 1})
+				s.openers = append(s.openers, opener{start: p, stop: p + 1, links: s.links})
 				p++
 				continue
 			case ']':
@@ -488,11 +500,25 @@ func (s *scanner) closeBracket(segs []seg, li, p int) (nli, np int) {
 	}
 	last := s.openers[len(s.openers)-1]
 	s.openers = s.openers[:len(s.openers)-1]
+	next := byte(eof)
+	if p+1 < segs[li].stop {
+		next = s.src[p+1]
+	}
+	if s.firstCand < 0 && (next == '[' || len(s.openers) > 0) {
+		// A reference link defined later could end here and change
+		// what follows: consume a "[label]" or close the brackets
+		// around it to links.
+		s.firstCand = p
+	}
 	if n := len(s.openers); n > 0 && s.openers[n-1].stop-s.openers[0].start > 998 {
 		return li, -1
 	}
-	if !last.image && last.hasLink {
+	hasLink := s.hasLink(last)
+	if !last.image && hasLink {
 		return li, -1
+	}
+	if next != '(' && next != '[' && s.refs == nil {
+		return li, -1 // the common case: no link, and no need to look
 	}
 	br := &s.br
 	br.reset(s.src, segs)
@@ -520,10 +546,8 @@ func (s *scanner) closeBracket(segs []seg, li, p int) (nli, np int) {
 			return li, -1
 		}
 	}
-	if !last.image || last.hasLink {
-		for i := range s.openers {
-			s.openers[i].hasLink = true
-		}
+	if !last.image || hasLink {
+		s.links++ // the openers below can no longer be links
 	}
 	l, pos = br.position()
 	if l >= len(segs) {
@@ -615,38 +639,49 @@ func (s *scanner) valueRange(segs []seg, a, b int) []byte {
 }
 
 // refKey normalises a link label the way goldmark's util.ToLinkReference
-// does (Unicode simple case folding stands in for full case folding).
-func refKey(label []byte) string {
-	var b strings.Builder
-	space := false
+// does, into s.keyBuf: spaces trimmed and collapsed, case folded (Unicode
+// simple folding stands in for full case folding).
+func (s *scanner) refKey(label []byte) []byte {
 	label = label[trimLeftSpaceLen(label):]
 	label = label[:len(label)-trimRightSpaceLen(label)]
+	b := s.keyBuf[:0]
+	space, ascii := false, true
 	for _, c := range label {
 		if isSpace(c) {
 			space = true
 			continue
 		}
 		if space {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 			space = false
 		}
-		b.WriteByte(c)
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+		b = append(b, lower(c))
 	}
-	return strings.ToLower(strings.ToUpper(b.String()))
+	if !ascii {
+		b = append(b[:0], strings.ToLower(strings.ToUpper(string(b)))...)
+	}
+	s.keyBuf = b
+	return b
 }
 
 func (s *scanner) addRef(label []byte) {
 	if s.refs == nil {
 		s.refs = map[string]struct{}{}
 	}
-	s.refs[refKey(label)] = struct{}{}
+	k := s.refKey(label)
+	if _, ok := s.refs[string(k)]; !ok {
+		s.refs[string(k)] = struct{}{}
+	}
 }
 
 func (s *scanner) hasRef(label []byte) bool {
 	if s.refs == nil {
 		return false
 	}
-	_, ok := s.refs[refKey(label)]
+	_, ok := s.refs[string(s.refKey(label))]
 	return ok
 }
 
@@ -654,7 +689,12 @@ func (s *scanner) hasRef(label []byte) bool {
 // minPos.
 func (s *scanner) blockID(start, end, minPos int) {
 	src := s.src
-	end -= trimRightSpaceLen(src[start:end])
+	for end > start && isSpace(src[end-1]) {
+		end--
+	}
+	if end == start || !isAlnum(src[end-1]) && src[end-1] != '-' {
+		return
+	}
 	i := end
 	for i > start {
 		c := src[i-1]
@@ -671,6 +711,7 @@ func (s *scanner) blockID(start, end, minPos int) {
 		return
 	}
 	if s.restart < 0 {
-		s.res.BlockIDs = append(s.res.BlockIDs, string(src[i:end]))
+		s.ids = append(s.ids, textSpan{len(s.text), len(s.text) + end - i})
+		s.text = append(s.text, src[i:end]...)
 	}
 }

@@ -1,57 +1,3 @@
-// Package markdown finds the parts of a note body that are not prose: code
-// (fenced, indented, inline), HTML comments, Obsidian %%comments%% and math
-// blocks. Links inside them are not links. It also collects headings and
-// block ids for anchor checks.
-//
-// It is a fast line scanner, not a renderer: goldmark is the authority on
-// CommonMark, and a differential fuzz test holds this scanner to it.
-//
-// # How it works
-//
-// Analyze makes one pass over the lines, in two layers, as goldmark does:
-//
-//   - The block layer (block.go) is a port of goldmark's block parser,
-//     kept to what decides where things are: block quotes and list items
-//     (with their indentation and lazy continuation lines), fenced and
-//     indented code, HTML blocks, ATX and setext headings, thematic breaks,
-//     paragraphs and link reference definitions. It builds no tree; it keeps
-//     only the open blocks and a few counters.
-//   - The inline layer (inline.go) runs over each paragraph and heading
-//     when it closes. It finds code spans (which may span lines), raw HTML
-//     and HTML comments, autolinks, and the link tails goldmark consumes
-//     ("[text](dest "title")"), so that a backtick inside them opens no code
-//     span. It also finds the Obsidian extensions %%comment%% and $math$,
-//     and block ids at the ends of lines.
-//
-// A %%comment%% (or a "$$" display block that starts a line) that runs
-// past the end of its paragraph, over blank lines or blocks, is raw text
-// up to its close, as in Obsidian: the block layer then starts afresh
-// after it, at the top level. An unclosed %% runs to the end of the file;
-// an unclosed "$$" is just text.
-//
-// # Invariants
-//
-//   - Result.Skip is sorted, its spans are non-empty, do not overlap or
-//     touch, and lie within [start, len(src)]. A span may include
-//     container prefixes ("> ", list indentation) between the lines of a
-//     block; no link can start there anyway.
-//   - Offsets are into src; Heading.Line counts lines from the start of
-//     src (1-based), frontmatter included.
-//   - Lines end at '\n'; a '\r' before it is a space, as in goldmark. A
-//     UTF-8 byte order mark at start is skipped. Any input is accepted:
-//     invalid UTF-8 and NUL bytes are just bytes, and Analyze never
-//     panics.
-//   - Headings and block ids inside code, HTML blocks and comments are not
-//     reported. Headings inside block quotes and list items are.
-//
-// # Where it differs from goldmark
-//
-// On inputs without '%' and '$' (the extensions), a "[[" lies in Skip
-// exactly when goldmark puts it in a code span, a code block or an HTML
-// comment, except in shapes documented in the differential test: a
-// reference link "[text][label]" or "[text]" whose definition comes later
-// in the document is not known when the paragraph is scanned, and case
-// folding of link labels is Unicode simple folding.
 package markdown
 
 import (
@@ -116,6 +62,23 @@ func analyze(src []byte, start int, ext bool) Result {
 		at += 3
 	}
 	s.firstLine = 1 + bytes.Count(src[:at], []byte{'\n'})
+	s.firstCand, s.lastRef = -1, -1
+	s.run(at)
+	if s.refs != nil && s.firstCand >= 0 && s.firstCand < s.lastRef {
+		// goldmark knows all link reference definitions before it parses
+		// inlines, and a reference link consumes its "[label]": a ']'
+		// came before a definition, so scan again knowing them all.
+		s.clearResult()
+		s.tbPos = 0
+		s.run(at)
+	}
+	return s.result()
+}
+
+// run parses the document from at.
+func (s *scanner) run(at int) {
+	src := s.src
+	s.restart = -1
 	s.cpPos, s.cpLine = at, 0
 	s.r.reset(src, at, 0)
 	for {
@@ -141,8 +104,8 @@ func analyze(src []byte, start int, ext bool) Result {
 				e = p + i
 			}
 			if fe := e - trimRightSpaceLen(src[p:e]); fe > p {
-				one := [1]seg{{p, fe, 0}}
-				s.inline(one[:])
+				s.one[0] = seg{p, fe, 0}
+				s.inline(s.one[:])
 			}
 			next = min(e+1, len(src))
 		}
@@ -151,7 +114,9 @@ func analyze(src []byte, start int, ext bool) Result {
 		}
 		s.r.reset(src, next, s.lineOf(next))
 	}
-	return s.result()
+	s.open = s.open[:0]
+	s.resetTree()
+	s.skipList, s.emptyItemBlank = false, false
 }
 
 // lineOf returns the 0-based line (counted from the body start) of p.
@@ -171,7 +136,13 @@ type scanner struct {
 	src []byte
 	r   reader
 	br  breader
-	res Result
+
+	// the result, built in reused buffers: Result gets exact copies, and
+	// one string holds the text of all headings and block ids.
+	skip  []Span
+	heads []heading
+	ids   []textSpan
+	text  []byte
 
 	// block layer
 	nodes          []node  // nodes[0] is the document
@@ -186,12 +157,17 @@ type scanner struct {
 
 	// inline layer
 	openers  []opener
+	links    int    // links formed in this block
 	csFail   uint64 // code span lengths with no closer in this block
 	htmlFail [4]bool
 	segTmp   []seg
 	labelBuf []byte
+	keyBuf   []byte
+	one      [1]seg // the line of an ATX heading or a fragment
 
 	ext       bool // Obsidian extensions on
+	firstCand int  // first ']' closing a '[' (a possible reference link), or -1
+	lastRef   int  // start of the last paragraph with link reference definitions, or -1
 	restart   int  // >= 0: start again at this offset
 	firstLine int  // 1-based line of the body's first line
 	cpPos     int  // a position and its line, for lineOf
@@ -208,7 +184,10 @@ func (s *scanner) release() {
 	s.src = nil
 	s.r.src = nil
 	s.br.src, s.br.segs = nil, nil
-	s.res = Result{}
+	s.clearResult()
+	if cap(s.skip) > 1<<16 {
+		s.skip, s.heads, s.ids, s.text = nil, nil, nil, nil
+	}
 	s.nodes = s.nodes[:1]
 	s.nodes[0] = node{kind: kDocument, parent: -1, lastChild: -1, end: -1, tmp: -1}
 	s.open = s.open[:0]
@@ -230,7 +209,20 @@ func (s *scanner) addSkip(start, end int) {
 	if s.restart >= 0 || end <= start {
 		return
 	}
-	s.res.Skip = append(s.res.Skip, Span{start, end})
+	s.skip = append(s.skip, Span{start, end})
+}
+
+// heading is a Heading with its text in scanner.text.
+type heading struct {
+	level uint8
+	line  int
+	text  textSpan
+}
+
+type textSpan struct{ start, end int }
+
+func (s *scanner) clearResult() {
+	s.skip, s.heads, s.ids, s.text = s.skip[:0], s.heads[:0], s.ids[:0], s.text[:0]
 }
 
 // addHeading records a heading with the text text, or the text of lines
@@ -239,31 +231,30 @@ func (s *scanner) addHeading(level int, line int32, text []byte, lines []seg) {
 	if s.restart >= 0 {
 		return
 	}
-	h := Heading{Level: level, Line: s.firstLine + int(line)}
+	h := heading{level: uint8(level), line: s.firstLine + int(line)}
+	h.text.start = len(s.text)
 	if lines != nil {
-		var b []byte
 		for _, l := range lines {
 			t := s.src[l.start:l.stop]
 			t = t[trimLeftSpaceLen(t) : len(t)-trimRightSpaceLen(t)]
 			if len(t) == 0 {
 				continue
 			}
-			if len(b) > 0 {
-				b = append(b, ' ')
+			if len(s.text) > h.text.start {
+				s.text = append(s.text, ' ')
 			}
-			b = append(b, t...)
+			s.text = append(s.text, t...)
 		}
-		h.Text = string(b)
 	} else {
-		h.Text = string(text)
+		s.text = append(s.text, text...)
 	}
-	s.res.Headings = append(s.res.Headings, h)
+	h.text.end = len(s.text)
+	s.heads = append(s.heads, h)
 }
 
-// result sorts and merges the skip spans.
+// result builds the Result: skip spans sorted and merged.
 func (s *scanner) result() Result {
-	res := s.res
-	sk := res.Skip
+	sk := s.skip
 	if !slices.IsSortedFunc(sk, cmpSpan) {
 		slices.SortFunc(sk, cmpSpan)
 	}
@@ -275,7 +266,23 @@ func (s *scanner) result() Result {
 		}
 		out = append(out, sp)
 	}
-	res.Skip = out
+	var res Result
+	if len(out) > 0 {
+		res.Skip = slices.Clone(out)
+	}
+	text := string(s.text)
+	if len(s.heads) > 0 {
+		res.Headings = make([]Heading, len(s.heads))
+		for i, h := range s.heads {
+			res.Headings[i] = Heading{Level: int(h.level), Text: text[h.text.start:h.text.end], Line: h.line}
+		}
+	}
+	if len(s.ids) > 0 {
+		res.BlockIDs = make([]string, len(s.ids))
+		for i, id := range s.ids {
+			res.BlockIDs[i] = text[id.start:id.end]
+		}
+	}
 	return res
 }
 

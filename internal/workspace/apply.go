@@ -330,30 +330,23 @@ func parallel(n int, fn func(i int) bool) {
 	wg.Wait()
 }
 
-// writeAll rewrites each file after checking, one last time, that it still
-// holds exactly its before content. It stops starting new files when ctx
-// is cancelled.
+// writeAll rewrites each file, in path order, after checking one last time
+// that it still holds exactly its before content. Files are written one
+// after the other, so that a crash leaves a prefix of them rewritten: what
+// happened is easy to tell, and crash tests are deterministic. It stops
+// before the next file when ctx is cancelled.
 func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
-	done := make([]bool, len(changes))
-	reasons := make([]string, len(changes))
-	var stopped sync.Once
-	parallel(len(changes), func(i int) bool {
+	for _, c := range changes {
 		if ctx.Err() != nil {
-			stopped.Do(func() { interrupted = true })
-			return false
+			return written, skips, true
 		}
-		done[i], reasons[i] = writeOne(root, changes[i])
-		return true
-	})
-	for i, c := range changes {
-		switch {
-		case done[i]:
+		if ok, reason := writeOne(root, c); ok {
 			written = append(written, c.path)
-		case reasons[i] != "":
-			skips = append(skips, Skip{c.path, reasons[i]})
+		} else {
+			skips = append(skips, Skip{c.path, reason})
 		}
 	}
-	return written, skips, interrupted
+	return written, skips, false
 }
 
 // writeOne makes one change if the file is still as read. It returns

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,17 +90,27 @@ func LockStore(dir string) (st *snapshot.Store, release func(), err error) {
 type PendingError struct {
 	Journal *snapshot.Journal
 	Store   string
+	// Running, when set, is the live relink holding the store's lock: the
+	// operation is not interrupted but still going on.
+	Running *snapshot.LockInfo
 }
 
 func (e *PendingError) Error() string {
+	j := e.Journal
+	if e.Running != nil {
+		return fmt.Sprintf("another relink (pid %d on %s) is running %s on this vault (snapshot %s, %d files); wait for it to finish",
+			e.Running.PID, e.Running.Host, OpPhrase(j.Op), j.ID, len(j.Files))
+	}
 	return fmt.Sprintf("an unfinished %s (snapshot %s, begun %s, %d files) was interrupted; run `relink recover` to roll it back (or `relink recover --roll-forward` to finish it)",
-		e.Journal.Op, e.Journal.ID, e.Journal.Time.Local().Format(time.DateTime), len(e.Journal.Files))
+		j.Op, j.ID, j.Time.Local().Format(time.DateTime), len(j.Files))
 }
 
 func (e *PendingError) Unwrap() error { return snapshot.ErrPending }
 
 // Pending returns the interrupted operation of the vault's store, if any,
-// without creating the store or taking its lock.
+// without creating the store. When a journal exists it briefly takes the
+// store's lock to tell an interrupted operation from one that another
+// relink is still running (then Running is set).
 func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingError, error) {
 	dir, err := StoreDir(vaultDir, cfg, storeFlag)
 	if err != nil {
@@ -112,6 +123,20 @@ func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingErro
 	defer st.Close()
 	j, err := st.Pending()
 	if err != nil || j == nil {
+		return nil, err
+	}
+	unlock, err := st.Lock()
+	var le *snapshot.LockedError
+	switch {
+	case errors.As(err, &le):
+		return &PendingError{Journal: j, Store: dir, Running: &le.Holder}, nil
+	case err != nil:
+		return &PendingError{Journal: j, Store: dir}, nil // cannot tell: say what we know
+	}
+	defer unlock()
+	// Under the lock Pending is authoritative (and drops a journal whose
+	// snapshot was committed).
+	if j, err = st.Pending(); err != nil || j == nil {
 		return nil, err
 	}
 	return &PendingError{Journal: j, Store: dir}, nil
@@ -172,4 +197,39 @@ func History(ms []snapshot.Manifest) []HistoryEntry {
 		out[i] = HistoryEntry{Manifest: m, UndoneBy: undoneBy[i]}
 	}
 	return out
+}
+
+// OpPhrase names an operation with its article: "an apply", "an undo",
+// "a restore".
+func OpPhrase(op snapshot.Op) string {
+	switch op {
+	case snapshot.OpApply, snapshot.OpUndo:
+		return "an " + string(op)
+	}
+	return "a " + string(op)
+}
+
+// LoadSnapshot returns the snapshot ref names in st: what snapshot.Store.Load
+// accepts (an id, a unique prefix of one, "latest"), or "latest~N", the Nth
+// snapshot before the newest.
+func LoadSnapshot(st *snapshot.Store, ref string) (snapshot.Manifest, error) {
+	rest, ok := strings.CutPrefix(ref, "latest~")
+	if !ok {
+		return st.Load(ref)
+	}
+	n, err := strconv.Atoi(rest)
+	if rest == "" {
+		n, err = 1, nil
+	}
+	if err != nil || n < 0 {
+		return snapshot.Manifest{}, fmt.Errorf("load snapshot %s: want latest~N with N a number", ref)
+	}
+	ms, err := st.List()
+	if err != nil {
+		return snapshot.Manifest{}, err
+	}
+	if n >= len(ms) {
+		return snapshot.Manifest{}, fmt.Errorf("load snapshot %s: %w (there are %d snapshots)", ref, snapshot.ErrNotFound, len(ms))
+	}
+	return ms[len(ms)-1-n], nil
 }

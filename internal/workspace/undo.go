@@ -23,7 +23,7 @@ var ErrNothingToUndo = errors.New("nothing to undo")
 // UndoOptions configure Undo.
 type UndoOptions struct {
 	Store    string // snapshot store folder from the command line ("": config or default)
-	Snapshot string // the snapshot to undo (id, unique prefix or "latest"); "": the last apply still in effect
+	Snapshot string // the snapshot to undo (see LoadSnapshot); "": the last apply still in effect
 	Force    bool   // also restore files changed since the snapshot
 	DryRun   bool   // only report what would be done
 }
@@ -43,9 +43,9 @@ type RevertResult struct {
 	Interrupted bool
 }
 
-// Undo reverts a snapshot: by default the last apply still in effect (an
-// apply is no longer in effect once an undo reverted it, unless that undo
-// was undone in turn). Each file of the snapshot that still holds exactly
+// Undo reverts a snapshot: by default the last apply of this vault still
+// in effect (an apply is no longer in effect once an undo reverted it,
+// unless that undo was undone in turn). Each file of the snapshot that still holds exactly
 // the content the operation wrote gets its old content back; a file edited
 // since is left alone and reported, unless Force. Undo records itself as a
 // snapshot (op undo, parent the undone snapshot), so it can be undone too.
@@ -59,7 +59,7 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 		return res, fmt.Errorf("%w: no snapshots of this vault in %s", ErrNothingToUndo, res.Store)
 	}
 	if opt.Snapshot != "" {
-		res.Target, err = st.Load(opt.Snapshot)
+		res.Target, err = LoadSnapshot(st, opt.Snapshot)
 		if err != nil {
 			return res, err
 		}
@@ -71,7 +71,9 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 		h := History(ms)
 		found, applies := false, 0
 		for i := len(h) - 1; i >= 0; i-- {
-			if h[i].Op != snapshot.OpApply {
+			// A store shared by several vaults holds their snapshots side
+			// by side: only this vault's count.
+			if h[i].Op != snapshot.OpApply || h[i].Vault != v.Dir {
 				continue
 			}
 			applies++
@@ -87,7 +89,7 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 			return res, fmt.Errorf("%w: no apply of this vault is recorded in %s", ErrNothingToUndo, res.Store)
 		}
 	}
-	changes, err := planRevert(st, v.Root, res, res.Target.Files, false, opt.Force, false)
+	changes, err := planRevert(st, v.Root, res, res.Target.Files, false, opt.Force)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
@@ -97,7 +99,7 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 // RestoreOptions configure Restore.
 type RestoreOptions struct {
 	Store    string
-	Snapshot string   // id, unique prefix or "latest"
+	Snapshot string   // see LoadSnapshot
 	Paths    []string // vault-relative files or folders to restore; none: all
 	After    bool     // restore the content the operation wrote, not the one before it
 	To       string   // write the files under this folder instead of into the vault
@@ -119,17 +121,17 @@ func Restore(ctx context.Context, v *vault.Vault, cfg config.Config, opt Restore
 	if st == nil {
 		return res, fmt.Errorf("load snapshot %s: %w (no snapshots of this vault in %s)", opt.Snapshot, snapshot.ErrNotFound, res.Store)
 	}
-	if res.Target, err = st.Load(opt.Snapshot); err != nil {
+	if res.Target, err = LoadSnapshot(st, opt.Snapshot); err != nil {
 		return res, err
 	}
-	entries, err := selectPaths(res.Target, opt.Paths)
+	entries, err := SelectPaths(res.Target, opt.Paths)
 	if err != nil {
 		return res, err
 	}
 	if opt.To != "" {
 		return res, restoreTo(st, res, entries, opt)
 	}
-	changes, err := planRevert(st, v.Root, res, entries, opt.After, true, true)
+	changes, err := planRevert(st, v.Root, res, entries, opt.After, true)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
@@ -159,9 +161,9 @@ func openForRevert(v *vault.Vault, cfg config.Config, flag string) (st *snapshot
 	return st, release, res, nil
 }
 
-// selectPaths returns the entries of m under the given vault-relative
+// SelectPaths returns the entries of m under the given vault-relative
 // files or folders (all of them if none is given).
-func selectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, error) {
+func SelectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, error) {
 	if len(paths) == 0 {
 		return m.Files, nil
 	}
@@ -192,7 +194,7 @@ func selectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, err
 // its Before content (or After, if after). A file holding neither recorded
 // content is overwritten only if overwrite, else skipped. It reads every
 // needed object first, so a damaged snapshot stops it before any write.
-func planRevert(st *snapshot.Store, root *os.Root, res *RevertResult, entries []snapshot.FileEntry, after, overwrite, isRestore bool) ([]fileChange, error) {
+func planRevert(st *snapshot.Store, root *os.Root, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool) ([]fileChange, error) {
 	var changes []fileChange
 	for _, f := range entries {
 		want, other := f.Before, f.After
@@ -243,15 +245,10 @@ func planRevert(st *snapshot.Store, root *os.Root, res *RevertResult, entries []
 		if fi != nil {
 			c.mode = fi.Mode().Perm()
 		}
-		if missing && c.deleted {
-			res.Already = append(res.Already, f.Path)
-			continue
-		}
 		changes = append(changes, c)
 		res.Restored = append(res.Restored, f.Path)
 	}
 	sortSkips(res.Skipped)
-	_ = isRestore
 	return changes, nil
 }
 

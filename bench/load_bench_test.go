@@ -1,0 +1,82 @@
+// Package bench holds relink's whole-pipeline benchmarks; the whole-command
+// benchmark script is bench/run (see docs/performance.md).
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"testing"
+
+	"github.com/relinkmd/relink/bench/benchdata"
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+// BenchmarkLoad2k runs workspace.Load (walk, read, parse, index, plan) on a
+// generated 2k-note vault (~10 MB, warm page cache), as `relink check`
+// does before printing.
+func BenchmarkLoad2k(b *testing.B) {
+	dir := b.TempDir()
+	t := benchdata.Generate(b, dir, 2000)
+	benchLoad(b, dir, t.Stats.Bytes)
+}
+
+// BenchmarkLoadVault runs workspace.Load on the vault named by $BENCH_VAULT
+// (skipped when unset, as in CI). bench/run uses it to profile a 100k-note
+// vault:
+//
+//	BENCH_VAULT=/tmp/relink-bench/v100000 go test ./bench -run '^$' \
+//	    -bench LoadVault -benchtime 3x -cpuprofile cpu.out
+//
+// With $BENCH_HEAP set, it also writes a heap profile there after the last
+// Load, while its report is still live: what a run holds at its peak.
+func BenchmarkLoadVault(b *testing.B) {
+	dir := os.Getenv("BENCH_VAULT")
+	if dir == "" {
+		b.Skip("BENCH_VAULT not set")
+	}
+	var size int64
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	benchLoad(b, dir, size)
+}
+
+func benchLoad(b *testing.B, dir string, size int64) {
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var rep *workspace.Report
+	for b.Loop() {
+		if rep != nil {
+			rep.Vault.Close()
+			rep = nil
+		}
+		var err error
+		rep, err = workspace.Load(dir, workspace.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rep.Plan.Stats.Links), "links")
+	if p := os.Getenv("BENCH_HEAP"); p != "" {
+		runtime.GC()
+		f, err := os.Create(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MB")
+	}
+	rep.Vault.Close()
+}

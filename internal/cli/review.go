@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relinkmd/relink/internal/review"
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+type reviewOptions struct {
+	scanOptions
+	store  string
+	addr   string
+	noOpen bool
+}
+
+func newReviewCmd(e *env) *cobra.Command {
+	var o reviewOptions
+	cmd := &cobra.Command{
+		Use:   "review [VAULT]",
+		Short: "Review the plan in a browser, choose, apply and undo",
+		Long: `review plans VAULT (default: the current folder) as ` + "`relink plan`" + ` does, with the
+same flags, and serves a page on this machine's loopback interface where you:
+
+  - see the links of each class, by ladder level, and which spellings point
+    to which note;
+  - untick the variant edits you do not want (a whole note, a spelling or a
+    single link);
+  - pick a note for an ambiguous link, accept an alias or a duplicate's
+    canonical note, or a near name for a broken link;
+  - apply exactly the chosen edits (snapshot first, atomic writes; a file
+    changed on disk since the page loaded is left alone and reported), and
+    undo them.
+
+It prints the page's address and opens it in the browser (--no-open does
+not). The address carries a secret token for this run; the server answers
+only on loopback (127.0.0.1, ::1, localhost) and refuses requests without the
+token. Ctrl-C stops it. docs/review.md describes the page.
+
+` + storeHelp,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReview(cmd, e, &o, vaultArg(args))
+		},
+	}
+	o.addFlags(cmd.Flags(), false)
+	addStoreFlag(cmd.Flags(), &o.store)
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:0", "address to listen on: a loopback HOST:PORT (port 0: a free port)")
+	cmd.Flags().BoolVar(&o.noOpen, "no-open", false, "do not open the page in a browser, only print its address")
+	return cmd
+}
+
+func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
+	ln, err := review.Listen(o.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	stop := startProgress(e, false)
+	wo := o.workspaceOptions(cmd)
+	wo.Progress = stop.update
+	srv, err := review.New(dir, review.Options{Load: wo, Store: o.store})
+	stop.done()
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	url := srv.URL(ln.Addr())
+	fmt.Fprintf(e.stdout, "relink review: %s\n(Ctrl-C to stop)\n", url)
+	if !o.noOpen {
+		if err := openBrowser(url); err != nil {
+			fmt.Fprintf(e.stderr, "relink: could not open a browser (%v); open the address above\n", err)
+		}
+	}
+	if err := review.Serve(e.ctx, ln, srv.Handler()); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "relink review: stopped")
+	return nil
+}
+
+// openBrowser starts the system's browser on url without waiting for it.
+// It is a variable so that tests never start a browser.
+var openBrowser = func(url string) error {
+	var c *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		c = exec.Command("open", url)
+	case "windows":
+		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		c = exec.Command("xdg-open", url)
+	}
+	if err := c.Start(); err != nil {
+		return err
+	}
+	go c.Wait() // reap it
+	return nil
+}
+
+type reportOptions struct {
+	scanOptions
+	output string
+}
+
+func newReportCmd(e *env) *cobra.Command {
+	var o reportOptions
+	cmd := &cobra.Command{
+		Use:   "report [VAULT]",
+		Short: "Write the review page as one static HTML file",
+		Long: `report plans VAULT (default: the current folder) as ` + "`relink plan`" + ` does, with the
+same flags, and writes what ` + "`relink review`" + ` shows — the overview, the
+variants with their lines and the hard cases with their candidates — as one
+self-contained HTML file: styles, script and data inline, no request to any
+server. Nothing in the vault is written.
+
+  relink report ~/notes -o report.html
+
+Without -o (or with -o -) the page goes to standard output.
+
+Exit status: 0 written, 2 error.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHTMLReport(cmd, e, &o, vaultArg(args))
+		},
+	}
+	o.addFlags(cmd.Flags(), false)
+	cmd.Flags().StringVarP(&o.output, "output", "o", "-", "file to write the HTML page to (- is standard output)")
+	return cmd
+}
+
+func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) error {
+	wo := o.workspaceOptions(cmd)
+	stop := startProgress(e, o.output == "-")
+	wo.Progress = stop.update
+	rep, err := workspace.Load(dir, wo)
+	stop.done()
+	if err != nil {
+		return err
+	}
+	defer rep.Vault.Close()
+	for _, p := range rep.Problems {
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
+	}
+	var buf bytes.Buffer
+	if err := review.WriteReport(&buf, rep); err != nil {
+		return err
+	}
+	if o.output == "-" {
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
+	}
+	out, err := filepath.Abs(o.output)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "relink: wrote %s (%d edits, %d findings)\n", out, len(rep.Plan.Edits), len(rep.Plan.Findings))
+	return nil
+}

@@ -1,0 +1,159 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relinkmd/relink/internal/snapshot"
+)
+
+func undo(t *testing.T, dir string, opt UndoOptions) (*RevertResult, error) {
+	t.Helper()
+	v, cfg, err := OpenVault(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	return Undo(context.Background(), v, cfg, opt)
+}
+
+// undo walks back through the applies, one per call; undoing an undo
+// redoes its apply.
+func TestUndoWalksBack(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	first := apply(t, dir, store)
+	writeTree(t, dir, map[string]string{"e.md": "[[disaster recovery]] e\n"})
+	afterFirst := readTree(t, dir)
+	second := apply(t, dir, store)
+	afterSecond := readTree(t, dir)
+	if !slices.Equal(changedPaths(second), []string{"e.md"}) {
+		t.Fatalf("second apply changed %v", changedPaths(second))
+	}
+
+	res, err := undo(t, dir, UndoOptions{Store: store})
+	if err != nil || res.Target.ID != second.Snapshot.ID || !slices.Equal(res.Restored, []string{"e.md"}) {
+		t.Fatalf("undo 1: %+v, %v", res, err)
+	}
+	wantTree(t, dir, afterFirst)
+	res, err = undo(t, dir, UndoOptions{Store: store})
+	if err != nil || res.Target.ID != first.Snapshot.ID || res.Snapshot.Parent != first.Snapshot.ID || res.Snapshot.Op != snapshot.OpUndo {
+		t.Fatalf("undo 2: %+v, %v", res, err)
+	}
+	wantTree(t, dir, maps(testVault, map[string]string{"e.md": "[[disaster recovery]] e\n"}))
+	if _, err := undo(t, dir, UndoOptions{Store: store}); !errors.Is(err, ErrNothingToUndo) {
+		t.Fatalf("undo 3: %v", err)
+	}
+	// Undo the undo of the first apply, then of the second.
+	res, err = undo(t, dir, UndoOptions{Store: store, Snapshot: "latest"})
+	if err != nil || res.Target.Op != snapshot.OpUndo {
+		t.Fatal(res, err)
+	}
+	wantTree(t, dir, afterFirst)
+	res, err = undo(t, dir, UndoOptions{Store: store, Snapshot: "latest~2"})
+	if err != nil || res.Target.Parent != second.Snapshot.ID {
+		t.Fatal(res, err)
+	}
+	wantTree(t, dir, afterSecond)
+	// Now the second apply is in effect again: plain undo picks it.
+	res, err = undo(t, dir, UndoOptions{Store: store, DryRun: true})
+	if err != nil || res.Target.ID != second.Snapshot.ID || res.Snapshot.ID != "" {
+		t.Fatal(res, err)
+	}
+	wantTree(t, dir, afterSecond)
+}
+
+func TestUndoConflicts(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	apply(t, dir, store)
+	edited := "[[Disaster Recovery]] b, edited\r\n"
+	writeTree(t, dir, map[string]string{"b.md": edited})
+	res, err := undo(t, dir, UndoOptions{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sk := skipped(res.Skipped); !strings.HasPrefix(sk["b.md"], "changed since snapshot") || len(sk) != 1 {
+		t.Errorf("skipped %q", sk)
+	}
+	wantTree(t, dir, maps(testVault, map[string]string{"b.md": edited}))
+	if got := manifestPaths(res.Snapshot); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
+		t.Errorf("undo snapshot %v", got)
+	}
+}
+
+func TestHistory(t *testing.T) {
+	at := func(i int) time.Time { return time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC) }
+	ms := []snapshot.Manifest{
+		{ID: "a1", Op: snapshot.OpApply, Time: at(1)},
+		{ID: "a2", Op: snapshot.OpApply, Time: at(2)},
+		{ID: "u1", Op: snapshot.OpUndo, Parent: "a2", Time: at(3)},
+		{ID: "u2", Op: snapshot.OpUndo, Parent: "u1", Time: at(4)}, // redoes a2
+		{ID: "u3", Op: snapshot.OpUndo, Parent: "a1", Time: at(5)},
+		{ID: "r1", Op: snapshot.OpRestore, Parent: "a2", Time: at(6)},
+		{ID: "u4", Op: snapshot.OpUndo, Parent: "gone", Time: at(7)},
+	}
+	want := map[string]string{"a1": "u3", "a2": "", "u1": "u2", "u2": "", "u3": "", "r1": "", "u4": ""}
+	for _, h := range History(ms) {
+		if h.UndoneBy != want[h.ID] {
+			t.Errorf("%s undone by %q, want %q", h.ID, h.UndoneBy, want[h.ID])
+		}
+	}
+}
+
+func TestRestore(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	apply(t, dir, store)
+	v, cfg, err := OpenVault(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	edited := "[[Disaster Recovery]] a, edited\n"
+	writeTree(t, dir, map[string]string{"a.md": edited})
+
+	// Into another folder: copies only, nothing overwritten.
+	out := t.TempDir()
+	res, err := Restore(context.Background(), v, cfg, RestoreOptions{Store: store, Snapshot: "latest", To: out, Paths: []string{"c", "a.md"}})
+	if err != nil || !slices.Equal(res.Restored, []string{"a.md", "c/d.md"}) {
+		t.Fatal(res, err)
+	}
+	wantTree(t, out, map[string]string{"a.md": testVault["a.md"], "c/d.md": testVault["c/d.md"]})
+
+	// Into the vault: overwrites the edit, which the new snapshot keeps.
+	res, err = Restore(context.Background(), v, cfg, RestoreOptions{Store: store, Snapshot: "latest", Paths: []string{"a.md"}})
+	if err != nil || !slices.Equal(res.Overwritten, []string{"a.md"}) || res.Snapshot.Op != snapshot.OpRestore {
+		t.Fatal(res, err)
+	}
+	wantTree(t, dir, maps(testVaultApplied, map[string]string{"a.md": testVault["a.md"]}))
+	res, err = undo(t, dir, UndoOptions{Store: store, Snapshot: res.Snapshot.ID})
+	if err != nil || len(res.Restored) != 1 {
+		t.Fatal(res, err)
+	}
+	wantTree(t, dir, maps(testVaultApplied, map[string]string{"a.md": edited}))
+
+	if _, err := Restore(context.Background(), v, cfg, RestoreOptions{Store: store, Snapshot: "latest", Paths: []string{"x.md"}}); err == nil || !strings.Contains(err.Error(), "no such file in snapshot") {
+		t.Errorf("unknown path: %v", err)
+	}
+}
+
+// Two vaults sharing one store (the same [snapshot] dir): undo and recover
+// in one never touch the other's snapshots.
+func TestSharedStore(t *testing.T) {
+	dirA, store := newVault(t, testVault)
+	dirB, _ := newVault(t, testVault)
+	apply(t, dirA, store)
+	if _, err := undo(t, dirB, UndoOptions{Store: store}); !errors.Is(err, ErrNothingToUndo) {
+		t.Fatalf("undo in B: %v", err)
+	}
+	wantTree(t, dirB, testVault)
+	beginPending(t, dirA, store)
+	if _, err := recoverVault(t, dirB, RecoverOptions{Store: store}); err == nil || !strings.Contains(err.Error(), "run relink recover there") {
+		t.Fatalf("recover in B: %v", err)
+	}
+	if _, err := recoverVault(t, dirA, RecoverOptions{Store: store}); err != nil {
+		t.Fatalf("recover in A: %v", err)
+	}
+}
