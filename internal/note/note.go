@@ -25,6 +25,9 @@ type Note struct {
 	Links    []Link
 	Headings []string // heading texts in order
 	BlockIDs []string
+	// Sum is the SHA-256 of the bytes parsed, when the reader was asked
+	// for it (apply compares it with the file before rewriting).
+	Sum [32]byte
 	// Err is set when the note could not be parsed (broken YAML, invalid
 	// UTF-8, ...). Such a note keeps its path names in the index so that no
 	// link is repaired to a different note in its place, but it gets no edits.

@@ -113,7 +113,9 @@ func (s *Server) Close() error {
 // reload re-reads the vault and plans again; the choices made that still
 // apply to a link are kept. The caller holds s.mu (or owns s).
 func (s *Server) reload() error {
-	rep, err := workspace.Load(s.dir, s.opt.Load)
+	lo := s.opt.Load
+	lo.Hash = true // the page may be old: refuse files changed since
+	rep, err := workspace.Load(s.dir, lo)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@
 package vault
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -82,6 +83,8 @@ type ReadOptions struct {
 	MaxFileSize int64
 	Syntax      note.Options
 	Workers     int
+	// Hash records each note's SHA-256 in Note.Sum.
+	Hash bool
 	// Progress, if set, is called after each note is parsed.
 	Progress func(done, total int)
 }
@@ -91,8 +94,6 @@ type Scan struct {
 	Notes       []*note.Note // sorted by path
 	Attachments []string     // other files, sorted
 	Problems    []Problem
-	// Hashes of the notes as read, by path (sha256), for apply's conflict
-	// check.
 }
 
 // skipDir reports folders relink never reads: hidden ones (.git, .obsidian,
@@ -258,6 +259,9 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	n := note.Parse(p, buf, opt.Syntax)
+	if opt.Hash {
+		n.Sum = sha256.Sum256(buf)
+	}
 	return &n, buf
 }
 

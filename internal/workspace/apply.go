@@ -3,6 +3,7 @@ package workspace
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -130,6 +131,12 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 		if err != nil {
 			res.Skipped = append(res.Skipped, Skip{f, skipReason(err, "planned")})
 			continue
+		}
+		if n, ok := rep.Index.NoteByPath(f); ok {
+			if sum := rep.Index.Notes[n].Sum; sum != ([32]byte{}) && sum != sha256.Sum256(cur) {
+				res.Skipped = append(res.Skipped, Skip{f, "changed since it was planned; not overwritten"})
+				continue
+			}
 		}
 		after, err := splice.Apply(cur, report.SpliceEdits(byFile[f]))
 		if err != nil {

@@ -451,3 +451,35 @@ func TestStoreDir(t *testing.T) {
 		}
 	}
 }
+
+// With hashes recorded at read time (as `relink apply` and the review page
+// load), an edit anywhere in a file — even one that leaves every planned
+// link in place — makes apply leave that file alone.
+func TestApplyChangedElsewhereWithHash(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	rep, err := Load(dir, Options{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Vault.Close()
+	orig, err := os.ReadFile(filepath.Join(dir, "a.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := string(orig) + "a line appended after the links\n"
+	writeTree(t, dir, map[string]string{"a.md": edited})
+	res, err := Apply(context.Background(), rep, ApplyOptions{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sk := skipped(res.Skipped); sk["a.md"] != "changed since it was planned; not overwritten" {
+		t.Errorf("skipped %q", sk)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "a.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != edited {
+		t.Errorf("a.md was overwritten: %q", got)
+	}
+}

@@ -26,6 +26,9 @@ type Options struct {
 	KeepDisplay      *bool
 	Exclude          []string
 	Progress         func(done, total int)
+	// Hash records each note's SHA-256 as read, so that Apply can refuse a
+	// file that changed since it was planned.
+	Hash bool
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -79,6 +82,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		MaxFileSize: s.MaxFileSize,
 		Syntax:      s.Dialect.Syntax(),
 		Progress:    opt.Progress,
+		Hash:        opt.Hash,
 	})
 	if err != nil {
 		return nil, err
