@@ -303,6 +303,11 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 		}
 		return Anchor{State: AnchorBroken}
 	}
+	for _, id := range nt.AnchorIDs {
+		if id == frag {
+			return Anchor{State: AnchorOK}
+		}
+	}
 	// "[[T#A#B]]" is heading B under heading A: check the last part only,
 	// and repair only a single heading.
 	last := frag

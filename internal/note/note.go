@@ -25,6 +25,9 @@ type Note struct {
 	Links    []Link
 	Headings []string // heading texts in order
 	BlockIDs []string
+	// AnchorIDs are explicit anchors a #fragment may name: HTML id="…" and
+	// name="…" attributes, kramdown/Pandoc {#id} and {:id="…"}.
+	AnchorIDs []string
 	// Sum is the SHA-256 of the bytes parsed, when the reader was asked
 	// for it (apply compares it with the file before rewriting).
 	Sum [32]byte
@@ -103,6 +106,7 @@ func Parse(p string, src []byte, opt Options) Note {
 		n.Headings = append(n.Headings, h.Text)
 	}
 	n.BlockIDs = md.BlockIDs
+	n.AnchorIDs = anchorIDs(src[fm.Body:])
 	n.Links = compact(n.Links)
 	return n
 }
@@ -322,4 +326,40 @@ func (p *positioner) at(off int) (line, col int) {
 		start = 3
 	}
 	return p.line, utf8.RuneCount(p.src[start:off]) + 1
+}
+
+// anchorIDs collects explicit anchor ids. It is a plain byte scan: an id
+// found inside code only makes relink accept a fragment, never rewrite one.
+func anchorIDs(body []byte) []string {
+	var out []string
+	for _, marker := range []string{`id="`, `id='`, `name="`, `{#`, `{: #`} {
+		for rest := body; ; {
+			i := bytes.Index(rest, []byte(marker))
+			if i < 0 {
+				break
+			}
+			// "data-id=" and "grid=" are not id attributes; "{:id=" is.
+			attrOfOther := marker[0] != '{' && i > 0 && isWordChar(rest[i-1])
+			rest = rest[i+len(marker):]
+			if attrOfOther {
+				continue
+			}
+			end := 0
+			for end < len(rest) && end < 200 && (isIDChar(rest[end]) || rest[end] >= 0x80) {
+				end++
+			}
+			if end > 0 {
+				out = append(out, string(rest[:end]))
+			}
+		}
+	}
+	return out
+}
+
+func isWordChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+}
+
+func isIDChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':'
 }

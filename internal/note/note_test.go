@@ -157,3 +157,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestAnchorIDs(t *testing.T) {
+	t.Parallel()
+	src := "# T\n\n1. <span id=\"book-grunt\"/> text\n{:id=\"more-significant\"}\n## CR, LF {#cr-lf}\n<a name=\"old-anchor\"></a> <div data-id=\"no\">\n"
+	n := Parse("a.md", []byte(src), Options{})
+	want := []string{"book-grunt", "more-significant", "old-anchor", "cr-lf"}
+	if diff := cmp.Diff(want, n.AnchorIDs); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
