@@ -110,90 +110,121 @@ func IsNote(name string) bool {
 
 // Files walks the vault and returns note and attachment paths, sorted.
 func (v *Vault) Files(exclude []string) (notes, other []string, problems []Problem, err error) {
-	err = fs.WalkDir(v.Root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			problems = append(problems, Problem{p, "cannot read: " + unwrapPath(err)})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if p == "." {
-			return nil
-		}
-		if excluded(p, exclude) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			if skipDir(d.Name()) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// A symlink counts only if it stays inside the vault.
-			st, serr := v.Root.Stat(p)
-			if serr != nil {
-				problems = append(problems, Problem{p, "symlink points outside the vault or nowhere; skipped"})
-				return nil
-			}
-			if st.IsDir() {
-				return nil // not followed: it could loop
-			}
-		} else if !d.Type().IsRegular() {
-			return nil
-		}
-		if IsNote(p) {
+	var mu sync.Mutex
+	problems, err = v.walk(exclude, func(p string, isNote bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if isNote {
 			notes = append(notes, p)
 		} else {
 			other = append(other, p)
 		}
-		return nil
 	})
 	sort.Strings(notes)
 	sort.Strings(other)
 	return notes, other, problems, err
 }
 
-func unwrapPath(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
+// walk lists the vault's folders in parallel (a 100,000-note vault has
+// hundreds of folders, and listing each is a round of system calls) and
+// calls emit, concurrently, for every file that counts. Problems come back
+// sorted.
+func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Problem, error) {
+	w := &walker{v: v, exclude: exclude, emit: emit, sem: make(chan struct{}, 8)}
+	names, err := w.list(".")
+	if err != nil {
+		return nil, err
 	}
-	return err.Error()
+	w.wg.Add(1)
+	w.visit(".", names)
+	w.wg.Wait()
+	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
+	return w.problems, nil
 }
 
-func excluded(p string, patterns []string) bool {
-	for _, pat := range patterns {
-		pat = strings.TrimSuffix(strings.TrimPrefix(pat, "/"), "/")
-		if pat == "" {
+type walker struct {
+	v        *Vault
+	exclude  []string
+	emit     func(p string, isNote bool)
+	sem      chan struct{} // bounds the folders listed at once
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	problems []Problem
+}
+
+func (w *walker) problem(p, msg string) {
+	w.mu.Lock()
+	w.problems = append(w.problems, Problem{p, msg})
+	w.mu.Unlock()
+}
+
+// list reads a folder's names. Names alone: in an os.Root, ReadDir would
+// lstat every entry, and notes are recognised by their extension.
+func (w *walker) list(dir string) ([]string, error) {
+	w.sem <- struct{}{}
+	defer func() { <-w.sem }()
+	f, err := w.v.Root.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Readdirnames(-1)
+}
+
+func (w *walker) visit(dir string, names []string) {
+	defer w.wg.Done()
+	for _, name := range names {
+		if strings.HasPrefix(name, ".") {
+			continue // hidden: .git, .obsidian, .trash, .relink.toml, ...
+		}
+		p := name
+		if dir != "." {
+			p = dir + "/" + name
+		}
+		if excluded(p, w.exclude) {
 			continue
 		}
-		if ok, _ := path.Match(pat, p); ok {
-			return true
+		if IsNote(name) {
+			// readNote opens it through the root, which refuses a symlink
+			// that leads outside the vault.
+			w.emit(p, true)
+			continue
 		}
-		if ok, _ := path.Match(pat, path.Base(p)); ok && !strings.Contains(pat, "/") {
-			return true
+		st, err := w.v.Root.Lstat(p)
+		if err != nil {
+			w.problem(p, "cannot read: "+unwrapPath(err))
+			continue
+		}
+		switch {
+		case st.IsDir():
+			if skipDir(name) {
+				continue
+			}
+			w.wg.Add(1)
+			go func() {
+				sub, err := w.list(p)
+				if err != nil {
+					w.problem(p, "cannot read: "+unwrapPath(err))
+				}
+				w.visit(p, sub)
+			}()
+		case st.Mode()&fs.ModeSymlink != 0:
+			// A symlink counts only if it stays inside the vault; a
+			// linked folder is not followed (it could loop).
+			if tst, err := w.v.Root.Stat(p); err != nil {
+				w.problem(p, "symlink points outside the vault or nowhere; skipped")
+			} else if tst.Mode().IsRegular() {
+				w.emit(p, false)
+			}
+		case st.Mode().IsRegular():
+			w.emit(p, false)
 		}
 	}
-	return false
 }
 
-// Read walks the vault and parses every note in parallel.
+// Read walks the vault and parses every note in parallel. Parsing starts
+// while the walk is still listing folders.
 func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
-	notes, other, problems, err := v.Files(opt.Exclude)
-	if err != nil {
-		return nil, fmt.Errorf("walk %s: %w", v.Dir, err)
-	}
 	if opt.MaxFileSize <= 0 {
 		opt.MaxFileSize = DefaultMaxFileSize
 	}
@@ -201,52 +232,87 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0) * 2 // reads block: keep more in flight than cores
 	}
-	out := make([]*note.Note, len(notes))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	next := make(chan int, 256)
+	paths := make(chan string, 4096)
+	var (
+		mu         sync.Mutex
+		other      []string
+		found      int
+		problems   []Problem
+		walkErr    error
+		notes      []*note.Note
+		done       int
+		workerWait sync.WaitGroup
+	)
+	go func() {
+		problems, walkErr = v.walk(opt.Exclude, func(p string, isNote bool) {
+			if !isNote {
+				mu.Lock()
+				other = append(other, p)
+				mu.Unlock()
+				return
+			}
+			mu.Lock()
+			found++
+			mu.Unlock()
+			paths <- p
+		})
+		close(paths)
+	}()
 	for w := 0; w < workers; w++ {
-		wg.Add(1)
+		workerWait.Add(1)
 		go func() {
-			defer wg.Done()
+			defer workerWait.Done()
 			// One read buffer per worker: a parsed note keeps no reference
 			// to its bytes, so the buffer is reused for the next file.
 			var buf []byte
-			for i := range next {
-				out[i], buf = v.readNote(notes[i], opt, buf)
+			var mine []*note.Note
+			for p := range paths {
+				var n *note.Note
+				if n, buf = v.readNote(p, opt, buf); n != nil {
+					mine = append(mine, n)
+				}
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
-					opt.Progress(done, len(notes))
+					opt.Progress(done, found)
 					mu.Unlock()
 				}
 			}
+			mu.Lock()
+			notes = append(notes, mine...)
+			mu.Unlock()
 		}()
 	}
-	for i := range notes {
-		next <- i
+	workerWait.Wait()
+	if walkErr != nil {
+		return nil, fmt.Errorf("walk %s: %w", v.Dir, walkErr)
 	}
-	close(next)
-	wg.Wait()
-	for _, n := range out {
+	sort.Slice(notes, func(i, j int) bool { return notes[i].Path < notes[j].Path })
+	sort.Strings(other)
+	for _, n := range notes {
 		if n.Err != nil {
 			problems = append(problems, Problem{n.Path, n.Err.Error() + "; links in it were not checked"})
 		}
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].File < problems[j].File })
-	return &Scan{Notes: out, Attachments: other, Problems: problems}, nil
+	return &Scan{Notes: notes, Attachments: other, Problems: problems}, nil
 }
 
 func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {
 	f, err := v.Root.Open(p)
 	if err != nil {
+		if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+			return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, buf
+		}
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
+	}
+	if st.IsDir() {
+		return nil, buf // a folder named like a note
 	}
 	if st.Size() > opt.MaxFileSize {
 		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", st.Size(), opt.MaxFileSize)}, buf
@@ -326,4 +392,32 @@ func (v *Vault) DendronVaults() ([]string, error) {
 type dendronVault struct {
 	Name   string `yaml:"name"`
 	FsPath string `yaml:"fsPath"`
+}
+
+// excluded reports whether a vault path matches an exclude pattern: a glob
+// on the whole path, or on the file or folder name for patterns without '/'.
+func excluded(p string, patterns []string) bool {
+	for _, pat := range patterns {
+		pat = strings.TrimSuffix(strings.TrimPrefix(pat, "/"), "/")
+		if pat == "" {
+			continue
+		}
+		if ok, _ := path.Match(pat, p); ok {
+			return true
+		}
+		if ok, _ := path.Match(pat, path.Base(p)); ok && !strings.Contains(pat, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrapPath drops the path and operation from an error: messages name the
+// vault-relative path themselves.
+func unwrapPath(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

@@ -1,0 +1,141 @@
+package vault
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for p, c := range files {
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRead(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	dir := filepath.Join(base, "vault")
+	write(t, dir, map[string]string{
+		"b.md":                  "[[a]]",
+		"a.md":                  "x",
+		"sub/c.markdown":        "y",
+		"sub/deeper/d.md":       "z",
+		"img/pic.png":           "png",
+		".obsidian/app.json":    "{}",
+		".git/HEAD.md":          "not a note",
+		".trash/old.md":         "gone",
+		"node_modules/pkg/r.md": "dep",
+		"templates/t.md":        "{{date}}",
+		".hidden.md":            "hidden",
+		"bad.md":                "---\ntitle: [x\n---\n",
+		"folder.md/inside.md":   "a folder named like a note",
+	})
+	write(t, base, map[string]string{"outside.md": "secret [[x]]"})
+	if err := os.Symlink(filepath.Join(base, "outside.md"), filepath.Join(dir, "escape.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.md", filepath.Join(dir, "alias.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(base, filepath.Join(dir, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	v, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	scan, err := v.Read(ReadOptions{Exclude: []string{"templates"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, n := range scan.Notes {
+		paths = append(paths, n.Path)
+	}
+	want := []string{"a.md", "alias.md", "b.md", "bad.md", "escape.md", "sub/c.markdown", "sub/deeper/d.md"}
+	if diff := cmp.Diff(want, paths); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"img/pic.png"}, scan.Attachments); diff != "" {
+		t.Errorf("attachments (-want +got):\n%s", diff)
+	}
+	var probs []string
+	for _, p := range scan.Problems {
+		probs = append(probs, p.File+": "+p.Message)
+	}
+	// A folder named like a note is not read (notes are recognised by
+	// name, without a stat per file); a symlinked folder is not followed.
+	if len(probs) != 3 || !strings.HasPrefix(probs[0], "bad.md: frontmatter: yaml:") ||
+		probs[1] != "escape.md: symlink points outside the vault or nowhere; links in it were not checked" ||
+		probs[2] != "loop: symlink points outside the vault or nowhere; skipped" {
+		t.Errorf("problems: %q", probs)
+	}
+	for _, n := range scan.Notes {
+		if n.Path == "escape.md" && len(n.Links) != 0 {
+			t.Error("read a note outside the vault")
+		}
+	}
+}
+
+func TestReadSorted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, d := range []string{"z", "a", "m/n", "m"} {
+		for _, f := range []string{"3", "1", "2"} {
+			files[d+"/"+f+".md"] = ""
+		}
+	}
+	write(t, dir, files)
+	v, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for i := 0; i < 5; i++ {
+		scan, err := v.Read(ReadOptions{Workers: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 1; j < len(scan.Notes); j++ {
+			if scan.Notes[j-1].Path >= scan.Notes[j].Path {
+				t.Fatalf("not sorted: %s before %s", scan.Notes[j-1].Path, scan.Notes[j].Path)
+			}
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"a.md": ""}, "wiki"},
+		{map[string]string{".obsidian/app.json": "{}"}, "obsidian"},
+		{map[string]string{"dendron.yml": "version: 5\n"}, "dendron"},
+	} {
+		dir := t.TempDir()
+		write(t, dir, tt.files)
+		v, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := v.Detect(); got != tt.want {
+			t.Errorf("Detect = %q, want %q", got, tt.want)
+		}
+		v.Close()
+	}
+}
