@@ -79,7 +79,10 @@ func TestReviewCommand(t *testing.T) {
 	defer cancel()
 	var stdout, stderr lockedBuffer
 	code := make(chan int, 1)
-	go func() { code <- Main(ctx, []string{"review", dir, "--store", t.TempDir()}, strings.NewReader(""), &stdout, &stderr) }()
+	store := t.TempDir()
+	go func() {
+		code <- Main(ctx, []string{"review", dir, "--store", store}, strings.NewReader(""), &stdout, &stderr)
+	}()
 
 	var url string
 	for deadline := time.Now().Add(20 * time.Second); url == ""; {

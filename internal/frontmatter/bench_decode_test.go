@@ -13,3 +13,14 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeYAML is Decode without the fast path, for comparison.
+func BenchmarkDecodeYAML(b *testing.B) {
+	b.SetBytes(int64(len(sampleFM)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeYAML(sampleFM); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -66,18 +66,35 @@ func line(src []byte, p int) (string, int) {
 
 // Decode parses the YAML text of a block. An error names the YAML problem;
 // the caller adds the file name.
+//
+// Most frontmatter is a flat list of "key: value" lines, which decodeFast
+// reads without a YAML parser; anything else goes to yaml.v3. Both give the
+// same result for every input (FuzzDecodeFast checks this).
 func Decode(yamlText []byte) (Fields, error) {
+	if f, ok := decodeFast(yamlText); ok {
+		return f, nil
+	}
+	return decodeYAML(yamlText)
+}
+
+// decodeYAML decodes with yaml.v3; it defines what Decode returns.
+func decodeYAML(yamlText []byte) (Fields, error) {
 	var raw map[string]any
 	if err := yaml.Unmarshal(yamlText, &raw); err != nil {
 		return Fields{}, fmt.Errorf("frontmatter: %w", err)
 	}
+	return fields(raw["title"], raw["id"], raw["canonical_id"], raw["duplicate_of"], raw["aliases"], raw["alias"]), nil
+}
+
+// fields builds Fields from the decoded values of the keys relink reads.
+func fields(title, id, canonicalID, duplicateOf, aliases, alias any) Fields {
 	var f Fields
-	f.Title = scalar(raw["title"])
-	f.ID = scalar(raw["id"])
-	f.CanonicalID = scalar(raw["canonical_id"])
-	f.DuplicateOf = scalar(raw["duplicate_of"])
-	f.Aliases = append(list(raw["aliases"]), list(raw["alias"])...)
-	return f, nil
+	f.Title = scalar(title)
+	f.ID = scalar(id)
+	f.CanonicalID = scalar(canonicalID)
+	f.DuplicateOf = scalar(duplicateOf)
+	f.Aliases = append(list(aliases), list(alias)...)
+	return f
 }
 
 // scalar turns a YAML value into the string a user meant. An unquoted

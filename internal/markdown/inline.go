@@ -22,6 +22,18 @@ var inlineStop = func() (t [256]uint8) {
 	return t
 }()
 
+// skipPlain returns the first position from p on at which b holds a byte
+// of inlineStop, or len(b).
+func skipPlain(b []byte, p int) int {
+	for p+4 <= len(b) && inlineStop[b[p]]|inlineStop[b[p+1]]|inlineStop[b[p+2]]|inlineStop[b[p+3]] == 0 {
+		p += 4
+	}
+	for p < len(b) && inlineStop[b[p]] == 0 {
+		p++
+	}
+	return p
+}
+
 // opener is an unmatched '[' or "![" (goldmark's linkLabelState).
 type opener struct {
 	start, stop int
@@ -41,6 +53,7 @@ func (s *scanner) inline(segs []seg) {
 	src := s.src
 	s.openers = s.openers[:0]
 	s.links = 0
+	s.mathFailEnd = -1
 	s.csFail = 0
 	s.htmlFail = [4]bool{}
 	jobEnd := segs[len(segs)-1].stop
@@ -51,12 +64,7 @@ func (s *scanner) inline(segs []seg) {
 		end := segs[li].stop
 		for p < end {
 			line := src[:end]
-			for p+4 <= len(line) && inlineStop[line[p]]|inlineStop[line[p+1]]|inlineStop[line[p+2]]|inlineStop[line[p+3]] == 0 {
-				p += 4
-			}
-			for p < len(line) && inlineStop[line[p]] == 0 {
-				p++
-			}
+			p = skipPlain(line, p)
 			if p >= len(line) {
 				break
 			}
@@ -148,7 +156,7 @@ func (s *scanner) inline(segs []seg) {
 					p += 2
 					continue
 				}
-				q := inlineMathEnd(src, p, end)
+				q := s.inlineMathEnd(p, end)
 				if q < 0 {
 					p++
 					continue
@@ -183,8 +191,16 @@ func locate(segs []seg, li, at int) (int, int) {
 // inlineMathEnd returns the end of Obsidian inline math "$...$" opening at
 // p, or -1. The opening '$' is followed by a non-space, the closing one
 // follows a non-space and is not followed by a digit, both on one line.
-func inlineMathEnd(src []byte, p, end int) int {
+// To be safe, math holding "[[" is taken for text: "[[a$b]] [[c$d]]" keeps
+// its links.
+func (s *scanner) inlineMathEnd(p, end int) int {
+	src := s.src
 	if p+1 >= end || isSpace(src[p+1]) {
+		return -1
+	}
+	if end == s.mathFailEnd && p > s.mathFailFrom {
+		// No closing '$' after an earlier opener on this line: none
+		// after this one either. (This keeps a line of many '$' linear.)
 		return -1
 	}
 	for q := p + 2; q < end; q++ {
@@ -193,12 +209,16 @@ func inlineMathEnd(src []byte, p, end int) int {
 			q++
 		case '$':
 			if !isSpace(src[q-1]) && (q+1 >= len(src) || !isDigit(src[q+1])) {
+				if bytes.Contains(src[p:q], []byte("[[")) {
+					return -1 // more likely prices in link titles than math
+				}
 				return q + 1
 			}
 		case '\n':
 			return -1
 		}
 	}
+	s.mathFailEnd, s.mathFailFrom = end, p
 	return -1
 }
 

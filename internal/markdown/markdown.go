@@ -156,14 +156,17 @@ type scanner struct {
 	refs           map[string]struct{}
 
 	// inline layer
-	openers  []opener
-	links    int    // links formed in this block
-	csFail   uint64 // code span lengths with no closer in this block
-	htmlFail [4]bool
-	segTmp   []seg
-	labelBuf []byte
-	keyBuf   []byte
-	one      [1]seg // the line of an ATX heading or a fragment
+	openers []opener
+	links   int // links formed in this block
+	// inline math: no closing '$' after mathFailFrom on the line ending
+	// at mathFailEnd
+	mathFailEnd, mathFailFrom int
+	csFail                    uint64 // code span lengths with no closer in this block
+	htmlFail                  [4]bool
+	segTmp                    []seg
+	labelBuf                  []byte
+	keyBuf                    []byte
+	one                       [1]seg // the line of an ATX heading or a fragment
 
 	ext       bool // Obsidian extensions on
 	firstCand int  // first ']' closing a '[' (a possible reference link), or -1

@@ -96,22 +96,29 @@ func TestAnalyze(t *testing.T) {
 		{"obsidian comment over blocks", "%%\n# [[x]]\n\n```\n%%\n[[y]]\n", want{skip: []string{"%%\n# [[x]]\n\n```\n%%"}}},
 		{"obsidian comment over blank lines", "a %%\n\nb [[x]]\n\nc %% `[[y]]` [[z]]\n", want{skip: []string{"%%\n\nb [[x]]\n\nc %%", "`[[y]]`"}}},
 		{"unclosed obsidian comment runs to the end", "a %% [[x]]\n\n# H\n[[y]]\n", want{skip: []string{"%% [[x]]\n\n# H\n[[y]]\n"}}},
+		{"obsidian comment in a quote", "> a %%\n>\n> b\n%% `[[x]]` [[y]]\n", want{skip: []string{"%%\n>\n> b\n%%", "`[[x]]`"}}},
+		{"obsidian comment in a list", "- item %%\n\n  more\n  %% after [[x]]\n", want{skip: []string{"%%\n\n  more\n  %%"}}},
+		{"obsidian comments one after another", "a %%\n\nb %% c %%\n\nd %%\n[[x]]\n", want{skip: []string{"%%\n\nb %%", "%%\n\nd %%"}}},
+		{"line numbers after a comment", "%%\n\n%%\n# H\n", want{skip: []string{"%%\n\n%%"}, headings: []Heading{{1, "H", 4}}}},
 		{"comment in code is code", "`%%` [[x]] %%\n", want{skip: []string{"`%%`", "%%\n"}}},
 		{"code in comment is comment", "%% `a %% [[x]]`\n", want{skip: []string{"%% `a %%"}}},
 		{"single percent", "100% [[x]] 50%\n", want{}},
 		{"escaped percent", "\\%% [[x]] %%\n", want{skip: []string{"%%\n"}}},
 
 		// math
-		{"inline math", "a $[[x]]$ [[y]]\n", want{skip: []string{"$[[x]]$"}}},
+		{"inline math", "a $x_[i]$ [[y]]\n", want{skip: []string{"$x_[i]$"}}},
+		{"inline math with a link in it is text", "a $[[x]]$ [[y]]\n", want{}},
 		{"display math", "$$\n[[x]]\n$$\n[[y]]\n", want{skip: []string{"$$\n[[x]]\n$$"}}},
 		{"display math over blank lines", "$$\na\n\n[[x]]\n$$\n[[y]]\n", want{skip: []string{"$$\na\n\n[[x]]\n$$"}}},
 		{"inline display math", "a $$[[x]]$$ b\n", want{skip: []string{"$$[[x]]$$"}}},
+		{"display math in a list", "- $$\n\n  [[x]]\n  $$\n[[y]]\n", want{skip: []string{"$$\n\n  [[x]]\n  $$"}}},
 		{"unclosed display math is text", "$$\n[[x]]\n", want{}},
 		{"dollar then space", "costs $ 5 and [[x]] $6\n", want{}},
 		{"closing dollar after space", "$5 and [[x]] $6\n", want{}},
 		{"closing dollar before digit", "$5 and [[x]]$6\n", want{}},
 		{"math on one line only", "$a\n[[x]]$\n", want{}},
 		{"escaped dollar", "\\$[[x]]$\n", want{}},
+		{"dollars in links are not math", "[[a$b]] [[c$d]]\n", want{}},
 
 		// headings
 		{"atx headings", "# One\n## Two ##\n### Three #\\#\n####### seven\n#nospace\n", want{headings: []Heading{

@@ -132,6 +132,9 @@ func TestBrowser(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(bctx, 30*time.Second)
 		defer cancel()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+			t.Fatalf("scroll: %v", err)
+		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
@@ -276,7 +279,6 @@ func retarget(t *testing.T, vault, file string, line, col int, target string) pl
 	t.Fatalf("no link at %s:%d:%d", file, line, col)
 	return plan.Edit{}
 }
-
 
 // TestBrowserLargeVault times the page on a big vault: set
 // RELINK_PERF_VAULT to one (cmd/relink-vaultgen -n 10000 makes one). It

@@ -1061,7 +1061,7 @@
       case 'ambiguous': return 'Which note is meant?';
       case 'alias': return 'Rewrite to the note with this alias?';
       case 'duplicate': return 'Redirect to the canonical note?';
-      case 'broken': return 'Did you mean';
+      case 'broken': return 'Did you mean one of these?';
     }
     return 'Choose';
   }
