@@ -61,4 +61,3 @@ func TestObsidianExportInputs(t *testing.T) {
 		})
 	}
 }
-
