@@ -5,6 +5,8 @@ package workspace
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"runtime"
 
 	"github.com/relinkmd/relink/internal/config"
@@ -163,6 +165,13 @@ func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 		KeepDisplay:      pick(opt.KeepDisplay, cfg.KeepDisplay),
 	}
 	s.Exclude = append(append([]string(nil), cfg.Exclude...), opt.Exclude...)
+	// A snapshot store configured inside the vault is relink's own folder:
+	// never read it as notes.
+	if dir, err := StoreDir(v.Dir, cfg, ""); err == nil {
+		if rel, err := filepath.Rel(v.Dir, dir); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			s.Exclude = append(s.Exclude, filepath.ToSlash(rel))
+		}
+	}
 	return s, nil
 }
 
