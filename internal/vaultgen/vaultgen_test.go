@@ -616,6 +616,9 @@ func TestKey(t *testing.T) {
 }
 
 func BenchmarkGenerate10k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("writes 10,000 files; skipped with -short")
+	}
 	for b.Loop() {
 		dir := b.TempDir()
 		if _, err := Generate(dir, Options{Notes: 10000, Seed: 1}); err != nil {
@@ -625,6 +628,9 @@ func BenchmarkGenerate10k(b *testing.B) {
 }
 
 func BenchmarkPlan100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("plans 100,000 notes; skipped with -short")
+	}
 	for b.Loop() {
 		newPlan(Options{Notes: 100000, Seed: 1, Dialect: "wiki"})
 	}
