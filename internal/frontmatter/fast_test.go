@@ -2,6 +2,7 @@ package frontmatter
 
 import (
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -171,24 +172,161 @@ func FuzzDecodeFast(f *testing.F) {
 	})
 }
 
-// fuzzTokens are fragments of frontmatter, chosen to hit the edges of the
-// fast path: keys it reads, indicators, quotes, comments, indentation and
-// scalars that yaml.v3 resolves to something other than a string.
-var fuzzTokens = []string{
-	"title", "id", "aliases", "alias", "canonical_id", "duplicate_of", "tags", "a b", "x.y", "k-",
-	": ", ":", " :", "\n", "\r\n", "\r", "\n  ", "  ", " ", "- ", "-", "  - ", "#", " # c", "\n# c\n",
-	"[", "]", ", ", ",", "'", "''", "\"", "\\", "?", "{", "}", "---", "...", "\t", "&", "*", "!", "|", ">", "%", "@", "`",
-	"0", "1", "012", "0x1F", "0b1", "-0b1", "0o7", "1e3", "1_0", ".5", "1.", ".inf", "-.Inf", ".nan", "+", "~", "null",
-	"true", "False", "yes", "on", "2021-01-01", " 10:00:00", "T10:00:00Z", "9223372036854775808", "-9223372036854775809",
-	"18446744073709551616", "n0", "값", "\u00a0", "\u2028", "\u0085", "\ufeff", "<<", ".", "[[x]]", "x", "y",
+// fromTokens reads b as choices in a small grammar of frontmatter lines, so
+// that fuzzed bytes become frontmatter that is mostly within the fast path
+// and often just outside it.
+func fromTokens(b []byte) []byte {
+	g := gen{b: b}
+	for len(g.b) > 0 {
+		g.line()
+	}
+	return g.out
 }
 
-func fromTokens(b []byte) []byte {
-	var out []byte
-	for _, c := range b {
-		out = append(out, fuzzTokens[int(c)%len(fuzzTokens)]...)
+type gen struct {
+	b    []byte
+	out  []byte
+	open bool // the last key had no value: sequence items may follow
+}
+
+func (g *gen) next() int {
+	if len(g.b) == 0 {
+		return 0
 	}
-	return out
+	c := g.b[0]
+	g.b = g.b[1:]
+	return int(c)
+}
+
+func (g *gen) pick(list []string) {
+	g.out = append(g.out, list[g.next()%len(list)]...)
+}
+
+var (
+	genKeys      = []string{"title", "id", "aliases", "alias", "canonical_id", "duplicate_of", "title", "id", "aliases", "alias", "canonical_id", "duplicate_of", "tags", "status", "a b", "x.y", "제목", "layout", "desc", "updated", "created", "parent", "date", "summary", "toc", "public", "cssclasses", "publish", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"}
+	genOddKeys   = []string{"k-", "-k", "1", "null", "true", "title ", "Title", "<<", "? k", "'title'", "\"id\"", "title#", "a #b", "[a]"}
+	genColons    = []string{": ", ": ", ": ", ": ", "   : ", ":  ", " : "}
+	genOddColons = []string{": \t", "\t: ", ":", " :", "::", ": :"}
+	genIndents   = []string{"", "  ", "    ", " ", "\t"}
+	genEnds      = []string{"\n", "\n", "\n", "\n", "\n", "\n", "\r\n", " \n", "  # c\n"}
+	genOddEnds   = []string{"", "#c\n", "\r", "\u2028", "\u0085", "\n---\n", "\n...\n", "\n\t", ":\n"}
+	genAtoms     = []string{
+		"x", "Disaster Recovery", "재해 복구", "n000123", "a b", "C#", "a#b", "http://x", "a:b", "(책)", "self", "none",
+		"0", "1", "012", "0x1F", "1e3", "1_0", ".5", "1.", "0.8", "-1", "~", "null", "true", "False", "yes", "on",
+		"2021-01-01", "2018-01-26 21:35:22 +0900", "1636035539429", "[[x]]", "[a, b]", "[]",
+	}
+	genOddAtoms = []string{
+		"a  b", "a: b", "a:", "a,b", "a]", "a[b", "{a", "a}", "?a", ":a", "-a", "-", "--", "---", "...", "a'b", "a\"b", "'", "\"", "''", "\\",
+		"0b1", "-0b1", "0o7", "-0o7", "_1", "1.5e", "+1", "+.inf", ".inf", "-.Inf", ".nan", "Null", "NULL", "nil",
+		"no", "off", "y", "n", "2021-01-01 10:00:00", "2021-01-01T10:00:00Z", "2021-1-1", "9223372036854775807", "9223372036854775808",
+		"-9223372036854775809", "18446744073709551615", "18446744073709551616", "<<", ".", "[x]", "[ ]", "[a,b,]", "[a,,b]", "{}", "&a", "*a", "!a", "!!str 1", "|", ">-", "%a", "@a", "`a`",
+		" ", "  ", "#", " #", " # c", "\t", "\u00a0", "\ufeff", "\u3000", "😀", "\x00", "\xff", "\x7f",
+	}
+)
+
+// odd picks from odd one time in n, else from common.
+func (g *gen) odd(n int, common, odd []string) {
+	if g.next()%n == 0 {
+		g.pick(odd)
+	} else {
+		g.pick(common)
+	}
+}
+
+// value writes a value: plain atoms, quoted, or a flow sequence.
+func (g *gen) value(depth int) {
+	switch g.next() % 8 {
+	case 0: // empty
+		g.open = true
+	case 1:
+		g.out = append(g.out, '\'')
+		g.atoms()
+		g.out = append(g.out, '\'')
+	case 2:
+		g.out = append(g.out, '"')
+		g.atoms()
+		g.out = append(g.out, '"')
+	case 3:
+		if depth > 3 {
+			g.atoms()
+			return
+		}
+		g.out = append(g.out, '[')
+		for n := g.next() % 4; n > 0; n-- {
+			g.value(depth + 1)
+			g.odd(8, []string{", ", ","}, []string{" , ", "", ",,", " ,"})
+		}
+		g.value(depth + 1)
+		g.odd(8, []string{"]"}, []string{" ]", "", "],", "]x", "] #c", "]#c"})
+	default:
+		g.atoms()
+	}
+}
+
+func (g *gen) atoms() {
+	for n := 1 + g.next()%2; n > 0; n-- {
+		g.odd(10, genAtoms, genOddAtoms)
+		if n > 1 {
+			g.out = append(g.out, ' ')
+		}
+	}
+}
+
+func (g *gen) line() {
+	c := g.next() % 16
+	if g.open && c < 8 {
+		c = 0
+	}
+	switch c {
+	case 0: // sequence item
+		g.odd(8, []string{"", "  "}, genIndents)
+		g.odd(8, []string{"- "}, []string{"-", "-  ", "- - ", "-\t"})
+		g.value(1)
+	case 1: // comment or blank
+		g.pick(genIndents)
+		g.pick([]string{"# c", "", "#", " "})
+	case 2: // something odd
+		g.pick(genIndents)
+		g.atoms()
+	default: // key: value
+		g.open = false
+		if g.next()%16 == 0 {
+			g.pick(genIndents)
+		}
+		g.odd(8, genKeys, genOddKeys)
+		g.odd(8, genColons, genOddColons)
+		g.value(1)
+	}
+	g.odd(16, genEnds, genOddEnds)
+}
+
+// TestDecodeFastRandom runs the differential over generated frontmatter.
+func TestDecodeFastRandom(t *testing.T) {
+	n := 50000
+	if testing.Short() {
+		n = 2000
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	var fast, vals, errs int
+	b := make([]byte, 64)
+	for range n {
+		b := b[:4+r.IntN(60)]
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		src := fromTokens(b)
+		checkSame(t, src)
+		if _, err := decodeYAML(src); err != nil {
+			errs++
+		}
+		if f, ok := decodeFast(src); ok {
+			fast++
+			if !reflect.DeepEqual(f, Fields{}) {
+				vals++
+			}
+		}
+	}
+	t.Logf("%d cases: %d on the fast path (%d with fields set), %d rejected by yaml.v3", n, fast, vals, errs)
 }
 
 // TestDecodeFastCorpora runs the differential over every frontmatter in the

@@ -1,6 +1,9 @@
 package markdown
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // The block phase is a port of goldmark's parser.parseBlocks and its
 // default block parsers (v1.8), reduced to what decides where code, HTML
@@ -104,6 +107,11 @@ var plainStart = func() (t [256]bool) {
 	return t
 }()
 
+// maxDepth bounds the nesting of block quotes and lists. goldmark has no
+// bound, but then a line of a million "> " takes quadratic time; past
+// this depth a container marker is text.
+const maxDepth = 256
+
 const (
 	noBlocksOpened = iota
 	newBlocksOpened
@@ -172,6 +180,9 @@ func (s *scanner) parseBlocks() {
 			if s.restart >= 0 {
 				return
 			}
+			if len(s.nodes) > s.compactAt || len(s.lines) > s.compactAt {
+				s.compact()
+			}
 			opened := s.open
 			l := len(opened)
 			if l == 0 {
@@ -225,6 +236,74 @@ func (s *scanner) parseBlocks() {
 	}
 }
 
+// compact forgets the closed blocks, and the lines of closed paragraphs,
+// that nothing refers to any more, renumbering the others. (A list that
+// stays open over thousands of items would otherwise keep them all.)
+func (s *scanner) compact() {
+	remap := s.remap[:0]
+	for range s.nodes {
+		remap = append(remap, -1)
+	}
+	live := s.liveTmp[:0]
+	keep := func(id int32) {
+		if id >= 0 && remap[id] < 0 {
+			remap[id] = 0
+			live = append(live, id)
+		}
+	}
+	keep(0)
+	for _, id := range s.open {
+		keep(id)
+		switch n := &s.nodes[id]; n.kind {
+		case kList:
+			keep(n.lastChild) // lastOffset and lastItemEmpty look at it
+		case kSetextHeading:
+			keep(n.tmp) // its lines become the heading's
+		}
+	}
+	slices.Sort(live)
+	// Nodes, in their old order.
+	for i, id := range live {
+		remap[id] = int32(i)
+		s.nodes[i] = s.nodes[id]
+	}
+	s.nodes = s.nodes[:len(live)]
+	ref := func(id int32) int32 {
+		if id < 0 {
+			return id
+		}
+		if remap[id] < 0 {
+			return -2 // gone: equal to no live node
+		}
+		return remap[id]
+	}
+	// Lines of the paragraphs still wanted, in their old order.
+	var byLines []int32
+	for i := range s.nodes {
+		n := &s.nodes[i]
+		n.parent, n.lastChild, n.tmp = ref(n.parent), ref(n.lastChild), ref(n.tmp)
+		if n.kind == kParagraph {
+			byLines = append(byLines, int32(i))
+		}
+	}
+	slices.SortFunc(byLines, func(a, b int32) int { return int(s.nodes[a].lfirst - s.nodes[b].lfirst) })
+	nl := 0
+	for _, i := range byLines {
+		n := &s.nodes[i]
+		copy(s.lines[nl:], s.lines[n.lfirst:n.lfirst+n.lcount])
+		n.lfirst = int32(nl)
+		nl += int(n.lcount)
+	}
+	s.lines = s.lines[:nl]
+	for i, id := range s.open {
+		s.open[i] = remap[id]
+	}
+	s.remap, s.liveTmp = remap, live
+	s.compactAt = max(minCompact, 2*max(len(s.nodes), len(s.lines)))
+}
+
+const minCompact = 4096
+
 // resetTree forgets closed blocks once none is open.
 func (s *scanner) resetTree() {
 	s.nodes = s.nodes[:1]
@@ -277,6 +356,9 @@ retry:
 			}
 			if w > 3 && bp != pCode {
 				continue
+			}
+			if len(s.open) >= maxDepth && (bp == pList || bp == pListItem || bp == pQuote) {
+				continue // see maxDepth
 			}
 			lastB = s.lastOpened()
 			id, children, requirePara := s.openBlock(bp, parent)

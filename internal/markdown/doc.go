@@ -15,7 +15,8 @@
 //     (with their indentation, tabs and lazy continuation lines), fenced
 //     and indented code, HTML blocks, ATX and setext headings, thematic
 //     breaks, paragraphs and link reference definitions (linkref.go). It
-//     builds no tree; it keeps the open blocks and a few counters.
+//     builds no tree: it keeps the open blocks, and the few closed ones
+//     later decisions look at.
 //   - The inline layer (inline.go) runs over each paragraph and heading
 //     when it closes. It finds code spans (which may span lines), raw HTML
 //     and HTML comments (html.go), autolinks, and the link tails goldmark
@@ -67,16 +68,27 @@
 //   - Result slices are fresh; the work buffers are pooled, so a call
 //     allocates only its result (four or five allocations).
 //
+// BenchmarkAnalyze runs it over a generated megabyte of English and Korean
+// notes: about 300 MB/s on one core of a busy shared machine, 350 MB/s of
+// CPU time; the block layer alone runs at about 550 MB/s.
+//
 // # Where it differs
 //
 // From goldmark: with the extensions turned off, a "[[" (indeed any ASCII
 // letter) lies in Skip exactly when goldmark (CommonMark, no extensions)
 // puts it in a code span, a code block or an HTML comment. The
 // differential test checks this on tricky inputs, on generated documents,
-// under a fuzzer and on real vaults. One known difference has not shown
-// up: link labels are case-folded with Unicode simple folding where
-// goldmark uses full folding ("ß" matches "SS" there, not here), which
-// matters only for a reference link whose label holds such a letter.
+// under a fuzzer and on real vaults. Known differences: block quotes and
+// lists nest at most 256 deep (deeper markers are text), so that absurd
+// input stays fast; and link labels are case-folded with Unicode simple
+// folding where goldmark uses full folding ("ß" matches "SS" there, not
+// here), which matters only for a reference link whose label holds such a
+// letter.
+//
+// Run time is linear in practice, and at worst n log n on the
+// adversarial inputs of TestPathological (runs of backticks, open
+// brackets, comments and tags, deep nesting) where goldmark can be
+// quadratic.
 //
 // From Obsidian: tables are not parsed (CommonMark has none), so a table
 // row is a paragraph and a code span may pair backticks from two cells,

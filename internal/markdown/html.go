@@ -72,8 +72,8 @@ func htmlBlockOpen(line []byte, lastIsPara bool) int {
 		if isBlockTag(name) {
 			return 6
 		}
-		lname := string(bytes.ToLower(name))
-		if lname != "script" && lname != "style" && lname != "pre" && !lastIsPara && !(isClose && hasAttr) {
+		raw := equalFoldASCII(name, "script") || equalFoldASCII(name, "style") || equalFoldASCII(name, "pre")
+		if !raw && !lastIsPara && !(isClose && hasAttr) {
 			return 7
 		}
 	}

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -25,8 +26,13 @@ var inlineStop = func() (t [256]uint8) {
 // skipPlain returns the first position from p on at which b holds a byte
 // of inlineStop, or len(b).
 func skipPlain(b []byte, p int) int {
-	for p+4 <= len(b) && inlineStop[b[p]]|inlineStop[b[p+1]]|inlineStop[b[p+2]]|inlineStop[b[p+3]] == 0 {
-		p += 4
+	for p+8 <= len(b) {
+		w := b[p : p+8 : p+8]
+		if inlineStop[w[0]]|inlineStop[w[1]]|inlineStop[w[2]]|inlineStop[w[3]]|
+			inlineStop[w[4]]|inlineStop[w[5]]|inlineStop[w[6]]|inlineStop[w[7]] != 0 {
+			break
+		}
+		p += 8
 	}
 	for p < len(b) && inlineStop[b[p]] == 0 {
 		p++
@@ -54,6 +60,7 @@ func (s *scanner) inline(segs []seg) {
 	s.openers = s.openers[:0]
 	s.links = 0
 	s.mathFailEnd = -1
+	s.csFails, s.btBuilt = 0, false
 	s.csFail = 0
 	s.htmlFail = [4]bool{}
 	jobEnd := segs[len(segs)-1].stop
@@ -170,7 +177,15 @@ func (s *scanner) inline(segs []seg) {
 			}
 			end = segs[li].stop
 		}
-		s.blockID(segs[li].start, segs[li].stop, minPos)
+		// A block id ends the line: look only if the line may end with
+		// one.
+		e := segs[li].stop
+		if e > segs[li].start && src[e-1] == '\n' {
+			e--
+		}
+		if e > segs[li].start && (isAlnum(src[e-1]) || src[e-1] == '-' || isSpace(src[e-1])) {
+			s.blockID(segs[li].start, e, minPos)
+		}
 		li++
 		if li < len(segs) {
 			p = segs[li].start
@@ -233,6 +248,9 @@ func (s *scanner) codeSpan(segs []seg, li, p int) (int, int, bool) {
 		q++
 	}
 	k := q - p
+	if s.btBuilt {
+		return s.codeSpanIndexed(li, q, k)
+	}
 	// A failed search for a run of length k also fails for later runs,
 	// unless this one began inside a run (after an escaped backtick).
 	cacheable := k < 64 && (p == segs[li].start || src[p-1] != '`')
@@ -264,6 +282,53 @@ func (s *scanner) codeSpan(segs []seg, li, p int) (int, int, bool) {
 	}
 	if cacheable {
 		s.csFail |= 1 << k
+	}
+	// Failed searches read to the end of the block. After a few, index
+	// the block's runs, so that many runs of different lengths (with no
+	// partners) take n log n time, not n to the 1.5.
+	if s.csFails++; s.csFails == 8 {
+		s.indexRuns(segs)
+	}
+	return li, q, false
+}
+
+// btRun is a run of k backticks starting at start on line li.
+type btRun struct{ k, start, li int }
+
+// indexRuns lists the backtick runs of segs by length, then position.
+func (s *scanner) indexRuns(segs []seg) {
+	runs := s.btRuns[:0]
+	for li, sg := range segs {
+		for j := sg.start; j < sg.stop; {
+			x := bytes.IndexByte(s.src[j:sg.stop], '`')
+			if x < 0 {
+				break
+			}
+			j += x
+			e := j
+			for e < sg.stop && s.src[e] == '`' {
+				e++
+			}
+			runs = append(runs, btRun{e - j, j, li})
+			j = e
+		}
+	}
+	slices.SortStableFunc(runs, func(a, b btRun) int { return a.k - b.k })
+	s.btRuns = runs
+	s.btBuilt = true
+}
+
+// codeSpanIndexed finds the first run of k backticks at or after q.
+func (s *scanner) codeSpanIndexed(li, q, k int) (int, int, bool) {
+	runs := s.btRuns
+	i, _ := slices.BinarySearchFunc(runs, btRun{k: k, start: q}, func(r, t btRun) int {
+		if r.k != t.k {
+			return r.k - t.k
+		}
+		return r.start - t.start
+	})
+	if i < len(runs) && runs[i].k == k {
+		return runs[i].li, runs[i].start + k, true
 	}
 	return li, q, false
 }
@@ -540,6 +605,15 @@ func (s *scanner) closeBracket(segs []seg, li, p int) (nli, np int) {
 	if next != '(' && next != '[' && s.refs == nil {
 		return li, -1 // the common case: no link, and no need to look
 	}
+	if next == '(' {
+		if e := s.simpleLinkTail(p+2, segs[li].stop); e > 0 {
+			// "[text](dest)" on one line, the usual link.
+			if !last.image || hasLink {
+				s.links++
+			}
+			return li, e
+		}
+	}
 	br := &s.br
 	br.reset(s.src, segs)
 	br.setPosition(li, seg{p, segs[li].stop, 0})
@@ -558,7 +632,7 @@ func (s *scanner) closeBracket(segs []seg, li, p int) (nli, np int) {
 	}
 	if !ok {
 		br.setPosition(l, pos)
-		if s.refs == nil {
+		if s.refs == nil || labelTooLong(segs, li, last.stop, p) {
 			return li, -1
 		}
 		label := s.valueRange(segs, last.stop, p)
@@ -574,6 +648,33 @@ func (s *scanner) closeBracket(segs []seg, li, p int) (nli, np int) {
 		return len(segs), segs[len(segs)-1].stop
 	}
 	return l, pos.start
+}
+
+// simpleLinkTail is parseLinkTail's answer for the usual "(dest)": a
+// destination of non-spaces right after the '(' and ')' right after it,
+// all before stop. It returns the end of the ')', or -1 for anything else
+// (which parseLinkTail then decides).
+func (s *scanner) simpleLinkTail(q, stop int) int {
+	src := s.src
+	if q >= stop || src[q] == '<' {
+		return -1
+	}
+	opened := 0
+	for i := q; i < stop; i++ {
+		switch c := src[i]; {
+		case c == '\\' && i+1 < stop && isPunct(src[i+1]):
+			i++
+		case c == '(':
+			opened++
+		case c == ')':
+			if opened--; opened < 0 {
+				return i + 1
+			}
+		case isSpace(c):
+			return -1
+		}
+	}
+	return -1
 }
 
 // parseLinkTail is goldmark's linkParser.parseLink after the ']'.
@@ -645,13 +746,33 @@ func (s *scanner) parseReferenceLink(segs []seg, last opener) (ok, hasValue bool
 	return s.hasRef(label), true
 }
 
-// valueRange is the text of segs between positions a and b.
+// labelTooLong reports whether the text of segs between a and b (on line
+// li) is over 999 bytes, the most a link label may have.
+func labelTooLong(segs []seg, li, a, b int) bool {
+	n := 0
+	for ; li >= 0 && n <= 999; li-- {
+		lo, hi := max(a, segs[li].start), min(b, segs[li].stop)
+		if lo < hi {
+			n += hi - lo
+		}
+		if segs[li].start <= a {
+			break
+		}
+	}
+	return n > 999
+}
+
+// valueRange is the text of segs between positions a and b, cut after
+// 1000 bytes (a longer link label is no label).
 func (s *scanner) valueRange(segs []seg, a, b int) []byte {
 	v := s.labelBuf[:0]
 	for _, sg := range segs {
 		lo, hi := max(a, sg.start), min(b, sg.stop)
 		if lo < hi {
-			v = append(v, s.src[lo:hi]...)
+			v = append(v, s.src[lo:min(hi, lo+1000-len(v))]...)
+			if len(v) >= 1000 {
+				break
+			}
 		}
 	}
 	s.labelBuf = v
@@ -662,8 +783,15 @@ func (s *scanner) valueRange(segs []seg, a, b int) []byte {
 // does, into s.keyBuf: spaces trimmed and collapsed, case folded (Unicode
 // simple folding stands in for full case folding).
 func (s *scanner) refKey(label []byte) []byte {
-	label = label[trimLeftSpaceLen(label):]
-	label = label[:len(label)-trimRightSpaceLen(label)]
+	// goldmark trims " \t\n\v\f\r" here, but collapses only its
+	// spaces (not '\v', '\f') below.
+	isTrim := func(c byte) bool { return isSpace(c) || c == '\v' || c == '\f' }
+	for len(label) > 0 && isTrim(label[0]) {
+		label = label[1:]
+	}
+	for len(label) > 0 && isTrim(label[len(label)-1]) {
+		label = label[:len(label)-1]
+	}
 	b := s.keyBuf[:0]
 	space, ascii := false, true
 	for _, c := range label {

@@ -41,6 +41,9 @@ func (s *scanner) transformParagraph(id int32) bool {
 		s.nodes[p].children += int32(len(removes))
 	}
 	s.lastRef = max(s.lastRef, first.start)
+	// goldmark's way of removing the lines, offset and all. Definitions
+	// one after another from the first line (the usual case) come off
+	// the front, which takes no copying.
 	offset := 0
 	for _, rm := range removes {
 		if len(lines) == 0 {
@@ -50,9 +53,20 @@ func (s *scanner) transformParagraph(id int32) bool {
 		if a < 0 || a > b || b > len(lines) {
 			break // goldmark would panic here
 		}
-		lines = append(lines[:a], lines[b:]...)
+		if a == 0 {
+			lines = lines[b:]
+		} else {
+			lines = append(lines[:a], lines[b:]...)
+		}
 		offset = rm[1]
 	}
+	// The lines left start at lines[0]; move them to where the paragraph
+	// keeps them.
+	all := s.lines[n.lfirst : n.lfirst+n.lcount]
+	if len(lines) > 0 && &lines[0] != &all[0] {
+		copy(all, lines)
+	}
+	lines = all[:len(lines)]
 	n.lcount = int32(len(lines))
 	if len(lines) == 0 {
 		s.removeNode(id)

@@ -51,9 +51,20 @@ func Analyze(src []byte, start int) Result {
 // analyze is Analyze, with the Obsidian extensions (%%comments%%, $math$)
 // or without them (plain CommonMark, for the differential test).
 func analyze(src []byte, start int, ext bool) Result {
-	start = min(max(start, 0), len(src))
 	s := scannerPool.Get().(*scanner)
 	defer s.release()
+	return s.analyze(src, start, ext)
+}
+
+func newScanner() *scanner {
+	s := &scanner{}
+	s.nodes = make([]node, 1, 64)
+	s.nodes[0] = node{kind: kDocument, parent: -1, lastChild: -1, end: -1, tmp: -1}
+	return s
+}
+
+func (s *scanner) analyze(src []byte, start int, ext bool) Result {
+	start = min(max(start, 0), len(src))
 	s.src = src
 	s.ext = ext
 	s.restart = -1
@@ -79,6 +90,7 @@ func analyze(src []byte, start int, ext bool) Result {
 func (s *scanner) run(at int) {
 	src := s.src
 	s.restart = -1
+	s.compactAt = minCompact
 	s.cpPos, s.cpLine = at, 0
 	s.r.reset(src, at, 0)
 	for {
@@ -153,6 +165,8 @@ type scanner struct {
 	skipList       bool // goldmark's skipListParserKey
 	emptyItemBlank bool // goldmark's emptyListItemWithBlankLines
 	tbPos          int  // goldmark's thematic break cache
+	compactAt      int  // compact the tree when it grows past this
+	remap, liveTmp []int32
 	refs           map[string]struct{}
 
 	// inline layer
@@ -162,6 +176,9 @@ type scanner struct {
 	// at mathFailEnd
 	mathFailEnd, mathFailFrom int
 	csFail                    uint64 // code span lengths with no closer in this block
+	csFails                   int    // failed code span searches in this block
+	btBuilt                   bool   // btRuns indexes this block's backtick runs
+	btRuns                    []btRun
 	htmlFail                  [4]bool
 	segTmp                    []seg
 	labelBuf                  []byte
@@ -177,11 +194,7 @@ type scanner struct {
 	cpLine    int
 }
 
-var scannerPool = sync.Pool{New: func() any {
-	s := &scanner{}
-	s.nodes = make([]node, 1, 64)
-	return s
-}}
+var scannerPool = sync.Pool{New: func() any { return newScanner() }}
 
 func (s *scanner) release() {
 	s.src = nil

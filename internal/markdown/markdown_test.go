@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -226,6 +227,9 @@ func FuzzAnalyze(f *testing.F) {
 		r := Analyze(src, start)
 		if msg := checkInvariants(src, min(max(start, 0), len(src)), r); msg != "" {
 			t.Fatalf("%q (start %d): %s", src, start, msg)
+		}
+		if fresh := newScanner().analyze(src, start, true); fmt.Sprint(r) != fmt.Sprint(fresh) {
+			t.Fatalf("%q (start %d): pooled scanner gives\n%+v\na new one\n%+v", src, start, r, fresh)
 		}
 	})
 }

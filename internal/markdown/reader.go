@@ -13,7 +13,8 @@ type reader struct {
 	pos     int
 	pad     int
 	line    int // 0-based line number of the current line
-	col     int // cached lineOffset, or -1
+	cpos    int // the column of cpos (on this line) is ccol, so that
+	ccol    int // lineOffset takes time linear in the line, not quadratic
 	peeked  bool
 	padLine []byte // scratch for peekLine when pad > 0
 }
@@ -49,22 +50,22 @@ func (r *reader) peekLine() []byte {
 
 // lineOffset is the column of the current position.
 func (r *reader) lineOffset() int {
-	if r.col < 0 {
-		v := 0
-		for i := r.head; i < r.pos; i++ {
-			if r.src[i] == '\t' {
-				v += tabWidth(v)
-			} else {
-				v++
-			}
-		}
-		r.col = v - r.pad
+	if r.cpos > r.pos { // stepped back
+		r.cpos, r.ccol = r.head, 0
 	}
-	return r.col
+	v := r.ccol
+	for _, c := range r.src[r.cpos:r.pos] {
+		if c == '\t' {
+			v += tabWidth(v)
+		} else {
+			v++
+		}
+	}
+	r.cpos, r.ccol = r.pos, v
+	return v - r.pad
 }
 
 func (r *reader) advance(n int) {
-	r.col = -1
 	if r.peeked && n < r.pad+r.stop-r.pos && r.pad == 0 {
 		r.pos += n
 		r.peeked = false
@@ -91,7 +92,6 @@ func (r *reader) advanceAndSetPadding(n, pad int) {
 	r.advance(n)
 	if pad > r.pad {
 		r.pad = pad
-		r.col = -1
 	}
 }
 
@@ -101,7 +101,6 @@ func (r *reader) advanceToEOL() {
 	if r.pos >= len(r.src) {
 		return
 	}
-	r.col = -1
 	r.peeked = false
 	if r.stop > r.head && r.src[r.stop-1] == '\n' {
 		r.pos = r.stop - 1
@@ -112,10 +111,10 @@ func (r *reader) advanceToEOL() {
 }
 
 func (r *reader) advanceLine() {
-	r.col = -1
 	r.peeked = false
 	r.pos = r.stop
 	r.head = r.pos
+	r.cpos, r.ccol = r.pos, 0
 	if r.pos < 0 || r.pos >= len(r.src) {
 		return
 	}
