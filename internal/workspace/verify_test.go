@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/relinkmd/relink/internal/index"
@@ -137,7 +138,12 @@ func TestGeneratedTruth(t *testing.T) {
 	for _, dialect := range []string{"wiki", "obsidian"} {
 		t.Run(dialect, func(t *testing.T) {
 			dir := t.TempDir()
-			truth, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 400, Seed: 7, Dialect: dialect})
+			// RELINK_TRUTH_NOTES=10000 checks a larger vault by hand.
+			notes, seed := 400, int64(7)
+			if n, err := strconv.Atoi(os.Getenv("RELINK_TRUTH_NOTES")); err == nil {
+				notes, seed = n, 11
+			}
+			truth, err := vaultgen.Generate(dir, vaultgen.Options{Notes: notes, Seed: seed, Dialect: dialect})
 			if err != nil {
 				t.Fatal(err)
 			}
