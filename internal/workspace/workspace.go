@@ -6,8 +6,8 @@ package workspace
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 	"runtime"
+	"strings"
 
 	"github.com/relinkmd/relink/internal/config"
 	"github.com/relinkmd/relink/internal/dialect"
