@@ -15,6 +15,7 @@ package fold
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,16 +68,42 @@ func Key(l Level, s string) string {
 	if isASCII(s) {
 		return asciiKey(l, s)
 	}
-	s = norm.NFC.String(s)
-	if l >= Width {
+	s = nfc(s)
+	if l >= Width && hasWide(s) {
 		// Fold before case folding so that full-width letters fold too.
 		s = width.Fold.String(s)
 	}
 	if l >= Case {
-		s = cases.Fold().String(s)
-		s = norm.NFC.String(s)
+		c := folders.Get().(*cases.Caser)
+		s = c.String(s)
+		folders.Put(c)
+		s = nfc(s)
 	}
 	return separate(l, s)
+}
+
+// folders reuses case folders: building one per key was a large share of
+// the ladder's cost on non-ASCII vaults.
+var folders = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
+
+// nfc skips the copy when s is already NFC, as nearly every title is.
+func nfc(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// hasWide reports whether s has a rune that width folding may change:
+// the half-width and full-width forms block, U+3000, and the wide/narrow
+// symbol ranges x/text/width folds.
+func hasWide(s string) bool {
+	for _, r := range s {
+		if r >= 0xFF00 && r <= 0xFFEF || r == 0x3000 || r >= 0x20A9 && r <= 0x25EF || r >= 0x2985 && r <= 0x2986 || r >= 0x3131 && r <= 0x318E {
+			return true
+		}
+	}
+	return false
 }
 
 // separate collapses whitespace (and, from Separators up, '-' and '_') runs

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 func TestKey(t *testing.T) {
@@ -95,4 +96,19 @@ func FuzzKey(f *testing.F) {
 			prev = k
 		}
 	})
+}
+
+// TestHasWideCoversWidthFold checks every rune: width folding changes only
+// runes that hasWide reports, so skipping it elsewhere changes nothing.
+func TestHasWideCoversWidthFold(t *testing.T) {
+	t.Parallel()
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		s := string(r)
+		if width.Fold.String(s) != s && !hasWide(s) {
+			t.Errorf("width.Fold changes U+%04X but hasWide is false", r)
+		}
+	}
 }

@@ -15,6 +15,7 @@ package index
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -150,28 +151,65 @@ func add(m map[string][]entry, key string, id int32, k dialect.NameKind) {
 
 // buildLadder normalizes every name and alias once per level. It runs on
 // first use: a vault without broken links never pays for it.
+//
+// Keys are computed level by level from the one below (each level only
+// adds foldings, so Key(l, Key(l-1, s)) == Key(l, s)), in parallel over
+// notes; then each level's map is filled by its own goroutine.
 func (ix *Index) buildLadder() {
 	ix.ladderOnce.Do(func() {
-		var wg sync.WaitGroup
+		var levels []fold.Level
 		for _, l := range fold.Levels {
-			if l > ix.MaxLevel {
-				break
+			if l <= ix.MaxLevel {
+				levels = append(levels, l)
 			}
+		}
+		type keyed struct {
+			kind dialect.NameKind
+			keys [fold.Compact + 1]string
+		}
+		names := make([][]keyed, len(ix.Notes))
+		aliases := make([][][fold.Compact + 1]string, len(ix.Notes))
+		ladder := func(s string) (ks [fold.Compact + 1]string) {
+			prev := s
+			for _, l := range levels {
+				prev = fold.Key(l, prev)
+				ks[l] = prev
+			}
+			return ks
+		}
+		workers := max(1, runtime.GOMAXPROCS(0))
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := w; i < len(ix.Notes); i += workers {
+					n := ix.Notes[i]
+					for _, x := range namesOf(n) {
+						names[i] = append(names[i], keyed{x.kind, ladder(x.name)})
+					}
+					if n.Err == nil {
+						for _, a := range n.Aliases {
+							aliases[i] = append(aliases[i], ladder(a))
+						}
+					}
+				}
+			}(w)
+		}
+		wg.Wait()
+		for _, l := range levels {
 			wg.Add(1)
 			go func(l fold.Level) {
 				defer wg.Done()
-				nm := make(map[string][]entry, len(ix.Notes)*3)
+				nm := make(map[string][]entry, len(ix.Notes)*2)
 				al := make(map[string][]int32)
-				for i, n := range ix.Notes {
+				for i := range ix.Notes {
 					id := int32(i)
-					for _, x := range namesOf(n) {
-						add(nm, fold.Key(l, x.name), id, x.kind)
+					for _, x := range names[i] {
+						add(nm, x.keys[l], id, x.kind)
 					}
-					if n.Err != nil {
-						continue
-					}
-					for _, a := range n.Aliases {
-						k := fold.Key(l, a)
+					for _, a := range aliases[i] {
+						k := a[l]
 						if k == "" {
 							continue
 						}
