@@ -35,83 +35,15 @@ var (
 // removed. An error after the rename (syncing the directory) means the new
 // content is in place but may not survive a power loss.
 func Write(root *os.Root, name string, data []byte, perm os.FileMode) error {
-	name, err := clean(name)
+	st, err := Stage(root, name, data, perm, true)
 	if err != nil {
 		return err
 	}
-	slash := filepath.ToSlash(name)
-	wrap := func(err error) error {
-		return fmt.Errorf("atomic write %s: %w", slash, err)
+	if err := st.Publish(); err != nil {
+		return err
 	}
-
-	mode := perm.Perm()
-	var old fs.FileInfo
-	switch fi, err := root.Lstat(name); {
-	case err == nil:
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return wrap(ErrSymlink)
-		}
-		if !fi.Mode().IsRegular() {
-			return wrap(fmt.Errorf("%w (%s)", ErrNotRegular, fi.Mode().Type()))
-		}
-		old, mode = fi, fi.Mode().Perm()
-	case errors.Is(err, fs.ErrNotExist):
-		// new file
-	default:
-		return wrap(err)
-	}
-
-	dir := filepath.Dir(name)
-	f, tmp, err := createTemp(root, dir, mode)
-	if err != nil {
-		return wrap(err)
-	}
-	renamed := false
-	defer func() {
-		if renamed {
-			return
-		}
-		if f != nil {
-			_ = f.Close()
-		}
-		_ = root.Remove(tmp)
-	}()
-
-	if _, err := f.Write(data); err != nil {
-		return wrap(err)
-	}
-	if err := fault(StepAfterTempWrite, slash); err != nil {
-		return wrap(err)
-	}
-	if err := f.Sync(); err != nil {
-		return wrap(err)
-	}
-	if old != nil {
-		if err := keepOwner(f, old); err != nil {
-			return wrap(err)
-		}
-		// Creation applied the umask; an existing file keeps its exact bits.
-		if err := f.Chmod(mode); err != nil {
-			return wrap(err)
-		}
-	}
-	err = f.Close()
-	f = nil
-	if err != nil {
-		return wrap(err)
-	}
-	if err := fault(StepBeforeRename, slash); err != nil {
-		return wrap(err)
-	}
-	if err := root.Rename(tmp, name); err != nil {
-		return wrap(err)
-	}
-	renamed = true
-	if err := fault(StepAfterRename, slash); err != nil {
-		return wrap(err)
-	}
-	if err := SyncDir(root, dir); err != nil {
-		return wrap(err)
+	if err := SyncDir(root, st.Dir()); err != nil {
+		return fmt.Errorf("atomic write %s: %w", st.Name(), err)
 	}
 	return nil
 }

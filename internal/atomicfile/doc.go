@@ -16,6 +16,11 @@
 //
 // The temp file is removed on every error before step 4.
 //
+// [Stage] and [Staged.Publish] split Write for batches: stage every temp
+// file unsynced, make them all durable at once ([SyncFS], one syncfs(2) on
+// Linux; else [Staged.Sync] each), publish (rename) each, then sync the
+// directories (or SyncFS again). The fault steps are the same.
+//
 // # Invariants
 //
 //   - If Write returns, with or without error, the target holds either its

@@ -69,7 +69,9 @@
 //  1. Lock. Only the lock holder may Begin, Commit, Abort or Prune.
 //  2. Pending: if a journal exists, a previous run crashed; recover first.
 //  3. Begin stores the before and after content of every file to change
-//     as objects (each fsynced, with its directory), then writes the journal
+//     as objects (written unsynced, in parallel, then made durable in one
+//     batch by SyncObjects: one syncfs on Linux, else an fsync of each
+//     object and its directory), then writes the journal
 //     (atomically). Only then does the caller touch the vault. If Begin
 //     fails, for a full disk or anything else, the vault must not be touched.
 //  4. The caller rewrites vault files (atomicfile.Write), skipping any file
@@ -91,9 +93,10 @@
 //
 // # Invariants
 //
-//   - Every object, journal and manifest is written by atomicfile.Write:
-//     temp file, fsync, rename, fsync of the directory. No reader ever sees a
-//     partial file.
+//   - Every object, journal and manifest is written through atomicfile:
+//     temp file, rename; journals and manifests with an fsync of the file
+//     and directory each, objects of a batch with one SyncObjects before the
+//     journal. No reader ever sees a partial file.
 //   - An object's name is the SHA-256 of its content; objects are never
 //     rewritten.
 //   - Everything a journal or manifest references was durable before the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -109,23 +110,154 @@ func (s *Store) PutObject(data []byte) (Hash, error) {
 	return h, nil
 }
 
+// PutObjectNoSync stores data as an object like PutObject, in parallel
+// with other calls if the caller likes, but without making it durable: the
+// object file is written to a temp file and renamed into place, unsynced.
+// Call SyncObjects once after a batch of them, before writing anything that
+// references the objects (Begin's journal does).
+//
+// An object that already exists is checked (it may be the unsynced leftover
+// of a run that crashed before its SyncObjects, damaged by a power loss) and
+// rewritten if damaged. Where SyncObjects cannot flush the file system in
+// one call, PutObjectNoSync is PutObject.
+func (s *Store) PutObjectNoSync(data []byte) (Hash, error) {
+	if !atomicfile.CanSyncFS {
+		return s.PutObject(data)
+	}
+	h := Sum(data)
+	if len(data) > MaxObjectSize {
+		return h, fmt.Errorf("put object: %d bytes exceeds the %d byte limit", len(data), MaxObjectSize)
+	}
+	name := objectName(h)
+	if _, err := s.root.Lstat(name); err == nil {
+		if _, err := s.GetObject(h); err == nil {
+			s.addUnsynced(name, "")
+			return h, nil
+		}
+		// Damaged: replace it below (the rename replaces the read-only file).
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return h, fmt.Errorf("put object %s: %w", h, err)
+	}
+	dir := path.Dir(name)
+	created, err := s.makeFanout(dir)
+	if err != nil {
+		return h, fmt.Errorf("put object %s: %w", h, err)
+	}
+	if created {
+		s.addUnsynced("", objectsDir)
+	}
+	b, err := encodeObject(data)
+	if err != nil {
+		return h, fmt.Errorf("put object %s: %w", h, err)
+	}
+	st, err := atomicfile.Stage(s.root, name, b, objectPerm, false)
+	if err != nil {
+		return h, fmt.Errorf("put object: %w", err)
+	}
+	if err := st.Publish(); err != nil {
+		return h, fmt.Errorf("put object: %w", err)
+	}
+	s.addUnsynced(name, dir)
+	return h, nil
+}
+
+func (s *Store) addUnsynced(file, dir string) {
+	s.unsyncedMu.Lock()
+	defer s.unsyncedMu.Unlock()
+	if s.unsynced == nil {
+		s.unsynced = map[string]bool{}
+	}
+	if file != "" {
+		s.unsynced[file] = false
+	}
+	if dir != "" {
+		s.unsynced[dir] = true
+	}
+}
+
+// SyncObjects makes every object stored by PutObjectNoSync durable, with
+// the directory entries that name them. On Linux it flushes the store's
+// file system once (syncfs); otherwise, or if that fails, it fsyncs each
+// object file and each object directory touched.
+func (s *Store) SyncObjects() error {
+	s.unsyncedMu.Lock()
+	pending := s.unsynced
+	s.unsynced = nil
+	s.unsyncedMu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	if atomicfile.SyncFS(s.root, ".") == nil {
+		return nil
+	}
+	var files, dirs []string
+	for name, isDir := range pending {
+		if isDir {
+			dirs = append(dirs, name)
+		} else {
+			files = append(files, name)
+		}
+	}
+	slices.Sort(files)
+	slices.Sort(dirs)
+	for _, name := range files {
+		if err := s.syncFile(name); err != nil {
+			return fmt.Errorf("sync objects: %w", err)
+		}
+	}
+	// objects/xx before objects, so that a new fanout directory's entry is
+	// synced after its content.
+	slices.Reverse(dirs)
+	for _, d := range dirs {
+		if err := atomicfile.SyncDir(s.root, d); err != nil {
+			return fmt.Errorf("sync objects: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) syncFile(name string) error {
+	f, err := s.root.Open(name)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // ensureFanout creates objects/xx and makes its entry durable.
 func (s *Store) ensureFanout(dir string) error {
-	if _, ok := s.fanout.Load(dir); ok {
-		return nil
-	}
-	if fi, err := s.root.Lstat(dir); err == nil && fi.IsDir() {
-		s.fanout.Store(dir, true)
-		return nil
-	}
-	if err := s.root.Mkdir(dir, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+	created, err := s.makeFanout(dir)
+	if err != nil || !created {
 		return err
 	}
 	if err := atomicfile.SyncDir(s.root, objectsDir); err != nil {
+		s.fanout.Delete(dir)
 		return err
 	}
-	s.fanout.Store(dir, true)
 	return nil
+}
+
+// makeFanout creates objects/xx if needed, and reports whether it did; the
+// caller makes the new entry durable.
+func (s *Store) makeFanout(dir string) (bool, error) {
+	if _, ok := s.fanout.Load(dir); ok {
+		return false, nil
+	}
+	if fi, err := s.root.Lstat(dir); err == nil && fi.IsDir() {
+		s.fanout.Store(dir, true)
+		return false, nil
+	}
+	err := s.root.Mkdir(dir, dirPerm)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return false, err
+	}
+	// On ErrExist another goroutine just made it: sync it all the same.
+	s.fanout.Store(dir, true)
+	return true, nil
 }
 
 // GetObject returns the content of object h after checking that it hashes

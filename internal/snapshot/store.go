@@ -67,6 +67,9 @@ type Store struct {
 	root   *os.Root
 	fanout sync.Map // objects/xx directories known to exist
 
+	unsyncedMu sync.Mutex
+	unsynced   map[string]bool // names PutObjectNoSync wrote, not yet synced: true for a directory
+
 	mu   sync.Mutex
 	lock *os.File // the lock file, while held
 }

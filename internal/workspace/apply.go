@@ -288,8 +288,10 @@ func transact(ctx context.Context, st *snapshot.Store, root *os.Root, op snapsho
 // overlap fsyncs, few enough not to thrash a disk.
 func workers(n int) int { return max(1, min(n, 8, 2*runtime.GOMAXPROCS(0))) }
 
-// putObjects stores every content in parallel, so that Begin (which stores
-// them one by one) finds them all present.
+// putObjects stores every content in parallel, unsynced, then makes them
+// all durable at once (one syncfs where available), so that Begin (which
+// stores them one by one) finds them all present and durable before it
+// writes the journal.
 func putObjects(st *snapshot.Store, changes []fileChange) error {
 	var datas [][]byte
 	for _, c := range changes {
@@ -302,10 +304,13 @@ func putObjects(st *snapshot.Store, changes []fileChange) error {
 	}
 	errs := make([]error, len(datas))
 	parallel(len(datas), func(i int) bool {
-		_, errs[i] = st.PutObject(datas[i])
+		_, errs[i] = st.PutObjectNoSync(datas[i])
 		return errs[i] == nil
 	})
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return st.SyncObjects()
 }
 
 // parallel runs fn(0..n-1) on a few goroutines until fn returns false.
@@ -337,58 +342,149 @@ func parallel(n int, fn func(i int) bool) {
 	wg.Wait()
 }
 
-// writeAll rewrites each file, in path order, after checking one last time
-// that it still holds exactly its before content. Files are written one
-// after the other, so that a crash leaves a prefix of them rewritten: what
-// happened is easy to tell, and crash tests are deterministic. It stops
-// before the next file when ctx is cancelled.
+// writeAll rewrites each file, after checking one last time that it still
+// holds exactly its before content. It works in three passes: it writes
+// every new content to a temp file next to its file (unsynced); makes them
+// all durable at once (one syncfs of the vault's file system where
+// available, else an fsync of each); then renames each temp file over its
+// file, in path order, one after the other, so that a crash leaves a prefix
+// of them rewritten: what happened is easy to tell, and crash tests are
+// deterministic. Last it makes the renames durable. It stops before the
+// next rename when ctx is cancelled, removing the temp files left.
 func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
-	for _, c := range changes {
-		if ctx.Err() != nil {
-			return written, skips, true
+	if ctx.Err() != nil {
+		return nil, nil, true
+	}
+	// Pass 1: stage.
+	staged := make([]*atomicfile.Staged, len(changes))
+	reasons := make([]string, len(changes))
+	defer func() {
+		for _, s := range staged {
+			if s != nil {
+				_ = s.Discard()
+			}
 		}
-		if ok, reason := writeOne(root, c); ok {
+	}()
+	fast := atomicfile.CanSyncFS
+	parallel(len(changes), func(i int) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		staged[i], reasons[i] = stageOne(root, changes[i], !fast)
+		return true
+	})
+	if ctx.Err() != nil {
+		return nil, nil, true
+	}
+	// Pass 2: one durable barrier for every temp file.
+	if fast {
+		if err := atomicfile.SyncFS(root, "."); err != nil {
+			for i, s := range staged {
+				if s == nil {
+					continue
+				}
+				if err := s.Sync(); err != nil {
+					_ = s.Discard()
+					staged[i], reasons[i] = nil, "cannot write: "+writeErr(err, changes[i].path)
+				}
+			}
+		}
+	}
+	// Pass 3: publish in order.
+	dirs := map[string]bool{}
+	var dirList []string
+	for i, c := range changes {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		if reasons[i] != "" {
+			skips = append(skips, Skip{c.path, reasons[i]})
+			continue
+		}
+		if ok, reason := publishOne(root, c, staged[i]); ok {
 			written = append(written, c.path)
+			if d := path.Dir(c.path); !dirs[d] {
+				dirs[d] = true
+				dirList = append(dirList, d)
+			}
 		} else {
 			skips = append(skips, Skip{c.path, reason})
 		}
+		staged[i] = nil
 	}
-	return written, skips, false
+	// Make the renames durable before the caller commits.
+	if len(dirList) > 0 && (!fast || atomicfile.SyncFS(root, ".") != nil) {
+		for _, d := range dirList {
+			_ = atomicfile.SyncDir(root, d) // best effort: the new content is in place
+		}
+	}
+	return written, skips, interrupted
 }
 
-// writeOne makes one change if the file is still as read. It returns
-// whether it wrote, or why not.
-func writeOne(root *os.Root, c fileChange) (bool, string) {
-	if testHookBeforeWrite != nil {
-		testHookBeforeWrite(c.path)
-	}
+// checkCurrent checks that the file of c is still as read, and returns why
+// not.
+func checkCurrent(root *os.Root, c fileChange) string {
 	cur, _, err := readCurrent(root, c.path)
 	switch {
 	case c.created && err == nil:
-		return false, "appeared since it was read; not overwritten"
+		return "appeared since it was read; not overwritten"
 	case c.created && errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return false, skipReason(err, "read")
+		return skipReason(err, "read")
 	case !bytes.Equal(cur, c.before):
-		return false, "changed since it was read; not overwritten"
+		return "changed since it was read; not overwritten"
+	}
+	return ""
+}
+
+// stageOne checks that the file of c is still as read and writes its new
+// content to a temp file; a deletion stages nothing. It returns the staged
+// file, or why the change is skipped.
+func stageOne(root *os.Root, c fileChange, sync bool) (*atomicfile.Staged, string) {
+	if reason := checkCurrent(root, c); reason != "" {
+		return nil, reason
+	}
+	if c.deleted {
+		return nil, ""
+	}
+	if c.created {
+		if err := root.MkdirAll(path.Dir(c.path), 0o755); err != nil {
+			return nil, "cannot create its folder: " + unwrapPathErr(err)
+		}
+	}
+	s, err := atomicfile.Stage(root, c.path, c.after, c.mode, sync)
+	if err != nil {
+		return nil, "cannot write: " + writeErr(err, c.path)
+	}
+	return s, ""
+}
+
+// publishOne makes one staged change if the file is still as read. It
+// returns whether it wrote, or why not; the temp file is gone either way.
+func publishOne(root *os.Root, c fileChange, s *atomicfile.Staged) (bool, string) {
+	if testHookBeforeWrite != nil {
+		testHookBeforeWrite(c.path)
+	}
+	if reason := checkCurrent(root, c); reason != "" {
+		if s != nil {
+			_ = s.Discard()
+		}
+		return false, reason
 	}
 	if c.deleted {
 		if err := root.Remove(c.path); err != nil {
 			return false, "cannot delete: " + unwrapPathErr(err)
 		}
-		_ = atomicfile.SyncDir(root, path.Dir(c.path)) // best effort: the file is gone
 		return true, ""
 	}
-	if c.created {
-		if err := root.MkdirAll(path.Dir(c.path), 0o755); err != nil {
-			return false, "cannot create its folder: " + unwrapPathErr(err)
-		}
-	}
-	if err := atomicfile.Write(root, c.path, c.after, c.mode); err != nil {
-		// An error after the rename (syncing the folder) leaves the new
-		// content in place: then the file counts as written.
-		if now, rerr := root.ReadFile(c.path); rerr == nil && bytes.Equal(now, c.after) && !bytes.Equal(now, c.before) {
-			return true, ""
+	if err := s.Publish(); err != nil {
+		// An error after the rename leaves the new content in place: then
+		// the file counts as written.
+		if s.Published() {
+			if now, rerr := root.ReadFile(c.path); rerr == nil && bytes.Equal(now, c.after) && !bytes.Equal(now, c.before) {
+				return true, ""
+			}
 		}
 		return false, "cannot write: " + writeErr(err, c.path)
 	}

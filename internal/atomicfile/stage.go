@@ -1,0 +1,174 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Staged is a temp file written next to its target by [Stage] and not yet
+// renamed over it. Call [Staged.Publish] to replace the target, or
+// [Staged.Discard] to drop it.
+type Staged struct {
+	root      *os.Root
+	name      string // clean, OS separators
+	slash     string
+	tmp       string
+	published bool
+	gone      bool // temp renamed or removed
+}
+
+// Stage does the first half of [Write]: it checks the target (refusing a
+// symlink or non-regular file as Write does), creates a temp file
+// ".relink-tmp-<random>" in the target's directory and writes data to it,
+// with the target's permission bits and (best effort) owner, or perm &^
+// umask for a new file. The fault step after-temp-write is consulted.
+//
+// With sync false the temp file is not fsynced: the caller must make it
+// durable before [Staged.Publish], with one [SyncFS] of the file system (or,
+// where that is unsupported, [Staged.Sync]). With sync true it is fsynced as
+// Write does.
+//
+// On error no temp file is left behind and the target is untouched.
+func Stage(root *os.Root, name string, data []byte, perm os.FileMode, sync bool) (*Staged, error) {
+	name, err := clean(name)
+	if err != nil {
+		return nil, err
+	}
+	slash := filepath.ToSlash(name)
+	wrap := func(err error) error {
+		return fmt.Errorf("atomic write %s: %w", slash, err)
+	}
+
+	mode := perm.Perm()
+	var old fs.FileInfo
+	switch fi, err := root.Lstat(name); {
+	case err == nil:
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, wrap(ErrSymlink)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, wrap(fmt.Errorf("%w (%s)", ErrNotRegular, fi.Mode().Type()))
+		}
+		old, mode = fi, fi.Mode().Perm()
+	case errors.Is(err, fs.ErrNotExist):
+		// new file
+	default:
+		return nil, wrap(err)
+	}
+
+	f, tmp, err := createTemp(root, filepath.Dir(name), mode)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	ok := false
+	defer func() {
+		if ok {
+			return
+		}
+		if f != nil {
+			_ = f.Close()
+		}
+		_ = root.Remove(tmp)
+	}()
+
+	if _, err := f.Write(data); err != nil {
+		return nil, wrap(err)
+	}
+	if err := fault(StepAfterTempWrite, slash); err != nil {
+		return nil, wrap(err)
+	}
+	if sync {
+		if err := f.Sync(); err != nil {
+			return nil, wrap(err)
+		}
+	}
+	if old != nil {
+		if err := keepOwner(f, old); err != nil {
+			return nil, wrap(err)
+		}
+		// Creation applied the umask; an existing file keeps its exact bits.
+		if err := f.Chmod(mode); err != nil {
+			return nil, wrap(err)
+		}
+	}
+	err = f.Close()
+	f = nil
+	if err != nil {
+		return nil, wrap(err)
+	}
+	ok = true
+	return &Staged{root: root, name: name, slash: slash, tmp: tmp}, nil
+}
+
+// Name returns the target's name, slash-separated, relative to the root.
+func (s *Staged) Name() string { return s.slash }
+
+// Dir returns the target's directory, relative to the root, for [SyncDir].
+func (s *Staged) Dir() string { return filepath.Dir(s.name) }
+
+// Published reports whether the temp file was renamed over the target.
+func (s *Staged) Published() bool { return s.published }
+
+// Sync fsyncs the temp file: the fallback for a batch of files staged
+// without sync where [SyncFS] is unsupported.
+func (s *Staged) Sync() error {
+	if s.gone {
+		return nil
+	}
+	f, err := s.root.Open(s.tmp)
+	if err != nil {
+		return fmt.Errorf("atomic write %s: %w", s.slash, err)
+	}
+	err = f.Sync()
+	cerr := f.Close()
+	if err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("atomic write %s: %w", s.slash, err)
+	}
+	return nil
+}
+
+// Publish renames the temp file over the target, consulting the fault
+// steps before-rename and after-rename. It does not sync the directory:
+// the caller does, with [SyncDir] or [SyncFS], once for a batch. An error
+// before the rename removes the temp file and leaves the target untouched;
+// an error after it (Published reports true) leaves the new content in
+// place.
+func (s *Staged) Publish() error {
+	if s.gone {
+		return fmt.Errorf("atomic write %s: already published or discarded", s.slash)
+	}
+	wrap := func(err error) error {
+		return fmt.Errorf("atomic write %s: %w", s.slash, err)
+	}
+	if err := fault(StepBeforeRename, s.slash); err != nil {
+		_ = s.Discard()
+		return wrap(err)
+	}
+	if err := s.root.Rename(s.tmp, s.name); err != nil {
+		_ = s.Discard()
+		return wrap(err)
+	}
+	s.published, s.gone = true, true
+	if err := fault(StepAfterRename, s.slash); err != nil {
+		return wrap(err)
+	}
+	return nil
+}
+
+// Discard removes the temp file, if it was not published.
+func (s *Staged) Discard() error {
+	if s.gone {
+		return nil
+	}
+	s.gone = true
+	if err := s.root.Remove(s.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("atomic write %s: remove temp: %w", s.slash, err)
+	}
+	return nil
+}
