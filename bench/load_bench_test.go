@@ -8,8 +8,15 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"testing"
+	"time"
 
 	"github.com/relinkmd/relink/bench/benchdata"
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/vault"
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
@@ -79,4 +86,50 @@ func benchLoad(b *testing.B, dir string, size int64) {
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "live-MB")
 	}
 	rep.Vault.Close()
+}
+
+// BenchmarkStagesVault times the stages of workspace.Load one by one on
+// the vault named by $BENCH_VAULT (wiki dialect, level separators), and
+// reports each as seconds per run: read (walk, read and parse in
+// parallel), index (index.Build, serial), ladder (the folded-name maps,
+// built on the first link that does not resolve exactly) and plan
+// (resolution, hints and edits, in parallel).
+func BenchmarkStagesVault(b *testing.B) {
+	dir := os.Getenv("BENCH_VAULT")
+	if dir == "" {
+		b.Skip("BENCH_VAULT not set")
+	}
+	d, err := dialect.ByName("wiki")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var read, build, ladder, planning time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		v, err := vault.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		scan, err := v.Read(vault.ReadOptions{Syntax: d.Syntax()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		ix := index.Build(scan.Notes, scan.Attachments, d, fold.Separators)
+		t2 := time.Now()
+		ix.Resolve(0, &note.Link{Target: "zz no such note zz"})
+		t3 := time.Now()
+		plan.Build(ix, plan.Options{Workers: runtime.GOMAXPROCS(0)})
+		t4 := time.Now()
+		v.Close()
+		read += t1.Sub(t0)
+		build += t2.Sub(t1)
+		ladder += t3.Sub(t2)
+		planning += t4.Sub(t3)
+	}
+	n := float64(b.N)
+	b.ReportMetric(read.Seconds()/n, "read-s")
+	b.ReportMetric(build.Seconds()/n, "index-s")
+	b.ReportMetric(ladder.Seconds()/n, "ladder-s")
+	b.ReportMetric(planning.Seconds()/n, "plan-s")
 }
