@@ -64,13 +64,6 @@ func Open(dir string) (*Vault, error) {
 // Close releases the vault's root.
 func (v *Vault) Close() error { return v.Root.Close() }
 
-// Exists reports whether a vault-relative path exists (without following
-// symlinks out of the vault).
-func (v *Vault) Exists(p string) bool {
-	_, err := v.Root.Stat(p)
-	return err == nil
-}
-
 // Problem is a file relink could not read as a note.
 type Problem struct {
 	File    string `json:"file"`
