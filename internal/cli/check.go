@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -122,7 +121,7 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool
 		return err
 	}
 	defer rep.Vault.Close()
-	warnPending(e, rep)
+	warnPendingOp(e, rep)
 	in := report.Input{
 		Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(),
 		Plan: rep.Plan, Problems: rep.Problems, Warnings: rep.Warnings,
@@ -173,8 +172,3 @@ func printDiff(e *env, rep *workspace.Report) error {
 	}
 	return nil
 }
-
-// warnPending is replaced once snapshots exist; see apply.go.
-var warnPending = warnPendingOp
-
-var _ = os.Stderr
