@@ -92,15 +92,13 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newSnapshotCmd(e), newRecoverCmd(e), newVersionCmd(e), newReviewCmd(e), newReportCmd(e))
-	for _, c := range extraCommands(e) {
-		root.AddCommand(c)
-	}
+	root.AddCommand(
+		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e),
+		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e),
+		newVersionCmd(e),
+	)
 	return root
 }
-
-// extraCommands lets other files register commands without a global list.
-var extraCommands = func(e *env) []*cobra.Command { return nil }
 
 // Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
 var Version = "dev"
