@@ -190,7 +190,7 @@ func makeLink(src []byte, l wikilink.Link, opt Options, pos *positioner) (Link, 
 		}
 		lk.Target = t
 		if l.Frag.Valid() {
-			lk.Frag, _ = unescapeURL(wikilink.Text(src, l.Frag))
+			lk.Frag, _ = DecodeDestination(wikilink.Text(src, l.Frag))
 			lk.HasFrag = true
 		}
 	} else {
@@ -226,7 +226,7 @@ func markdownTarget(dest string) (string, bool) {
 	if hasScheme(dest) {
 		return "", false
 	}
-	t, err := unescapeURL(dest)
+	t, err := DecodeDestination(dest)
 	if err != nil {
 		return "", false
 	}
@@ -253,7 +253,7 @@ func hasScheme(s string) bool {
 }
 
 // unescapeURL decodes %XX escapes (and nothing else: '+' stays '+').
-func unescapeURL(s string) (string, error) {
+func DecodeDestination(s string) (string, error) {
 	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '\\') < 0 {
 		return s, nil
 	}

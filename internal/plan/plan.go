@@ -322,7 +322,12 @@ func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) 
 		rel := relPath(ix.Notes[src].Path, tn.Path, l)
 		dest := rel
 		if !l.Angle {
-			dest = decodePath(rel)
+			// Decode as the parser will when it reads the rewritten link.
+			d, err := note.DecodeDestination(rel)
+			if err != nil {
+				return "", false
+			}
+			dest = d
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: dest}
 		r := ix.Resolve(src, &probe)
@@ -502,21 +507,4 @@ func RetargetEdit(ix *index.Index, src int32, l *note.Link, target int32, opt Op
 		Old: l.Text, New: newText,
 		Target: ix.Notes[target].Path, Class: r.Class.String(), Level: levelName(r.Level),
 	}, nil
-}
-
-// decodePath undoes encodePath.
-func decodePath(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		if p[i] == '%' && i+2 < len(p) {
-			var c byte
-			if _, err := fmt.Sscanf(p[i+1:i+3], "%02X", &c); err == nil {
-				b.WriteByte(c)
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(p[i])
-	}
-	return b.String()
 }
