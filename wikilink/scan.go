@@ -14,7 +14,12 @@ type Options struct {
 // starts inside one of the sorted, non-overlapping skip spans. It never fails:
 // text that is not a well-formed link is simply not a link.
 func Scan(src []byte, from, to int, skip []Span, opt Options) []Link {
-	var links []Link
+	return AppendScan(nil, src, from, to, skip, opt)
+}
+
+// AppendScan is Scan appending to links, so that a caller can reuse one
+// slice for many notes.
+func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options) []Link {
 	si := 0
 	i := from
 	for i < to {

@@ -5,7 +5,6 @@
 package note
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -67,12 +66,8 @@ var (
 // always has Path set; Err reports why its content was not read.
 func Parse(p string, src []byte, opt Options) Note {
 	n := Note{Path: p}
-	if bytes.IndexByte(src, 0) >= 0 {
-		n.Err = ErrBinary
-		return n
-	}
-	if !utf8.Valid(src) {
-		n.Err = ErrEncoding
+	if err := checkText(src); err != nil {
+		n.Err = err
 		return n
 	}
 	fm, hasFM := frontmatter.Split(src)
@@ -84,136 +79,33 @@ func Parse(p string, src []byte, opt Options) Note {
 		}
 		n.Fields = f
 	}
-	pos := newPositioner(src)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
 	scanOpt := wikilink.Options{LabelFirst: opt.LabelFirst}
+	sc.scanned = sc.scanned[:0]
 	if hasFM {
 		fmOpt := scanOpt
 		fmOpt.NoMarkdown = true
-		for _, l := range wikilink.Scan(src, fm.Start, fm.End, yamlComments(src, fm), fmOpt) {
-			if lk, ok := makeLink(src, l, opt, pos); ok {
-				lk.InFrontmatter = true
-				n.Links = append(n.Links, lk)
-			}
-		}
+		sc.skip = appendYAMLComments(sc.skip[:0], src, fm)
+		sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Start, fm.End, sc.skip, fmOpt)
 	}
+	nfm := len(sc.scanned)
 	md := markdown.Analyze(src, fm.Body)
-	for _, l := range wikilink.Scan(src, fm.Body, len(src), toSpans(md.Skip), scanOpt) {
-		if lk, ok := makeLink(src, l, opt, pos); ok {
-			n.Links = append(n.Links, lk)
-		}
+	sc.skip = sc.skip[:0]
+	for _, x := range md.Skip {
+		sc.skip = append(sc.skip, wikilink.Span{Start: x.Start, End: x.End})
 	}
-	for _, h := range md.Headings {
-		n.Headings = append(n.Headings, h.Text)
+	sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Body, len(src), sc.skip, scanOpt)
+	n.Links = sc.links(src, nfm, opt)
+	if len(md.Headings) > 0 {
+		n.Headings = make([]string, len(md.Headings))
+		for i, h := range md.Headings {
+			n.Headings[i] = h.Text
+		}
 	}
 	n.BlockIDs = md.BlockIDs
 	n.AnchorIDs = anchorIDs(src[fm.Body:])
-	n.Links = compact(n.Links)
 	return n
-}
-
-// compact moves every link's strings into one allocation per note and trims
-// the slice to size: after parsing, link records are all that stays in
-// memory for a note, so they must be small.
-func compact(links []Link) []Link {
-	if len(links) == 0 {
-		return nil
-	}
-	size := 0
-	for i := range links {
-		size += len(links[i].Text)
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for i := range links {
-		b.WriteString(links[i].Text)
-	}
-	arena := b.String()
-	out := make([]Link, len(links))
-	off := 0
-	for i, l := range links {
-		text := arena[off : off+len(l.Text)]
-		l.Target = within(text, l.Target)
-		l.Frag = within(text, l.Frag)
-		l.Vault = within(text, l.Vault)
-		l.Text = text
-		out[i] = l
-		off += len(text)
-	}
-	return out
-}
-
-// within returns s as a substring of text when text contains it (sharing
-// its bytes), else s.
-func within(text, s string) string {
-	if s == "" {
-		return ""
-	}
-	if i := strings.Index(text, s); i >= 0 {
-		return text[i : i+len(s)]
-	}
-	return s
-}
-
-// yamlComments masks "# ..." comments in frontmatter lines.
-func yamlComments(src []byte, fm frontmatter.Block) []wikilink.Span {
-	var out []wikilink.Span
-	for p := fm.Start; p < fm.End; {
-		e := bytes.IndexByte(src[p:fm.End], '\n')
-		end := fm.End
-		if e >= 0 {
-			end = p + e
-		}
-		ln := src[p:end]
-		t := bytes.TrimLeft(ln, " \t")
-		if len(t) > 0 && t[0] == '#' {
-			out = append(out, wikilink.Span{Start: p, End: end})
-		}
-		p = end + 1
-	}
-	return out
-}
-
-func toSpans(s []markdown.Span) []wikilink.Span {
-	out := make([]wikilink.Span, len(s))
-	for i, x := range s {
-		out[i] = wikilink.Span{Start: x.Start, End: x.End}
-	}
-	return out
-}
-
-func makeLink(src []byte, l wikilink.Link, opt Options, pos *positioner) (Link, bool) {
-	lk := Link{Link: l, Text: string(src[l.Whole.Start:l.Whole.End])}
-	if l.Kind == wikilink.Markdown {
-		t, ok := markdownTarget(wikilink.Text(src, l.Target))
-		if !ok {
-			return Link{}, false
-		}
-		lk.Target = t
-		if l.Frag.Valid() {
-			lk.Frag, _ = DecodeDestination(wikilink.Text(src, l.Frag))
-			lk.HasFrag = true
-		}
-	} else {
-		lk.Target = wikilink.Text(src, l.Target)
-		if opt.SchemePrefix != "" && strings.HasPrefix(lk.Target, opt.SchemePrefix) {
-			// dendron://vault-name/note.name: the edit span starts at the note name.
-			rest := lk.Target[len(opt.SchemePrefix):]
-			cut := strings.IndexByte(rest, '/')
-			if cut < 0 {
-				return Link{}, false
-			}
-			skip := len(opt.SchemePrefix) + cut + 1
-			lk.Vault = rest[:cut]
-			lk.Link.Target.Start += skip
-			lk.Target = lk.Target[skip:]
-		}
-		if l.Frag.Valid() {
-			lk.Frag = wikilink.Text(src, l.Frag)
-			lk.HasFrag = true
-		}
-	}
-	lk.Line, lk.Col = pos.at(l.Whole.Start)
-	return lk, true
 }
 
 // markdownTarget decides whether a Markdown destination is a local file
@@ -294,66 +186,6 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - 'a' + 10
-}
-
-// positioner turns increasing byte offsets into line and column numbers.
-type positioner struct {
-	src            []byte
-	off, line, bol int
-	bomOnFirstLine bool
-}
-
-func newPositioner(src []byte) *positioner {
-	return &positioner{src: src, line: 1, bomOnFirstLine: bytes.HasPrefix(src, []byte("\xef\xbb\xbf"))}
-}
-
-func (p *positioner) at(off int) (line, col int) {
-	if off < p.off { // out of order: restart
-		p.off, p.line, p.bol = 0, 1, 0
-	}
-	for {
-		i := bytes.IndexByte(p.src[p.off:off], '\n')
-		if i < 0 {
-			break
-		}
-		p.line++
-		p.off += i + 1
-		p.bol = p.off
-	}
-	p.off = off
-	start := p.bol
-	if p.line == 1 && p.bomOnFirstLine {
-		start = 3
-	}
-	return p.line, utf8.RuneCount(p.src[start:off]) + 1
-}
-
-// anchorIDs collects explicit anchor ids. It is a plain byte scan: an id
-// found inside code only makes relink accept a fragment, never rewrite one.
-func anchorIDs(body []byte) []string {
-	var out []string
-	for _, marker := range []string{`id="`, `id='`, `name="`, `{#`, `{: #`} {
-		for rest := body; ; {
-			i := bytes.Index(rest, []byte(marker))
-			if i < 0 {
-				break
-			}
-			// "data-id=" and "grid=" are not id attributes; "{:id=" is.
-			attrOfOther := marker[0] != '{' && i > 0 && isWordChar(rest[i-1])
-			rest = rest[i+len(marker):]
-			if attrOfOther {
-				continue
-			}
-			end := 0
-			for end < len(rest) && end < 200 && (isIDChar(rest[end]) || rest[end] >= 0x80) {
-				end++
-			}
-			if end > 0 {
-				out = append(out, string(rest[:end]))
-			}
-		}
-	}
-	return out
 }
 
 func isWordChar(c byte) bool {

@@ -1,0 +1,290 @@
+package note
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/relinkmd/relink/internal/frontmatter"
+	"github.com/relinkmd/relink/wikilink"
+)
+
+// scratch holds Parse's temporary slices; pooling them keeps a parse from
+// growing them link by link.
+type scratch struct {
+	skip    []wikilink.Span
+	scanned []wikilink.Link
+	recs    []Link
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (s *scratch) release() {
+	// recs may hold decoded strings: drop them so that the pool keeps no note alive.
+	clear(s.recs)
+	s.recs = s.recs[:0]
+	scratchPool.Put(s)
+}
+
+// links turns the scanned links (the first nfm from frontmatter) into
+// records. Every record's strings share one allocation: after parsing,
+// link records are all that stays in memory for a note. A first pass
+// decides which links are note links and sizes that arena; the second cuts
+// the strings from it.
+func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
+	pos := newPositioner(src)
+	size := 0
+	for i, l := range s.scanned {
+		lk, ok := record(src, l, opt)
+		if !ok {
+			continue
+		}
+		lk.InFrontmatter = i < nfm
+		lk.Line, lk.Col = pos.at(l.Whole.Start)
+		size += l.Whole.Len()
+		s.recs = append(s.recs, lk)
+	}
+	if len(s.recs) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range s.recs {
+		w := s.recs[i].Whole
+		b.Write(src[w.Start:w.End])
+	}
+	arena := b.String()
+	out := make([]Link, len(s.recs))
+	off := 0
+	for i := range s.recs {
+		lk := &out[i]
+		*lk = s.recs[i]
+		base := lk.Whole.Start
+		text := arena[off : off+lk.Whole.Len()]
+		off += len(text)
+		lk.Text = text
+		t := lk.Link.Target
+		if lk.Target == "" { // not decoded: the target is the span's text
+			lk.Target = text[t.Start-base : t.End-base]
+		}
+		if lk.Vault != "" {
+			// The vault name sits just before the '/' that ends it.
+			e := t.Start - 1 - base
+			lk.Vault = text[e-len(lk.Vault) : e]
+		}
+		if f := lk.Link.Frag; f.Valid() {
+			lk.Frag = text[f.Start-base : f.End-base]
+			if lk.Kind == wikilink.Markdown {
+				lk.Frag, _ = DecodeDestination(lk.Frag)
+			}
+			lk.HasFrag = true
+		}
+	}
+	return out
+}
+
+// record decides whether l is a note link and returns its record without
+// strings, except a Markdown target that decoding changed (and a vault
+// name, which links replaces by its own bytes).
+func record(src []byte, l wikilink.Link, opt Options) (Link, bool) {
+	lk := Link{Link: l}
+	if l.Kind == wikilink.Markdown {
+		dest := src[l.Target.Start:l.Target.End]
+		if bytes.IndexByte(dest, '%') < 0 && bytes.IndexByte(dest, '\\') < 0 {
+			// No escapes: decoding would not change it, so judge the bytes.
+			if !localPath(dest) || !hasExt(dest) {
+				return Link{}, false
+			}
+			return lk, true
+		}
+		t, ok := markdownTarget(string(dest))
+		if !ok {
+			return Link{}, false
+		}
+		if t != string(dest) {
+			lk.Target = t
+		}
+		return lk, true
+	}
+	if p := opt.SchemePrefix; p != "" && bytes.HasPrefix(src[l.Target.Start:l.Target.End], []byte(p)) {
+		// dendron://vault-name/note.name: the edit span starts at the note name.
+		rest := src[l.Target.Start+len(p) : l.Target.End]
+		cut := bytes.IndexByte(rest, '/')
+		if cut < 0 {
+			return Link{}, false
+		}
+		if cut > 0 {
+			lk.Vault = string(rest[:cut])
+		}
+		lk.Link.Target.Start += len(p) + cut + 1
+	}
+	return lk, true
+}
+
+// localPath is markdownTarget's test for a destination that names no
+// scheme and is not an anchor, on bytes that need no decoding.
+func localPath(dest []byte) bool {
+	if len(dest) == 0 || dest[0] == '#' || bytes.HasPrefix(dest, []byte("//")) {
+		return false
+	}
+	for i, c := range dest {
+		switch {
+		case c == ':':
+			return i == 0
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// hasExt reports whether path.Ext would find an extension.
+func hasExt(p []byte) bool {
+	return bytes.LastIndexByte(p, '.') > bytes.LastIndexByte(p, '/')
+}
+
+// appendYAMLComments appends the spans of "# ..." comment lines of the
+// frontmatter, where no link is read.
+func appendYAMLComments(out []wikilink.Span, src []byte, fm frontmatter.Block) []wikilink.Span {
+	for p := fm.Start; p < fm.End; {
+		e := bytes.IndexByte(src[p:fm.End], '\n')
+		end := fm.End
+		if e >= 0 {
+			end = p + e
+		}
+		t := bytes.TrimLeft(src[p:end], " \t")
+		if len(t) > 0 && t[0] == '#' {
+			out = append(out, wikilink.Span{Start: p, End: end})
+		}
+		p = end + 1
+	}
+	return out
+}
+
+// checkText rejects a file with a NUL byte (ErrBinary, whatever else is
+// wrong with it) or invalid UTF-8 (ErrEncoding).
+func checkText(src []byte) error {
+	if bytes.IndexByte(src, 0) >= 0 {
+		return ErrBinary
+	}
+	if !utf8.Valid(src) {
+		return ErrEncoding
+	}
+	return nil
+}
+
+// positioner turns increasing byte offsets into line and column numbers,
+// counting only the bytes between one offset and the next.
+type positioner struct {
+	src       []byte
+	off, line int
+	col       int // of byte off, 1-based, in characters
+}
+
+func newPositioner(src []byte) positioner {
+	p := positioner{src: src}
+	p.reset()
+	return p
+}
+
+func (p *positioner) reset() {
+	p.off, p.line, p.col = 0, 1, 1
+	if bytes.HasPrefix(p.src, []byte("\xef\xbb\xbf")) {
+		p.off = 3 // a BOM is not a character of the first line
+	}
+}
+
+func (p *positioner) at(off int) (line, col int) {
+	if off < p.off { // out of order: restart
+		p.reset()
+	}
+	seg := p.src[p.off:off]
+	if i := bytes.LastIndexByte(seg, '\n'); i >= 0 {
+		p.line += bytes.Count(seg[:i], []byte{'\n'}) + 1
+		p.col = 1 + runeCount(seg[i+1:])
+	} else {
+		p.col += runeCount(seg)
+	}
+	p.off = off
+	return p.line, p.col
+}
+
+// runeCount counts the characters of valid UTF-8 b: the bytes that are not
+// continuation bytes (10xxxxxx), eight at a time.
+func runeCount(b []byte) int {
+	const hi = 0x8080808080808080
+	n, cont := len(b), 0
+	for ; len(b) >= 8; b = b[8:] {
+		x := binary.LittleEndian.Uint64(b)
+		// x<<1 brings each byte's bit 6 under its bit 7.
+		cont += bits.OnesCount64(x & hi &^ (x << 1))
+	}
+	for _, c := range b {
+		if c&0xC0 == 0x80 {
+			cont++
+		}
+	}
+	return n - cont
+}
+
+// anchorIDs collects explicit anchor ids: HTML id="…", id='…' and name="…"
+// attributes, found from their '=', and {#id} and {: #id}, found from their
+// '{'. It is a plain byte scan: an id found inside code only makes relink
+// accept a fragment, never rewrite one.
+func anchorIDs(body []byte) []string {
+	var out []string
+	for q := 0; ; q++ {
+		i := bytes.IndexByte(body[q:], '=')
+		if i < 0 {
+			break
+		}
+		q += i
+		if q+1 >= len(body) {
+			break
+		}
+		m := -1 // where the attribute name starts
+		switch {
+		case body[q+1] != '"' && body[q+1] != '\'':
+		case q >= 2 && body[q-2] == 'i' && body[q-1] == 'd':
+			m = q - 2
+		case body[q+1] == '"' && q >= 4 && string(body[q-4:q]) == "name":
+			m = q - 4
+		}
+		// "data-id=" and "grid=" are not id attributes; "{:id=" is.
+		if m < 0 || m > 0 && isWordChar(body[m-1]) {
+			continue
+		}
+		out = appendID(out, body[q+2:])
+	}
+	for q := 0; ; q++ {
+		i := bytes.IndexByte(body[q:], '{')
+		if i < 0 {
+			break
+		}
+		q += i
+		switch rest := body[q+1:]; {
+		case len(rest) > 0 && rest[0] == '#':
+			out = appendID(out, rest[1:])
+		case len(rest) > 2 && string(rest[:3]) == ": #":
+			out = appendID(out, rest[3:])
+		}
+	}
+	return out
+}
+
+// appendID appends the id at the start of b, if there is one.
+func appendID(out []string, b []byte) []string {
+	end := 0
+	for end < len(b) && end < 200 && (isIDChar(b[end]) || b[end] >= 0x80) {
+		end++
+	}
+	if end > 0 {
+		out = append(out, string(b[:end]))
+	}
+	return out
+}
