@@ -12,7 +12,8 @@ type Options struct {
 
 // Scan returns the links in src[from:to], in order, skipping any link that
 // starts inside one of the sorted, non-overlapping skip spans. It never fails:
-// text that is not a well-formed link is simply not a link.
+// text that is not a well-formed link is simply not a link, and a source of
+// MaxSource bytes or more has none.
 func Scan(src []byte, from, to int, skip []Span, opt Options) []Link {
 	return AppendScan(nil, src, from, to, skip, opt)
 }
@@ -20,6 +21,9 @@ func Scan(src []byte, from, to int, skip []Span, opt Options) []Link {
 // AppendScan is Scan appending to links, so that a caller can reuse one
 // slice for many notes.
 func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options) []Link {
+	if len(src) > MaxSource {
+		return links
+	}
 	si := 0
 	i := from
 	for i < to {
@@ -28,18 +32,18 @@ func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options
 			break
 		}
 		p := i + j
-		for si < len(skip) && skip[si].End <= p {
+		for si < len(skip) && int(skip[si].End) <= p {
 			si++
 		}
-		if si < len(skip) && skip[si].Start <= p {
-			i = skip[si].End
+		if si < len(skip) && int(skip[si].Start) <= p {
+			i = int(skip[si].End)
 			continue
 		}
 		if p+1 < to && src[p+1] == '[' {
 			if l, ok := scanWiki(src, p, to, opt); ok {
 				if !overlapsSkip(skip, si, l.Whole) {
 					links = append(links, l)
-					i = l.Whole.End
+					i = int(l.Whole.End)
 					continue
 				}
 			}
@@ -49,7 +53,7 @@ func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options
 		if !opt.NoMarkdown {
 			if l, ok := scanMarkdown(src, p, to); ok && !overlapsSkip(skip, si, l.Whole) {
 				links = append(links, l)
-				i = l.Whole.End
+				i = int(l.Whole.End)
 				continue
 			}
 		}
@@ -95,19 +99,19 @@ func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
 		}
 		end++
 	}
-	l := Link{Kind: Wiki, Whole: Span{start, end + 2}, Embed: embed, Target: none, Frag: none, Display: none}
+	l := Link{Kind: Wiki, Whole: span(start, end+2), Embed: embed, Target: none, Frag: none, Display: none}
 	// Split at the first pipe, escaped or not.
-	head := Span{innerStart, end}
+	head := span(innerStart, end)
 	tail := none
 	for k := innerStart; k < end; k++ {
 		if src[k] == '|' {
 			if k > innerStart && src[k-1] == '\\' {
 				l.EscapedPipe = true
-				head = Span{innerStart, k - 1}
+				head = span(innerStart, k-1)
 			} else {
-				head = Span{innerStart, k}
+				head = span(innerStart, k)
 			}
-			tail = Span{k + 1, end}
+			tail = span(k+1, end)
 			break
 		}
 	}
@@ -121,8 +125,8 @@ func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
 	// The target ends at the first '#'.
 	tgt := ref
 	if k := bytes.IndexByte(src[ref.Start:ref.End], '#'); k >= 0 {
-		tgt = Span{ref.Start, ref.Start + k}
-		l.Frag = trim(src, Span{ref.Start + k + 1, ref.End})
+		tgt = Span{ref.Start, ref.Start + int32(k)}
+		l.Frag = trim(src, Span{ref.Start + int32(k) + 1, ref.End})
 	}
 	l.Target = trim(src, tgt)
 	if l.Target.Len() == 0 && !l.Frag.Valid() {
@@ -173,7 +177,7 @@ func scanMarkdown(src []byte, p, to int) (Link, bool) {
 	if k+1 >= to || src[k] != ']' || src[k+1] != '(' {
 		return Link{}, false
 	}
-	l := Link{Kind: Markdown, Target: none, Frag: none, Display: Span{p + 1, k}}
+	l := Link{Kind: Markdown, Target: none, Frag: none, Display: span(p+1, k)}
 	start := p
 	if p > 0 && src[p-1] == '!' {
 		l.Embed = true
@@ -195,7 +199,7 @@ func scanMarkdown(src []byte, p, to int) (Link, bool) {
 		if e >= to || src[e] != '>' {
 			return Link{}, false
 		}
-		dest = Span{d + 1, e}
+		dest = span(d+1, e)
 		l.Angle = true
 		d = e + 1
 	} else {
@@ -220,7 +224,7 @@ func scanMarkdown(src []byte, p, to int) (Link, bool) {
 			}
 			e++
 		}
-		dest = Span{d, e}
+		dest = span(d, e)
 		d = e
 	}
 	// Optional title, then ')'.
@@ -250,11 +254,14 @@ func scanMarkdown(src []byte, p, to int) (Link, bool) {
 	if d >= to || src[d] != ')' {
 		return Link{}, false
 	}
-	l.Whole = Span{start, d + 1}
+	l.Whole = span(start, d+1)
 	if h := bytes.IndexByte(src[dest.Start:dest.End], '#'); h >= 0 {
-		l.Frag = Span{dest.Start + h + 1, dest.End}
-		dest.End = dest.Start + h
+		l.Frag = Span{dest.Start + int32(h) + 1, dest.End}
+		dest.End = dest.Start + int32(h)
 	}
 	l.Target = dest
 	return l, true
 }
+
+// span makes a Span of int offsets, which AppendScan keeps below MaxSource.
+func span(start, end int) Span { return Span{int32(start), int32(end)} }

@@ -24,7 +24,7 @@ func BenchmarkScan(b *testing.B) {
 		fm, _ := frontmatter.Split(f.Data)
 		var skip []wikilink.Span
 		for _, s := range markdown.Analyze(f.Data, fm.Body).Skip {
-			skip = append(skip, wikilink.Span{Start: s.Start, End: s.End})
+			skip = append(skip, wikilink.Span{Start: int32(s.Start), End: int32(s.End)})
 		}
 		bodies = append(bodies, body{f.Data, fm.Body, skip})
 		size += int64(len(f.Data) - fm.Body)

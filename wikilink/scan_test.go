@@ -158,10 +158,10 @@ func FuzzScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte, labelFirst bool) {
 		orig := append([]byte(nil), src...)
 		links := Scan(src, 0, len(src), nil, Options{LabelFirst: labelFirst})
-		prev := 0
+		prev := int32(0)
 		for _, l := range links {
 			w := l.Whole
-			if w.Start < prev || w.End > len(src) || w.Start >= w.End {
+			if w.Start < prev || int(w.End) > len(src) || w.Start >= w.End {
 				t.Fatalf("span %v out of order or bounds (prev %d, len %d)", w, prev, len(src))
 			}
 			prev = w.End

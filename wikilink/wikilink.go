@@ -15,17 +15,23 @@
 //
 // The package knows nothing of code blocks: callers pass the spans to skip.
 // It depends on the standard library only.
+//
+// Spans are int32 offsets, so that a program keeping millions of links
+// keeps them small: Scan reads no link from a source of 2 GiB or more.
 package wikilink
 
 // Span is a half-open byte range [Start, End). An absent part has Start == End == -1.
-type Span struct{ Start, End int }
+type Span struct{ Start, End int32 }
+
+// MaxSource is the length below which Scan reads a source.
+const MaxSource = 1<<31 - 1
 
 // Len reports the span's length in bytes (0 when absent).
 func (s Span) Len() int {
 	if s.Start < 0 {
 		return 0
 	}
-	return s.End - s.Start
+	return int(s.End - s.Start)
 }
 
 // Valid reports whether the span is present.
@@ -45,10 +51,9 @@ const (
 
 // Link is one link occurrence. Every span indexes the source it was scanned
 // from; Text(src) of Whole is the complete link, including a leading '!'.
+// The flags come last, together, so that the record is 36 bytes.
 type Link struct {
-	Kind  Kind
 	Whole Span
-	Embed bool
 	// Target is the trimmed target (for Markdown links: the destination path
 	// without '#anchor', still percent-encoded, without angle brackets).
 	Target Span
@@ -58,6 +63,8 @@ type Link struct {
 	// Display is the display text (after the pipe; before it with LabelFirst;
 	// the bracketed text of a Markdown link).
 	Display Span
+	Kind    Kind
+	Embed   bool
 	// EscapedPipe is set when the separator was "\|" (a wikilink in a table).
 	EscapedPipe bool
 	// Angle is set for a Markdown destination written as <...>.

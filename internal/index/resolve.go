@@ -107,7 +107,7 @@ func (ix *Index) Resolve(src int32, l *note.Link) Result {
 
 func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 	t := strings.TrimSpace(l.Target)
-	if l.Vault != "" && ix.LocalVaults != nil && !ix.LocalVaults[l.Vault] {
+	if v := l.Vault(); v != "" && ix.LocalVaults != nil && !ix.LocalVaults[v] {
 		return Result{Class: External, Target: -1}
 	}
 	if t == "" { // [[#Heading]]: the note itself

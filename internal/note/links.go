@@ -43,7 +43,8 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 			continue
 		}
 		lk.InFrontmatter = i < nfm
-		lk.Line, lk.Col = pos.at(l.Whole.Start)
+		line, col := pos.at(int(l.Whole.Start))
+		lk.Line, lk.Col = int32(line), int32(col)
 		size += l.Whole.Len()
 		s.recs = append(s.recs, lk)
 	}
@@ -70,11 +71,6 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 		if lk.Target == "" { // not decoded: the target is the span's text
 			lk.Target = text[t.Start-base : t.End-base]
 		}
-		if lk.Vault != "" {
-			// The vault name sits just before the '/' that ends it.
-			e := t.Start - 1 - base
-			lk.Vault = text[e-len(lk.Vault) : e]
-		}
 		if f := lk.Link.Frag; f.Valid() {
 			lk.Frag = text[f.Start-base : f.End-base]
 			if lk.Kind == wikilink.Markdown {
@@ -87,8 +83,7 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 }
 
 // record decides whether l is a note link and returns its record without
-// strings, except a Markdown target that decoding changed (and a vault
-// name, which links replaces by its own bytes).
+// strings, except a Markdown target that decoding changed.
 func record(src []byte, l wikilink.Link, opt Options) (Link, bool) {
 	lk := Link{Link: l}
 	if l.Kind == wikilink.Markdown {
@@ -111,15 +106,13 @@ func record(src []byte, l wikilink.Link, opt Options) (Link, bool) {
 	}
 	if p := opt.SchemePrefix; p != "" && bytes.HasPrefix(src[l.Target.Start:l.Target.End], []byte(p)) {
 		// dendron://vault-name/note.name: the edit span starts at the note name.
-		rest := src[l.Target.Start+len(p) : l.Target.End]
+		rest := src[int(l.Target.Start)+len(p) : l.Target.End]
 		cut := bytes.IndexByte(rest, '/')
 		if cut < 0 {
 			return Link{}, false
 		}
-		if cut > 0 {
-			lk.Vault = string(rest[:cut])
-		}
-		lk.Link.Target.Start += len(p) + cut + 1
+		lk.hasVault = cut > 0
+		lk.Link.Target.Start += int32(len(p) + cut + 1)
 	}
 	return lk, true
 }
@@ -159,7 +152,7 @@ func appendYAMLComments(out []wikilink.Span, src []byte, fm frontmatter.Block) [
 		}
 		t := bytes.TrimLeft(src[p:end], " \t")
 		if len(t) > 0 && t[0] == '#' {
-			out = append(out, wikilink.Span{Start: p, End: end})
+			out = append(out, wikilink.Span{Start: int32(p), End: int32(end)})
 		}
 		p = end + 1
 	}
@@ -167,8 +160,12 @@ func appendYAMLComments(out []wikilink.Span, src []byte, fm frontmatter.Block) [
 }
 
 // checkText rejects a file with a NUL byte (ErrBinary, whatever else is
-// wrong with it) or invalid UTF-8 (ErrEncoding).
+// wrong with it) or invalid UTF-8 (ErrEncoding), and one too long for
+// int32 spans (ErrTooLarge).
 func checkText(src []byte) error {
+	if len(src) > wikilink.MaxSource {
+		return ErrTooLarge
+	}
 	if bytes.IndexByte(src, 0) >= 0 {
 		return ErrBinary
 	}

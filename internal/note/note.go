@@ -36,16 +36,30 @@ type Note struct {
 	Err error
 }
 
-// Link is one link occurrence in a note.
+// Link is one link occurrence in a note. Millions of them stay in memory
+// for a large vault, so the record is small (96 bytes): int32 positions,
+// the flags packed after the spans' flags, and the rare Dendron vault name
+// read back from Text instead of stored.
 type Link struct {
 	wikilink.Link
-	Line, Col     int    // 1-based; Col counts characters
+	HasFrag       bool
+	InFrontmatter bool
+	hasVault      bool
+	Line, Col     int32  // 1-based; Col counts characters
 	Text          string // the whole link as written
 	Target        string // trimmed target, '#...' and '|...' removed; Markdown: percent-decoded
 	Frag          string // anchor without '#', "" when absent
-	HasFrag       bool
-	InFrontmatter bool
-	Vault         string // the vault of a dendron://vault/ link
+}
+
+// Vault returns the vault of a dendron://vault/ link ("" for other links).
+func (l *Link) Vault() string {
+	if !l.hasVault {
+		return ""
+	}
+	// The name ends at the '/' before the target and starts after the
+	// scheme's "//"; it holds no '/'.
+	t := l.Text[:l.Link.Target.Start-1-l.Whole.Start]
+	return t[strings.LastIndexByte(t, '/')+1:]
 }
 
 // Options choose the link syntax of a dialect.
@@ -60,6 +74,7 @@ type Options struct {
 var (
 	ErrBinary   = errors.New("binary file (contains a NUL byte)")
 	ErrEncoding = errors.New("invalid UTF-8")
+	ErrTooLarge = errors.New("too large to parse (2 GiB or more)")
 )
 
 // Parse parses the note at path (vault-relative) from src. A returned Note
@@ -93,7 +108,7 @@ func Parse(p string, src []byte, opt Options) Note {
 	md := markdown.Analyze(src, fm.Body)
 	sc.skip = sc.skip[:0]
 	for _, x := range md.Skip {
-		sc.skip = append(sc.skip, wikilink.Span{Start: x.Start, End: x.End})
+		sc.skip = append(sc.skip, wikilink.Span{Start: int32(x.Start), End: int32(x.End)})
 	}
 	sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Body, len(src), sc.skip, scanOpt)
 	n.Links = sc.links(src, nfm, opt)

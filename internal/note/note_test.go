@@ -18,7 +18,7 @@ type linkPos struct {
 func positions(n Note) []linkPos {
 	var out []linkPos
 	for _, l := range n.Links {
-		out = append(out, linkPos{l.Text, l.Target, l.Frag, l.Line, l.Col, l.InFrontmatter})
+		out = append(out, linkPos{l.Text, l.Target, l.Frag, int(l.Line), int(l.Col), l.InFrontmatter})
 	}
 	return out
 }
@@ -113,8 +113,11 @@ func TestParseDendron(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if n.Links[0].Vault != "my.vault" {
-		t.Errorf("vault = %q", n.Links[0].Vault)
+	if v := n.Links[0].Vault(); v != "my.vault" {
+		t.Errorf("vault = %q", v)
+	}
+	if v := n.Links[1].Vault(); v != "" {
+		t.Errorf("vault of a plain link = %q", v)
 	}
 	// The target span excludes the prefix, so an edit keeps it.
 	l := n.Links[0]
@@ -141,17 +144,17 @@ func FuzzParse(f *testing.F) {
 		prev := -1
 		for _, l := range n.Links {
 			w := l.Whole
-			if w.Start <= prev || w.End > len(src) || string(src[w.Start:w.End]) != l.Text {
+			if int(w.Start) <= prev || int(w.End) > len(src) || string(src[w.Start:w.End]) != l.Text {
 				t.Fatalf("link %q span %v does not slice back (prev %d)", l.Text, w, prev)
 			}
-			prev = w.Start
+			prev = int(w.Start)
 			if l.Link.Target.Valid() && (l.Link.Target.Start < w.Start || l.Link.Target.End > w.End) {
 				t.Fatalf("target span outside link")
 			}
 			if l.Line < 1 || l.Col < 1 {
 				t.Fatalf("bad position %d:%d", l.Line, l.Col)
 			}
-			if want := strings.Count(string(src[:w.Start]), "\n") + 1; l.Line != want {
+			if want := strings.Count(string(src[:w.Start]), "\n") + 1; int(l.Line) != want {
 				t.Fatalf("line %d, want %d", l.Line, want)
 			}
 		}

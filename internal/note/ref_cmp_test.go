@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/relinkmd/relink/wikilink"
 )
 
 // linkView is everything a link record tells, whatever its layout.
@@ -29,34 +30,51 @@ type noteView struct {
 	Aliases                       []string
 }
 
-func viewOf(n Note) noteView {
-	v := noteView{Headings: n.Headings, BlockIDs: n.BlockIDs, Title: n.Title, ID: n.ID, Aliases: n.Aliases}
+func viewOf(n Note, links []linkView) noteView {
+	v := noteView{Headings: n.Headings, BlockIDs: n.BlockIDs, Title: n.Title, ID: n.ID, Aliases: n.Aliases, Links: links}
 	if n.Err != nil {
 		v.Err = n.Err.Error()
 	}
 	// Anchor ids are looked up, never listed: their order is free.
 	v.AnchorIDs = slices.Sorted(slices.Values(n.AnchorIDs))
-	for _, l := range n.Links {
-		sp := func(s [2]int) [2]int { return s }
-		v.Links = append(v.Links, linkView{
-			Kind:    int(l.Kind),
-			Whole:   sp([2]int{int(l.Whole.Start), int(l.Whole.End)}),
-			Target:  [2]int{int(l.Link.Target.Start), int(l.Link.Target.End)},
-			Frag:    [2]int{int(l.Link.Frag.Start), int(l.Link.Frag.End)},
-			Display: [2]int{int(l.Display.Start), int(l.Display.End)},
-			Embed:   l.Embed, EscapedPipe: l.EscapedPipe, Angle: l.Angle,
-			Line: int(l.Line), Col: int(l.Col),
-			Text: l.Text, TargetS: l.Target, FragS: l.Frag, Vault: l.Vault,
-			HasFrag: l.HasFrag, InFrontmatter: l.InFrontmatter,
-		})
-	}
 	return v
+}
+
+func spanView(s wikilink.Span) [2]int { return [2]int{int(s.Start), int(s.End)} }
+
+func linkViewOf(l wikilink.Link, line, col int, text, target, frag, vault string, hasFrag, inFM bool) linkView {
+	return linkView{
+		Kind:  int(l.Kind),
+		Whole: spanView(l.Whole), Target: spanView(l.Target), Frag: spanView(l.Frag), Display: spanView(l.Display),
+		Embed: l.Embed, EscapedPipe: l.EscapedPipe, Angle: l.Angle,
+		Line: line, Col: col,
+		Text: text, TargetS: target, FragS: frag, Vault: vault,
+		HasFrag: hasFrag, InFrontmatter: inFM,
+	}
+}
+
+func parseView(name string, src []byte, opt Options) noteView {
+	n := Parse(name, src, opt)
+	var links []linkView
+	for _, l := range n.Links {
+		links = append(links, linkViewOf(l.Link, int(l.Line), int(l.Col), l.Text, l.Target, l.Frag, l.Vault(), l.HasFrag, l.InFrontmatter))
+	}
+	return viewOf(n, links)
+}
+
+func refView(name string, src []byte, opt Options) noteView {
+	n := refParse(name, src, opt)
+	var links []linkView
+	for _, l := range n.Links {
+		links = append(links, linkViewOf(l.Link, l.Line, l.Col, l.Text, l.Target, l.Frag, l.Vault, l.HasFrag, l.InFrontmatter))
+	}
+	return viewOf(n.Note, links)
 }
 
 func checkSame(t *testing.T, name string, src []byte, opt Options) {
 	t.Helper()
-	want := viewOf(refParse(name, src, opt))
-	got := viewOf(Parse(name, src, opt))
+	want := refView(name, src, opt)
+	got := parseView(name, src, opt)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("%s: Parse differs from the reference (-want +got):\n%s", name, diff)
 	}

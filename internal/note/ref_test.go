@@ -15,8 +15,25 @@ import (
 
 // Parse parses the note at path (vault-relative) from src. A returned Note
 // always has Path set; Err reports why its content was not read.
-func refParse(p string, src []byte, opt Options) Note {
-	n := Note{Path: p}
+// refNote and refLink are Note and Link as they were.
+type refNote struct {
+	Note
+	Links []refLink
+}
+
+type refLink struct {
+	wikilink.Link
+	Line, Col     int
+	Text          string
+	Target        string
+	Frag          string
+	HasFrag       bool
+	InFrontmatter bool
+	Vault         string
+}
+
+func refParse(p string, src []byte, opt Options) refNote {
+	n := refNote{Note: Note{Path: p}}
 	if bytes.IndexByte(src, 0) >= 0 {
 		n.Err = ErrBinary
 		return n
@@ -64,7 +81,7 @@ func refParse(p string, src []byte, opt Options) Note {
 // compact moves every link's strings into one allocation per note and trims
 // the slice to size: after parsing, link records are all that stays in
 // memory for a note, so they must be small.
-func refCompact(links []Link) []Link {
+func refCompact(links []refLink) []refLink {
 	if len(links) == 0 {
 		return nil
 	}
@@ -78,7 +95,7 @@ func refCompact(links []Link) []Link {
 		b.WriteString(links[i].Text)
 	}
 	arena := b.String()
-	out := make([]Link, len(links))
+	out := make([]refLink, len(links))
 	off := 0
 	for i, l := range links {
 		text := arena[off : off+len(l.Text)]
@@ -116,7 +133,7 @@ func refYamlComments(src []byte, fm frontmatter.Block) []wikilink.Span {
 		ln := src[p:end]
 		t := bytes.TrimLeft(ln, " \t")
 		if len(t) > 0 && t[0] == '#' {
-			out = append(out, wikilink.Span{Start: p, End: end})
+			out = append(out, wikilink.Span{Start: int32(p), End: int32(end)})
 		}
 		p = end + 1
 	}
@@ -126,17 +143,17 @@ func refYamlComments(src []byte, fm frontmatter.Block) []wikilink.Span {
 func refToSpans(s []markdown.Span) []wikilink.Span {
 	out := make([]wikilink.Span, len(s))
 	for i, x := range s {
-		out[i] = wikilink.Span{Start: x.Start, End: x.End}
+		out[i] = wikilink.Span{Start: int32(x.Start), End: int32(x.End)}
 	}
 	return out
 }
 
-func refMakeLink(src []byte, l wikilink.Link, opt Options, pos *refPositioner) (Link, bool) {
-	lk := Link{Link: l, Text: string(src[l.Whole.Start:l.Whole.End])}
+func refMakeLink(src []byte, l wikilink.Link, opt Options, pos *refPositioner) (refLink, bool) {
+	lk := refLink{Link: l, Text: string(src[l.Whole.Start:l.Whole.End])}
 	if l.Kind == wikilink.Markdown {
 		t, ok := markdownTarget(wikilink.Text(src, l.Target))
 		if !ok {
-			return Link{}, false
+			return refLink{}, false
 		}
 		lk.Target = t
 		if l.Frag.Valid() {
@@ -150,11 +167,11 @@ func refMakeLink(src []byte, l wikilink.Link, opt Options, pos *refPositioner) (
 			rest := lk.Target[len(opt.SchemePrefix):]
 			cut := strings.IndexByte(rest, '/')
 			if cut < 0 {
-				return Link{}, false
+				return refLink{}, false
 			}
 			skip := len(opt.SchemePrefix) + cut + 1
 			lk.Vault = rest[:cut]
-			lk.Link.Target.Start += skip
+			lk.Link.Target.Start += int32(skip)
 			lk.Target = lk.Target[skip:]
 		}
 		if l.Frag.Valid() {
@@ -162,7 +179,7 @@ func refMakeLink(src []byte, l wikilink.Link, opt Options, pos *refPositioner) (
 			lk.HasFrag = true
 		}
 	}
-	lk.Line, lk.Col = pos.at(l.Whole.Start)
+	lk.Line, lk.Col = pos.at(int(l.Whole.Start))
 	return lk, true
 }
 

@@ -195,7 +195,7 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (*Edit, *Fi
 		if cands == nil {
 			cands = []string{}
 		}
-		return &Finding{File: n.Path, Line: l.Line, Col: l.Col, Link: l.Text, Class: class, Candidates: cands, Message: msg}
+		return &Finding{File: n.Path, Line: int(l.Line), Col: int(l.Col), Link: l.Text, Class: class, Candidates: cands, Message: msg}
 	}
 	if r.Class == index.External {
 		return nil, nil, r.Class, false
@@ -297,8 +297,8 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (*Edit, *Fi
 		ec = "duplicate"
 	}
 	e := &Edit{
-		File: n.Path, Line: l.Line, Col: l.Col,
-		Start: l.Whole.Start, End: l.Whole.End,
+		File: n.Path, Line: int(l.Line), Col: int(l.Col),
+		Start: int(l.Whole.Start), End: int(l.Whole.End),
 		Old: l.Text, New: newText,
 		Target: ix.Notes[r.Target].Path, Class: ec, Level: levelName(lv),
 	}
@@ -369,21 +369,21 @@ func safeFragment(s string) bool { return !strings.ContainsAny(s, "|\n\r[]") }
 // rewrite builds the new link text: only the target and fragment spans
 // change.
 func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialect.Dialect) string {
-	base := l.Whole.Start
+	base := int(l.Whole.Start)
 	type repl struct {
 		s, e int
 		text string
 	}
 	var rs []repl
 	if newTarget != "" {
-		end := l.Link.Target.End
+		end := int(l.Link.Target.End)
 		// [[t.md]] keeps its ".md": only the name is the target.
 		if l.Kind == wikilink.Wiki {
 			if ext := path.Ext(l.Target); index.IsNoteExt(ext) && !strings.HasSuffix(newTarget, ext) {
 				end -= len(ext)
 			}
 		}
-		rs = append(rs, repl{l.Link.Target.Start - base, end - base, newTarget})
+		rs = append(rs, repl{int(l.Link.Target.Start) - base, end - base, newTarget})
 	}
 	if newFrag != "" && l.Frag != "" {
 		fs := l.Link.Frag
@@ -391,7 +391,7 @@ func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialec
 		if l.Kind == wikilink.Markdown {
 			text = strings.ReplaceAll(newFrag, " ", "%20")
 		}
-		rs = append(rs, repl{fs.Start - base, fs.End - base, text})
+		rs = append(rs, repl{int(fs.Start) - base, int(fs.End) - base, text})
 	}
 	out := l.Text
 	// Apply from the end so earlier offsets stay valid.
@@ -502,8 +502,8 @@ func RetargetEdit(ix *index.Index, src int32, l *note.Link, target int32, opt Op
 		return Edit{}, fmt.Errorf("the new link %s is not safe to write into frontmatter", newText)
 	}
 	return Edit{
-		File: n.Path, Line: l.Line, Col: l.Col,
-		Start: l.Whole.Start, End: l.Whole.End,
+		File: n.Path, Line: int(l.Line), Col: int(l.Col),
+		Start: int(l.Whole.Start), End: int(l.Whole.End),
 		Old: l.Text, New: newText,
 		Target: ix.Notes[target].Path, Class: r.Class.String(), Level: levelName(r.Level),
 	}, nil

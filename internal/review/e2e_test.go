@@ -268,7 +268,7 @@ func retarget(t *testing.T, vault, file string, line, col int, target string) pl
 	}
 	for i := range rep.Index.Notes[src].Links {
 		l := &rep.Index.Notes[src].Links[i]
-		if l.Line == line && l.Col == col {
+		if int(l.Line) == line && int(l.Col) == col {
 			e, err := plan.RetargetEdit(rep.Index, src, l, tgt, rep.Settings.Plan)
 			if err != nil {
 				t.Fatal(err)

@@ -192,7 +192,7 @@ func build(rep *workspace.Report, store string, ch *choices) *model {
 			continue
 		}
 		it.Spelling = spelling(l, false)
-		findSpan[i] = span{l.Whole.Start, l.Whole.End}
+		findSpan[i] = span{int(l.Whole.Start), int(l.Whole.End)}
 		files[f.File] = true
 		var targets []string
 		kind := ""
@@ -308,12 +308,12 @@ func (f *linkFinder) byStart(file string, start int) (int32, *note.Link) {
 		return -1, nil
 	}
 	ls := f.ix.Notes[id].Links
-	i := sort.Search(len(ls), func(i int) bool { return ls[i].Whole.Start >= start })
-	if i < len(ls) && ls[i].Whole.Start == start {
+	i := sort.Search(len(ls), func(i int) bool { return int(ls[i].Whole.Start) >= start })
+	if i < len(ls) && int(ls[i].Whole.Start) == start {
 		return id, &ls[i]
 	}
 	for j := range ls { // links are in offset order; this is only a fallback
-		if ls[j].Whole.Start == start {
+		if int(ls[j].Whole.Start) == start {
 			return id, &ls[j]
 		}
 	}
@@ -327,7 +327,7 @@ func (f *linkFinder) byPos(file string, line, col int, text string) (int32, *not
 	}
 	ls := f.ix.Notes[id].Links
 	for j := range ls {
-		if ls[j].Line == line && ls[j].Col == col && ls[j].Text == text {
+		if int(ls[j].Line) == line && int(ls[j].Col) == col && ls[j].Text == text {
 			return id, &ls[j]
 		}
 	}

@@ -494,7 +494,7 @@ func TestChooseApplyUndo(t *testing.T) {
 		var e plan.Edit
 		for i := range rep.Index.Notes[src].Links {
 			l := &rep.Index.Notes[src].Links[i]
-			if l.Line == fc.f.Line && l.Col == fc.f.Col {
+			if int(l.Line) == fc.f.Line && int(l.Col) == fc.f.Col {
 				e, err = plan.RetargetEdit(rep.Index, src, l, tgt, rep.Settings.Plan)
 				if err != nil {
 					t.Fatal(err)

@@ -75,7 +75,7 @@ func verifyEdits(t *testing.T, rep *Report) {
 // findNewLink finds the link at byte offset start of the rewritten file.
 func findNewLink(links []note.Link, start int, text string) *note.Link {
 	for i := range links {
-		if links[i].Whole.Start == start && links[i].Text == text {
+		if int(links[i].Whole.Start) == start && links[i].Text == text {
 			return &links[i]
 		}
 	}
