@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -39,14 +38,14 @@ func Split(src []byte) (b Block, ok bool) {
 		i = len(bom)
 	}
 	first, next := line(src, i)
-	if strings.TrimRight(first, " \t") != "---" {
+	if string(bytes.TrimRight(first, " \t")) != "---" {
 		return Block{Body: i}, false
 	}
 	start := next
 	for p := next; p < len(src); {
 		l, n := line(src, p)
-		t := strings.TrimRight(l, " \t")
-		if t == "---" || t == "..." {
+		t := bytes.TrimRight(l, " \t")
+		if string(t) == "---" || string(t) == "..." {
 			return Block{Start: start, End: p, Body: n}, true
 		}
 		p = n
@@ -56,12 +55,12 @@ func Split(src []byte) (b Block, ok bool) {
 }
 
 // line returns the line at p without its line ending, and the offset after it.
-func line(src []byte, p int) (string, int) {
+func line(src []byte, p int) ([]byte, int) {
 	e := bytes.IndexByte(src[p:], '\n')
 	if e < 0 {
-		return strings.TrimSuffix(string(src[p:]), "\r"), len(src)
+		return bytes.TrimSuffix(src[p:], []byte("\r")), len(src)
 	}
-	return strings.TrimSuffix(string(src[p:p+e]), "\r"), p + e + 1
+	return bytes.TrimSuffix(src[p:p+e], []byte("\r")), p + e + 1
 }
 
 // Decode parses the YAML text of a block. An error names the YAML problem;

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"path"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -87,16 +88,17 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 func record(src []byte, l wikilink.Link, opt Options) (Link, bool) {
 	lk := Link{Link: l}
 	if l.Kind == wikilink.Markdown {
+		// A local file link: no scheme, not an anchor, and (once decoded)
+		// an extension, as "[x](about)" is a route.
 		dest := src[l.Target.Start:l.Target.End]
-		if bytes.IndexByte(dest, '%') < 0 && bytes.IndexByte(dest, '\\') < 0 {
-			// No escapes: decoding would not change it, so judge the bytes.
-			if !localPath(dest) || !hasExt(dest) {
-				return Link{}, false
-			}
-			return lk, true
+		if !localPath(dest) {
+			return Link{}, false
 		}
-		t, ok := markdownTarget(string(dest))
-		if !ok {
+		if !hasEscape(dest) {
+			return lk, hasExt(dest)
+		}
+		t, err := decodeDest(dest)
+		if err != nil || path.Ext(t) == "" {
 			return Link{}, false
 		}
 		if t != string(dest) {
@@ -117,8 +119,8 @@ func record(src []byte, l wikilink.Link, opt Options) (Link, bool) {
 	return lk, true
 }
 
-// localPath is markdownTarget's test for a destination that names no
-// scheme and is not an anchor, on bytes that need no decoding.
+// localPath reports whether a Markdown destination is neither empty, nor an
+// anchor, nor a URL (any scheme, or "//host").
 func localPath(dest []byte) bool {
 	if len(dest) == 0 || dest[0] == '#' || bytes.HasPrefix(dest, []byte("//")) {
 		return false

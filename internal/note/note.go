@@ -7,7 +7,6 @@ package note
 import (
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -123,48 +122,18 @@ func Parse(p string, src []byte, opt Options) Note {
 	return n
 }
 
-// markdownTarget decides whether a Markdown destination is a local file
-// link and returns it percent-decoded. External URLs (any scheme), pure
-// anchors and empty destinations are not.
-func markdownTarget(dest string) (string, bool) {
-	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") {
-		return "", false
-	}
-	if hasScheme(dest) {
-		return "", false
-	}
-	t, err := DecodeDestination(dest)
-	if err != nil {
-		return "", false
-	}
-	// Only links with a file extension name a file; "[x](about)" is a route.
-	if path.Ext(t) == "" {
-		return "", false
-	}
-	return t, true
-}
+// DecodeDestination decodes a Markdown destination: %XX escapes and
+// backslash escapes of punctuation (and nothing else: '+' stays '+').
+func DecodeDestination(s string) (string, error) { return decodeDest(s) }
 
-func hasScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ':':
-			return i > 0
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
-		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// unescapeURL decodes %XX escapes (and nothing else: '+' stays '+').
-func DecodeDestination(s string) (string, error) {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '\\') < 0 {
-		return s, nil
+// decodeDest is DecodeDestination for bytes too, so that Parse can judge a
+// destination without first copying it into a string.
+func decodeDest[T string | []byte](s T) (string, error) {
+	if !hasEscape(s) {
+		return string(s), nil
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -185,6 +154,15 @@ func DecodeDestination(s string) (string, error) {
 		return "", fmt.Errorf("bad escape in %q", s)
 	}
 	return b.String(), nil
+}
+
+func hasEscape[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' || s[i] == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 func isPunct(c byte) bool { return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0 }

@@ -5,6 +5,8 @@ package note
 
 import (
 	"bytes"
+	"fmt"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -151,13 +153,13 @@ func refToSpans(s []markdown.Span) []wikilink.Span {
 func refMakeLink(src []byte, l wikilink.Link, opt Options, pos *refPositioner) (refLink, bool) {
 	lk := refLink{Link: l, Text: string(src[l.Whole.Start:l.Whole.End])}
 	if l.Kind == wikilink.Markdown {
-		t, ok := markdownTarget(wikilink.Text(src, l.Target))
+		t, ok := refMarkdownTarget(wikilink.Text(src, l.Target))
 		if !ok {
 			return refLink{}, false
 		}
 		lk.Target = t
 		if l.Frag.Valid() {
-			lk.Frag, _ = DecodeDestination(wikilink.Text(src, l.Frag))
+			lk.Frag, _ = refDecodeDestination(wikilink.Text(src, l.Frag))
 			lk.HasFrag = true
 		}
 	} else {
@@ -241,4 +243,64 @@ func refAnchorIDs(body []byte) []string {
 		}
 	}
 	return out
+}
+
+func refMarkdownTarget(dest string) (string, bool) {
+	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") {
+		return "", false
+	}
+	if refHasScheme(dest) {
+		return "", false
+	}
+	t, err := refDecodeDestination(dest)
+	if err != nil {
+		return "", false
+	}
+	// Only links with a file extension name a file; "[x](about)" is a route.
+	if path.Ext(t) == "" {
+		return "", false
+	}
+	return t, true
+}
+
+func refHasScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ':':
+			return i > 0
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func refDecodeDestination(s string) (string, error) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '\\') < 0 {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return "", fmt.Errorf("bad escape in %q", s)
+			}
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+		case c == '\\' && i+1 < len(s) && isPunct(s[i+1]):
+			b.WriteByte(s[i+1])
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if !utf8.ValidString(b.String()) {
+		return "", fmt.Errorf("bad escape in %q", s)
+	}
+	return b.String(), nil
 }
