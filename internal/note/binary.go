@@ -1,0 +1,338 @@
+package note
+
+import (
+	"encoding/binary"
+	"errors"
+	"unsafe"
+
+	"github.com/relinkmd/relink/wikilink"
+)
+
+// The binary form of a parsed note is what the note cache stores, so that
+// a note whose file has not changed is not read and parsed again. It lives
+// here because a Link has unexported fields; the cache owns everything else.
+//
+// Decoding does not copy: the strings of a decoded note point into the
+// buffer it was decoded from, which must never change afterwards. That is
+// what makes a cache hit cheaper than a parse: one read of the cache file
+// stands in for every string of every note.
+
+// ErrCorrupt reports a binary note that cannot be decoded.
+var ErrCorrupt = errors.New("corrupt binary note")
+
+// Link flag bits in the binary form.
+const (
+	binEmbed = 1 << iota
+	binEscapedPipe
+	binAngle
+	binHasFrag
+	binInFrontmatter
+	binHasVault
+	binTargetStored // Target is not the text of its span: stored
+	binFragStored   // Frag is not the text of its span: stored
+)
+
+// Span presence bits in the binary form.
+const (
+	binTargetSpan = 1 << iota
+	binFragSpan
+	binDisplaySpan
+)
+
+// AppendBinary appends n's binary form to b. A note with Err set has no
+// binary form: callers do not cache it.
+func (n *Note) AppendBinary(b []byte) []byte {
+	b = appendString(b, n.Path)
+	b = appendString(b, n.Title)
+	b = appendStrings(b, n.Aliases)
+	b = appendString(b, n.ID)
+	b = appendString(b, n.CanonicalID)
+	b = appendString(b, n.DuplicateOf)
+	b = appendStrings(b, n.Headings)
+	b = appendStrings(b, n.BlockIDs)
+	b = appendStrings(b, n.AnchorIDs)
+	if n.Sum == ([32]byte{}) {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = append(b, n.Sum[:]...)
+	}
+	b = appendCount(b, n.Links == nil, len(n.Links))
+	var prevStart, prevLine int64
+	for i := range n.Links {
+		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
+	}
+	return b
+}
+
+func appendLink(b []byte, l *Link, prevStart, prevLine *int64) []byte {
+	base := l.Whole.Start
+	var flags, spans byte
+	if l.Embed {
+		flags |= binEmbed
+	}
+	if l.EscapedPipe {
+		flags |= binEscapedPipe
+	}
+	if l.Angle {
+		flags |= binAngle
+	}
+	if l.HasFrag {
+		flags |= binHasFrag
+	}
+	if l.InFrontmatter {
+		flags |= binInFrontmatter
+	}
+	if l.hasVault {
+		flags |= binHasVault
+	}
+	if l.Target != spanText(l.Text, base, l.Link.Target) {
+		flags |= binTargetStored
+	}
+	if l.Frag != spanText(l.Text, base, l.Link.Frag) {
+		flags |= binFragStored
+	}
+	if l.Link.Target.Valid() {
+		spans |= binTargetSpan
+	}
+	if l.Link.Frag.Valid() {
+		spans |= binFragSpan
+	}
+	if l.Display.Valid() {
+		spans |= binDisplaySpan
+	}
+	b = append(b, byte(l.Kind), flags, spans)
+	b = binary.AppendVarint(b, int64(base)-*prevStart)
+	*prevStart = int64(base)
+	b = binary.AppendVarint(b, int64(l.Whole.End-base))
+	for _, s := range [...]wikilink.Span{l.Link.Target, l.Link.Frag, l.Display} {
+		if s.Valid() {
+			b = binary.AppendVarint(b, int64(s.Start-base))
+			b = binary.AppendVarint(b, int64(s.End-s.Start))
+		}
+	}
+	b = binary.AppendVarint(b, int64(l.Line)-*prevLine)
+	*prevLine = int64(l.Line)
+	b = binary.AppendVarint(b, int64(l.Col))
+	b = appendString(b, l.Text)
+	if flags&binTargetStored != 0 {
+		b = appendString(b, l.Target)
+	}
+	if flags&binFragStored != 0 {
+		b = appendString(b, l.Frag)
+	}
+	return b
+}
+
+// spanText is the part of a link's text that span s covers, or "" when s
+// is absent or not inside the text.
+func spanText(text string, base int32, s wikilink.Span) string {
+	if !s.Valid() || s.Start < base || s.End < s.Start || int(s.End-base) > len(text) {
+		return ""
+	}
+	return text[s.Start-base : s.End-base]
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendCount writes a slice length, keeping nil apart from empty so that a
+// decoded note is equal to the parsed one.
+func appendCount(b []byte, isNil bool, n int) []byte {
+	if isNil {
+		return append(b, 0)
+	}
+	return binary.AppendUvarint(b, uint64(n)+1)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = appendCount(b, ss == nil, len(ss))
+	for _, s := range ss {
+		b = appendString(b, s)
+	}
+	return b
+}
+
+// DecodeBinary decodes a note written by AppendBinary from the start of b
+// and returns the bytes after it. The note's strings share b's memory.
+func DecodeBinary(b []byte) (Note, []byte, error) {
+	d := decoder{b: b}
+	var n Note
+	n.Path = d.string()
+	n.Title = d.string()
+	n.Aliases = d.strings()
+	n.ID = d.string()
+	n.CanonicalID = d.string()
+	n.DuplicateOf = d.string()
+	n.Headings = d.strings()
+	n.BlockIDs = d.strings()
+	n.AnchorIDs = d.strings()
+	if d.byte() == 1 {
+		copy(n.Sum[:], d.bytes(32))
+	}
+	if count, isNil := d.count(); !isNil && d.err == nil {
+		n.Links = make([]Link, count)
+		var prevStart, prevLine int64
+		for i := range n.Links {
+			d.link(&n.Links[i], &prevStart, &prevLine)
+			if d.err != nil {
+				break
+			}
+		}
+	}
+	if d.err != nil {
+		return Note{}, nil, d.err
+	}
+	return n, d.b, nil
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = ErrCorrupt
+	}
+	d.b = nil
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) < 1 {
+		d.fail()
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if n < 0 || len(d.b) < n {
+		d.fail()
+		return nil
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, k := binary.Uvarint(d.b)
+	if k <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, k := binary.Varint(d.b)
+	if k <= 0 {
+		d.fail()
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
+}
+
+// int32 reads a varint that must fit a span offset.
+func (d *decoder) int32() int32 {
+	v := d.varint()
+	if v < -1<<31 || v >= 1<<31 {
+		d.fail()
+		return 0
+	}
+	return int32(v)
+}
+
+func (d *decoder) string() string {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	if n == 0 {
+		return ""
+	}
+	s := unsafe.String(&d.b[0], int(n))
+	d.b = d.b[n:]
+	return s
+}
+
+func (d *decoder) count() (n int, isNil bool) {
+	v := d.uvarint()
+	if v == 0 {
+		return 0, true
+	}
+	// Every element takes at least one byte: a larger count is corrupt,
+	// and checking it here keeps a bad file from making a huge slice.
+	if v-1 > uint64(len(d.b)) {
+		d.fail()
+		return 0, true
+	}
+	return int(v - 1), false
+}
+
+func (d *decoder) strings() []string {
+	n, isNil := d.count()
+	if isNil {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.string()
+	}
+	return out
+}
+
+func (d *decoder) link(l *Link, prevStart, prevLine *int64) {
+	l.Kind = wikilink.Kind(d.byte())
+	flags, spans := d.byte(), d.byte()
+	l.Embed = flags&binEmbed != 0
+	l.EscapedPipe = flags&binEscapedPipe != 0
+	l.Angle = flags&binAngle != 0
+	l.HasFrag = flags&binHasFrag != 0
+	l.InFrontmatter = flags&binInFrontmatter != 0
+	l.hasVault = flags&binHasVault != 0
+	start := *prevStart + d.varint()
+	if start < 0 || start >= 1<<31 {
+		d.fail()
+		return
+	}
+	*prevStart = start
+	base := int32(start)
+	l.Whole = wikilink.Span{Start: base, End: base + d.int32()}
+	none := wikilink.Span{Start: -1, End: -1}
+	l.Link.Target, l.Link.Frag, l.Display = none, none, none
+	for i, s := range [...]*wikilink.Span{&l.Link.Target, &l.Link.Frag, &l.Display} {
+		if spans&(1<<i) != 0 {
+			off := d.int32()
+			s.Start = base + off
+			s.End = s.Start + d.int32()
+		}
+	}
+	line := *prevLine + d.varint()
+	if line < -1<<31 || line >= 1<<31 {
+		d.fail()
+		return
+	}
+	*prevLine = line
+	l.Line = int32(line)
+	l.Col = d.int32()
+	l.Text = d.string()
+	if flags&binTargetStored != 0 {
+		l.Target = d.string()
+	} else {
+		l.Target = spanText(l.Text, base, l.Link.Target)
+	}
+	if flags&binFragStored != 0 {
+		l.Frag = d.string()
+	} else {
+		l.Frag = spanText(l.Text, base, l.Link.Frag)
+	}
+}
