@@ -21,6 +21,7 @@ type scanOptions struct {
 	followDuplicates bool
 	keepDisplay      bool
 	exclude          []string
+	noCache          bool
 }
 
 func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
@@ -34,6 +35,7 @@ func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
 	fs.BoolVar(&o.followDuplicates, "follow-duplicates", false, "redirect links to duplicate notes to their canonical note")
 	fs.BoolVar(&o.keepDisplay, "keep-display", false, "keep the old spelling as display text: [[old]] -> [[New|old]]")
 	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
+	fs.BoolVar(&o.noCache, "no-cache", false, "read and parse every note, ignoring the note cache")
 }
 
 // workspaceOptions turns flags into workspace options; only flags the user
@@ -50,6 +52,10 @@ func (o *scanOptions) workspaceOptions(cmd *cobra.Command) workspace.Options {
 	wo.AllowAlias = set("allow-alias", o.allowAlias)
 	wo.FollowDuplicates = set("follow-duplicates", o.followDuplicates)
 	wo.KeepDisplay = set("keep-display", o.keepDisplay)
+	if o.noCache {
+		off := false
+		wo.Cache = &off
+	}
 	return wo
 }
 

@@ -24,6 +24,7 @@ type Config struct {
 	KeepDisplay      *bool    `toml:"keep_display"`
 	Exclude          []string `toml:"exclude"`
 	MaxFileSize      int64    `toml:"max_file_size"`
+	Cache            *bool    `toml:"cache"`
 	Snapshot         Snapshot `toml:"snapshot"`
 }
 

@@ -140,6 +140,13 @@ func (c *Cache) Lookup(p string, k Key, withSum bool) (*note.Note, bool) {
 	return &n, true
 }
 
+// Hits reports how many notes came from the cache so far.
+func (c *Cache) Hits() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.oldUsed)
+}
+
 // Put records the note parsed from the file at vault path p, whose key
 // (taken before the read) is k. Notes that could not be parsed, and files
 // changed too recently to be trusted, are not recorded.

@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/notecache"
 )
 
 // DefaultMaxFileSize is the largest note read (larger ones are reported).
@@ -80,6 +81,9 @@ type ReadOptions struct {
 	Hash bool
 	// Progress, if set, is called after each note is parsed.
 	Progress func(done, total int)
+	// Cache, if set, gives the notes of files unchanged since they were
+	// last parsed, and records the notes parsed now.
+	Cache *notecache.Cache
 }
 
 // Scan is the result of reading a vault.
@@ -292,6 +296,15 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 }
 
 func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {
+	if opt.Cache != nil {
+		if st, err := v.Root.Lstat(p); err == nil && st.Size() <= opt.MaxFileSize {
+			if k, ok := notecache.KeyOf(st); ok {
+				if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
+					return n, buf
+				}
+			}
+		}
+	}
 	f, err := v.Root.Open(p)
 	if err != nil {
 		if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
@@ -320,6 +333,13 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 	n := note.Parse(p, buf, opt.Syntax)
 	if opt.Hash {
 		n.Sum = sha256.Sum256(buf)
+	}
+	if opt.Cache != nil {
+		// The key comes from the open file, taken before the read: a write
+		// during the read moves the change time past it.
+		if k, ok := notecache.KeyOf(st); ok {
+			opt.Cache.Put(p, k, &n)
+		}
 	}
 	return &n, buf
 }

@@ -5,8 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/notecache"
 )
 
 func write(t *testing.T, root string, files map[string]string) {
@@ -137,5 +141,67 @@ func TestDetect(t *testing.T) {
 			t.Errorf("Detect = %q, want %q", got, tt.want)
 		}
 		v.Close()
+	}
+}
+
+// TestReadWithCache reads a vault three times through a note cache: the
+// second read takes every note from the cache, the third parses again the
+// one note rewritten in between with the same size and modification time.
+func TestReadWithCache(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"a.md":     "---\ntitle: A\n---\n[[b]] [[c#x]]\n",
+		"sub/b.md": "# x\n[[a]] `[[code]]`\n",
+	})
+	// Files younger than notecache.Settle are not recorded.
+	time.Sleep(notecache.Settle + 100*time.Millisecond)
+	file := filepath.Join(t.TempDir(), "notes.cache")
+	read := func() (*Scan, *notecache.Cache) {
+		t.Helper()
+		v, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		c := notecache.Open(file, "test")
+		scan, err := v.Read(ReadOptions{Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return scan, c
+	}
+	first, c := read()
+	if c.Hits() != 0 {
+		t.Fatalf("first read: %d hits in an empty cache", c.Hits())
+	}
+	second, c := read()
+	if c.Hits() != 2 {
+		t.Fatalf("second read: %d hits, want 2", c.Hits())
+	}
+	if d := cmp.Diff(first, second, cmp.AllowUnexported(note.Link{})); d != "" {
+		t.Fatalf("notes from the cache differ (-parsed +cached):\n%s", d)
+	}
+
+	a := filepath.Join(dir, "a.md")
+	old, err := os.Stat(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(a, []byte("---\ntitle: Z\n---\n[[q]] [[c#x]]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(a, old.ModTime(), old.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	third, c := read()
+	if c.Hits() != 1 {
+		t.Fatalf("third read: %d hits, want 1 (sub/b.md)", c.Hits())
+	}
+	if n := third.Notes[0]; n.Path != "a.md" || n.Title != "Z" || n.Links[0].Target != "q" {
+		t.Fatalf("a.md was not read again: %+v", n)
 	}
 }

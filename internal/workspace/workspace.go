@@ -13,7 +13,9 @@ import (
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
 
@@ -31,6 +33,8 @@ type Options struct {
 	// Hash records each note's SHA-256 as read, so that Apply can refuse a
 	// file that changed since it was planned.
 	Hash bool
+	// Cache uses the note cache (nil: as the config says, default on).
+	Cache *bool
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -43,6 +47,8 @@ type Settings struct {
 	Exclude         []string
 	MaxFileSize     int64
 	Config          config.Config
+	// CacheFile is the note cache's file, "" when there is no cache.
+	CacheFile string
 }
 
 // Report is the outcome of reading and planning a vault.
@@ -79,16 +85,30 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	scan, err := v.Read(vault.ReadOptions{
+	ro := vault.ReadOptions{
 		Exclude:     s.Exclude,
 		MaxFileSize: s.MaxFileSize,
 		Syntax:      s.Dialect.Syntax(),
 		Progress:    opt.Progress,
 		Hash:        opt.Hash,
-	})
+	}
+	if s.CacheFile != "" {
+		ro.Cache = notecache.Open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
+	}
+	scan, err := v.Read(ro)
 	if err != nil {
 		return nil, err
 	}
+	saved := make(chan struct{})
+	go func() {
+		// The cache only saves time: a cache that cannot be written is
+		// not worth failing (or even warning) a run for.
+		if ro.Cache != nil {
+			ro.Cache.Save()
+		}
+		close(saved)
+	}()
+	defer func() { <-saved }()
 	ix := index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level)
 	var problems []vault.Problem
 	if s.Dialect.Name() == "dendron" {
@@ -165,11 +185,22 @@ func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 		KeepDisplay:      pick(opt.KeepDisplay, cfg.KeepDisplay),
 	}
 	s.Exclude = append(append([]string(nil), cfg.Exclude...), opt.Exclude...)
-	// A snapshot store configured inside the vault is relink's own folder:
-	// never read it as notes.
-	if dir, err := StoreDir(v.Dir, cfg, ""); err == nil {
+	// A snapshot store or note cache inside the vault is relink's own
+	// folder: never read it as notes.
+	excludeOwn := func(dir string) {
 		if rel, err := filepath.Rel(v.Dir, dir); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
 			s.Exclude = append(s.Exclude, filepath.ToSlash(rel))
+		}
+	}
+	if dir, err := StoreDir(v.Dir, cfg, ""); err == nil {
+		excludeOwn(dir)
+	}
+	if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
+		if id, err := snapshot.VaultID(v.Dir); err == nil {
+			if file, err := notecache.DefaultFile(id); err == nil {
+				s.CacheFile = file
+				excludeOwn(filepath.Dir(file))
+			}
 		}
 	}
 	return s, nil
