@@ -77,7 +77,8 @@ type ReadOptions struct {
 	MaxFileSize int64
 	Syntax      note.Options
 	Workers     int
-	// Hash records each note's SHA-256 in Note.Sum.
+	// Hash records each note's SHA-256 in Note.Sum (always done for notes
+	// parsed while a Cache is set, so that cached notes carry it).
 	Hash bool
 	// Progress, if set, is called after each note is parsed.
 	Progress func(done, total int)
@@ -331,7 +332,9 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	n := note.Parse(p, buf, opt.Syntax)
-	if opt.Hash {
+	// A cached note carries its hash, so that apply can take it from the
+	// cache too.
+	if opt.Hash || opt.Cache != nil {
 		n.Sum = sha256.Sum256(buf)
 	}
 	if opt.Cache != nil {
