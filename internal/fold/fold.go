@@ -65,9 +65,15 @@ func Key(l Level, s string) string {
 	if l == Exact {
 		return s
 	}
-	if isASCII(s) {
-		return asciiKey(l, s)
+	if k, ok := plainKey(l, s); ok {
+		return k
 	}
+	return generalKey(l, s)
+}
+
+// generalKey is Key for any trimmed s: NFC, width and case folding through
+// x/text, then separators.
+func generalKey(l Level, s string) string {
 	s = nfc(s)
 	if l >= Width && hasWide(s) {
 		// Fold before case folding so that full-width letters fold too.
@@ -133,23 +139,54 @@ func isSep(l Level, r rune) bool {
 	return l >= Separators && (r == '-' || r == '_')
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+// isHangulSyllable reports whether r is a precomposed Hangul syllable: NFC
+// leaves it alone (only a conjoining jamo after it would compose), and case
+// and width folding do not touch it.
+func isHangulSyllable(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
 
-// asciiKey is the fast path: for ASCII, NFC and width folding are identities
-// and case folding is lowering.
-func asciiKey(l Level, s string) string {
+// plainKey is the fast path for trimmed strings of ASCII and Hangul
+// syllables, the bulk of Latin and Korean names and links: NFC and width
+// folding are identities there and case folding is ASCII lowering. It
+// returns s itself, without allocating, when the level changes nothing.
+// ok is false for any other rune; generalKey handles those.
+func plainKey(l Level, s string) (key string, ok bool) {
+	clean := true // the key so far equals s
+	prevSep := true
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isHangulSyllable(r) {
+				return "", false
+			}
+			prevSep = false
+			i += n
+			continue
+		}
+		switch {
+		case isASCIISep(l, c):
+			// Kept as is only when it is a single space between two
+			// non-separators, below Compact.
+			if l == Compact || c != ' ' || prevSep || i+1 == len(s) || isASCIISep(l, s[i+1]) {
+				clean = false
+			}
+			prevSep = true
+		case l >= Case && 'A' <= c && c <= 'Z':
+			clean = false
+			prevSep = false
+		default:
+			prevSep = false
+		}
+		i++
+	}
+	if clean {
+		return s, true
+	}
 	buf := make([]byte, 0, len(s))
 	pending := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (l >= Separators && (c == '-' || c == '_')) {
+		if c < utf8.RuneSelf && isASCIISep(l, c) {
 			pending = true
 			continue
 		}
@@ -162,15 +199,49 @@ func asciiKey(l Level, s string) string {
 		}
 		buf = append(buf, c)
 	}
-	return string(buf)
+	return string(buf), true
+}
+
+// isASCIISep is isSep for an ASCII byte.
+func isASCIISep(l Level, c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || (l >= Separators && (c == '-' || c == '_'))
 }
 
 // CaseOnly folds case and composes to NFC, but keeps whitespace as it is:
 // how Obsidian compares a link with a file name.
 func CaseOnly(s string) string {
 	s = strings.TrimSpace(s)
-	if isASCII(s) {
-		return strings.ToLower(s)
+	if k, ok := plainLower(s); ok {
+		return k
 	}
 	return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+}
+
+// plainLower is CaseOnly for strings of ASCII and Hangul syllables (see
+// plainKey); it returns s itself when s has no upper-case letter.
+func plainLower(s string) (string, bool) {
+	upper := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isHangulSyllable(r) {
+				return "", false
+			}
+			i += n
+			continue
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+		i++
+	}
+	if !upper {
+		return s, true
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b), true
 }

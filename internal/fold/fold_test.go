@@ -1,7 +1,12 @@
 package fold
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"unsafe"
+
+	"golang.org/x/text/cases"
 
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
@@ -53,28 +58,75 @@ func TestKey(t *testing.T) {
 	}
 }
 
-func TestASCIIFastPathAgrees(t *testing.T) {
+// plainSamples mixes the runes plainKey takes with ones it must refuse.
+var plainSamples = []string{
+	"Cache-Line", "  a__B  c ", "X", "a\tb", "-lead", "trail_", "a b", "a  b", "a -b", "A_b-C",
+	"상태 관리", "상태관리", "Docker 템플릿", "HTTP_테스트-Goal", "운동 - 채용", "가\u11a8", "각", "\u1100\u1161",
+	"Ｓｎａｐ", "straße", "ΣΊΣΥΦΟΣ", "Cache\u00a0Line", "상태\u3000관리", "ﬁle", "\u212a", "e\u0301", "", " ", "-", "_ -",
+}
+
+func TestPlainKeyAgreesWithGeneral(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"Cache-Line", "  a__B  c ", "X", "a\tb", "-lead", "trail_"} {
+	check := func(s string) {
+		trimmed := strings.TrimSpace(s)
 		for _, l := range Levels {
-			if got, want := asciiKey(l, s), separate(l, generalCase(l, s)); got != want {
-				t.Errorf("Key(%v, %q): fast %q, general %q", l, s, got, want)
+			if got, want := Key(l, s), generalKey(l, trimmed); got != want {
+				t.Errorf("Key(%v, %q) = %q, general path %q", l, s, got, want)
 			}
 		}
+		if got, want := CaseOnly(s), norm.NFC.String(cases.Fold().String(norm.NFC.String(trimmed))); got != want {
+			t.Errorf("CaseOnly(%q) = %q, general path %q", s, got, want)
+		}
+	}
+	for _, s := range plainSamples {
+		check(s)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		check(randomName(rng))
 	}
 }
 
-func generalCase(l Level, s string) string {
-	if l >= Case {
-		b := []byte(s)
-		for i, c := range b {
-			if 'A' <= c && c <= 'Z' {
-				b[i] = c + 32
-			}
-		}
-		return string(b)
+// randomName strings together runes that names are made of and runes that
+// sit at the edges of the fast paths.
+func randomName(rng *rand.Rand) string {
+	runes := []rune("aZ09 -_\t.#/Kk상태관리가힣\uac00\ud7a3\u11a8\u1161\u3131\u00a0\u3000\uff33\uff53\u00df\u03a3\u0301\u212a\ufb01\u2160é")
+	var b strings.Builder
+	for range rng.IntN(12) {
+		b.WriteRune(runes[rng.IntN(len(runes))])
 	}
-	return s
+	return b.String()
+}
+
+func TestPlainKeyReturnsInputUnchanged(t *testing.T) {
+	for _, tt := range []struct {
+		l Level
+		s string
+	}{{Unicode, "Cache Line"}, {Case, "cache line"}, {Separators, "상태 관리"}, {Compact, "상태관리"}} {
+		k := Key(tt.l, tt.s)
+		if k != tt.s || unsafe.StringData(k) != unsafe.StringData(tt.s) {
+			t.Errorf("Key(%v, %q) = %q: want the input itself", tt.l, tt.s, k)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { Key(Separators, "cache line 5") }); n != 0 {
+		t.Errorf("Key on a key allocates %v times", n)
+	}
+}
+
+func TestLadderIsCumulative(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		s := randomName(rng)
+		prev := strings.TrimSpace(s)
+		for _, l := range Levels {
+			k := Key(l, s)
+			if Key(l, prev) != k {
+				t.Fatalf("Key(%v, Key(%v, %q)) = %q, want Key(%v, s) = %q", l, l-1, s, Key(l, prev), l, k)
+			}
+			prev = k
+		}
+	}
 }
 
 func FuzzKey(f *testing.F) {
@@ -82,6 +134,12 @@ func FuzzKey(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		trimmed := strings.TrimSpace(s)
+		for _, l := range Levels {
+			if got, want := Key(l, s), generalKey(l, trimmed); got != want {
+				t.Fatalf("Key(%v, %q) = %q, general path %q", l, s, got, want)
+			}
+		}
 		prev := ""
 		for i, l := range Levels {
 			k := Key(l, s)

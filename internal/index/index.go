@@ -16,7 +16,7 @@ import (
 	"fmt"
 	"path"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -53,58 +53,108 @@ type Index struct {
 	// other vault (dendron://other/x) is external and not checked.
 	LocalVaults map[string]bool
 
-	canon  []int32 // canonical note of each note (itself when none)
-	exact  map[string][]entry
-	byPath map[string]int32 // "a/b.md" -> note
-	// pathFold finds a note path ignoring case (Obsidian's Markdown links).
-	pathFold map[string][]int32
+	canon    []int32 // canonical note of each note (itself when none)
+	exact    table
+	byPath   map[string]int32    // "a/b.md" -> note
 	attach   map[string]bool     // attachment paths
 	attachBy map[string][]string // lower-cased base name -> attachment paths
-	// byName finds notes by any trimmed name, whatever the dialect resolves;
-	// duplicate_of and canonical_id use it.
-	byName map[dialect.NameKind]map[string][]int32
+	// attachExt holds the extensions of attachBy's keys: a link whose
+	// lower-cased extension is not there cannot name an attachment by its
+	// base name, and its base name is not lower-cased for the lookup.
+	attachExt map[string]bool
 
 	ladderOnce sync.Once
-	names      [fold.Compact + 1]map[string][]entry
-	aliases    [fold.Compact + 1]map[string][]int32
+	ladder     ladder
 	hintOnce   sync.Once
 	hints      map[hintBucket][]hintName
 	hintMemo   sync.Map // compact key -> []int32
 }
 
+// table maps a key to the notes that carry it, in note order. The first
+// note of a key lives in the map and the rest are chained through more:
+// most keys have one note, so a lookup touches no memory outside the map.
+type table struct {
+	head map[string]node
+	more []node
+}
+
+type node struct {
+	note  int32
+	kinds kinds
+	next  int32 // index into table.more, or -1
+}
+
+// add records that note id carries key as a name of kind k. Notes must be
+// added from the last to the first so that each chain reads in note order.
+func (t *table) add(key string, id int32, k dialect.NameKind) {
+	if key == "" {
+		return
+	}
+	h, ok := t.head[key]
+	switch {
+	case !ok:
+		t.head[key] = node{id, 1 << k, -1}
+	case h.note == id:
+		h.kinds |= 1 << k
+		t.head[key] = h
+	default:
+		t.more = append(t.more, h)
+		t.head[key] = node{id, 1 << k, int32(len(t.more) - 1)}
+	}
+}
+
+// lookup appends the entries under key to buf.
+func (t *table) lookup(key string, buf []entry) []entry {
+	h, ok := t.head[key]
+	if !ok {
+		return buf
+	}
+	for {
+		buf = append(buf, entry{h.note, h.kinds})
+		if h.next < 0 {
+			return buf
+		}
+		h = t.more[h.next]
+	}
+}
+
 // Build indexes notes (sorted by path) and the vault's other files.
 func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) *Index {
 	ix := &Index{
-		Notes:    notes,
-		Dialect:  d,
-		MaxLevel: max,
-		exact:    make(map[string][]entry, len(notes)*3),
-		byPath:   make(map[string]int32, len(notes)),
-		pathFold: make(map[string][]int32, len(notes)),
-		attach:   make(map[string]bool, len(attachments)),
-		attachBy: make(map[string][]string, len(attachments)),
-		byName:   map[dialect.NameKind]map[string][]int32{dialect.ID: {}, dialect.Title: {}, dialect.Stem: {}, dialect.Path: {}},
+		Notes:     notes,
+		Dialect:   d,
+		MaxLevel:  max,
+		byPath:    make(map[string]int32, len(notes)),
+		attach:    make(map[string]bool, len(attachments)),
+		attachBy:  make(map[string][]string, len(attachments)),
+		attachExt: make(map[string]bool),
 	}
-	for i, n := range notes {
-		id := int32(i)
-		ix.byPath[n.Path] = id
-		pf := fold.Key(fold.Case, n.Path)
-		ix.pathFold[pf] = append(ix.pathFold[pf], id)
-		for _, nm := range namesOf(n) {
-			if d.Resolves(nm.kind) {
-				add(ix.exact, d.ExactKey(nm.name), id, nm.kind)
-			}
-			if m := ix.byName[nm.kind]; m != nil {
-				m[nm.name] = append(m[nm.name], id)
+	// The exact table is the largest map and depends on nothing else here.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ix.exact = table{head: make(map[string]node, len(notes)*4)}
+		var buf []name
+		for i := len(notes) - 1; i >= 0; i-- {
+			buf = namesOf(notes[i], buf[:0])
+			for _, nm := range buf {
+				if d.Resolves(nm.kind) {
+					ix.exact.add(d.ExactKey(nm.name), int32(i), nm.kind)
+				}
 			}
 		}
+	}()
+	for i, n := range notes {
+		ix.byPath[n.Path] = int32(i)
 	}
 	for _, a := range attachments {
 		ix.attach[a] = true
 		b := strings.ToLower(path.Base(a))
 		ix.attachBy[b] = append(ix.attachBy[b], a)
+		ix.attachExt[path.Ext(b)] = true
 	}
 	ix.buildCanon()
+	<-done
 	return ix
 }
 
@@ -113,10 +163,11 @@ type name struct {
 	kind dialect.NameKind
 }
 
-// namesOf lists a note's names: stem, path, path suffixes, title, id.
-func namesOf(n *note.Note) []name {
+// namesOf appends a note's names to buf: stem, path, path suffixes, title,
+// id.
+func namesOf(n *note.Note, buf []name) []name {
 	p := dialect.PathName(n.Path)
-	out := []name{{dialect.StemOf(n.Path), dialect.Stem}, {p, dialect.Path}}
+	out := append(buf, name{dialect.StemOf(n.Path), dialect.Stem}, name{p, dialect.Path})
 	for i := strings.IndexByte(p, '/'); i >= 0; {
 		rest := p[i+1:]
 		if strings.IndexByte(rest, '/') < 0 {
@@ -137,93 +188,110 @@ func namesOf(n *note.Note) []name {
 	return out
 }
 
-func add(m map[string][]entry, key string, id int32, k dialect.NameKind) {
-	if key == "" {
-		return
-	}
-	es := m[key]
-	if l := len(es); l > 0 && es[l-1].Note == id {
-		es[l-1].Kinds |= 1 << k
-		return
-	}
-	m[key] = append(es, entry{id, 1 << k})
+// ladder finds names and aliases on every level with one map, keyed at the
+// highest level. The ladder is cumulative (Key(l, Key(l-1, s)) == Key(l, s),
+// held by fold's tests), so a spelling equal to a name at some level is
+// equal to it at the highest: the names that match a link at a lower level
+// are among the few under the link's highest key, and are told apart there
+// by their lower-level keys. One map instead of one per level, and one key
+// per name to compute up front.
+type ladder struct {
+	head  map[string]int32 // key at MaxLevel -> index into rungs
+	rungs []rung
 }
 
-// buildLadder normalizes every name and alias once per level. It runs on
-// first use: a vault without broken links never pays for it.
-//
-// Keys are computed level by level from the one below (each level only
-// adds foldings, so Key(l, Key(l-1, s)) == Key(l, s)), in parallel over
-// notes; then each level's map is filled by its own goroutine.
+// rung is a name or an alias of a note, chained to the next one with the
+// same key at the highest level.
+type rung struct {
+	name  string
+	note  int32
+	next  int32 // index into rungs, or -1
+	kinds kinds // the name's kinds; none for an alias
+}
+
+func (r *rung) alias() bool { return r.kinds == 0 }
+
+// buildLadder collects every name and alias and keys it at the highest
+// level. It runs on first use: a vault without broken links never pays for
+// it.
 func (ix *Index) buildLadder() {
 	ix.ladderOnce.Do(func() {
-		var levels []fold.Level
-		for _, l := range fold.Levels {
-			if l <= ix.MaxLevel {
-				levels = append(levels, l)
+		var rungs []rung
+		var buf []name
+		for i, n := range ix.Notes {
+			id := int32(i)
+			first := len(rungs)
+			buf = namesOf(n, buf[:0])
+			for _, x := range buf {
+				rungs = addRung(rungs, first, rung{name: x.name, note: id, kinds: 1 << x.kind})
+			}
+			if n.Err == nil {
+				for _, a := range n.Aliases {
+					rungs = addRung(rungs, first, rung{name: a, note: id})
+				}
 			}
 		}
-		type keyed struct {
-			kind dialect.NameKind
-			keys [fold.Compact + 1]string
-		}
-		names := make([][]keyed, len(ix.Notes))
-		aliases := make([][][fold.Compact + 1]string, len(ix.Notes))
-		ladder := func(s string) (ks [fold.Compact + 1]string) {
-			prev := s
-			for _, l := range levels {
-				prev = fold.Key(l, prev)
-				ks[l] = prev
-			}
-			return ks
-		}
+		keys := make([]string, len(rungs))
 		workers := max(1, runtime.GOMAXPROCS(0))
+		chunk := (len(rungs) + workers - 1) / workers
 		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
+		for lo := 0; lo < len(rungs); lo += chunk {
+			hi := min(lo+chunk, len(rungs))
 			wg.Add(1)
-			go func(w int) {
+			go func() {
 				defer wg.Done()
-				for i := w; i < len(ix.Notes); i += workers {
-					n := ix.Notes[i]
-					for _, x := range namesOf(n) {
-						names[i] = append(names[i], keyed{x.kind, ladder(x.name)})
-					}
-					if n.Err == nil {
-						for _, a := range n.Aliases {
-							aliases[i] = append(aliases[i], ladder(a))
-						}
-					}
+				for i := lo; i < hi; i++ {
+					keys[i] = fold.Key(ix.MaxLevel, rungs[i].name)
 				}
-			}(w)
+			}()
 		}
 		wg.Wait()
-		for _, l := range levels {
-			wg.Add(1)
-			go func(l fold.Level) {
-				defer wg.Done()
-				nm := make(map[string][]entry, len(ix.Notes)*2)
-				al := make(map[string][]int32)
-				for i := range ix.Notes {
-					id := int32(i)
-					for _, x := range names[i] {
-						add(nm, x.keys[l], id, x.kind)
-					}
-					for _, a := range aliases[i] {
-						k := a[l]
-						if k == "" {
-							continue
-						}
-						if as := al[k]; len(as) == 0 || as[len(as)-1] != id {
-							al[k] = append(as, id)
-						}
-					}
-				}
-				ix.names[l] = nm
-				ix.aliases[l] = al
-			}(l)
+		head := make(map[string]int32, len(rungs))
+		for i, k := range keys {
+			next, ok := head[k]
+			if !ok {
+				next = -1
+			}
+			rungs[i].next = next
+			head[k] = int32(i)
 		}
-		wg.Wait()
+		ix.ladder = ladder{head: head, rungs: rungs}
 	})
+}
+
+// addRung appends r to the rungs of its note (those from first on), merged
+// into an identical name of the same note: a title equal to the stem is one
+// rung of two kinds. A name of only whitespace matches nothing on any level
+// and is left out.
+func addRung(rungs []rung, first int, r rung) []rung {
+	if strings.TrimSpace(r.name) == "" {
+		return rungs
+	}
+	for i := first; i < len(rungs); i++ {
+		if o := &rungs[i]; o.name == r.name && o.alias() == r.alias() {
+			o.kinds |= r.kinds
+			return rungs
+		}
+	}
+	return append(rungs, r)
+}
+
+// matching appends to buf the rungs that a spelling with key key at level
+// lv, and key top at the highest level, matches there.
+func (ix *Index) matching(top string, lv fold.Level, key string, buf []*rung) []*rung {
+	ld := &ix.ladder
+	i, ok := ld.head[top]
+	if !ok {
+		return buf
+	}
+	for ; i >= 0; i = ld.rungs[i].next {
+		r := &ld.rungs[i]
+		// Every rung under top matches at the highest level.
+		if lv == ix.MaxLevel || fold.Key(lv, r.name) == key {
+			buf = append(buf, r)
+		}
+	}
+	return buf
 }
 
 // Canonical returns the canonical note of note i.
@@ -231,6 +299,7 @@ func (ix *Index) Canonical(i int32) int32 { return ix.canon[i] }
 
 // buildCanon follows duplicate_of and canonical_id chains.
 func (ix *Index) buildCanon() {
+	refs := ix.canonRefs()
 	parent := make([]int32, len(ix.Notes))
 	for i, n := range ix.Notes {
 		parent[i] = -1
@@ -243,9 +312,9 @@ func (ix *Index) buildCanon() {
 		}
 		var hits []int32
 		if field == "canonical_id" {
-			hits = ix.lookupKind(ref, dialect.ID)
+			hits = refs.byID[strings.TrimSpace(ref)]
 		} else {
-			hits = ix.lookupAny(ref)
+			hits = refs.byAny[strings.TrimSpace(ref)]
 			if len(hits) == 0 {
 				hits = ix.lookupLadder(ref)
 			}
@@ -261,19 +330,70 @@ func (ix *Index) buildCanon() {
 	}
 	ix.canon = make([]int32, len(ix.Notes))
 	for i := range ix.Notes {
-		seen := map[int32]bool{}
 		cur := int32(i)
-		for parent[cur] >= 0 {
-			seen[cur] = true
-			cur = parent[cur]
-			if seen[cur] {
-				ix.Problems = append(ix.Problems, Problem{ix.Notes[i].Path, "canonical chain has a cycle: " + ix.cycle(parent, cur)})
-				cur = int32(i)
-				break
+		if parent[cur] >= 0 {
+			seen := map[int32]bool{}
+			for parent[cur] >= 0 {
+				seen[cur] = true
+				cur = parent[cur]
+				if seen[cur] {
+					ix.Problems = append(ix.Problems, Problem{ix.Notes[i].Path, "canonical chain has a cycle: " + ix.cycle(parent, cur)})
+					cur = int32(i)
+					break
+				}
 			}
 		}
 		ix.canon[i] = cur
 	}
+}
+
+// canonicalRefs holds the notes that the vault's duplicate_of and
+// canonical_id references name exactly, sorted: byAny by title, id, stem or
+// path, byID by id.
+type canonicalRefs struct {
+	byAny, byID map[string][]int32
+}
+
+// canonRefs collects the references first and then matches every name
+// against them: a few references against all names, instead of a map of
+// all names for a few lookups.
+func (ix *Index) canonRefs() canonicalRefs {
+	refs := canonicalRefs{byAny: map[string][]int32{}, byID: map[string][]int32{}}
+	for _, n := range ix.Notes {
+		if n.Err != nil {
+			continue
+		}
+		switch ref, field := canonicalRef(n); field {
+		case "canonical_id":
+			refs.byID[strings.TrimSpace(ref)] = nil
+		case "duplicate_of":
+			refs.byAny[strings.TrimSpace(ref)] = nil
+		}
+	}
+	if len(refs.byAny) == 0 && len(refs.byID) == 0 {
+		return refs
+	}
+	var buf []name
+	for i, n := range ix.Notes {
+		buf = namesOf(n, buf[:0])
+		for _, nm := range buf {
+			if nm.kind == dialect.Suffix {
+				continue
+			}
+			if hits, ok := refs.byAny[nm.name]; ok {
+				refs.byAny[nm.name] = append(hits, int32(i))
+			}
+			if hits, ok := refs.byID[nm.name]; ok && nm.kind == dialect.ID {
+				refs.byID[nm.name] = append(hits, int32(i))
+			}
+		}
+	}
+	for _, m := range []map[string][]int32{refs.byAny, refs.byID} {
+		for k, hits := range m {
+			m[k] = sortedUnique(hits)
+		}
+	}
+	return refs
 }
 
 func (ix *Index) cycle(parent []int32, start int32) string {
@@ -303,38 +423,34 @@ func canonicalRef(n *note.Note) (ref, field string) {
 	return "", ""
 }
 
-// lookupAny returns the distinct notes that carry name s as title, id,
-// stem or path.
-func (ix *Index) lookupAny(s string) []int32 {
-	s = strings.TrimSpace(s)
-	var out []int32
-	for _, k := range []dialect.NameKind{dialect.Title, dialect.ID, dialect.Stem, dialect.Path} {
-		out = append(out, ix.byName[k][s]...)
-	}
-	return sortedUnique(out)
-}
-
 // lookupLadder finds the notes a reference names at the lowest ladder level
 // where any name matches (duplicate_of: "[[disaster recovery]]").
 func (ix *Index) lookupLadder(s string) []int32 {
 	ix.buildLadder()
+	if ix.MaxLevel < fold.Unicode {
+		return nil
+	}
+	top := fold.Key(ix.MaxLevel, s)
+	var buf [8]*rung
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
 		}
+		key := fold.Key(lv, s)
+		if key == "" {
+			continue
+		}
 		var out []int32
-		for _, e := range ix.names[lv][fold.Key(lv, s)] {
-			out = append(out, e.Note)
+		for _, r := range ix.matching(top, lv, key, buf[:0]) {
+			if !r.alias() {
+				out = append(out, r.note)
+			}
 		}
 		if len(out) > 0 {
 			return sortedUnique(out)
 		}
 	}
 	return nil
-}
-
-func (ix *Index) lookupKind(s string, k dialect.NameKind) []int32 {
-	return sortedUnique(append([]int32(nil), ix.byName[k][strings.TrimSpace(s)]...))
 }
 
 // NoteByPath returns the note with this vault path.
@@ -344,7 +460,7 @@ func (ix *Index) NoteByPath(p string) (int32, bool) {
 }
 
 func sortedUnique(xs []int32) []int32 {
-	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
+	slices.Sort(xs)
 	out := xs[:0]
 	for i, x := range xs {
 		if i == 0 || x != xs[i-1] {

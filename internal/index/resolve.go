@@ -125,18 +125,20 @@ func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 		}
 		t, pathForm = p, true
 	}
-	if ext := path.Ext(t); attachmentExt[strings.ToLower(ext)] || ix.attachBy[strings.ToLower(path.Base(t))] != nil {
+	ext := path.Ext(t)
+	if attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t) {
 		return ix.resolveAttachment(t, pathForm)
 	}
-	if IsNoteExt(path.Ext(t)) {
-		t = strings.TrimSuffix(t, path.Ext(t))
+	if IsNoteExt(ext) {
+		t = strings.TrimSuffix(t, ext)
 	}
 	return ix.resolveName(t, pathForm)
 }
 
 // resolveName runs the exact lookup and then the ladder for a note name.
 func (ix *Index) resolveName(t string, pathOnly bool) Result {
-	if es := ix.exact[ix.Dialect.ExactKey(t)]; len(es) > 0 {
+	var buf [8]entry
+	if es := ix.exact.lookup(ix.Dialect.ExactKey(t), buf[:0]); len(es) > 0 {
 		if r, ok := ix.exactResult(es, pathOnly); ok {
 			r.PathForm = pathOnly
 			return r
@@ -149,7 +151,8 @@ func (ix *Index) resolveName(t string, pathOnly bool) Result {
 
 // exactResult classifies an exact match.
 func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
-	var notes []int32
+	var buf [8]int32
+	notes := buf[:0]
 	for _, e := range es {
 		if pathOnly && !e.Kinds.has(dialect.Path) {
 			continue
@@ -159,22 +162,43 @@ func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
 	if len(notes) == 0 {
 		return Result{}, false
 	}
-	canon := ix.canonicals(notes)
-	if len(canon) > 1 {
-		return Result{Class: Ambiguous, Level: fold.Exact, Target: -1, Candidates: canon}, true
+	if c, one := ix.oneCanonical(notes); one {
+		for _, n := range notes {
+			if ix.canon[n] == n {
+				return Result{Class: Resolved, Target: n}, true
+			}
+		}
+		return Result{Class: Duplicate, Target: c, Candidates: []int32{notes[0]}}, true
 	}
-	for _, n := range notes {
-		if ix.canon[n] == n {
-			return Result{Class: Resolved, Target: n}, true
+	return Result{Class: Ambiguous, Level: fold.Exact, Target: -1, Candidates: ix.canonicals(notes)}, true
+}
+
+// oneCanonical reports whether notes all lead to one canonical note, and
+// which.
+func (ix *Index) oneCanonical(notes []int32) (int32, bool) {
+	c := ix.canon[notes[0]]
+	for _, n := range notes[1:] {
+		if ix.canon[n] != c {
+			return -1, false
 		}
 	}
-	return Result{Class: Duplicate, Target: canon[0], Candidates: []int32{notes[0]}}, true
+	return c, true
 }
 
 // climb walks the ladder and stops at the first level where a name or an
 // alias matches.
 func (ix *Index) climb(t string, pathOnly bool) Result {
 	ix.buildLadder()
+	broken := Result{Class: Broken, Level: ix.MaxLevel, Target: -1}
+	if ix.MaxLevel < fold.Unicode {
+		return broken
+	}
+	top := fold.Key(ix.MaxLevel, t)
+	if _, ok := ix.ladder.head[top]; !ok {
+		return broken
+	}
+	var rungBuf [8]*rung
+	var nameBuf, aliasBuf [8]int32
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
@@ -183,40 +207,53 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		if key == "" {
 			break
 		}
-		var byName []int32
-		for _, e := range ix.names[lv][key] {
-			if pathOnly && !e.Kinds.has(dialect.Path) {
-				continue
+		byName, byAlias := nameBuf[:0], aliasBuf[:0]
+		for _, r := range ix.matching(top, lv, key, rungBuf[:0]) {
+			switch {
+			case r.alias():
+				if !pathOnly {
+					byAlias = append(byAlias, r.note)
+				}
+			case !pathOnly || r.kinds.has(dialect.Path):
+				byName = append(byName, r.note)
 			}
-			byName = append(byName, e.Note)
-		}
-		var byAlias []int32
-		if !pathOnly {
-			byAlias = ix.aliases[lv][key]
 		}
 		if len(byName) == 0 && len(byAlias) == 0 {
 			continue
 		}
-		nameCanon := ix.canonicals(byName)
-		all := ix.canonicals(append(append([]int32(nil), byName...), byAlias...))
+		all := ix.canonicals(append(byName, byAlias...))
 		switch {
 		case len(all) > 1:
 			return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all}
-		case len(nameCanon) == 1:
-			return Result{Class: Variant, Level: lv, Target: nameCanon[0]}
+		case len(byName) > 0:
+			// One canonical note for names and aliases together, so names
+			// alone lead to it too.
+			return Result{Class: Variant, Level: lv, Target: all[0]}
 		default:
 			return Result{Class: Alias, Level: lv, Target: all[0], Candidates: sortedUnique(append([]int32(nil), byAlias...))}
 		}
 	}
-	return Result{Class: Broken, Level: ix.MaxLevel, Target: -1}
+	return broken
 }
 
+// canonicals returns the distinct canonical notes of notes, sorted.
 func (ix *Index) canonicals(notes []int32) []int32 {
 	out := make([]int32, 0, len(notes))
 	for _, n := range notes {
 		out = append(out, ix.canon[n])
 	}
 	return sortedUnique(out)
+}
+
+// namesAttachment reports whether t is, ignoring case, the base name of an
+// attachment. Lower-casing commutes with taking the extension, so a base
+// name whose extension no attachment has is not lower-cased at all.
+func (ix *Index) namesAttachment(t string) bool {
+	if len(ix.attachBy) == 0 {
+		return false
+	}
+	base := path.Base(t)
+	return ix.attachExt[strings.ToLower(path.Ext(base))] && ix.attachBy[strings.ToLower(base)] != nil
 }
 
 func (ix *Index) resolveAttachment(t string, pathForm bool) Result {
