@@ -10,12 +10,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/frontmatter"
+	"github.com/relinkmd/relink/internal/markdown"
 	"github.com/relinkmd/relink/wikilink"
 )
 
 // scratch holds Parse's temporary slices; pooling them keeps a parse from
 // growing them link by link.
 type scratch struct {
+	mdSkip  []markdown.Span
 	skip    []wikilink.Span
 	scanned []wikilink.Link
 	recs    []Link
@@ -203,8 +205,12 @@ func (p *positioner) at(off int) (line, col int) {
 		p.reset()
 	}
 	seg := p.src[p.off:off]
-	if i := bytes.LastIndexByte(seg, '\n'); i >= 0 {
-		p.line += bytes.Count(seg[:i], []byte{'\n'}) + 1
+	// Count is vectorized and LastIndexByte is not: this way the backward
+	// scan runs only over the link's own line, not over the text since the
+	// previous link on the same line.
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		i := bytes.LastIndexByte(seg, '\n')
 		p.col = 1 + runeCount(seg[i+1:])
 	} else {
 		p.col += runeCount(seg)
