@@ -7,7 +7,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/frontmatter"
 	"github.com/relinkmd/relink/internal/markdown"
@@ -161,22 +160,6 @@ func appendYAMLComments(out []wikilink.Span, src []byte, fm frontmatter.Block) [
 		p = end + 1
 	}
 	return out
-}
-
-// checkText rejects a file with a NUL byte (ErrBinary, whatever else is
-// wrong with it) or invalid UTF-8 (ErrEncoding), and one too long for
-// int32 spans (ErrTooLarge).
-func checkText(src []byte) error {
-	if len(src) > wikilink.MaxSource {
-		return ErrTooLarge
-	}
-	if bytes.IndexByte(src, 0) >= 0 {
-		return ErrBinary
-	}
-	if !utf8.Valid(src) {
-		return ErrEncoding
-	}
-	return nil
 }
 
 // positioner turns increasing byte offsets into line and column numbers,
