@@ -48,6 +48,19 @@ func Analyze(src []byte, start int) Result {
 	return analyze(src, start, true)
 }
 
+// AnalyzeAppend is Analyze for a caller that keeps little of the result:
+// the skip spans are appended to skip (a buffer the caller reuses), and of
+// the headings only their texts are returned, sharing one string with the
+// block ids. A call allocates just what the caller keeps.
+func AnalyzeAppend(src []byte, start int, skip []Span) (outSkip []Span, headings, blockIDs []string) {
+	s := scannerPool.Get().(*scanner)
+	defer s.release()
+	s.scan(src, start, true)
+	skip = append(skip, s.mergedSkip()...)
+	headings, blockIDs = s.texts()
+	return skip, headings, blockIDs
+}
+
 // analyze is Analyze, with the Obsidian extensions (%%comments%%, $math$)
 // or without them (plain CommonMark, for the differential test).
 func analyze(src []byte, start int, ext bool) Result {
@@ -64,6 +77,12 @@ func newScanner() *scanner {
 }
 
 func (s *scanner) analyze(src []byte, start int, ext bool) Result {
+	s.scan(src, start, ext)
+	return s.result()
+}
+
+// scan analyzes src[start:] into the scanner's buffers.
+func (s *scanner) scan(src []byte, start int, ext bool) {
 	start = min(max(start, 0), len(src))
 	s.src = src
 	s.ext = ext
@@ -83,7 +102,6 @@ func (s *scanner) analyze(src []byte, start int, ext bool) Result {
 		s.tbPos = 0
 		s.run(at)
 	}
-	return s.result()
 }
 
 // run parses the document from at.
@@ -268,8 +286,8 @@ func (s *scanner) addHeading(level int, line int32, text []byte, lines []seg) {
 	s.heads = append(s.heads, h)
 }
 
-// result builds the Result: skip spans sorted and merged.
-func (s *scanner) result() Result {
+// mergedSkip sorts and merges the skip spans in place and returns them.
+func (s *scanner) mergedSkip() []Span {
 	sk := s.skip
 	if !slices.IsSortedFunc(sk, cmpSpan) {
 		slices.SortFunc(sk, cmpSpan)
@@ -282,23 +300,46 @@ func (s *scanner) result() Result {
 		}
 		out = append(out, sp)
 	}
-	var res Result
-	if len(out) > 0 {
-		res.Skip = slices.Clone(out)
+	s.skip = out
+	return out
+}
+
+// texts returns the heading texts and the block ids, all cut from one
+// string.
+func (s *scanner) texts() (headings, blockIDs []string) {
+	if len(s.heads) == 0 && len(s.ids) == 0 {
+		return nil, nil
 	}
 	text := string(s.text)
 	if len(s.heads) > 0 {
-		res.Headings = make([]Heading, len(s.heads))
+		headings = make([]string, len(s.heads))
 		for i, h := range s.heads {
-			res.Headings[i] = Heading{Level: int(h.level), Text: text[h.text.start:h.text.end], Line: h.line}
+			headings[i] = text[h.text.start:h.text.end]
 		}
 	}
 	if len(s.ids) > 0 {
-		res.BlockIDs = make([]string, len(s.ids))
+		blockIDs = make([]string, len(s.ids))
 		for i, id := range s.ids {
-			res.BlockIDs[i] = text[id.start:id.end]
+			blockIDs[i] = text[id.start:id.end]
 		}
 	}
+	return headings, blockIDs
+}
+
+// result builds the Result: skip spans sorted and merged.
+func (s *scanner) result() Result {
+	var res Result
+	if out := s.mergedSkip(); len(out) > 0 {
+		res.Skip = slices.Clone(out)
+	}
+	headings, ids := s.texts()
+	if len(headings) > 0 {
+		res.Headings = make([]Heading, len(s.heads))
+		for i, h := range s.heads {
+			res.Headings[i] = Heading{Level: int(h.level), Text: headings[i], Line: h.line}
+		}
+	}
+	res.BlockIDs = ids
 	return res
 }
 

@@ -231,5 +231,28 @@ func FuzzAnalyze(f *testing.F) {
 		if fresh := newScanner().analyze(src, start, true); fmt.Sprint(r) != fmt.Sprint(fresh) {
 			t.Fatalf("%q (start %d): pooled scanner gives\n%+v\na new one\n%+v", src, start, r, fresh)
 		}
+		checkAppend(t, src, start, r)
 	})
+}
+
+// checkAppend holds AnalyzeAppend to Analyze's result r.
+func checkAppend(t *testing.T, src []byte, start int, r Result) {
+	t.Helper()
+	prefix := []Span{{-2, -1}}
+	skip, heads, ids := AnalyzeAppend(src, start, prefix)
+	var wantHeads []string
+	for _, h := range r.Headings {
+		wantHeads = append(wantHeads, h.Text)
+	}
+	if fmt.Sprint(skip) != fmt.Sprint(append(prefix, r.Skip...)) || fmt.Sprint(heads) != fmt.Sprint(wantHeads) ||
+		fmt.Sprint(ids) != fmt.Sprint(r.BlockIDs) || (len(heads) == 0) != (heads == nil) || (len(ids) == 0) != (ids == nil) {
+		t.Fatalf("%q (start %d): AnalyzeAppend gives %v %q %q, Analyze %+v", src, start, skip, heads, ids, r)
+	}
+}
+
+func TestAnalyzeAppend(t *testing.T) {
+	t.Parallel()
+	for _, src := range diffCorpus {
+		checkAppend(t, []byte(src), 0, Analyze([]byte(src), 0))
+	}
 }

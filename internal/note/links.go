@@ -7,15 +7,16 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/frontmatter"
+	"github.com/relinkmd/relink/internal/markdown"
 	"github.com/relinkmd/relink/wikilink"
 )
 
 // scratch holds Parse's temporary slices; pooling them keeps a parse from
 // growing them link by link.
 type scratch struct {
+	mdSkip  []markdown.Span
 	skip    []wikilink.Span
 	scanned []wikilink.Link
 	recs    []Link
@@ -161,22 +162,6 @@ func appendYAMLComments(out []wikilink.Span, src []byte, fm frontmatter.Block) [
 	return out
 }
 
-// checkText rejects a file with a NUL byte (ErrBinary, whatever else is
-// wrong with it) or invalid UTF-8 (ErrEncoding), and one too long for
-// int32 spans (ErrTooLarge).
-func checkText(src []byte) error {
-	if len(src) > wikilink.MaxSource {
-		return ErrTooLarge
-	}
-	if bytes.IndexByte(src, 0) >= 0 {
-		return ErrBinary
-	}
-	if !utf8.Valid(src) {
-		return ErrEncoding
-	}
-	return nil
-}
-
 // positioner turns increasing byte offsets into line and column numbers,
 // counting only the bytes between one offset and the next.
 type positioner struct {
@@ -203,8 +188,12 @@ func (p *positioner) at(off int) (line, col int) {
 		p.reset()
 	}
 	seg := p.src[p.off:off]
-	if i := bytes.LastIndexByte(seg, '\n'); i >= 0 {
-		p.line += bytes.Count(seg[:i], []byte{'\n'}) + 1
+	// Count is vectorized and LastIndexByte is not: this way the backward
+	// scan runs only over the link's own line, not over the text since the
+	// previous link on the same line.
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		i := bytes.LastIndexByte(seg, '\n')
 		p.col = 1 + runeCount(seg[i+1:])
 	} else {
 		p.col += runeCount(seg)

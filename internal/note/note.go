@@ -104,20 +104,13 @@ func Parse(p string, src []byte, opt Options) Note {
 		sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Start, fm.End, sc.skip, fmOpt)
 	}
 	nfm := len(sc.scanned)
-	md := markdown.Analyze(src, fm.Body)
+	sc.mdSkip, n.Headings, n.BlockIDs = markdown.AnalyzeAppend(src, fm.Body, sc.mdSkip[:0])
 	sc.skip = sc.skip[:0]
-	for _, x := range md.Skip {
+	for _, x := range sc.mdSkip {
 		sc.skip = append(sc.skip, wikilink.Span{Start: int32(x.Start), End: int32(x.End)})
 	}
 	sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Body, len(src), sc.skip, scanOpt)
 	n.Links = sc.links(src, nfm, opt)
-	if len(md.Headings) > 0 {
-		n.Headings = make([]string, len(md.Headings))
-		for i, h := range md.Headings {
-			n.Headings[i] = h.Text
-		}
-	}
-	n.BlockIDs = md.BlockIDs
 	n.AnchorIDs = anchorIDs(src[fm.Body:])
 	return n
 }

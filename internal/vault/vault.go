@@ -36,6 +36,8 @@ var ErrNotVault = errors.New("not a folder")
 type Vault struct {
 	Dir  string // absolute
 	Root *os.Root
+
+	notes *beneath // nil where only os.Root can open notes
 }
 
 // Open opens dir as a vault. A vault path that is itself a symlink is
@@ -59,11 +61,13 @@ func Open(dir string) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open vault %s: %w", dir, err)
 	}
-	return &Vault{Dir: abs, Root: root}, nil
+	return &Vault{Dir: abs, Root: root, notes: openBeneath(root)}, nil
 }
 
 // Close releases the vault's root.
-func (v *Vault) Close() error { return v.Root.Close() }
+func (v *Vault) Close() error {
+	return errors.Join(v.notes.close(), v.Root.Close())
+}
 
 // Problem is a file relink could not read as a note.
 type Problem struct {
@@ -298,37 +302,39 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 
 func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {
 	if opt.Cache != nil {
-		if st, err := v.Root.Lstat(p); err == nil && st.Size() <= opt.MaxFileSize {
-			if k, ok := notecache.KeyOf(st); ok {
-				if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
-					return n, buf
-				}
+		if k, ok := v.cacheKey(p); ok && k.Size <= opt.MaxFileSize {
+			if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
+				return n, buf
 			}
 		}
 	}
-	f, err := v.Root.Open(p)
-	if err != nil {
-		if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
-			return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, buf
+	f, ok := v.notes.open(p)
+	if !ok {
+		rf, err := v.Root.Open(p)
+		if err != nil {
+			if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+				return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, buf
+			}
+			return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 		}
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
+		f = noteFile{f: rf}
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	defer f.close()
+	size, isDir, key, err := f.stat()
 	if err != nil {
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
-	if st.IsDir() {
+	if isDir {
 		return nil, buf // a folder named like a note
 	}
-	if st.Size() > opt.MaxFileSize {
-		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", st.Size(), opt.MaxFileSize)}, buf
+	if size > opt.MaxFileSize {
+		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", size, opt.MaxFileSize)}, buf
 	}
-	if int64(cap(buf)) < st.Size() {
-		buf = make([]byte, st.Size(), st.Size()+st.Size()/4)
+	if int64(cap(buf)) < size {
+		buf = make([]byte, size, size+size/4)
 	}
-	buf = buf[:st.Size()]
-	if _, err := readFull(f, buf); err != nil {
+	buf = buf[:size]
+	if err := f.readFull(buf); err != nil {
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
 	n := note.Parse(p, buf, opt.Syntax)
@@ -340,26 +346,53 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 	if opt.Cache != nil {
 		// The key comes from the open file, taken before the read: a write
 		// during the read moves the change time past it.
-		if k, ok := notecache.KeyOf(st); ok {
-			opt.Cache.Put(p, k, &n)
+		if key != nil {
+			opt.Cache.Put(p, *key, &n)
 		}
 	}
 	return &n, buf
 }
 
-func readFull(f *os.File, buf []byte) (int, error) {
+// statFile returns what readNote needs of an open file: its size, whether
+// it is a folder, and its note cache key (nil for anything but a regular
+// file, or where there are no keys).
+func statFile(f *os.File) (size int64, isDir bool, key *notecache.Key, err error) {
+	st, err := f.Stat()
+	if err != nil {
+		return 0, false, nil, err
+	}
+	if k, ok := notecache.KeyOf(st); ok {
+		key = &k
+	}
+	return st.Size(), st.IsDir(), key, nil
+}
+
+// cacheKey returns the note cache key of the regular file at p, without
+// following a symlink there.
+func (v *Vault) cacheKey(p string) (notecache.Key, bool) {
+	if k, ok, done := v.notes.statKey(p); done {
+		return k, ok
+	}
+	st, err := v.Root.Lstat(p)
+	if err != nil {
+		return notecache.Key{}, false
+	}
+	return notecache.KeyOf(st)
+}
+
+func readFull(f *os.File, buf []byte) error {
 	n := 0
 	for n < len(buf) {
 		m, err := f.Read(buf[n:])
 		n += m
 		if err != nil {
 			if n == len(buf) {
-				return n, nil
+				return nil
 			}
-			return n, err
+			return err
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // ReadFile reads one vault file (for apply's re-read and diffs).

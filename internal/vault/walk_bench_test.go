@@ -22,3 +22,32 @@ func BenchmarkFiles(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRead times walking, opening, reading and parsing BENCH_VAULT
+// (skipped without it). MB/s is per byte of notes read.
+func BenchmarkRead(b *testing.B) {
+	dir := os.Getenv("BENCH_VAULT")
+	if dir == "" {
+		b.Skip("set BENCH_VAULT to a vault folder")
+	}
+	v, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer v.Close()
+	var size int64
+	for b.Loop() {
+		scan, err := v.Read(ReadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if size == 0 {
+			for _, n := range scan.Notes {
+				if st, err := v.Root.Stat(n.Path); err == nil {
+					size += st.Size()
+				}
+			}
+			b.SetBytes(size)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package note
+
+// CheckText is checkText, for the benchmark in package note_test.
+var CheckText = checkText

@@ -1,0 +1,51 @@
+package note
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func wantText(src []byte) error {
+	switch {
+	case bytes.IndexByte(src, 0) >= 0:
+		return ErrBinary
+	case !utf8.Valid(src):
+		return ErrEncoding
+	}
+	return nil
+}
+
+func TestCheckText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("ascii text, long enough for the word steps. ", 4)
+	cases := []string{
+		"", "a", long, "상태 " + long + " 상태", long + "é", "é" + long,
+		"\x00", long + "\x00", "\xff" + long + "\x00", long + "\xff", "\xc3", long + "\xc3",
+		"\xc0\x80", "\xc1\xbf", "\xc2\x80", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf", "\xed\xa0\x80",
+		"\xef\xbf\xbf", "\xf0\x8f\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80",
+		"\xf5\x80\x80\x80", "\x80", "a\xbf", "\xe2\x82", "\xe2\x82\xac", strings.Repeat("€", 40) + "\xe2\x82",
+		"\xe2\x82\xac\x80", "\xf0\x9f\x98", "\xf0\x9f\x98\x80",
+	}
+	for _, c := range cases {
+		for pad := range 20 {
+			for _, src := range [][]byte{[]byte(strings.Repeat("x", pad) + c), []byte(c + strings.Repeat("y", pad))} {
+				if got, want := checkText(src), wantText(src); got != want {
+					t.Errorf("checkText(%q) = %v, want %v", src, got, want)
+				}
+			}
+		}
+	}
+}
+
+func FuzzCheckText(f *testing.F) {
+	f.Add([]byte("상태 [[x]] \xed\xa0\x80 and some more ASCII text"))
+	f.Add([]byte("\x00\xff"))
+	f.Add([]byte("ASCII only, but longer than a word or two"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if got, want := checkText(src), wantText(src); got != want {
+			t.Fatalf("checkText(%q) = %v, want %v", src, got, want)
+		}
+	})
+}
