@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math/bits"
 	"sort"
 	"unicode/utf8"
 
@@ -41,7 +42,7 @@ func (ix *Index) buildHints() {
 			seen = k
 			r := []rune(k)
 			b := hintBucket{prefix(k), len(r)}
-			ix.hints[b] = append(ix.hints[b], hintName{int32(i), r})
+			ix.hints[b] = append(ix.hints[b], hintName{int32(i), runeClasses(r), r})
 		}
 	}
 }
@@ -52,8 +53,38 @@ type hintBucket struct {
 }
 
 type hintName struct {
-	note int32
-	key  []rune
+	note    int32
+	classes uint64 // runeClasses(key)
+	key     []rune
+}
+
+// runeClasses is the set of classes of the runes of k, one bit a class:
+// letters and digits of ASCII have a class of their own, other runes share
+// the rest by hash.
+func runeClasses(k []rune) uint64 {
+	var m uint64
+	for _, r := range k {
+		m |= 1 << runeClass(r)
+	}
+	return m
+}
+
+func runeClass(r rune) uint {
+	switch {
+	case 'a' <= r && r <= 'z':
+		return uint(r - 'a')
+	case '0' <= r && r <= '9':
+		return 26 + uint(r-'0')
+	}
+	return 36 + uint(uint32(r)*2654435761>>24)%28
+}
+
+// classBound is a lower bound of the edit distance of two keys from their
+// rune classes: every rune of a class that the other key lacks must be
+// deleted or substituted, and every one that only the other has must be
+// inserted or substituted, one edit each.
+func classBound(a, b uint64) int {
+	return max(bits.OnesCount64(a&^b), bits.OnesCount64(b&^a))
 }
 
 func (ix *Index) hintsFor(q string, max int) []int32 {
@@ -65,8 +96,12 @@ func (ix *Index) hintsFor(q string, max int) []int32 {
 	}
 	var hits []hit
 	p := prefix(q)
+	qc := runeClasses(qr)
 	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
 		for _, h := range ix.hints[hintBucket{p, l}] {
+			if classBound(qc, h.classes) > limit {
+				continue
+			}
 			if d := distance(qr, h.key, limit); d <= limit {
 				hits = append(hits, hit{ix.canon[h.note], d})
 			}
@@ -115,36 +150,49 @@ func max2(a, b int) int {
 	return b
 }
 
-// distance is the Levenshtein distance of a and b, or limit+1 once it is
-// known to exceed limit. Rows live on the stack for names of usual length.
+// distance is the Levenshtein distance of a and b, or more than limit once
+// it is known to exceed limit. Only the diagonal band |i-j| <= limit of the
+// table is computed: an alignment that leaves it costs more than limit.
+// Rows live on the stack for names of usual length.
 func distance(a, b []rune, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
-	var prevBuf, curBuf [64]int
+	far := int32(limit + 1)
+	var prevBuf, curBuf [64]int32
 	prev, cur := prevBuf[:0], curBuf[:0]
 	if len(b)+1 > len(prevBuf) {
-		prev, cur = make([]int, 0, len(b)+1), make([]int, 0, len(b)+1)
+		prev, cur = make([]int32, 0, len(b)+1), make([]int32, 0, len(b)+1)
 	}
 	prev, cur = prev[:len(b)+1], cur[:len(b)+1]
 	for j := range prev {
-		prev[j] = j
+		prev[j] = min(int32(j), far)
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
+		lo, hi := max(1, i-limit), min(len(b), i+limit)
+		cur[lo-1] = far
+		if lo == 1 {
+			cur[0] = min(int32(i), far)
 		}
-		if rowMin > limit {
+		rowMin := cur[lo-1]
+		ai := a[i-1]
+		for j := lo; j <= hi; j++ {
+			v := prev[j-1]
+			if ai != b[j-1] {
+				v++
+			}
+			v = min(v, prev[j]+1, cur[j-1]+1, far)
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if hi < len(b) {
+			// The next row reads this cell as the one above its band's end.
+			cur[hi+1] = far
+		}
+		if rowMin > int32(limit) {
 			return limit + 1
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return int(prev[len(b)])
 }

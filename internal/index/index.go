@@ -55,7 +55,7 @@ type Index struct {
 
 	canon    []int32 // canonical note of each note (itself when none)
 	exact    table
-	byPath   map[string]int32    // "a/b.md" -> note
+	byPath   *strtab             // "a/b.md" -> note
 	attach   map[string]bool     // attachment paths
 	attachBy map[string][]string // lower-cased base name -> attachment paths
 	// attachExt holds the extensions of attachBy's keys: a link whose
@@ -71,10 +71,10 @@ type Index struct {
 }
 
 // table maps a key to the notes that carry it, in note order. The first
-// note of a key lives in the map and the rest are chained through more:
-// most keys have one note, so a lookup touches no memory outside the map.
+// note of a key lives in head and the rest are chained through more: most
+// keys have one note, so a lookup touches no memory outside head.
 type table struct {
-	head map[string]node
+	head *strtab // key -> packed node
 	more []node
 }
 
@@ -84,31 +84,48 @@ type node struct {
 	next  int32 // index into table.more, or -1
 }
 
+// maxMore bounds table.more: a packed node holds next+1 in 24 bits.
+const maxMore = 1<<24 - 1
+
+func (n node) pack() uint64 {
+	return uint64(uint32(n.note)) | uint64(n.kinds)<<32 | uint64(n.next+1)<<40
+}
+
+func unpackNode(v uint64) node {
+	return node{note: int32(uint32(v)), kinds: kinds(v >> 32), next: int32(v>>40) - 1}
+}
+
 // add records that note id carries key as a name of kind k. Notes must be
 // added from the last to the first so that each chain reads in note order.
 func (t *table) add(key string, id int32, k dialect.NameKind) {
 	if key == "" {
 		return
 	}
-	h, ok := t.head[key]
-	switch {
-	case !ok:
-		t.head[key] = node{id, 1 << k, -1}
-	case h.note == id:
-		h.kinds |= 1 << k
-		t.head[key] = h
-	default:
-		t.more = append(t.more, h)
-		t.head[key] = node{id, 1 << k, int32(len(t.more) - 1)}
+	off, existed := t.head.upsert(key)
+	if !existed {
+		t.head.store(off, node{id, 1 << k, -1}.pack())
+		return
 	}
+	h := unpackNode(t.head.load(off))
+	if h.note == id {
+		h.kinds |= 1 << k
+		t.head.store(off, h.pack())
+		return
+	}
+	if len(t.more) == maxMore {
+		panic("index: too many notes share names")
+	}
+	t.more = append(t.more, h)
+	t.head.store(off, node{id, 1 << k, int32(len(t.more) - 1)}.pack())
 }
 
 // lookup appends the entries under key to buf.
 func (t *table) lookup(key string, buf []entry) []entry {
-	h, ok := t.head[key]
+	v, ok := t.head.get(key)
 	if !ok {
 		return buf
 	}
+	h := unpackNode(v)
 	for {
 		buf = append(buf, entry{h.note, h.kinds})
 		if h.next < 0 {
@@ -124,7 +141,7 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		Notes:     notes,
 		Dialect:   d,
 		MaxLevel:  max,
-		byPath:    make(map[string]int32, len(notes)),
+		byPath:    newStrtab(len(notes)),
 		attach:    make(map[string]bool, len(attachments)),
 		attachBy:  make(map[string][]string, len(attachments)),
 		attachExt: make(map[string]bool),
@@ -133,7 +150,8 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		ix.exact = table{head: make(map[string]node, len(notes)*4)}
+		// Six names a note: stem, path, title, id and two path suffixes.
+		ix.exact = table{head: newStrtab(len(notes) * 6)}
 		var buf []name
 		for i := len(notes) - 1; i >= 0; i-- {
 			buf = namesOf(notes[i], buf[:0])
@@ -145,7 +163,7 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		}
 	}()
 	for i, n := range notes {
-		ix.byPath[n.Path] = int32(i)
+		ix.byPath.set(n.Path, uint64(i))
 	}
 	for _, a := range attachments {
 		ix.attach[a] = true
@@ -196,7 +214,7 @@ func namesOf(n *note.Note, buf []name) []name {
 // by their lower-level keys. One map instead of one per level, and one key
 // per name to compute up front.
 type ladder struct {
-	head  map[string]int32 // key at MaxLevel -> index into rungs
+	head  *strtab // key at MaxLevel -> index into rungs
 	rungs []rung
 }
 
@@ -246,14 +264,14 @@ func (ix *Index) buildLadder() {
 			}()
 		}
 		wg.Wait()
-		head := make(map[string]int32, len(rungs))
+		head := newStrtab(len(rungs))
 		for i, k := range keys {
-			next, ok := head[k]
-			if !ok {
-				next = -1
+			off, existed := head.upsert(k)
+			rungs[i].next = -1
+			if existed {
+				rungs[i].next = int32(head.load(off))
 			}
-			rungs[i].next = next
-			head[k] = int32(i)
+			head.store(off, uint64(i))
 		}
 		ix.ladder = ladder{head: head, rungs: rungs}
 	})
@@ -280,11 +298,11 @@ func addRung(rungs []rung, first int, r rung) []rung {
 // lv, and key top at the highest level, matches there.
 func (ix *Index) matching(top string, lv fold.Level, key string, buf []*rung) []*rung {
 	ld := &ix.ladder
-	i, ok := ld.head[top]
+	v, ok := ld.head.get(top)
 	if !ok {
 		return buf
 	}
-	for ; i >= 0; i = ld.rungs[i].next {
+	for i := int32(v); i >= 0; i = ld.rungs[i].next {
 		r := &ld.rungs[i]
 		// Every rung under top matches at the highest level.
 		if lv == ix.MaxLevel || fold.Key(lv, r.name) == key {
@@ -455,8 +473,8 @@ func (ix *Index) lookupLadder(s string) []int32 {
 
 // NoteByPath returns the note with this vault path.
 func (ix *Index) NoteByPath(p string) (int32, bool) {
-	i, ok := ix.byPath[p]
-	return i, ok
+	i, ok := ix.byPath.get(p)
+	return int32(i), ok
 }
 
 func sortedUnique(xs []int32) []int32 {

@@ -194,7 +194,7 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		return broken
 	}
 	top := fold.Key(ix.MaxLevel, t)
-	if _, ok := ix.ladder.head[top]; !ok {
+	if _, ok := ix.ladder.head.get(top); !ok {
 		return broken
 	}
 	var rungBuf [8]*rung
@@ -294,12 +294,12 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 		}
 		return r
 	}
-	if n, ok := ix.byPath[p]; ok {
+	if n, ok := ix.NoteByPath(p); ok {
 		return ix.pathResult(n)
 	}
 	// Obsidian also reads a Markdown link from the vault root.
 	if ix.Dialect.Name() == "obsidian" {
-		if n, ok := ix.byPath[strings.TrimPrefix(path.Clean(t), "/")]; ok {
+		if n, ok := ix.NoteByPath(strings.TrimPrefix(path.Clean(t), "/")); ok {
 			return ix.pathResult(n)
 		}
 	}

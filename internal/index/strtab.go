@@ -1,0 +1,114 @@
+package index
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math"
+	"math/bits"
+)
+
+// strtab maps strings to uint64 values by open addressing. It copies every
+// key into one byte arena, next to its value, and holds no pointers: a hit
+// reads one slot and one record, where a Go map reads its control word, its
+// slot and the key's bytes wherever they live, and the garbage collector has
+// nothing in it to scan. Resolving a link is mostly one such lookup.
+type strtab struct {
+	seed  maphash.Seed
+	slots []uint64 // 0 when empty, else hash>>32<<32 | record offset+1
+	arena []byte   // records: value (8 bytes), key length (4), key
+	n     int
+}
+
+const recordHeader = 12
+
+func newStrtab(capacity int) *strtab {
+	return &strtab{seed: maphash.MakeSeed(), slots: make([]uint64, slotsFor(capacity))}
+}
+
+// slotsFor keeps the load at or below one half, for short probe runs.
+func slotsFor(n int) int {
+	return 1 << max(4, bits.Len(uint(2*n)))
+}
+
+// find returns the offset of key's record, or false and the empty slot
+// where key would go.
+func (t *strtab) find(key string, h uint64) (off uint32, slot int, ok bool) {
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, int(i), false
+		}
+		if s>>32 == h>>32 {
+			o := uint32(s) - 1
+			n := binary.LittleEndian.Uint32(t.arena[o+8:])
+			// The conversion does not copy: the compiler compares in place.
+			if int(n) == len(key) && string(t.arena[o+recordHeader:o+recordHeader+n]) == key {
+				return o, int(i), true
+			}
+		}
+	}
+}
+
+// get returns key's value.
+func (t *strtab) get(key string) (uint64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	off, _, ok := t.find(key, maphash.String(t.seed, key))
+	if !ok {
+		return 0, false
+	}
+	return t.load(off), true
+}
+
+// upsert returns the offset of key's record, adding one with value 0 when
+// key is new, and whether key was there already.
+func (t *strtab) upsert(key string) (off uint32, existed bool) {
+	h := maphash.String(t.seed, key)
+	off, slot, ok := t.find(key, h)
+	if ok {
+		return off, true
+	}
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+		_, slot, _ = t.find(key, h)
+	}
+	if len(t.arena)+recordHeader+len(key) >= math.MaxUint32 {
+		panic("index: more than 4 GB of names")
+	}
+	off = uint32(len(t.arena))
+	t.arena = binary.LittleEndian.AppendUint64(t.arena, 0)
+	t.arena = binary.LittleEndian.AppendUint32(t.arena, uint32(len(key)))
+	t.arena = append(t.arena, key...)
+	t.slots[slot] = h>>32<<32 | uint64(off+1)
+	t.n++
+	return off, false
+}
+
+func (t *strtab) set(key string, v uint64) {
+	off, _ := t.upsert(key)
+	t.store(off, v)
+}
+
+func (t *strtab) load(off uint32) uint64     { return binary.LittleEndian.Uint64(t.arena[off:]) }
+func (t *strtab) store(off uint32, v uint64) { binary.LittleEndian.PutUint64(t.arena[off:], v) }
+
+func (t *strtab) grow() {
+	old := t.slots
+	t.slots = make([]uint64, 2*len(old))
+	mask := uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		o := uint32(s) - 1
+		n := binary.LittleEndian.Uint32(t.arena[o+8:])
+		h := maphash.Bytes(t.seed, t.arena[o+recordHeader:o+recordHeader+n])
+		i := h & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}
