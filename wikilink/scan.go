@@ -73,6 +73,14 @@ func overlapsSkip(skip []Span, si int, s Span) bool {
 	return false
 }
 
+// wikiStop marks the bytes scanWiki stops at inside "[[...]]".
+var wikiStop = func() (t [256]bool) {
+	for _, c := range []byte("\n\r[]|") {
+		t[c] = true
+	}
+	return t
+}()
+
 // scanWiki reads a wikilink whose "[[" is at p.
 func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
 	start := p
@@ -82,38 +90,46 @@ func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
 	}
 	innerStart := p + 2
 	end := innerStart
+	pipe := -1 // the first '|', escaped or not
 	for {
 		if end+1 >= to {
 			return Link{}, false
 		}
 		c := src[end]
-		if c == '\n' || c == '\r' {
-			return Link{}, false
-		}
-		if c == ']' && src[end+1] == ']' {
-			break
-		}
-		if c == '[' && src[end+1] == '[' {
-			// "[[a [[b]]": the inner "[[" starts the link.
-			return Link{}, false
+		if wikiStop[c] {
+			switch c {
+			case '\n', '\r':
+				return Link{}, false
+			case ']':
+				if src[end+1] == ']' {
+					goto closed
+				}
+			case '[':
+				if src[end+1] == '[' {
+					// "[[a [[b]]": the inner "[[" starts the link.
+					return Link{}, false
+				}
+			case '|':
+				if pipe < 0 {
+					pipe = end
+				}
+			}
 		}
 		end++
 	}
+closed:
 	l := Link{Kind: Wiki, Whole: span(start, end+2), Embed: embed, Target: none, Frag: none, Display: none}
-	// Split at the first pipe, escaped or not.
+	// Split at the first pipe.
 	head := span(innerStart, end)
 	tail := none
-	for k := innerStart; k < end; k++ {
-		if src[k] == '|' {
-			if k > innerStart && src[k-1] == '\\' {
-				l.EscapedPipe = true
-				head = span(innerStart, k-1)
-			} else {
-				head = span(innerStart, k)
-			}
-			tail = span(k+1, end)
-			break
+	if k := pipe; k >= 0 {
+		if k > innerStart && src[k-1] == '\\' {
+			l.EscapedPipe = true
+			head = span(innerStart, k-1)
+		} else {
+			head = span(innerStart, k)
 		}
+		tail = span(k+1, end)
 	}
 	ref := head
 	if opt.LabelFirst && tail.Valid() {

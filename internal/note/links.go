@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"path"
 	"strings"
 	"sync"
 
@@ -19,28 +18,33 @@ type scratch struct {
 	mdSkip  []markdown.Span
 	skip    []wikilink.Span
 	scanned []wikilink.Link
-	recs    []Link
+	recs    []Link        // without strings
+	decoded []byte        // decoded Markdown targets and fragments
+	parts   []decodedPart // per record
 }
+
+// decodedPart locates a record's decoded target and fragment in
+// scratch.decoded; start -1 when the text itself is the string.
+type decodedPart struct{ target, frag [2]int32 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 func (s *scratch) release() {
-	// recs may hold decoded strings: drop them so that the pool keeps no note alive.
-	clear(s.recs)
-	s.recs = s.recs[:0]
+	s.recs, s.decoded, s.parts = s.recs[:0], s.decoded[:0], s.parts[:0]
 	scratchPool.Put(s)
 }
 
 // links turns the scanned links (the first nfm from frontmatter) into
-// records. Every record's strings share one allocation: after parsing,
-// link records are all that stays in memory for a note. A first pass
-// decides which links are note links and sizes that arena; the second cuts
-// the strings from it.
+// records. Every record's strings share one allocation, the links' texts
+// followed by the decoded Markdown destinations: after parsing, link
+// records are all that stays in memory for a note. A first pass decides
+// which links are note links, decodes and sizes; the second cuts the
+// strings from the arena.
 func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 	pos := newPositioner(src)
 	size := 0
 	for i, l := range s.scanned {
-		lk, ok := record(src, l, opt)
+		lk, part, ok := s.record(src, l, opt)
 		if !ok {
 			continue
 		}
@@ -49,34 +53,40 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 		lk.Line, lk.Col = int32(line), int32(col)
 		size += l.Whole.Len()
 		s.recs = append(s.recs, lk)
+		s.parts = append(s.parts, part)
 	}
 	if len(s.recs) == 0 {
 		return nil
 	}
 	var b strings.Builder
-	b.Grow(size)
+	b.Grow(size + len(s.decoded))
 	for i := range s.recs {
 		w := s.recs[i].Whole
 		b.Write(src[w.Start:w.End])
 	}
+	b.Write(s.decoded)
 	arena := b.String()
+	decoded := arena[size:]
 	out := make([]Link, len(s.recs))
 	off := 0
 	for i := range s.recs {
 		lk := &out[i]
 		*lk = s.recs[i]
+		part := s.parts[i]
 		base := lk.Whole.Start
 		text := arena[off : off+lk.Whole.Len()]
 		off += len(text)
 		lk.Text = text
-		t := lk.Link.Target
-		if lk.Target == "" { // not decoded: the target is the span's text
-			lk.Target = text[t.Start-base : t.End-base]
+		if t := part.target; t[0] >= 0 {
+			lk.Target = decoded[t[0]:t[1]]
+		} else {
+			lk.Target = text[lk.Link.Target.Start-base : lk.Link.Target.End-base]
 		}
 		if f := lk.Link.Frag; f.Valid() {
-			lk.Frag = text[f.Start-base : f.End-base]
-			if lk.Kind == wikilink.Markdown {
-				lk.Frag, _ = DecodeDestination(lk.Frag)
+			if d := part.frag; d[0] >= 0 {
+				lk.Frag = decoded[d[0]:d[1]]
+			} else {
+				lk.Frag = text[f.Start-base : f.End-base]
 			}
 			lk.HasFrag = true
 		}
@@ -85,39 +95,52 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 }
 
 // record decides whether l is a note link and returns its record without
-// strings, except a Markdown target that decoding changed.
-func record(src []byte, l wikilink.Link, opt Options) (Link, bool) {
+// strings. A Markdown target or fragment that decoding changes is decoded
+// into s.decoded.
+func (s *scratch) record(src []byte, l wikilink.Link, opt Options) (Link, decodedPart, bool) {
 	lk := Link{Link: l}
+	part := decodedPart{target: [2]int32{-1, -1}, frag: [2]int32{-1, -1}}
 	if l.Kind == wikilink.Markdown {
 		// A local file link: no scheme, not an anchor, and (once decoded)
 		// an extension, as "[x](about)" is a route.
 		dest := src[l.Target.Start:l.Target.End]
 		if !localPath(dest) {
-			return Link{}, false
+			return Link{}, part, false
 		}
-		if !hasEscape(dest) {
-			return lk, hasExt(dest)
+		if hasEscape(dest) {
+			start := len(s.decoded)
+			var err error
+			s.decoded, err = appendDecoded(s.decoded, dest)
+			if err != nil || !hasExt(s.decoded[start:]) {
+				s.decoded = s.decoded[:start]
+				return Link{}, part, false
+			}
+			part.target = [2]int32{int32(start), int32(len(s.decoded))}
+		} else if !hasExt(dest) {
+			return Link{}, part, false
 		}
-		t, err := decodeDest(dest)
-		if err != nil || path.Ext(t) == "" {
-			return Link{}, false
+		if f := l.Frag; f.Valid() {
+			if frag := src[f.Start:f.End]; hasEscape(frag) {
+				// An undecodable fragment is empty, as DecodeDestination
+				// has it.
+				start := len(s.decoded)
+				s.decoded, _ = appendDecoded(s.decoded, frag)
+				part.frag = [2]int32{int32(start), int32(len(s.decoded))}
+			}
 		}
-		if t != string(dest) {
-			lk.Target = t
-		}
-		return lk, true
+		return lk, part, true
 	}
 	if p := opt.SchemePrefix; p != "" && bytes.HasPrefix(src[l.Target.Start:l.Target.End], []byte(p)) {
 		// dendron://vault-name/note.name: the edit span starts at the note name.
 		rest := src[int(l.Target.Start)+len(p) : l.Target.End]
 		cut := bytes.IndexByte(rest, '/')
 		if cut < 0 {
-			return Link{}, false
+			return Link{}, part, false
 		}
 		lk.hasVault = cut > 0
 		lk.Link.Target.Start += int32(len(p) + cut + 1)
 	}
-	return lk, true
+	return lk, part, true
 }
 
 // localPath reports whether a Markdown destination is neither empty, nor an
@@ -188,18 +211,35 @@ func (p *positioner) at(off int) (line, col int) {
 		p.reset()
 	}
 	seg := p.src[p.off:off]
-	// Count is vectorized and LastIndexByte is not: this way the backward
-	// scan runs only over the link's own line, not over the text since the
-	// previous link on the same line.
+	// Count is vectorized: this way the backward scan runs only over the
+	// link's own line, not over the text since the previous link on the
+	// same line.
 	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
 		p.line += n
-		i := bytes.LastIndexByte(seg, '\n')
+		i := lastNewline(seg)
 		p.col = 1 + runeCount(seg[i+1:])
 	} else {
 		p.col += runeCount(seg)
 	}
 	p.off = off
 	return p.line, p.col
+}
+
+// lastNewline is bytes.LastIndexByte(b, '\n') eight bytes at a step, where
+// the standard one goes byte by byte.
+func lastNewline(b []byte) int {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	const newlines = 0x0A0A0A0A0A0A0A0A
+	i := len(b)
+	for ; i >= 8; i -= 8 {
+		x := binary.LittleEndian.Uint64(b[i-8:]) ^ newlines
+		// The top bit of each byte of x that is zero, exactly (no borrow
+		// from one byte into the next).
+		if z := ^((x&low7 + low7) | x) & 0x8080808080808080; z != 0 {
+			return i - 8 + (63-bits.LeadingZeros64(z))>>3
+		}
+	}
+	return bytes.LastIndexByte(b[:i], '\n')
 }
 
 // runeCount counts the characters of valid UTF-8 b: the bytes that are not

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/relinkmd/relink/internal/frontmatter"
 	"github.com/relinkmd/relink/internal/markdown"
@@ -117,36 +118,42 @@ func Parse(p string, src []byte, opt Options) Note {
 
 // DecodeDestination decodes a Markdown destination: %XX escapes and
 // backslash escapes of punctuation (and nothing else: '+' stays '+').
-func DecodeDestination(s string) (string, error) { return decodeDest(s) }
-
-// decodeDest is DecodeDestination for bytes too, so that Parse can judge a
-// destination without first copying it into a string.
-func decodeDest[T string | []byte](s T) (string, error) {
+func DecodeDestination(s string) (string, error) {
 	if !hasEscape(s) {
-		return string(s), nil
+		return s, nil
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	b, err := appendDecoded(make([]byte, 0, len(s)), s)
+	if err != nil {
+		return "", err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// appendDecoded appends DecodeDestination(s) to dst. Parse decodes into
+// one buffer for all of a note's links, from bytes, without a string per
+// destination.
+func appendDecoded[T string | []byte](dst []byte, s T) ([]byte, error) {
+	start := len(dst)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == '%':
 			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return "", fmt.Errorf("bad escape in %q", s)
+				return dst[:start], fmt.Errorf("bad escape in %q", s)
 			}
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 		case c == '\\' && i+1 < len(s) && isPunct(s[i+1]):
-			b.WriteByte(s[i+1])
+			dst = append(dst, s[i+1])
 			i++
 		default:
-			b.WriteByte(c)
+			dst = append(dst, c)
 		}
 	}
-	if !utf8.ValidString(b.String()) {
-		return "", fmt.Errorf("bad escape in %q", s)
+	if !utf8.Valid(dst[start:]) {
+		return dst[:start], fmt.Errorf("bad escape in %q", s)
 	}
-	return b.String(), nil
+	return dst, nil
 }
 
 func hasEscape[T string | []byte](s T) bool {

@@ -49,3 +49,16 @@ func FuzzCheckText(f *testing.F) {
 		}
 	})
 }
+
+func TestLastNewline(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "\n", "a", "a\nb", "\n\v\v\v\v\v\v\v\v\v", "0123456789\n0123456789abcdef", "\n" + strings.Repeat("x", 20),
+		strings.Repeat("\x0b\n", 9), "상태\n상태 상태", strings.Repeat("y", 16) + "\n"} {
+		for pad := range 10 {
+			b := []byte(strings.Repeat("z", pad) + s)
+			if got, want := lastNewline(b), bytes.LastIndexByte(b, '\n'); got != want {
+				t.Errorf("lastNewline(%q) = %d, want %d", b, got, want)
+			}
+		}
+	}
+}
