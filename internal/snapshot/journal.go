@@ -29,8 +29,8 @@ type Journal struct {
 }
 
 // Begin records an operation before the caller changes any vault file. It
-// stores the before and after content of every file as objects, then writes
-// the journal; only when Begin returns nil may the caller start rewriting the
+// stores the before and after content of every file as objects (one pack,
+// see PutObjects) and makes them durable, then writes the journal; only when Begin returns nil may the caller start rewriting the
 // vault. Any error (disk full included) happens before that point, and the
 // vault must then be left alone.
 //
@@ -82,17 +82,36 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 		State:   StatePending,
 		Files:   make([]FileEntry, len(files)),
 	}}
+	groups := make([][][]byte, len(files))
 	for i, f := range files {
-		e := FileEntry{Path: f.Path}
 		if !f.Created {
-			if e.Before, err = s.putRef(f.Before, f.Mode); err != nil {
-				return nil, fmt.Errorf("begin: %s: %w", f.Path, err)
-			}
+			groups[i] = append(groups[i], f.Before)
 		}
 		if !f.Deleted {
-			if e.After, err = s.putRef(f.After, f.Mode); err != nil {
-				return nil, fmt.Errorf("begin: %s: %w", f.Path, err)
-			}
+			groups[i] = append(groups[i], f.After)
+		}
+	}
+	hashes, err := s.PutObjects(groups)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	var next []Hash
+	ref := func(data []byte, mode fs.FileMode) *ObjectRef {
+		h := next[0]
+		next = next[1:]
+		if mode.Perm() == 0 {
+			mode = 0o644
+		}
+		return &ObjectRef{SHA256: h, Size: int64(len(data)), Mode: mode.Perm()}
+	}
+	for i, f := range files {
+		e := FileEntry{Path: f.Path}
+		next = hashes[i]
+		if !f.Created {
+			e.Before = ref(f.Before, f.Mode)
+		}
+		if !f.Deleted {
+			e.After = ref(f.After, f.Mode)
 		}
 		j.Files[i] = e
 	}
@@ -116,17 +135,6 @@ func checkChange(f FileChange) error {
 		return fmt.Errorf("%s: before and after are equal", f.Path)
 	}
 	return nil
-}
-
-func (s *Store) putRef(data []byte, mode fs.FileMode) (*ObjectRef, error) {
-	h, err := s.PutObject(data)
-	if err != nil {
-		return nil, err
-	}
-	if mode.Perm() == 0 {
-		mode = 0o644
-	}
-	return &ObjectRef{SHA256: h, Size: int64(len(data)), Mode: mode.Perm()}, nil
 }
 
 // Pending returns the journal of an operation that began and was neither

@@ -228,15 +228,27 @@ func TestBeginValidates(t *testing.T) {
 // at each write Begin makes; Begin must fail and leave no journal, so the
 // caller never touches the vault.
 func TestBeginFailureLeavesNoJournal(t *testing.T) {
-	for n := 1; n <= 6; n++ { // 5 distinct objects + the journal
+	type fault struct {
+		step string
+		n    int
+	}
+	faults := []fault{
+		{atomicfile.StepBeforeRename, 1}, // the pack
+		{atomicfile.StepBeforeRename, 2}, // the journal
+		{atomicfile.StepAfterTempWrite, 1},
+	}
+	for n := 1; n <= 4; n++ { // the pack's header and its three frames
+		faults = append(faults, fault{atomicfile.StepTempWrite, n})
+	}
+	for _, f := range faults {
 		s := newStore(t)
 		mustLock(t, s)
 		count := 0
 		restore := atomicfile.SetFaultHook(func(step, name string) error {
-			if step != atomicfile.StepBeforeRename {
+			if step != f.step {
 				return nil
 			}
-			if count++; count == n {
+			if count++; count == f.n {
 				return atomicfile.ErrInjected
 			}
 			return nil
@@ -244,14 +256,14 @@ func TestBeginFailureLeavesNoJournal(t *testing.T) {
 		_, err := s.Begin(OpApply, "/v", "", threeChanges())
 		restore()
 		if !errors.Is(err, atomicfile.ErrInjected) {
-			t.Fatalf("write %d: err = %v, want ErrInjected", n, err)
+			t.Fatalf("%s %d: err = %v, want ErrInjected", f.step, f.n, err)
 		}
 		if p, err := s.Pending(); p != nil || err != nil {
-			t.Fatalf("write %d: Pending = %v, %v", n, p, err)
+			t.Fatalf("%s %d: Pending = %v, %v", f.step, f.n, p, err)
 		}
-		for _, f := range storeFiles(t, s) {
-			if strings.Contains(f, atomicfile.TempPrefix) {
-				t.Errorf("write %d: temp file left: %s", n, f)
+		for _, name := range storeFiles(t, s) {
+			if strings.Contains(name, atomicfile.TempPrefix) {
+				t.Errorf("%s %d: temp file left: %s", f.step, f.n, name)
 			}
 		}
 	}
