@@ -26,6 +26,7 @@ type FileChange struct {
 // listing every file the operation may change.
 type Journal struct {
 	Manifest
+	written Hash // SHA-256 of the journal file Begin wrote
 }
 
 // Begin records an operation before the caller changes any vault file. It
@@ -72,7 +73,7 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	j := &Journal{Manifest{
+	j := &Journal{Manifest: Manifest{
 		Version: FormatVersion,
 		ID:      id,
 		Time:    now,
@@ -115,9 +116,14 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 		}
 		j.Files[i] = e
 	}
-	if err := s.writeJSON(journalName, j, filePerm); err != nil {
+	b, err := marshalJSON(j.Manifest)
+	if err != nil {
 		return nil, fmt.Errorf("begin: write journal: %w", err)
 	}
+	if err := atomicfile.Write(s.root, journalName, b, filePerm); err != nil {
+		return nil, fmt.Errorf("begin: write journal: %w", err)
+	}
+	j.written = Sum(b)
 	return j, nil
 }
 
@@ -167,7 +173,7 @@ func (s *Store) Pending() (*Journal, error) {
 		}
 		return nil, nil
 	}
-	return &Journal{m}, nil
+	return &Journal{Manifest: m}, nil
 }
 
 // Commit ends the operation j. It writes the snapshot's manifest, listing
@@ -184,7 +190,7 @@ func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
 	if j == nil {
 		return Manifest{}, errors.New("commit: nil journal")
 	}
-	cur, err := s.readManifest(journalName, StatePending)
+	cur, err := s.readJournalOf(j)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		// Already committed? Then return what was committed.
@@ -258,6 +264,23 @@ func (s *Store) Abort(j *Journal) error {
 		return fmt.Errorf("abort %s: %w", j.ID, err)
 	}
 	return nil
+}
+
+// readJournalOf reads the pending journal. When it is byte for byte the
+// one Begin wrote for j, j's manifest is returned without decoding the
+// file again (for a large apply that is megabytes of JSON).
+func (s *Store) readJournalOf(j *Journal) (Manifest, error) {
+	if j.written.IsZero() {
+		return s.readManifest(journalName, StatePending)
+	}
+	b, err := s.root.ReadFile(journalName)
+	if err != nil {
+		return Manifest{}, err
+	}
+	if Sum(b) == j.written {
+		return j.Manifest, nil
+	}
+	return s.decodeManifest(journalName, b, StatePending)
 }
 
 func (s *Store) removeJournal() error {

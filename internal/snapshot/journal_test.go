@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -66,7 +67,7 @@ func TestJournalCommitFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(j, p); diff != "" {
+	if diff := cmp.Diff(j.Manifest, p.Manifest); diff != "" {
 		t.Errorf("Pending (-want +got):\n%s", diff)
 	}
 	if _, err := s.Begin(OpApply, "/vault", "", threeChanges()); !errors.Is(err, ErrPending) {
@@ -483,5 +484,36 @@ func TestLoadErrors(t *testing.T) {
 	os.WriteFile(filepath.Join(s.Dir(), snapsDir, "20990101T000000Z-00000000.json"), []byte("{"), 0o600)
 	if _, err := s.List(); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("List with a bad manifest: %v", err)
+	}
+}
+
+// Commit decodes the journal file again when it is not the one Begin
+// wrote for this journal, and refuses another operation's journal.
+func TestCommitChecksTheJournalOnDisk(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	j1, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Abort(j1); err != nil {
+		t.Fatal(err)
+	}
+	j2, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(j1, []string{"b.md"}); err == nil || !strings.Contains(err.Error(), "the pending journal is "+j2.ID) {
+		t.Errorf("Commit of a replaced journal: %v", err)
+	}
+	// Reformatted on disk but the same operation: decoded and committed.
+	b, err := os.ReadFile(filepath.Join(s.Dir(), journalName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	overwrite(t, filepath.Join(s.Dir(), journalName), bytes.ReplaceAll(b, []byte("\n  "), []byte("\n   ")))
+	m, err := s.Commit(j2, []string{"b.md"})
+	if err != nil || m.ID != j2.ID || len(m.Files) != 1 {
+		t.Errorf("Commit: %+v, %v", m, err)
 	}
 }

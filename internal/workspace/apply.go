@@ -200,6 +200,12 @@ func (e hardLinkError) Error() string {
 // a file with other hard links, a read-only file, a non-regular file. A
 // missing file is fs.ErrNotExist.
 func readCurrent(fo *folders, p string) ([]byte, fs.FileInfo, error) {
+	return readCurrentInto(fo, p, nil)
+}
+
+// readCurrentInto is readCurrent reading into buf's memory, when it is
+// large enough.
+func readCurrentInto(fo *folders, p string, buf []byte) ([]byte, fs.FileInfo, error) {
 	dir, base, err := fo.split(p)
 	if err != nil {
 		return nil, nil, err
@@ -223,18 +229,18 @@ func readCurrent(fo *folders, p string) ([]byte, fs.FileInfo, error) {
 	if !os.SameFile(fi, ofi) {
 		return nil, fi, errChanged
 	}
-	b, err := readAll(f, ofi.Size())
+	b, err := readAll(f, ofi.Size(), buf)
 	if err != nil {
 		return nil, fi, err
 	}
 	return b, fi, nil
 }
 
-// readAll reads f to its end into a buffer sized for the size it had when
-// opened (one byte more, so that a file of that size needs no second
+// readAll reads f to its end into buf, grown if needed to the size f had
+// when opened (one byte more, so that a file of that size needs no second
 // buffer to see its end).
-func readAll(f *os.File, size int64) ([]byte, error) {
-	b := make([]byte, 0, max(size, 0)+1)
+func readAll(f *os.File, size int64, buf []byte) ([]byte, error) {
+	b := slices.Grow(buf[:0], int(max(size, 0))+1)
 	for {
 		n, err := f.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -404,6 +410,7 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 		}
 	}
 	// Pass 3: publish in order.
+	var buf []byte
 	dirs := map[string]bool{}
 	var dirList []string
 	for i, c := range changes {
@@ -415,7 +422,7 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 			skips = append(skips, Skip{c.path, reasons[i]})
 			continue
 		}
-		if ok, reason := publishOne(fo, c, staged[i]); ok {
+		if ok, reason := publishOne(fo, c, staged[i], &buf); ok {
 			written = append(written, c.path)
 			if d := path.Dir(c.path); !dirs[d] {
 				dirs[d] = true
@@ -435,10 +442,13 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 	return written, skips, interrupted
 }
 
-// checkCurrent reads the file of c again and returns why it may not be
-// replaced: it is not as read, byte for byte.
-func checkCurrent(fo *folders, c fileChange) string {
-	cur, _, err := readCurrent(fo, c.path)
+// checkCurrent reads the file of c again, into *buf, and returns why it
+// may not be replaced: it is not as read, byte for byte.
+func checkCurrent(fo *folders, c fileChange, buf *[]byte) string {
+	cur, _, err := readCurrentInto(fo, c.path, *buf)
+	if cur != nil {
+		*buf = cur
+	}
 	switch {
 	case c.created && err == nil:
 		return "appeared since it was read; not overwritten"
@@ -478,11 +488,11 @@ func stageOne(fo *folders, c fileChange, sync bool) (*atomicfile.Staged, string)
 
 // publishOne makes one staged change if the file is still as read. It
 // returns whether it wrote, or why not; the temp file is gone either way.
-func publishOne(fo *folders, c fileChange, s *atomicfile.Staged) (bool, string) {
+func publishOne(fo *folders, c fileChange, s *atomicfile.Staged, buf *[]byte) (bool, string) {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(c.path)
 	}
-	if reason := checkCurrent(fo, c); reason != "" {
+	if reason := checkCurrent(fo, c, buf); reason != "" {
 		if s != nil {
 			_ = s.Discard()
 		}
