@@ -21,6 +21,10 @@
 // Linux; else [Staged.Sync] each), publish (rename) each, then sync the
 // directories (or SyncFS again). The fault steps are the same.
 //
+// [Create] streams a new file's content into its temp file ([TempWriter])
+// instead of taking it whole; [TempWriter.Stage] then returns the same
+// [Staged].
+//
 // # Invariants
 //
 //   - If Write returns, with or without error, the target holds either its
@@ -40,6 +44,7 @@
 // Write consults a fault check at each of these steps, passing the step name
 // and the target name (slash-separated, relative to the root):
 //
+//	temp-write         after each Write to a [TempWriter], temp file incomplete
 //	after-temp-write   data written to the temp file, before Sync/Rename
 //	before-rename      temp file complete and closed, target untouched
 //	after-rename       target replaced, directory not yet synced
@@ -72,8 +77,9 @@
 // set.
 //
 // Note that the snapshot store writes through this package too, so counts
-// include its objects ("objects/ab/<hash>"), journal ("journal.json") and
-// manifests ("snapshots/<id>.json"); use GLOB to target one kind.
+// include its packs ("packs/<id>.pack", one temp-write per object stored),
+// journal ("journal.json") and manifests ("snapshots/<id>.json"); use GLOB
+// to target one kind.
 //
 // # Dependencies
 //

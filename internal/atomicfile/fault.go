@@ -16,6 +16,9 @@ const (
 	StepAfterTempWrite = "after-temp-write"
 	StepBeforeRename   = "before-rename"
 	StepAfterRename    = "after-rename"
+	// StepTempWrite is consulted after each Write to a [TempWriter]:
+	// inside a streamed temp file, before it is complete.
+	StepTempWrite = "temp-write"
 )
 
 // FaultEnv names the environment variable read once, on the first Write, for
@@ -84,7 +87,7 @@ func parseFaults(s string) ([]*faultRule, error) {
 			return nil, fmt.Errorf("invalid %s rule %q: want [kill:]STEP:N[:GLOB]", FaultEnv, spec)
 		}
 		switch f[0] {
-		case StepAfterTempWrite, StepBeforeRename, StepAfterRename:
+		case StepAfterTempWrite, StepBeforeRename, StepAfterRename, StepTempWrite:
 			r.step = f[0]
 		default:
 			return nil, fmt.Errorf("invalid %s rule %q: unknown step %q", FaultEnv, spec, f[0])

@@ -3,30 +3,39 @@
 // every change can be listed, verified, undone, and rolled forward or back
 // after a crash. It knows nothing of Markdown: files are paths and bytes.
 //
-// # On-disk format (version 1)
+// # On-disk format (store version 2)
 //
 // A store is one directory, by default outside the vault (see DefaultDir):
 //
-//	<store>/config                 {"version":1}
+//	<store>/config                 {"version":2}
 //	<store>/lock                   present while a process holds the lock
 //	<store>/journal.json           present while an operation is in progress
-//	<store>/objects/ab/<sha256>    file contents, deduplicated
+//	<store>/packs/<id>.pack        file contents, deduplicated, many per file
+//	<store>/objects/ab/<sha256>    file contents of version 1 stores, one per file
 //	<store>/snapshots/<id>.json    one manifest per committed snapshot
 //
 // config is written when the store is created. A reader refuses a store
 // whose version is newer than it knows. Open refuses a non-empty directory
 // without a config, so a mistyped path never litters a user's folder.
-// Directories are created 0700 and files 0600 (objects and manifests 0400):
-// the store holds copies of private notes.
+// Directories are created 0700 and files 0600 (packs, objects and
+// manifests 0400): the store holds copies of private notes.
 //
-// objects/ab/<sha256>: <sha256> is the 64-hex SHA-256 of the object's
-// uncompressed content and "ab" its first two hex digits. The first byte of
-// the file is a format tag:
+// An object is a stored content, named by the SHA-256 of its uncompressed
+// bytes. Stored, it is a format tag byte and a payload:
 //
 //	'z'  the rest is zstd-compressed content (one or more zstd frames)
 //	'r'  the rest is the raw content (used when zstd would not shrink it)
 //
-// An object is never modified. Readers check the hash on every read, so a
+// packs/<id>.pack (<id>: 32 random hex digits) holds the objects one
+// PutObjects call stored (Begin makes one call per operation), the contents
+// of one file compressed together in one frame; see pack.go for the byte
+// layout. Version 1 stores kept each object in objects/ab/<sha256> ("ab"
+// its first two hex digits), the file holding the tag and payload of that
+// object alone. This package still reads them, and rewrites config as
+// version 2 the first time it stores objects in such a store, so that an
+// older relink refuses the store rather than miss the packed objects.
+//
+// Objects are never modified. Readers check the hash on every read, so a
 // damaged object is reported, never restored. Objects are limited to
 // MaxObjectSize bytes.
 //
@@ -69,11 +78,11 @@
 //  1. Lock. Only the lock holder may Begin, Commit, Abort or Prune.
 //  2. Pending: if a journal exists, a previous run crashed; recover first.
 //  3. Begin stores the before and after content of every file to change
-//     as objects (written unsynced, in parallel, then made durable in one
-//     batch by SyncObjects: one syncfs on Linux, else an fsync of each
-//     object and its directory), then writes the journal
-//     (atomically). Only then does the caller touch the vault. If Begin
-//     fails, for a full disk or anything else, the vault must not be touched.
+//     as objects (PutObjects: one pack, written unsynced on all cores, then
+//     made durable by one syncfs on Linux, else an fsync of the pack and
+//     its directory), then writes the journal (atomically). Only then does
+//     the caller touch the vault. If Begin fails, for a full disk or
+//     anything else, the vault must not be touched.
 //  4. The caller rewrites vault files (atomicfile.Write), skipping any file
 //     that changed since it was read.
 //  5. Commit writes snapshots/<id>.json with the files actually changed.
@@ -93,12 +102,13 @@
 //
 // # Invariants
 //
-//   - Every object, journal and manifest is written through atomicfile:
+//   - Every pack, journal and manifest is written through atomicfile:
 //     temp file, rename; journals and manifests with an fsync of the file
-//     and directory each, objects of a batch with one SyncObjects before the
+//     and directory each, a pack with the barrier of PutObjects before the
 //     journal. No reader ever sees a partial file.
-//   - An object's name is the SHA-256 of its content; objects are never
-//     rewritten.
+//   - An object's name is the SHA-256 of its content; objects and packs
+//     are never rewritten (Prune replaces a pack by a smaller one, durable
+//     before the old one goes).
 //   - Everything a journal or manifest references was durable before the
 //     journal or manifest was written.
 //   - A committed manifest is never modified; only Prune deletes it, and

@@ -26,11 +26,12 @@ type FileChange struct {
 // listing every file the operation may change.
 type Journal struct {
 	Manifest
+	written Hash // SHA-256 of the journal file Begin wrote
 }
 
 // Begin records an operation before the caller changes any vault file. It
-// stores the before and after content of every file as objects, then writes
-// the journal; only when Begin returns nil may the caller start rewriting the
+// stores the before and after content of every file as objects (one pack,
+// see PutObjects) and makes them durable, then writes the journal; only when Begin returns nil may the caller start rewriting the
 // vault. Any error (disk full included) happens before that point, and the
 // vault must then be left alone.
 //
@@ -72,7 +73,7 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	j := &Journal{Manifest{
+	j := &Journal{Manifest: Manifest{
 		Version: FormatVersion,
 		ID:      id,
 		Time:    now,
@@ -82,23 +83,47 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 		State:   StatePending,
 		Files:   make([]FileEntry, len(files)),
 	}}
+	groups := make([][][]byte, len(files))
 	for i, f := range files {
-		e := FileEntry{Path: f.Path}
 		if !f.Created {
-			if e.Before, err = s.putRef(f.Before, f.Mode); err != nil {
-				return nil, fmt.Errorf("begin: %s: %w", f.Path, err)
-			}
+			groups[i] = append(groups[i], f.Before)
 		}
 		if !f.Deleted {
-			if e.After, err = s.putRef(f.After, f.Mode); err != nil {
-				return nil, fmt.Errorf("begin: %s: %w", f.Path, err)
-			}
+			groups[i] = append(groups[i], f.After)
+		}
+	}
+	hashes, err := s.PutObjects(groups)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	var next []Hash
+	ref := func(data []byte, mode fs.FileMode) *ObjectRef {
+		h := next[0]
+		next = next[1:]
+		if mode.Perm() == 0 {
+			mode = 0o644
+		}
+		return &ObjectRef{SHA256: h, Size: int64(len(data)), Mode: mode.Perm()}
+	}
+	for i, f := range files {
+		e := FileEntry{Path: f.Path}
+		next = hashes[i]
+		if !f.Created {
+			e.Before = ref(f.Before, f.Mode)
+		}
+		if !f.Deleted {
+			e.After = ref(f.After, f.Mode)
 		}
 		j.Files[i] = e
 	}
-	if err := s.writeJSON(journalName, j, filePerm); err != nil {
+	b, err := marshalJSON(j.Manifest)
+	if err != nil {
 		return nil, fmt.Errorf("begin: write journal: %w", err)
 	}
+	if err := atomicfile.Write(s.root, journalName, b, filePerm); err != nil {
+		return nil, fmt.Errorf("begin: write journal: %w", err)
+	}
+	j.written = Sum(b)
 	return j, nil
 }
 
@@ -116,17 +141,6 @@ func checkChange(f FileChange) error {
 		return fmt.Errorf("%s: before and after are equal", f.Path)
 	}
 	return nil
-}
-
-func (s *Store) putRef(data []byte, mode fs.FileMode) (*ObjectRef, error) {
-	h, err := s.PutObject(data)
-	if err != nil {
-		return nil, err
-	}
-	if mode.Perm() == 0 {
-		mode = 0o644
-	}
-	return &ObjectRef{SHA256: h, Size: int64(len(data)), Mode: mode.Perm()}, nil
 }
 
 // Pending returns the journal of an operation that began and was neither
@@ -159,7 +173,7 @@ func (s *Store) Pending() (*Journal, error) {
 		}
 		return nil, nil
 	}
-	return &Journal{m}, nil
+	return &Journal{Manifest: m}, nil
 }
 
 // Commit ends the operation j. It writes the snapshot's manifest, listing
@@ -176,7 +190,7 @@ func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
 	if j == nil {
 		return Manifest{}, errors.New("commit: nil journal")
 	}
-	cur, err := s.readManifest(journalName, StatePending)
+	cur, err := s.readJournalOf(j)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		// Already committed? Then return what was committed.
@@ -250,6 +264,23 @@ func (s *Store) Abort(j *Journal) error {
 		return fmt.Errorf("abort %s: %w", j.ID, err)
 	}
 	return nil
+}
+
+// readJournalOf reads the pending journal. When it is byte for byte the
+// one Begin wrote for j, j's manifest is returned without decoding the
+// file again (for a large apply that is megabytes of JSON).
+func (s *Store) readJournalOf(j *Journal) (Manifest, error) {
+	if j.written.IsZero() {
+		return s.readManifest(journalName, StatePending)
+	}
+	b, err := s.root.ReadFile(journalName)
+	if err != nil {
+		return Manifest{}, err
+	}
+	if Sum(b) == j.written {
+		return j.Manifest, nil
+	}
+	return s.decodeManifest(journalName, b, StatePending)
 }
 
 func (s *Store) removeJournal() error {

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -66,7 +67,7 @@ func TestJournalCommitFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(j, p); diff != "" {
+	if diff := cmp.Diff(j.Manifest, p.Manifest); diff != "" {
 		t.Errorf("Pending (-want +got):\n%s", diff)
 	}
 	if _, err := s.Begin(OpApply, "/vault", "", threeChanges()); !errors.Is(err, ErrPending) {
@@ -228,15 +229,27 @@ func TestBeginValidates(t *testing.T) {
 // at each write Begin makes; Begin must fail and leave no journal, so the
 // caller never touches the vault.
 func TestBeginFailureLeavesNoJournal(t *testing.T) {
-	for n := 1; n <= 6; n++ { // 5 distinct objects + the journal
+	type fault struct {
+		step string
+		n    int
+	}
+	faults := []fault{
+		{atomicfile.StepBeforeRename, 1}, // the pack
+		{atomicfile.StepBeforeRename, 2}, // the journal
+		{atomicfile.StepAfterTempWrite, 1},
+	}
+	for n := 1; n <= 4; n++ { // the pack's header and its three frames
+		faults = append(faults, fault{atomicfile.StepTempWrite, n})
+	}
+	for _, f := range faults {
 		s := newStore(t)
 		mustLock(t, s)
 		count := 0
 		restore := atomicfile.SetFaultHook(func(step, name string) error {
-			if step != atomicfile.StepBeforeRename {
+			if step != f.step {
 				return nil
 			}
-			if count++; count == n {
+			if count++; count == f.n {
 				return atomicfile.ErrInjected
 			}
 			return nil
@@ -244,14 +257,14 @@ func TestBeginFailureLeavesNoJournal(t *testing.T) {
 		_, err := s.Begin(OpApply, "/v", "", threeChanges())
 		restore()
 		if !errors.Is(err, atomicfile.ErrInjected) {
-			t.Fatalf("write %d: err = %v, want ErrInjected", n, err)
+			t.Fatalf("%s %d: err = %v, want ErrInjected", f.step, f.n, err)
 		}
 		if p, err := s.Pending(); p != nil || err != nil {
-			t.Fatalf("write %d: Pending = %v, %v", n, p, err)
+			t.Fatalf("%s %d: Pending = %v, %v", f.step, f.n, p, err)
 		}
-		for _, f := range storeFiles(t, s) {
-			if strings.Contains(f, atomicfile.TempPrefix) {
-				t.Errorf("write %d: temp file left: %s", n, f)
+		for _, name := range storeFiles(t, s) {
+			if strings.Contains(name, atomicfile.TempPrefix) {
+				t.Errorf("%s %d: temp file left: %s", f.step, f.n, name)
 			}
 		}
 	}
@@ -471,5 +484,36 @@ func TestLoadErrors(t *testing.T) {
 	os.WriteFile(filepath.Join(s.Dir(), snapsDir, "20990101T000000Z-00000000.json"), []byte("{"), 0o600)
 	if _, err := s.List(); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("List with a bad manifest: %v", err)
+	}
+}
+
+// Commit decodes the journal file again when it is not the one Begin
+// wrote for this journal, and refuses another operation's journal.
+func TestCommitChecksTheJournalOnDisk(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	j1, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Abort(j1); err != nil {
+		t.Fatal(err)
+	}
+	j2, err := s.Begin(OpApply, "/v", "", threeChanges())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(j1, []string{"b.md"}); err == nil || !strings.Contains(err.Error(), "the pending journal is "+j2.ID) {
+		t.Errorf("Commit of a replaced journal: %v", err)
+	}
+	// Reformatted on disk but the same operation: decoded and committed.
+	b, err := os.ReadFile(filepath.Join(s.Dir(), journalName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	overwrite(t, filepath.Join(s.Dir(), journalName), bytes.ReplaceAll(b, []byte("\n  "), []byte("\n   ")))
+	m, err := s.Commit(j2, []string{"b.md"})
+	if err != nil || m.ID != j2.ID || len(m.Files) != 1 {
+		t.Errorf("Commit: %+v, %v", m, err)
 	}
 }

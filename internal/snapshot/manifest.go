@@ -159,11 +159,15 @@ func (m *Manifest) check(want State) error {
 func manifestName(id string) string { return path.Join(snapsDir, id+".json") }
 
 func (s *Store) readManifest(name string, want State) (Manifest, error) {
-	var m Manifest
 	b, err := s.root.ReadFile(name)
 	if err != nil {
-		return m, err
+		return Manifest{}, err
 	}
+	return s.decodeManifest(name, b, want)
+}
+
+func (s *Store) decodeManifest(name string, b []byte, want State) (Manifest, error) {
+	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
 	}
@@ -174,11 +178,19 @@ func (s *Store) readManifest(name string, want State) (Manifest, error) {
 }
 
 func (s *Store) writeJSON(name string, v any, perm fs.FileMode) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := marshalJSON(v)
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(s.root, name, append(b, '\n'), perm)
+	return atomicfile.Write(s.root, name, b, perm)
+}
+
+func marshalJSON(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 // List returns all committed snapshots, oldest first (by Time, then ID). An

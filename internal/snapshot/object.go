@@ -1,12 +1,15 @@
 package snapshot
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -24,54 +27,43 @@ const (
 const MaxObjectSize = 1 << 30
 
 var (
+	// SpeedFastest: the higher levels took most of a large apply's CPU for
+	// a few percent less. No zstd checksum: every read checks the
+	// content's SHA-256, which the checksum would only repeat.
 	encoder = sync.OnceValues(func() (*zstd.Encoder, error) {
-		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault))
+		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(false))
 	})
 	decoder = sync.OnceValues(func() (*zstd.Decoder, error) {
 		return zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxObjectSize))
 	})
 )
 
-// objectName returns the store-relative name of the object h.
+// objectName returns the store-relative name of the loose object h (the
+// layout of stores of version 1).
 func objectName(h Hash) string {
 	s := h.String()
 	return path.Join(objectsDir, s[:2], s)
 }
 
-// encodeObject returns the on-disk form of data: zstd if that is smaller,
-// raw otherwise.
-func encodeObject(data []byte) ([]byte, error) {
+// encodeObject returns the stored form of data, in buf's memory if it is
+// large enough: zstd if that is smaller, raw otherwise.
+func encodeObject(data, buf []byte) ([]byte, error) {
 	enc, err := encoder()
 	if err != nil {
 		return nil, err
 	}
-	z := enc.EncodeAll(data, append(make([]byte, 0, len(data)/2+16), tagZstd))
+	z := enc.EncodeAll(data, append(buf[:0], tagZstd))
 	if len(z) < len(data)+1 {
 		return z, nil
 	}
-	return append(append(make([]byte, 0, len(data)+1), tagRaw), data...), nil
+	return append(append(z[:0], tagRaw), data...), nil
 }
 
 // decodeObject inverts encodeObject and checks the content against h.
 func decodeObject(h Hash, b []byte) ([]byte, error) {
-	if len(b) == 0 {
-		return nil, fmt.Errorf("object %s: %w: empty file", h, ErrCorrupt)
-	}
-	var data []byte
-	switch b[0] {
-	case tagRaw:
-		data = b[1:]
-	case tagZstd:
-		dec, err := decoder()
-		if err != nil {
-			return nil, err
-		}
-		data, err = dec.DecodeAll(b[1:], nil)
-		if err != nil {
-			return nil, fmt.Errorf("object %s: %w: %v", h, ErrCorrupt, err)
-		}
-	default:
-		return nil, fmt.Errorf("object %s: %w: unknown format tag %q", h, ErrCorrupt, b[0])
+	data, err := decodeFrame(b)
+	if err != nil {
+		return nil, fmt.Errorf("object %s: %w", h, err)
 	}
 	if got := Sum(data); got != h {
 		return nil, fmt.Errorf("object %s: %w: content hashes to %s", h, ErrCorrupt, got)
@@ -79,140 +71,241 @@ func decodeObject(h Hash, b []byte) ([]byte, error) {
 	return data, nil
 }
 
-// PutObject stores data as an object and returns its hash. It is idempotent
-// and safe for concurrent use: an object that already exists is not written
-// again. When PutObject returns nil the object is durable (file and
-// directories fsynced).
+// decodeFrame inverts encodeObject.
+func decodeFrame(b []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%w: empty", ErrCorrupt)
+	}
+	switch b[0] {
+	case tagRaw:
+		return b[1:], nil
+	case tagZstd:
+		dec, err := decoder()
+		if err != nil {
+			return nil, err
+		}
+		data, err := dec.DecodeAll(b[1:], nil)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		}
+		return data, nil
+	}
+	return nil, fmt.Errorf("%w: unknown format tag %q", ErrCorrupt, b[0])
+}
+
+// PutObject stores data as an object and returns its hash; see PutObjects.
+func (s *Store) PutObject(data []byte) (Hash, error) {
+	hs, err := s.PutObjects([][][]byte{{data}})
+	if err != nil {
+		return Sum(data), err
+	}
+	return hs[0][0], nil
+}
+
+// maxFrame bounds the contents compressed together in one frame, so that
+// reading one object never decodes much more than itself.
+const maxFrame = 16 << 20
+
+// PutObjects stores contents as objects and returns their hashes, in the
+// shape of groups. The contents of one group are compressed together (give
+// the versions of one file as a group: the later ones then cost little
+// more than their changes). It is idempotent: contents already in the
+// store (checked, since an object left by a run that crashed before its
+// barrier may be damaged) and repeated contents are stored once. The rest
+// are hashed and compressed on all cores into one new pack. When
+// PutObjects returns nil every object is durable: the store's file system
+// is flushed once (syncfs), or, where that cannot be done, the pack and its
+// folder are fsynced, with the files holding the contents found already
+// stored.
 //
 // An object that no manifest or journal references may be deleted by Prune
 // at any time; Begin is the way to store objects that must survive.
-func (s *Store) PutObject(data []byte) (Hash, error) {
-	h := Sum(data)
-	if len(data) > MaxObjectSize {
-		return h, fmt.Errorf("put object: %d bytes exceeds the %d byte limit", len(data), MaxObjectSize)
-	}
-	name := objectName(h)
-	if _, err := s.root.Lstat(name); err == nil {
-		return h, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return h, fmt.Errorf("put object %s: %w", h, err)
-	}
-	if err := s.ensureFanout(path.Dir(name)); err != nil {
-		return h, fmt.Errorf("put object %s: %w", h, err)
-	}
-	b, err := encodeObject(data)
-	if err != nil {
-		return h, fmt.Errorf("put object %s: %w", h, err)
-	}
-	if err := atomicfile.Write(s.root, name, b, objectPerm); err != nil {
-		return h, fmt.Errorf("put object: %w", err)
-	}
-	return h, nil
-}
-
-// PutObjectNoSync stores data as an object like PutObject, in parallel
-// with other calls if the caller likes, but without making it durable: the
-// object file is written to a temp file and renamed into place, unsynced.
-// Call SyncObjects once after a batch of them, before writing anything that
-// references the objects (Begin's journal does).
-//
-// An object that already exists is checked (it may be the unsynced leftover
-// of a run that crashed before its SyncObjects, damaged by a power loss) and
-// rewritten if damaged. Where SyncObjects cannot flush the file system in
-// one call, PutObjectNoSync is PutObject.
-func (s *Store) PutObjectNoSync(data []byte) (Hash, error) {
-	if !atomicfile.CanSyncFS {
-		return s.PutObject(data)
-	}
-	h := Sum(data)
-	if len(data) > MaxObjectSize {
-		return h, fmt.Errorf("put object: %d bytes exceeds the %d byte limit", len(data), MaxObjectSize)
-	}
-	name := objectName(h)
-	if _, err := s.root.Lstat(name); err == nil {
-		if _, err := s.GetObject(h); err == nil {
-			s.addUnsynced(name, "")
-			return h, nil
-		}
-		// Damaged: replace it below (the rename replaces the read-only file).
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return h, fmt.Errorf("put object %s: %w", h, err)
-	}
-	dir := path.Dir(name)
-	created, err := s.makeFanout(dir)
-	if err != nil {
-		return h, fmt.Errorf("put object %s: %w", h, err)
-	}
-	if created {
-		s.addUnsynced("", objectsDir)
-	}
-	b, err := encodeObject(data)
-	if err != nil {
-		return h, fmt.Errorf("put object %s: %w", h, err)
-	}
-	st, err := atomicfile.Stage(s.root, name, b, objectPerm, false)
-	if err != nil {
-		return h, fmt.Errorf("put object: %w", err)
-	}
-	if err := st.Publish(); err != nil {
-		return h, fmt.Errorf("put object: %w", err)
-	}
-	s.addUnsynced(name, dir)
-	return h, nil
-}
-
-func (s *Store) addUnsynced(file, dir string) {
-	s.unsyncedMu.Lock()
-	defer s.unsyncedMu.Unlock()
-	if s.unsynced == nil {
-		s.unsynced = map[string]bool{}
-	}
-	if file != "" {
-		s.unsynced[file] = false
-	}
-	if dir != "" {
-		s.unsynced[dir] = true
-	}
-}
-
-// SyncObjects makes every object stored by PutObjectNoSync durable, with
-// the directory entries that name them. On Linux it flushes the store's
-// file system once (syncfs); otherwise, or if that fails, it fsyncs each
-// object file and each object directory touched.
-func (s *Store) SyncObjects() error {
-	s.unsyncedMu.Lock()
-	pending := s.unsynced
-	s.unsynced = nil
-	s.unsyncedMu.Unlock()
-	if len(pending) == 0 {
-		return nil
-	}
-	if atomicfile.SyncFS(s.root, ".") == nil {
-		return nil
-	}
-	var files, dirs []string
-	for name, isDir := range pending {
-		if isDir {
-			dirs = append(dirs, name)
-		} else {
-			files = append(files, name)
+func (s *Store) PutObjects(groups [][][]byte) ([][]Hash, error) {
+	for _, g := range groups {
+		for _, d := range g {
+			if len(d) > MaxObjectSize {
+				return nil, fmt.Errorf("put object: %d bytes exceeds the %d byte limit", len(d), MaxObjectSize)
+			}
 		}
 	}
-	slices.Sort(files)
-	slices.Sort(dirs)
-	for _, name := range files {
+	if err := s.upgrade(); err != nil {
+		return nil, fmt.Errorf("put objects: %w", err)
+	}
+	if err := s.loadPacks(true); err != nil {
+		return nil, fmt.Errorf("put objects: %w", err)
+	}
+	hashes := make([][]Hash, len(groups))
+	errs := make([]error, len(groups))
+	var (
+		claimed  sync.Map // Hash: stored by this call, or being stored
+		pwMu     sync.Mutex
+		pw       *packWriter
+		foundMu  sync.Mutex
+		found    = map[string]bool{} // files holding contents already stored
+		stopping atomic.Bool
+	)
+	writer := func() (*packWriter, error) {
+		pwMu.Lock()
+		defer pwMu.Unlock()
+		if pw == nil {
+			w, err := s.newPackWriter()
+			if err != nil {
+				return nil, err
+			}
+			pw = w
+		}
+		return pw, nil
+	}
+	each(len(groups), func(g int, sc *scratch) {
+		if stopping.Load() {
+			return
+		}
+		hashes[g] = make([]Hash, len(groups[g]))
+		sc.datas, sc.hashes, sc.sizes = sc.datas[:0], sc.hashes[:0], sc.sizes[:0]
+		for k, d := range groups[g] {
+			h := Sum(d)
+			hashes[g][k] = h
+			if _, dup := claimed.LoadOrStore(h, true); dup {
+				continue
+			}
+			if _, where, err := s.getObject(h, false); err == nil {
+				foundMu.Lock()
+				found[where] = true
+				foundMu.Unlock()
+				continue
+			}
+			sc.datas, sc.hashes, sc.sizes = append(sc.datas, d), append(sc.hashes, h), append(sc.sizes, len(d))
+		}
+		for len(sc.datas) > 0 {
+			n, size := 1, len(sc.datas[0])
+			for n < len(sc.datas) && size+len(sc.datas[n]) <= maxFrame {
+				size += len(sc.datas[n])
+				n++
+			}
+			w, err := writer()
+			if err == nil {
+				err = sc.encode(sc.datas[:n])
+			}
+			if err == nil {
+				err = w.add(sc.enc, sc.hashes[:n], sc.sizes[:n])
+			}
+			if err != nil {
+				errs[g] = fmt.Errorf("put object %s: %w", sc.hashes[0], err)
+				stopping.Store(true)
+				return
+			}
+			sc.datas, sc.hashes, sc.sizes = sc.datas[n:], sc.hashes[n:], sc.sizes[n:]
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		if pw != nil {
+			pw.discard()
+		}
+		return nil, err
+	}
+	if pw != nil {
+		st, err := pw.finish(!atomicfile.CanSyncFS)
+		if err != nil {
+			return nil, fmt.Errorf("put objects: %w", err)
+		}
+		if err := st.Publish(); err != nil {
+			return nil, fmt.Errorf("put objects: %w", err)
+		}
+		if err := s.addPack(pw.name); err != nil {
+			return nil, fmt.Errorf("put objects: %w", err)
+		}
+	}
+	if pw == nil && len(found) == 0 {
+		return hashes, nil
+	}
+	if atomicfile.CanSyncFS && atomicfile.SyncFS(s.root, ".") == nil {
+		return hashes, nil
+	}
+	if pw != nil {
+		found[pw.name] = true
+	}
+	names := make([]string, 0, len(found))
+	for name := range found {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
 		if err := s.syncFile(name); err != nil {
-			return fmt.Errorf("sync objects: %w", err)
+			return nil, fmt.Errorf("sync objects: %w", err)
 		}
 	}
-	// objects/xx before objects, so that a new fanout directory's entry is
-	// synced after its content.
-	slices.Reverse(dirs)
-	for _, d := range dirs {
-		if err := atomicfile.SyncDir(s.root, d); err != nil {
-			return fmt.Errorf("sync objects: %w", err)
+	if pw != nil {
+		if err := atomicfile.SyncDir(s.root, packsDir); err != nil {
+			return nil, fmt.Errorf("sync objects: %w", err)
 		}
 	}
+	return hashes, nil
+}
+
+// scratch is one PutObjects worker's reusable memory.
+type scratch struct {
+	datas  [][]byte
+	hashes []Hash
+	sizes  []int
+	joined []byte // the contents of a frame, back to back
+	enc    []byte // the encoded frame
+}
+
+// encode sets sc.enc to the frame holding datas.
+func (sc *scratch) encode(datas [][]byte) error {
+	in := datas[0]
+	if len(datas) > 1 {
+		sc.joined = sc.joined[:0]
+		for _, d := range datas {
+			sc.joined = append(sc.joined, d...)
+		}
+		in = sc.joined
+	}
+	var err error
+	sc.enc, err = encodeObject(in, sc.enc)
+	return err
+}
+
+// each runs fn(0..n-1) on GOMAXPROCS goroutines, each with its own
+// scratch memory.
+func each(n int, fn func(i int, sc *scratch)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(n, runtime.GOMAXPROCS(0))) {
+		wg.Go(func() {
+			var sc scratch
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i, &sc)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// upgrade makes a version 1 store (loose objects only) a version 2 store
+// before its first pack is written, so that a relink too old to read packs
+// refuses the store instead of missing their objects.
+func (s *Store) upgrade() error {
+	s.upgradeMu.Lock()
+	defer s.upgradeMu.Unlock()
+	if s.version >= StoreVersion {
+		return nil
+	}
+	b, _ := json.Marshal(config{Version: StoreVersion})
+	if err := atomicfile.Write(s.root, configName, append(b, '\n'), filePerm); err != nil {
+		return err
+	}
+	if err := s.root.Mkdir(packsDir, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if err := atomicfile.SyncDir(s.root, "."); err != nil {
+		return err
+	}
+	s.version = StoreVersion
 	return nil
 }
 
@@ -228,50 +321,69 @@ func (s *Store) syncFile(name string) error {
 	return err
 }
 
-// ensureFanout creates objects/xx and makes its entry durable.
-func (s *Store) ensureFanout(dir string) error {
-	created, err := s.makeFanout(dir)
-	if err != nil || !created {
-		return err
-	}
-	if err := atomicfile.SyncDir(s.root, objectsDir); err != nil {
-		s.fanout.Delete(dir)
-		return err
-	}
-	return nil
-}
-
-// makeFanout creates objects/xx if needed, and reports whether it did; the
-// caller makes the new entry durable.
-func (s *Store) makeFanout(dir string) (bool, error) {
-	if _, ok := s.fanout.Load(dir); ok {
-		return false, nil
-	}
-	if fi, err := s.root.Lstat(dir); err == nil && fi.IsDir() {
-		s.fanout.Store(dir, true)
-		return false, nil
-	}
-	err := s.root.Mkdir(dir, dirPerm)
-	if err != nil && !errors.Is(err, fs.ErrExist) {
-		return false, err
-	}
-	// On ErrExist another goroutine just made it: sync it all the same.
-	s.fanout.Store(dir, true)
-	return true, nil
-}
-
 // GetObject returns the content of object h after checking that it hashes
 // to h. A missing object is reported with ErrNotFound, a damaged one with
 // ErrCorrupt.
 func (s *Store) GetObject(h Hash) ([]byte, error) {
-	b, err := s.root.ReadFile(objectName(h))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("object %s: %w", h, ErrNotFound)
+	data, _, err := s.getObject(h, true)
+	return data, err
+}
+
+// getObject looks for h as a loose object (stores of version 1), then in
+// every pack, and returns the first copy that checks out, with the name of
+// the file holding it. With refresh, when no good copy is found it rereads
+// packs/ in case another process added a pack since, and tries again.
+func (s *Store) getObject(h Hash, refresh bool) ([]byte, string, error) {
+	var first error
+	if s.hasLoose() {
+		name := objectName(h)
+		b, err := s.root.ReadFile(name)
+		switch {
+		case err == nil:
+			data, err := decodeObject(h, b)
+			if err == nil {
+				return data, name, nil
+			}
+			first = err
+		case !errors.Is(err, fs.ErrNotExist):
+			first = fmt.Errorf("object %s: %w", h, err)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("object %s: %w", h, err)
+	if err := s.loadPacks(false); err != nil {
+		return nil, "", err
 	}
-	return decodeObject(h, b)
+	for attempt := 0; attempt < 2; attempt++ {
+		ps, idx := s.packed(h)
+		for k, p := range ps {
+			data, err := p.object(idx[k])
+			if err == nil {
+				return data, p.name, nil
+			}
+			if first == nil {
+				first = err
+			}
+		}
+		if !refresh {
+			break
+		}
+		if err := s.loadPacks(true); err != nil {
+			return nil, "", err
+		}
+	}
+	if first != nil {
+		return nil, "", first
+	}
+	return nil, "", fmt.Errorf("object %s: %w", h, ErrNotFound)
+}
+
+// hasLoose reports whether objects/ holds anything: only stores written by
+// version 1 do, and the others need not look there for every object.
+func (s *Store) hasLoose() bool {
+	s.looseOnce.Do(func() {
+		ents, err := fs.ReadDir(s.root.FS(), objectsDir)
+		s.loose = err != nil && !errors.Is(err, fs.ErrNotExist) || len(ents) > 0
+	})
+	return s.loose
 }
 
 // Read returns the content of the object ref names, checking its hash and

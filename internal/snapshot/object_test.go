@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
 )
 
 func TestObjectRoundTrip(t *testing.T) {
@@ -34,10 +36,12 @@ func TestObjectRoundTrip(t *testing.T) {
 			if h != Sum(tt.data) {
 				t.Errorf("hash = %s, want %s", h, Sum(tt.data))
 			}
-			raw, err := os.ReadFile(filepath.Join(s.Dir(), filepath.FromSlash(objectName(h))))
+			file, e := locate(t, s, string(tt.data))
+			raw, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
+			raw = raw[e.frameOff : e.frameOff+e.frameN]
 			if raw[0] != tt.wantTag {
 				t.Errorf("tag = %q, want %q", raw[0], tt.wantTag)
 			}
@@ -69,21 +73,49 @@ func TestGetObjectErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(s.Dir(), filepath.FromSlash(objectName(h)))
+	file, at := locate(t, s, string(data))
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := func(b []byte) []byte {
+		out := append([]byte(nil), good...)
+		copy(out[at.frameOff:at.frameOff+at.frameN], b)
+		return out
+	}
+	enc, _ := encodeObject(data, nil)
+	other, _ := encodeObject([]byte(strings.Repeat("abd", 100)), nil)
 	for _, bad := range [][]byte{
-		{},
-		[]byte("x" + string(data)),
-		append([]byte{tagRaw}, data[1:]...),
-		append([]byte{tagZstd}, data...),
+		frame([]byte("x")),                            // unknown tag
+		frame(append([]byte{tagRaw}, enc[1:]...)),     // zstd bytes read as raw
+		frame(append([]byte{tagZstd}, data...)),       // raw bytes read as zstd
+		frame(other),                                  // another content
+		good[:len(good)-1],                            // truncated: no trailer
+		append([]byte("RLPACK\x00\x02"), good[8:]...), // unknown pack version
 	} {
-		os.Chmod(p, 0o600)
-		if err := os.WriteFile(p, bad, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.GetObject(h); !errors.Is(err, ErrCorrupt) {
-			t.Errorf("content %.10q: err = %v, want ErrCorrupt", bad, err)
+		overwrite(t, file, bad)
+		s.closePacks()
+		if _, err := s.GetObject(h); err == nil {
+			t.Errorf("damaged pack read without error")
+		} else if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrNotFound) {
+			t.Errorf("err = %v, want ErrCorrupt or ErrNotFound", err)
 		}
 	}
+	// A damaged loose object of a version 1 store.
+	loose := filepath.Join(s.Dir(), filepath.FromSlash(objectName(h)))
+	os.MkdirAll(filepath.Dir(loose), 0o700)
+	for _, bad := range [][]byte{{}, []byte("x" + string(data)), append([]byte{tagRaw}, data[1:]...), append([]byte{tagZstd}, data...)} {
+		overwrite(t, loose, bad)
+		s2, err := Open(s.Dir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s2.GetObject(h); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("loose %.10q: err = %v, want ErrCorrupt", bad, err)
+		}
+		s2.Close()
+	}
+	os.Remove(loose)
 	if _, err := s.Read(ObjectRef{SHA256: Sum(nil), Size: 0}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Read missing: %v", err)
 	}
@@ -116,8 +148,13 @@ func TestConcurrentPutObject(t *testing.T) {
 	if got, err := s.GetObject(Sum(data)); err != nil || !bytes.Equal(got, data) {
 		t.Errorf("GetObject: %v", err)
 	}
-	if files := storeFiles(t, s); len(files) != 3 { // config + 2 objects
-		t.Errorf("store files = %v", files)
+	for _, f := range storeFiles(t, s) {
+		if strings.Contains(f, atomicfile.TempPrefix) {
+			t.Errorf("temp file left: %s", f)
+		}
+	}
+	if ps, err := s.Verify(""); err != nil || len(ps) != 0 {
+		t.Errorf("Verify: %v, %v", ps, err)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -13,27 +12,9 @@ import (
 	"github.com/relinkmd/relink/internal/atomicfile"
 )
 
-func objectSet(t *testing.T, s *Store) []string {
-	t.Helper()
-	var got []string
-	err := s.walkObjects(func(name string, h Hash, ok bool) error {
-		got = append(got, name)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
+func objectSet(t *testing.T, s *Store) []string { return storedObjects(t, s) }
 
-func names(datas ...string) []string {
-	var out []string
-	for _, d := range datas {
-		out = append(out, objectName(Sum([]byte(d))))
-	}
-	slices.Sort(out)
-	return out
-}
+func names(datas ...string) []string { return hashes(datas...) }
 
 func TestPrune(t *testing.T) {
 	s := newStore(t)
@@ -46,7 +27,7 @@ func TestPrune(t *testing.T) {
 	if _, err := s.Begin(OpApply, "/v", "", []FileChange{change("c.md", "c0", "c1")}); err != nil {
 		t.Fatal(err)
 	}
-	tmp := filepath.Join(s.Dir(), objectsDir, atomicfile.TempPrefix+"left")
+	tmp := filepath.Join(s.Dir(), packsDir, atomicfile.TempPrefix+"left")
 	os.WriteFile(tmp, nil, 0o600)
 
 	if _, err := s.Prune(Policy{}, time.Now(), false); !errors.Is(err, ErrEmptyPolicy) {

@@ -14,9 +14,14 @@ import (
 	"github.com/relinkmd/relink/internal/atomicfile"
 )
 
-// FormatVersion is the store and manifest format this package reads and
+// FormatVersion is the manifest and journal format this package reads and
 // writes.
 const FormatVersion = 1
+
+// StoreVersion is the store layout this package writes: 2 keeps objects in
+// packs. It reads version 1 stores (one file per object under objects/) as
+// well, and makes one version 2 when it first writes a pack into it.
+const StoreVersion = 2
 
 // Names inside the store directory.
 const (
@@ -63,12 +68,16 @@ type Store struct {
 	// before use to get predictable snapshot ids and times.
 	Now func() time.Time
 
-	dir    string
-	root   *os.Root
-	fanout sync.Map // objects/xx directories known to exist
+	dir  string
+	root *os.Root
 
-	unsyncedMu sync.Mutex
-	unsynced   map[string]bool // names PutObjectNoSync wrote, not yet synced: true for a directory
+	upgradeMu sync.Mutex
+	version   int // of the store's config
+
+	looseOnce sync.Once
+	loose     bool // objects/ holds loose objects
+
+	packs packSet
 
 	mu   sync.Mutex
 	lock *os.File // the lock file, while held
@@ -112,9 +121,10 @@ func (s *Store) init() error {
 		if c.Version < 1 {
 			return fmt.Errorf("config: %w: version %d", ErrCorrupt, c.Version)
 		}
-		if c.Version > FormatVersion {
-			return fmt.Errorf("store format version %d is newer than this relink supports (%d)", c.Version, FormatVersion)
+		if c.Version > StoreVersion {
+			return fmt.Errorf("store format version %d is newer than this relink supports (%d)", c.Version, StoreVersion)
 		}
+		s.version = c.Version
 	case errors.Is(err, fs.ErrNotExist):
 		ents, err := fs.ReadDir(s.root.FS(), ".")
 		if err != nil {
@@ -125,14 +135,19 @@ func (s *Store) init() error {
 				return fmt.Errorf("%w: no config file and not empty", ErrNotStore)
 			}
 		}
-		b, _ := json.Marshal(config{Version: FormatVersion})
+		b, _ := json.Marshal(config{Version: StoreVersion})
 		if err := atomicfile.Write(s.root, configName, append(b, '\n'), filePerm); err != nil {
 			return err
 		}
+		s.version = StoreVersion
 	default:
 		return err
 	}
-	for _, d := range []string{objectsDir, snapsDir} {
+	data := packsDir
+	if s.version < 2 {
+		data = objectsDir
+	}
+	for _, d := range []string{data, snapsDir} {
 		if err := s.root.Mkdir(d, dirPerm); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
@@ -152,7 +167,7 @@ func (s *Store) Close() error {
 	if held {
 		err = s.unlock()
 	}
-	return errors.Join(err, s.root.Close())
+	return errors.Join(err, s.closePacks(), s.root.Close())
 }
 
 func (s *Store) now() time.Time {

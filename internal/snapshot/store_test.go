@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 )
@@ -19,10 +22,10 @@ func TestOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "config"))
-	if err != nil || strings.TrimSpace(string(b)) != `{"version":1}` {
+	if err != nil || strings.TrimSpace(string(b)) != `{"version":2}` {
 		t.Errorf("config = %q, %v", b, err)
 	}
-	for _, d := range []string{objectsDir, snapsDir} {
+	for _, d := range []string{packsDir, snapsDir} {
 		if fi, err := os.Stat(filepath.Join(dir, d)); err != nil || !fi.IsDir() {
 			t.Errorf("%s: %v", d, err)
 		}
@@ -39,9 +42,9 @@ func TestOpen(t *testing.T) {
 	s.Close()
 
 	// A newer format is refused.
-	os.WriteFile(filepath.Join(dir, "config"), []byte(`{"version":2}`), 0o600)
+	os.WriteFile(filepath.Join(dir, "config"), []byte(`{"version":3}`), 0o600)
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Errorf("Open of a v2 store: %v", err)
+		t.Errorf("Open of a v3 store: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "config"), []byte(`{`), 0o600)
 	if _, err := Open(dir); !errors.Is(err, ErrCorrupt) {
@@ -150,5 +153,67 @@ func TestVaultID(t *testing.T) {
 	sum := sha256.Sum256([]byte("/home/ann/Notes"))
 	if want := "notes-" + hex.EncodeToString(sum[:8]); a != want {
 		t.Errorf("VaultID = %q, want %q", a, want)
+	}
+}
+
+// A store written before packs (version 1, one file per object) stays
+// readable; the first snapshot written into it makes it version 2, and
+// old and new snapshots then live side by side until prune.
+func TestLegacyStore(t *testing.T) {
+	old := Manifest{
+		Version: FormatVersion, ID: "20261101T000000Z-00000001", Time: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		Op: OpApply, Vault: "/v", State: StateCommitted,
+		Files: []FileEntry{{Path: "a.md", Before: &ObjectRef{SHA256: Sum([]byte("a0")), Size: 2, Mode: 0o644}, After: &ObjectRef{SHA256: Sum([]byte("a1")), Size: 2, Mode: 0o644}}},
+	}
+	dir := legacyStore(t, old, "a0", "a1", "unreferenced")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Now = fakeClock(time.Date(2026, 11, 25, 10, 15, 30, 0, time.UTC), time.Minute)
+	if ms, err := s.List(); err != nil || len(ms) != 1 || ms[0].ID != old.ID {
+		t.Fatalf("List: %v, %v", ms, err)
+	}
+	for _, d := range []string{"a0", "a1"} {
+		if got, err := s.Read(ObjectRef{SHA256: Sum([]byte(d)), Size: 2}); err != nil || string(got) != d {
+			t.Errorf("Read %s: %q, %v", d, got, err)
+		}
+	}
+	if ps, err := s.Verify(""); err != nil || len(ps) != 0 {
+		t.Fatalf("Verify: %v, %v", ps, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, configName)); strings.TrimSpace(string(b)) != `{"version":1}` {
+		t.Errorf("reading changed the config: %s", b)
+	}
+
+	mustLock(t, s)
+	// a1 is stored already (loose): only a2 goes into the new pack.
+	m := commit(t, s, change("a.md", "a1", "a2"))
+	if b, _ := os.ReadFile(filepath.Join(dir, configName)); strings.TrimSpace(string(b)) != `{"version":2}` {
+		t.Errorf("config after the first pack: %s", b)
+	}
+	if file, _ := locate(t, s, "a2"); file == "" {
+		t.Error("a2 not packed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(objectName(Sum([]byte("a1")))))); err != nil {
+		t.Errorf("a1 is no longer loose: %v", err)
+	}
+	if ps, err := s.Verify(""); err != nil || len(ps) != 0 {
+		t.Fatalf("Verify after a new snapshot: %v, %v", ps, err)
+	}
+
+	res, err := s.Prune(Policy{KeepLast: 1}, time.Now(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Keep) != 1 || res.Keep[0].ID != m.ID || res.Objects != 2 {
+		t.Errorf("prune kept %v, removed %d objects; want %s kept, a0 and unreferenced removed", res.Keep, res.Objects, m.ID)
+	}
+	if diff := cmp.Diff(hashes("a1", "a2"), storedObjects(t, s)); diff != "" {
+		t.Errorf("objects after prune (-want +got):\n%s", diff)
+	}
+	if got, err := s.Read(*m.Files[0].Before); err != nil || string(got) != "a1" {
+		t.Errorf("Read a1 after prune: %q, %v", got, err)
 	}
 }

@@ -1,10 +1,12 @@
 package snapshot
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
@@ -118,6 +120,9 @@ func (s *Store) Verify(id string) ([]Problem, error) {
 		v.problems = append(v.problems, Problem{Object: journalName, Err: err})
 	}
 
+	if err := v.packs(); err != nil {
+		return v.problems, fmt.Errorf("verify: %w", err)
+	}
 	err = s.walkObjects(func(name string, h Hash, ok bool) error {
 		if !ok {
 			v.problems = append(v.problems, Problem{Object: name, Err: fmt.Errorf("%w: unexpected file", ErrCorrupt)})
@@ -139,10 +144,74 @@ func (s *Store) Verify(id string) ([]Problem, error) {
 	return v.problems, nil
 }
 
-// walkObjects calls fn for every file under objects/ except temp files, in
-// name order. ok is false for a name that is not objects/xx/<hash of xx...>.
+// packs checks every file in packs/: each must be a readable pack, and each
+// object in it must match its hash. A content stored twice is checked in
+// each copy, so a damaged copy is reported even while another is intact.
+func (v *verifier) packs() error {
+	s := v.s
+	ents, err := fs.ReadDir(s.root.FS(), packsDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), atomicfile.TempPrefix) {
+			continue
+		}
+		name := path.Join(packsDir, e.Name())
+		if !strings.HasSuffix(e.Name(), packExt) || !e.Type().IsRegular() {
+			v.problems = append(v.problems, Problem{Object: name, Err: fmt.Errorf("%w: unexpected file", ErrCorrupt)})
+			continue
+		}
+		p, err := openPack(s.root, name)
+		if err != nil {
+			v.problems = append(v.problems, Problem{Object: name, Err: err})
+			continue
+		}
+		// In frame order, so that each frame is decoded once.
+		ents := make([]packEntry, p.len())
+		for i := range ents {
+			ents[i] = p.entry(i)
+		}
+		slices.SortStableFunc(ents, func(a, b packEntry) int { return cmp.Compare(a.frameOff, b.frameOff) })
+		var frame []byte
+		var frameErr error
+		for i, e := range ents {
+			if i == 0 || e.frameOff != ents[i-1].frameOff {
+				frame, frameErr = p.frame(e)
+			}
+			err := frameErr
+			if err == nil {
+				_, err = p.objectIn(e, frame)
+			} else {
+				err = fmt.Errorf("object %s: %w", e.hash, errors.Unwrap(err))
+			}
+			// A bad object already reported through the snapshots that
+			// reference it is not reported again; a bad copy of an object
+			// that reads well from another file is.
+			prev, done := v.checked[e.hash]
+			if err != nil && (!done || prev == nil) {
+				v.problems = append(v.problems, Problem{Object: e.hash.String(), Err: err})
+			}
+			if !done || prev != nil {
+				v.checked[e.hash] = err
+			}
+		}
+		p.f.Close()
+	}
+	return nil
+}
+
+// walkObjects calls fn for every file under objects/ (the loose objects of
+// a version 1 store) except temp files, in name order. ok is false for a
+// name that is not objects/xx/<hash of xx...>.
 func (s *Store) walkObjects(fn func(name string, h Hash, ok bool) error) error {
 	fans, err := fs.ReadDir(s.root.FS(), objectsDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -33,18 +33,6 @@ func change(path, before, after string) FileChange {
 	return FileChange{Path: path, Before: []byte(before), After: []byte(after), Mode: 0o644}
 }
 
-func objPath(s *Store, data string) string {
-	return filepath.Join(s.Dir(), filepath.FromSlash(objectName(Sum([]byte(data)))))
-}
-
-func overwrite(t *testing.T, p string, data []byte) {
-	t.Helper()
-	os.Chmod(p, 0o600)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 type problemKey struct {
 	Snapshot, Path, Object string
 	Kind                   string
@@ -75,24 +63,33 @@ func TestVerify(t *testing.T) {
 		t.Fatalf("clean store: %v, %v", ps, err)
 	}
 
-	overwrite(t, objPath(s, "shared"), []byte("rgarbage")) // referenced twice
-	if err := os.Remove(objPath(s, "a2")); err != nil {    // missing
+	// shared is stored once, in a frame with b1 (b.md's two versions).
+	damageFrame(t, s, "shared")
+	// m2's pack holds a2 and c1; a1 and shared were stored already.
+	file, _ := locate(t, s, "a2")
+	if err := os.Remove(file); err != nil {
 		t.Fatal(err)
 	}
-	orphan, _ := s.PutObject([]byte(strings.Repeat("orphan ", 50))) // loose and corrupt
-	overwrite(t, objPath(s, strings.Repeat("orphan ", 50)), []byte("z\x00\x01"))
-	os.WriteFile(filepath.Join(s.Dir(), objectsDir, "stray"), nil, 0o600)
+	orphan, _ := s.PutObject([]byte(strings.Repeat("orphan ", 50))) // unreferenced and damaged
+	damageFrame(t, s, strings.Repeat("orphan ", 50))
+	os.WriteFile(filepath.Join(s.Dir(), packsDir, "stray"), nil, 0o600)
+	os.WriteFile(filepath.Join(s.Dir(), packsDir, "0000.pack"), []byte("RLPACK\x00\x01 and no index"), 0o600)
 	os.WriteFile(filepath.Join(s.Dir(), snapsDir, "20990101T000000Z-00000000.json"), []byte("{"), 0o600)
 
 	shared := Sum([]byte("shared")).String()
+	b1 := Sum([]byte("b1")).String()
 	a2 := Sum([]byte("a2")).String()
+	c1 := Sum([]byte("c1")).String()
 	want := []problemKey{
 		{m1.ID, "b.md", shared, "corrupt"},
+		{m1.ID, "b.md", b1, "corrupt"},
 		{m2.ID, "a.md", a2, "missing"},
 		{m2.ID, "c.md", shared, "corrupt"},
+		{m2.ID, "c.md", c1, "missing"},
 		{"20990101T000000Z-00000000", "", "snapshots/20990101T000000Z-00000000.json", "corrupt"},
 		{"", "", orphan.String(), "corrupt"},
-		{"", "", "objects/stray", "corrupt"},
+		{"", "", "packs/stray", "corrupt"},
+		{"", "", "packs/0000.pack", "corrupt"},
 	}
 	ps, err := s.Verify("")
 	if err != nil {
@@ -112,7 +109,7 @@ func TestVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want[:1], keys(ps)); diff != "" {
+	if diff := cmp.Diff(want[:2], keys(ps), sortKeys); diff != "" {
 		t.Errorf("Verify(m1) (-want +got):\n%s", diff)
 	}
 	if _, err := s.Verify("nope"); !errors.Is(err, ErrNotFound) {
@@ -123,3 +120,35 @@ func TestVerify(t *testing.T) {
 var sortKeys = cmpopts.SortSlices(func(a, b problemKey) bool {
 	return a.Snapshot+a.Path+a.Object < b.Snapshot+b.Path+b.Object
 })
+
+// A content stored twice (two runs that each stored it) with one copy
+// damaged: it still reads, and verify reports the damaged copy.
+func TestVerifyDamagedDuplicate(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	commit(t, s, change("a.md", "a0", "a1"))
+	file, _ := locate(t, s, "a0")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyName := filepath.Join(s.Dir(), packsDir, "ffff"+packExt)
+	if err := os.WriteFile(copyName, b, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	damageFrame(t, s, "a0") // the first pack holding it, by name order: the original
+	if got, err := s.GetObject(Sum([]byte("a0"))); err != nil || string(got) != "a0" {
+		t.Fatalf("GetObject with one good copy: %q, %v", got, err)
+	}
+	ps, err := s.Verify("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []problemKey{
+		{"", "", Sum([]byte("a0")).String(), "corrupt"},
+		{"", "", Sum([]byte("a1")).String(), "corrupt"},
+	}
+	if diff := cmp.Diff(want, keys(ps), sortKeys); diff != "" {
+		t.Errorf("Verify (-want +got):\n%s", diff)
+	}
+}

@@ -125,27 +125,43 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 	}
 
 	root := rep.Vault.Root
-	var changes []fileChange
-	for _, f := range files {
-		cur, fi, err := readCurrent(root, f)
+	fo := newFolders(root)
+	defer fo.close()
+	type prepared struct {
+		change fileChange
+		skip   string
+	}
+	prep := make([]prepared, len(files))
+	parallel(len(files), func(i int) bool {
+		f := files[i]
+		cur, fi, err := readCurrent(fo, f)
 		if err != nil {
-			res.Skipped = append(res.Skipped, Skip{f, skipReason(err, "planned")})
-			continue
+			prep[i].skip = skipReason(err, "planned")
+			return true
 		}
 		if n, ok := rep.Index.NoteByPath(f); ok {
 			if sum := rep.Index.Notes[n].Sum; sum != ([32]byte{}) && sum != sha256.Sum256(cur) {
-				res.Skipped = append(res.Skipped, Skip{f, "changed since it was planned; not overwritten"})
-				continue
+				prep[i].skip = "changed since it was planned; not overwritten"
+				return true
 			}
 		}
 		after, err := splice.Apply(cur, report.SpliceEdits(byFile[f]))
 		if err != nil {
-			res.Skipped = append(res.Skipped, Skip{f, "changed since it was planned (" + err.Error() + "); not overwritten"})
+			prep[i].skip = "changed since it was planned (" + err.Error() + "); not overwritten"
+			return true
+		}
+		prep[i].change = fileChange{path: f, before: cur, after: after, mode: fi.Mode().Perm()}
+		return true
+	})
+	var changes []fileChange
+	for i, p := range prep {
+		if p.skip != "" {
+			res.Skipped = append(res.Skipped, Skip{files[i], p.skip})
 			continue
 		}
-		changes = append(changes, fileChange{path: f, before: cur, after: after, mode: fi.Mode().Perm()})
+		changes = append(changes, p.change)
 	}
-	m, written, skips, interrupted, err := transact(ctx, st, root, snapshot.OpApply, rep.Vault.Dir, "", changes)
+	m, written, skips, interrupted, err := transact(ctx, st, fo, snapshot.OpApply, rep.Vault.Dir, "", changes)
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Skipped = append(res.Skipped, skips...)
 	sortSkips(res.Skipped)
@@ -183,15 +199,25 @@ func (e hardLinkError) Error() string {
 // what an atomic rename would break or what the user protected: a symlink,
 // a file with other hard links, a read-only file, a non-regular file. A
 // missing file is fs.ErrNotExist.
-func readCurrent(root *os.Root, p string) ([]byte, fs.FileInfo, error) {
-	fi, err := root.Lstat(p)
+func readCurrent(fo *folders, p string) ([]byte, fs.FileInfo, error) {
+	return readCurrentInto(fo, p, nil)
+}
+
+// readCurrentInto is readCurrent reading into buf's memory, when it is
+// large enough.
+func readCurrentInto(fo *folders, p string, buf []byte) ([]byte, fs.FileInfo, error) {
+	dir, base, err := fo.split(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := dir.Lstat(base)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := replaceable(fi); err != nil {
 		return nil, fi, err
 	}
-	f, err := root.Open(p)
+	f, err := dir.Open(base)
 	if err != nil {
 		return nil, fi, err
 	}
@@ -203,11 +229,31 @@ func readCurrent(root *os.Root, p string) ([]byte, fs.FileInfo, error) {
 	if !os.SameFile(fi, ofi) {
 		return nil, fi, errChanged
 	}
-	b, err := io.ReadAll(f)
+	b, err := readAll(f, ofi.Size(), buf)
 	if err != nil {
 		return nil, fi, err
 	}
 	return b, fi, nil
+}
+
+// readAll reads f to its end into buf, grown if needed to the size f had
+// when opened (one byte more, so that a file of that size needs no second
+// buffer to see its end).
+func readAll(f *os.File, size int64, buf []byte) ([]byte, error) {
+	b := slices.Grow(buf[:0], int(max(size, 0))+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = slices.Grow(b, len(b))
+		}
+	}
 }
 
 func replaceable(fi fs.FileInfo) error {
@@ -256,17 +302,14 @@ func sortSkips(s []Skip) {
 var testHookBeforeWrite func(path string)
 
 // transact runs the snapshot protocol for changes under the lock st holds:
-// store every before and after content, write the journal (Begin), rewrite
-// the files, then Commit the files actually written. It returns the
+// store every before and after content and write the journal (Begin),
+// rewrite the files, then Commit the files actually written. It returns the
 // committed manifest (ID "" if nothing was written), the paths written
 // (sorted), the files skipped at the last check, and whether ctx stopped it
 // early. An error from Begin leaves the vault untouched.
-func transact(ctx context.Context, st *snapshot.Store, root *os.Root, op snapshot.Op, vaultDir, parent string, changes []fileChange) (snapshot.Manifest, []string, []Skip, bool, error) {
+func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange) (snapshot.Manifest, []string, []Skip, bool, error) {
 	if len(changes) == 0 {
 		return snapshot.Manifest{}, nil, nil, false, nil
-	}
-	if err := putObjects(st, changes); err != nil {
-		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}
 	fcs := make([]snapshot.FileChange, len(changes))
 	for i, c := range changes {
@@ -276,7 +319,7 @@ func transact(ctx context.Context, st *snapshot.Store, root *os.Root, op snapsho
 	if err != nil {
 		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}
-	written, skips, interrupted := writeAll(ctx, root, changes)
+	written, skips, interrupted := writeAll(ctx, fo, changes)
 	m, err := st.Commit(j, written)
 	if err != nil {
 		return m, written, skips, interrupted, fmt.Errorf("%d files were rewritten but their snapshot %s could not be committed: %w; run `relink recover` (--roll-forward keeps the changes)", len(written), j.ID, err)
@@ -284,34 +327,9 @@ func transact(ctx context.Context, st *snapshot.Store, root *os.Root, op snapsho
 	return m, written, skips, interrupted, nil
 }
 
-// workers bounds the files written (and objects stored) at once: enough to
-// overlap fsyncs, few enough not to thrash a disk.
+// workers bounds the files written at once: enough to overlap fsyncs, few
+// enough not to thrash a disk.
 func workers(n int) int { return max(1, min(n, 8, 2*runtime.GOMAXPROCS(0))) }
-
-// putObjects stores every content in parallel, unsynced, then makes them
-// all durable at once (one syncfs where available), so that Begin (which
-// stores them one by one) finds them all present and durable before it
-// writes the journal.
-func putObjects(st *snapshot.Store, changes []fileChange) error {
-	var datas [][]byte
-	for _, c := range changes {
-		if !c.created {
-			datas = append(datas, c.before)
-		}
-		if !c.deleted {
-			datas = append(datas, c.after)
-		}
-	}
-	errs := make([]error, len(datas))
-	parallel(len(datas), func(i int) bool {
-		_, errs[i] = st.PutObjectNoSync(datas[i])
-		return errs[i] == nil
-	})
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return st.SyncObjects()
-}
 
 // parallel runs fn(0..n-1) on a few goroutines until fn returns false.
 func parallel(n int, fn func(i int) bool) {
@@ -351,7 +369,8 @@ func parallel(n int, fn func(i int) bool) {
 // of them rewritten: what happened is easy to tell, and crash tests are
 // deterministic. Last it makes the renames durable. It stops before the
 // next rename when ctx is cancelled, removing the temp files left.
-func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
+func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
+	root := fo.root
 	if ctx.Err() != nil {
 		return nil, nil, true
 	}
@@ -370,7 +389,7 @@ func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written
 		if ctx.Err() != nil {
 			return false
 		}
-		staged[i], reasons[i] = stageOne(root, changes[i], !fast)
+		staged[i], reasons[i] = stageOne(fo, changes[i], !fast)
 		return true
 	})
 	if ctx.Err() != nil {
@@ -391,6 +410,7 @@ func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written
 		}
 	}
 	// Pass 3: publish in order.
+	var buf []byte
 	dirs := map[string]bool{}
 	var dirList []string
 	for i, c := range changes {
@@ -402,7 +422,7 @@ func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written
 			skips = append(skips, Skip{c.path, reasons[i]})
 			continue
 		}
-		if ok, reason := publishOne(root, c, staged[i]); ok {
+		if ok, reason := publishOne(fo, c, staged[i], &buf); ok {
 			written = append(written, c.path)
 			if d := path.Dir(c.path); !dirs[d] {
 				dirs[d] = true
@@ -422,10 +442,13 @@ func writeAll(ctx context.Context, root *os.Root, changes []fileChange) (written
 	return written, skips, interrupted
 }
 
-// checkCurrent checks that the file of c is still as read, and returns why
-// not.
-func checkCurrent(root *os.Root, c fileChange) string {
-	cur, _, err := readCurrent(root, c.path)
+// checkCurrent reads the file of c again, into *buf, and returns why it
+// may not be replaced: it is not as read, byte for byte.
+func checkCurrent(fo *folders, c fileChange, buf *[]byte) string {
+	cur, _, err := readCurrentInto(fo, c.path, *buf)
+	if cur != nil {
+		*buf = cur
+	}
 	switch {
 	case c.created && err == nil:
 		return "appeared since it was read; not overwritten"
@@ -438,42 +461,52 @@ func checkCurrent(root *os.Root, c fileChange) string {
 	return ""
 }
 
-// stageOne checks that the file of c is still as read and writes its new
-// content to a temp file; a deletion stages nothing. It returns the staged
-// file, or why the change is skipped.
-func stageOne(root *os.Root, c fileChange, sync bool) (*atomicfile.Staged, string) {
-	if reason := checkCurrent(root, c); reason != "" {
-		return nil, reason
-	}
+// stageOne writes the new content of c to a temp file next to its file; a
+// deletion stages nothing. It returns the staged file, or why the change
+// is skipped. Whether the file is still as read is checked only before the
+// rename (publishOne): that is the check that counts, and a file changed
+// in between only costs a temp file.
+func stageOne(fo *folders, c fileChange, sync bool) (*atomicfile.Staged, string) {
 	if c.deleted {
 		return nil, ""
 	}
 	if c.created {
-		if err := root.MkdirAll(path.Dir(c.path), 0o755); err != nil {
+		if err := fo.root.MkdirAll(path.Dir(c.path), 0o755); err != nil {
 			return nil, "cannot create its folder: " + unwrapPathErr(err)
 		}
 	}
-	s, err := atomicfile.Stage(root, c.path, c.after, c.mode, sync)
+	dir, base, err := fo.split(c.path)
 	if err != nil {
-		return nil, "cannot write: " + writeErr(err, c.path)
+		return nil, "cannot write: " + unwrapPathErr(err)
+	}
+	s, err := atomicfile.Stage(dir, base, c.after, c.mode, sync)
+	if err != nil {
+		return nil, "cannot write: " + writeErr(err, base)
 	}
 	return s, ""
 }
 
 // publishOne makes one staged change if the file is still as read. It
 // returns whether it wrote, or why not; the temp file is gone either way.
-func publishOne(root *os.Root, c fileChange, s *atomicfile.Staged) (bool, string) {
+func publishOne(fo *folders, c fileChange, s *atomicfile.Staged, buf *[]byte) (bool, string) {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(c.path)
 	}
-	if reason := checkCurrent(root, c); reason != "" {
+	if reason := checkCurrent(fo, c, buf); reason != "" {
 		if s != nil {
 			_ = s.Discard()
 		}
 		return false, reason
 	}
+	dir, base, err := fo.split(c.path)
+	if err != nil {
+		if s != nil {
+			_ = s.Discard()
+		}
+		return false, "cannot write: " + unwrapPathErr(err)
+	}
 	if c.deleted {
-		if err := root.Remove(c.path); err != nil {
+		if err := dir.Remove(base); err != nil {
 			return false, "cannot delete: " + unwrapPathErr(err)
 		}
 		return true, ""
@@ -482,11 +515,11 @@ func publishOne(root *os.Root, c fileChange, s *atomicfile.Staged) (bool, string
 		// An error after the rename leaves the new content in place: then
 		// the file counts as written.
 		if s.Published() {
-			if now, rerr := root.ReadFile(c.path); rerr == nil && bytes.Equal(now, c.after) && !bytes.Equal(now, c.before) {
+			if now, rerr := dir.ReadFile(base); rerr == nil && bytes.Equal(now, c.after) && !bytes.Equal(now, c.before) {
 				return true, ""
 			}
 		}
-		return false, "cannot write: " + writeErr(err, c.path)
+		return false, "cannot write: " + writeErr(err, base)
 	}
 	return true, ""
 }

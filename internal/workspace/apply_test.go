@@ -483,3 +483,33 @@ func TestApplyChangedElsewhereWithHash(t *testing.T) {
 		t.Errorf("a.md was overwritten: %q", got)
 	}
 }
+
+// An edit behind relink's back that keeps the file's size and mtime is
+// still seen: the last check compares the content itself.
+func TestApplyChangedSameSizeAndTime(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	p := filepath.Join(dir, "b.md")
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := testVault["b.md"]
+	edited := strings.Replace(orig, " b", " B", 1)
+	if edited == orig || len(edited) != len(orig) {
+		t.Fatalf("test edit %q does not differ in place", edited)
+	}
+	testHookBeforeWrite = func(name string) {
+		if name == "b.md" {
+			writeTree(t, dir, map[string]string{"b.md": edited})
+			if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Cleanup(func() { testHookBeforeWrite = nil })
+	res := apply(t, dir, store)
+	if sk := skipped(res.Skipped); sk["b.md"] != "changed since it was read; not overwritten" || len(sk) != 1 {
+		t.Errorf("skipped %q", sk)
+	}
+	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": edited}))
+}

@@ -97,12 +97,14 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 	}
 	res.Journal = j
 
+	fo := newFolders(v.Root)
+	defer fo.close()
 	var changes []fileChange
 	var atAfter []string
 	index := map[string]int{}
 	for _, f := range j.Files {
 		rf := RecoverFile{Path: f.Path}
-		cur, fi, err := readCurrent(v.Root, f.Path)
+		cur, fi, err := readCurrent(fo, f.Path)
 		missing := errors.Is(err, fs.ErrNotExist)
 		if err != nil && !missing {
 			rf.Action, rf.Reason = ActionLeftAlone, skipReason(err, "recorded")
@@ -149,7 +151,7 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 		return res, nil
 	}
 
-	written, skips, interrupted := writeAll(ctx, v.Root, changes)
+	written, skips, interrupted := writeAll(ctx, fo, changes)
 	if opt.Forward {
 		atAfter = append(atAfter, written...)
 		slices.Sort(atAfter)

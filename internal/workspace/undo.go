@@ -89,11 +89,13 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 			return res, fmt.Errorf("%w: no apply of this vault is recorded in %s", ErrNothingToUndo, res.Store)
 		}
 	}
-	changes, err := planRevert(st, v.Root, res, res.Target.Files, false, opt.Force)
+	fo := newFolders(v.Root)
+	defer fo.close()
+	changes, err := planRevert(st, fo, res, res.Target.Files, false, opt.Force)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, snapshot.OpUndo, res, changes)
+	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes)
 }
 
 // RestoreOptions configure Restore.
@@ -131,11 +133,13 @@ func Restore(ctx context.Context, v *vault.Vault, cfg config.Config, opt Restore
 	if opt.To != "" {
 		return res, restoreTo(st, res, entries, opt)
 	}
-	changes, err := planRevert(st, v.Root, res, entries, opt.After, true)
+	fo := newFolders(v.Root)
+	defer fo.close()
+	changes, err := planRevert(st, fo, res, entries, opt.After, true)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, snapshot.OpRestore, res, changes)
+	return res, runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes)
 }
 
 // openForRevert opens the vault's store under its lock; st is nil when the
@@ -194,14 +198,14 @@ func SelectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, err
 // its Before content (or After, if after). A file holding neither recorded
 // content is overwritten only if overwrite, else skipped. It reads every
 // needed object first, so a damaged snapshot stops it before any write.
-func planRevert(st *snapshot.Store, root *os.Root, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool) ([]fileChange, error) {
+func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool) ([]fileChange, error) {
 	var changes []fileChange
 	for _, f := range entries {
 		want, other := f.Before, f.After
 		if after {
 			want, other = other, want
 		}
-		cur, fi, err := readCurrent(root, f.Path)
+		cur, fi, err := readCurrent(fo, f.Path)
 		missing := errors.Is(err, fs.ErrNotExist)
 		if err != nil && !missing {
 			res.Skipped = append(res.Skipped, Skip{f.Path, skipReason(err, "recorded")})
@@ -253,8 +257,8 @@ func planRevert(st *snapshot.Store, root *os.Root, res *RevertResult, entries []
 }
 
 // runRevert writes the planned changes under a new snapshot.
-func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, op snapshot.Op, res *RevertResult, changes []fileChange) error {
-	m, written, skips, interrupted, err := transact(ctx, st, v.Root, op, v.Dir, res.Target.ID, changes)
+func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange) error {
+	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes)
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Restored = written
 	res.Skipped = append(res.Skipped, skips...)

@@ -3,6 +3,8 @@ package workspace
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -156,4 +158,52 @@ func TestSharedStore(t *testing.T) {
 	if _, err := recoverVault(t, dirA, RecoverOptions{Store: store}); err != nil {
 		t.Fatalf("recover in A: %v", err)
 	}
+}
+
+// An apply recorded by a relink that stored one file per object (store
+// version 1) is undone by this one, and the next apply goes on in the same
+// store.
+func TestUndoVersion1Store(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	first := apply(t, dir, store)
+	// Rewrite the store as version 1 wrote it: loose raw objects, no packs.
+	if err := os.RemoveAll(filepath.Join(store, "packs")); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range first.Snapshot.Files {
+		for _, c := range []struct {
+			ref  *snapshot.ObjectRef
+			data string
+		}{{f.Before, testVault[f.Path]}, {f.After, testVaultApplied[f.Path]}} {
+			h := c.ref.SHA256.String()
+			p := filepath.Join(store, "objects", h[:2], h)
+			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, append([]byte{'r'}, c.data...), 0o400); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.WriteFile(filepath.Join(store, "config"), []byte("{\"version\":1}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := undo(t, dir, UndoOptions{Store: store})
+	if err != nil || res.Target.ID != first.Snapshot.ID {
+		t.Fatalf("undo: %+v, %v", res, err)
+	}
+	wantTree(t, dir, testVault)
+	again := apply(t, dir, store)
+	if len(again.Changed) != len(first.Changed) {
+		t.Errorf("apply after undo changed %v", changedPaths(again))
+	}
+	wantTree(t, dir, testVaultApplied)
+	if b, _ := os.ReadFile(filepath.Join(store, "config")); !strings.Contains(string(b), `"version":2`) {
+		t.Errorf("config = %s", b)
+	}
+	if _, err := undo(t, dir, UndoOptions{Store: store}); err != nil {
+		t.Fatal(err)
+	}
+	wantTree(t, dir, testVault)
 }

@@ -1,0 +1,64 @@
+package workspace
+
+import (
+	"errors"
+	"os"
+	"path"
+	"sync"
+)
+
+// folders hands out one open handle per vault folder, so that reading,
+// staging, checking and renaming thousands of files costs one openat each
+// instead of os.Root opening every folder on the path again for every
+// call. It is safe for concurrent use.
+type folders struct {
+	root *os.Root
+	mu   sync.Mutex
+	open map[string]*os.Root
+}
+
+func newFolders(root *os.Root) *folders {
+	return &folders{root: root, open: map[string]*os.Root{}}
+}
+
+// dir returns the handle of the vault folder d ("." is the vault). A
+// folder that cannot be opened is not remembered: it may be created later.
+func (fo *folders) dir(d string) (*os.Root, error) {
+	if d == "." {
+		return fo.root, nil
+	}
+	fo.mu.Lock()
+	defer fo.mu.Unlock()
+	if r, ok := fo.open[d]; ok {
+		return r, nil
+	}
+	r, err := fo.root.OpenRoot(d)
+	if err != nil {
+		return nil, err
+	}
+	fo.open[d] = r
+	return r, nil
+}
+
+// split returns the handle of p's folder and p's base name in it.
+func (fo *folders) split(p string) (*os.Root, string, error) {
+	d, base := path.Split(p)
+	if d == "" {
+		d = "."
+	} else {
+		d = path.Clean(d)
+	}
+	r, err := fo.dir(d)
+	return r, base, err
+}
+
+func (fo *folders) close() error {
+	fo.mu.Lock()
+	defer fo.mu.Unlock()
+	var errs []error
+	for d, r := range fo.open {
+		errs = append(errs, r.Close())
+		delete(fo.open, d)
+	}
+	return errors.Join(errs...)
+}
