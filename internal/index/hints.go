@@ -54,19 +54,24 @@ type hintBucket struct {
 
 type hintName struct {
 	note    int32
-	classes uint64 // runeClasses(key)
+	classes classSet // runeClasses(key)
 	key     []rune
 }
 
-// runeClasses is the set of classes of the runes of k, one bit a class:
-// letters and digits of ASCII have a class of their own, other runes share
-// the rest by hash.
-func runeClasses(k []rune) uint64 {
-	var m uint64
+// classSet holds the classes of a key's runes, one bit a class: once, the
+// classes that occur, and twice, those that occur more than once. Letters
+// and digits of ASCII have a class of their own; other runes share the rest
+// by hash.
+type classSet struct{ once, twice uint64 }
+
+func runeClasses(k []rune) classSet {
+	var c classSet
 	for _, r := range k {
-		m |= 1 << runeClass(r)
+		bit := uint64(1) << runeClass(r)
+		c.twice |= c.once & bit
+		c.once |= bit
 	}
-	return m
+	return c
 }
 
 func runeClass(r rune) uint {
@@ -80,11 +85,12 @@ func runeClass(r rune) uint {
 }
 
 // classBound is a lower bound of the edit distance of two keys from their
-// rune classes: every rune of a class that the other key lacks must be
-// deleted or substituted, and every one that only the other has must be
-// inserted or substituted, one edit each.
-func classBound(a, b uint64) int {
-	return max(bits.OnesCount64(a&^b), bits.OnesCount64(b&^a))
+// rune classes, counted up to two: each rune that one key has beyond the
+// other's count of its class must be deleted, inserted or substituted, and
+// one edit removes at most one such rune from each side.
+func classBound(a, b classSet) int {
+	return max(bits.OnesCount64(a.once&^b.once)+bits.OnesCount64(a.twice&^b.twice),
+		bits.OnesCount64(b.once&^a.once)+bits.OnesCount64(b.twice&^a.twice))
 }
 
 func (ix *Index) hintsFor(q string, max int) []int32 {
