@@ -40,9 +40,8 @@ func (ix *Index) buildHints() {
 				continue
 			}
 			seen = k
-			r := []rune(k)
-			b := hintBucket{prefix(k), len(r)}
-			ix.hints[b] = append(ix.hints[b], hintName{int32(i), runeClasses(r), r})
+			b := hintBucket{prefix(k), utf8.RuneCountInString(k)}
+			ix.hints[b] = append(ix.hints[b], hintName{int32(i), runeClasses(k), k})
 		}
 	}
 }
@@ -55,7 +54,9 @@ type hintBucket struct {
 type hintName struct {
 	note    int32
 	classes classSet // runeClasses(key)
-	key     []rune
+	// key is the compact key; its runes are needed only for the few names
+	// that classBound lets through.
+	key string
 }
 
 // classSet holds the classes of a key's runes, one bit a class: once, the
@@ -64,7 +65,7 @@ type hintName struct {
 // by hash.
 type classSet struct{ once, twice uint64 }
 
-func runeClasses(k []rune) classSet {
+func runeClasses(k string) classSet {
 	var c classSet
 	for _, r := range k {
 		bit := uint64(1) << runeClass(r)
@@ -102,13 +103,13 @@ func (ix *Index) hintsFor(q string, max int) []int32 {
 	}
 	var hits []hit
 	p := prefix(q)
-	qc := runeClasses(qr)
+	qc := runeClasses(q)
 	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
 		for _, h := range ix.hints[hintBucket{p, l}] {
 			if classBound(qc, h.classes) > limit {
 				continue
 			}
-			if d := distance(qr, h.key, limit); d <= limit {
+			if d := distance(qr, []rune(h.key), limit); d <= limit {
 				hits = append(hits, hit{ix.canon[h.note], d})
 			}
 		}
