@@ -40,9 +40,8 @@ func (ix *Index) buildHints() {
 				continue
 			}
 			seen = k
-			r := []rune(k)
-			b := hintBucket{prefix(k), len(r)}
-			ix.hints[b] = append(ix.hints[b], hintName{int32(i), runeClasses(r), r})
+			b := hintBucket{prefix(k), utf8.RuneCountInString(k)}
+			ix.hints[b] = append(ix.hints[b], hintName{int32(i), runeClasses(k), k})
 		}
 	}
 }
@@ -54,19 +53,26 @@ type hintBucket struct {
 
 type hintName struct {
 	note    int32
-	classes uint64 // runeClasses(key)
-	key     []rune
+	classes classSet // runeClasses(key)
+	// key is the compact key; its runes are needed only for the few names
+	// that classBound lets through.
+	key string
 }
 
-// runeClasses is the set of classes of the runes of k, one bit a class:
-// letters and digits of ASCII have a class of their own, other runes share
-// the rest by hash.
-func runeClasses(k []rune) uint64 {
-	var m uint64
+// classSet holds the classes of a key's runes, one bit a class: once, the
+// classes that occur, and twice, those that occur more than once. Letters
+// and digits of ASCII have a class of their own; other runes share the rest
+// by hash.
+type classSet struct{ once, twice uint64 }
+
+func runeClasses(k string) classSet {
+	var c classSet
 	for _, r := range k {
-		m |= 1 << runeClass(r)
+		bit := uint64(1) << runeClass(r)
+		c.twice |= c.once & bit
+		c.once |= bit
 	}
-	return m
+	return c
 }
 
 func runeClass(r rune) uint {
@@ -80,11 +86,12 @@ func runeClass(r rune) uint {
 }
 
 // classBound is a lower bound of the edit distance of two keys from their
-// rune classes: every rune of a class that the other key lacks must be
-// deleted or substituted, and every one that only the other has must be
-// inserted or substituted, one edit each.
-func classBound(a, b uint64) int {
-	return max(bits.OnesCount64(a&^b), bits.OnesCount64(b&^a))
+// rune classes, counted up to two: each rune that one key has beyond the
+// other's count of its class must be deleted, inserted or substituted, and
+// one edit removes at most one such rune from each side.
+func classBound(a, b classSet) int {
+	return max(bits.OnesCount64(a.once&^b.once)+bits.OnesCount64(a.twice&^b.twice),
+		bits.OnesCount64(b.once&^a.once)+bits.OnesCount64(b.twice&^a.twice))
 }
 
 func (ix *Index) hintsFor(q string, max int) []int32 {
@@ -96,13 +103,13 @@ func (ix *Index) hintsFor(q string, max int) []int32 {
 	}
 	var hits []hit
 	p := prefix(q)
-	qc := runeClasses(qr)
+	qc := runeClasses(q)
 	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
 		for _, h := range ix.hints[hintBucket{p, l}] {
 			if classBound(qc, h.classes) > limit {
 				continue
 			}
-			if d := distance(qr, h.key, limit); d <= limit {
+			if d := distance(qr, []rune(h.key), limit); d <= limit {
 				hits = append(hits, hit{ix.canon[h.note], d})
 			}
 		}

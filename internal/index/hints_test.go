@@ -59,7 +59,7 @@ func TestDistanceAndBoundAgreeWithFullTable(t *testing.T) {
 				b = b[:len(b)-rng.IntN(3)]
 			}
 			want := levenshtein(a, b)
-			if bound := classBound(runeClasses(a), runeClasses(b)); bound > want {
+			if bound := classBound(runeClasses(string(a)), runeClasses(string(b))); bound > want {
 				t.Fatalf("classBound(%q, %q) = %d > distance %d", string(a), string(b), bound, want)
 			}
 			for _, limit := range []int{0, 1, 2, 3, 5, 8, 20} {

@@ -351,6 +351,13 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 	if i := strings.LastIndexByte(frag, '#'); i >= 0 {
 		last = strings.TrimSpace(frag[i+1:])
 	}
+	// A fragment that is a heading's text or id resolves in every dialect;
+	// most fragments are, and need not be asked of each heading before.
+	for _, h := range nt.Headings {
+		if text, id := splitHeadingID(h); last == text || id != "" && last == id {
+			return Anchor{State: AnchorOK}
+		}
+	}
 	for _, h := range nt.Headings {
 		text, id := splitHeadingID(h)
 		if id != "" && last == id || ix.Dialect.AnchorResolves(last, text) {
