@@ -75,7 +75,7 @@ func overlapsSkip(skip []Span, si int, s Span) bool {
 
 // wikiStop marks the bytes scanWiki stops at inside "[[...]]".
 var wikiStop = func() (t [256]bool) {
-	for _, c := range []byte("\n\r[]|") {
+	for _, c := range []byte("\n\r[]|#") {
 		t[c] = true
 	}
 	return t
@@ -91,6 +91,9 @@ func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
 	innerStart := p + 2
 	end := innerStart
 	pipe := -1 // the first '|', escaped or not
+	// The first '#' before the first pipe and after it: the target ends
+	// at the first '#' of its side.
+	hashHead, hashTail := -1, -1
 	for {
 		if end+1 >= to {
 			return Link{}, false
@@ -113,6 +116,12 @@ func scanWiki(src []byte, p, to int, opt Options) (Link, bool) {
 				if pipe < 0 {
 					pipe = end
 				}
+			case '#':
+				if pipe < 0 && hashHead < 0 {
+					hashHead = end
+				} else if pipe >= 0 && hashTail < 0 {
+					hashTail = end
+				}
 			}
 		}
 		end++
@@ -131,18 +140,18 @@ closed:
 		}
 		tail = span(k+1, end)
 	}
-	ref := head
+	ref, hash := head, hashHead
 	if opt.LabelFirst && tail.Valid() {
-		ref = tail
+		ref, hash = tail, hashTail
 		l.Display = head
 	} else {
 		l.Display = tail
 	}
 	// The target ends at the first '#'.
 	tgt := ref
-	if k := bytes.IndexByte(src[ref.Start:ref.End], '#'); k >= 0 {
-		tgt = Span{ref.Start, ref.Start + int32(k)}
-		l.Frag = trim(src, Span{ref.Start + int32(k) + 1, ref.End})
+	if hash >= 0 {
+		tgt = span(int(ref.Start), hash)
+		l.Frag = trim(src, span(hash+1, int(ref.End)))
 	}
 	l.Target = trim(src, tgt)
 	if l.Target.Len() == 0 && !l.Frag.Valid() {
