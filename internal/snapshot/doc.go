@@ -78,9 +78,8 @@
 //  1. Lock. Only the lock holder may Begin, Commit, Abort or Prune.
 //  2. Pending: if a journal exists, a previous run crashed; recover first.
 //  3. Begin stores the before and after content of every file to change
-//     as objects (PutObjects: one pack, written unsynced on all cores, then
-//     made durable by one syncfs on Linux, else an fsync of the pack and
-//     its directory), then writes the journal (atomically). Only then does
+//     as objects (PutObjects: one pack, compressed on all cores, fsynced
+//     with its directory), then writes the journal (atomically). Only then does
 //     the caller touch the vault. If Begin fails, for a full disk or
 //     anything else, the vault must not be touched.
 //  4. The caller rewrites vault files (atomicfile.Write), skipping any file

@@ -113,10 +113,10 @@ const maxFrame = 16 << 20
 // store (checked, since an object left by a run that crashed before its
 // barrier may be damaged) and repeated contents are stored once. The rest
 // are hashed and compressed on all cores into one new pack. When
-// PutObjects returns nil every object is durable: the store's file system
-// is flushed once (syncfs), or, where that cannot be done, the pack and its
-// folder are fsynced, with the files holding the contents found already
-// stored.
+// PutObjects returns nil every object is durable: the pack and its folder
+// are fsynced, and so are the files holding the contents found already
+// stored. (An fsync of the one pack, not a syncfs: that would also flush
+// whatever else is being written to the file system.)
 //
 // An object that no manifest or journal references may be deleted by Prune
 // at any time; Begin is the way to store objects that must survive.
@@ -204,25 +204,36 @@ func (s *Store) PutObjects(groups [][][]byte) ([][]Hash, error) {
 		return nil, err
 	}
 	if pw != nil {
-		st, err := pw.finish(!atomicfile.CanSyncFS)
+		st, err := pw.finish(true)
 		if err != nil {
 			return nil, fmt.Errorf("put objects: %w", err)
 		}
 		if err := st.Publish(); err != nil {
 			return nil, fmt.Errorf("put objects: %w", err)
 		}
+		if err := atomicfile.SyncDir(s.root, packsDir); err != nil {
+			return nil, fmt.Errorf("sync objects: %w", err)
+		}
 		if err := s.addPack(pw.name); err != nil {
 			return nil, fmt.Errorf("put objects: %w", err)
 		}
 	}
-	if pw == nil && len(found) == 0 {
-		return hashes, nil
+	if err := s.syncFound(found); err != nil {
+		return nil, fmt.Errorf("sync objects: %w", err)
 	}
-	if atomicfile.CanSyncFS && atomicfile.SyncFS(s.root, ".") == nil {
-		return hashes, nil
+	return hashes, nil
+}
+
+// syncFound makes durable the files holding contents PutObjects found
+// already stored (they may be the unsynced leftovers of a crashed run):
+// an fsync each, or, for the many loose objects of a version 1 store, one
+// syncfs where available.
+func (s *Store) syncFound(found map[string]bool) error {
+	if len(found) == 0 {
+		return nil
 	}
-	if pw != nil {
-		found[pw.name] = true
+	if len(found) > 64 && atomicfile.CanSyncFS && atomicfile.SyncFS(s.root, ".") == nil {
+		return nil
 	}
 	names := make([]string, 0, len(found))
 	for name := range found {
@@ -231,15 +242,10 @@ func (s *Store) PutObjects(groups [][][]byte) ([][]Hash, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		if err := s.syncFile(name); err != nil {
-			return nil, fmt.Errorf("sync objects: %w", err)
+			return err
 		}
 	}
-	if pw != nil {
-		if err := atomicfile.SyncDir(s.root, packsDir); err != nil {
-			return nil, fmt.Errorf("sync objects: %w", err)
-		}
-	}
-	return hashes, nil
+	return nil
 }
 
 // scratch is one PutObjects worker's reusable memory.
