@@ -1,5 +1,6 @@
-// Package index holds every note's names and aliases, normalized once per
-// ladder level into hash maps, and resolves links against them (SPEC §4):
+// Package index holds every note's names and aliases in hash tables, exact
+// and normalized at the highest ladder level, and resolves links against
+// them (SPEC §4):
 // exact names first, then the ladder one level at a time, stopping at the
 // first level where anything matches. It does no I/O.
 //
@@ -9,7 +10,8 @@
 //     matched at the lowest matching level; anything else is a finding.
 //   - Aliases never resolve a link; they only suggest, or make a match
 //     ambiguous.
-//   - Results depend only on the notes given, never on map order.
+//   - Results depend only on the notes given, never on map order or hash
+//     seeds.
 package index
 
 import (
@@ -146,7 +148,7 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		attachBy:  make(map[string][]string, len(attachments)),
 		attachExt: make(map[string]bool),
 	}
-	// The exact table is the largest map and depends on nothing else here.
+	// The exact table is the largest and depends on nothing else here.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -206,13 +208,13 @@ func namesOf(n *note.Note, buf []name) []name {
 	return out
 }
 
-// ladder finds names and aliases on every level with one map, keyed at the
-// highest level. The ladder is cumulative (Key(l, Key(l-1, s)) == Key(l, s),
+// ladder finds names and aliases on every level with one table, keyed at
+// the highest level. The ladder is cumulative (Key(l, Key(l-1, s)) == Key(l, s),
 // held by fold's tests), so a spelling equal to a name at some level is
 // equal to it at the highest: the names that match a link at a lower level
 // are among the few under the link's highest key, and are told apart there
-// by their lower-level keys. One map instead of one per level, and one key
-// per name to compute up front.
+// by their lower-level keys. One table instead of one per level, and one
+// key per name to compute up front.
 type ladder struct {
 	head  *strtab // key at MaxLevel -> index into rungs
 	rungs []rung
