@@ -74,6 +74,25 @@ func Key(l Level, s string) string {
 // generalKey is Key for any trimmed s: NFC, width and case folding through
 // x/text, then separators.
 func generalKey(l Level, s string) string {
+	k := foldOnce(l, s)
+	if l == Compact {
+		// Dropping separators can join a combining mark to the letter
+		// before the space ("a \u0311" -> "ȃ"), and what composes may fold
+		// again (U+1FB3 folds to "αι"): a key must be a key of itself, so
+		// fold again until nothing moves. Each round only composes or
+		// shortens, so this ends within a few rounds.
+		for i := 0; i < 8; i++ {
+			next := foldOnce(l, k)
+			if next == k {
+				break
+			}
+			k = next
+		}
+	}
+	return k
+}
+
+func foldOnce(l Level, s string) string {
 	s = nfc(s)
 	if l >= Width && hasWide(s) {
 		// Fold before case folding so that full-width letters fold too.

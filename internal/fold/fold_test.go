@@ -170,3 +170,24 @@ func TestHasWideCoversWidthFold(t *testing.T) {
 		}
 	}
 }
+
+// TestCompactComposesAcrossDroppedSeparators: dropping a separator can put
+// a combining mark right after a letter, which NFC then composes (and the
+// composed letter may fold again); the key must still be a key of itself.
+func TestCompactComposesAcrossDroppedSeparators(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ give, want string }{
+		{"A \u0311", "\u0203"},        // a + inverted breve -> ȃ
+		{"α \u0345", "\u03b1\u03b9"},  // ᾳ folds to alpha iota
+		{"가 \u11a8", "\uac01"},        // a trailing jamo joins the syllable: 각
+		{"Cache - Line", "cacheline"}, // nothing to compose
+	} {
+		got := Key(Compact, tt.give)
+		if got != tt.want {
+			t.Errorf("Key(compact, %q) = %q, want %q", tt.give, got, tt.want)
+		}
+		if again := Key(Compact, got); again != got {
+			t.Errorf("Key(compact, %q) = %q, not a key of itself (%q)", tt.give, got, again)
+		}
+	}
+}
