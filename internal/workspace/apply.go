@@ -364,11 +364,13 @@ func parallel(n int, fn func(i int) bool) {
 // holds exactly its before content. It works in three passes: it writes
 // every new content to a temp file next to its file (unsynced); makes them
 // all durable at once (one syncfs of the vault's file system where
-// available, else an fsync of each); then renames each temp file over its
-// file, in path order, one after the other, so that a crash leaves a prefix
-// of them rewritten: what happened is easy to tell, and crash tests are
-// deterministic. Last it makes the renames durable. It stops before the
-// next rename when ctx is cancelled, removing the temp files left.
+// available, else an fsync of each); then checks each file and renames its
+// temp file over it, taking the files in path order: one after the other
+// for a small batch, so that a crash leaves a prefix of them rewritten and
+// crash tests are deterministic; several at once for a large one (see
+// inOrder), where a crash leaves a prefix and a few files after it. Last it
+// makes the renames durable. It stops before the next file when ctx is
+// cancelled, removing the temp files left.
 func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
 	root := fo.root
 	if ctx.Err() != nil {
@@ -409,29 +411,28 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 			}
 		}
 	}
-	// Pass 3: publish in order.
-	var buf []byte
+	// Pass 3: publish, taking the files in path order.
+	published := make([]bool, len(changes))
+	attempted := inOrder(ctx, len(changes), func(i int, buf *[]byte) {
+		if reasons[i] != "" {
+			return
+		}
+		published[i], reasons[i] = publishOne(fo, changes[i], staged[i], buf)
+		staged[i] = nil
+	})
+	interrupted = attempted < len(changes)
 	dirs := map[string]bool{}
 	var dirList []string
-	for i, c := range changes {
-		if ctx.Err() != nil {
-			interrupted = true
-			break
-		}
-		if reasons[i] != "" {
+	for i, c := range changes[:attempted] {
+		if !published[i] {
 			skips = append(skips, Skip{c.path, reasons[i]})
 			continue
 		}
-		if ok, reason := publishOne(fo, c, staged[i], &buf); ok {
-			written = append(written, c.path)
-			if d := path.Dir(c.path); !dirs[d] {
-				dirs[d] = true
-				dirList = append(dirList, d)
-			}
-		} else {
-			skips = append(skips, Skip{c.path, reason})
+		written = append(written, c.path)
+		if d := path.Dir(c.path); !dirs[d] {
+			dirs[d] = true
+			dirList = append(dirList, d)
 		}
-		staged[i] = nil
 	}
 	// Make the renames durable before the caller commits.
 	if len(dirList) > 0 && (!fast || atomicfile.SyncFS(root, ".") != nil) {
@@ -440,6 +441,47 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 		}
 	}
 	return written, skips, interrupted
+}
+
+// inOrderBatch is the number of files from which inOrder works on several
+// at once. Below it one at a time keeps a crash, or Ctrl-C, exactly after
+// a prefix of the files.
+const inOrderBatch = 64
+
+// inOrder runs fn(0..n-1), handing out the indices in order, until ctx is
+// cancelled, and returns how many it handed out (all of them done). Each
+// call gets its worker's scratch buffer. A large batch runs on 16
+// workers: a rename on a busy ext4 blocks for about a millisecond, mostly
+// waiting for the journal rather than working, and several in flight
+// overlap those waits (40k renames went from 27 s to a few).
+func inOrder(ctx context.Context, n int, fn func(i int, buf *[]byte)) int {
+	w := 1
+	if n >= inOrderBatch {
+		w = 16
+	}
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for range w {
+		wg.Go(func() {
+			var buf []byte
+			for {
+				mu.Lock()
+				i := next
+				if i >= n || ctx.Err() != nil {
+					mu.Unlock()
+					return
+				}
+				next++
+				mu.Unlock()
+				fn(i, &buf)
+			}
+		})
+	}
+	wg.Wait()
+	return next
 }
 
 // checkCurrent reads the file of c again, into *buf, and returns why it

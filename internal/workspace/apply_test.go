@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -512,4 +513,66 @@ func TestApplyChangedSameSizeAndTime(t *testing.T) {
 		t.Errorf("skipped %q", sk)
 	}
 	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": edited}))
+}
+
+// A large batch is renamed by several workers: a file changed behind
+// relink's back is still skipped, Ctrl-C still stops it with every file
+// old or new, and the snapshot lists exactly the files rewritten.
+func TestApplyManyFiles(t *testing.T) {
+	files := map[string]string{"Disaster Recovery.md": "# Disaster Recovery\n"}
+	for i := range 3 * inOrderBatch {
+		files[fmt.Sprintf("n%03d.md", i)] = fmt.Sprintf("note %d: [[Disaster Recovery]], [[Disaster Recovery]], [[disaster-recovery]]\n", i)
+	}
+	for _, cancelAt := range []string{"", "n100.md"} {
+		t.Run("cancel at "+cancelAt, func(t *testing.T) {
+			dir, store := newVault(t, files)
+			rep := loadVault(t, dir)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			edited := "edited behind relink's back\n"
+			testHookBeforeWrite = func(p string) {
+				switch p {
+				case "n010.md":
+					if err := os.WriteFile(filepath.Join(dir, p), []byte(edited), 0o644); err != nil {
+						panic(err)
+					}
+				case cancelAt:
+					cancel()
+				}
+			}
+			t.Cleanup(func() { testHookBeforeWrite = nil })
+			res, err := Apply(ctx, rep, ApplyOptions{Store: store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sk := skipped(res.Skipped); sk["n010.md"] != "changed since it was read; not overwritten" || len(sk) != 1 {
+				t.Errorf("skipped %q", sk)
+			}
+			got := readTree(t, dir)
+			inSnapshot := map[string]bool{}
+			for _, p := range manifestPaths(res.Snapshot) {
+				inSnapshot[p] = true
+			}
+			for p, orig := range files {
+				now, want := got[p], strings.ReplaceAll(orig, "[[disaster-recovery]]", "[[Disaster Recovery]]")
+				switch {
+				case p == "n010.md":
+					if now != edited {
+						t.Errorf("%s overwritten: %q", p, now)
+					}
+				case inSnapshot[p] && now != want:
+					t.Errorf("%s is in the snapshot but holds %q", p, now)
+				case !inSnapshot[p] && now != orig:
+					t.Errorf("%s is not in the snapshot but holds %q", p, now)
+				}
+			}
+			n := len(manifestPaths(res.Snapshot))
+			switch {
+			case cancelAt == "" && (res.Interrupted || n != len(files)-2):
+				t.Errorf("interrupted %v, %d files written, want %d", res.Interrupted, n, len(files)-2)
+			case cancelAt != "" && (!res.Interrupted || n < 99 || n == len(files)-2):
+				t.Errorf("interrupted %v, %d files written", res.Interrupted, n)
+			}
+		})
+	}
 }
