@@ -99,12 +99,43 @@ func foldOnce(l Level, s string) string {
 		s = width.Fold.String(s)
 	}
 	if l >= Case {
-		c := folders.Get().(*cases.Caser)
-		s = c.String(s)
-		folders.Put(c)
-		s = nfc(s)
+		s = nfc(foldCase(s))
 	}
 	return separate(l, s)
+}
+
+// foldCase is full Unicode case folding. x/text's folder swaps Cherokee
+// capital and small letters (each folds to the other, so folding twice
+// gives back the input); Unicode's CaseFolding.txt folds the small letters
+// to the capitals, which is what a key needs to be a key of itself.
+func foldCase(s string) string {
+	c := folders.Get().(*cases.Caser)
+	s = c.String(s)
+	folders.Put(c)
+	if !hasCherokee(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xAB70 && r <= 0xABBF: // small letters A..YA
+			r = r - 0xAB70 + 0x13A0
+		case r >= 0x13F8 && r <= 0x13FD: // small letters YE..MV
+			r -= 8
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func hasCherokee(s string) bool {
+	for _, r := range s {
+		if r >= 0x13A0 && r <= 0x13FD || r >= 0xAB70 && r <= 0xABBF {
+			return true
+		}
+	}
+	return false
 }
 
 // folders reuses case folders: building one per key was a large share of
@@ -233,7 +264,7 @@ func CaseOnly(s string) string {
 	if k, ok := plainLower(s); ok {
 		return k
 	}
-	return norm.NFC.String(cases.Fold().String(norm.NFC.String(s)))
+	return norm.NFC.String(foldCase(norm.NFC.String(s)))
 }
 
 // plainLower is CaseOnly for strings of ASCII and Hangul syllables (see

@@ -4,9 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unsafe"
-
-	"golang.org/x/text/cases"
 
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
@@ -74,7 +73,7 @@ func TestPlainKeyAgreesWithGeneral(t *testing.T) {
 				t.Errorf("Key(%v, %q) = %q, general path %q", l, s, got, want)
 			}
 		}
-		if got, want := CaseOnly(s), norm.NFC.String(cases.Fold().String(norm.NFC.String(trimmed))); got != want {
+		if got, want := CaseOnly(s), norm.NFC.String(foldCase(norm.NFC.String(trimmed))); got != want {
 			t.Errorf("CaseOnly(%q) = %q, general path %q", s, got, want)
 		}
 	}
@@ -189,5 +188,27 @@ func TestCompactComposesAcrossDroppedSeparators(t *testing.T) {
 		if again := Key(Compact, got); again != got {
 			t.Errorf("Key(compact, %q) = %q, not a key of itself (%q)", tt.give, got, again)
 		}
+	}
+}
+
+// TestCaseFoldIsAKeyOfItself checks every rune: folding a folded rune
+// changes nothing (x/text alone swaps Cherokee capital and small letters).
+func TestCaseFoldIsAKeyOfItself(t *testing.T) {
+	t.Parallel()
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		s := "x" + string(r)
+		k := Key(Case, s)
+		if again := Key(Case, k); again != k {
+			t.Fatalf("Key(case, %q) = %q, and its key is %q", s, k, again)
+		}
+		if c := CaseOnly(s); CaseOnly(c) != c {
+			t.Fatalf("CaseOnly(%q) = %q, and its own is %q", s, c, CaseOnly(c))
+		}
+	}
+	if Key(Case, "\u13c0") != Key(Case, "\uab90") || CaseOnly("\u13c0") != CaseOnly("\uab90") {
+		t.Fatal("Cherokee capital and small G do not fold together")
 	}
 }
