@@ -430,7 +430,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 			s.skipList = false
 			return -1, false, false
 		}
-		m, typ := parseListItem(line)
+		m, typ := s.listItem(line)
 		if typ == notList {
 			return -1, false, false
 		}
@@ -455,7 +455,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 			return -1, false, false
 		}
 		offset := s.lastOffset(parent)
-		m, typ := parseListItem(line)
+		m, typ := s.listItem(line)
 		if typ == notList || m[1]-offset > 3 {
 			return -1, false, false
 		}
@@ -666,7 +666,7 @@ func (s *scanner) continueBlock(id int32) (cont, children bool) {
 		indent, _ := indentWidth(line, r.lineOffset())
 		if indent < offset || lastIsEmpty {
 			if indent < 4 {
-				m, typ := parseListItem(line)
+				m, typ := s.listItem(line)
 				if typ != notList && m[1]-offset < 4 {
 					if line[m[3]-1] != n.marker || (typ == orderedList) != n.ordered {
 						return false, false
@@ -715,7 +715,7 @@ func (s *scanner) continueBlock(id int32) (cont, children bool) {
 		isEmpty := n.children == 0 && s.emptyItemBlank
 		indent, _ := indentWidth(line, r.lineOffset())
 		if (isEmpty || indent < offset) && indent < 4 {
-			if _, typ := parseListItem(line); typ != notList {
+			if _, typ := s.listItem(line); typ != notList {
 				s.skipList = true
 				return false, false
 			}
@@ -879,6 +879,20 @@ const (
 	bulletList
 	orderedList
 )
+
+// listItem is parseListItem of line, the current line from r.peekLine.
+// goldmark parses a list item line up to three times (the list's Continue,
+// the item's Continue, then the item's Open); the result depends only on
+// the line, so it is kept for the line it was computed for.
+func (s *scanner) listItem(line []byte) (m [6]int, typ int) {
+	r := &s.r
+	if r.pos == r.liPos && r.pad == r.liPad && len(line) == r.liLen {
+		return r.liM, r.liTyp
+	}
+	m, typ = parseListItem(line)
+	r.liPos, r.liPad, r.liLen, r.liM, r.liTyp = r.pos, r.pad, len(line), m, typ
+	return m, typ
+}
 
 // parseListItem is goldmark's parseListItem: m[1] is the marker's indent,
 // [m[2], m[3]) the marker, m[4] where its content starts (-1 at the end of
