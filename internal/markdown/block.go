@@ -339,7 +339,8 @@ func (s *scanner) openBlocks(parent int32) int {
 	}
 retry:
 	line := r.peekLine()
-	w, pos := indentWidth(line, r.lineOffset())
+	col := r.lineOffset()
+	w, pos := indentWidth(line, col)
 	if w >= len(line) {
 		s.blockOffset = -1
 	} else {
@@ -361,7 +362,7 @@ retry:
 				continue // see maxDepth
 			}
 			lastB = s.lastOpened()
-			id, children, requirePara := s.openBlock(bp, parent)
+			id, children, requirePara := s.openBlock(bp, parent, line, col)
 			if id < 0 {
 				continue
 			}
@@ -396,10 +397,11 @@ retry:
 }
 
 // openBlock is BlockParser.Open for each parser. It returns the new node
-// or -1.
-func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requirePara bool) {
+// or -1. line and col are r.peekLine() and r.lineOffset(), which a parser
+// that opens nothing leaves as they are, so openBlocks computes them once
+// for all the parsers it tries.
+func (s *scanner) openBlock(bp bparser, parent int32, line []byte, col int) (id int32, children, requirePara bool) {
 	r := &s.r
-	line := r.peekLine()
 	switch bp {
 	case pSetext:
 		last := s.lastOpened()
@@ -419,7 +421,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 		return id, false, true
 
 	case pThematic:
-		if isThematicBreak(line, r.lineOffset()) {
+		if isThematicBreak(line, col) {
 			r.advanceToEOL()
 			return s.newNode(kThematicBreak), false, false
 		}
@@ -471,7 +473,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 		return id, true, false
 
 	case pCode:
-		pos, _ := indentPosition(line, r.lineOffset(), r.pad, 4)
+		pos, _ := indentPosition(line, col, r.pad, 4)
 		if pos < 0 || isBlank(line) {
 			return -1, false, false
 		}
@@ -513,7 +515,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 		return id, false, false
 
 	case pQuote:
-		if s.quoteProcess() {
+		if s.quoteProcess(line, col) {
 			return s.newNode(kBlockquote), true, false
 		}
 
@@ -619,11 +621,11 @@ func (s *scanner) openATX(line []byte) int32 {
 	return id
 }
 
-// quoteProcess is goldmark's blockquoteParser.process.
-func (s *scanner) quoteProcess() bool {
+// quoteProcess is goldmark's blockquoteParser.process of line, the current
+// line, starting at column col.
+func (s *scanner) quoteProcess(line []byte, col int) bool {
 	r := &s.r
-	line := r.peekLine()
-	w, pos := indentWidth(line, r.lineOffset())
+	w, pos := indentWidth(line, col)
 	if w > 3 || pos >= len(line) || line[pos] != '>' {
 		return false
 	}
@@ -651,7 +653,7 @@ func (s *scanner) continueBlock(id int32) (cont, children bool) {
 	n := &s.nodes[id]
 	switch n.kind {
 	case kBlockquote:
-		return s.quoteProcess(), true
+		return s.quoteProcess(r.peekLine(), r.lineOffset()), true
 
 	case kList:
 		line := r.peekLine()
