@@ -201,6 +201,10 @@ func (s *scanner) parseBlocks() {
 					r.advanceLine()
 				}
 			}
+			if l == 3 && !s.noFast && s.nextListItem(opened) {
+				r.advanceLine()
+				continue
+			}
 			for i := range l {
 				be := opened[i]
 				if r.peekLine() == nil {
@@ -234,6 +238,54 @@ func (s *scanner) parseBlocks() {
 			r.advanceLine()
 		}
 	}
+}
+
+// nextListItem is a fast path for the commonest line in a list: the next
+// item, "- text" or "1. text", of a list that is the outermost open block
+// and whose last item holds just the open paragraph. It does what the
+// general path does, which goes like this: the list's Continue accepts the
+// line (it is no thematic break, as the byte after "- " is text); the
+// item's Continue refuses it and sets skipList; openBlocks(list) finds no
+// setext underline (the paragraph is not the list's child), no thematic
+// break, the list parser skipped, a new item of offset marker+1 (one space
+// before text), then no indented code and a new paragraph; closeBlocks
+// closes the old paragraph and item. It reports false, having changed
+// nothing, for any other line.
+func (s *scanner) nextListItem(opened []int32) bool {
+	r := &s.r
+	if r.pad != 0 || r.pos != r.head || r.pos >= len(r.src) {
+		return false
+	}
+	list, item, para := opened[0], opened[1], opened[2]
+	ln, it, pa := &s.nodes[list], &s.nodes[item], &s.nodes[para]
+	if ln.kind != kList || it.kind != kListItem || pa.kind != kParagraph ||
+		ln.lastChild != item || it.parent != list || pa.parent != item || it.children == 0 || pa.removed {
+		return false
+	}
+	line := r.peekLine()
+	m, typ := s.listItem(line)
+	// m[4] == m[3] for a list item: the content starts right after the
+	// marker.
+	if typ == notList || m[1] != 0 || m[4] < 0 || line[m[4]] != ' ' ||
+		m[4]+1 >= len(line) || !plainStart[line[m[4]+1]] ||
+		line[m[3]-1] != ln.marker || (typ == orderedList) != ln.ordered {
+		return false
+	}
+	if r.stop > s.tbPos {
+		s.tbPos = r.stop
+	}
+	s.skipList, s.emptyItemBlank = false, false
+	s.blockOffset = 0
+	id := s.newNode(kListItem)
+	s.nodes[id].offset = int32(m[4] + 1)
+	s.appendChild(list, id)
+	s.open = append(s.open, id)
+	r.advance(m[4] + 1)
+	p, _, _ := s.openBlock(pPara, id, r.peekLine(), r.lineOffset())
+	s.appendChild(id, p)
+	s.open = append(s.open, p)
+	s.closeBlocks(2, 1)
+	return true
 }
 
 // compact forgets the closed blocks, and the lines of closed paragraphs,
