@@ -201,7 +201,7 @@ func (s *scanner) parseBlocks() {
 					r.advanceLine()
 				}
 			}
-			if l == 3 && !s.noFast && s.nextListItem(opened) {
+			if !s.noFast && (l == 3 && s.nextListItem(opened) || l == 2 && s.nextQuoteLine(opened)) {
 				r.advanceLine()
 				continue
 			}
@@ -285,6 +285,35 @@ func (s *scanner) nextListItem(opened []int32) bool {
 	s.appendChild(id, p)
 	s.open = append(s.open, p)
 	s.closeBlocks(2, 1)
+	return true
+}
+
+// nextQuoteLine is a fast path for "> text" going on with the paragraph of
+// a block quote that is the outermost open block. On the general path the
+// quote's Continue takes "> "; openBlocks, with a paragraph open and the
+// text starting with a byte no block starts with, tries only the parsers
+// that cannot interrupt a paragraph, so it skips them all; and the
+// paragraph's Continue takes the rest of the line. It reports false, having
+// changed nothing, for any other line.
+func (s *scanner) nextQuoteLine(opened []int32) bool {
+	r := &s.r
+	if r.pad != 0 || r.pos != r.head || r.pos+2 >= r.stop {
+		return false
+	}
+	quote, para := opened[0], opened[1]
+	pa := &s.nodes[para]
+	if s.nodes[quote].kind != kBlockquote || pa.kind != kParagraph || pa.parent != quote || pa.removed {
+		return false
+	}
+	if src := r.src; src[r.pos] != '>' || src[r.pos+1] != ' ' || !plainStart[src[r.pos+2]] {
+		return false
+	}
+	r.peeked = false
+	r.pos += 2
+	s.blockOffset = 0
+	s.lines = append(s.lines, seg{r.pos, r.stop, 0})
+	pa.lcount++
+	r.advanceToEOL()
 	return true
 }
 

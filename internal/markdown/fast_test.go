@@ -58,6 +58,23 @@ var fastSeeds = []string{
 	"- a\n- b\n===\n",
 	"- a\n- b\n    code\n",
 	"\t- a\n- b\n",
+	"> a\n> b [[x]]\n> c\n",
+	"> a\n>b\n>  c\n> \td\n>\te\n",
+	"> a\n> - b\n> # c\n> > d\n> `e\n> f` [[x]]\n",
+	"> a\n> \n> b\n",
+	"> a\n>\n> b\n",
+	"> a\n> ---\n> ===\n",
+	"> a\nlazy\n> b\n",
+	"> a\n> b",
+	"> a\n> ",
+	"> a\n> b\r\n> \rc\n",
+	"- > a\n  > b\n",
+	"> - a\n> - b\n",
+	"> [a]: /u\n> [a]\n",
+	"> a %%\n> b %%\n> c\n",
+	"> ```\n> a\n> ```\n> b\n",
+	"    > a\n> b\n",
+	"> a\n> <!--\n> b --> [[x]]\n",
 }
 
 func TestFastPaths(t *testing.T) {
