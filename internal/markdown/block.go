@@ -201,7 +201,7 @@ func (s *scanner) parseBlocks() {
 					r.advanceLine()
 				}
 			}
-			if !s.noFast && (l == 3 && s.nextListItem(opened) || l == 2 && s.nextQuoteLine(opened)) {
+			if (l == 2 || l == 3) && !s.noFast && (s.nextListItem(opened) || l == 2 && s.nextQuoteLine(opened)) {
 				r.advanceLine()
 				continue
 			}
@@ -241,26 +241,33 @@ func (s *scanner) parseBlocks() {
 }
 
 // nextListItem is a fast path for the commonest line in a list: the next
-// item, "- text" or "1. text", of a list that is the outermost open block
-// and whose last item holds just the open paragraph. It does what the
-// general path does, which goes like this: the list's Continue accepts the
-// line (it is no thematic break, as the byte after "- " is text); the
-// item's Continue refuses it and sets skipList; openBlocks(list) finds no
-// setext underline (the paragraph is not the list's child), no thematic
-// break, the list parser skipped, a new item of offset marker+1 (one space
-// before text), then no indented code and a new paragraph; closeBlocks
-// closes the old paragraph and item. It reports false, having changed
-// nothing, for any other line.
+// item, "- text" or "1. text", of a list that is the outermost open block,
+// whose last item is not empty and has at most an open paragraph open in
+// it (as after a blank line). It does what the general path does, which
+// goes like this: the list's Continue accepts the line (it is no thematic
+// break, as the byte after "- " is text); the item's Continue refuses it
+// and sets skipList; openBlocks(list) finds no setext underline (no
+// paragraph, or not the list's child), no thematic break, the list parser
+// skipped, a new item of offset marker+1 (one space before text), then no
+// indented code and a new paragraph; closeBlocks closes the old item and
+// its paragraph. It reports false, having changed nothing, for any other
+// line.
 func (s *scanner) nextListItem(opened []int32) bool {
 	r := &s.r
-	if r.pad != 0 || r.pos != r.head || r.pos >= len(r.src) {
+	l := len(opened)
+	if l < 2 || l > 3 || r.pad != 0 || r.pos != r.head || r.pos >= len(r.src) {
 		return false
 	}
-	list, item, para := opened[0], opened[1], opened[2]
-	ln, it, pa := &s.nodes[list], &s.nodes[item], &s.nodes[para]
-	if ln.kind != kList || it.kind != kListItem || pa.kind != kParagraph ||
-		ln.lastChild != item || it.parent != list || pa.parent != item || it.children == 0 || pa.removed {
+	list, item := opened[0], opened[1]
+	ln, it := &s.nodes[list], &s.nodes[item]
+	if ln.kind != kList || it.kind != kListItem || it.removed ||
+		ln.lastChild != item || it.parent != list || it.children == 0 {
 		return false
+	}
+	if l == 3 {
+		if pa := &s.nodes[opened[2]]; pa.kind != kParagraph || pa.parent != item || pa.removed {
+			return false
+		}
 	}
 	line := r.peekLine()
 	m, typ := s.listItem(line)
@@ -284,7 +291,7 @@ func (s *scanner) nextListItem(opened []int32) bool {
 	p, _, _ := s.openBlock(pPara, id, r.peekLine(), r.lineOffset())
 	s.appendChild(id, p)
 	s.open = append(s.open, p)
-	s.closeBlocks(2, 1)
+	s.closeBlocks(l-1, 1)
 	return true
 }
 
