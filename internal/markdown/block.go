@@ -201,7 +201,7 @@ func (s *scanner) parseBlocks() {
 					r.advanceLine()
 				}
 			}
-			if (l == 2 || l == 3) && !s.noFast && (s.nextListItem(opened) || l == 2 && s.nextQuoteLine(opened)) {
+			if l >= 2 && !s.noFast && (s.nextListItem(opened) || l == 2 && s.nextQuoteLine(opened) || s.lazyLine(opened)) {
 				r.advanceLine()
 				continue
 			}
@@ -317,6 +317,40 @@ func (s *scanner) nextQuoteLine(opened []int32) bool {
 	}
 	r.peeked = false
 	r.pos += 2
+	s.blockOffset = 0
+	s.lines = append(s.lines, seg{r.pos, r.stop, 0})
+	pa.lcount++
+	r.advanceToEOL()
+	return true
+}
+
+// lazyLine is a fast path for a lazy continuation line: text at the start
+// of a line going on with the paragraph of a list item or block quote.
+// With the byte no block starts with, the outermost container refuses the
+// line (a list's last item is not empty and its offset is past column 0, so
+// the list refuses a line that is no list item; a quote wants '>'); then
+// openBlocks(document) skips the parsers that cannot interrupt a paragraph,
+// which are all it would try, and the paragraph's Continue takes the line.
+// It reports false, having changed nothing, for any other line.
+func (s *scanner) lazyLine(opened []int32) bool {
+	r := &s.r
+	if r.pad != 0 || r.pos != r.head || r.pos >= len(r.src) || !plainStart[r.src[r.pos]] {
+		return false
+	}
+	pa := &s.nodes[opened[len(opened)-1]]
+	if pa.kind != kParagraph || pa.removed {
+		return false
+	}
+	switch first := &s.nodes[opened[0]]; first.kind {
+	case kBlockquote:
+	case kList:
+		it := &s.nodes[opened[1]]
+		if first.lastChild != opened[1] || it.kind != kListItem || it.children == 0 || it.offset <= 0 {
+			return false
+		}
+	default:
+		return false
+	}
 	s.blockOffset = 0
 	s.lines = append(s.lines, seg{r.pos, r.stop, 0})
 	pa.lcount++
