@@ -201,6 +201,10 @@ func (s *scanner) parseBlocks() {
 					r.advanceLine()
 				}
 			}
+			if l >= 2 && !s.noFast && (s.nextListItem(opened) || l == 2 && s.nextQuoteLine(opened) || s.lazyLine(opened)) {
+				r.advanceLine()
+				continue
+			}
 			for i := range l {
 				be := opened[i]
 				if r.peekLine() == nil {
@@ -234,6 +238,124 @@ func (s *scanner) parseBlocks() {
 			r.advanceLine()
 		}
 	}
+}
+
+// nextListItem is a fast path for the commonest line in a list: the next
+// item, "- text" or "1. text", of a list that is the outermost open block,
+// whose last item is not empty and has at most an open paragraph open in
+// it (as after a blank line). It does what the general path does, which
+// goes like this: the list's Continue accepts the line (it is no thematic
+// break, as the byte after "- " is text); the item's Continue refuses it
+// and sets skipList; openBlocks(list) finds no setext underline (no
+// paragraph, or not the list's child), no thematic break, the list parser
+// skipped, a new item of offset marker+1 (one space before text), then no
+// indented code and a new paragraph; closeBlocks closes the old item and
+// its paragraph. It reports false, having changed nothing, for any other
+// line.
+func (s *scanner) nextListItem(opened []int32) bool {
+	r := &s.r
+	l := len(opened)
+	if l < 2 || l > 3 || r.pad != 0 || r.pos != r.head || r.pos >= len(r.src) {
+		return false
+	}
+	list, item := opened[0], opened[1]
+	ln, it := &s.nodes[list], &s.nodes[item]
+	if ln.kind != kList || it.kind != kListItem || it.removed ||
+		ln.lastChild != item || it.parent != list || it.children == 0 {
+		return false
+	}
+	if l == 3 {
+		if pa := &s.nodes[opened[2]]; pa.kind != kParagraph || pa.parent != item || pa.removed {
+			return false
+		}
+	}
+	line := r.peekLine()
+	m, typ := s.listItem(line)
+	// m[4] == m[3] for a list item: the content starts right after the
+	// marker.
+	if typ == notList || m[1] != 0 || m[4] < 0 || line[m[4]] != ' ' ||
+		m[4]+1 >= len(line) || !plainStart[line[m[4]+1]] ||
+		line[m[3]-1] != ln.marker || (typ == orderedList) != ln.ordered {
+		return false
+	}
+	if r.stop > s.tbPos {
+		s.tbPos = r.stop
+	}
+	s.skipList, s.emptyItemBlank = false, false
+	s.blockOffset = 0
+	id := s.newNode(kListItem)
+	s.nodes[id].offset = int32(m[4] + 1)
+	s.appendChild(list, id)
+	s.open = append(s.open, id)
+	r.advance(m[4] + 1)
+	p, _, _ := s.openBlock(pPara, id, r.peekLine(), r.lineOffset())
+	s.appendChild(id, p)
+	s.open = append(s.open, p)
+	s.closeBlocks(l-1, 1)
+	return true
+}
+
+// nextQuoteLine is a fast path for "> text" going on with the paragraph of
+// a block quote that is the outermost open block. On the general path the
+// quote's Continue takes "> "; openBlocks, with a paragraph open and the
+// text starting with a byte no block starts with, tries only the parsers
+// that cannot interrupt a paragraph, so it skips them all; and the
+// paragraph's Continue takes the rest of the line. It reports false, having
+// changed nothing, for any other line.
+func (s *scanner) nextQuoteLine(opened []int32) bool {
+	r := &s.r
+	if r.pad != 0 || r.pos != r.head || r.pos+2 >= r.stop {
+		return false
+	}
+	quote, para := opened[0], opened[1]
+	pa := &s.nodes[para]
+	if s.nodes[quote].kind != kBlockquote || pa.kind != kParagraph || pa.parent != quote || pa.removed {
+		return false
+	}
+	if src := r.src; src[r.pos] != '>' || src[r.pos+1] != ' ' || !plainStart[src[r.pos+2]] {
+		return false
+	}
+	r.peeked = false
+	r.pos += 2
+	s.blockOffset = 0
+	s.lines = append(s.lines, seg{r.pos, r.stop, 0})
+	pa.lcount++
+	r.advanceToEOL()
+	return true
+}
+
+// lazyLine is a fast path for a lazy continuation line: text at the start
+// of a line going on with the paragraph of a list item or block quote.
+// With the byte no block starts with, the outermost container refuses the
+// line (a list's last item is not empty and its offset is past column 0, so
+// the list refuses a line that is no list item; a quote wants '>'); then
+// openBlocks(document) skips the parsers that cannot interrupt a paragraph,
+// which are all it would try, and the paragraph's Continue takes the line.
+// It reports false, having changed nothing, for any other line.
+func (s *scanner) lazyLine(opened []int32) bool {
+	r := &s.r
+	if r.pad != 0 || r.pos != r.head || r.pos >= len(r.src) || !plainStart[r.src[r.pos]] {
+		return false
+	}
+	pa := &s.nodes[opened[len(opened)-1]]
+	if pa.kind != kParagraph || pa.removed {
+		return false
+	}
+	switch first := &s.nodes[opened[0]]; first.kind {
+	case kBlockquote:
+	case kList:
+		it := &s.nodes[opened[1]]
+		if first.lastChild != opened[1] || it.kind != kListItem || it.children == 0 || it.offset <= 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	s.blockOffset = 0
+	s.lines = append(s.lines, seg{r.pos, r.stop, 0})
+	pa.lcount++
+	r.advanceToEOL()
+	return true
 }
 
 // compact forgets the closed blocks, and the lines of closed paragraphs,
@@ -339,7 +461,8 @@ func (s *scanner) openBlocks(parent int32) int {
 	}
 retry:
 	line := r.peekLine()
-	w, pos := indentWidth(line, r.lineOffset())
+	col := r.lineOffset()
+	w, pos := indentWidth(line, col)
 	if w >= len(line) {
 		s.blockOffset = -1
 	} else {
@@ -361,7 +484,7 @@ retry:
 				continue // see maxDepth
 			}
 			lastB = s.lastOpened()
-			id, children, requirePara := s.openBlock(bp, parent)
+			id, children, requirePara := s.openBlock(bp, parent, line, col)
 			if id < 0 {
 				continue
 			}
@@ -396,10 +519,11 @@ retry:
 }
 
 // openBlock is BlockParser.Open for each parser. It returns the new node
-// or -1.
-func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requirePara bool) {
+// or -1. line and col are r.peekLine() and r.lineOffset(), which a parser
+// that opens nothing leaves as they are, so openBlocks computes them once
+// for all the parsers it tries.
+func (s *scanner) openBlock(bp bparser, parent int32, line []byte, col int) (id int32, children, requirePara bool) {
 	r := &s.r
-	line := r.peekLine()
 	switch bp {
 	case pSetext:
 		last := s.lastOpened()
@@ -419,7 +543,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 		return id, false, true
 
 	case pThematic:
-		if isThematicBreak(line, r.lineOffset()) {
+		if isThematicBreak(line, col) {
 			r.advanceToEOL()
 			return s.newNode(kThematicBreak), false, false
 		}
@@ -430,7 +554,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 			s.skipList = false
 			return -1, false, false
 		}
-		m, typ := parseListItem(line)
+		m, typ := s.listItem(line)
 		if typ == notList {
 			return -1, false, false
 		}
@@ -455,7 +579,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 			return -1, false, false
 		}
 		offset := s.lastOffset(parent)
-		m, typ := parseListItem(line)
+		m, typ := s.listItem(line)
 		if typ == notList || m[1]-offset > 3 {
 			return -1, false, false
 		}
@@ -471,7 +595,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 		return id, true, false
 
 	case pCode:
-		pos, _ := indentPosition(line, r.lineOffset(), r.pad, 4)
+		pos, _ := indentPosition(line, col, r.pad, 4)
 		if pos < 0 || isBlank(line) {
 			return -1, false, false
 		}
@@ -513,7 +637,7 @@ func (s *scanner) openBlock(bp bparser, parent int32) (id int32, children, requi
 		return id, false, false
 
 	case pQuote:
-		if s.quoteProcess() {
+		if s.quoteProcess(line, col) {
 			return s.newNode(kBlockquote), true, false
 		}
 
@@ -619,11 +743,11 @@ func (s *scanner) openATX(line []byte) int32 {
 	return id
 }
 
-// quoteProcess is goldmark's blockquoteParser.process.
-func (s *scanner) quoteProcess() bool {
+// quoteProcess is goldmark's blockquoteParser.process of line, the current
+// line, starting at column col.
+func (s *scanner) quoteProcess(line []byte, col int) bool {
 	r := &s.r
-	line := r.peekLine()
-	w, pos := indentWidth(line, r.lineOffset())
+	w, pos := indentWidth(line, col)
 	if w > 3 || pos >= len(line) || line[pos] != '>' {
 		return false
 	}
@@ -651,7 +775,7 @@ func (s *scanner) continueBlock(id int32) (cont, children bool) {
 	n := &s.nodes[id]
 	switch n.kind {
 	case kBlockquote:
-		return s.quoteProcess(), true
+		return s.quoteProcess(r.peekLine(), r.lineOffset()), true
 
 	case kList:
 		line := r.peekLine()
@@ -666,7 +790,7 @@ func (s *scanner) continueBlock(id int32) (cont, children bool) {
 		indent, _ := indentWidth(line, r.lineOffset())
 		if indent < offset || lastIsEmpty {
 			if indent < 4 {
-				m, typ := parseListItem(line)
+				m, typ := s.listItem(line)
 				if typ != notList && m[1]-offset < 4 {
 					if line[m[3]-1] != n.marker || (typ == orderedList) != n.ordered {
 						return false, false
@@ -715,7 +839,7 @@ func (s *scanner) continueBlock(id int32) (cont, children bool) {
 		isEmpty := n.children == 0 && s.emptyItemBlank
 		indent, _ := indentWidth(line, r.lineOffset())
 		if (isEmpty || indent < offset) && indent < 4 {
-			if _, typ := parseListItem(line); typ != notList {
+			if _, typ := s.listItem(line); typ != notList {
 				s.skipList = true
 				return false, false
 			}
@@ -879,6 +1003,20 @@ const (
 	bulletList
 	orderedList
 )
+
+// listItem is parseListItem of line, the current line from r.peekLine.
+// goldmark parses a list item line up to three times (the list's Continue,
+// the item's Continue, then the item's Open); the result depends only on
+// the line, so it is kept for the line it was computed for.
+func (s *scanner) listItem(line []byte) (m [6]int, typ int) {
+	r := &s.r
+	if r.pos == r.liPos && r.pad == r.liPad && len(line) == r.liLen {
+		return r.liM, r.liTyp
+	}
+	m, typ = parseListItem(line)
+	r.liPos, r.liPad, r.liLen, r.liM, r.liTyp = r.pos, r.pad, len(line), m, typ
+	return m, typ
+}
 
 // parseListItem is goldmark's parseListItem: m[1] is the marker's indent,
 // [m[2], m[3]) the marker, m[4] where its content starts (-1 at the end of

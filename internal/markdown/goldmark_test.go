@@ -282,6 +282,9 @@ func FuzzAnalyzeVsGoldmark(f *testing.F) {
 		if msg := samePooled(src); msg != "" {
 			t.Errorf("%q:\n%s", src, msg)
 		}
+		if msg := sameSlowPath(src, 0); msg != "" {
+			t.Errorf("%q:\n%s", src, msg)
+		}
 	})
 }
 

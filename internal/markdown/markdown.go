@@ -183,6 +183,7 @@ type scanner struct {
 	skipList       bool // goldmark's skipListParserKey
 	emptyItemBlank bool // goldmark's emptyListItemWithBlankLines
 	tbPos          int  // goldmark's thematic break cache
+	noFast         bool // take the general path on every line (for tests holding the fast paths to it)
 	compactAt      int  // compact the tree when it grows past this
 	remap, liveTmp []int32
 	refs           map[string]struct{}

@@ -17,11 +17,18 @@ type reader struct {
 	ccol    int // lineOffset takes time linear in the line, not quadratic
 	peeked  bool
 	padLine []byte // scratch for peekLine when pad > 0
+
+	// scanner.listItem's last line (where it starts and its length) and
+	// result; liPos is -1 when there is none.
+	liPos, liPad, liLen int
+	liM                 [6]int
+	liTyp               int
 }
 
 // reset starts reading src at offset at, the start of line number line.
 func (r *reader) reset(src []byte, at, line int) {
 	r.src = src
+	r.liPos = -1
 	r.stop = at
 	r.pos = at
 	r.pad = 0
