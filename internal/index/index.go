@@ -64,6 +64,9 @@ type Index struct {
 	// lower-cased extension is not there cannot name an attachment by its
 	// base name, and its base name is not lower-cased for the lookup.
 	attachExt map[string]bool
+	// trimKey is set when the dialect's exact key of a name is the name
+	// trimmed, so that Warm can hash a link's target as Resolve will.
+	trimKey bool
 
 	ladderOnce sync.Once
 	ladder     ladder
@@ -147,6 +150,10 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		attach:    make(map[string]bool, len(attachments)),
 		attachBy:  make(map[string][]string, len(attachments)),
 		attachExt: make(map[string]bool),
+	}
+	switch d.(type) {
+	case dialect.Wiki, dialect.Strict, *dialect.Strict:
+		ix.trimKey = true
 	}
 	// The exact table is the largest and depends on nothing else here.
 	done := make(chan struct{})

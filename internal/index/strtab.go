@@ -112,3 +112,41 @@ func (t *strtab) grow() {
 		t.slots[i] = s
 	}
 }
+
+// getBytes is get for a key held in a byte slice, which it does not copy.
+// maphash.Bytes and maphash.String agree on equal contents.
+func (t *strtab) getBytes(key []byte) (uint64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	h := maphash.Bytes(t.seed, key)
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if s>>32 == h>>32 {
+			o := uint32(s) - 1
+			n := binary.LittleEndian.Uint32(t.arena[o+8:])
+			if int(n) == len(key) && string(t.arena[o+recordHeader:o+recordHeader+n]) == string(key) {
+				return t.load(o), true
+			}
+		}
+	}
+}
+
+// hash is the hash that find takes for key.
+func (t *strtab) hash(key string) uint64 { return maphash.String(t.seed, key) }
+
+// home returns the slot a probe for hash h starts at.
+func (t *strtab) home(h uint64) uint64 { return t.slots[h&uint64(len(t.slots)-1)] }
+
+// peek returns the value of the record that slot s points to, when s is
+// full and carries h's fingerprint: most likely key's value, but unchecked.
+func (t *strtab) peek(s, h uint64) (uint64, bool) {
+	if s == 0 || s>>32 != h>>32 {
+		return 0, false
+	}
+	return t.load(uint32(s) - 1), true
+}
