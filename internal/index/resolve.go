@@ -280,11 +280,21 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 	if strings.HasPrefix(t, "/") {
 		base = ""
 	}
-	p, ok := inVault(base, t)
-	if !ok {
+	// Most Markdown links name a note by its path: join and look it up in
+	// a stack buffer, and make a string only for the rest.
+	var buf [256]byte
+	pb := joinPath(buf[:0], base, strings.TrimPrefix(t, "/"))
+	if !insideVault(pb) {
 		return Result{Class: Broken, Outside: true, Target: -1}
 	}
-	if !IsNoteExt(path.Ext(p)) {
+	noteExt := isNoteExtBytes(pb)
+	if noteExt {
+		if n, ok := ix.byPath.getBytes(pb); ok {
+			return ix.pathResult(int32(n))
+		}
+	}
+	p := string(pb)
+	if !noteExt {
 		if !attachmentExt[strings.ToLower(path.Ext(p))] && !ix.attach[p] {
 			// "[site](example.com)": not a file of the vault.
 			return Result{Class: External, Target: -1}
@@ -294,9 +304,6 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 			r.Class = Broken
 		}
 		return r
-	}
-	if n, ok := ix.NoteByPath(p); ok {
-		return ix.pathResult(n)
 	}
 	// Obsidian also reads a Markdown link from the vault root.
 	if ix.Dialect.Name() == "obsidian" {
@@ -324,6 +331,86 @@ func inVault(dir, p string) (string, bool) {
 		return "", false
 	}
 	return c, true
+}
+
+// joinPath appends path.Join(dir, p) to buf. It is path.Clean's algorithm
+// run in place over dir + "/" + p: the cleaned path never runs ahead of
+// what it has read, so it needs no second buffer.
+func joinPath(buf []byte, dir, p string) []byte {
+	switch {
+	case dir == "" && p == "":
+		return buf
+	case dir == "":
+		buf = append(buf, p...)
+	case p == "":
+		buf = append(buf, dir...)
+	default:
+		buf = append(append(append(buf, dir...), '/'), p...)
+	}
+	s := buf
+	n := len(s)
+	rooted := s[0] == '/'
+	w, r, dotdot := 0, 0, 0
+	if rooted {
+		w, r, dotdot = 1, 1, 1
+	}
+	for r < n {
+		switch {
+		case s[r] == '/':
+			r++
+		case s[r] == '.' && (r+1 == n || s[r+1] == '/'):
+			r++
+		case s[r] == '.' && s[r+1] == '.' && (r+2 == n || s[r+2] == '/'):
+			r += 2
+			switch {
+			case w > dotdot:
+				w--
+				for w > dotdot && s[w] != '/' {
+					w--
+				}
+			case !rooted:
+				if w > 0 {
+					s[w] = '/'
+					w++
+				}
+				s[w], s[w+1] = '.', '.'
+				w += 2
+				dotdot = w
+			}
+		default:
+			if rooted && w != 1 || !rooted && w != 0 {
+				s[w] = '/'
+				w++
+			}
+			for ; r < n && s[r] != '/'; r++ {
+				s[w] = s[r]
+				w++
+			}
+		}
+	}
+	if w == 0 {
+		s[0] = '.'
+		w = 1
+	}
+	return s[:w]
+}
+
+// insideVault is inVault's test on a joined path.
+func insideVault(c []byte) bool {
+	return !(string(c) == "." || string(c) == ".." || len(c) >= 3 && string(c[:3]) == "../")
+}
+
+// isNoteExtBytes is IsNoteExt(path.Ext(p)) without a string.
+func isNoteExtBytes(p []byte) bool {
+	for i := len(p) - 1; i >= 0 && p[i] != '/'; i-- {
+		if p[i] == '.' {
+			if e := p[i:]; len(e) == 3 && e[1]|0x20 == 'm' && e[2]|0x20 == 'd' {
+				return true
+			}
+			return IsNoteExt(string(p[i:]))
+		}
+	}
+	return false
 }
 
 // checkAnchor checks a fragment against note n's headings and block ids.
