@@ -4,6 +4,8 @@ import (
 	"path"
 	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -107,7 +109,7 @@ func (ix *Index) Resolve(src int32, l *note.Link) Result {
 }
 
 func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
-	t := strings.TrimSpace(l.Target)
+	t := trimSpace(l.Target)
 	if v := l.Vault(); v != "" && ix.LocalVaults != nil && !ix.LocalVaults[v] {
 		return Result{Class: External, Target: -1}
 	}
@@ -127,7 +129,7 @@ func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 		t, pathForm = p, true
 	}
 	ext := path.Ext(t)
-	if attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t) {
+	if ext != "" && attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t) {
 		return ix.resolveAttachment(t, pathForm)
 	}
 	if IsNoteExt(ext) {
@@ -139,7 +141,13 @@ func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 // resolveName runs the exact lookup and then the ladder for a note name.
 func (ix *Index) resolveName(t string, pathOnly bool) Result {
 	var buf [8]entry
-	if es := ix.exact.lookup(ix.Dialect.ExactKey(t), buf[:0]); len(es) > 0 {
+	var key string
+	if ix.trimKey {
+		key = trimSpace(t)
+	} else {
+		key = ix.Dialect.ExactKey(t)
+	}
+	if es := ix.exact.lookup(key, buf[:0]); len(es) > 0 {
 		if r, ok := ix.exactResult(es, pathOnly); ok {
 			r.PathForm = pathOnly
 			return r
@@ -333,6 +341,27 @@ func inVault(dir, p string) (string, bool) {
 	return c, true
 }
 
+// trimSpace is strings.TrimSpace, quick for a string that starts and ends
+// with a rune that is not a space whatever its script: strings.TrimSpace
+// takes a slow path for any string that does not start with ASCII, such
+// as most link targets of a vault written in Korean.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, last := rune(s[0]), rune(s[len(s)-1])
+	if first >= utf8.RuneSelf {
+		first, _ = utf8.DecodeRuneInString(s)
+	}
+	if last >= utf8.RuneSelf {
+		last, _ = utf8.DecodeLastRuneInString(s)
+	}
+	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
 // joinPath appends path.Join(dir, p) to buf. It is path.Clean's algorithm
 // run in place over dir + "/" + p: the cleaned path never runs ahead of
 // what it has read, so it needs no second buffer.
@@ -415,7 +444,7 @@ func isNoteExtBytes(p []byte) bool {
 
 // checkAnchor checks a fragment against note n's headings and block ids.
 func (ix *Index) checkAnchor(n int32, frag string) Anchor {
-	frag = strings.TrimSpace(frag)
+	frag = trimSpace(frag)
 	nt := ix.Notes[n]
 	if frag == "" || nt.Err != nil || !ix.Dialect.CheckAnchor(frag) {
 		return Anchor{}
@@ -533,7 +562,7 @@ func (ix *Index) Warm(links []note.Link) {
 		ls := links[lo:min(lo+warmBatch, len(links))]
 		for i := range ls {
 			l := &ls[i]
-			t := strings.TrimSpace(l.Target)
+			t := trimSpace(l.Target)
 			ok[i] = l.Kind != wikilink.Markdown && t != "" && t[0] != '/' && t[0] != '.'
 			if ok[i] {
 				hs[i] = head.hash(t)
