@@ -161,6 +161,13 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		defer close(done)
 		// Six names a note: stem, path, title, id and two path suffixes.
 		ix.exact = table{head: newStrtab(len(notes) * 6)}
+		// Names are mostly the path, its suffixes and the stem: about
+		// twice the path's bytes a note, and the title and id besides.
+		nameBytes := 0
+		for _, n := range notes {
+			nameBytes += 2*len(n.Path) + len(n.Title) + len(n.ID)
+		}
+		ix.exact.head.reserve(len(notes)*4, nameBytes)
 		var buf []name
 		for i := len(notes) - 1; i >= 0; i-- {
 			buf = namesOf(notes[i], buf[:0])
@@ -171,6 +178,11 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 			}
 		}
 	}()
+	pathBytes := 0
+	for _, n := range notes {
+		pathBytes += len(n.Path)
+	}
+	ix.byPath.reserve(len(notes), pathBytes)
 	for i, n := range notes {
 		ix.byPath.set(n.Path, uint64(i))
 	}
@@ -243,7 +255,9 @@ func (r *rung) alias() bool { return r.kinds == 0 }
 // it.
 func (ix *Index) buildLadder() {
 	ix.ladderOnce.Do(func() {
-		var rungs []rung
+		// Stem, path and a suffix or two a note, and a title or an alias.
+		// (Not the exact table's count: Build may still be filling it.)
+		rungs := make([]rung, 0, 5*len(ix.Notes))
 		var buf []name
 		for i, n := range ix.Notes {
 			id := int32(i)
@@ -274,6 +288,11 @@ func (ix *Index) buildLadder() {
 		}
 		wg.Wait()
 		head := newStrtab(len(rungs))
+		keyBytes := 0
+		for _, k := range keys {
+			keyBytes += len(k)
+		}
+		head.reserve(len(rungs), keyBytes)
 		for i, k := range keys {
 			off, existed := head.upsert(k)
 			rungs[i].next = -1

@@ -25,6 +25,14 @@ func newStrtab(capacity int) *strtab {
 	return &strtab{seed: maphash.MakeSeed(), slots: make([]uint64, slotsFor(capacity))}
 }
 
+// reserve makes room in the arena for keys of keyBytes bytes in all, n of
+// them, so that filling the table copies none of it again.
+func (t *strtab) reserve(n, keyBytes int) {
+	if want := len(t.arena) + n*recordHeader + keyBytes; want > cap(t.arena) {
+		t.arena = append(make([]byte, 0, want), t.arena...)
+	}
+}
+
 // slotsFor keeps the load at or below one half, for short probe runs.
 func slotsFor(n int) int {
 	return 1 << max(4, bits.Len(uint(2*n)))
