@@ -323,14 +323,11 @@ func addRung(rungs []rung, first int, r rung) []rung {
 }
 
 // matching appends to buf the rungs that a spelling with key key at level
-// lv, and key top at the highest level, matches there.
-func (ix *Index) matching(top string, lv fold.Level, key string, buf []*rung) []*rung {
+// lv matches there, of those under its key at the highest level: the chain
+// that starts at rung first.
+func (ix *Index) matching(first int32, lv fold.Level, key string, buf []*rung) []*rung {
 	ld := &ix.ladder
-	v, ok := ld.head.get(top)
-	if !ok {
-		return buf
-	}
-	for i := int32(v); i >= 0; i = ld.rungs[i].next {
+	for i := first; i >= 0; i = ld.rungs[i].next {
 		r := &ld.rungs[i]
 		// Every rung under top matches at the highest level.
 		if lv == ix.MaxLevel || fold.Key(lv, r.name) == key {
@@ -477,17 +474,24 @@ func (ix *Index) lookupLadder(s string) []int32 {
 		return nil
 	}
 	top := fold.Key(ix.MaxLevel, s)
+	first, ok := ix.ladder.head.get(top)
+	if !ok {
+		return nil
+	}
 	var buf [8]*rung
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := fold.Key(lv, s)
+		key := top
+		if lv != ix.MaxLevel {
+			key = fold.Key(lv, s)
+		}
 		if key == "" {
 			continue
 		}
 		var out []int32
-		for _, r := range ix.matching(top, lv, key, buf[:0]) {
+		for _, r := range ix.matching(int32(first), lv, key, buf[:0]) {
 			if !r.alias() {
 				out = append(out, r.note)
 			}

@@ -203,7 +203,8 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		return broken
 	}
 	top := fold.Key(ix.MaxLevel, t)
-	if _, ok := ix.ladder.head.get(top); !ok {
+	first, ok := ix.ladder.head.get(top)
+	if !ok {
 		return broken
 	}
 	var rungBuf [8]*rung
@@ -212,12 +213,15 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := fold.Key(lv, t)
+		key := top
+		if lv != ix.MaxLevel {
+			key = fold.Key(lv, t)
+		}
 		if key == "" {
 			break
 		}
 		byName, byAlias := nameBuf[:0], aliasBuf[:0]
-		for _, r := range ix.matching(top, lv, key, rungBuf[:0]) {
+		for _, r := range ix.matching(int32(first), lv, key, rungBuf[:0]) {
 			switch {
 			case r.alias():
 				if !pathOnly {
