@@ -64,6 +64,9 @@ type Index struct {
 	// lower-cased extension is not there cannot name an attachment by its
 	// base name, and its base name is not lower-cased for the lookup.
 	attachExt map[string]bool
+	// trimKey is set when the dialect's exact key of a name is the name
+	// trimmed, so that Warm can hash a link's target as Resolve will.
+	trimKey bool
 
 	ladderOnce sync.Once
 	ladder     ladder
@@ -148,12 +151,23 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		attachBy:  make(map[string][]string, len(attachments)),
 		attachExt: make(map[string]bool),
 	}
+	switch d.(type) {
+	case dialect.Wiki, dialect.Strict, *dialect.Strict:
+		ix.trimKey = true
+	}
 	// The exact table is the largest and depends on nothing else here.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		// Six names a note: stem, path, title, id and two path suffixes.
 		ix.exact = table{head: newStrtab(len(notes) * 6)}
+		// Names are mostly the path, its suffixes and the stem: about
+		// twice the path's bytes a note, and the title and id besides.
+		nameBytes := 0
+		for _, n := range notes {
+			nameBytes += 2*len(n.Path) + len(n.Title) + len(n.ID)
+		}
+		ix.exact.head.reserve(len(notes)*4, nameBytes)
 		var buf []name
 		for i := len(notes) - 1; i >= 0; i-- {
 			buf = namesOf(notes[i], buf[:0])
@@ -164,6 +178,11 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 			}
 		}
 	}()
+	pathBytes := 0
+	for _, n := range notes {
+		pathBytes += len(n.Path)
+	}
+	ix.byPath.reserve(len(notes), pathBytes)
 	for i, n := range notes {
 		ix.byPath.set(n.Path, uint64(i))
 	}
@@ -236,7 +255,9 @@ func (r *rung) alias() bool { return r.kinds == 0 }
 // it.
 func (ix *Index) buildLadder() {
 	ix.ladderOnce.Do(func() {
-		var rungs []rung
+		// Stem, path and a suffix or two a note, and a title or an alias.
+		// (Not the exact table's count: Build may still be filling it.)
+		rungs := make([]rung, 0, 5*len(ix.Notes))
 		var buf []name
 		for i, n := range ix.Notes {
 			id := int32(i)
@@ -267,6 +288,11 @@ func (ix *Index) buildLadder() {
 		}
 		wg.Wait()
 		head := newStrtab(len(rungs))
+		keyBytes := 0
+		for _, k := range keys {
+			keyBytes += len(k)
+		}
+		head.reserve(len(rungs), keyBytes)
 		for i, k := range keys {
 			off, existed := head.upsert(k)
 			rungs[i].next = -1
@@ -297,14 +323,11 @@ func addRung(rungs []rung, first int, r rung) []rung {
 }
 
 // matching appends to buf the rungs that a spelling with key key at level
-// lv, and key top at the highest level, matches there.
-func (ix *Index) matching(top string, lv fold.Level, key string, buf []*rung) []*rung {
+// lv matches there, of those under its key at the highest level: the chain
+// that starts at rung first.
+func (ix *Index) matching(first int32, lv fold.Level, key string, buf []*rung) []*rung {
 	ld := &ix.ladder
-	v, ok := ld.head.get(top)
-	if !ok {
-		return buf
-	}
-	for i := int32(v); i >= 0; i = ld.rungs[i].next {
+	for i := first; i >= 0; i = ld.rungs[i].next {
 		r := &ld.rungs[i]
 		// Every rung under top matches at the highest level.
 		if lv == ix.MaxLevel || fold.Key(lv, r.name) == key {
@@ -451,17 +474,24 @@ func (ix *Index) lookupLadder(s string) []int32 {
 		return nil
 	}
 	top := fold.Key(ix.MaxLevel, s)
+	first, ok := ix.ladder.head.get(top)
+	if !ok {
+		return nil
+	}
 	var buf [8]*rung
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := fold.Key(lv, s)
+		key := top
+		if lv != ix.MaxLevel {
+			key = fold.Key(lv, s)
+		}
 		if key == "" {
 			continue
 		}
 		var out []int32
-		for _, r := range ix.matching(top, lv, key, buf[:0]) {
+		for _, r := range ix.matching(int32(first), lv, key, buf[:0]) {
 			if !r.alias() {
 				out = append(out, r.note)
 			}

@@ -101,3 +101,19 @@ func BenchmarkHints(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(len(targets), 1)), "ns/hint")
 }
+
+// BenchmarkResolveWarm is BenchmarkResolve with each note's links warmed
+// first, as plan.Build does.
+func BenchmarkResolveWarm(b *testing.B) {
+	ix, links := builtIndex(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, n := range ix.Notes {
+			ix.Warm(n.Links)
+			for j := range n.Links {
+				ix.Resolve(int32(i), &n.Links[j])
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(links), "ns/link")
+}

@@ -3,6 +3,9 @@ package index
 import (
 	"path"
 	"strings"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -106,7 +109,7 @@ func (ix *Index) Resolve(src int32, l *note.Link) Result {
 }
 
 func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
-	t := strings.TrimSpace(l.Target)
+	t := trimSpace(l.Target)
 	if v := l.Vault(); v != "" && ix.LocalVaults != nil && !ix.LocalVaults[v] {
 		return Result{Class: External, Target: -1}
 	}
@@ -126,7 +129,7 @@ func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 		t, pathForm = p, true
 	}
 	ext := path.Ext(t)
-	if attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t) {
+	if ext != "" && attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t) {
 		return ix.resolveAttachment(t, pathForm)
 	}
 	if IsNoteExt(ext) {
@@ -138,7 +141,13 @@ func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 // resolveName runs the exact lookup and then the ladder for a note name.
 func (ix *Index) resolveName(t string, pathOnly bool) Result {
 	var buf [8]entry
-	if es := ix.exact.lookup(ix.Dialect.ExactKey(t), buf[:0]); len(es) > 0 {
+	var key string
+	if ix.trimKey {
+		key = trimSpace(t)
+	} else {
+		key = ix.Dialect.ExactKey(t)
+	}
+	if es := ix.exact.lookup(key, buf[:0]); len(es) > 0 {
 		if r, ok := ix.exactResult(es, pathOnly); ok {
 			r.PathForm = pathOnly
 			return r
@@ -194,7 +203,8 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		return broken
 	}
 	top := fold.Key(ix.MaxLevel, t)
-	if _, ok := ix.ladder.head.get(top); !ok {
+	first, ok := ix.ladder.head.get(top)
+	if !ok {
 		return broken
 	}
 	var rungBuf [8]*rung
@@ -203,12 +213,15 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := fold.Key(lv, t)
+		key := top
+		if lv != ix.MaxLevel {
+			key = fold.Key(lv, t)
+		}
 		if key == "" {
 			break
 		}
 		byName, byAlias := nameBuf[:0], aliasBuf[:0]
-		for _, r := range ix.matching(top, lv, key, rungBuf[:0]) {
+		for _, r := range ix.matching(int32(first), lv, key, rungBuf[:0]) {
 			switch {
 			case r.alias():
 				if !pathOnly {
@@ -279,11 +292,21 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 	if strings.HasPrefix(t, "/") {
 		base = ""
 	}
-	p, ok := inVault(base, t)
-	if !ok {
+	// Most Markdown links name a note by its path: join and look it up in
+	// a stack buffer, and make a string only for the rest.
+	var buf [256]byte
+	pb := joinPath(buf[:0], base, strings.TrimPrefix(t, "/"))
+	if !insideVault(pb) {
 		return Result{Class: Broken, Outside: true, Target: -1}
 	}
-	if !IsNoteExt(path.Ext(p)) {
+	noteExt := isNoteExtBytes(pb)
+	if noteExt {
+		if n, ok := ix.byPath.getBytes(pb); ok {
+			return ix.pathResult(int32(n))
+		}
+	}
+	p := string(pb)
+	if !noteExt {
 		if !attachmentExt[strings.ToLower(path.Ext(p))] && !ix.attach[p] {
 			// "[site](example.com)": not a file of the vault.
 			return Result{Class: External, Target: -1}
@@ -293,9 +316,6 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 			r.Class = Broken
 		}
 		return r
-	}
-	if n, ok := ix.NoteByPath(p); ok {
-		return ix.pathResult(n)
 	}
 	// Obsidian also reads a Markdown link from the vault root.
 	if ix.Dialect.Name() == "obsidian" {
@@ -325,9 +345,110 @@ func inVault(dir, p string) (string, bool) {
 	return c, true
 }
 
+// trimSpace is strings.TrimSpace, quick for a string that starts and ends
+// with a rune that is not a space whatever its script: strings.TrimSpace
+// takes a slow path for any string that does not start with ASCII, such
+// as most link targets of a vault written in Korean.
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	first, last := rune(s[0]), rune(s[len(s)-1])
+	if first >= utf8.RuneSelf {
+		first, _ = utf8.DecodeRuneInString(s)
+	}
+	if last >= utf8.RuneSelf {
+		last, _ = utf8.DecodeLastRuneInString(s)
+	}
+	if unicode.IsSpace(first) || unicode.IsSpace(last) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+// joinPath appends path.Join(dir, p) to buf. It is path.Clean's algorithm
+// run in place over dir + "/" + p: the cleaned path never runs ahead of
+// what it has read, so it needs no second buffer.
+func joinPath(buf []byte, dir, p string) []byte {
+	switch {
+	case dir == "" && p == "":
+		return buf
+	case dir == "":
+		buf = append(buf, p...)
+	case p == "":
+		buf = append(buf, dir...)
+	default:
+		buf = append(append(append(buf, dir...), '/'), p...)
+	}
+	s := buf
+	n := len(s)
+	rooted := s[0] == '/'
+	w, r, dotdot := 0, 0, 0
+	if rooted {
+		w, r, dotdot = 1, 1, 1
+	}
+	for r < n {
+		switch {
+		case s[r] == '/':
+			r++
+		case s[r] == '.' && (r+1 == n || s[r+1] == '/'):
+			r++
+		case s[r] == '.' && s[r+1] == '.' && (r+2 == n || s[r+2] == '/'):
+			r += 2
+			switch {
+			case w > dotdot:
+				w--
+				for w > dotdot && s[w] != '/' {
+					w--
+				}
+			case !rooted:
+				if w > 0 {
+					s[w] = '/'
+					w++
+				}
+				s[w], s[w+1] = '.', '.'
+				w += 2
+				dotdot = w
+			}
+		default:
+			if rooted && w != 1 || !rooted && w != 0 {
+				s[w] = '/'
+				w++
+			}
+			for ; r < n && s[r] != '/'; r++ {
+				s[w] = s[r]
+				w++
+			}
+		}
+	}
+	if w == 0 {
+		s[0] = '.'
+		w = 1
+	}
+	return s[:w]
+}
+
+// insideVault is inVault's test on a joined path.
+func insideVault(c []byte) bool {
+	return !(string(c) == "." || string(c) == ".." || len(c) >= 3 && string(c[:3]) == "../")
+}
+
+// isNoteExtBytes is IsNoteExt(path.Ext(p)) without a string.
+func isNoteExtBytes(p []byte) bool {
+	for i := len(p) - 1; i >= 0 && p[i] != '/'; i-- {
+		if p[i] == '.' {
+			if e := p[i:]; len(e) == 3 && e[1]|0x20 == 'm' && e[2]|0x20 == 'd' {
+				return true
+			}
+			return IsNoteExt(string(p[i:]))
+		}
+	}
+	return false
+}
+
 // checkAnchor checks a fragment against note n's headings and block ids.
 func (ix *Index) checkAnchor(n int32, frag string) Anchor {
-	frag = strings.TrimSpace(frag)
+	frag = trimSpace(frag)
 	nt := ix.Notes[n]
 	if frag == "" || nt.Err != nil || !ix.Dialect.CheckAnchor(frag) {
 		return Anchor{}
@@ -409,4 +530,79 @@ func splitHeadingID(h string) (text, id string) {
 		}
 	}
 	return h, ""
+}
+
+// warmBatch is how many links Warm reads at a time: enough independent
+// loads in flight to overlap their misses, few enough that what they load
+// is still cached when the links are resolved.
+const warmBatch = 16
+
+// warmSink keeps Warm's loads from being optimized away.
+var warmSink atomic.Uint64
+
+// Warm reads ahead, for links of one note about to be resolved in order,
+// the memory that resolving them reads first and most likely misses: the
+// exact table's slot and record of each plain wikilink target and, for a
+// link with a fragment, the target note's anchor lists. Resolving one link
+// at a time waits for these loads one after another; here each phase issues
+// the loads of a whole batch before using any, so the processor overlaps
+// the misses. It changes nothing that Resolve computes.
+func (ix *Index) Warm(links []note.Link) {
+	if !ix.trimKey {
+		return
+	}
+	var (
+		hs  [warmBatch]uint64
+		ss  [warmBatch]uint64
+		nts [warmBatch]*note.Note
+		ok  [warmBatch]bool
+		acc uint64
+	)
+	head := ix.exact.head
+	if head.n == 0 {
+		return
+	}
+	for lo := 0; lo < len(links); lo += warmBatch {
+		ls := links[lo:min(lo+warmBatch, len(links))]
+		for i := range ls {
+			l := &ls[i]
+			t := trimSpace(l.Target)
+			ok[i] = l.Kind != wikilink.Markdown && t != "" && t[0] != '/' && t[0] != '.'
+			if ok[i] {
+				hs[i] = head.hash(t)
+			}
+		}
+		for i := range ls {
+			if ok[i] {
+				ss[i] = head.home(hs[i])
+			}
+		}
+		for i := range ls {
+			nts[i] = nil
+			if !ok[i] {
+				continue
+			}
+			v, found := head.peek(ss[i], hs[i])
+			acc += v
+			if found && ls[i].HasFrag {
+				if n := unpackNode(v).note; n >= 0 && int(n) < len(ix.Notes) {
+					nts[i] = ix.Notes[n]
+				}
+			}
+		}
+		for i := range ls {
+			if nt := nts[i]; nt != nil {
+				if len(nt.AnchorIDs) > 0 {
+					acc += uint64(len(nt.AnchorIDs[0]))
+				}
+				if len(nt.BlockIDs) > 0 {
+					acc += uint64(len(nt.BlockIDs[0]))
+				}
+				if len(nt.Headings) > 0 {
+					acc += uint64(len(nt.Headings[0]))
+				}
+			}
+		}
+	}
+	warmSink.Add(acc)
 }

@@ -25,6 +25,14 @@ func newStrtab(capacity int) *strtab {
 	return &strtab{seed: maphash.MakeSeed(), slots: make([]uint64, slotsFor(capacity))}
 }
 
+// reserve makes room in the arena for keys of keyBytes bytes in all, n of
+// them, so that filling the table copies none of it again.
+func (t *strtab) reserve(n, keyBytes int) {
+	if want := len(t.arena) + n*recordHeader + keyBytes; want > cap(t.arena) {
+		t.arena = append(make([]byte, 0, want), t.arena...)
+	}
+}
+
 // slotsFor keeps the load at or below one half, for short probe runs.
 func slotsFor(n int) int {
 	return 1 << max(4, bits.Len(uint(2*n)))
@@ -111,4 +119,42 @@ func (t *strtab) grow() {
 		}
 		t.slots[i] = s
 	}
+}
+
+// getBytes is get for a key held in a byte slice, which it does not copy.
+// maphash.Bytes and maphash.String agree on equal contents.
+func (t *strtab) getBytes(key []byte) (uint64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	h := maphash.Bytes(t.seed, key)
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if s>>32 == h>>32 {
+			o := uint32(s) - 1
+			n := binary.LittleEndian.Uint32(t.arena[o+8:])
+			if int(n) == len(key) && string(t.arena[o+recordHeader:o+recordHeader+n]) == string(key) {
+				return t.load(o), true
+			}
+		}
+	}
+}
+
+// hash is the hash that find takes for key.
+func (t *strtab) hash(key string) uint64 { return maphash.String(t.seed, key) }
+
+// home returns the slot a probe for hash h starts at.
+func (t *strtab) home(h uint64) uint64 { return t.slots[h&uint64(len(t.slots)-1)] }
+
+// peek returns the value of the record that slot s points to, when s is
+// full and carries h's fingerprint: most likely key's value, but unchecked.
+func (t *strtab) peek(s, h uint64) (uint64, bool) {
+	if s == 0 || s>>32 != h>>32 {
+		return 0, false
+	}
+	return t.load(uint32(s) - 1), true
 }

@@ -105,6 +105,7 @@ func Build(ix *index.Index, opt Options) *Plan {
 				if n.Err != nil {
 					continue
 				}
+				ix.Warm(n.Links)
 				for li := range n.Links {
 					e, f, cls, isNote := planLink(ix, opt, int32(i), &n.Links[li])
 					if e != nil {

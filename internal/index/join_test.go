@@ -1,0 +1,53 @@
+package index
+
+import (
+	"math/rand/v2"
+	"path"
+	"strings"
+	"testing"
+)
+
+// joinPath and isNoteExtBytes must agree with the standard library on
+// every input, odd ones included.
+func TestJoinPathMatchesPathJoin(t *testing.T) {
+	parts := []string{"", ".", "..", "/", "//", "a", "b.md", "c.MD", "d.markdown", "e.mar\u212Adown", "é", "x.png", " ", "a.", ".md", "..."}
+	rng := rand.New(rand.NewPCG(1, 2))
+	gen := func() string {
+		s := ""
+		for k := rng.IntN(6); k > 0; k-- {
+			s += parts[rng.IntN(len(parts))]
+			if rng.IntN(2) == 0 {
+				s += "/"
+			}
+		}
+		return s
+	}
+	for range 50000 {
+		dir, p := gen(), gen()
+		got := string(joinPath(nil, dir, p))
+		if want := path.Join(dir, p); got != want {
+			t.Fatalf("joinPath(%q, %q) = %q, want %q", dir, p, got, want)
+		}
+		if got, want := isNoteExtBytes([]byte(p)), IsNoteExt(path.Ext(p)); got != want {
+			t.Fatalf("isNoteExtBytes(%q) = %v, want %v", p, got, want)
+		}
+		c := path.Join(dir, p)
+		if got, want := insideVault([]byte(c)), !(c == "." || c == ".." || len(c) >= 3 && c[:3] == "../"); got != want {
+			t.Fatalf("insideVault(%q) = %v", c, got)
+		}
+	}
+}
+
+func TestTrimSpaceMatchesStrings(t *testing.T) {
+	parts := []string{"", " ", "\t", "\u00a0", "\u3000", "\u2029", "\u0085", "a", "한", "\xff", "\xe3\x80", "\x80", "x y"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		s := ""
+		for k := rng.IntN(5); k > 0; k-- {
+			s += parts[rng.IntN(len(parts))]
+		}
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
