@@ -4,6 +4,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -57,7 +58,10 @@ func JSON(w io.Writer, in Input) error {
 // Text writes one compiler-style line per edit and finding, sorted by
 // file and position, then a one-line summary. Problems go to errw.
 func Text(w, errw io.Writer, in Input) error {
-	ew := &errWriter{w: w}
+	// One write a line would be a system call a line: 100k of them for a
+	// large vault's findings.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	ew := &errWriter{w: bw}
 	edits, finds := in.Plan.Edits, in.Plan.Findings
 	i, j := 0, 0
 	for i < len(edits) || j < len(finds) {
@@ -71,6 +75,11 @@ func Text(w, errw io.Writer, in Input) error {
 		fmt.Fprintf(ew, "%s:%d:%d: %s: %s%s\n", f.File, f.Line, f.Col, f.Class, f.Link, detail(f))
 		j++
 	}
+	// Flushed before anything goes to errw, so that a terminal shows
+	// both streams in the order they were written.
+	if err := bw.Flush(); err != nil && ew.err == nil {
+		ew.err = err
+	}
 	for _, p := range in.Problems {
 		fmt.Fprintf(errw, "relink: %s: %s\n", p.File, p.Message)
 	}
@@ -78,6 +87,9 @@ func Text(w, errw io.Writer, in Input) error {
 		fmt.Fprintf(errw, "relink: warning: %s\n", w)
 	}
 	fmt.Fprintln(ew, Summary(in.Plan, len(in.Problems)))
+	if err := bw.Flush(); err != nil && ew.err == nil {
+		ew.err = err
+	}
 	return ew.err
 }
 
