@@ -306,10 +306,16 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 }
 
 func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {
+	// Only a regular file is cached: a symlinked note would be recorded
+	// under the target's key and never found again by its own.
+	cacheable := false
 	if opt.Cache != nil {
-		if k, ok := v.cacheKey(p); ok && k.Size <= opt.MaxFileSize {
-			if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
-				return n, buf
+		if k, ok := v.cacheKey(p); ok {
+			cacheable = true
+			if k.Size <= opt.MaxFileSize {
+				if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
+					return n, buf
+				}
 			}
 		}
 	}
@@ -348,12 +354,10 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 	if opt.Hash || opt.Cache != nil {
 		n.Sum = sha256.Sum256(buf)
 	}
-	if opt.Cache != nil {
+	if cacheable && key != nil {
 		// The key comes from the open file, taken before the read: a write
 		// during the read moves the change time past it.
-		if key != nil {
-			opt.Cache.Put(p, *key, &n)
-		}
+		opt.Cache.Put(p, *key, &n)
 	}
 	return &n, buf
 }

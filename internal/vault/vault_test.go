@@ -154,6 +154,10 @@ func TestReadWithCache(t *testing.T) {
 		"a.md":     "---\ntitle: A\n---\n[[b]] [[c#x]]\n",
 		"sub/b.md": "# x\n[[a]] `[[code]]`\n",
 	})
+	// A symlinked note is read but never cached.
+	if err := os.Symlink("sub/b.md", filepath.Join(dir, "link.md")); err != nil {
+		t.Fatal(err)
+	}
 	// Files younger than notecache.Settle are not recorded.
 	time.Sleep(notecache.Settle + 100*time.Millisecond)
 	file := filepath.Join(t.TempDir(), "notes.cache")
@@ -178,9 +182,16 @@ func TestReadWithCache(t *testing.T) {
 	if c.Hits() != 0 {
 		t.Fatalf("first read: %d hits in an empty cache", c.Hits())
 	}
+	saved, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
 	second, c := read()
 	if c.Hits() != 2 {
 		t.Fatalf("second read: %d hits, want 2", c.Hits())
+	}
+	if again, err := os.Stat(file); err != nil || !again.ModTime().Equal(saved.ModTime()) {
+		t.Fatalf("the second read, with nothing new to record, rewrote the cache (%v)", err)
 	}
 	if d := cmp.Diff(first, second, cmp.AllowUnexported(note.Link{})); d != "" {
 		t.Fatalf("notes from the cache differ (-parsed +cached):\n%s", d)
