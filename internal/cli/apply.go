@@ -88,6 +88,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	wo.Hash = true // refuse files edited between reading and writing
 	stop := startProgress(e, false)
 	wo.Progress = stop.update
+	wo.ResolveProgress = stop.resolve
 	rep, err := workspace.Load(dir, wo)
 	stop.done()
 	if err != nil {

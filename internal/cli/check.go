@@ -121,6 +121,7 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool
 	wo := o.workspaceOptions(cmd)
 	stop := startProgress(e, o.format == "json")
 	wo.Progress = stop.update
+	wo.ResolveProgress = stop.resolve
 	rep, err := workspace.Load(dir, wo)
 	stop.done()
 	if err != nil {

@@ -10,14 +10,16 @@ import (
 	"golang.org/x/term"
 )
 
-// progress reports reading progress on stderr for long runs: after
-// progressDelay, a line "reading notes N/M" that is redrawn every
-// progressEvery and erased when reading ends. It is shown only when stderr
-// is a terminal and the output is for people (not --format json); else
-// update is nil, and the vault reader does no progress work at all.
+// progress reports on stderr how a long run is going: after progressDelay,
+// a line "reading notes N/M", then "resolving links N/M" (notes whose links
+// are resolved), redrawn every progressEvery and erased when the run's
+// reading and planning end. It is shown only when stderr is a terminal and
+// the output is for people (not --format json); else update and resolve
+// are nil, and neither the vault reader nor the planner does progress work.
 type progress struct {
-	update func(done, total int)
-	done   func()
+	update  func(done, total int) // notes read
+	resolve func(done, total int) // notes whose links are resolved
+	done    func()
 }
 
 const (
@@ -36,14 +38,18 @@ var startProgress = func(e *env, quiet bool) progress {
 	return newProgressLine(f, progressDelay, progressEvery)
 }
 
-var noProgress = progress{update: nil, done: func() {}}
+var noProgress = progress{done: func() {}}
 
-// newProgressLine starts the drawing goroutine. update, called by the
-// parse workers once per note (under the reader's mutex), only stores two
-// counters; all formatting and writing happens on the drawing goroutine, at
-// most once per tick, so the hot path pays a few nanoseconds per note.
+// newProgressLine starts the drawing goroutine. update and resolve, called
+// by the workers once per note, only store two counters; all formatting and
+// writing happens on the drawing goroutine, at most once per tick, so the
+// hot path pays a few nanoseconds per note.
 func newProgressLine(w *os.File, delay, every time.Duration) progress {
-	var done, total atomic.Int64
+	type phase struct {
+		what        string
+		done, total atomic.Int64
+	}
+	phases := [...]*phase{{what: "reading notes"}, {what: "resolving links"}}
 	stop := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -54,23 +60,37 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 		case <-time.After(delay):
 		}
 		var bar *progressbar.ProgressBar
+		shown := -1 // the phase the bar is drawing
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
-			if t := total.Load(); t > 0 {
-				if bar == nil {
+			// The latest phase that has started is the one to show.
+			cur := -1
+			for i, ph := range phases {
+				if ph.total.Load() > 0 {
+					cur = i
+				}
+			}
+			if cur >= 0 {
+				ph := phases[cur]
+				t := ph.total.Load()
+				if cur != shown {
+					if bar != nil && !bar.IsFinished() {
+						bar.Clear()
+					}
 					bar = progressbar.NewOptions64(t,
 						progressbar.OptionSetWriter(w),
-						progressbar.OptionSetDescription("reading notes"),
+						progressbar.OptionSetDescription(ph.what),
 						progressbar.OptionShowCount(),
 						progressbar.OptionSetWidth(30),
 						progressbar.OptionSetPredictTime(false),
 						progressbar.OptionSetElapsedTime(false),
 						progressbar.OptionClearOnFinish(),
 					)
+					shown = cur
 				}
 				// Reaching the total finishes the bar, which erases it.
-				bar.Set64(min(done.Load(), t))
+				bar.Set64(min(ph.done.Load(), t))
 			}
 			select {
 			case <-stop:
@@ -83,11 +103,15 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 		}
 	}()
 	var once sync.Once
+	counter := func(ph *phase) func(d, t int) {
+		return func(d, t int) {
+			ph.done.Store(int64(d))
+			ph.total.Store(int64(t))
+		}
+	}
 	return progress{
-		update: func(d, t int) {
-			done.Store(int64(d))
-			total.Store(int64(t))
-		},
+		update:  counter(phases[0]),
+		resolve: counter(phases[1]),
 		done: func() {
 			once.Do(func() {
 				close(stop)

@@ -87,3 +87,27 @@ func TestProgressLineSilentOnShortRuns(t *testing.T) {
 		t.Errorf("a run shorter than the delay wrote %d bytes (%v)", st.Size(), err)
 	}
 }
+
+func TestProgressLineShowsResolving(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "tty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p := newProgressLine(f, 0, time.Millisecond)
+	p.update(10, 10)
+	time.Sleep(20 * time.Millisecond)
+	p.resolve(4, 10)
+	time.Sleep(50 * time.Millisecond)
+	p.done()
+	out, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte("resolving links")) || !bytes.Contains(out, []byte("4/10")) {
+		t.Errorf("no resolving line in %q", out)
+	}
+	if !bytes.HasSuffix(out, []byte("\r")) {
+		t.Errorf("line not erased at the end: %q", out)
+	}
+}

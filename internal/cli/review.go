@@ -66,6 +66,7 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 	stop := startProgress(e, false)
 	wo := o.workspaceOptions(cmd)
 	wo.Progress = stop.update
+	wo.ResolveProgress = stop.resolve
 	srv, err := review.New(dir, review.Options{Load: wo, Store: o.store})
 	stop.done()
 	if err != nil {
@@ -140,6 +141,7 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 	wo := o.workspaceOptions(cmd)
 	stop := startProgress(e, o.output == "-")
 	wo.Progress = stop.update
+	wo.ResolveProgress = stop.resolve
 	rep, err := workspace.Load(dir, wo)
 	stop.done()
 	if err != nil {

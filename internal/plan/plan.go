@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -31,6 +32,8 @@ type Options struct {
 	FollowDuplicates bool // redirect links to duplicate notes to their canonical note
 	KeepDisplay      bool // keep the old spelling as display text
 	Workers          int
+	// Progress, if set, is called as each note's links are resolved.
+	Progress func(done, total int)
 }
 
 // Edit is one link rewrite. Start and End are byte offsets of Old in File.
@@ -93,6 +96,7 @@ func Build(ix *index.Index, opt Options) *Plan {
 		nl, off  int
 	}
 	parts := make([]part, len(ix.Notes))
+	var planned atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int, 64)
 	for w := 0; w < workers; w++ {
@@ -100,6 +104,9 @@ func Build(ix *index.Index, opt Options) *Plan {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if opt.Progress != nil {
+					opt.Progress(int(planned.Add(1)), len(ix.Notes))
+				}
 				p := &parts[i]
 				n := ix.Notes[i]
 				if n.Err != nil {

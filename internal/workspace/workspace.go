@@ -29,7 +29,9 @@ type Options struct {
 	FollowDuplicates *bool
 	KeepDisplay      *bool
 	Exclude          []string
-	Progress         func(done, total int)
+	Progress         func(done, total int) // notes read
+	// ResolveProgress is called as each note's links are resolved.
+	ResolveProgress func(done, total int)
 	// Hash records each note's SHA-256 as read, so that Apply can refuse a
 	// file that changed since it was planned.
 	Hash bool
@@ -123,6 +125,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		}
 	}
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
+	s.Plan.Progress = opt.ResolveProgress
 	pl := plan.Build(ix, s.Plan)
 	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix}
 	for _, p := range ix.Problems {
