@@ -63,7 +63,7 @@ func BenchmarkLoadVault(b *testing.B) {
 func benchLoad(b *testing.B, dir string, size int64, cache bool) {
 	opt := workspace.Options{Cache: &cache}
 	if cache {
-		b.Setenv("XDG_CACHE_HOME", b.TempDir())
+		b.Setenv("XDG_STATE_HOME", b.TempDir())
 		rep, err := workspace.Load(dir, opt)
 		if err != nil {
 			b.Fatal(err)

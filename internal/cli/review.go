@@ -65,6 +65,7 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 	defer ln.Close()
 	stop := startProgress(e, false)
 	wo := o.workspaceOptions(cmd)
+	wo.Store = o.store
 	wo.Progress = stop.update
 	wo.ResolveProgress = stop.resolve
 	srv, err := review.New(dir, review.Options{Load: wo, Store: o.store})

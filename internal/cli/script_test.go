@@ -20,13 +20,18 @@ import (
 var update = flag.Bool("update", false, "rewrite testscript files with actual output")
 
 func TestMain(m *testing.M) {
-	// The tests' note cache is their own, never the user's (testscript.Main
-	// exits without returning: the folder stays in the system's temp dir).
-	dir, err := os.MkdirTemp("", "relink-test-cache-")
-	if err != nil {
-		panic(err)
+	// The tests' state folder (snapshot stores, note cache) is their own,
+	// never the user's default one. A relink that a test or script runs is
+	// this binary again: it keeps the folder its parent or script set.
+	// (testscript.Main exits without returning: the folder stays in the
+	// system's temp dir.)
+	if os.Getenv("XDG_STATE_HOME") == "" {
+		dir, err := os.MkdirTemp("", "relink-test-state-")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv("XDG_STATE_HOME", dir)
 	}
-	os.Setenv("XDG_CACHE_HOME", dir)
 	testscript.Main(m, map[string]func(){
 		"relink": func() {
 			os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

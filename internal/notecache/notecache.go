@@ -1,7 +1,9 @@
 // Package notecache keeps the parsed form of every note between runs, so
 // that a note whose file has not changed since it was last parsed is not
 // read and parsed again: on an unchanged vault a run stats each file
-// instead of reading it.
+// instead of reading it. The file lives in the vault's snapshot folder
+// (SPEC §7: relink writes nowhere else outside the vault); its place is the
+// caller's choice.
 //
 // # Invariants
 //
@@ -300,18 +302,4 @@ func writeAtomic(file string, b []byte) error {
 		return err
 	}
 	return nil
-}
-
-// DefaultFile is the cache file of the vault with store id vaultID:
-// $XDG_CACHE_HOME/relink/<vault id>/notes.cache, or the system's user cache
-// folder (~/.cache on Linux) in its place.
-func DefaultFile(vaultID string) (string, error) {
-	base := os.Getenv("XDG_CACHE_HOME")
-	if base == "" || !filepath.IsAbs(base) {
-		var err error
-		if base, err = os.UserCacheDir(); err != nil {
-			return "", err
-		}
-	}
-	return filepath.Join(base, "relink", vaultID, "notes.cache"), nil
 }

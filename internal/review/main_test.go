@@ -5,14 +5,18 @@ import (
 	"testing"
 )
 
-// TestMain gives the tests a note cache of their own, so that they never
-// read or write the user's (and start from an empty one each run).
+// TestMain gives the tests a state folder of their own (snapshot stores and
+// the note cache), unless one is set already, so that they never read or
+// write the user's default one.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "relink-test-cache-")
+	if os.Getenv("XDG_STATE_HOME") != "" {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "relink-test-state-")
 	if err != nil {
 		panic(err)
 	}
-	os.Setenv("XDG_CACHE_HOME", dir)
+	os.Setenv("XDG_STATE_HOME", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

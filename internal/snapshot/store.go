@@ -110,6 +110,11 @@ func Open(dir string) (*Store, error) {
 	return s, nil
 }
 
+// NoteCacheDir is the folder of the store directory that holds the note
+// cache (internal/notecache): relink's state stays in one place outside the
+// vault, and a store may hold it before its first snapshot.
+const NoteCacheDir = "notecache"
+
 func (s *Store) init() error {
 	b, err := s.root.ReadFile(configName)
 	switch {
@@ -131,7 +136,7 @@ func (s *Store) init() error {
 			return err
 		}
 		for _, e := range ents {
-			if !strings.HasPrefix(e.Name(), atomicfile.TempPrefix) {
+			if !strings.HasPrefix(e.Name(), atomicfile.TempPrefix) && e.Name() != NoteCacheDir {
 				return fmt.Errorf("%w: no config file and not empty", ErrNotStore)
 			}
 		}

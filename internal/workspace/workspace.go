@@ -37,6 +37,9 @@ type Options struct {
 	Hash bool
 	// Cache uses the note cache (nil: as the config says, default on).
 	Cache *bool
+	// Store is the snapshot folder given on the command line ("": the
+	// configured one); the note cache lives in it.
+	Store string
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -198,12 +201,14 @@ func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 	if dir, err := StoreDir(v.Dir, cfg, ""); err == nil {
 		excludeOwn(dir)
 	}
+	if opt.Store != "" {
+		if dir, err := StoreDir(v.Dir, cfg, opt.Store); err == nil {
+			excludeOwn(dir)
+		}
+	}
 	if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
-		if id, err := snapshot.VaultID(v.Dir); err == nil {
-			if file, err := notecache.DefaultFile(id); err == nil {
-				s.CacheFile = file
-				excludeOwn(filepath.Dir(file))
-			}
+		if dir, err := StoreDir(v.Dir, cfg, opt.Store); err == nil {
+			s.CacheFile = filepath.Join(dir, snapshot.NoteCacheDir, "notes.cache")
 		}
 	}
 	return s, nil
