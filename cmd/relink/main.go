@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 
@@ -34,6 +35,7 @@ func main() {
 	// RELINK_MEMPROFILE=file writes a heap profile at exit.
 	if p := os.Getenv("RELINK_MEMPROFILE"); p != "" {
 		if f, err := os.Create(p); err == nil {
+			runtime.GC() // a heap profile is as of the last collection
 			pprof.Lookup("heap").WriteTo(f, 0)
 			f.Close()
 		}
