@@ -85,6 +85,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 		return runReport(cmd, e, &o.scanOptions, dir, false)
 	}
 	wo := o.workspaceOptions(cmd)
+	wo.Once = true
 	wo.Hash = true // refuse files edited between reading and writing
 	wo.Store = o.store
 	stop := startProgress(e, false)

@@ -119,6 +119,7 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool
 		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
 	}
 	wo := o.workspaceOptions(cmd)
+	wo.Once = true
 	stop := startProgress(e, o.format == "json")
 	wo.Progress = stop.update
 	wo.ResolveProgress = stop.resolve

@@ -140,6 +140,7 @@ Exit status: 0 written, 2 error.`,
 
 func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) error {
 	wo := o.workspaceOptions(cmd)
+	wo.Once = true
 	stop := startProgress(e, o.output == "-")
 	wo.Progress = stop.update
 	wo.ResolveProgress = stop.resolve

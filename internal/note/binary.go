@@ -1,8 +1,12 @@
 package note
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/relinkmd/relink/wikilink"
@@ -42,6 +46,13 @@ const (
 // AppendBinary appends n's binary form to b. A note with Err set has no
 // binary form: callers do not cache it.
 func (n *Note) AppendBinary(b []byte) []byte {
+	b, _ = n.appendBinary(b)
+	return b
+}
+
+// appendBinary is AppendBinary that also returns where in b the links'
+// binary form starts.
+func (n *Note) appendBinary(b []byte) ([]byte, int) {
 	b = appendString(b, n.Path)
 	b = appendString(b, n.Title)
 	b = appendStrings(b, n.Aliases)
@@ -57,12 +68,94 @@ func (n *Note) AppendBinary(b []byte) []byte {
 		b = append(b, 1)
 		b = append(b, n.Sum[:]...)
 	}
+	// The links come after their count and their length in bytes, so that
+	// a decoder can keep them packed without decoding them.
+	if n.hasPacked {
+		b = appendCount(b, false, int(n.packedCount))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(n.packed)))
+		return append(b, n.packed...), len(b)
+	}
 	b = appendCount(b, n.Links == nil, len(n.Links))
+	if n.Links == nil {
+		return b, len(b)
+	}
+	b = append(b, 0, 0, 0, 0)
+	at := len(b)
 	var prevStart, prevLine int64
 	for i := range n.Links {
 		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
 	}
-	return b
+	binary.LittleEndian.PutUint32(b[at-4:], uint32(len(b)-at))
+	return b, at
+}
+
+var encodePool = sync.Pool{New: func() any { return new([]byte) }}
+
+// Pack returns n's binary form (see AppendBinary) and keeps n's links in
+// it, packed, instead of in Links: LinkList decodes them when they are
+// needed. Other notes' link records then reuse the memory of these.
+func (n *Note) Pack() []byte {
+	scratch := encodePool.Get().(*[]byte)
+	b, at := n.appendBinary((*scratch)[:0])
+	enc := bytes.Clone(b)
+	*scratch = b
+	encodePool.Put(scratch)
+	if n.Links != nil {
+		n.packed, n.packedCount, n.hasPacked = enc[at:], int32(len(n.Links)), true
+		n.Links = nil
+	}
+	return enc
+}
+
+// LinkList returns the note's links: Links, or the packed links decoded
+// into buf's memory (which the result may reuse; it is valid until buf is
+// passed again).
+//
+// Packed links come from Pack or from DecodeBinary of a cache entry whose
+// checksum held, both written by this program's AppendBinary: that they
+// decode is an invariant (fuzzed by FuzzBinaryRoundTrip), and a failure is
+// a bug, reported by a panic naming the note rather than with wrong links.
+func (n *Note) LinkList(buf []Link) []Link {
+	if !n.hasPacked {
+		return n.Links
+	}
+	out, err := decodeLinks(buf[:0], n.packed, int(n.packedCount))
+	if err != nil {
+		panic(fmt.Sprintf("note %s: its packed links do not decode (%v); rerun with --no-cache and report the bug", n.Path, err))
+	}
+	return out
+}
+
+// LinkCount is len(n.LinkList(nil)), without decoding.
+func (n *Note) LinkCount() int {
+	if n.hasPacked {
+		return int(n.packedCount)
+	}
+	return len(n.Links)
+}
+
+// decodeLinks appends the count links packed in b to out.
+func decodeLinks(out []Link, b []byte, count int) ([]Link, error) {
+	d := decoder{b: b}
+	if count > len(b) {
+		return out, ErrCorrupt
+	}
+	if out == nil {
+		out = []Link{} // a note with links packed has a non-nil Links
+	}
+	out = slices.Grow(out, count)
+	var prevStart, prevLine int64
+	for range count {
+		out = append(out, Link{})
+		d.link(&out[len(out)-1], &prevStart, &prevLine)
+		if d.err != nil {
+			return out, d.err
+		}
+	}
+	if len(d.b) != 0 {
+		return out, ErrCorrupt
+	}
+	return out, nil
 }
 
 func appendLink(b []byte, l *Link, prevStart, prevLine *int64) []byte {
@@ -156,7 +249,10 @@ func appendStrings(b []byte, ss []string) []byte {
 }
 
 // DecodeBinary decodes a note written by AppendBinary from the start of b
-// and returns the bytes after it. The note's strings share b's memory.
+// and returns the bytes after it. The note's strings share b's memory. Its
+// links stay packed (see LinkList): b must be what AppendBinary wrote, as
+// a checksum can tell; other bytes give an error or a note whose LinkList
+// panics.
 func DecodeBinary(b []byte) (Note, []byte, error) {
 	d := decoder{b: b}
 	var n Note
@@ -173,12 +269,12 @@ func DecodeBinary(b []byte) (Note, []byte, error) {
 		copy(n.Sum[:], d.bytes(32))
 	}
 	if count, isNil := d.count(); !isNil && d.err == nil {
-		n.Links = make([]Link, count)
-		var prevStart, prevLine int64
-		for i := range n.Links {
-			d.link(&n.Links[i], &prevStart, &prevLine)
-			if d.err != nil {
-				break
+		size := d.bytes(4)
+		if d.err == nil {
+			n.packed = d.bytes(int(binary.LittleEndian.Uint32(size)))
+			n.packedCount, n.hasPacked = int32(count), true
+			if count > len(n.packed) {
+				d.fail()
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package note
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"os"
 	"path/filepath"
@@ -32,9 +33,40 @@ func roundTrip(t *testing.T, n Note) {
 	if len(rest) != 0 {
 		t.Fatalf("%s: %d bytes left after the note", n.Path, len(rest))
 	}
-	if d := cmp.Diff(n, got, cmp.AllowUnexported(Link{}), cmpopts.EquateErrors()); d != "" {
+	if d := cmp.Diff(n, unpacked(got), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
 		t.Fatalf("%s: decoded note differs (-parsed +decoded):\n%s", n.Path, d)
 	}
+	// Packing keeps the same note and the same binary form, and a packed
+	// note encodes as the unpacked one did.
+	packed := n
+	enc := packed.Pack()
+	if !bytes.Equal(enc, b[len("prefix"):]) {
+		t.Fatalf("%s: Pack's binary form differs from AppendBinary's", n.Path)
+	}
+	if n.Links != nil && packed.Links != nil {
+		t.Fatalf("%s: Pack kept the link records", n.Path)
+	}
+	if again := packed.AppendBinary(nil); !bytes.Equal(again, enc) {
+		t.Fatalf("%s: a packed note encodes differently", n.Path)
+	}
+	if packed.LinkCount() != len(n.Links) {
+		t.Fatalf("%s: LinkCount %d, want %d", n.Path, packed.LinkCount(), len(n.Links))
+	}
+	if d := cmp.Diff(n, unpacked(packed), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
+		t.Fatalf("%s: packed note differs (-parsed +packed):\n%s", n.Path, d)
+	}
+	// LinkList reuses the buffer it is given.
+	buf := make([]Link, 0, len(n.Links)+1)
+	if ls := packed.LinkList(buf); len(ls) > 0 && &ls[0] != &buf[:1][0] {
+		t.Fatalf("%s: LinkList did not decode into the buffer given", n.Path)
+	}
+}
+
+// unpacked returns n with its links decoded into Links, as parsed.
+func unpacked(n Note) Note {
+	n.Links = n.LinkList(nil)
+	n.packed, n.packedCount, n.hasPacked = nil, 0, false
+	return n
 }
 
 func TestBinaryRoundTrip(t *testing.T) {
@@ -105,7 +137,12 @@ func FuzzBinaryRoundTrip(f *testing.F) {
 			return
 		}
 		roundTrip(t, n)
-		// Arbitrary bytes must decode to an error or a note, never a panic.
-		DecodeBinary(src)
+		// Arbitrary bytes must decode to an error or a note, never a panic;
+		// so must arbitrary packed links (LinkList reports them by a panic,
+		// but only the decoder's error can tell it to).
+		if got, _, err := DecodeBinary(src); err == nil && got.hasPacked {
+			decodeLinks(nil, got.packed, int(got.packedCount))
+		}
+		decodeLinks(nil, src, len(src)/8)
 	})
 }

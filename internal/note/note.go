@@ -21,6 +21,8 @@ import (
 type Note struct {
 	Path string // vault-relative, '/'-separated, with extension
 	frontmatter.Fields
+	// Links are the note's links as parsed. A note read from a vault keeps
+	// them packed instead (see Pack): read them with LinkList.
 	Links    []Link
 	Headings []string // heading texts in order
 	BlockIDs []string
@@ -34,6 +36,14 @@ type Note struct {
 	// UTF-8, ...). Such a note keeps its path names in the index so that no
 	// link is repaired to a different note in its place, but it gets no edits.
 	Err error
+
+	// packed is the binary form of the links while Links is nil (Pack,
+	// DecodeBinary): a 100,000-note vault holds millions of links, and
+	// 96-byte records for all of them at once cost more to allocate than
+	// decoding each note's when it is planned.
+	packed      []byte
+	packedCount int32
+	hasPacked   bool
 }
 
 // Link is one link occurrence in a note. Millions of them stay in memory

@@ -1,6 +1,7 @@
 package notecache
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,7 +44,7 @@ func TestHitAfterSave(t *testing.T) {
 	if _, ok := c.Lookup("a.md", k, false); ok {
 		t.Fatal("hit in an empty cache")
 	}
-	c.Put("a.md", k, n)
+	c.Put("a.md", k, n.Pack())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func TestHitAfterSave(t *testing.T) {
 	if !ok {
 		t.Fatal("no hit after save")
 	}
-	if got.Title != "A" || len(got.Links) != 2 || got.Links[1].Target != "c" || got.Links[1].Frag != "d" {
+	if ls := got.LinkList(nil); got.Title != "A" || len(ls) != 2 || ls[1].Target != "c" || ls[1].Frag != "d" {
 		t.Fatalf("cached note differs: %+v", got)
 	}
 	if _, ok := c.Lookup("a.md", k, true); ok {
@@ -77,7 +78,7 @@ func TestMissWhenFileChanges(t *testing.T) {
 	file := filepath.Join(dir, "notes.cache")
 	k, n := writeNote(t, dir, "a.md", "[[b]]\n")
 	c := settled(file, "opts")
-	c.Put("a.md", k, n)
+	c.Put("a.md", k, n.Pack())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestRecentFilesAreNotRecorded(t *testing.T) {
 	file := filepath.Join(dir, "notes.cache")
 	k, n := writeNote(t, dir, "a.md", "[[b]]\n")
 	c := Open(file, "opts") // the run starts now: a.md is too fresh
-	c.Put("a.md", k, n)
+	c.Put("a.md", k, n.Pack())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestOtherOptionsStartEmpty(t *testing.T) {
 	file := filepath.Join(dir, "notes.cache")
 	k, n := writeNote(t, dir, "a.md", "[[b]]\n")
 	c := settled(file, "wiki")
-	c.Put("a.md", k, n)
+	c.Put("a.md", k, n.Pack())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestCorruptFileIsEmpty(t *testing.T) {
 	file := filepath.Join(dir, "notes.cache")
 	k, n := writeNote(t, dir, "a.md", "[[b]] [[c]]\n")
 	c := settled(file, "opts")
-	c.Put("a.md", k, n)
+	c.Put("a.md", k, n.Pack())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -160,8 +161,8 @@ func TestGoneNotesAreDropped(t *testing.T) {
 	ka, na := writeNote(t, dir, "a.md", "[[b]]\n")
 	kb, nb := writeNote(t, dir, "b.md", "[[a]]\n")
 	c := settled(file, "opts")
-	c.Put("a.md", ka, na)
-	c.Put("b.md", kb, nb)
+	c.Put("a.md", ka, na.Pack())
+	c.Put("b.md", kb, nb.Pack())
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -178,5 +179,42 @@ func TestGoneNotesAreDropped(t *testing.T) {
 	}
 	if _, ok := c.Lookup("a.md", ka, false); !ok {
 		t.Fatal("a.md was dropped")
+	}
+}
+
+// TestCorruptEntryAlone: an entry whose checksum fails is a miss, and the
+// other entries still hit.
+func TestCorruptEntryAlone(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.cache")
+	ka, na := writeNote(t, dir, "a.md", "[[qqqqqqqqqqqq]]\n")
+	kb, nb := writeNote(t, dir, "b.md", "[[a]]\n")
+	c := settled(file, "opts")
+	c.Put("a.md", ka, na.Pack())
+	c.Put("b.md", kb, nb.Pack())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(file)
+	i := bytes.Index(b, []byte("qqqq"))
+	if i < 0 {
+		t.Fatal("a.md's text is not in the cache file")
+	}
+	b[i] = 'x'
+	os.WriteFile(file, b, 0o600)
+	c = settled(file, "opts")
+	if _, ok := c.Lookup("a.md", ka, false); ok {
+		t.Fatal("hit for an entry whose bytes changed")
+	}
+	if _, ok := c.Lookup("b.md", kb, false); !ok {
+		t.Fatal("a corrupt entry cost another entry its hit")
+	}
+	// Mapped, the same.
+	c = OpenMapped(file, "opts")
+	if _, ok := c.Lookup("a.md", ka, false); ok {
+		t.Fatal("mapped: hit for an entry whose bytes changed")
+	}
+	if _, ok := c.Lookup("b.md", kb, false); !ok {
+		t.Fatal("mapped: no hit for an intact entry")
 	}
 }

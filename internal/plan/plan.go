@@ -12,8 +12,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -103,6 +105,7 @@ func Build(ix *index.Index, opt Options) *Plan {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var links []note.Link // this worker's, reused note after note
 			for i := range next {
 				if opt.Progress != nil {
 					opt.Progress(int(planned.Add(1)), len(ix.Notes))
@@ -112,9 +115,10 @@ func Build(ix *index.Index, opt Options) *Plan {
 				if n.Err != nil {
 					continue
 				}
-				ix.Warm(n.Links)
-				for li := range n.Links {
-					e, f, cls, isNote := planLink(ix, opt, int32(i), &n.Links[li])
+				links = n.LinkList(links)
+				ix.Warm(links)
+				for li := range links {
+					e, f, cls, isNote := planLink(ix, opt, int32(i), &links[li])
 					if e != nil {
 						p.edits = append(p.edits, *e)
 					}
@@ -139,6 +143,13 @@ func Build(ix *index.Index, opt Options) *Plan {
 	wg.Wait()
 	pl := &Plan{}
 	pl.Stats.Notes = len(ix.Notes)
+	var edits, findings int
+	for _, p := range parts {
+		edits += len(p.edits)
+		findings += len(p.findings)
+	}
+	pl.Edits = make([]Edit, 0, edits)
+	pl.Findings = make([]Finding, 0, findings)
 	for _, p := range parts {
 		pl.Edits = append(pl.Edits, p.edits...)
 		pl.Findings = append(pl.Findings, p.findings...)
@@ -148,15 +159,8 @@ func Build(ix *index.Index, opt Options) *Plan {
 	}
 	// Notes are sorted by path and links by offset, so edits already are;
 	// findings from one link come in order too.
-	sort.SliceStable(pl.Findings, func(i, j int) bool {
-		a, b := pl.Findings[i], pl.Findings[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
+	slices.SortStableFunc(pl.Findings, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
 	return pl
 }

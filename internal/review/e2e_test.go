@@ -266,8 +266,9 @@ func retarget(t *testing.T, vault, file string, line, col int, target string) pl
 	if !ok || !ok2 {
 		t.Fatalf("no note %s or %s", file, target)
 	}
-	for i := range rep.Index.Notes[src].Links {
-		l := &rep.Index.Notes[src].Links[i]
+	links := rep.Index.Notes[src].LinkList(nil)
+	for i := range links {
+		l := &links[i]
 		if int(l.Line) == line && int(l.Col) == col {
 			e, err := plan.RetargetEdit(rep.Index, src, l, tgt, rep.Settings.Plan)
 			if err != nil {

@@ -307,7 +307,7 @@ func (f *linkFinder) byStart(file string, start int) (int32, *note.Link) {
 	if !ok {
 		return -1, nil
 	}
-	ls := f.ix.Notes[id].Links
+	ls := f.ix.Notes[id].LinkList(nil)
 	i := sort.Search(len(ls), func(i int) bool { return int(ls[i].Whole.Start) >= start })
 	if i < len(ls) && int(ls[i].Whole.Start) == start {
 		return id, &ls[i]
@@ -325,7 +325,7 @@ func (f *linkFinder) byPos(file string, line, col int, text string) (int32, *not
 	if !ok {
 		return -1, nil
 	}
-	ls := f.ix.Notes[id].Links
+	ls := f.ix.Notes[id].LinkList(nil)
 	for j := range ls {
 		if int(ls[j].Line) == line && int(ls[j].Col) == col && ls[j].Text == text {
 			return id, &ls[j]

@@ -492,8 +492,9 @@ func TestChooseApplyUndo(t *testing.T) {
 	}{{amb, "Topics/Cache_Line.md"}, {alias, "Topics/Disaster Recovery.md"}} {
 		tgt, _ := rep.Index.NoteByPath(fc.target)
 		var e plan.Edit
-		for i := range rep.Index.Notes[src].Links {
-			l := &rep.Index.Notes[src].Links[i]
+		links := rep.Index.Notes[src].LinkList(nil)
+		for i := range links {
+			l := &links[i]
 			if int(l.Line) == fc.f.Line && int(l.Col) == fc.f.Col {
 				e, err = plan.RetargetEdit(rep.Index, src, l, tgt, rep.Settings.Plan)
 				if err != nil {

@@ -354,10 +354,15 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 	if opt.Hash || opt.Cache != nil {
 		n.Sum = sha256.Sum256(buf)
 	}
-	if cacheable && key != nil {
-		// The key comes from the open file, taken before the read: a write
-		// during the read moves the change time past it.
-		opt.Cache.Put(p, *key, &n)
+	if n.Err == nil {
+		// Packed, the links of all notes take a fraction of the memory of
+		// their records (see note.Note.Pack).
+		enc := n.Pack()
+		if cacheable && key != nil {
+			// The key comes from the open file, taken before the read: a
+			// write during the read moves the change time past it.
+			opt.Cache.Put(p, *key, enc)
+		}
 	}
 	return &n, buf
 }

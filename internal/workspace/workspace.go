@@ -40,6 +40,10 @@ type Options struct {
 	// Store is the snapshot folder given on the command line ("": the
 	// configured one); the note cache lives in it.
 	Store string
+	// Once says the process loads the vault this once (a command, not a
+	// server): the note cache file is then mapped rather than read, which
+	// is faster but never gives its memory back.
+	Once bool
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -98,7 +102,11 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		Hash:        opt.Hash,
 	}
 	if s.CacheFile != "" {
-		ro.Cache = notecache.Open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
+		open := notecache.Open
+		if opt.Once {
+			open = notecache.OpenMapped
+		}
+		ro.Cache = open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
 	}
 	scan, err := v.Read(ro)
 	if err != nil {
