@@ -137,6 +137,10 @@ func FuzzBinaryRoundTrip(f *testing.F) {
 			return
 		}
 		roundTrip(t, n)
+		packed, _ := ParsePacked("f.md", src, opt, false)
+		if d := cmp.Diff(n, unpacked(packed), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
+			t.Fatalf("ParsePacked differs (-Parse +ParsePacked):\n%s", d)
+		}
 		// Arbitrary bytes must decode to an error or a note, never a panic;
 		// so must arbitrary packed links (LinkList reports them by a panic,
 		// but only the decoder's error can tell it to).
@@ -145,4 +149,29 @@ func FuzzBinaryRoundTrip(f *testing.F) {
 		}
 		decodeLinks(nil, src, len(src)/8)
 	})
+}
+
+// TestParsePacked: ParsePacked gives what Parse, a hash and Pack give,
+// and a note parsed later, reusing the scratch records, leaves earlier
+// notes' links alone.
+func TestParsePacked(t *testing.T) {
+	var notes []Note
+	var encs [][]byte
+	for _, s := range binarySeeds {
+		n, enc := ParsePacked("dir/f.md", []byte(s), Options{}, true)
+		notes, encs = append(notes, n), append(encs, enc)
+	}
+	for i, s := range binarySeeds {
+		want := Parse("dir/f.md", []byte(s), Options{})
+		want.Sum = sha256.Sum256([]byte(s))
+		if d := cmp.Diff(want, unpacked(notes[i]), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
+			t.Errorf("%q: ParsePacked differs (-Parse +ParsePacked):\n%s", s, d)
+		}
+		if enc := want.AppendBinary(nil); !bytes.Equal(enc, encs[i]) {
+			t.Errorf("%q: ParsePacked's binary form differs from AppendBinary's", s)
+		}
+	}
+	if n, enc := ParsePacked("bad.md", []byte("a\x00b"), Options{}, true); n.Err == nil || enc != nil {
+		t.Errorf("a binary file: %v, %d bytes", n.Err, len(enc))
+	}
 }

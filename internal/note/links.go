@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/relinkmd/relink/internal/frontmatter"
 	"github.com/relinkmd/relink/internal/markdown"
@@ -21,6 +23,10 @@ type scratch struct {
 	recs    []Link        // without strings
 	decoded []byte        // decoded Markdown targets and fragments
 	parts   []decodedPart // per record
+	// For ParsePacked, whose link records never leave it: the records
+	// and their strings' arena, reused note after note.
+	out   []Link
+	arena []byte
 }
 
 // decodedPart locates a record's decoded target and fragment in
@@ -40,7 +46,10 @@ func (s *scratch) release() {
 // records are all that stays in memory for a note. A first pass decides
 // which links are note links, decodes and sizes; the second cuts the
 // strings from the arena.
-func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
+//
+// With reuse the records and their strings live in s, valid until s is
+// used again.
+func (s *scratch) links(src []byte, nfm int, opt Options, reuse bool) []Link {
 	pos := newPositioner(src)
 	size := 0
 	for i, l := range s.scanned {
@@ -58,16 +67,30 @@ func (s *scratch) links(src []byte, nfm int, opt Options) []Link {
 	if len(s.recs) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	b.Grow(size + len(s.decoded))
-	for i := range s.recs {
-		w := s.recs[i].Whole
-		b.Write(src[w.Start:w.End])
+	var arena string
+	var out []Link
+	if reuse {
+		s.arena = slices.Grow(s.arena[:0], size+len(s.decoded))
+		for i := range s.recs {
+			w := s.recs[i].Whole
+			s.arena = append(s.arena, src[w.Start:w.End]...)
+		}
+		s.arena = append(s.arena, s.decoded...)
+		arena = unsafe.String(unsafe.SliceData(s.arena), len(s.arena))
+		s.out = slices.Grow(s.out[:0], len(s.recs))[:len(s.recs)]
+		out = s.out
+	} else {
+		var b strings.Builder
+		b.Grow(size + len(s.decoded))
+		for i := range s.recs {
+			w := s.recs[i].Whole
+			b.Write(src[w.Start:w.End])
+		}
+		b.Write(s.decoded)
+		arena = b.String()
+		out = make([]Link, len(s.recs))
 	}
-	b.Write(s.decoded)
-	arena := b.String()
 	decoded := arena[size:]
-	out := make([]Link, len(s.recs))
 	off := 0
 	for i := range s.recs {
 		lk := &out[i]

@@ -5,6 +5,7 @@
 package note
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -90,6 +91,30 @@ var (
 // Parse parses the note at path (vault-relative) from src. A returned Note
 // always has Path set; Err reports why its content was not read.
 func Parse(p string, src []byte, opt Options) Note {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	return parse(p, src, opt, sc, false)
+}
+
+// ParsePacked is Parse, with the SHA-256 of src in Sum when withSum, then
+// Pack: it returns the note with its links packed, and its binary form
+// (nil when Err is set). Its link records are scratch memory, reused for
+// the next note, so that reading a vault allocates each note's links once,
+// packed.
+func ParsePacked(p string, src []byte, opt Options, withSum bool) (Note, []byte) {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	n := parse(p, src, opt, sc, true)
+	if n.Err != nil {
+		return n, nil
+	}
+	if withSum {
+		n.Sum = sha256.Sum256(src)
+	}
+	return n, n.Pack()
+}
+
+func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 	n := Note{Path: p}
 	if err := checkText(src); err != nil {
 		n.Err = err
@@ -104,8 +129,6 @@ func Parse(p string, src []byte, opt Options) Note {
 		}
 		n.Fields = f
 	}
-	sc := scratchPool.Get().(*scratch)
-	defer sc.release()
 	scanOpt := wikilink.Options{LabelFirst: opt.LabelFirst}
 	sc.scanned = sc.scanned[:0]
 	if hasFM {
@@ -121,7 +144,7 @@ func Parse(p string, src []byte, opt Options) Note {
 		sc.skip = append(sc.skip, wikilink.Span{Start: int32(x.Start), End: int32(x.End)})
 	}
 	sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Body, len(src), sc.skip, scanOpt)
-	n.Links = sc.links(src, nfm, opt)
+	n.Links = sc.links(src, nfm, opt, reuse)
 	n.AnchorIDs = anchorIDs(src[fm.Body:])
 	return n
 }

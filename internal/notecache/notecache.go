@@ -73,8 +73,8 @@ func KeyOf(fi fs.FileInfo) (k Key, ok bool) {
 	return keyOf(fi)
 }
 
-// The file is the magic, the format version and the tag, then one entry
-// per note: its path, key and binary note (note.AppendBinary), and a
+// The file is the magic, the format version, the tag and the number of
+// entries, then one entry per note: its path, key and binary note (note.AppendBinary), and a
 // CRC-32C of those. Each entry carries its own checksum so that a run
 // checks the entries it uses, in its parallel readers, rather than the
 // whole file first, in one thread (115 MB for 100,000 notes).
@@ -225,6 +225,13 @@ func (c *Cache) Save() error {
 		w.Write(magic)
 		w.Write(binary.AppendUvarint(nil, formatVersion))
 		w.Write(appendBytes(nil, c.tag))
+		count := len(c.fresh)
+		for p, i := range c.byPath {
+			if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
+				count++
+			}
+		}
+		w.Write(binary.AppendUvarint(nil, uint64(count)))
 		var hdr []byte
 		for p, f := range c.fresh {
 			hdr = appendEntryHead(hdr[:0], p, f.key, len(f.enc))
@@ -271,10 +278,15 @@ func decodeFile(b, tag []byte) ([]entry, map[string]int32) {
 	if r.uvarint() != formatVersion || !bytes.Equal(r.bytes(), tag) || r.err {
 		return nil, nil
 	}
-	// Entries are at least a few dozen bytes: a bound, not a count.
-	var entries []entry
-	byPath := make(map[string]int32, min(len(r.b)/1024+16, 1<<20))
-	for len(r.b) > 0 {
+	// Every entry takes more than 8 bytes: a larger count is corrupt, and
+	// must not size the tables.
+	count := r.uvarint()
+	if r.err || count > uint64(len(r.b)/8) {
+		return nil, nil
+	}
+	entries := make([]entry, 0, count)
+	byPath := make(map[string]int32, count)
+	for len(r.b) > 0 && len(entries) < int(count) {
 		start := r.b
 		pb := r.bytes()
 		var k Key

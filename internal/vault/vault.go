@@ -11,7 +11,6 @@
 package vault
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -348,21 +347,14 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 	if err := f.readFull(buf); err != nil {
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
 	}
-	n := note.Parse(p, buf, opt.Syntax)
 	// A cached note carries its hash, so that apply can take it from the
-	// cache too.
-	if opt.Hash || opt.Cache != nil {
-		n.Sum = sha256.Sum256(buf)
-	}
-	if n.Err == nil {
-		// Packed, the links of all notes take a fraction of the memory of
-		// their records (see note.Note.Pack).
-		enc := n.Pack()
-		if cacheable && key != nil {
-			// The key comes from the open file, taken before the read: a
-			// write during the read moves the change time past it.
-			opt.Cache.Put(p, *key, enc)
-		}
+	// cache too. Packed, the links of all notes take a fraction of the
+	// memory of their records (see note.Note.Pack).
+	n, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil)
+	if enc != nil && cacheable && key != nil {
+		// The key comes from the open file, taken before the read: a write
+		// during the read moves the change time past it.
+		opt.Cache.Put(p, *key, enc)
 	}
 	return &n, buf
 }
