@@ -4,11 +4,13 @@
 package report
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/vault"
@@ -58,27 +60,12 @@ func JSON(w io.Writer, in Input) error {
 // Text writes one compiler-style line per edit and finding, sorted by
 // file and position, then a one-line summary. Problems go to errw.
 func Text(w, errw io.Writer, in Input) error {
-	// One write a line would be a system call a line: 100k of them for a
-	// large vault's findings.
-	bw := bufio.NewWriterSize(w, 64<<10)
-	ew := &errWriter{w: bw}
-	edits, finds := in.Plan.Edits, in.Plan.Findings
-	i, j := 0, 0
-	for i < len(edits) || j < len(finds) {
-		if j >= len(finds) || i < len(edits) && before(edits[i], finds[j]) {
-			e := edits[i]
-			fmt.Fprintf(ew, "%s:%d:%d: %s: %s -> %s\n", e.File, e.Line, e.Col, e.Class, e.Old, e.New)
-			i++
-			continue
-		}
-		f := finds[j]
-		fmt.Fprintf(ew, "%s:%d:%d: %s: %s%s\n", f.File, f.Line, f.Col, f.Class, f.Link, detail(f))
-		j++
-	}
-	// Flushed before anything goes to errw, so that a terminal shows
-	// both streams in the order they were written.
-	if err := bw.Flush(); err != nil && ew.err == nil {
-		ew.err = err
+	ew := &errWriter{w: w}
+	// A large vault has 100k lines or more: they are formatted in chunks
+	// on every core, each into its own buffer, and written in order, one
+	// write a buffer rather than one a line.
+	for _, b := range textChunks(in.Plan.Edits, in.Plan.Findings, runtime.GOMAXPROCS(0)) {
+		ew.Write(b)
 	}
 	for _, p := range in.Problems {
 		fmt.Fprintf(errw, "relink: %s: %s\n", p.File, p.Message)
@@ -87,10 +74,83 @@ func Text(w, errw io.Writer, in Input) error {
 		fmt.Fprintf(errw, "relink: warning: %s\n", w)
 	}
 	fmt.Fprintln(ew, Summary(in.Plan, len(in.Problems)))
-	if err := bw.Flush(); err != nil && ew.err == nil {
-		ew.err = err
-	}
 	return ew.err
+}
+
+// textChunks formats the lines of edits and finds, merged by position,
+// into at most n buffers that hold them in order.
+func textChunks(edits []plan.Edit, finds []plan.Finding, n int) [][]byte {
+	total := len(edits) + len(finds)
+	if total == 0 {
+		return nil
+	}
+	n = max(1, min(n, total/1024))
+	// Where each chunk starts in edits and in finds: the merge order is
+	// found once, cheaply, then every chunk formats its part.
+	type cut struct{ i, j int }
+	cuts := make([]cut, 0, n+1)
+	per := (total + n - 1) / n
+	i, j := 0, 0
+	for k := 0; i < len(edits) || j < len(finds); k++ {
+		if k%per == 0 {
+			cuts = append(cuts, cut{i, j})
+		}
+		if j >= len(finds) || i < len(edits) && before(edits[i], finds[j]) {
+			i++
+		} else {
+			j++
+		}
+	}
+	cuts = append(cuts, cut{len(edits), len(finds)})
+	out := make([][]byte, len(cuts)-1)
+	var wg sync.WaitGroup
+	for c := range out {
+		wg.Go(func() {
+			from, to := cuts[c], cuts[c+1]
+			b := make([]byte, 0, 128*(to.i-from.i+to.j-from.j))
+			i, j := from.i, from.j
+			for i < to.i || j < to.j {
+				if j >= to.j || i < to.i && before(edits[i], finds[j]) {
+					b = appendEdit(b, &edits[i])
+					i++
+					continue
+				}
+				b = appendFinding(b, &finds[j])
+				j++
+			}
+			out[c] = b
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// appendEdit appends "file:line:col: class: old -> new\n".
+func appendEdit(b []byte, e *plan.Edit) []byte {
+	b = appendPlace(b, e.File, e.Line, e.Col, e.Class)
+	b = append(b, e.Old...)
+	b = append(b, " -> "...)
+	b = append(b, e.New...)
+	return append(b, '\n')
+}
+
+// appendFinding appends "file:line:col: class: link (detail)\n".
+func appendFinding(b []byte, f *plan.Finding) []byte {
+	b = appendPlace(b, f.File, f.Line, f.Col, f.Class)
+	b = append(b, f.Link...)
+	b = append(b, detail(*f)...)
+	return append(b, '\n')
+}
+
+func appendPlace(b []byte, file string, line, col int, class string) []byte {
+	b = append(b, file...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(col), 10)
+	b = append(b, ": "...)
+	b = append(b, class...)
+	return append(b, ": "...)
 }
 
 func before(e plan.Edit, f plan.Finding) bool {

@@ -1,0 +1,74 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/relinkmd/relink/internal/plan"
+)
+
+// TestTextChunks: however many chunks the lines are formatted in, they
+// come out as one line an edit or finding, merged by position, formatted
+// as fmt would.
+func TestTextChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var edits []plan.Edit
+	var finds []plan.Finding
+	for f := range 900 {
+		file := fmt.Sprintf("dir %03d/note ä %d.md", f, f)
+		for range r.IntN(20) {
+			line, col := 1+r.IntN(50), 1+r.IntN(80)
+			if r.IntN(2) == 0 {
+				edits = append(edits, plan.Edit{File: file, Line: line, Col: col, Class: "variant", Old: "[[a b]]", New: "[[A B]]"})
+			} else {
+				finds = append(finds, plan.Finding{File: file, Line: line, Col: col, Class: "ambiguous", Link: "[[x]]", Candidates: []string{"a.md", "b.md"}, Hints: []string{"y"}, Level: "case"})
+			}
+		}
+	}
+	slices.SortStableFunc(edits, func(a, b plan.Edit) int { return cmpPos(a.File, a.Line, a.Col, b.File, b.Line, b.Col) })
+	slices.SortStableFunc(finds, func(a, b plan.Finding) int { return cmpPos(a.File, a.Line, a.Col, b.File, b.Line, b.Col) })
+	var want bytes.Buffer
+	i, j := 0, 0
+	for i < len(edits) || j < len(finds) {
+		if j >= len(finds) || i < len(edits) && before(edits[i], finds[j]) {
+			e := edits[i]
+			fmt.Fprintf(&want, "%s:%d:%d: %s: %s -> %s\n", e.File, e.Line, e.Col, e.Class, e.Old, e.New)
+			i++
+			continue
+		}
+		f := finds[j]
+		fmt.Fprintf(&want, "%s:%d:%d: %s: %s%s\n", f.File, f.Line, f.Col, f.Class, f.Link, detail(f))
+		j++
+	}
+	if len(edits)+len(finds) < 4*1024 {
+		t.Fatalf("test setup: %d lines, too few for several chunks", len(edits)+len(finds))
+	}
+	for n := 1; n <= 7; n++ {
+		chunks := textChunks(edits, finds, n)
+		if n > 1 && len(chunks) < 2 {
+			t.Errorf("n=%d: %d chunks", n, len(chunks))
+		}
+		if got := bytes.Join(chunks, nil); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("n=%d: text differs from one line each, in order", n)
+		}
+	}
+	if textChunks(nil, nil, 4) != nil {
+		t.Error("lines for an empty plan")
+	}
+}
+
+func cmpPos(af string, al, ac int, bf string, bl, bc int) int {
+	switch {
+	case af != bf:
+		if af < bf {
+			return -1
+		}
+		return 1
+	case al != bl:
+		return al - bl
+	}
+	return ac - bc
+}
