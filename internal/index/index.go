@@ -155,6 +155,14 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 	case dialect.Wiki, dialect.Strict, *dialect.Strict:
 		ix.trimKey = true
 	}
+	// The ladder and the hints are built on first use, and every resolver
+	// waits for them then: start them now, on a core that Build leaves
+	// idle once its shorter half is done, so that they are ready or nearly
+	// when links are resolved. They read only the notes.
+	if max >= fold.Unicode {
+		go ix.buildLadder()
+	}
+	go ix.hintOnce.Do(ix.buildHints)
 	// The exact table is the largest and depends on nothing else here.
 	done := make(chan struct{})
 	go func() {
@@ -251,8 +259,7 @@ type rung struct {
 func (r *rung) alias() bool { return r.kinds == 0 }
 
 // buildLadder collects every name and alias and keys it at the highest
-// level. It runs on first use: a vault without broken links never pays for
-// it.
+// level, once (Build starts it in the background).
 func (ix *Index) buildLadder() {
 	ix.ladderOnce.Do(func() {
 		// Stem, path and a suffix or two a note, and a title or an alias.
