@@ -603,6 +603,20 @@ func (ix *Index) Warm(links []note.Link) {
 				}
 			}
 		}
+		// Then the headings' bytes: checkAnchor reads each heading's
+		// last byte (is there a "{#id}"?) before it compares.
+		for i := range ls {
+			if nt := nts[i]; nt != nil {
+				for _, h := range nt.Headings {
+					if h != "" {
+						acc += uint64(h[len(h)-1])
+					}
+				}
+				if len(nt.BlockIDs) > 0 && nt.BlockIDs[0] != "" {
+					acc += uint64(nt.BlockIDs[0][0])
+				}
+			}
+		}
 	}
 	warmSink.Add(acc)
 }
