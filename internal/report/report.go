@@ -4,7 +4,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -36,25 +35,6 @@ type Input struct {
 	Plan                  *plan.Plan
 	Problems              []vault.Problem
 	Warnings              []string
-}
-
-// JSON writes the document, indented, followed by a newline.
-func JSON(w io.Writer, in Input) error {
-	d := Document{
-		Version: 1, Vault: in.Vault, Dialect: in.Dialect, Level: in.Level,
-		Stats: in.Plan.Stats, Edits: in.Plan.Edits, Findings: in.Plan.Findings,
-		Problems: in.Problems, Warnings: in.Warnings,
-	}
-	if d.Edits == nil {
-		d.Edits = []plan.Edit{}
-	}
-	if d.Findings == nil {
-		d.Findings = []plan.Finding{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
 }
 
 // Text writes one compiler-style line per edit and finding, sorted by

@@ -1,0 +1,134 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// encodingJSON is the document as encoding/json writes it: what JSON
+// must write, byte for byte.
+func encodingJSON(t *testing.T, in Input) []byte {
+	t.Helper()
+	d := Document{
+		Version: 1, Vault: in.Vault, Dialect: in.Dialect, Level: in.Level,
+		Stats: in.Plan.Stats, Edits: in.Plan.Edits, Findings: in.Plan.Findings,
+		Problems: in.Problems, Warnings: in.Warnings,
+	}
+	if d.Edits == nil {
+		d.Edits = []plan.Edit{}
+	}
+	if d.Findings == nil {
+		d.Findings = []plan.Finding{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// odd strings: everything encoding/json escapes or replaces, and what it
+// leaves alone although a hand-written encoder might not.
+var oddStrings = []string{
+	"", "plain", "상태 노트", "<a&b>", "quote \" and \\ backslash", "tab\tnew\nline\r",
+	"\x00\x01\x1f\x7f", "\b\f", "bad \xff utf8 \xc3", "sep \u2028 and \u2029", "e\u0301", "ｆｕｌｌ", "emoji 🙂",
+	"\xe2\x80", "\xe2\x80\xa8\xe2", "[[a|b]]", "/path/to/note.md",
+}
+
+func randomString(r *rand.Rand) string {
+	if r.IntN(3) == 0 {
+		return oddStrings[r.IntN(len(oddStrings))]
+	}
+	b := make([]byte, r.IntN(12))
+	for i := range b {
+		b[i] = byte(r.IntN(256))
+	}
+	if r.IntN(2) == 0 {
+		return string(b)
+	}
+	return fmt.Sprintf("note %d/%q", r.IntN(1000), b)
+}
+
+func randomStrings(r *rand.Rand) []string {
+	switch r.IntN(3) {
+	case 0:
+		return nil
+	case 1:
+		return []string{}
+	}
+	out := make([]string, 1+r.IntN(3))
+	for i := range out {
+		out[i] = randomString(r)
+	}
+	return out
+}
+
+func TestJSONMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := range 40 {
+		in := Input{Vault: randomString(r), Dialect: "wiki", Level: randomString(r), Plan: &plan.Plan{}}
+		in.Plan.Stats = plan.Stats{Notes: r.IntN(1e6), Links: r.IntN(1e7), Resolved: 3, Variant: 4, Ambiguous: 5, Alias: 6, Broken: 7, Duplicate: 8, Heading: 9}
+		// Some rounds large enough for several chunks.
+		n := r.IntN(20)
+		if round%4 == 0 {
+			n = 3000 + r.IntN(3000)
+		}
+		for range n {
+			if r.IntN(2) == 0 {
+				in.Plan.Edits = append(in.Plan.Edits, plan.Edit{File: randomString(r), Line: r.IntN(100), Col: r.IntN(100), Start: r.IntN(1e5), End: r.IntN(1e5), Old: randomString(r), New: randomString(r), Target: randomString(r), Class: "variant", Level: randomString(r)})
+			} else {
+				in.Plan.Findings = append(in.Plan.Findings, plan.Finding{File: randomString(r), Line: r.IntN(100), Col: -r.IntN(3), Link: randomString(r), Class: "broken", Candidates: randomStrings(r), Level: randomString(r), Message: randomString(r), Hints: randomStrings(r)})
+			}
+		}
+		for range r.IntN(3) {
+			in.Problems = append(in.Problems, vault.Problem{File: randomString(r), Message: randomString(r)})
+		}
+		if r.IntN(2) == 0 {
+			in.Problems = []vault.Problem{}
+		}
+		for range r.IntN(3) {
+			in.Warnings = append(in.Warnings, randomString(r))
+		}
+		var got bytes.Buffer
+		if err := JSON(&got, in); err != nil {
+			t.Fatal(err)
+		}
+		want := encodingJSON(t, in)
+		if !bytes.Equal(got.Bytes(), want) {
+			i := 0
+			for i < len(want) && i < got.Len() && want[i] == got.Bytes()[i] {
+				i++
+			}
+			t.Fatalf("round %d: differs from encoding/json at byte %d:\ngot  %q\nwant %q", round, i, tail(got.Bytes(), i), tail(want, i))
+		}
+	}
+}
+
+func tail(b []byte, i int) []byte {
+	lo := max(0, i-40)
+	return b[lo:min(len(b), i+40)]
+}
+
+func FuzzJSONString(f *testing.F) {
+	for _, s := range oddStrings {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.Encode(s)
+		if got := appendJSONString(nil, s); string(got)+"\n" != want.String() {
+			t.Fatalf("%q: got %s, want %s", s, got, want.String())
+		}
+	})
+}
