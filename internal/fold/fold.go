@@ -18,6 +18,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -249,7 +250,8 @@ func plainKey(l Level, s string) (key string, ok bool) {
 		}
 		buf = append(buf, c)
 	}
-	return string(buf), true
+	// buf is not written again: the key shares it rather than copy it.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
 }
 
 // isASCIISep is isSep for an ASCII byte.
