@@ -295,5 +295,5 @@ func plainLower(s string) (string, bool) {
 			b[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b), true
+	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
