@@ -18,6 +18,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -293,7 +294,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	if walkErr != nil {
 		return nil, fmt.Errorf("walk %s: %w", v.Dir, walkErr)
 	}
-	sort.Slice(notes, func(i, j int) bool { return notes[i].Path < notes[j].Path })
+	slices.SortFunc(notes, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
 	sort.Strings(other)
 	for _, n := range notes {
 		if n.Err != nil {
