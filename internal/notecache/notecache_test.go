@@ -218,3 +218,33 @@ func TestCorruptEntryAlone(t *testing.T) {
 		t.Fatal("mapped: no hit for an intact entry")
 	}
 }
+
+// TestMappedSurvivesSave: notes from a mapped cache stay readable after
+// the cache file is replaced (Save renames a new file over it).
+func TestMappedSurvivesSave(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.cache")
+	ka, na := writeNote(t, dir, "a.md", "---\ntitle: A\n---\n[[target one]] [[two#h]]\n")
+	c := settled(file, "opts")
+	c.Put("a.md", ka, na.Pack())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c = OpenMapped(file, "opts")
+	c.start = time.Now().Add(time.Minute).UnixNano()
+	got, ok := c.Lookup("a.md", ka, false)
+	if !ok {
+		t.Fatal("no hit from the mapped cache")
+	}
+	kb, nb := writeNote(t, dir, "b.md", "[[a]]\n")
+	c.Put("b.md", kb, nb.Pack())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte("overwritten by someone else's rename"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ls := got.LinkList(nil); got.Title != "A" || len(ls) != 2 || ls[0].Target != "target one" || ls[1].Frag != "h" {
+		t.Fatalf("a mapped note changed after its file was replaced: %q %+v", got.Title, ls)
+	}
+}
