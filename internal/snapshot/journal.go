@@ -145,8 +145,9 @@ func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
 	if err := checkChange(f); err != nil {
 		return before, after, err
 	}
-	var group [][]byte
-	var known []Hash
+	var groupArr [2][]byte
+	var knownArr [2]Hash
+	group, known := groupArr[:0], knownArr[:0]
 	if !f.Created {
 		if len(f.Before) > MaxObjectSize {
 			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.Before), MaxObjectSize)
@@ -159,7 +160,8 @@ func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
 		}
 		group, known = append(group, f.After), append(known, Hash{})
 	}
-	hashes := make([]Hash, len(group))
+	var hashArr [2]Hash
+	hashes := hashArr[:len(group)]
 	if err := b.o.put(group, known, hashes, sc); err != nil {
 		return before, after, err
 	}

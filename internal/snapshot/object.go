@@ -206,11 +206,13 @@ func (o *objects) put(group [][]byte, known, hashes []Hash, sc *scratch) error {
 		if _, dup := o.claimed.LoadOrStore(h, true); dup {
 			continue
 		}
-		if _, where, err := o.s.getObject(h, false); err == nil {
-			o.foundMu.Lock()
-			o.found[where] = true
-			o.foundMu.Unlock()
-			continue
+		if o.s.mayHave(h) {
+			if _, where, err := o.s.getObject(h, false); err == nil {
+				o.foundMu.Lock()
+				o.found[where] = true
+				o.foundMu.Unlock()
+				continue
+			}
 		}
 		sc.datas, sc.hashes, sc.sizes = append(sc.datas, d), append(sc.hashes, h), append(sc.sizes, len(d))
 	}
@@ -443,6 +445,27 @@ func (s *Store) getObject(h Hash, refresh bool) ([]byte, string, error) {
 		return nil, "", first
 	}
 	return nil, "", fmt.Errorf("object %s: %w", h, ErrNotFound)
+}
+
+// mayHave reports whether h may be stored: it is when a pack's index
+// lists it or the store has loose objects. A large apply into a store
+// without its contents asks this of every one, and getObject would build
+// an error for each.
+func (s *Store) mayHave(h Hash) bool {
+	if s.hasLoose() {
+		return true
+	}
+	if err := s.loadPacks(false); err != nil {
+		return true
+	}
+	s.packs.mu.RLock()
+	defer s.packs.mu.RUnlock()
+	for _, p := range s.packs.packs {
+		if _, ok := p.find(h); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // hasLoose reports whether objects/ holds anything: only stores written by
