@@ -67,6 +67,7 @@ func readFD(fd int, base string, fi fs.FileInfo, buf []byte) ([]byte, error) {
 	// to end without a second buffer.
 	b := slices.Grow(buf[:0], int(max(st.Size, 0))+1)
 	for {
+		want := cap(b) - len(b)
 		n, err := unix.Read(fd, b[len(b):cap(b)])
 		if err == unix.EINTR {
 			continue
@@ -74,13 +75,14 @@ func readFD(fd int, base string, fi fs.FileInfo, buf []byte) ([]byte, error) {
 		if err != nil {
 			return nil, &fs.PathError{Op: "read", Path: base, Err: err}
 		}
-		if n == 0 {
+		b = b[:len(b)+n]
+		// A regular file reads short only at its end: no read of 0 bytes
+		// to see it. (Were one ever short before the end, the content would
+		// not hash to what the caller expects, and the file be left alone.)
+		if n < want {
 			return b, nil
 		}
-		b = b[:len(b)+n]
-		if len(b) == cap(b) {
-			b = slices.Grow(b, len(b))
-		}
+		b = slices.Grow(b, len(b))
 	}
 }
 
