@@ -524,7 +524,9 @@ type closer struct {
 
 func newCloser() *closer {
 	c := &closer{ch: make(chan *atomicfile.Old, 256)}
-	for range 8 {
+	// Mostly waiting for the disk: 16 freed a 100k vault's 40k replaced
+	// files in 5.4 s, 8 in 6.7 s.
+	for range 16 {
 		c.wg.Go(func() {
 			for o := range c.ch {
 				_ = o.Close()
@@ -553,14 +555,17 @@ const inOrderBatch = 64
 
 // inOrder runs fn(0..n-1), handing out the indices in order, until ctx is
 // cancelled, and returns how many it handed out (all of them done). Each
-// call gets its worker's scratch buffer. A large batch runs on 16
-// workers: a rename on a busy ext4 blocks for about a millisecond, mostly
-// waiting for the journal rather than working, and several in flight
-// overlap those waits (40k renames went from 27 s to a few).
+// call gets its worker's scratch buffer. A large batch runs on 4 workers:
+// a rename used to block for about a millisecond, mostly waiting for the
+// disk to discard the blocks of the file it replaced, and 16 workers
+// overlapped those waits (40k renames went from 27 s to a few); with the
+// replaced files freed by the closer instead, 4 are as fast (100k vault:
+// 6.6 s against 6.8 s) and leave fewer files rewritten past the prefix
+// when a crash interrupts them.
 func inOrder(ctx context.Context, n int, fn func(i int, buf *[]byte)) int {
 	w := 1
 	if n >= inOrderBatch {
-		w = 16
+		w = 4
 	}
 	var (
 		mu   sync.Mutex
