@@ -25,6 +25,11 @@
 // instead of taking it whole; [TempWriter.Stage] then returns the same
 // [Staged].
 //
+// [Dir] is one open folder for batches of thousands of files: its
+// [Dir.ReadFile] and [Dir.Stage] use the folder's descriptor and raw
+// system calls on Unix, and ReadFile can leave the file it read open
+// ([Old]), so that the rename replacing it does not also free it.
+//
 // # Invariants
 //
 //   - If Write returns, with or without error, the target holds either its
@@ -83,5 +88,6 @@
 //
 // # Dependencies
 //
-// Standard library only. Must not import any other relink package.
+// The standard library and golang.org/x/sys/unix (syncfs, and the system
+// calls of Dir). Must not import any other relink package.
 package atomicfile

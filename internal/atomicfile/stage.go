@@ -42,20 +42,8 @@ func Stage(root *os.Root, name string, data []byte, perm os.FileMode, sync bool)
 		return fmt.Errorf("atomic write %s: %w", slash, err)
 	}
 
-	mode := perm.Perm()
-	var old fs.FileInfo
-	switch fi, err := root.Lstat(name); {
-	case err == nil:
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return nil, wrap(ErrSymlink)
-		}
-		if !fi.Mode().IsRegular() {
-			return nil, wrap(fmt.Errorf("%w (%s)", ErrNotRegular, fi.Mode().Type()))
-		}
-		old, mode = fi, fi.Mode().Perm()
-	case errors.Is(err, fs.ErrNotExist):
-		// new file
-	default:
+	old, mode, err := target(root, name, perm)
+	if err != nil {
 		return nil, wrap(err)
 	}
 
@@ -101,6 +89,27 @@ func Stage(root *os.Root, name string, data []byte, perm os.FileMode, sync bool)
 	}
 	ok = true
 	return &Staged{root: root, name: name, slash: slash, tmp: tmp}, nil
+}
+
+// target checks the file name that a temp file will replace: a symlink or
+// other non-regular file is refused. It returns the file's information
+// (nil if it does not exist) and the permission bits the new content gets:
+// the file's own, or perm for a new file.
+func target(root *os.Root, name string, perm os.FileMode) (fs.FileInfo, os.FileMode, error) {
+	switch fi, err := root.Lstat(name); {
+	case err == nil:
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, 0, ErrSymlink
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, 0, fmt.Errorf("%w (%s)", ErrNotRegular, fi.Mode().Type())
+		}
+		return fi, fi.Mode().Perm(), nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, perm.Perm(), nil
+	default:
+		return nil, 0, err
+	}
 }
 
 // Name returns the target's name, slash-separated, relative to the root.

@@ -472,3 +472,55 @@ poll:
 		t.Fatalf("after roll back:\n%s", treeDiff(got, origTree))
 	}
 }
+
+// TestCrashPointsLargeBatch kills apply at points of a batch large enough
+// to be staged a folder at a time on several workers and renamed by
+// several workers in path order: every file is then old or new, and
+// recover rolls the vault forward to the planned tree, which undo reverts.
+func TestCrashPointsLargeBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs subprocesses on a 300-note vault")
+	}
+	relinkExe(t)
+	orig := filepath.Join(t.TempDir(), "orig")
+	if _, err := vaultgen.Generate(orig, vaultgen.Options{Notes: 300, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	origTree := snapTree(t, orig)
+	plannedTree := planned(t, orig)
+	changed := 0
+	for p, s := range plannedTree {
+		if s != origTree[p] {
+			changed++
+		}
+	}
+	if changed < 64 {
+		t.Fatalf("only %d files to change: not a large batch", changed)
+	}
+	for _, fault := range []string{"kill:after-temp-write:40:*.md", "kill:before-rename:30:*.md", "kill:after-rename:50:*.md"} {
+		t.Run(fault, func(t *testing.T) {
+			t.Parallel()
+			d := t.TempDir()
+			vault, store := filepath.Join(d, "vault"), filepath.Join(d, "store")
+			writeFiles(t, vault, origTree)
+			r := relinkChild(t, fault, "apply", "--store", store, vault)
+			if r.code != atomicfile.KillExitCode {
+				t.Fatalf("apply with %s: exit %d\n%s%s", fault, r.code, r.stdout, r.stderr)
+			}
+			for p, s := range snapTree(t, vault) {
+				if !strings.Contains(p, atomicfile.TempPrefix) && s != origTree[p] && s != plannedTree[p] {
+					t.Errorf("%s is neither old nor new: %q", p, s)
+				}
+			}
+			if r = relinkChild(t, "", "recover", "--roll-forward", "--store", store, vault); r.code != 0 {
+				t.Fatalf("recover --roll-forward: %+v", r)
+			}
+			if got := snapTree(t, vault); !sameTree(got, plannedTree) {
+				t.Fatalf("after roll forward:\n%s", treeDiff(got, plannedTree))
+			}
+			if r = relinkChild(t, "", "undo", "--store", store, vault); r.code != 0 || !sameTree(snapTree(t, vault), origTree) {
+				t.Fatalf("undo: %+v", r)
+			}
+		})
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 )
@@ -19,6 +21,9 @@ type FileChange struct {
 	Mode    fs.FileMode // permission bits of the file (before, or to create it with); 0 means 0644
 	Created bool        // the file does not exist yet
 	Deleted bool        // the operation removes the file
+	// BeforeSum, if not zero, is the SHA-256 of Before, which the caller
+	// computed already (to check the file against what it planned from).
+	BeforeSum Hash
 }
 
 // Journal is an operation that has begun and is neither committed nor
@@ -31,23 +36,18 @@ type Journal struct {
 
 // Begin records an operation before the caller changes any vault file. It
 // stores the before and after content of every file as objects (one pack,
-// see PutObjects) and makes them durable, then writes the journal; only when Begin returns nil may the caller start rewriting the
-// vault. Any error (disk full included) happens before that point, and the
-// vault must then be left alone.
+// see PutObjects) and makes them durable, then writes the journal; only
+// when Begin returns nil may the caller start rewriting the vault. Any
+// error (disk full included) happens before that point, and the vault must
+// then be left alone.
 //
 // parent is the snapshot an undo or restore reverts ("" for apply). Begin
-// requires the lock and fails with ErrPending if a journal exists.
+// requires the lock and fails with ErrPending if a journal exists. It is
+// NewBatch, Batch.Add for each file and BeginBatch, for contents already
+// in memory.
 func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal, error) {
-	if err := s.locked(); err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	switch op {
-	case OpApply, OpUndo, OpRestore:
-	default:
-		return nil, fmt.Errorf("begin: unknown op %q", op)
-	}
-	if parent != "" && !validID(parent) {
-		return nil, fmt.Errorf("begin: invalid parent id %q", parent)
+	if err := checkBegin(op, parent); err != nil {
+		return nil, err
 	}
 	if len(files) == 0 {
 		return nil, errors.New("begin: no files")
@@ -62,17 +62,173 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 			return nil, fmt.Errorf("begin: %s: listed twice", f.Path)
 		}
 	}
+	b, err := s.NewBatch()
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(files))
+	var stopping atomic.Bool
+	each(len(files), func(i int, sc *scratch) {
+		if stopping.Load() {
+			return
+		}
+		if _, _, errs[i] = b.add(files[i], sc); errs[i] != nil {
+			stopping.Store(true)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		b.Discard()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return s.BeginBatch(op, vault, parent, b)
+}
+
+func checkBegin(op Op, parent string) error {
+	switch op {
+	case OpApply, OpUndo, OpRestore:
+	default:
+		return fmt.Errorf("begin: unknown op %q", op)
+	}
+	if parent != "" && !validID(parent) {
+		return fmt.Errorf("begin: invalid parent id %q", parent)
+	}
+	return nil
+}
+
+// Batch gathers the files of an operation before BeginBatch records it:
+// Add stores a file's before and after content at once (hashed, compressed,
+// appended to the operation's pack), so that a caller rewriting thousands
+// of files never needs all their contents in memory together. Add is safe
+// for concurrent use.
+type Batch struct {
+	s     *Store
+	o     *objects
+	pool  sync.Pool // *scratch
+	mu    sync.Mutex
+	files []FileEntry
+	paths map[string]bool
+}
+
+// NewBatch starts a batch. It requires the lock and fails with ErrPending
+// if a journal exists. A batch not given to BeginBatch must be discarded.
+func (s *Store) NewBatch() (*Batch, error) {
+	if err := s.locked(); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
 	if j, err := s.Pending(); err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	} else if j != nil {
 		return nil, fmt.Errorf("begin: %w (snapshot %s)", ErrPending, j.ID)
 	}
+	o, err := s.newObjects()
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Batch{s: s, o: o, paths: map[string]bool{}}, nil
+}
 
+// Add stores the contents of f and records it in the batch. It returns
+// the hashes of f's before and after content (zero for a side f does not
+// have). The contents are not retained: the caller may reuse their memory
+// when Add returns. Before and After lying back to back in one array are
+// compressed without being copied.
+func (b *Batch) Add(f FileChange) (before, after Hash, err error) {
+	sc, _ := b.pool.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer b.pool.Put(sc)
+	return b.add(f, sc)
+}
+
+func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
+	if err := checkChange(f); err != nil {
+		return before, after, err
+	}
+	var groupArr [2][]byte
+	var knownArr [2]Hash
+	group, known := groupArr[:0], knownArr[:0]
+	if !f.Created {
+		if len(f.Before) > MaxObjectSize {
+			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.Before), MaxObjectSize)
+		}
+		group, known = append(group, f.Before), append(known, f.BeforeSum)
+	}
+	if !f.Deleted {
+		if len(f.After) > MaxObjectSize {
+			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.After), MaxObjectSize)
+		}
+		group, known = append(group, f.After), append(known, Hash{})
+	}
+	var hashArr [2]Hash
+	hashes := hashArr[:len(group)]
+	if err := b.o.put(group, known, hashes, sc); err != nil {
+		return before, after, err
+	}
+	mode := f.Mode.Perm()
+	if mode == 0 {
+		mode = 0o644
+	}
+	e := FileEntry{Path: f.Path}
+	if !f.Created {
+		before = hashes[0]
+		e.Before = &ObjectRef{SHA256: before, Size: int64(len(f.Before)), Mode: mode}
+	}
+	if !f.Deleted {
+		after = hashes[len(hashes)-1]
+		e.After = &ObjectRef{SHA256: after, Size: int64(len(f.After)), Mode: mode}
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.paths[f.Path] {
+		return before, after, fmt.Errorf("%s: listed twice", f.Path)
+	}
+	b.paths[f.Path] = true
+	b.files = append(b.files, e)
+	return before, after, nil
+}
+
+// Discard drops a batch that will not be begun; its pack, if any, is
+// removed.
+func (b *Batch) Discard() { b.o.discard() }
+
+// BeginBatch records the operation of b's files, as Begin does: it makes
+// every content b stored durable, then writes the journal; only when it
+// returns nil may the caller start rewriting the vault. On error the batch
+// is discarded.
+func (s *Store) BeginBatch(op Op, vault, parent string, b *Batch) (*Journal, error) {
+	j, err := s.beginBatch(op, vault, parent, b)
+	if err != nil {
+		b.Discard()
+	}
+	return j, err
+}
+
+func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, error) {
+	if err := checkBegin(op, parent); err != nil {
+		return nil, err
+	}
+	if err := s.locked(); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if len(b.files) == 0 {
+		return nil, errors.New("begin: no files")
+	}
+	if j, err := s.Pending(); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	} else if j != nil {
+		return nil, fmt.Errorf("begin: %w (snapshot %s)", ErrPending, j.ID)
+	}
+	if err := b.o.finish(); err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
 	now := s.now().UTC()
 	id, err := newID(now)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	files := b.files
+	slices.SortFunc(files, func(a, b FileEntry) int { return strings.Compare(a.Path, b.Path) })
 	j := &Journal{Manifest: Manifest{
 		Version: FormatVersion,
 		ID:      id,
@@ -81,49 +237,16 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 		Vault:   vault,
 		Parent:  parent,
 		State:   StatePending,
-		Files:   make([]FileEntry, len(files)),
+		Files:   files,
 	}}
-	groups := make([][][]byte, len(files))
-	for i, f := range files {
-		if !f.Created {
-			groups[i] = append(groups[i], f.Before)
-		}
-		if !f.Deleted {
-			groups[i] = append(groups[i], f.After)
-		}
-	}
-	hashes, err := s.PutObjects(groups)
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	var next []Hash
-	ref := func(data []byte, mode fs.FileMode) *ObjectRef {
-		h := next[0]
-		next = next[1:]
-		if mode.Perm() == 0 {
-			mode = 0o644
-		}
-		return &ObjectRef{SHA256: h, Size: int64(len(data)), Mode: mode.Perm()}
-	}
-	for i, f := range files {
-		e := FileEntry{Path: f.Path}
-		next = hashes[i]
-		if !f.Created {
-			e.Before = ref(f.Before, f.Mode)
-		}
-		if !f.Deleted {
-			e.After = ref(f.After, f.Mode)
-		}
-		j.Files[i] = e
-	}
-	b, err := marshalJSON(j.Manifest)
+	data, err := marshalJSON(j.Manifest)
 	if err != nil {
 		return nil, fmt.Errorf("begin: write journal: %w", err)
 	}
-	if err := atomicfile.Write(s.root, journalName, b, filePerm); err != nil {
+	if err := atomicfile.Write(s.root, journalName, data, filePerm); err != nil {
 		return nil, fmt.Errorf("begin: write journal: %w", err)
 	}
-	j.written = Sum(b)
+	j.written = Sum(data)
 	return j, nil
 }
 

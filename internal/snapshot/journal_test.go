@@ -3,11 +3,13 @@ package snapshot
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -515,5 +517,105 @@ func TestCommitChecksTheJournalOnDisk(t *testing.T) {
 	m, err := s.Commit(j2, []string{"b.md"})
 	if err != nil || m.ID != j2.ID || len(m.Files) != 1 {
 		t.Errorf("Commit: %+v, %v", m, err)
+	}
+}
+
+// TestBatch adds files from several goroutines, with before and after
+// back to back in one buffer (compressed without a copy) and a before hash
+// given by the caller, and checks what BeginBatch records and stores.
+func TestBatch(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 50
+	var wg sync.WaitGroup
+	sums := make([][2]Hash, n)
+	for i := range n {
+		wg.Go(func() {
+			buf := fmt.Appendf(make([]byte, 0, 64), "before %d", i)
+			before := buf
+			buf = fmt.Appendf(buf, "after %d!", i)
+			after := buf[len(before):]
+			h0, h1, err := b.Add(FileChange{Path: fmt.Sprintf("d/%02d.md", i), Before: before, After: after, Mode: 0o600, BeforeSum: Sum(before)})
+			if err != nil {
+				t.Error(err)
+			}
+			sums[i] = [2]Hash{h0, h1}
+		})
+	}
+	wg.Wait()
+	if _, _, err := b.Add(FileChange{Path: "d/07.md", Before: []byte("x"), After: []byte("y")}); err == nil {
+		t.Error("a path added twice was accepted")
+	}
+	if _, _, err := b.Add(FileChange{Path: "same.md", Before: []byte("x"), After: []byte("x")}); err == nil {
+		t.Error("before = after was accepted")
+	}
+	j, err := s.BeginBatch(OpApply, "/v", "", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Files) != n {
+		t.Fatalf("journal has %d files, want %d", len(j.Files), n)
+	}
+	for i, f := range j.Files {
+		before, after := fmt.Sprintf("before %d", i), fmt.Sprintf("after %d!", i)
+		if f.Path != fmt.Sprintf("d/%02d.md", i) || f.Before.SHA256 != Sum([]byte(before)) || f.After.SHA256 != Sum([]byte(after)) ||
+			sums[i] != [2]Hash{f.Before.SHA256, f.After.SHA256} || f.After.Mode != 0o600 || f.After.Size != int64(len(after)) {
+			t.Errorf("entry %d = %+v", i, f)
+		}
+		for _, want := range []struct {
+			ref  *ObjectRef
+			data string
+		}{{f.Before, before}, {f.After, after}} {
+			if got, err := s.Read(*want.ref); err != nil || string(got) != want.data {
+				t.Errorf("%s: read %q, %v; want %q", f.Path, got, err, want.data)
+			}
+		}
+	}
+	if _, err := s.Commit(j, []string{"d/00.md"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBatchDiscard(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Add(FileChange{Path: "a.md", Before: []byte("a0"), After: []byte("a1")}); err != nil {
+		t.Fatal(err)
+	}
+	b.Discard()
+	for _, f := range storeFiles(t, s) {
+		if strings.HasPrefix(f, "packs/") {
+			t.Errorf("left behind: %s", f)
+		}
+	}
+	if j, err := s.Pending(); err != nil || j != nil {
+		t.Errorf("Pending = %v, %v", j, err)
+	}
+}
+
+func TestAdjacent(t *testing.T) {
+	buf := []byte("beforeafter")
+	if j, ok := adjacent([][]byte{buf[:6], buf[6:]}); !ok || string(j) != "beforeafter" {
+		t.Errorf("back to back: %q, %v", j, ok)
+	}
+	if j, ok := adjacent([][]byte{buf[:6], nil, buf[6:]}); !ok || string(j) != "beforeafter" {
+		t.Errorf("with an empty one: %q, %v", j, ok)
+	}
+	if _, ok := adjacent([][]byte{buf[:5], buf[6:]}); ok {
+		t.Error("a gap was taken as back to back")
+	}
+	if _, ok := adjacent([][]byte{buf[:6:6], buf[6:]}); ok {
+		t.Error("beyond the capacity of the first was taken as back to back")
+	}
+	if _, ok := adjacent([][]byte{[]byte("a"), []byte("b")}); ok {
+		t.Error("two arrays were taken as one")
 	}
 }

@@ -186,6 +186,9 @@ func (s *Store) writeJSON(name string, v any, perm fs.FileMode) error {
 }
 
 func marshalJSON(v any) ([]byte, error) {
+	if m, ok := v.(Manifest); ok {
+		return appendManifest(nil, &m)
+	}
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return nil, err

@@ -128,100 +128,146 @@ func (s *Store) PutObjects(groups [][][]byte) ([][]Hash, error) {
 			}
 		}
 	}
-	if err := s.upgrade(); err != nil {
-		return nil, fmt.Errorf("put objects: %w", err)
-	}
-	if err := s.loadPacks(true); err != nil {
+	o, err := s.newObjects()
+	if err != nil {
 		return nil, fmt.Errorf("put objects: %w", err)
 	}
 	hashes := make([][]Hash, len(groups))
 	errs := make([]error, len(groups))
-	var (
-		claimed  sync.Map // Hash: stored by this call, or being stored
-		pwMu     sync.Mutex
-		pw       *packWriter
-		foundMu  sync.Mutex
-		found    = map[string]bool{} // files holding contents already stored
-		stopping atomic.Bool
-	)
-	writer := func() (*packWriter, error) {
-		pwMu.Lock()
-		defer pwMu.Unlock()
-		if pw == nil {
-			w, err := s.newPackWriter()
-			if err != nil {
-				return nil, err
-			}
-			pw = w
-		}
-		return pw, nil
-	}
+	var stopping atomic.Bool
 	each(len(groups), func(g int, sc *scratch) {
 		if stopping.Load() {
 			return
 		}
 		hashes[g] = make([]Hash, len(groups[g]))
-		sc.datas, sc.hashes, sc.sizes = sc.datas[:0], sc.hashes[:0], sc.sizes[:0]
-		for k, d := range groups[g] {
-			h := Sum(d)
-			hashes[g][k] = h
-			if _, dup := claimed.LoadOrStore(h, true); dup {
-				continue
-			}
-			if _, where, err := s.getObject(h, false); err == nil {
-				foundMu.Lock()
-				found[where] = true
-				foundMu.Unlock()
-				continue
-			}
-			sc.datas, sc.hashes, sc.sizes = append(sc.datas, d), append(sc.hashes, h), append(sc.sizes, len(d))
-		}
-		for len(sc.datas) > 0 {
-			n, size := 1, len(sc.datas[0])
-			for n < len(sc.datas) && size+len(sc.datas[n]) <= maxFrame {
-				size += len(sc.datas[n])
-				n++
-			}
-			w, err := writer()
-			if err == nil {
-				err = sc.encode(sc.datas[:n])
-			}
-			if err == nil {
-				err = w.add(sc.enc, sc.hashes[:n], sc.sizes[:n])
-			}
-			if err != nil {
-				errs[g] = fmt.Errorf("put object %s: %w", sc.hashes[0], err)
-				stopping.Store(true)
-				return
-			}
-			sc.datas, sc.hashes, sc.sizes = sc.datas[n:], sc.hashes[n:], sc.sizes[n:]
+		if errs[g] = o.put(groups[g], nil, hashes[g], sc); errs[g] != nil {
+			stopping.Store(true)
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
-		if pw != nil {
-			pw.discard()
-		}
+		o.discard()
 		return nil, err
 	}
-	if pw != nil {
-		st, err := pw.finish(true)
-		if err != nil {
-			return nil, fmt.Errorf("put objects: %w", err)
-		}
-		if err := st.Publish(); err != nil {
-			return nil, fmt.Errorf("put objects: %w", err)
-		}
-		if err := atomicfile.SyncDir(s.root, packsDir); err != nil {
-			return nil, fmt.Errorf("sync objects: %w", err)
-		}
-		if err := s.addPack(pw.name); err != nil {
-			return nil, fmt.Errorf("put objects: %w", err)
-		}
-	}
-	if err := s.syncFound(found); err != nil {
-		return nil, fmt.Errorf("sync objects: %w", err)
+	if err := o.finish(); err != nil {
+		return nil, err
 	}
 	return hashes, nil
+}
+
+// objects stores the contents of one operation, from many goroutines, in
+// one new pack (created by the first content not already stored).
+type objects struct {
+	s       *Store
+	claimed sync.Map // Hash: stored by this call, or being stored
+	pwMu    sync.Mutex
+	pw      *packWriter
+	foundMu sync.Mutex
+	found   map[string]bool // files holding contents already stored
+}
+
+func (s *Store) newObjects() (*objects, error) {
+	if err := s.upgrade(); err != nil {
+		return nil, err
+	}
+	if err := s.loadPacks(true); err != nil {
+		return nil, err
+	}
+	return &objects{s: s, found: map[string]bool{}}, nil
+}
+
+func (o *objects) writer() (*packWriter, error) {
+	o.pwMu.Lock()
+	defer o.pwMu.Unlock()
+	if o.pw == nil {
+		w, err := o.s.newPackWriter()
+		if err != nil {
+			return nil, err
+		}
+		o.pw = w
+	}
+	return o.pw, nil
+}
+
+// put stores the contents of one group and sets hashes to their hashes.
+// known, if not nil, holds hashes the caller computed already (zero: not
+// known). It is safe for concurrent use, each goroutine with its own
+// scratch.
+func (o *objects) put(group [][]byte, known, hashes []Hash, sc *scratch) error {
+	sc.datas, sc.hashes, sc.sizes = sc.datas[:0], sc.hashes[:0], sc.sizes[:0]
+	for k, d := range group {
+		var h Hash
+		if known != nil {
+			h = known[k]
+		}
+		if h.IsZero() {
+			h = Sum(d)
+		}
+		hashes[k] = h
+		if _, dup := o.claimed.LoadOrStore(h, true); dup {
+			continue
+		}
+		if o.s.mayHave(h) {
+			if _, where, err := o.s.getObject(h, false); err == nil {
+				o.foundMu.Lock()
+				o.found[where] = true
+				o.foundMu.Unlock()
+				continue
+			}
+		}
+		sc.datas, sc.hashes, sc.sizes = append(sc.datas, d), append(sc.hashes, h), append(sc.sizes, len(d))
+	}
+	for len(sc.datas) > 0 {
+		n, size := 1, len(sc.datas[0])
+		for n < len(sc.datas) && size+len(sc.datas[n]) <= maxFrame {
+			size += len(sc.datas[n])
+			n++
+		}
+		w, err := o.writer()
+		if err == nil {
+			err = sc.encode(sc.datas[:n])
+		}
+		if err == nil {
+			err = w.add(sc.enc, sc.hashes[:n], sc.sizes[:n])
+		}
+		if err != nil {
+			return fmt.Errorf("put object %s: %w", sc.hashes[0], err)
+		}
+		sc.datas, sc.hashes, sc.sizes = sc.datas[n:], sc.hashes[n:], sc.sizes[n:]
+	}
+	return nil
+}
+
+// finish makes every object put durable: it completes, fsyncs and
+// publishes the pack, and fsyncs the files that held contents already.
+func (o *objects) finish() error {
+	if pw := o.pw; pw != nil {
+		o.pw = nil
+		st, err := pw.finish(true)
+		if err != nil {
+			return fmt.Errorf("put objects: %w", err)
+		}
+		if err := st.Publish(); err != nil {
+			return fmt.Errorf("put objects: %w", err)
+		}
+		if err := atomicfile.SyncDir(o.s.root, packsDir); err != nil {
+			return fmt.Errorf("sync objects: %w", err)
+		}
+		if err := o.s.addPack(pw.name); err != nil {
+			return fmt.Errorf("put objects: %w", err)
+		}
+	}
+	if err := o.s.syncFound(o.found); err != nil {
+		return fmt.Errorf("sync objects: %w", err)
+	}
+	return nil
+}
+
+// discard drops the pack being written, if any.
+func (o *objects) discard() {
+	if o.pw != nil {
+		o.pw.discard()
+		o.pw = nil
+	}
 }
 
 // syncFound makes durable the files holding contents PutObjects found
@@ -260,7 +306,9 @@ type scratch struct {
 // encode sets sc.enc to the frame holding datas.
 func (sc *scratch) encode(datas [][]byte) error {
 	in := datas[0]
-	if len(datas) > 1 {
+	if j, ok := adjacent(datas); ok {
+		in = j
+	} else if len(datas) > 1 {
 		sc.joined = sc.joined[:0]
 		for _, d := range datas {
 			sc.joined = append(sc.joined, d...)
@@ -270,6 +318,23 @@ func (sc *scratch) encode(datas [][]byte) error {
 	var err error
 	sc.enc, err = encodeObject(in, sc.enc)
 	return err
+}
+
+// adjacent returns datas as one slice when they lie back to back in one
+// array (a file's before and after content read and spliced into one
+// buffer), so that they can be compressed together without a copy.
+func adjacent(datas [][]byte) ([]byte, bool) {
+	all := datas[0]
+	for _, d := range datas[1:] {
+		if len(d) == 0 {
+			continue
+		}
+		if cap(all)-len(all) < len(d) || &all[:len(all)+1][len(all)] != &d[0] {
+			return nil, false
+		}
+		all = all[:len(all)+len(d)]
+	}
+	return all, true
 }
 
 // each runs fn(0..n-1) on GOMAXPROCS goroutines, each with its own
@@ -380,6 +445,27 @@ func (s *Store) getObject(h Hash, refresh bool) ([]byte, string, error) {
 		return nil, "", first
 	}
 	return nil, "", fmt.Errorf("object %s: %w", h, ErrNotFound)
+}
+
+// mayHave reports whether h may be stored: it is when a pack's index
+// lists it or the store has loose objects. A large apply into a store
+// without its contents asks this of every one, and getObject would build
+// an error for each.
+func (s *Store) mayHave(h Hash) bool {
+	if s.hasLoose() {
+		return true
+	}
+	if err := s.loadPacks(false); err != nil {
+		return true
+	}
+	s.packs.mu.RLock()
+	defer s.packs.mu.RUnlock()
+	for _, p := range s.packs.packs {
+		if _, ok := p.find(h); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // hasLoose reports whether objects/ holds anything: only stores written by

@@ -116,6 +116,13 @@ func Open(dir string) (*Store, error) {
 const NoteCacheDir = "notecache"
 
 func (s *Store) init() error {
+	return s.initOnce(true)
+}
+
+// initOnce reads the config, or makes the folder a store. retry: another
+// process may create the store between the config's absence and the
+// listing of the folder; seeing its config there, read it again.
+func (s *Store) initOnce(retry bool) error {
 	b, err := s.root.ReadFile(configName)
 	switch {
 	case err == nil:
@@ -134,6 +141,11 @@ func (s *Store) init() error {
 		ents, err := fs.ReadDir(s.root.FS(), ".")
 		if err != nil {
 			return err
+		}
+		for _, e := range ents {
+			if e.Name() == configName && retry {
+				return s.initOnce(false)
+			}
 		}
 		for _, e := range ents {
 			if !strings.HasPrefix(e.Name(), atomicfile.TempPrefix) && e.Name() != NoteCacheDir {

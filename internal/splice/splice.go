@@ -3,9 +3,8 @@
 package splice
 
 import (
-	"bytes"
 	"fmt"
-	"sort"
+	"slices"
 )
 
 // Edit replaces src[Start:End], which must equal Old, with New.
@@ -18,8 +17,18 @@ type Edit struct {
 // bounds, overlapping, or whose Old no longer matches: then the file is
 // not what was planned.
 func Apply(src []byte, edits []Edit) ([]byte, error) {
-	es := append([]Edit(nil), edits...)
-	sort.SliceStable(es, func(i, j int) bool { return es[i].Start < es[j].Start })
+	return Append(nil, src, edits)
+}
+
+// Append is Apply appending the result to dst. dst may be src itself (its
+// length that of src): the result then follows src in one array, without
+// a copy of src when dst has the capacity.
+func Append(dst, src []byte, edits []Edit) ([]byte, error) {
+	es := edits
+	if !slices.IsSortedFunc(es, byStart) {
+		es = slices.Clone(edits)
+		slices.SortStableFunc(es, byStart)
+	}
 	size := len(src)
 	prev := 0
 	for _, e := range es {
@@ -32,14 +41,14 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 		size += len(e.New) - (e.End - e.Start)
 		prev = e.End
 	}
-	var b bytes.Buffer
-	b.Grow(size)
+	dst = slices.Grow(dst, size)
 	prev = 0
 	for _, e := range es {
-		b.Write(src[prev:e.Start])
-		b.WriteString(e.New)
+		dst = append(dst, src[prev:e.Start]...)
+		dst = append(dst, e.New...)
 		prev = e.End
 	}
-	b.Write(src[prev:])
-	return b.Bytes(), nil
+	return append(dst, src[prev:]...), nil
 }
+
+func byStart(a, b Edit) int { return a.Start - b.Start }

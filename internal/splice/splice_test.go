@@ -90,3 +90,23 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendAfterSrc(t *testing.T) {
+	edits := []Edit{{Start: 6, End: 11, Old: "[[b]]", New: "[[Bee]]"}, {Start: 0, End: 5, Old: "[[a]]", New: "[[A]]"}}
+	for _, c := range []int{11, 64} {
+		src := append(make([]byte, 0, c), "[[a]] [[b]]"...)
+		got, err := Append(src, src, edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != "[[a]] [[b]][[A]] [[Bee]]" {
+			t.Errorf("cap %d: %q", c, got)
+		}
+		if c == 64 && &got[0] != &src[0] {
+			t.Errorf("cap %d: copied although it fitted", c)
+		}
+	}
+	if edits[0].Start != 6 {
+		t.Error("the caller's edits were reordered")
+	}
+}

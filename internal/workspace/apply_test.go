@@ -230,6 +230,33 @@ func TestApplyChangedBeforeWrite(t *testing.T) {
 	}
 }
 
+// A file changed after it was snapshotted and put back before its last
+// check is still not written: its new content is made from the file as it
+// is when staged, which no longer is what the snapshot holds.
+func TestApplyChangedBeforeStage(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	edited := "[[disaster_recovery]] b, edited by someone\r\n"
+	testHookBeforeStage = func(p string) {
+		if p == "b.md" {
+			writeTree(t, dir, map[string]string{"b.md": edited})
+		}
+	}
+	testHookBeforeWrite = func(p string) {
+		if p == "c/d.md" {
+			writeTree(t, dir, map[string]string{"b.md": testVault["b.md"]})
+		}
+	}
+	t.Cleanup(func() { testHookBeforeStage, testHookBeforeWrite = nil, nil })
+	res := apply(t, dir, store)
+	if sk := skipped(res.Skipped); sk["b.md"] != "changed since it was read; not overwritten" || len(sk) != 1 {
+		t.Errorf("skipped %q", sk)
+	}
+	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": testVault["b.md"]}))
+	if got := manifestPaths(res.Snapshot); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
+		t.Errorf("snapshot files %v", got)
+	}
+}
+
 // maps returns a copy of a with b's entries set (and "" values deleted).
 func maps(a, b map[string]string) map[string]string {
 	out := map[string]string{}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path"
 	"sync"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
 )
 
 // folders hands out one open handle per vault folder, so that reading,
@@ -14,25 +16,22 @@ import (
 type folders struct {
 	root *os.Root
 	mu   sync.Mutex
-	open map[string]*os.Root
+	open map[string]*atomicfile.Dir
 }
 
 func newFolders(root *os.Root) *folders {
-	return &folders{root: root, open: map[string]*os.Root{}}
+	return &folders{root: root, open: map[string]*atomicfile.Dir{}}
 }
 
 // dir returns the handle of the vault folder d ("." is the vault). A
 // folder that cannot be opened is not remembered: it may be created later.
-func (fo *folders) dir(d string) (*os.Root, error) {
-	if d == "." {
-		return fo.root, nil
-	}
+func (fo *folders) dir(d string) (*atomicfile.Dir, error) {
 	fo.mu.Lock()
 	defer fo.mu.Unlock()
 	if r, ok := fo.open[d]; ok {
 		return r, nil
 	}
-	r, err := fo.root.OpenRoot(d)
+	r, err := atomicfile.OpenDir(fo.root, d)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +40,7 @@ func (fo *folders) dir(d string) (*os.Root, error) {
 }
 
 // split returns the handle of p's folder and p's base name in it.
-func (fo *folders) split(p string) (*os.Root, string, error) {
+func (fo *folders) split(p string) (*atomicfile.Dir, string, error) {
 	d, base := path.Split(p)
 	if d == "" {
 		d = "."
