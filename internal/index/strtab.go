@@ -17,22 +17,19 @@ type strtab struct {
 	slots []uint64 // 0 when empty, else hash>>32<<32 | record offset+1
 	arena []byte   // records: value (8 bytes), key length (4), key
 	n     int
-	mem   *tableMemory // where large slots and arenas live
 }
 
 const recordHeader = 12
 
 func newStrtab(capacity int) *strtab {
-	t := &strtab{seed: maphash.MakeSeed(), mem: newTableMemory()}
-	t.slots = t.mem.uint64s(slotsFor(capacity))
-	return t
+	return &strtab{seed: maphash.MakeSeed(), slots: make([]uint64, slotsFor(capacity))}
 }
 
 // reserve makes room in the arena for keys of keyBytes bytes in all, n of
 // them, so that filling the table copies none of it again.
 func (t *strtab) reserve(n, keyBytes int) {
 	if want := len(t.arena) + n*recordHeader + keyBytes; want > cap(t.arena) {
-		t.arena = append(t.mem.bytes(want)[:0], t.arena...)
+		t.arena = append(make([]byte, 0, want), t.arena...)
 	}
 }
 
@@ -107,7 +104,7 @@ func (t *strtab) store(off uint32, v uint64) { binary.LittleEndian.PutUint64(t.a
 
 func (t *strtab) grow() {
 	old := t.slots
-	t.slots = t.mem.uint64s(2 * len(old))
+	t.slots = make([]uint64, 2*len(old))
 	mask := uint64(len(t.slots) - 1)
 	for _, s := range old {
 		if s == 0 {
