@@ -169,13 +169,15 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		defer close(done)
 		// Six names a note: stem, path, title, id and two path suffixes.
 		ix.exact = table{head: newStrtab(len(notes) * 6)}
-		// Names are mostly the path, its suffixes and the stem: about
-		// twice the path's bytes a note, and the title and id besides.
+		// Names are mostly the path, its suffixes and the stem: up to
+		// three times the path's bytes a note, and the title and id.
 		nameBytes := 0
 		for _, n := range notes {
-			nameBytes += 2*len(n.Path) + len(n.Title) + len(n.ID)
+			nameBytes += 3*len(n.Path) + len(n.Title) + len(n.ID)
 		}
-		ix.exact.head.reserve(len(notes)*4, nameBytes)
+		// Generous: room reserved and never written is never touched,
+		// while an arena that outgrows its room is copied whole.
+		ix.exact.head.reserve(len(notes)*6, nameBytes)
 		var buf []name
 		for i := len(notes) - 1; i >= 0; i-- {
 			buf = namesOf(notes[i], buf[:0])
