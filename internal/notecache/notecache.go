@@ -212,25 +212,22 @@ func (c *Cache) Save() error {
 	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	used := 0
-	for i := range c.old {
-		if c.old[i].used.Load() {
-			used++
+	// The old entries still used and not parsed again, written as they
+	// were read.
+	var kept [][]byte
+	for p, i := range c.byPath {
+		if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
+			kept = append(kept, c.old[i].raw)
 		}
 	}
-	if len(c.fresh) == 0 && used == len(c.old) {
+	if len(c.fresh) == 0 && len(kept) == len(c.old) {
 		return nil
 	}
 	return writeAtomic(c.file, func(w *bufio.Writer) error {
 		w.Write(magic)
 		w.Write(binary.AppendUvarint(nil, formatVersion))
 		w.Write(appendBytes(nil, c.tag))
-		count := len(c.fresh)
-		for p, i := range c.byPath {
-			if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
-				count++
-			}
-		}
+		count := len(c.fresh) + len(kept)
 		w.Write(binary.AppendUvarint(nil, uint64(count)))
 		var hdr []byte
 		for p, f := range c.fresh {
@@ -240,10 +237,8 @@ func (c *Cache) Save() error {
 			w.Write(f.enc)
 			w.Write(binary.LittleEndian.AppendUint32(hdr[:0], crc))
 		}
-		for p, i := range c.byPath {
-			if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
-				w.Write(c.old[i].raw)
-			}
+		for _, raw := range kept {
+			w.Write(raw)
 		}
 		return nil
 	})

@@ -11,6 +11,21 @@ import (
 	"github.com/relinkmd/relink/internal/vault"
 )
 
+// Document is the JSON document of `plan --format json` and
+// `check --format json` (SPEC §6) as a struct: encoding/json writes from
+// it what JSON must write by hand.
+type Document struct {
+	Version  int             `json:"version"`
+	Vault    string          `json:"vault"`
+	Dialect  string          `json:"dialect"`
+	Level    string          `json:"level"`
+	Stats    plan.Stats      `json:"stats"`
+	Edits    []plan.Edit     `json:"edits"`
+	Findings []plan.Finding  `json:"findings"`
+	Problems []vault.Problem `json:"problems,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+}
+
 // encodingJSON is the document as encoding/json writes it: what JSON
 // must write, byte for byte.
 func encodingJSON(t *testing.T, in Input) []byte {

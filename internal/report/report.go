@@ -15,20 +15,6 @@ import (
 	"github.com/relinkmd/relink/internal/vault"
 )
 
-// Document is the JSON document of `plan --format json` and
-// `check --format json`.
-type Document struct {
-	Version  int             `json:"version"`
-	Vault    string          `json:"vault"`
-	Dialect  string          `json:"dialect"`
-	Level    string          `json:"level"`
-	Stats    plan.Stats      `json:"stats"`
-	Edits    []plan.Edit     `json:"edits"`
-	Findings []plan.Finding  `json:"findings"`
-	Problems []vault.Problem `json:"problems,omitempty"`
-	Warnings []string        `json:"warnings,omitempty"`
-}
-
 // Input is what a printer needs.
 type Input struct {
 	Vault, Dialect, Level string
