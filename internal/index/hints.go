@@ -1,9 +1,14 @@
 package index
 
 import (
+	"encoding/binary"
+	"math"
 	"math/bits"
+	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -31,32 +36,82 @@ func (ix *Index) Hints(t string, max int) []int32 {
 // in a bucket of nearly the same length, so a query reads a few small
 // buckets instead of the whole vault.
 func (ix *Index) buildHints() {
-	ix.hints = make(map[hintBucket][]hintName)
+	type keyed struct {
+		bucket string
+		name   hintName
+	}
+	var all []keyed
+	var h hintTable
 	for i, n := range ix.Notes {
 		seen := ""
-		for _, s := range []string{dialect.StemOf(n.Path), n.Title} {
+		for _, s := range [2]string{dialect.StemOf(n.Path), n.Title} {
 			k := fold.Key(fold.Compact, s)
 			if k == "" || k == seen {
 				continue
 			}
 			seen = k
-			b := hintBucket{prefix(k), utf8.RuneCountInString(k)}
-			ix.hints[b] = append(ix.hints[b], hintName{int32(i), runeClasses(k), k})
+			all = append(all, keyed{hintBucket(prefix(k), utf8.RuneCountInString(k)),
+				hintName{note: int32(i), keyOff: uint32(len(h.keys)), keyLen: uint32(len(k)), classes: runeClasses(k)}})
+			h.keys = append(h.keys, k...)
 		}
 	}
+	if len(h.keys) > math.MaxUint32 {
+		panic("index: more than 4 GB of names")
+	}
+	// Grouped by bucket, in note order within one.
+	slices.SortStableFunc(all, func(a, b keyed) int { return strings.Compare(a.bucket, b.bucket) })
+	h.buckets = newStrtab(len(all) / 2)
+	h.names = make([]hintName, len(all))
+	for i, k := range all {
+		h.names[i] = k.name
+		off, existed := h.buckets.upsert(k.bucket)
+		if !existed {
+			h.buckets.store(off, uint64(i)<<32)
+		}
+		h.buckets.store(off, h.buckets.load(off)+1)
+	}
+	ix.hints = h
 }
 
-type hintBucket struct {
-	prefix string
-	runes  int
+// hintTable holds the hint names grouped by bucket, without pointers, so
+// that the index cache can hold it as it is in memory.
+type hintTable struct {
+	buckets *strtab    // hintBucket -> first name << 32 | count
+	names   []hintName // grouped by bucket
+	keys    []byte     // the names' compact keys, one after another
 }
 
+// bucket returns the names in bucket b.
+func (h *hintTable) bucket(b string) []hintName {
+	if h.buckets == nil {
+		return nil
+	}
+	v, ok := h.buckets.get(b)
+	if !ok {
+		return nil
+	}
+	return h.names[v>>32 : v>>32+v&(1<<32-1)]
+}
+
+func (h *hintTable) key(n *hintName) string {
+	if n.keyLen == 0 {
+		return ""
+	}
+	return unsafe.String(&h.keys[n.keyOff], n.keyLen)
+}
+
+// hintBucket is the key of the bucket for a compact key's first two runes
+// and its length in runes.
+func hintBucket(prefix string, runes int) string {
+	return string(binary.LittleEndian.AppendUint32([]byte(prefix), uint32(runes)))
+}
+
+// hintName has no hidden padding (see rung).
 type hintName struct {
-	note    int32
-	classes classSet // runeClasses(key)
-	// key is the compact key; its runes are needed only for the few names
-	// that classBound lets through.
-	key string
+	note           int32
+	keyOff, keyLen uint32 // the compact key in hintTable.keys; its runes are needed only for the few names that classBound lets through
+	_              [4]byte
+	classes        classSet // runeClasses(key)
 }
 
 // classSet holds the classes of a key's runes, one bit a class: once, the
@@ -105,11 +160,12 @@ func (ix *Index) hintsFor(q string, max int) []int32 {
 	p := prefix(q)
 	qc := runeClasses(q)
 	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
-		for _, h := range ix.hints[hintBucket{p, l}] {
+		for i, names := 0, ix.hints.bucket(hintBucket(p, l)); i < len(names); i++ {
+			h := &names[i]
 			if classBound(qc, h.classes) > limit {
 				continue
 			}
-			if d := distance(qr, []rune(h.key), limit); d <= limit {
+			if d := distance(qr, []rune(ix.hints.key(h)), limit); d <= limit {
 				hits = append(hits, hit{ix.canon[h.note], d})
 			}
 		}

@@ -16,11 +16,13 @@ package index
 
 import (
 	"fmt"
+	"math"
 	"path"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -71,7 +73,7 @@ type Index struct {
 	ladderOnce sync.Once
 	ladder     ladder
 	hintOnce   sync.Once
-	hints      map[hintBucket][]hintName
+	hints      hintTable
 	hintMemo   sync.Map // compact key -> []int32
 }
 
@@ -83,10 +85,13 @@ type table struct {
 	more []node
 }
 
+// node has no hidden padding, so that the index cache can hold nodes as
+// they are in memory.
 type node struct {
 	note  int32
-	kinds kinds
 	next  int32 // index into table.more, or -1
+	kinds kinds
+	_     [3]byte
 }
 
 // maxMore bounds table.more: a packed node holds next+1 in 24 bits.
@@ -108,7 +113,7 @@ func (t *table) add(key string, id int32, k dialect.NameKind) {
 	}
 	off, existed := t.head.upsert(key)
 	if !existed {
-		t.head.store(off, node{id, 1 << k, -1}.pack())
+		t.head.store(off, node{note: id, kinds: 1 << k, next: -1}.pack())
 		return
 	}
 	h := unpackNode(t.head.load(off))
@@ -121,7 +126,7 @@ func (t *table) add(key string, id int32, k dialect.NameKind) {
 		panic("index: too many notes share names")
 	}
 	t.more = append(t.more, h)
-	t.head.store(off, node{id, 1 << k, int32(len(t.more) - 1)}.pack())
+	t.head.store(off, node{note: id, kinds: 1 << k, next: int32(len(t.more) - 1)}.pack())
 }
 
 // lookup appends the entries under key to buf.
@@ -247,18 +252,30 @@ func namesOf(n *note.Note, buf []name) []name {
 type ladder struct {
 	head  *strtab // key at MaxLevel -> index into rungs
 	rungs []rung
+	names []byte // the rungs' names, one after another
 }
 
 // rung is a name or an alias of a note, chained to the next one with the
-// same key at the highest level.
+// same key at the highest level. It holds no pointers (its name is a span
+// of ladder.names) and has no hidden padding, so that the index cache can
+// hold the rungs as they are in memory.
 type rung struct {
-	name  string
-	note  int32
-	next  int32 // index into rungs, or -1
-	kinds kinds // the name's kinds; none for an alias
+	nameOff, nameLen uint32
+	note             int32
+	next             int32 // index into rungs, or -1
+	kinds            kinds // the name's kinds; none for an alias
+	_                [3]byte
 }
 
 func (r *rung) alias() bool { return r.kinds == 0 }
+
+// name returns r's name, which shares ld.names' memory.
+func (ld *ladder) name(r *rung) string {
+	if r.nameLen == 0 {
+		return ""
+	}
+	return unsafe.String(&ld.names[r.nameOff], r.nameLen)
+}
 
 // buildLadder collects every name and alias and keys it at the highest
 // level, once (Build starts it in the background).
@@ -266,21 +283,30 @@ func (ix *Index) buildLadder() {
 	ix.ladderOnce.Do(func() {
 		// Stem, path and a suffix or two a note, and a title or an alias.
 		// (Not the exact table's count: Build may still be filling it.)
-		rungs := make([]rung, 0, 5*len(ix.Notes))
+		ld := ladder{rungs: make([]rung, 0, 5*len(ix.Notes))}
+		nameBytes := 0
+		for _, n := range ix.Notes {
+			nameBytes += 2*len(n.Path) + len(n.Title)
+		}
+		ld.names = make([]byte, 0, nameBytes)
 		var buf []name
 		for i, n := range ix.Notes {
 			id := int32(i)
-			first := len(rungs)
+			first := len(ld.rungs)
 			buf = namesOf(n, buf[:0])
 			for _, x := range buf {
-				rungs = addRung(rungs, first, rung{name: x.name, note: id, kinds: 1 << x.kind})
+				ld.addRung(first, x.name, id, 1<<x.kind)
 			}
 			if n.Err == nil {
 				for _, a := range n.Aliases {
-					rungs = addRung(rungs, first, rung{name: a, note: id})
+					ld.addRung(first, a, id, 0)
 				}
 			}
 		}
+		if len(ld.names) > math.MaxUint32 {
+			panic("index: more than 4 GB of names")
+		}
+		rungs := ld.rungs
 		keys := make([]string, len(rungs))
 		workers := max(1, runtime.GOMAXPROCS(0))
 		chunk := (len(rungs) + workers - 1) / workers
@@ -291,7 +317,7 @@ func (ix *Index) buildLadder() {
 			go func() {
 				defer wg.Done()
 				for i := lo; i < hi; i++ {
-					keys[i] = fold.Key(ix.MaxLevel, rungs[i].name)
+					keys[i] = fold.Key(ix.MaxLevel, ld.name(&rungs[i]))
 				}
 			}()
 		}
@@ -310,25 +336,27 @@ func (ix *Index) buildLadder() {
 			}
 			head.store(off, uint64(i))
 		}
-		ix.ladder = ladder{head: head, rungs: rungs}
+		ld.head = head
+		ix.ladder = ld
 	})
 }
 
-// addRung appends r to the rungs of its note (those from first on), merged
-// into an identical name of the same note: a title equal to the stem is one
-// rung of two kinds. A name of only whitespace matches nothing on any level
-// and is left out.
-func addRung(rungs []rung, first int, r rung) []rung {
-	if strings.TrimSpace(r.name) == "" {
-		return rungs
+// addRung appends a rung for name to those of its note (from first on),
+// merged into an identical name of the same note: a title equal to the
+// stem is one rung of two kinds. A name of only whitespace matches nothing
+// on any level and is left out. k is none for an alias.
+func (ld *ladder) addRung(first int, name string, note int32, k kinds) {
+	if strings.TrimSpace(name) == "" {
+		return
 	}
-	for i := first; i < len(rungs); i++ {
-		if o := &rungs[i]; o.name == r.name && o.alias() == r.alias() {
-			o.kinds |= r.kinds
-			return rungs
+	for i := first; i < len(ld.rungs); i++ {
+		if o := &ld.rungs[i]; ld.name(o) == name && o.alias() == (k == 0) {
+			o.kinds |= k
+			return
 		}
 	}
-	return append(rungs, r)
+	ld.rungs = append(ld.rungs, rung{nameOff: uint32(len(ld.names)), nameLen: uint32(len(name)), note: note, kinds: k})
+	ld.names = append(ld.names, name...)
 }
 
 // matching appends to buf the rungs that a spelling with key key at level
@@ -339,7 +367,7 @@ func (ix *Index) matching(first int32, lv fold.Level, key string, buf []*rung) [
 	for i := first; i >= 0; i = ld.rungs[i].next {
 		r := &ld.rungs[i]
 		// Every rung under top matches at the highest level.
-		if lv == ix.MaxLevel || fold.Key(lv, r.name) == key {
+		if lv == ix.MaxLevel || fold.Key(lv, ld.name(r)) == key {
 			buf = append(buf, r)
 		}
 	}

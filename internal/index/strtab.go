@@ -2,9 +2,11 @@ package index
 
 import (
 	"encoding/binary"
-	"hash/maphash"
 	"math"
 	"math/bits"
+	"unsafe"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // strtab maps strings to uint64 values by open addressing. It copies every
@@ -12,8 +14,11 @@ import (
 // reads one slot and one record, where a Go map reads its control word, its
 // slot and the key's bytes wherever they live, and the garbage collector has
 // nothing in it to scan. Resolving a link is mostly one such lookup.
+//
+// The hash has no per-process seed, so that a table written to the index
+// cache (tables.go) can be read back as it is. Its keys are note names of
+// the user's own vault, not input from a network.
 type strtab struct {
-	seed  maphash.Seed
 	slots []uint64 // 0 when empty, else hash>>32<<32 | record offset+1
 	arena []byte   // records: value (8 bytes), key length (4), key
 	n     int
@@ -22,7 +27,7 @@ type strtab struct {
 const recordHeader = 12
 
 func newStrtab(capacity int) *strtab {
-	return &strtab{seed: maphash.MakeSeed(), slots: make([]uint64, slotsFor(capacity))}
+	return &strtab{slots: make([]uint64, slotsFor(capacity))}
 }
 
 // reserve makes room in the arena for keys of keyBytes bytes in all, n of
@@ -63,7 +68,7 @@ func (t *strtab) get(key string) (uint64, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
-	off, _, ok := t.find(key, maphash.String(t.seed, key))
+	off, _, ok := t.find(key, hashString(key))
 	if !ok {
 		return 0, false
 	}
@@ -73,7 +78,7 @@ func (t *strtab) get(key string) (uint64, bool) {
 // upsert returns the offset of key's record, adding one with value 0 when
 // key is new, and whether key was there already.
 func (t *strtab) upsert(key string) (off uint32, existed bool) {
-	h := maphash.String(t.seed, key)
+	h := hashString(key)
 	off, slot, ok := t.find(key, h)
 	if ok {
 		return off, true
@@ -112,7 +117,7 @@ func (t *strtab) grow() {
 		}
 		o := uint32(s) - 1
 		n := binary.LittleEndian.Uint32(t.arena[o+8:])
-		h := maphash.Bytes(t.seed, t.arena[o+recordHeader:o+recordHeader+n])
+		h := hashBytes(t.arena[o+recordHeader : o+recordHeader+n])
 		i := h & mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & mask
@@ -122,12 +127,11 @@ func (t *strtab) grow() {
 }
 
 // getBytes is get for a key held in a byte slice, which it does not copy.
-// maphash.Bytes and maphash.String agree on equal contents.
 func (t *strtab) getBytes(key []byte) (uint64, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
-	h := maphash.Bytes(t.seed, key)
+	h := hashBytes(key)
 	mask := uint64(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
@@ -145,7 +149,7 @@ func (t *strtab) getBytes(key []byte) (uint64, bool) {
 }
 
 // hash is the hash that find takes for key.
-func (t *strtab) hash(key string) uint64 { return maphash.String(t.seed, key) }
+func (t *strtab) hash(key string) uint64 { return hashString(key) }
 
 // home returns the slot a probe for hash h starts at.
 func (t *strtab) home(h uint64) uint64 { return t.slots[h&uint64(len(t.slots)-1)] }
@@ -157,4 +161,15 @@ func (t *strtab) peek(s, h uint64) (uint64, bool) {
 		return 0, false
 	}
 	return t.load(uint32(s) - 1), true
+}
+
+func hashString(s string) uint64 { return xxhash.Sum64String(s) }
+
+// hashBytes is hashString for a key in a byte slice, which it does not
+// copy.
+func hashBytes(b []byte) uint64 {
+	if len(b) == 0 {
+		return xxhash.Sum64String("")
+	}
+	return xxhash.Sum64String(unsafe.String(&b[0], len(b)))
 }
