@@ -147,19 +147,8 @@ func (t *table) lookup(key string, buf []entry) []entry {
 
 // Build indexes notes (sorted by path) and the vault's other files.
 func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) *Index {
-	ix := &Index{
-		Notes:     notes,
-		Dialect:   d,
-		MaxLevel:  max,
-		byPath:    newStrtab(len(notes)),
-		attach:    make(map[string]bool, len(attachments)),
-		attachBy:  make(map[string][]string, len(attachments)),
-		attachExt: make(map[string]bool),
-	}
-	switch d.(type) {
-	case dialect.Wiki, dialect.Strict, *dialect.Strict:
-		ix.trimKey = true
-	}
+	ix := newIndex(notes, attachments, d, max)
+	ix.byPath = newStrtab(len(notes))
 	// The ladder and the hints are built on first use, and every resolver
 	// waits for them then: start them now, on a core that Build leaves
 	// idle once its shorter half is done, so that they are ready or nearly
@@ -201,14 +190,32 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 	for i, n := range notes {
 		ix.byPath.set(n.Path, uint64(i))
 	}
+	ix.buildCanon()
+	<-done
+	return ix
+}
+
+// newIndex is an index without its tables: the parts that Build and
+// FromTables share.
+func newIndex(notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) *Index {
+	ix := &Index{
+		Notes:     notes,
+		Dialect:   d,
+		MaxLevel:  max,
+		attach:    make(map[string]bool, len(attachments)),
+		attachBy:  make(map[string][]string, len(attachments)),
+		attachExt: make(map[string]bool),
+	}
+	switch d.(type) {
+	case dialect.Wiki, dialect.Strict, *dialect.Strict:
+		ix.trimKey = true
+	}
 	for _, a := range attachments {
 		ix.attach[a] = true
 		b := strings.ToLower(path.Base(a))
 		ix.attachBy[b] = append(ix.attachBy[b], a)
 		ix.attachExt[path.Ext(b)] = true
 	}
-	ix.buildCanon()
-	<-done
 	return ix
 }
 

@@ -12,7 +12,7 @@ import (
 
 const benchNotes = 10000
 
-func wiki(b *testing.B) dialect.Dialect {
+func wiki(b testing.TB) dialect.Dialect {
 	d, err := dialect.ByName("wiki")
 	if err != nil {
 		b.Fatal(err)

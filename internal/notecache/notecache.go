@@ -140,6 +140,21 @@ func open(file, options string, load func(string) ([]byte, error)) *Cache {
 
 // executableTag names the running binary by path, size and times, so that
 // a rebuilt relink, whose parser may differ, never reads an older cache.
+// ExecutableTag identifies the running executable by its path, size and
+// times: what one build of relink derived, another does not read.
+func ExecutableTag() string { return executableTag() }
+
+// Map returns a file's contents mapped into memory where the system can
+// (read-only, never unmapped: for a process that loads a vault once), or
+// read.
+func Map(file string) ([]byte, error) { return mapFile(file) }
+
+// WriteAtomic writes file through write into a temporary file beside it,
+// then renames it into place, creating its folder if needed.
+func WriteAtomic(file string, write func(*bufio.Writer) error) error {
+	return writeAtomic(file, write)
+}
+
 func executableTag() string {
 	exe, err := os.Executable()
 	if err != nil {
@@ -354,7 +369,7 @@ func writeAtomic(file string, write func(*bufio.Writer) error) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".notes-*.tmp")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(file)+"-*.tmp")
 	if err != nil {
 		return err
 	}

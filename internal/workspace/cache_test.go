@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/config"
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/snapshot"
 )
@@ -66,4 +69,88 @@ func TestNoteCacheLivesInTheSnapshotFolder(t *testing.T) {
 	if res.Snapshot.ID == "" || res.Planned == 0 {
 		t.Fatalf("apply made no snapshot: %+v", res)
 	}
+}
+
+// TestIndexCache: a one-shot run reads the index's tables from the index
+// cache when the notes' names are as they were, and builds them when a
+// title changed or the file is damaged; every run plans what a run
+// without any cache plans.
+func TestIndexCache(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	dir := filepath.Join(t.TempDir(), "vault")
+	files := map[string]string{
+		"Disaster Recovery.md": "# Disaster Recovery\n",
+		"cache.md":             "---\ntitle: Cache Line\n---\nbody\n",
+		"a.md":                 "[[disaster-recovery]] [[Cache Line]]\n",
+		"b.md":                 "[[cache_line]] [[nowhere]]\n",
+	}
+	writeTree(t, dir, files)
+	// The index cache is written beside a note cache, which takes notes
+	// only once they are old enough.
+	time.Sleep(notecache.Settle + 100*time.Millisecond)
+	off := false
+	load := func(opt Options) *Report {
+		t.Helper()
+		rep, err := Load(dir, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Vault.Close()
+		return rep
+	}
+	same := func(what string, got *Report) {
+		t.Helper()
+		want := load(Options{Cache: &off})
+		if diff := cmp.Diff(want.Plan, got.Plan); diff != "" {
+			t.Errorf("%s: plan differs from one without cache (-want +got):\n%s", what, diff)
+		}
+	}
+	first := load(Options{Once: true})
+	if first.IndexCached {
+		t.Fatal("first run read an index cache")
+	}
+	same("first run", first)
+	second := load(Options{Once: true})
+	if !second.IndexCached {
+		t.Fatal("second run built the index again")
+	}
+	same("second run", second)
+	if load(Options{}).IndexCached {
+		t.Error("a run that loads more than once read the index cache")
+	}
+
+	// A title changed: [[Cache Line]] is broken now, and a stale index
+	// would still resolve it.
+	writeTree(t, dir, map[string]string{"cache.md": "---\ntitle: Cache Lane\n---\nbody\n"})
+	changed := load(Options{Once: true})
+	if changed.IndexCached {
+		t.Fatal("a run after a title changed read the old index")
+	}
+	same("after a title changed", changed)
+	if changed.Plan.Stats == first.Plan.Stats {
+		t.Fatalf("the changed title changed nothing: %+v", changed.Plan.Stats)
+	}
+	if !load(Options{Once: true}).IndexCached {
+		t.Fatal("the index cache was not written again")
+	}
+
+	// A damaged file is built over.
+	store, err := StoreDir(dir, config.Config{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(store, snapshot.NoteCacheDir, indexCacheFile)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	damaged := load(Options{Once: true})
+	if damaged.IndexCached {
+		t.Fatal("a damaged index cache was read")
+	}
+	same("after damage", damaged)
 }

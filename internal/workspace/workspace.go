@@ -4,7 +4,9 @@
 package workspace
 
 import (
+	"bufio"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -68,6 +70,8 @@ type Report struct {
 	Problems []vault.Problem // unreadable files and vault-level errors
 	Warnings []string
 	Index    *index.Index
+	// IndexCached says the index's tables were read from the index cache.
+	IndexCached bool
 }
 
 // Load reads the vault at dir and plans its repairs. The returned report
@@ -122,7 +126,20 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		close(saved)
 	}()
 	defer func() { <-saved }()
-	ix := index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level)
+	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
+	if writeTables != nil {
+		tablesSaved := make(chan struct{})
+		go func() {
+			defer close(tablesSaved)
+			// Beside a note cache only: a vault whose notes are all too
+			// fresh to be cached gets no store of its own from a check.
+			<-saved
+			if _, err := os.Stat(s.CacheFile); err == nil {
+				writeTables()
+			}
+		}()
+		defer func() { <-tablesSaved }()
+	}
 	var problems []vault.Problem
 	if s.Dialect.Name() == "dendron" {
 		names, err := v.DendronVaults()
@@ -138,7 +155,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
 	pl := plan.Build(ix, s.Plan)
-	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix}
+	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix, IndexCached: cached}
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}
@@ -147,6 +164,34 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}
 	return rep, nil
 }
+
+// buildIndex reads the index's tables from the index cache beside the
+// note cache when they were built from the same inputs, and builds them
+// otherwise; then write, when not nil, saves what was built for the next
+// run. Only a process that loads the vault once uses the cache: its file
+// is mapped for the rest of the process.
+func buildIndex(scan *vault.Scan, s Settings, once bool) (ix *index.Index, cached bool, write func()) {
+	if s.CacheFile == "" || !once {
+		return index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level), false, nil
+	}
+	file := filepath.Join(filepath.Dir(s.CacheFile), indexCacheFile)
+	tag := notecache.ExecutableTag()
+	sum := index.TablesSum(scan.Notes, s.Dialect, s.Level)
+	if data, err := notecache.Map(file); err == nil {
+		if ix, err := index.FromTables(data, sum, tag, scan.Notes, scan.Attachments, s.Dialect, s.Level); err == nil {
+			return ix, true, nil
+		}
+	}
+	ix = index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level)
+	return ix, false, func() {
+		// Like the note cache, the index cache only saves time: a file
+		// that cannot be written is not worth a warning.
+		notecache.WriteAtomic(file, func(w *bufio.Writer) error { return ix.WriteTables(w, sum, tag) })
+	}
+}
+
+// indexCacheFile is the index cache's name, in the note cache's folder.
+const indexCacheFile = "index.cache"
 
 // WrongDialect reports whether the plan looks like the dialect is wrong.
 func (r *Report) WrongDialect() bool { return dialectSuspect(r.Plan) }
