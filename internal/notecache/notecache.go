@@ -38,6 +38,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -229,31 +231,44 @@ func (c *Cache) Save() error {
 	defer c.mu.Unlock()
 	// The old entries still used and not parsed again, written as they
 	// were read.
-	var kept [][]byte
+	type item struct {
+		path string
+		raw  []byte // a kept entry, or nil for a fresh one
+	}
+	var items []item
+	kept := 0
 	for p, i := range c.byPath {
 		if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
-			kept = append(kept, c.old[i].raw)
+			items = append(items, item{p, c.old[i].raw})
+			kept++
 		}
 	}
-	if len(c.fresh) == 0 && len(kept) == len(c.old) {
+	if len(c.fresh) == 0 && kept == len(c.old) {
 		return nil
 	}
+	for p := range c.fresh {
+		items = append(items, item{path: p})
+	}
+	// In path order, the order in which a run looks notes up and then
+	// reads their links: neighbouring notes share pages of the mapping.
+	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.path, b.path) })
 	return writeAtomic(c.file, func(w *bufio.Writer) error {
 		w.Write(magic)
 		w.Write(binary.AppendUvarint(nil, formatVersion))
 		w.Write(appendBytes(nil, c.tag))
-		count := len(c.fresh) + len(kept)
-		w.Write(binary.AppendUvarint(nil, uint64(count)))
+		w.Write(binary.AppendUvarint(nil, uint64(len(items))))
 		var hdr []byte
-		for p, f := range c.fresh {
-			hdr = appendEntryHead(hdr[:0], p, f.key, len(f.enc))
+		for _, it := range items {
+			if it.raw != nil {
+				w.Write(it.raw)
+				continue
+			}
+			f := c.fresh[it.path]
+			hdr = appendEntryHead(hdr[:0], it.path, f.key, len(f.enc))
 			crc := crc32.Update(crc32.Update(0, castagnoli, hdr), castagnoli, f.enc)
 			w.Write(hdr)
 			w.Write(f.enc)
 			w.Write(binary.LittleEndian.AppendUint32(hdr[:0], crc))
-		}
-		for _, raw := range kept {
-			w.Write(raw)
 		}
 		return nil
 	})
