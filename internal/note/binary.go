@@ -2,6 +2,7 @@ package note
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -431,4 +432,23 @@ func (d *decoder) link(l *Link, prevStart, prevLine *int64) {
 	} else {
 		l.Frag = spanText(l.Text, base, l.Link.Frag)
 	}
+}
+
+// LinksDigest returns a SHA-256 of n's links in their binary form: notes
+// whose links have one digest have equal links, packed or not.
+func (n *Note) LinksDigest() [32]byte {
+	if n.hasPacked {
+		h := sha256.New()
+		h.Write(binary.AppendUvarint(nil, uint64(n.packedCount)))
+		h.Write(n.packed)
+		var d [32]byte
+		h.Sum(d[:0])
+		return d
+	}
+	b := binary.AppendUvarint(nil, uint64(len(n.Links)))
+	var prevStart, prevLine int64
+	for i := range n.Links {
+		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
+	}
+	return sha256.Sum256(b)
 }

@@ -3,8 +3,10 @@ package note
 import (
 	"bytes"
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -173,5 +175,36 @@ func TestParsePacked(t *testing.T) {
 	}
 	if n, enc := ParsePacked("bad.md", []byte("a\x00b"), Options{}, true); n.Err == nil || enc != nil {
 		t.Errorf("a binary file: %v, %d bytes", n.Err, len(enc))
+	}
+}
+
+// TestLinksDigest: a note's packed and parsed forms have one digest, and
+// a change to any link, or one link more, changes it.
+func TestLinksDigest(t *testing.T) {
+	seen := map[[32]byte]string{}
+	for _, s := range binarySeeds {
+		packed, _ := ParsePacked("dir/f.md", []byte(s), Options{}, false)
+		parsed := Parse("dir/f.md", []byte(s), Options{})
+		d := packed.LinksDigest()
+		if parsed.LinksDigest() != d {
+			t.Errorf("%q: packed and parsed digests differ", s)
+		}
+		links := fmt.Sprint(parsed.Links)
+		if other, ok := seen[d]; ok && other != links {
+			t.Errorf("%q: links %s and %s share a digest", s, links, other)
+		}
+		seen[d] = links
+		for i := range parsed.Links {
+			changed := parsed
+			changed.Links = slices.Clone(parsed.Links)
+			changed.Links[i].Col++
+			if changed.LinksDigest() == d {
+				t.Errorf("%q: link %d moved, same digest", s, i)
+			}
+			changed.Links = append(slices.Clone(parsed.Links), parsed.Links[i])
+			if changed.LinksDigest() == d {
+				t.Errorf("%q: link %d repeated, same digest", s, i)
+			}
+		}
 	}
 }

@@ -154,3 +154,58 @@ func TestIndexCache(t *testing.T) {
 	}
 	same("after damage", damaged)
 }
+
+// TestPlanCache: a one-shot run takes each note's plan from the plan cache
+// when the note's links and every other note's names and headings are as
+// they were; a note whose body changed is planned again alone, and a new
+// title or heading anywhere plans every note again. Every run plans what a
+// run without any cache plans.
+func TestPlanCache(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	dir := filepath.Join(t.TempDir(), "vault")
+	writeTree(t, dir, map[string]string{
+		"Disaster Recovery.md": "# Disaster Recovery\n",
+		"cache.md":             "---\ntitle: Cache Line\n---\nbody\n",
+		"a.md":                 "[[disaster-recovery]] [[Cache Line]]\n",
+		"b.md":                 "[[cache_line]] [[nowhere]] [[Disaster Recovery#Runbook]]\n",
+	})
+	time.Sleep(notecache.Settle + 100*time.Millisecond)
+	off := false
+	load := func(opt Options) *Report {
+		t.Helper()
+		rep, err := Load(dir, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Vault.Close()
+		return rep
+	}
+	check := func(what string, reused int) *Report {
+		t.Helper()
+		got := load(Options{Once: true})
+		want := load(Options{Cache: &off})
+		if diff := cmp.Diff(want.Plan, got.Plan); diff != "" {
+			t.Errorf("%s: plan differs from one without cache (-want +got):\n%s", what, diff)
+		}
+		if got.PlansReused != reused {
+			t.Errorf("%s: %d plans reused, want %d", what, got.PlansReused, reused)
+		}
+		return got
+	}
+	check("first run", 0)
+	first := check("second run", 4)
+
+	writeTree(t, dir, map[string]string{"a.md": "[[disaster-recovery]] [[Cache Line]] [[nowhere else]]\n"})
+	if got := check("after a body changed", 3); got.Plan.Stats.Broken != first.Plan.Stats.Broken+1 {
+		t.Errorf("the new broken link is not reported: %+v", got.Plan.Stats)
+	}
+	check("once more", 4)
+
+	writeTree(t, dir, map[string]string{"Disaster Recovery.md": "# Disaster Recovery\n## Runbook\n"})
+	if got := check("after a heading was added", 0); got.Plan.Stats.Heading != 0 {
+		t.Errorf("the anchor still counts as broken: %+v", got.Plan.Stats)
+	}
+	writeTree(t, dir, map[string]string{"cache.md": "---\ntitle: Cache Lane\n---\nbody\n"})
+	check("after a title changed", 0)
+	check("once more", 4)
+}

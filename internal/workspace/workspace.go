@@ -17,6 +17,7 @@ import (
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/plancache"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -72,6 +73,8 @@ type Report struct {
 	Index    *index.Index
 	// IndexCached says the index's tables were read from the index cache.
 	IndexCached bool
+	// PlansReused counts the notes whose plans came from the plan cache.
+	PlansReused int
 }
 
 // Load reads the vault at dir and plans its repairs. The returned report
@@ -111,6 +114,11 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 			open = notecache.OpenMapped
 		}
 		ro.Cache = open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
+	}
+	var memo *plancache.Cache
+	if s.CacheFile != "" && opt.Once {
+		// Loaded while the vault is read.
+		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
 	scan, err := v.Read(ro)
 	if err != nil {
@@ -154,8 +162,26 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
+	if memo != nil {
+		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
+		s.Plan.Memo = memo
+	}
 	pl := plan.Build(ix, s.Plan)
+	if memo != nil {
+		plansSaved := make(chan struct{})
+		go func() {
+			defer close(plansSaved)
+			<-saved // beside a note cache only, as the index cache
+			if _, err := os.Stat(s.CacheFile); err == nil {
+				memo.Save()
+			}
+		}()
+		defer func() { <-plansSaved }()
+	}
 	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix, IndexCached: cached}
+	if memo != nil {
+		rep.PlansReused = memo.Hits()
+	}
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}
@@ -190,8 +216,11 @@ func buildIndex(scan *vault.Scan, s Settings, once bool) (ix *index.Index, cache
 	}
 }
 
-// indexCacheFile is the index cache's name, in the note cache's folder.
-const indexCacheFile = "index.cache"
+// The index and plan caches' names, in the note cache's folder.
+const (
+	indexCacheFile = "index.cache"
+	planCacheFile  = "plans.cache"
+)
 
 // WrongDialect reports whether the plan looks like the dialect is wrong.
 func (r *Report) WrongDialect() bool { return dialectSuspect(r.Plan) }

@@ -1,0 +1,281 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"unsafe"
+
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// A note's plan — its edits, findings and counts — is a function of its
+// own links and of its context: every other field of every note (names,
+// aliases, headings, anchors, paths), the vault's other files, the
+// dialect, the level and the options. Build can take it from a Memo of an
+// earlier run instead of resolving the note's links again, when both are
+// what they were then: the note's links by their digest
+// (note.Note.LinksDigest) and the context by ContextSum, which the memo is
+// kept under.
+//
+// # Invariants
+//
+//   - ContextSum covers every note field but the links (and the file's
+//     SHA-256, which only apply reads): held by a test that changes each
+//     such field and finds another sum, and by one that changes a note's
+//     links and finds every other note's plan unchanged.
+//   - The caller ties a memo to the executable, whose code decides the rest.
+
+// Memo holds notes' plans, encoded, by path and links digest. It is safe
+// for concurrent use.
+type Memo interface {
+	// Lookup returns the plan recorded for the note at path whose links
+	// have digest d.
+	Lookup(path string, d [32]byte) (enc []byte, ok bool)
+	// Record keeps a note's plan for the next run.
+	Record(path string, d [32]byte, enc []byte)
+}
+
+// memoVersion changes whenever the encoding below or the meaning of a
+// plan does.
+const memoVersion = 1
+
+// ContextSum returns the digest of every input of a note's plan but its
+// own links.
+func ContextSum(ix *index.Index, attachments []string, opt Options) [32]byte {
+	h := sha256.New()
+	var b []byte
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	strs := func(ss []string) {
+		b = binary.AppendUvarint(b, uint64(len(ss)))
+		for _, s := range ss {
+			str(s)
+		}
+	}
+	b = binary.AppendUvarint(b, memoVersion)
+	str(fmt.Sprintf("%T %+v", ix.Dialect, ix.Dialect))
+	b = binary.AppendUvarint(b, uint64(ix.MaxLevel))
+	str(fmt.Sprintf("alias=%t duplicates=%t display=%t", opt.AllowAlias, opt.FollowDuplicates, opt.KeepDisplay))
+	vaults := make([]string, 0, len(ix.LocalVaults))
+	for v, ok := range ix.LocalVaults {
+		if ok {
+			vaults = append(vaults, v)
+		}
+	}
+	slices.Sort(vaults)
+	b = append(b, boolByte(ix.LocalVaults != nil))
+	strs(vaults)
+	strs(attachments)
+	b = binary.AppendUvarint(b, uint64(len(ix.Notes)))
+	for _, n := range ix.Notes {
+		str(n.Path)
+		if n.Err != nil {
+			b = append(b, 1)
+			str(n.Err.Error())
+		} else {
+			b = append(b, 0)
+		}
+		str(n.Title)
+		strs(n.Aliases)
+		str(n.ID)
+		str(n.CanonicalID)
+		str(n.DuplicateOf)
+		strs(n.Headings)
+		strs(n.BlockIDs)
+		strs(n.AnchorIDs)
+		if len(b) > 64<<10 {
+			h.Write(b)
+			b = b[:0]
+		}
+	}
+	h.Write(b)
+	var s [32]byte
+	h.Sum(s[:0])
+	return s
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// notePlan is one note's share of a Plan.
+type notePlan struct {
+	edits    []Edit
+	findings []Finding
+	stats    Stats
+	nl, off  int
+}
+
+// appendNotePlan appends p's encoding to b. The file of its edits and
+// findings is the note's and is not written.
+func appendNotePlan(b []byte, p *notePlan) []byte {
+	u := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
+	str := func(s string) {
+		u(len(s))
+		b = append(b, s...)
+	}
+	strs := func(ss []string) {
+		if ss == nil {
+			u(0)
+			return
+		}
+		u(len(ss) + 1)
+		for _, s := range ss {
+			str(s)
+		}
+	}
+	s := &p.stats
+	for _, v := range []int{s.Links, s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, p.nl, p.off} {
+		u(v)
+	}
+	u(len(p.edits))
+	for i := range p.edits {
+		e := &p.edits[i]
+		u(e.Line)
+		u(e.Col)
+		u(e.Start)
+		u(e.End)
+		str(e.Old)
+		str(e.New)
+		str(e.Target)
+		str(e.Class)
+		str(e.Level)
+	}
+	u(len(p.findings))
+	for i := range p.findings {
+		f := &p.findings[i]
+		u(f.Line)
+		u(f.Col)
+		str(f.Link)
+		str(f.Class)
+		strs(f.Candidates)
+		str(f.Level)
+		str(f.Message)
+		strs(f.Hints)
+	}
+	return b
+}
+
+var errMemo = errors.New("plan memo entry does not decode")
+
+// decodeNotePlan decodes what appendNotePlan wrote for the note at file.
+// Its strings share b's memory, which must stay as it is.
+func decodeNotePlan(b []byte, file string) (notePlan, error) {
+	var p notePlan
+	bad := false
+	u := func() int {
+		v, n := binary.Uvarint(b)
+		if n <= 0 || v > 1<<62 {
+			bad, b = true, nil
+			return 0
+		}
+		b = b[n:]
+		return int(v)
+	}
+	str := func() string {
+		n := u()
+		if n > len(b) {
+			bad, b = true, nil
+			return ""
+		}
+		s := b[:n]
+		b = b[n:]
+		if n == 0 {
+			return ""
+		}
+		return unsafe.String(&s[0], n)
+	}
+	strs := func() []string {
+		n := u()
+		if n == 0 || n-1 > len(b) {
+			bad = bad || n != 0
+			return nil
+		}
+		out := make([]string, n-1)
+		for i := range out {
+			out[i] = str()
+		}
+		return out
+	}
+	s := &p.stats
+	for _, v := range []*int{&s.Links, &s.Resolved, &s.Variant, &s.Ambiguous, &s.Alias, &s.Broken, &s.Duplicate, &s.Heading, &p.nl, &p.off} {
+		*v = u()
+	}
+	if n := u(); n > 0 && n <= len(b) {
+		p.edits = make([]Edit, n)
+		for i := range p.edits {
+			e := &p.edits[i]
+			e.File = file
+			e.Line, e.Col, e.Start, e.End = u(), u(), u(), u()
+			e.Old, e.New, e.Target, e.Class, e.Level = str(), str(), str(), str(), str()
+		}
+	} else if n > len(b) {
+		bad = true
+	}
+	if n := u(); n > 0 && n <= len(b) {
+		p.findings = make([]Finding, n)
+		for i := range p.findings {
+			f := &p.findings[i]
+			f.File = file
+			f.Line, f.Col = u(), u()
+			f.Link, f.Class = str(), str()
+			f.Candidates = strs()
+			f.Level, f.Message = str(), str()
+			f.Hints = strs()
+		}
+	} else if n > len(b) {
+		bad = true
+	}
+	if bad || len(b) != 0 {
+		return notePlan{}, errMemo
+	}
+	return p, nil
+}
+
+// planNote plans note i: from the memo when it holds the note's plan,
+// else by resolving its links (into the worker's buffer links, returned
+// for reuse), and then recorded.
+func planNote(ix *index.Index, opt Options, i int32, links []note.Link) (notePlan, []note.Link) {
+	n := ix.Notes[i]
+	var digest [32]byte
+	if opt.Memo != nil {
+		digest = n.LinksDigest()
+		if enc, ok := opt.Memo.Lookup(n.Path, digest); ok {
+			if p, err := decodeNotePlan(enc, n.Path); err == nil {
+				return p, links
+			}
+		}
+	}
+	var p notePlan
+	links = n.LinkList(links)
+	ix.Warm(links)
+	for li := range links {
+		e, f, cls, isNote := planLink(ix, opt, i, &links[li])
+		if e != nil {
+			p.edits = append(p.edits, *e)
+		}
+		if f != nil {
+			p.findings = append(p.findings, *f)
+		}
+		count(&p.stats, cls)
+		if isNote {
+			p.nl++
+			if cls != index.Resolved && cls != index.Duplicate && cls != index.Heading {
+				p.off++
+			}
+		}
+	}
+	if opt.Memo != nil {
+		opt.Memo.Record(n.Path, digest, appendNotePlan(nil, &p))
+	}
+	return p, links
+}
