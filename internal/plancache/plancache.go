@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/notecache"
@@ -42,7 +43,8 @@ type Cache struct {
 	// From the file: its tag and context, and its entries by path.
 	tag     []byte
 	context [32]byte
-	old     map[string]entry
+	old     []entry
+	byPath  map[string]int32 // index into old
 	// This run's context and tag (Begin); lookups miss until they match
 	// the file's.
 	begun bool
@@ -52,14 +54,15 @@ type Cache struct {
 
 	mu    sync.Mutex
 	fresh map[string]freshEntry // recorded this run
-	hit   map[string]bool       // old entries used this run
 }
 
 type entry struct {
+	path   string
 	digest [32]byte
 	enc    []byte
 	raw    []byte // the whole entry as in the file
 	crc    uint32
+	used   atomic.Bool // looked up in this run
 }
 
 type freshEntry struct {
@@ -71,7 +74,7 @@ type freshEntry struct {
 // process must load the vault only once: the plans read from it point
 // into the mapping).
 func Open(file string) *Cache {
-	c := &Cache{file: file, ready: make(chan struct{}), fresh: map[string]freshEntry{}, hit: map[string]bool{}}
+	c := &Cache{file: file, ready: make(chan struct{}), fresh: map[string]freshEntry{}}
 	go func() {
 		defer close(c.ready)
 		if b, err := notecache.Map(file); err == nil {
@@ -95,13 +98,15 @@ func (c *Cache) Lookup(path string, d [32]byte) ([]byte, bool) {
 	if !c.match {
 		return nil, false
 	}
-	e, ok := c.old[path]
-	if !ok || e.digest != d || crc32.Checksum(e.raw[:len(e.raw)-4], castagnoli) != e.crc {
+	i, ok := c.byPath[path]
+	if !ok {
 		return nil, false
 	}
-	c.mu.Lock()
-	c.hit[path] = true
-	c.mu.Unlock()
+	e := &c.old[i]
+	if e.digest != d || crc32.Checksum(e.raw[:len(e.raw)-4], castagnoli) != e.crc {
+		return nil, false
+	}
+	e.used.Store(true)
 	return e.enc, true
 }
 
@@ -114,9 +119,13 @@ func (c *Cache) Record(path string, d [32]byte, enc []byte) {
 
 // Hits returns how many notes' plans came from the cache.
 func (c *Cache) Hits() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.hit)
+	n := 0
+	for i := range c.old {
+		if c.old[i].used.Load() {
+			n++
+		}
+	}
+	return n
 }
 
 // Save writes the plans used or recorded in this run, in path order,
@@ -125,16 +134,18 @@ func (c *Cache) Save() error {
 	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.begun || len(c.fresh) == 0 && len(c.hit) == len(c.old) && c.match {
+	if !c.begun || len(c.fresh) == 0 && c.Hits() == len(c.old) && c.match {
 		return nil
 	}
-	paths := make([]string, 0, len(c.fresh)+len(c.hit))
+	paths := make([]string, 0, len(c.fresh)+len(c.old))
 	for p := range c.fresh {
 		paths = append(paths, p)
 	}
-	for p := range c.hit {
-		if _, ok := c.fresh[p]; !ok {
-			paths = append(paths, p)
+	for i := range c.old {
+		if e := &c.old[i]; e.used.Load() {
+			if _, ok := c.fresh[e.path]; !ok {
+				paths = append(paths, e.path)
+			}
 		}
 	}
 	slices.SortFunc(paths, strings.Compare)
@@ -150,7 +161,7 @@ func (c *Cache) Save() error {
 		for _, p := range paths {
 			f, ok := c.fresh[p]
 			if !ok {
-				w.Write(c.old[p].raw)
+				w.Write(c.old[c.byPath[p]].raw)
 				continue
 			}
 			b = binary.AppendUvarint(b[:0], uint64(len(p)))
@@ -183,8 +194,9 @@ func (c *Cache) decode(b []byte) {
 	if r.bad || count > uint64(len(r.b)/32) {
 		return
 	}
-	old := make(map[string]entry, count)
-	for range count {
+	old := make([]entry, count)
+	byPath := make(map[string]int32, count)
+	for i := range old {
 		start := r.b
 		pb := r.take(int(r.uvarint()))
 		d := r.take(32)
@@ -193,11 +205,13 @@ func (c *Cache) decode(b []byte) {
 		if r.bad {
 			return
 		}
-		e := entry{enc: enc, raw: start[:len(start)-len(r.b)], crc: binary.LittleEndian.Uint32(crc)}
+		e := &old[i]
+		e.path = unsafe.String(unsafe.SliceData(pb), len(pb))
+		e.enc, e.raw, e.crc = enc, start[:len(start)-len(r.b)], binary.LittleEndian.Uint32(crc)
 		copy(e.digest[:], d)
-		old[unsafe.String(unsafe.SliceData(pb), len(pb))] = e
+		byPath[e.path] = int32(i)
 	}
-	c.tag, c.old = tag, old
+	c.tag, c.old, c.byPath = tag, old, byPath
 	copy(c.context[:], ctx)
 }
 

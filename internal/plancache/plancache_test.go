@@ -1,0 +1,135 @@
+package plancache
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func digest(i int) [32]byte {
+	var d [32]byte
+	copy(d[:], fmt.Sprintf("digest %d", i))
+	return d
+}
+
+// fill records n plans under tag and ctx and saves them.
+func fill(t *testing.T, file string, n int, tag string, ctx [32]byte) {
+	t.Helper()
+	c := Open(file)
+	c.Begin(tag, ctx)
+	for i := range n {
+		c.Record(fmt.Sprintf("n%03d.md", i), digest(i), []byte(fmt.Sprintf("plan %d", i)))
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHitsMissesAndDamage(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plans.cache")
+	ctx := digest(100)
+	fill(t, file, 50, "exe", ctx)
+
+	c := Open(file)
+	c.Begin("exe", ctx)
+	for i := range 50 {
+		enc, ok := c.Lookup(fmt.Sprintf("n%03d.md", i), digest(i))
+		if !ok || string(enc) != fmt.Sprintf("plan %d", i) {
+			t.Fatalf("note %d: %q, %v", i, enc, ok)
+		}
+	}
+	if _, ok := c.Lookup("n001.md", digest(2)); ok {
+		t.Error("a plan for other links was used")
+	}
+	if _, ok := c.Lookup("other.md", digest(1)); ok {
+		t.Error("a plan for another path was used")
+	}
+	if c.Hits() != 50 {
+		t.Errorf("%d hits", c.Hits())
+	}
+
+	for name, begin := range map[string]func(*Cache){
+		"another executable": func(c *Cache) { c.Begin("exe2", ctx) },
+		"another context":    func(c *Cache) { c.Begin("exe", digest(101)) },
+	} {
+		c := Open(file)
+		begin(c)
+		if _, ok := c.Lookup("n001.md", digest(1)); ok {
+			t.Errorf("%s: plan used", name)
+		}
+	}
+
+	// One damaged entry is a miss; the others still hit.
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(b, []byte("plan 7"))
+	b[at+5] = 'X'
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c = Open(file)
+	c.Begin("exe", ctx)
+	if _, ok := c.Lookup("n007.md", digest(7)); ok {
+		t.Error("a damaged plan was used")
+	}
+	if _, ok := c.Lookup("n008.md", digest(8)); !ok {
+		t.Error("an intact plan beside a damaged one was not used")
+	}
+	// Cut files are empty caches, never errors or panics.
+	for _, cut := range []int{0, 5, len(b) / 3, len(b) - 1} {
+		if err := os.WriteFile(file, b[:cut], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := Open(file)
+		c.Begin("exe", ctx)
+		if _, ok := c.Lookup("n049.md", digest(49)); ok && cut < len(b)-1 {
+			t.Errorf("cut at %d: the last plan was used", cut)
+		}
+	}
+}
+
+// TestSaveKeepsWhatWasUsed: Save writes nothing when every plan was used
+// and none recorded, and drops the plans of notes not seen in the run.
+func TestSaveKeepsWhatWasUsed(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plans.cache")
+	ctx := digest(100)
+	fill(t, file, 10, "exe", ctx)
+	before, _ := os.Stat(file)
+
+	c := Open(file)
+	c.Begin("exe", ctx)
+	for i := range 10 {
+		c.Lookup(fmt.Sprintf("n%03d.md", i), digest(i))
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.Stat(file); !os.SameFile(before, after) {
+		t.Error("an unchanged cache was written again")
+	}
+
+	c = Open(file)
+	c.Begin("exe", ctx)
+	for i := range 5 {
+		c.Lookup(fmt.Sprintf("n%03d.md", i), digest(i))
+	}
+	c.Record("new.md", digest(50), []byte("new plan"))
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c = Open(file)
+	c.Begin("exe", ctx)
+	if _, ok := c.Lookup("n007.md", digest(7)); ok {
+		t.Error("the plan of a note not in the last run was kept")
+	}
+	if enc, ok := c.Lookup("new.md", digest(50)); !ok || string(enc) != "new plan" {
+		t.Error("a recorded plan was not saved")
+	}
+	if _, ok := c.Lookup("n004.md", digest(4)); !ok {
+		t.Error("a used plan was not kept")
+	}
+}
