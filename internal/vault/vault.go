@@ -246,7 +246,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 		found      int
 		problems   []Problem
 		walkErr    error
-		notes      []*note.Note
+		shares     [][]*note.Note
 		done       int
 		workerWait sync.WaitGroup
 	)
@@ -285,8 +285,11 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 					mu.Unlock()
 				}
 			}
+			// Each worker sorts its own share, on its own core; the
+			// shares are merged below.
+			slices.SortFunc(mine, byPath)
 			mu.Lock()
-			notes = append(notes, mine...)
+			shares = append(shares, mine)
 			mu.Unlock()
 		}()
 	}
@@ -294,7 +297,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	if walkErr != nil {
 		return nil, fmt.Errorf("walk %s: %w", v.Dir, walkErr)
 	}
-	slices.SortFunc(notes, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
+	notes := mergeSorted(shares)
 	sort.Strings(other)
 	for _, n := range notes {
 		if n.Err != nil {
@@ -303,6 +306,45 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].File < problems[j].File })
 	return &Scan{Notes: notes, Attachments: other, Problems: problems}, nil
+}
+
+func byPath(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) }
+
+// mergeSorted merges lists sorted by path into one: pairwise, the pairs of
+// a round in parallel, so that only the last merge runs alone.
+func mergeSorted(lists [][]*note.Note) []*note.Note {
+	if len(lists) == 0 {
+		return nil
+	}
+	for len(lists) > 1 {
+		next := make([][]*note.Note, (len(lists)+1)/2)
+		var wg sync.WaitGroup
+		for i := 0; i+1 < len(lists); i += 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				next[i/2] = merge2(lists[i], lists[i+1])
+			}()
+		}
+		if len(lists)%2 == 1 {
+			next[len(next)-1] = lists[len(lists)-1]
+		}
+		wg.Wait()
+		lists = next
+	}
+	return lists[0]
+}
+
+func merge2(a, b []*note.Note) []*note.Note {
+	out := make([]*note.Note, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if byPath(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {

@@ -1,8 +1,11 @@
 package vault
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,5 +222,27 @@ func TestReadWithCache(t *testing.T) {
 	}
 	if n := third.Notes[0]; n.Path != "a.md" || n.Title != "Z" || n.LinkList(nil)[0].Target != "q" {
 		t.Fatalf("a.md was not read again: %+v", n)
+	}
+}
+
+// TestMergeSorted: merging any number of sorted shares gives the sorted
+// whole.
+func TestMergeSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for k := 0; k <= 9; k++ {
+		var all []*note.Note
+		shares := make([][]*note.Note, k)
+		for i := range shares {
+			for range rng.IntN(40) {
+				n := &note.Note{Path: fmt.Sprintf("d%d/n%03d.md", rng.IntN(5), rng.IntN(1000))}
+				shares[i] = append(shares[i], n)
+				all = append(all, n)
+			}
+			slices.SortFunc(shares[i], byPath)
+		}
+		got := mergeSorted(shares)
+		if len(got) != len(all) || !slices.IsSortedFunc(got, byPath) {
+			t.Fatalf("%d shares: %d of %d notes, sorted %v", k, len(got), len(all), slices.IsSortedFunc(got, byPath))
+		}
 	}
 }
