@@ -4,9 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"slices"
 	"sort"
-	"strings"
 	"unicode/utf8"
 	"unsafe"
 
@@ -58,17 +56,36 @@ func (ix *Index) buildHints() {
 	if len(h.keys) > math.MaxUint32 {
 		panic("index: more than 4 GB of names")
 	}
-	// Grouped by bucket, in note order within one.
-	slices.SortStableFunc(all, func(a, b keyed) int { return strings.Compare(a.bucket, b.bucket) })
+	// Grouped by bucket, in note order within one (a counting sort): each
+	// bucket's record holds its number while the names are counted and
+	// placed, then its first name << 32 | count.
 	h.buckets = newStrtab(len(all) / 2)
-	h.names = make([]hintName, len(all))
+	bucketOf := make([]int32, len(all))
+	var recs []uint32   // bucket -> its record
+	var counts []uint64 // bucket -> names
 	for i, k := range all {
-		h.names[i] = k.name
 		off, existed := h.buckets.upsert(k.bucket)
 		if !existed {
-			h.buckets.store(off, uint64(i)<<32)
+			h.buckets.store(off, uint64(len(recs)))
+			recs = append(recs, off)
+			counts = append(counts, 0)
 		}
-		h.buckets.store(off, h.buckets.load(off)+1)
+		b := int32(h.buckets.load(off))
+		bucketOf[i] = b
+		counts[b]++
+	}
+	next := make([]uint64, len(recs)) // bucket -> where its next name goes
+	at := uint64(0)
+	for b, n := range counts {
+		next[b] = at
+		h.buckets.store(recs[b], at<<32|n)
+		at += n
+	}
+	h.names = make([]hintName, len(all))
+	for i, k := range all {
+		b := bucketOf[i]
+		h.names[next[b]] = k.name
+		next[b]++
 	}
 	ix.hints = h
 }
