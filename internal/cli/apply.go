@@ -86,6 +86,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	}
 	wo := o.workspaceOptions(cmd)
 	wo.Once = true
+	wo.Rewrites = true
 	wo.Hash = true // refuse files edited between reading and writing
 	wo.Store = o.store
 	stop := startProgress(e, false)

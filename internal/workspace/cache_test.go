@@ -208,4 +208,25 @@ func TestPlanCache(t *testing.T) {
 	writeTree(t, dir, map[string]string{"cache.md": "---\ntitle: Cache Lane\n---\nbody\n"})
 	check("after a title changed", 0)
 	check("once more", 4)
+
+	// apply's Load reads the caches but writes neither.
+	store, err := StoreDir(dir, config.Config{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{indexCacheFile, planCacheFile} {
+		os.Remove(filepath.Join(store, snapshot.NoteCacheDir, f))
+	}
+	if rep := load(Options{Once: true, Rewrites: true}); rep.IndexCached || rep.PlansReused != 0 {
+		t.Errorf("caches used after they were removed: %v, %d", rep.IndexCached, rep.PlansReused)
+	}
+	for _, f := range []string{indexCacheFile, planCacheFile} {
+		if _, err := os.Stat(filepath.Join(store, snapshot.NoteCacheDir, f)); err == nil {
+			t.Errorf("a run that rewrites notes wrote %s", f)
+		}
+	}
+	check("after apply's load", 0)
+	if rep := load(Options{Once: true, Rewrites: true}); !rep.IndexCached || rep.PlansReused != 4 {
+		t.Errorf("a run that rewrites notes did not use the caches: %v, %d", rep.IndexCached, rep.PlansReused)
+	}
 }

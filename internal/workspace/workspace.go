@@ -47,6 +47,11 @@ type Options struct {
 	// server): the note cache file is then mapped rather than read, which
 	// is faster but never gives its memory back.
 	Once bool
+	// Rewrites says the run goes on to rewrite notes (apply): the index
+	// and plan caches are used but not written, as the links of the notes
+	// it rewrites are about to change (a later check writes them; writing
+	// them here was a tenth of a 100k apply).
+	Rewrites bool
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -135,7 +140,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}()
 	defer func() { <-saved }()
 	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
-	if writeTables != nil {
+	if writeTables != nil && !opt.Rewrites {
 		tablesSaved := make(chan struct{})
 		go func() {
 			defer close(tablesSaved)
@@ -165,9 +170,12 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if memo != nil {
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
 		s.Plan.Memo = memo
+		if opt.Rewrites {
+			s.Plan.Memo = lookupOnly{memo}
+		}
 	}
 	pl := plan.Build(ix, s.Plan)
-	if memo != nil {
+	if memo != nil && !opt.Rewrites {
 		plansSaved := make(chan struct{})
 		go func() {
 			defer close(plansSaved)
@@ -215,6 +223,11 @@ func buildIndex(scan *vault.Scan, s Settings, once bool) (ix *index.Index, cache
 		notecache.WriteAtomic(file, func(w *bufio.Writer) error { return ix.WriteTables(w, sum, tag) })
 	}
 }
+
+// lookupOnly is a plan memo that records nothing.
+type lookupOnly struct{ plan.Memo }
+
+func (lookupOnly) Record(string, [32]byte, []byte) {}
 
 // The index and plan caches' names, in the note cache's folder.
 const (
