@@ -269,3 +269,29 @@ func TestNotePlanReadsOnlyItsOwnLinks(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeNotePlan: any bytes decode to a plan or an error, never a
+// panic, and what decodes encodes to bytes that decode to it again.
+func FuzzDecodeNotePlan(f *testing.F) {
+	p := notePlan{
+		edits:    []Edit{{File: "a.md", Line: 1, Col: 2, Start: 3, End: 9, Old: "[[x]]", New: "[[X]]", Target: "X.md", Class: "variant", Level: "case"}},
+		findings: []Finding{{File: "a.md", Line: 2, Link: "[[y]]", Class: "broken", Candidates: []string{}, Hints: []string{"Y.md"}}},
+		stats:    Stats{Links: 2, Variant: 1, Broken: 1},
+		nl:       2, off: 2,
+	}
+	f.Add(appendNotePlan(nil, &p))
+	f.Add(appendNotePlan(nil, &notePlan{}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := decodeNotePlan(b, "a.md")
+		if err != nil {
+			return
+		}
+		again, err := decodeNotePlan(appendNotePlan(nil, &got), "a.md")
+		if err != nil {
+			t.Fatalf("%x decodes, its encoding does not: %v", b, err)
+		}
+		if diff := cmp.Diff(got, again, cmp.AllowUnexported(notePlan{})); diff != "" {
+			t.Fatalf("%x: decoded, encoded and decoded again differs:\n%s", b, diff)
+		}
+	})
+}
