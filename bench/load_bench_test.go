@@ -26,7 +26,7 @@ import (
 func BenchmarkLoad2k(b *testing.B) {
 	dir := b.TempDir()
 	t := benchdata.Generate(b, dir, 2000)
-	benchLoad(b, dir, t.Stats.Bytes, false)
+	benchLoad(b, dir, t.Stats.Bytes, false, false)
 }
 
 // BenchmarkLoadVault runs workspace.Load on the vault named by $BENCH_VAULT
@@ -41,7 +41,9 @@ func BenchmarkLoad2k(b *testing.B) {
 //
 // "parse" reads and parses every note; "cached" takes them from a note
 // cache filled by one Load before the timer starts (the notes of a vault
-// written less than notecache.Settle ago are not cached).
+// written less than notecache.Settle ago are not cached); "all-caches"
+// also takes the index's tables and the notes' plans from their caches,
+// as check does on an unchanged vault.
 func BenchmarkLoadVault(b *testing.B) {
 	dir := os.Getenv("BENCH_VAULT")
 	if dir == "" {
@@ -56,12 +58,15 @@ func BenchmarkLoadVault(b *testing.B) {
 		}
 		return nil
 	})
-	b.Run("parse", func(b *testing.B) { benchLoad(b, dir, size, false) })
-	b.Run("cached", func(b *testing.B) { benchLoad(b, dir, size, true) })
+	b.Run("parse", func(b *testing.B) { benchLoad(b, dir, size, false, false) })
+	b.Run("cached", func(b *testing.B) { benchLoad(b, dir, size, true, false) })
+	b.Run("all-caches", func(b *testing.B) { benchLoad(b, dir, size, true, true) })
 }
 
-func benchLoad(b *testing.B, dir string, size int64, cache bool) {
-	opt := workspace.Options{Cache: &cache}
+// benchLoad times workspace.Load; once uses the index and plan caches too,
+// as check does (their files stay mapped: a few iterations only).
+func benchLoad(b *testing.B, dir string, size int64, cache, once bool) {
+	opt := workspace.Options{Cache: &cache, Once: once}
 	if cache {
 		b.Setenv("XDG_STATE_HOME", b.TempDir())
 		rep, err := workspace.Load(dir, opt)

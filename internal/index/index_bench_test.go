@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/relinkmd/relink/bench/benchdata"
@@ -116,4 +117,25 @@ func BenchmarkResolveWarm(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(links), "ns/link")
+}
+
+// BenchmarkFromTables reads the tables of the 10k-note index back from
+// their written form (what a run with the index cache does instead of
+// Build): the checksum over the file and the table views.
+func BenchmarkFromTables(b *testing.B) {
+	notes := benchdata.Scan(b, benchNotes).Notes
+	d := wiki(b)
+	sum := index.TablesSum(notes, d, fold.Separators)
+	var buf bytes.Buffer
+	if err := index.Build(notes, nil, d, fold.Separators).WriteTables(&buf, sum, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := index.FromTables(data, index.TablesSum(notes, d, fold.Separators), "bench", notes, nil, d, fold.Separators); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -2,8 +2,12 @@ package workspace
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +16,7 @@ import (
 	"github.com/relinkmd/relink/internal/config"
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
 // TestNoteCacheLivesInTheSnapshotFolder: relink writes nothing outside the
@@ -228,5 +233,97 @@ func TestPlanCache(t *testing.T) {
 	check("after apply's load", 0)
 	if rep := load(Options{Once: true, Rewrites: true}); !rep.IndexCached || rep.PlansReused != 4 {
 		t.Errorf("a run that rewrites notes did not use the caches: %v, %d", rep.IndexCached, rep.PlansReused)
+	}
+}
+
+// TestCachesAgreeUnderEdits edits a generated vault at random between
+// runs — bodies, titles, headings, new, removed and renamed notes — and
+// holds every run with the note, index and plan caches to a run without
+// any.
+func TestCachesAgreeUnderEdits(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	dir := filepath.Join(t.TempDir(), "vault")
+	if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 300, Seed: 5, Dialect: "wiki"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(notecache.Settle + 100*time.Millisecond)
+	var notes []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			notes = append(notes, p)
+		}
+		return nil
+	})
+	rng := rand.New(rand.NewPCG(9, 9))
+	off := false
+	reused := 0
+	edit := func(p string, f func(string) string) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f(string(b))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 40 {
+		if round > 1 {
+			i := rng.IntN(len(notes))
+			p := notes[i]
+			switch kind := rng.IntN(6); kind {
+			case 0: // a body edit: links to another note, to a title that
+				// a later round may give a note, and to nowhere
+				other := strings.TrimSuffix(filepath.Base(notes[rng.IntN(len(notes))]), ".md")
+				edit(p, func(s string) string {
+					return s + fmt.Sprintf("\n[[%s]] [[target %d]] [[nowhere %d]]\n", strings.ToLower(other), rng.IntN(4), round)
+				})
+			case 1: // a new title, which links of other notes may name
+				title := fmt.Sprintf("Target %d", rng.IntN(4))
+				edit(p, func(s string) string {
+					if i := strings.Index(s, "\ntitle: "); i >= 0 {
+						j := strings.IndexByte(s[i+1:], '\n')
+						return s[:i] + "\ntitle: " + title + s[i+1+j:]
+					}
+					if strings.HasPrefix(s, "---\n") {
+						return "---\ntitle: " + title + "\n" + s[4:]
+					}
+					return "---\ntitle: " + title + "\n---\n" + s
+				})
+			case 2: // a new heading
+				edit(p, func(s string) string { return s + "\n## Added Heading " + fmt.Sprint(round) + "\n" })
+			case 3: // a note removed
+				os.Remove(p)
+				notes = slices.Delete(notes, i, i+1)
+			case 4: // a new note, named like an existing one in another spelling
+				base := strings.TrimSuffix(filepath.Base(p), ".md")
+				np := filepath.Join(dir, "new", strings.ReplaceAll(strings.ToUpper(base), " ", "_")+".md")
+				os.MkdirAll(filepath.Dir(np), 0o755)
+				os.WriteFile(np, []byte("# New\n[[#New]]\n"), 0o644)
+				notes = append(notes, np)
+			case 5: // a note renamed
+				os.Rename(p, p+".md")
+				notes[i] = p + ".md"
+			}
+		}
+		got, err := Load(dir, Options{Once: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got.Vault.Close()
+		want, err := Load(dir, Options{Cache: &off})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Vault.Close()
+		if diff := cmp.Diff(want.Plan, got.Plan); diff != "" {
+			t.Fatalf("round %d: plan with caches differs (-without +with):\n%s", round, diff)
+		}
+		if diff := cmp.Diff(want.Problems, got.Problems); diff != "" {
+			t.Fatalf("round %d: problems with caches differ (-without +with):\n%s", round, diff)
+		}
+		reused += got.PlansReused
+	}
+	if reused == 0 {
+		t.Fatal("no run reused a plan: the test checks nothing")
 	}
 }
