@@ -235,16 +235,23 @@ func (c *Cache) Save() error {
 		path string
 		raw  []byte // a kept entry, or nil for a fresh one
 	}
+	if len(c.fresh) == 0 {
+		unchanged := true
+		for i := range c.old {
+			if !c.old[i].used.Load() {
+				unchanged = false
+				break
+			}
+		}
+		if unchanged {
+			return nil // the common case: a run on an unchanged vault
+		}
+	}
 	var items []item
-	kept := 0
 	for p, i := range c.byPath {
 		if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
 			items = append(items, item{p, c.old[i].raw})
-			kept++
 		}
-	}
-	if len(c.fresh) == 0 && kept == len(c.old) {
-		return nil
 	}
 	for p := range c.fresh {
 		items = append(items, item{path: p})
