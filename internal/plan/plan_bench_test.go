@@ -25,6 +25,7 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	opt := plan.Options{Workers: runtime.GOMAXPROCS(0)}
 	var pl *plan.Plan
+	b.SetBytes(benchdata.Notes(b, 10000).Bytes) // vault bytes a second
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
@@ -67,6 +68,7 @@ func BenchmarkBuildMemo(b *testing.B) {
 	ix := index.Build(notes, nil, d, fold.Separators)
 	opt := plan.Options{Workers: runtime.GOMAXPROCS(0), Memo: &memo{m: map[string][]byte{}}}
 	plan.Build(ix, opt)
+	b.SetBytes(benchdata.Notes(b, 10000).Bytes) // vault bytes a second
 	b.ReportAllocs()
 	for b.Loop() {
 		plan.Build(ix, opt)
