@@ -12,9 +12,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/relinkmd/relink/internal/notecache"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript files with actual output")
@@ -57,6 +60,7 @@ func TestScript(t *testing.T) {
 			"tree":   cmdTree,
 			"nfd":    cmdNFD,
 			"crlf":   cmdCRLF,
+			"settle": cmdSettle,
 		},
 	})
 }
@@ -98,6 +102,16 @@ func cmdTree(ts *testscript.TestScript, neg bool, args []string) {
 
 // nfd SRC DST renames SRC to the NFD spelling DST (txtar cannot hold an
 // NFD file name reliably).
+// cmdSettle waits until the files written so far are old enough for the
+// note cache to keep them (the index and plan caches are written beside
+// it only).
+func cmdSettle(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: settle")
+	}
+	time.Sleep(notecache.Settle + 100*time.Millisecond)
+}
+
 func cmdNFD(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: nfd SRC DST")
