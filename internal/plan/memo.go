@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/index"
@@ -13,20 +14,25 @@ import (
 )
 
 // A note's plan — its edits, findings and counts — is a function of its
-// own links and of its context: every other field of every note (names,
-// aliases, headings, anchors, paths), the vault's other files, the
-// dialect, the level and the options. Build can take it from a Memo of an
-// earlier run instead of resolving the note's links again, when both are
-// what they were then: the note's links by their digest
-// (note.Note.LinksDigest) and the context by ContextSum, which the memo is
-// kept under.
+// own links, of the headings and anchors of the notes its links' fragments
+// are checked against, and of its context: every other field of every
+// note (paths, names, aliases, ids, references, parse errors), the vault's
+// other files, the dialect, the level and the options. Build can take it
+// from a Memo of an earlier run instead of resolving the note's links
+// again, when all three are what they were then: the note's links by
+// their digest (note.Note.LinksDigest), each fragment target's headings
+// and anchors by a digest kept in the entry (anchorsDigest), and the
+// context by ContextSum, which the memo is kept under. So a new heading
+// re-plans only the notes that link into its note with a fragment.
 //
 // # Invariants
 //
-//   - ContextSum covers every note field but the links (and the file's
-//     SHA-256, which only apply reads): held by a test that changes each
-//     such field and finds another sum, and by one that changes a note's
-//     links and finds every other note's plan unchanged.
+//   - ContextSum covers every note field but the links, the headings and
+//     anchors, and the file's SHA-256 (which only apply reads): held by a
+//     test that changes each such field and finds another sum, by one that
+//     changes a note's links and finds every other note's plan unchanged,
+//     and by one that changes the headings and anchors of every note a
+//     plan does not name as a fragment target and finds the plan unchanged.
 //   - The caller ties a memo to the executable, whose code decides the rest.
 
 // Memo holds notes' plans, encoded, by path and links digest. It is safe
@@ -41,7 +47,7 @@ type Memo interface {
 
 // memoVersion changes whenever the encoding below or the meaning of a
 // plan does.
-const memoVersion = 1
+const memoVersion = 2
 
 // ContextSum returns the digest of every input of a note's plan but its
 // own links.
@@ -86,9 +92,6 @@ func ContextSum(ix *index.Index, attachments []string, opt Options) [32]byte {
 		str(n.ID)
 		str(n.CanonicalID)
 		str(n.DuplicateOf)
-		strs(n.Headings)
-		strs(n.BlockIDs)
-		strs(n.AnchorIDs)
 		if len(b) > 64<<10 {
 			h.Write(b)
 			b = b[:0]
@@ -113,6 +116,77 @@ type notePlan struct {
 	findings []Finding
 	stats    Stats
 	nl, off  int
+}
+
+// anchorsDigest returns a SHA-256 of what a fragment is checked against in
+// note n: its headings, block ids and explicit anchors.
+func anchorsDigest(n *note.Note) [32]byte {
+	var b []byte
+	for _, ss := range [3][]string{n.Headings, n.BlockIDs, n.AnchorIDs} {
+		b = binary.AppendUvarint(b, uint64(len(ss)))
+		for _, s := range ss {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+	}
+	return sha256.Sum256(b)
+}
+
+// anchorSums computes each note's anchorsDigest once, when a plan first
+// needs it.
+type anchorSums struct {
+	ix   *index.Index
+	once []sync.Once
+	sums [][32]byte
+}
+
+func newAnchorSums(ix *index.Index) *anchorSums {
+	return &anchorSums{ix: ix, once: make([]sync.Once, len(ix.Notes)), sums: make([][32]byte, len(ix.Notes))}
+}
+
+func (a *anchorSums) of(i int32) [32]byte {
+	a.once[i].Do(func() { a.sums[i] = anchorsDigest(a.ix.Notes[i]) })
+	return a.sums[i]
+}
+
+// appendAnchorDeps appends the fragment targets of a plan, each as its
+// path and anchorsDigest, before the plan in a memo entry.
+func appendAnchorDeps(b []byte, deps []int32, a *anchorSums) []byte {
+	b = binary.AppendUvarint(b, uint64(len(deps)))
+	for _, id := range deps {
+		p := a.ix.Notes[id].Path
+		b = binary.AppendUvarint(b, uint64(len(p)))
+		b = append(b, p...)
+		d := a.of(id)
+		b = append(b, d[:]...)
+	}
+	return b
+}
+
+// anchorDepsHold reads what appendAnchorDeps wrote and reports whether
+// every fragment target is still there with the same headings and
+// anchors, and where the plan starts.
+func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return nil, false
+	}
+	b = b[k:]
+	for range n {
+		l, k := binary.Uvarint(b)
+		if k <= 0 || l > uint64(len(b)-k) || len(b)-k-int(l) < 32 {
+			return nil, false
+		}
+		p := b[k : k+int(l)]
+		var d [32]byte
+		copy(d[:], b[k+int(l):])
+		b = b[k+int(l)+32:]
+		id, found := a.ix.NoteByPath(string(p))
+		if !found || a.of(id) != d {
+			return nil, false
+		}
+	}
+	return b, true
 }
 
 // appendNotePlan appends p's encoding to b. The file of its edits and
@@ -243,23 +317,29 @@ func decodeNotePlan(b []byte, file string) (notePlan, error) {
 
 // planNote plans note i: from the memo when it holds the note's plan,
 // else by resolving its links (into the worker's buffer links, returned
-// for reuse), and then recorded.
-func planNote(ix *index.Index, opt Options, i int32, links []note.Link) (notePlan, []note.Link) {
+// for reuse), and then recorded. anchors is nil without a memo.
+func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors *anchorSums) (notePlan, []note.Link) {
 	n := ix.Notes[i]
 	var digest [32]byte
 	if opt.Memo != nil {
 		digest = n.LinksDigest()
 		if enc, ok := opt.Memo.Lookup(n.Path, digest); ok {
-			if p, err := decodeNotePlan(enc, n.Path); err == nil {
-				return p, links
+			if rest, ok := anchorDepsHold(enc, anchors); ok {
+				if p, err := decodeNotePlan(rest, n.Path); err == nil {
+					return p, links
+				}
 			}
 		}
 	}
 	var p notePlan
+	var deps []int32
 	links = n.LinkList(links)
 	ix.Warm(links)
 	for li := range links {
-		e, f, cls, isNote := planLink(ix, opt, i, &links[li])
+		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li])
+		if anchorOf >= 0 {
+			deps = append(deps, anchorOf)
+		}
 		if e != nil {
 			p.edits = append(p.edits, *e)
 		}
@@ -275,7 +355,9 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link) (notePla
 		}
 	}
 	if opt.Memo != nil {
-		opt.Memo.Record(n.Path, digest, appendNotePlan(nil, &p))
+		slices.Sort(deps)
+		enc := appendAnchorDeps(nil, slices.Compact(deps), anchors)
+		opt.Memo.Record(n.Path, digest, appendNotePlan(enc, &p))
 	}
 	return p, links
 }

@@ -110,7 +110,52 @@ func TestMemo(t *testing.T) {
 		if m.hits-hits != len(notes)-2 || m.rc != len(notes) {
 			t.Fatalf("after one note changed: %d hits, %d recorded", m.hits-hits, m.rc)
 		}
+
+		// A fragment target gains a heading: the notes that link into it
+		// with a fragment are planned again, and only they.
+		target, linking := fragmentTarget(t, changed, d)
+		withHeading := append([]*note.Note(nil), changed...)
+		h := *withHeading[target]
+		h.Headings = append(append([]string(nil), h.Headings...), "A New Heading")
+		withHeading[target] = &h
+		hits, rc := m.hits, m.rc
+		fourth := Build(index.Build(withHeading, nil, d, fold.Compact), memoOpt)
+		if diff := cmp.Diff(Build(index.Build(withHeading, nil, d, fold.Compact), opt), fourth); diff != "" {
+			t.Fatalf("plan after a new heading differs from a fresh one (-want +got):\n%s", diff)
+		}
+		// (Every note's entry is found; the linking notes' anchor digests
+		// no longer hold.)
+		if replanned := m.rc - rc; replanned != linking || m.hits-hits != len(notes)-1 {
+			t.Fatalf("after a new heading: %d notes planned again, want the %d that link into it with a fragment", replanned, linking)
+		}
 	}
+}
+
+// fragmentTarget returns a note that other notes link to with a fragment,
+// and how many notes do.
+func fragmentTarget(t *testing.T, notes []*note.Note, d dialect.Dialect) (int32, int) {
+	ix := index.Build(notes, nil, d, fold.Compact)
+	linkers := map[int32]map[int32]bool{}
+	for i, n := range notes {
+		if n.Err != nil {
+			continue
+		}
+		for _, l := range n.LinkList(nil) {
+			if _, _, _, _, a := planLink(ix, Options{}, int32(i), &l); a >= 0 {
+				if linkers[a] == nil {
+					linkers[a] = map[int32]bool{}
+				}
+				linkers[a][int32(i)] = true
+			}
+		}
+	}
+	for a, by := range linkers {
+		if len(by) >= 2 {
+			return a, len(by)
+		}
+	}
+	t.Fatal("no note is a fragment target of two notes")
+	return 0, 0
 }
 
 // reparsed returns n with its Links as its only links (not packed).
@@ -133,7 +178,7 @@ func TestNotePlanRoundTrip(t *testing.T) {
 			continue
 		}
 		var p notePlan
-		p, links = planNote(ix, Options{}, int32(i), links)
+		p, links = planNote(ix, Options{}, int32(i), links, nil)
 		enc := appendNotePlan(nil, &p)
 		got, err := decodeNotePlan(enc, nt.Path)
 		if err != nil {
@@ -170,7 +215,7 @@ func TestContextSumCoversInputs(t *testing.T) {
 		return ContextSum(ix, attach, opt)
 	}
 	sum := sumOf(base, d, fold.Compact, nil, Options{}, nil)
-	left := map[string]bool{"Links": true, "Sum": true}
+	left := map[string]bool{"Links": true, "Sum": true, "Headings": true, "BlockIDs": true, "AnchorIDs": true}
 	for _, f := range reflect.VisibleFields(reflect.TypeFor[note.Note]()) {
 		if !f.IsExported() || f.Anonymous {
 			continue
@@ -183,7 +228,7 @@ func TestContextSumCoversInputs(t *testing.T) {
 		got := sumOf(notes, d, fold.Compact, nil, Options{}, nil)
 		if left[f.Name] {
 			if got != sum {
-				t.Errorf("changing %s changes the context sum, which it should leave to the note's own key", f.Name)
+				t.Errorf("changing %s changes the context sum, which it should leave to the plan's own keys", f.Name)
 			}
 			continue
 		}
@@ -249,7 +294,7 @@ func TestNotePlanReadsOnlyItsOwnLinks(t *testing.T) {
 		for i, nt := range notes {
 			if nt.Err == nil {
 				var p notePlan
-				p, links = planNote(ix, Options{}, int32(i), links)
+				p, links = planNote(ix, Options{}, int32(i), links, nil)
 				out[i] = appendNotePlan(nil, &p)
 			}
 		}
@@ -294,4 +339,48 @@ func FuzzDecodeNotePlan(f *testing.F) {
 			t.Fatalf("%x: decoded, encoded and decoded again differs:\n%s", b, diff)
 		}
 	})
+}
+
+// TestNotePlanReadsOnlyItsFragmentTargets: changing the headings, block
+// ids and anchors of every note that a note's links do not check a
+// fragment against leaves the note's plan unchanged (the memo keys a plan
+// by its fragment targets' anchors only).
+func TestNotePlanReadsOnlyItsFragmentTargets(t *testing.T) {
+	notes := memoNotes(t)
+	d := wikiDialect(t)
+	ix := index.Build(notes, nil, d, fold.Compact)
+	checked := 0
+	for i := 0; i < len(notes)-1; i += 37 {
+		if notes[i].Err != nil {
+			continue
+		}
+		deps := map[int32]bool{}
+		for _, l := range notes[i].LinkList(nil) {
+			if _, _, _, _, a := planLink(ix, Options{}, int32(i), &l); a >= 0 {
+				deps[a] = true
+			}
+		}
+		want, _ := planNote(ix, Options{}, int32(i), nil, nil)
+		changed := make([]*note.Note, len(notes))
+		for j, n := range notes {
+			changed[j] = n
+			if !deps[int32(j)] {
+				c := *n
+				c.Headings = append(append([]string(nil), n.Headings...), "Setup", "Install")
+				c.BlockIDs = append(append([]string(nil), n.BlockIDs...), "blk")
+				c.AnchorIDs = append(append([]string(nil), n.AnchorIDs...), "top")
+				changed[j] = &c
+			}
+		}
+		got, _ := planNote(index.Build(changed, nil, d, fold.Compact), Options{}, int32(i), nil, nil)
+		if string(appendNotePlan(nil, &got)) != string(appendNotePlan(nil, &want)) {
+			t.Fatalf("%s: its plan changed with the anchors of notes it does not check fragments against", notes[i].Path)
+		}
+		if len(deps) > 0 {
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no sampled note checks a fragment: the test checks nothing")
+	}
 }

@@ -95,6 +95,10 @@ type Plan struct {
 func Build(ix *index.Index, opt Options) *Plan {
 	workers := max(opt.Workers, 1)
 	parts := make([]notePlan, len(ix.Notes))
+	var anchors *anchorSums
+	if opt.Memo != nil {
+		anchors = newAnchorSums(ix)
+	}
 	var planned atomic.Int64
 	var wg sync.WaitGroup
 	next := make(chan int, 64)
@@ -110,7 +114,7 @@ func Build(ix *index.Index, opt Options) *Plan {
 				if ix.Notes[i].Err != nil {
 					continue
 				}
-				parts[i], links = planNote(ix, opt, int32(i), links)
+				parts[i], links = planNote(ix, opt, int32(i), links, anchors)
 			}
 		}()
 	}
@@ -184,10 +188,23 @@ func add(s *Stats, o Stats) {
 	s.Heading += o.Heading
 }
 
-// planLink decides the edit and/or finding for one link.
-func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (*Edit, *Finding, index.Class, bool) {
-	n := ix.Notes[src]
+// planLink decides the edit and/or finding for one link. anchorOf is the
+// note whose headings and anchors the link's fragment was checked
+// against, or -1: the plan cache keeps a note's plan only while those are
+// unchanged.
+func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (e *Edit, f *Finding, c index.Class, isNote bool, anchorOf int32) {
 	r := ix.Resolve(src, l)
+	anchorOf = -1
+	if l.HasFrag && r.Target >= 0 {
+		anchorOf = r.Target
+	}
+	e, f, c, isNote = planResolved(ix, opt, src, l, r)
+	return e, f, c, isNote, anchorOf
+}
+
+// planResolved is planLink once the link is resolved to r.
+func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index.Result) (*Edit, *Finding, index.Class, bool) {
+	n := ix.Notes[src]
 	finding := func(class, msg string, cands []string) *Finding {
 		if cands == nil {
 			cands = []string{}

@@ -117,15 +117,30 @@ func (c *Cache) Record(path string, d [32]byte, enc []byte) {
 	c.mu.Unlock()
 }
 
-// Hits returns how many notes' plans came from the cache.
+// Hits returns how many notes' plans came from the cache: entries found
+// and not recorded again (a plan found whose fragment targets changed is
+// made again and recorded).
 func (c *Cache) Hits() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	n := 0
 	for i := range c.old {
-		if c.old[i].used.Load() {
-			n++
+		if e := &c.old[i]; e.used.Load() {
+			if _, again := c.fresh[e.path]; !again {
+				n++
+			}
 		}
 	}
 	return n
+}
+
+func (c *Cache) allUsed() bool {
+	for i := range c.old {
+		if !c.old[i].used.Load() {
+			return false
+		}
+	}
+	return true
 }
 
 // Save writes the plans used or recorded in this run, in path order,
@@ -134,7 +149,7 @@ func (c *Cache) Save() error {
 	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.begun || len(c.fresh) == 0 && c.Hits() == len(c.old) && c.match {
+	if !c.begun || len(c.fresh) == 0 && c.match && c.allUsed() {
 		return nil
 	}
 	paths := make([]string, 0, len(c.fresh)+len(c.old))

@@ -162,8 +162,9 @@ func TestIndexCache(t *testing.T) {
 
 // TestPlanCache: a one-shot run takes each note's plan from the plan cache
 // when the note's links and every other note's names and headings are as
-// they were; a note whose body changed is planned again alone, and a new
-// title or heading anywhere plans every note again. Every run plans what a
+// they were; a note whose body changed is planned again alone, a new
+// heading plans again the notes that link into its note with a fragment,
+// and a new title anywhere plans every note again. Every run plans what a
 // run without any cache plans.
 func TestPlanCache(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
@@ -207,7 +208,8 @@ func TestPlanCache(t *testing.T) {
 	check("once more", 4)
 
 	writeTree(t, dir, map[string]string{"Disaster Recovery.md": "# Disaster Recovery\n## Runbook\n"})
-	if got := check("after a heading was added", 0); got.Plan.Stats.Heading != 0 {
+	// Only b.md links into the note with a fragment.
+	if got := check("after a heading was added", 3); got.Plan.Stats.Heading != 0 {
 		t.Errorf("the anchor still counts as broken: %+v", got.Plan.Stats)
 	}
 	writeTree(t, dir, map[string]string{"cache.md": "---\ntitle: Cache Lane\n---\nbody\n"})
@@ -275,7 +277,9 @@ func TestCachesAgreeUnderEdits(t *testing.T) {
 				// a later round may give a note, and to nowhere
 				other := strings.TrimSuffix(filepath.Base(notes[rng.IntN(len(notes))]), ".md")
 				edit(p, func(s string) string {
-					return s + fmt.Sprintf("\n[[%s]] [[target %d]] [[nowhere %d]]\n", strings.ToLower(other), rng.IntN(4), round)
+					// Fragments into the first few notes, where headings are added.
+					into := strings.TrimSuffix(filepath.Base(notes[rng.IntN(3)]), ".md")
+					return s + fmt.Sprintf("\n[[%s]] [[%s#added heading %d]] [[target %d]] [[nowhere %d]]\n", strings.ToLower(other), into, rng.IntN(3), rng.IntN(4), round)
 				})
 			case 1: // a new title, which links of other notes may name
 				title := fmt.Sprintf("Target %d", rng.IntN(4))
@@ -289,8 +293,9 @@ func TestCachesAgreeUnderEdits(t *testing.T) {
 					}
 					return "---\ntitle: " + title + "\n---\n" + s
 				})
-			case 2: // a new heading
-				edit(p, func(s string) string { return s + "\n## Added Heading " + fmt.Sprint(round) + "\n" })
+			case 2: // a new heading, in one of the first few notes
+				p = notes[rng.IntN(3)]
+				edit(p, func(s string) string { return s + "\n## Added Heading " + fmt.Sprint(rng.IntN(3)) + "\n" })
 			case 3: // a note removed
 				os.Remove(p)
 				notes = slices.Delete(notes, i, i+1)
