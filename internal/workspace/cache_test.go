@@ -94,15 +94,7 @@ func TestIndexCache(t *testing.T) {
 	// only once they are old enough.
 	time.Sleep(notecache.Settle + 100*time.Millisecond)
 	off := false
-	load := func(opt Options) *Report {
-		t.Helper()
-		rep, err := Load(dir, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep.Vault.Close()
-		return rep
-	}
+	load := func(opt Options) *Report { return loadClosed(t, dir, opt) }
 	same := func(what string, got *Report) {
 		t.Helper()
 		want := load(Options{Cache: &off})
@@ -177,15 +169,7 @@ func TestPlanCache(t *testing.T) {
 	})
 	time.Sleep(notecache.Settle + 100*time.Millisecond)
 	off := false
-	load := func(opt Options) *Report {
-		t.Helper()
-		rep, err := Load(dir, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep.Vault.Close()
-		return rep
-	}
+	load := func(opt Options) *Report { return loadClosed(t, dir, opt) }
 	check := func(what string, reused int) *Report {
 		t.Helper()
 		got := load(Options{Once: true})
@@ -310,16 +294,8 @@ func TestCachesAgreeUnderEdits(t *testing.T) {
 				notes[i] = p + ".md"
 			}
 		}
-		got, err := Load(dir, Options{Once: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got.Vault.Close()
-		want, err := Load(dir, Options{Cache: &off})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want.Vault.Close()
+		got := loadClosed(t, dir, Options{Once: true})
+		want := loadClosed(t, dir, Options{Cache: &off})
 		if diff := cmp.Diff(want.Plan, got.Plan); diff != "" {
 			t.Fatalf("round %d: plan with caches differs (-without +with):\n%s", round, diff)
 		}
@@ -331,4 +307,16 @@ func TestCachesAgreeUnderEdits(t *testing.T) {
 	if reused == 0 {
 		t.Fatal("no run reused a plan: the test checks nothing")
 	}
+}
+
+// loadClosed loads the vault at dir and closes it: the report's plan and
+// problems stay.
+func loadClosed(t *testing.T, dir string, opt Options) *Report {
+	t.Helper()
+	rep, err := Load(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Vault.Close()
+	return rep
 }
