@@ -21,7 +21,7 @@ import (
 // from a Memo of an earlier run instead of resolving the note's links
 // again, when all three are what they were then: the note's links by
 // their digest (note.Note.LinksDigest), each fragment target's headings
-// and anchors by a digest kept in the entry (anchorsDigest), and the
+// and anchors by a digest kept in the entry (anchorSums), and the
 // context by ContextSum, which the memo is kept under. So a new heading
 // re-plans only the notes that link into its note with a fragment.
 //
@@ -47,7 +47,7 @@ type Memo interface {
 
 // memoVersion changes whenever the encoding below or the meaning of a
 // plan does.
-const memoVersion = 2
+const memoVersion = 3
 
 // ContextSum returns the digest of every input of a note's plan but its
 // own links.
@@ -118,10 +118,34 @@ type notePlan struct {
 	nl, off  int
 }
 
-// anchorsDigest returns a SHA-256 of what a fragment is checked against in
-// note n: its headings, block ids and explicit anchors.
-func anchorsDigest(n *note.Note) [32]byte {
-	var b []byte
+// anchorSums holds, for each note, a SHA-256 of what a fragment is
+// checked against in it: its headings, block ids and explicit anchors.
+// They are computed up front on every core: most notes are some
+// fragment's target.
+type anchorSums struct {
+	sums [][32]byte
+}
+
+func newAnchorSums(ix *index.Index, workers int) *anchorSums {
+	a := &anchorSums{sums: make([][32]byte, len(ix.Notes))}
+	var wg sync.WaitGroup
+	chunk := (len(ix.Notes) + workers - 1) / max(workers, 1)
+	for lo := 0; lo < len(ix.Notes); lo += max(chunk, 1) {
+		hi := min(lo+chunk, len(ix.Notes))
+		wg.Go(func() {
+			var buf []byte
+			for i := lo; i < hi; i++ {
+				buf = appendAnchors(buf[:0], ix.Notes[i])
+				a.sums[i] = sha256.Sum256(buf)
+			}
+		})
+	}
+	wg.Wait()
+	return a
+}
+
+// appendAnchors appends what a note's anchor digest covers.
+func appendAnchors(b []byte, n *note.Note) []byte {
 	for _, ss := range [3][]string{n.Headings, n.BlockIDs, n.AnchorIDs} {
 		b = binary.AppendUvarint(b, uint64(len(ss)))
 		for _, s := range ss {
@@ -129,43 +153,25 @@ func anchorsDigest(n *note.Note) [32]byte {
 			b = append(b, s...)
 		}
 	}
-	return sha256.Sum256(b)
-}
-
-// anchorSums computes each note's anchorsDigest once, when a plan first
-// needs it.
-type anchorSums struct {
-	ix   *index.Index
-	once []sync.Once
-	sums [][32]byte
-}
-
-func newAnchorSums(ix *index.Index) *anchorSums {
-	return &anchorSums{ix: ix, once: make([]sync.Once, len(ix.Notes)), sums: make([][32]byte, len(ix.Notes))}
-}
-
-func (a *anchorSums) of(i int32) [32]byte {
-	a.once[i].Do(func() { a.sums[i] = anchorsDigest(a.ix.Notes[i]) })
-	return a.sums[i]
+	return b
 }
 
 // appendAnchorDeps appends the fragment targets of a plan, each as its
-// path and anchorsDigest, before the plan in a memo entry.
+// note number and anchor digest, before the plan in a memo entry. Note
+// numbers are stable under one context: ContextSum covers every note's
+// path, in order.
 func appendAnchorDeps(b []byte, deps []int32, a *anchorSums) []byte {
 	b = binary.AppendUvarint(b, uint64(len(deps)))
 	for _, id := range deps {
-		p := a.ix.Notes[id].Path
-		b = binary.AppendUvarint(b, uint64(len(p)))
-		b = append(b, p...)
-		d := a.of(id)
-		b = append(b, d[:]...)
+		b = binary.AppendUvarint(b, uint64(id))
+		b = append(b, a.sums[id][:]...)
 	}
 	return b
 }
 
 // anchorDepsHold reads what appendAnchorDeps wrote and reports whether
-// every fragment target is still there with the same headings and
-// anchors, and where the plan starts.
+// every fragment target still has the same headings and anchors, and
+// where the plan starts.
 func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
@@ -173,18 +179,14 @@ func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 	}
 	b = b[k:]
 	for range n {
-		l, k := binary.Uvarint(b)
-		if k <= 0 || l > uint64(len(b)-k) || len(b)-k-int(l) < 32 {
+		id, k := binary.Uvarint(b)
+		if k <= 0 || id >= uint64(len(a.sums)) || len(b)-k < 32 {
 			return nil, false
 		}
-		p := b[k : k+int(l)]
-		var d [32]byte
-		copy(d[:], b[k+int(l):])
-		b = b[k+int(l)+32:]
-		id, found := a.ix.NoteByPath(string(p))
-		if !found || a.of(id) != d {
+		if [32]byte(b[k:k+32]) != a.sums[id] {
 			return nil, false
 		}
+		b = b[k+32:]
 	}
 	return b, true
 }

@@ -97,7 +97,7 @@ func Build(ix *index.Index, opt Options) *Plan {
 	parts := make([]notePlan, len(ix.Notes))
 	var anchors *anchorSums
 	if opt.Memo != nil {
-		anchors = newAnchorSums(ix)
+		anchors = newAnchorSums(ix, workers)
 	}
 	var planned atomic.Int64
 	var wg sync.WaitGroup
