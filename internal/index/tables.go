@@ -164,16 +164,12 @@ var errTables = errors.New("index tables do not match")
 // stay as it is while the index is in use. Any mismatch is an error, and
 // the caller builds instead.
 func FromTables(data []byte, sum Sum, tag string, notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) (*Index, error) {
-	r := tableReader{b: data}
-	if !bytes.HasPrefix(r.b, tablesMagic) {
+	n, ok := tablesHeader(data, sum, tag)
+	if !ok {
 		return nil, errTables
 	}
-	r.b = r.b[len(tablesMagic):]
-	if r.uint32() != tablesVersion || int(r.uint32()) != len(tag) || string(r.take(len(tag))) != tag || Sum(r.take(len(sum))) != sum {
-		return nil, errTables
-	}
-	r.take((8 - (len(data)-len(r.b))%8) % 8)
-	if r.err != nil || len(r.b) < 4 {
+	r := tableReader{b: data[n:]}
+	if len(r.b) < 4 {
 		return nil, errTables
 	}
 	crc := binary.LittleEndian.Uint32(r.b[len(r.b)-4:])
@@ -212,6 +208,36 @@ func FromTables(data []byte, sum Sum, tag string, notes []*note.Note, attachment
 	ix.ladderOnce.Do(func() {})
 	ix.hintOnce.Do(func() {})
 	return ix, nil
+}
+
+// TablesHeaderLen is enough of a table file's start to hold its header
+// for a tag of up to a few hundred bytes (TablesMatch).
+const TablesHeaderLen = 4096
+
+// TablesMatch reports whether a table file that starts with head (its
+// first TablesHeaderLen bytes, or all of it) was written with sum and tag,
+// so that a caller can skip mapping a file of other tables.
+func TablesMatch(head []byte, sum Sum, tag string) bool {
+	_, ok := tablesHeader(head, sum, tag)
+	return ok
+}
+
+// tablesHeader checks the header at the start of b and returns its
+// length.
+func tablesHeader(b []byte, sum Sum, tag string) (int, bool) {
+	r := tableReader{b: b}
+	if !bytes.HasPrefix(r.b, tablesMagic) {
+		return 0, false
+	}
+	r.b = r.b[len(tablesMagic):]
+	if r.uint32() != tablesVersion || int(r.uint32()) != len(tag) || string(r.take(len(tag))) != tag || Sum(r.take(len(sum))) != sum {
+		return 0, false
+	}
+	r.take((8 - (len(b)-len(r.b))%8) % 8)
+	if r.err != nil {
+		return 0, false
+	}
+	return len(b) - len(r.b), true
 }
 
 // asBytes returns the memory of s as bytes.

@@ -117,6 +117,10 @@ func TestTablesRefused(t *testing.T) {
 	if err := load(data, sum, testTag); err != nil {
 		t.Fatalf("intact tables refused: %v", err)
 	}
+	head := data[:min(len(data), index.TablesHeaderLen)]
+	if !index.TablesMatch(head, sum, testTag) {
+		t.Error("TablesMatch refuses the header of intact tables")
+	}
 	other := sum
 	other[0] ^= 1
 	if load(data, other, testTag) == nil {
@@ -124,6 +128,9 @@ func TestTablesRefused(t *testing.T) {
 	}
 	if load(data, sum, testTag+" 2") == nil {
 		t.Error("tables of another executable accepted")
+	}
+	if index.TablesMatch(head, other, testTag) || index.TablesMatch(head, sum, testTag+" 2") || index.TablesMatch(head[:40], sum, testTag) {
+		t.Error("TablesMatch accepts the header of other tables, or a cut one")
 	}
 	for _, cut := range []int{0, 10, len(data) / 2, len(data) - 1} {
 		if load(data[:cut], sum, testTag) == nil {

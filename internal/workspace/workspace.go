@@ -6,6 +6,7 @@ package workspace
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -211,9 +212,13 @@ func buildIndex(scan *vault.Scan, s Settings, once bool) (ix *index.Index, cache
 	file := filepath.Join(filepath.Dir(s.CacheFile), indexCacheFile)
 	tag := notecache.ExecutableTag()
 	sum := index.TablesSum(scan.Notes, s.Dialect, s.Level)
-	if data, err := notecache.Map(file); err == nil {
-		if ix, err := index.FromTables(data, sum, tag, scan.Notes, scan.Attachments, s.Dialect, s.Level); err == nil {
-			return ix, true, nil
+	// The header first: the tables of other names are not worth mapping
+	// (the mapping is never released).
+	if tablesFileMatches(file, sum, tag) {
+		if data, err := notecache.Map(file); err == nil {
+			if ix, err := index.FromTables(data, sum, tag, scan.Notes, scan.Attachments, s.Dialect, s.Level); err == nil {
+				return ix, true, nil
+			}
 		}
 	}
 	ix = index.Build(scan.Notes, scan.Attachments, s.Dialect, s.Level)
@@ -222,6 +227,17 @@ func buildIndex(scan *vault.Scan, s Settings, once bool) (ix *index.Index, cache
 		// that cannot be written is not worth a warning.
 		notecache.WriteAtomic(file, func(w *bufio.Writer) error { return ix.WriteTables(w, sum, tag) })
 	}
+}
+
+func tablesFileMatches(file string, sum index.Sum, tag string) bool {
+	f, err := os.Open(file)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, index.TablesHeaderLen)
+	n, _ := io.ReadFull(f, head)
+	return index.TablesMatch(head[:n], sum, tag)
 }
 
 // lookupOnly is a plan memo that records nothing.
