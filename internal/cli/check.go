@@ -35,7 +35,7 @@ func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
 	fs.BoolVar(&o.followDuplicates, "follow-duplicates", false, "redirect links to duplicate notes to their canonical note")
 	fs.BoolVar(&o.keepDisplay, "keep-display", false, "keep the old spelling as display text: [[old]] -> [[New|old]]")
 	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
-	fs.BoolVar(&o.noCache, "no-cache", false, "read and parse every note, ignoring the note cache")
+	fs.BoolVar(&o.noCache, "no-cache", false, "read, parse and resolve every note, ignoring and not writing the caches")
 }
 
 // workspaceOptions turns flags into workspace options; only flags the user
