@@ -94,7 +94,7 @@ func generalKey(l Level, s string) string {
 }
 
 func foldOnce(l Level, s string) string {
-	s = nfc(s)
+	s = nfc(validUTF8(s))
 	if l >= Width && hasWide(s) {
 		// Fold before case folding so that full-width letters fold too.
 		s = width.Fold.String(s)
@@ -142,6 +142,22 @@ func hasCherokee(s string) bool {
 // folders reuses case folders: building one per key was a large share of
 // the ladder's cost on non-ASCII vaults.
 var folders = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
+
+// validUTF8 replaces each byte of s that is not part of valid UTF-8 with
+// U+FFFD, as ranging over s reads it. It comes before NFC: x/text's
+// normalizer leaves a combining mark after an invalid byte as it is
+// ("\xf4\u0340"), and the key would then change when computed again.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s {
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // nfc skips the copy when s is already NFC, as nearly every title is.
 func nfc(s string) string {
