@@ -100,9 +100,6 @@ type hintTable struct {
 
 // bucket returns the names in bucket b.
 func (h *hintTable) bucket(b string) []hintName {
-	if h.buckets == nil {
-		return nil
-	}
 	v, ok := h.buckets.get(b)
 	if !ok {
 		return nil

@@ -54,16 +54,8 @@ const memoVersion = 3
 func ContextSum(ix *index.Index, attachments []string, opt Options) [32]byte {
 	h := sha256.New()
 	var b []byte
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	strs := func(ss []string) {
-		b = binary.AppendUvarint(b, uint64(len(ss)))
-		for _, s := range ss {
-			str(s)
-		}
-	}
+	str := func(s string) { b = appendString(b, s) }
+	strs := func(ss []string) { b = appendStrings(b, ss) }
 	b = binary.AppendUvarint(b, memoVersion)
 	str(fmt.Sprintf("%T %+v", ix.Dialect, ix.Dialect))
 	b = binary.AppendUvarint(b, uint64(ix.MaxLevel))
@@ -146,12 +138,35 @@ func newAnchorSums(ix *index.Index, workers int) *anchorSums {
 
 // appendAnchors appends what a note's anchor digest covers.
 func appendAnchors(b []byte, n *note.Note) []byte {
-	for _, ss := range [3][]string{n.Headings, n.BlockIDs, n.AnchorIDs} {
-		b = binary.AppendUvarint(b, uint64(len(ss)))
-		for _, s := range ss {
-			b = binary.AppendUvarint(b, uint64(len(s)))
-			b = append(b, s...)
-		}
+	b = appendStrings(b, n.Headings)
+	b = appendStrings(b, n.BlockIDs)
+	return appendStrings(b, n.AnchorIDs)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendStrings appends a list, nil and empty alike (for digests: a note
+// read from the cache and the same note parsed agree).
+func appendStrings(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = appendString(b, s)
+	}
+	return b
+}
+
+// appendNilableStrings appends a list with nil kept apart from empty (0,
+// else the count plus one): a plan read back is the plan written.
+func appendNilableStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, 0)
+	}
+	b = binary.AppendUvarint(b, uint64(len(ss)+1))
+	for _, s := range ss {
+		b = appendString(b, s)
 	}
 	return b
 }
@@ -195,20 +210,8 @@ func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 // findings is the note's and is not written.
 func appendNotePlan(b []byte, p *notePlan) []byte {
 	u := func(v int) { b = binary.AppendUvarint(b, uint64(v)) }
-	str := func(s string) {
-		u(len(s))
-		b = append(b, s...)
-	}
-	strs := func(ss []string) {
-		if ss == nil {
-			u(0)
-			return
-		}
-		u(len(ss) + 1)
-		for _, s := range ss {
-			str(s)
-		}
-	}
+	str := func(s string) { b = appendString(b, s) }
+	strs := func(ss []string) { b = appendNilableStrings(b, ss) }
 	s := &p.stats
 	for _, v := range []int{s.Links, s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, p.nl, p.off} {
 		u(v)
@@ -356,7 +359,7 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 			}
 		}
 	}
-	if opt.Memo != nil {
+	if opt.Memo != nil && !opt.MemoReadOnly {
 		slices.Sort(deps)
 		enc := appendAnchorDeps(nil, slices.Compact(deps), anchors)
 		opt.Memo.Record(n.Path, digest, appendNotePlan(enc, &p))

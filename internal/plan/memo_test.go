@@ -384,3 +384,19 @@ func TestNotePlanReadsOnlyItsFragmentTargets(t *testing.T) {
 		t.Fatal("no sampled note checks a fragment: the test checks nothing")
 	}
 }
+
+// TestMemoReadOnly: a read-only memo gives plans but records none.
+func TestMemoReadOnly(t *testing.T) {
+	notes := memoNotes(t)
+	d := wikiDialect(t)
+	m := &mapMemo{}
+	want := Build(index.Build(notes, nil, d, fold.Compact), Options{Workers: 2, Memo: m, MemoReadOnly: true})
+	if m.rc != 0 || m.misses != len(notes)-1 {
+		t.Fatalf("read-only memo: %d recorded, %d misses", m.rc, m.misses)
+	}
+	Build(index.Build(notes, nil, d, fold.Compact), Options{Workers: 2, Memo: m})
+	got := Build(index.Build(notes, nil, d, fold.Compact), Options{Workers: 2, Memo: m, MemoReadOnly: true})
+	if diff := cmp.Diff(want, got); diff != "" || m.rc != len(notes)-1 {
+		t.Fatalf("read-only memo after a recording run: %d recorded; plan differs:\n%s", m.rc, diff)
+	}
+}

@@ -37,8 +37,10 @@ type Options struct {
 	// Progress, if set, is called as each note's links are resolved.
 	Progress func(done, total int)
 	// Memo, if set, gives the plans of notes planned before, and records
-	// the others.
-	Memo Memo
+	// the others unless MemoReadOnly is set (apply: the notes it rewrites
+	// change right after).
+	Memo         Memo
+	MemoReadOnly bool
 }
 
 // Edit is one link rewrite. Start and End are byte offsets of Old in File.

@@ -160,6 +160,9 @@ func TestIndexCache(t *testing.T) {
 // run without any cache plans.
 func TestPlanCache(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	t.Setenv("XDG_CACHE_HOME", "")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
 	dir := filepath.Join(t.TempDir(), "vault")
 	writeTree(t, dir, map[string]string{
 		"Disaster Recovery.md": "# Disaster Recovery\n",
@@ -205,8 +208,15 @@ func TestPlanCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The caches live in the snapshot folder (SPEC §7: relink writes
+	// nowhere else outside the vault).
 	for _, f := range []string{indexCacheFile, planCacheFile} {
-		os.Remove(filepath.Join(store, snapshot.NoteCacheDir, f))
+		if err := os.Remove(filepath.Join(store, snapshot.NoteCacheDir, f)); err != nil {
+			t.Fatalf("%s is not in the snapshot folder: %v", f, err)
+		}
+	}
+	if ents, _ := os.ReadDir(home); len(ents) != 0 {
+		t.Fatalf("check wrote into the home folder: %v", ents)
 	}
 	if rep := load(Options{Once: true, Rewrites: true}); rep.IndexCached || rep.PlansReused != 0 {
 		t.Errorf("caches used after they were removed: %v, %d", rep.IndexCached, rep.PlansReused)

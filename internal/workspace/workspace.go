@@ -131,6 +131,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		return nil, err
 	}
 	saved := make(chan struct{})
+	var defers []chan struct{}
 	go func() {
 		// The cache only saves time: a cache that cannot be written is
 		// not worth failing (or even warning) a run for.
@@ -140,19 +141,29 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		close(saved)
 	}()
 	defer func() { <-saved }()
-	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
-	if writeTables != nil && !opt.Rewrites {
-		tablesSaved := make(chan struct{})
+	// saveBeside writes another cache in the background once the note
+	// cache is saved, and only beside it: a vault whose notes are all too
+	// fresh to be cached gets no store of its own from a check. The run
+	// waits for it before it returns.
+	saveBeside := func(save func()) {
+		done := make(chan struct{})
 		go func() {
-			defer close(tablesSaved)
-			// Beside a note cache only: a vault whose notes are all too
-			// fresh to be cached gets no store of its own from a check.
+			defer close(done)
 			<-saved
 			if _, err := os.Stat(s.CacheFile); err == nil {
-				writeTables()
+				save()
 			}
 		}()
-		defer func() { <-tablesSaved }()
+		defers = append(defers, done)
+	}
+	defer func() {
+		for _, d := range defers {
+			<-d
+		}
+	}()
+	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
+	if writeTables != nil && !opt.Rewrites {
+		saveBeside(writeTables)
 	}
 	var problems []vault.Problem
 	if s.Dialect.Name() == "dendron" {
@@ -171,21 +182,11 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if memo != nil {
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
 		s.Plan.Memo = memo
-		if opt.Rewrites {
-			s.Plan.Memo = lookupOnly{memo}
-		}
+		s.Plan.MemoReadOnly = opt.Rewrites
 	}
 	pl := plan.Build(ix, s.Plan)
 	if memo != nil && !opt.Rewrites {
-		plansSaved := make(chan struct{})
-		go func() {
-			defer close(plansSaved)
-			<-saved // beside a note cache only, as the index cache
-			if _, err := os.Stat(s.CacheFile); err == nil {
-				memo.Save()
-			}
-		}()
-		defer func() { <-plansSaved }()
+		saveBeside(func() { memo.Save() })
 	}
 	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix, IndexCached: cached}
 	if memo != nil {
@@ -239,11 +240,6 @@ func tablesFileMatches(file string, sum index.Sum, tag string) bool {
 	n, _ := io.ReadFull(f, head)
 	return index.TablesMatch(head[:n], sum, tag)
 }
-
-// lookupOnly is a plan memo that records nothing.
-type lookupOnly struct{ plan.Memo }
-
-func (lookupOnly) Record(string, [32]byte, []byte) {}
 
 // The index and plan caches' names, in the note cache's folder.
 const (
