@@ -89,6 +89,11 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 					)
 					shown = cur
 				}
+				// The total grows while the walk is still finding notes
+				// (on a slow disk, past the first drawing).
+				if t > bar.GetMax64() {
+					bar.ChangeMax64(t)
+				}
 				// Reaching the total finishes the bar, which erases it.
 				bar.Set64(min(ph.done.Load(), t))
 			}

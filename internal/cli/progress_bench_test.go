@@ -111,3 +111,26 @@ func TestProgressLineShowsResolving(t *testing.T) {
 		t.Errorf("line not erased at the end: %q", out)
 	}
 }
+
+// The walk may still be finding notes when the line is first drawn: the
+// bar must follow the total rather than finish (and vanish) at the first.
+func TestProgressLineFollowsAGrowingTotal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "tty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p := newProgressLine(f, 0, time.Millisecond)
+	p.update(3, 10)
+	time.Sleep(30 * time.Millisecond)
+	p.update(15, 40)
+	time.Sleep(30 * time.Millisecond)
+	p.done()
+	out, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte("15/40")) {
+		t.Errorf("the line did not follow the total to 40: %q", out)
+	}
+}

@@ -227,6 +227,10 @@ func (w *walker) visit(dir string, names []string) {
 	}
 }
 
+// readBatch is the most paths a reader takes from the queue at once: a
+// few, so that the last notes still spread over all readers.
+const readBatch = 8
+
 // Read walks the vault and parses every note in parallel. Parsing starts
 // while the walk is still listing folders.
 func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
@@ -239,7 +243,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 		// cache eight reads outstanding take ~40% less time than two.
 		workers = max(8, runtime.GOMAXPROCS(0)*2)
 	}
-	paths := make(chan string, 4096)
+	paths := newPathQueue()
 	var (
 		mu         sync.Mutex
 		other      []string
@@ -258,12 +262,12 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 				mu.Unlock()
 				return
 			}
+			n := paths.push(p)
 			mu.Lock()
-			found++
+			found = n
 			mu.Unlock()
-			paths <- p
 		})
-		close(paths)
+		paths.close()
 	}()
 	for w := 0; w < workers; w++ {
 		workerWait.Add(1)
@@ -273,16 +277,23 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 			// to its bytes, so the buffer is reused for the next file.
 			var buf []byte
 			var mine []*note.Note
-			for p := range paths {
-				var n *note.Note
-				if n, buf = v.readNote(p, opt, buf); n != nil {
-					mine = append(mine, n)
+			var batch []string
+			for {
+				batch = paths.take(batch, readBatch)
+				if len(batch) == 0 {
+					break
 				}
-				if opt.Progress != nil {
-					mu.Lock()
-					done++
-					opt.Progress(done, found)
-					mu.Unlock()
+				for _, p := range batch {
+					var n *note.Note
+					if n, buf = v.readNote(p, opt, buf); n != nil {
+						mine = append(mine, n)
+					}
+					if opt.Progress != nil {
+						mu.Lock()
+						done++
+						opt.Progress(done, found)
+						mu.Unlock()
+					}
 				}
 			}
 			// Each worker sorts its own share, on its own core; the
