@@ -9,24 +9,21 @@ import (
 )
 
 // mapFile maps file read-only. The cache file is only ever replaced by a
-// rename, never written in place, so the mapping keeps the bytes it was
-// made with.
-func mapFile(file string) ([]byte, error) {
+// rename or appended to, never changed in place, so the mapping keeps the
+// bytes it was made with.
+func mapFile(file string) ([]byte, loadedFile, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, err
+		return nil, loadedFile{}, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	id := identify(f)
+	if !id.ok || id.key.Size == 0 || id.key.Size != int64(int(id.key.Size)) {
+		return readFile(file)
+	}
+	b, err := unix.Mmap(int(f.Fd()), 0, int(id.key.Size), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)
 	if err != nil {
-		return nil, err
+		return readFile(file)
 	}
-	if fi.Size() == 0 || fi.Size() != int64(int(fi.Size())) {
-		return os.ReadFile(file)
-	}
-	b, err := unix.Mmap(int(f.Fd()), 0, int(fi.Size()), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_POPULATE)
-	if err != nil {
-		return os.ReadFile(file)
-	}
-	return b, nil
+	return b, id, nil
 }

@@ -2,6 +2,4 @@
 
 package notecache
 
-import "os"
-
-func mapFile(file string) ([]byte, error) { return os.ReadFile(file) }
+func mapFile(file string) ([]byte, loadedFile, error) { return readFile(file) }

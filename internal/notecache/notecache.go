@@ -20,8 +20,15 @@
 //     to the parse options: another build of relink, or other options,
 //     starts from an empty cache.
 //   - A missing, unreadable or corrupt cache file is an empty cache, never
-//     an error: the cache only saves time. Writes are atomic (temp file,
-//     rename), so a crash leaves the old file or the new one.
+//     an error: the cache only saves time. The file is written whole
+//     through a temp file and a rename, or, when a run parsed a few notes
+//     again, the new entries are appended to the file the run loaded (and
+//     only to that one): a later entry of a path supersedes the earlier,
+//     and a crash mid-append leaves a cut last entry, which the next run
+//     ignores and which makes it write the file whole. Bytes once written
+//     are never changed, so a mapping keeps the bytes it was made with.
+//   - Superseded entries and those of notes no longer in the vault stay
+//     in the file until they are a quarter of it; then it is written whole.
 //
 // apply compares each file's SHA-256 with the one taken when its note was
 // parsed before it rewrites anything, so even a stale entry could not lead
@@ -35,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -53,7 +61,8 @@ import (
 const Settle = 2 * time.Second
 
 // formatVersion changes whenever the file layout or note.AppendBinary does.
-const formatVersion = 2
+// 3: entries may follow the count written in the header (appends).
+const formatVersion = 3
 
 var magic = []byte("relink notecache\n")
 
@@ -76,10 +85,12 @@ func KeyOf(fi fs.FileInfo) (k Key, ok bool) {
 }
 
 // The file is the magic, the format version, the tag and the number of
-// entries, then one entry per note: its path, key and binary note (note.AppendBinary), and a
-// CRC-32C of those. Each entry carries its own checksum so that a run
-// checks the entries it uses, in its parallel readers, rather than the
-// whole file first, in one thread (115 MB for 100,000 notes).
+// entries written with the header, then one entry per note: its path, key
+// and binary note (note.AppendBinary), and a CRC-32C of those; appended
+// entries follow to the end of the file. Each entry carries its own
+// checksum so that a run checks the entries it uses, in its parallel
+// readers, rather than the whole file first, in one thread (115 MB for
+// 100,000 notes).
 type entry struct {
 	key  Key
 	raw  []byte // the whole entry as in the file, checksum included
@@ -98,8 +109,42 @@ type Cache struct {
 	ready  chan struct{}
 	old    []entry
 	byPath map[string]int32
-	mu     sync.Mutex
-	fresh  map[string]freshEntry
+	// loaded is the file old came from, when its entries run to its end
+	// under this tag: the one file new entries may be appended to.
+	loaded    loadedFile
+	appendOK  bool
+	entryFrom int64 // offset of the first entry
+	mu        sync.Mutex
+	fresh     map[string]freshEntry
+}
+
+// loadedFile identifies the cache file a run read (ok false where files
+// have no key: then it is always written whole).
+type loadedFile struct {
+	key Key
+	ok  bool
+}
+
+// identify returns the identity of the open file f.
+func identify(f *os.File) loadedFile {
+	fi, err := f.Stat()
+	if err != nil {
+		return loadedFile{}
+	}
+	k, ok := KeyOf(fi)
+	return loadedFile{k, ok}
+}
+
+// readFile reads file, as loaded.
+func readFile(file string) ([]byte, loadedFile, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, loadedFile{}, err
+	}
+	defer f.Close()
+	id := identify(f)
+	b, err := io.ReadAll(f)
+	return b, id, err
 }
 
 type freshEntry struct {
@@ -112,7 +157,7 @@ type freshEntry struct {
 // missing, unreadable, corrupt, or written by another executable or with
 // other options gives an empty cache; so does a corrupt entry, alone.
 func Open(file, options string) *Cache {
-	return open(file, options, os.ReadFile)
+	return open(file, options, readFile)
 }
 
 // OpenMapped is Open with the file mapped into memory rather than read: a
@@ -123,7 +168,7 @@ func OpenMapped(file, options string) *Cache {
 	return open(file, options, mapFile)
 }
 
-func open(file, options string, load func(string) ([]byte, error)) *Cache {
+func open(file, options string, load func(string) ([]byte, loadedFile, error)) *Cache {
 	c := &Cache{
 		file:  file,
 		tag:   []byte(executableTag() + "\x00" + options),
@@ -133,8 +178,10 @@ func open(file, options string, load func(string) ([]byte, error)) *Cache {
 	}
 	go func() {
 		defer close(c.ready)
-		if b, err := load(file); err == nil {
-			c.old, c.byPath = decodeFile(b, c.tag)
+		if b, id, err := load(file); err == nil {
+			var whole bool
+			c.old, c.byPath, c.entryFrom, whole = decodeFile(b, c.tag)
+			c.loaded, c.appendOK = id, whole && id.ok && id.key.Size == int64(len(b))
 		}
 	}()
 	return c
@@ -149,7 +196,10 @@ func ExecutableTag() string { return executableTag() }
 // Map returns a file's contents mapped into memory where the system can
 // (read-only, never unmapped: for a process that loads a vault once), or
 // read.
-func Map(file string) ([]byte, error) { return mapFile(file) }
+func Map(file string) ([]byte, error) {
+	b, _, err := mapFile(file)
+	return b, err
+}
 
 // WriteAtomic writes file through write into a temporary file beside it,
 // then renames it into place, creating its folder if needed.
@@ -222,30 +272,75 @@ func (c *Cache) Put(p string, k Key, enc []byte) {
 	c.mu.Unlock()
 }
 
-// Save writes the cache file with the entries used or added in this run
-// (entries of notes no longer in the vault are dropped), unless nothing
-// changed. It creates the cache's folder.
+// Save records the notes parsed in this run for the next: it appends
+// their entries to the file the run loaded, or, when that file is not
+// there any more, not this run's, or would hold more than a quarter of
+// entries no run uses (superseded, or of notes no longer in the vault),
+// writes the file whole with the entries used or added in this run. It
+// does nothing when no note was parsed and the file is in good shape. It
+// creates the cache's folder.
 func (c *Cache) Save() error {
 	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// The old entries still used and not parsed again, written as they
-	// were read.
+	var kept int64 // bytes of the loaded entries still used
+	for p, i := range c.byPath {
+		if _, ok := c.fresh[p]; !ok && c.old[i].used.Load() {
+			kept += int64(len(c.old[i].raw))
+		}
+	}
+	if size := c.loaded.key.Size; c.appendOK && size-c.entryFrom-kept <= size/4 {
+		if len(c.fresh) == 0 {
+			return nil // the common case: a run on an unchanged vault
+		}
+		if err := c.appendFresh(); err == nil {
+			return nil
+		}
+		// The file changed under this run (another run wrote it): this
+		// run's view replaces it.
+	}
+	return c.writeWhole()
+}
+
+// freshPaths returns the paths of the notes parsed in this run, in order.
+func (c *Cache) freshPaths() []string {
+	ps := make([]string, 0, len(c.fresh))
+	for p := range c.fresh {
+		ps = append(ps, p)
+	}
+	slices.Sort(ps)
+	return ps
+}
+
+// appendFresh appends the entries of the notes parsed in this run to the
+// file loaded, in one write, after checking that the file is still that
+// one, as loaded.
+func (c *Cache) appendFresh() error {
+	var buf []byte
+	for _, p := range c.freshPaths() {
+		buf = appendEntry(buf, p, c.fresh[p])
+	}
+	f, err := os.OpenFile(c.file, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	if identify(f) != c.loaded {
+		err = errFileChanged
+	} else {
+		_, err = f.Write(buf)
+	}
+	return errors.Join(err, f.Close())
+}
+
+var errFileChanged = errors.New("the cache file is not the one loaded")
+
+// writeWhole replaces the file with the entries used or parsed in this
+// run, in path order: the order in which a run looks notes up and then
+// reads their links, so that neighbouring notes share pages of the mapping.
+func (c *Cache) writeWhole() error {
 	type item struct {
 		path string
 		raw  []byte // a kept entry, or nil for a fresh one
-	}
-	if len(c.fresh) == 0 {
-		unchanged := true
-		for i := range c.old {
-			if !c.old[i].used.Load() {
-				unchanged = false
-				break
-			}
-		}
-		if unchanged {
-			return nil // the common case: a run on an unchanged vault
-		}
 	}
 	var items []item
 	for p, i := range c.byPath {
@@ -256,29 +351,34 @@ func (c *Cache) Save() error {
 	for p := range c.fresh {
 		items = append(items, item{path: p})
 	}
-	// In path order, the order in which a run looks notes up and then
-	// reads their links: neighbouring notes share pages of the mapping.
+	if len(items) == 0 && c.old == nil {
+		return nil // nothing to keep, and no file of this run's to empty
+	}
 	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.path, b.path) })
 	return writeAtomic(c.file, func(w *bufio.Writer) error {
 		w.Write(magic)
 		w.Write(binary.AppendUvarint(nil, formatVersion))
 		w.Write(appendBytes(nil, c.tag))
 		w.Write(binary.AppendUvarint(nil, uint64(len(items))))
-		var hdr []byte
+		var buf []byte
 		for _, it := range items {
 			if it.raw != nil {
 				w.Write(it.raw)
 				continue
 			}
-			f := c.fresh[it.path]
-			hdr = appendEntryHead(hdr[:0], it.path, f.key, len(f.enc))
-			crc := crc32.Update(crc32.Update(0, castagnoli, hdr), castagnoli, f.enc)
-			w.Write(hdr)
-			w.Write(f.enc)
-			w.Write(binary.LittleEndian.AppendUint32(hdr[:0], crc))
+			buf = appendEntry(buf[:0], it.path, c.fresh[it.path])
+			w.Write(buf)
 		}
 		return nil
 	})
+}
+
+// appendEntry appends the entry of a note parsed in this run.
+func appendEntry(b []byte, p string, f freshEntry) []byte {
+	start := len(b)
+	b = appendEntryHead(b, p, f.key, len(f.enc))
+	b = append(b, f.enc...)
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli))
 }
 
 // appendEntryHead appends what comes before an entry's note: its path, its
@@ -300,25 +400,29 @@ func appendBytes(b, s []byte) []byte {
 }
 
 // decodeFile reads a cache file's entries (their notes are decoded, and
-// their checksums checked, on lookup). A file of another format or tag
-// has none; a cut or garbled entry ends the list. Paths share b's memory.
-func decodeFile(b, tag []byte) ([]entry, map[string]int32) {
+// their checksums checked, on lookup), the header's and those appended
+// after them; of two entries of one path the later counts. A file of
+// another format or tag has none; a cut or garbled entry ends the list.
+// It returns the offset of the first entry and whether the entries run to
+// the end of b. Paths share b's memory.
+func decodeFile(b, tag []byte) (entries []entry, byPath map[string]int32, from int64, whole bool) {
 	if !bytes.HasPrefix(b, magic) {
-		return nil, nil
+		return nil, nil, 0, false
 	}
 	r := reader{b: b[len(magic):]}
 	if r.uvarint() != formatVersion || !bytes.Equal(r.bytes(), tag) || r.err {
-		return nil, nil
+		return nil, nil, 0, false
 	}
 	// Every entry takes more than 8 bytes: a larger count is corrupt, and
 	// must not size the tables.
 	count := r.uvarint()
 	if r.err || count > uint64(len(r.b)/8) {
-		return nil, nil
+		return nil, nil, 0, false
 	}
-	entries := make([]entry, 0, count)
-	byPath := make(map[string]int32, count)
-	for len(r.b) > 0 && len(entries) < int(count) {
+	from = int64(len(b) - len(r.b))
+	entries = make([]entry, 0, count)
+	byPath = make(map[string]int32, count)
+	for len(r.b) > 0 {
 		start := r.b
 		pb := r.bytes()
 		var k Key
@@ -336,7 +440,7 @@ func decodeFile(b, tag []byte) ([]entry, map[string]int32) {
 		byPath[p] = int32(len(entries))
 		entries = append(entries, entry{key: k, raw: start[:len(start)-len(r.b)], note: nb})
 	}
-	return entries, byPath
+	return entries, byPath, from, !r.err
 }
 
 type reader struct {

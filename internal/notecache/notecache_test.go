@@ -2,8 +2,10 @@ package notecache
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -220,7 +222,8 @@ func TestCorruptEntryAlone(t *testing.T) {
 }
 
 // TestMappedSurvivesSave: notes from a mapped cache stay readable after
-// the cache file is replaced (Save renames a new file over it).
+// the run appends to the cache file and after another run replaces it
+// (by a rename, as Save does).
 func TestMappedSurvivesSave(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "notes.cache")
@@ -241,10 +244,222 @@ func TestMappedSurvivesSave(t *testing.T) {
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(file, []byte("overwritten by someone else's rename"), 0o600); err != nil {
+	if ls := got.LinkList(nil); got.Title != "A" || len(ls) != 2 || ls[0].Target != "target one" || ls[1].Frag != "h" {
+		t.Fatalf("a mapped note changed when its file was appended to: %q %+v", got.Title, ls)
+	}
+	other := filepath.Join(dir, "other")
+	if err := os.WriteFile(other, []byte("written by another run"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(other, file); err != nil {
 		t.Fatal(err)
 	}
 	if ls := got.LinkList(nil); got.Title != "A" || len(ls) != 2 || ls[0].Target != "target one" || ls[1].Frag != "h" {
 		t.Fatalf("a mapped note changed after its file was replaced: %q %+v", got.Title, ls)
+	}
+}
+
+func fileKey(t *testing.T, file string) Key {
+	t.Helper()
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := KeyOf(fi)
+	if !ok {
+		t.Skip("no file keys on this system")
+	}
+	return k
+}
+
+// saveNotes records the named notes (written by the test) in a new run
+// over the cache file: those in parsed as parsed again, the others looked
+// up. It fails on a miss of a note not parsed.
+func saveNotes(t *testing.T, file string, keys map[string]Key, notes map[string]*note.Note, parsed ...string) {
+	t.Helper()
+	c := settled(file, "opts")
+	for p, k := range keys {
+		if slices.Contains(parsed, p) {
+			c.Put(p, k, notes[p].Pack())
+			continue
+		}
+		if _, ok := c.Lookup(p, k, false); !ok {
+			t.Fatalf("no hit for %s", p)
+		}
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAppendsAFewEntries: a run that parsed one note of eight again
+// appends its entry to the file it loaded instead of writing the file
+// whole, and the next run finds every note, the new version of that one.
+func TestAppendsAFewEntries(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.cache")
+	keys, notes := map[string]Key{}, map[string]*note.Note{}
+	var all []string
+	for i := range 8 {
+		p := fmt.Sprintf("n%d.md", i)
+		keys[p], notes[p] = writeNote(t, dir, p, fmt.Sprintf("note %d [[n%d]]\n", i, i+1))
+		all = append(all, p)
+	}
+	saveNotes(t, file, keys, notes, all...)
+	before := fileKey(t, file)
+
+	oldKey := keys["n3.md"]
+	time.Sleep(20 * time.Millisecond)
+	keys["n3.md"], notes["n3.md"] = writeNote(t, dir, "n3.md", "note three, edited [[n4]] [[n5]]\n")
+	saveNotes(t, file, keys, notes, "n3.md")
+	after := fileKey(t, file)
+	if after.Ino != before.Ino || after.Dev != before.Dev {
+		t.Fatal("the file was written whole for one note")
+	}
+	if after.Size <= before.Size || after.Size > before.Size+200 {
+		t.Fatalf("size %d -> %d: not one entry appended", before.Size, after.Size)
+	}
+
+	c := settled(file, "opts")
+	got, ok := c.Lookup("n3.md", keys["n3.md"], false)
+	if !ok || len(got.LinkList(nil)) != 2 {
+		t.Fatalf("the appended entry: hit %v, %+v", ok, got)
+	}
+	if _, ok := c.Lookup("n3.md", oldKey, false); ok {
+		t.Fatal("the superseded entry still hits")
+	}
+	for p, k := range keys {
+		if _, ok := c.Lookup(p, k, false); !ok {
+			t.Errorf("no hit for %s after the append", p)
+		}
+	}
+}
+
+// TestWritesWholeWhenSupersededGrow: entries no run uses any more make the
+// file be written whole once they are a quarter of it.
+func TestWritesWholeWhenSupersededGrow(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.cache")
+	keys, notes := map[string]Key{}, map[string]*note.Note{}
+	for i := range 4 {
+		p := fmt.Sprintf("n%d.md", i)
+		keys[p], notes[p] = writeNote(t, dir, p, fmt.Sprintf("note %d [[n%d]]\n", i, i+1))
+	}
+	saveNotes(t, file, keys, notes, "n0.md", "n1.md", "n2.md", "n3.md")
+	first := fileKey(t, file)
+	rewritten := false
+	for round := range 6 {
+		time.Sleep(20 * time.Millisecond)
+		keys["n0.md"], notes["n0.md"] = writeNote(t, dir, "n0.md", fmt.Sprintf("note 0, round %d [[n1]]\n", round))
+		saveNotes(t, file, keys, notes, "n0.md")
+		if k := fileKey(t, file); k.Ino != first.Ino {
+			rewritten = true
+			if k.Size > first.Size+10 {
+				t.Fatalf("written whole at %d bytes, from %d: superseded entries kept", k.Size, first.Size)
+			}
+			break
+		}
+	}
+	if !rewritten {
+		t.Fatal("six superseded entries of four notes and the file was never written whole")
+	}
+	c := settled(file, "opts")
+	for p, k := range keys {
+		if _, ok := c.Lookup(p, k, false); !ok {
+			t.Errorf("no hit for %s after the rewrite", p)
+		}
+	}
+}
+
+// TestCutAppend: a run that died mid-append leaves a cut last entry: the
+// next run misses that note only, and writes the file whole.
+func TestCutAppend(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.cache")
+	keys, notes := map[string]Key{}, map[string]*note.Note{}
+	for i := range 8 {
+		p := fmt.Sprintf("n%d.md", i)
+		keys[p], notes[p] = writeNote(t, dir, p, fmt.Sprintf("note %d [[n%d]]\n", i, i+1))
+	}
+	saveNotes(t, file, keys, notes, "n0.md", "n1.md", "n2.md", "n3.md", "n4.md", "n5.md", "n6.md", "n7.md")
+	whole := fileKey(t, file).Size
+	time.Sleep(20 * time.Millisecond)
+	keys["n5.md"], notes["n5.md"] = writeNote(t, dir, "n5.md", "note five, edited [[n6]]\n")
+	saveNotes(t, file, keys, notes, "n5.md")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(data)) <= whole {
+		t.Fatal("nothing was appended")
+	}
+	for cut := whole + 1; cut < int64(len(data)); cut++ {
+		os.Remove(file)
+		if err := os.WriteFile(file, data[:cut], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := fileKey(t, file)
+		c := settled(file, "opts")
+		if _, ok := c.Lookup("n5.md", keys["n5.md"], false); ok {
+			t.Fatalf("cut at %d: hit for the cut entry", cut)
+		}
+		for p, k := range keys {
+			if _, ok := c.Lookup(p, k, false); p != "n5.md" && !ok {
+				t.Fatalf("cut at %d: no hit for %s", cut, p)
+			}
+		}
+		c.Put("n5.md", keys["n5.md"], notes["n5.md"].Pack())
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		if fileKey(t, file).Ino == before.Ino {
+			t.Fatalf("cut at %d: appended after a cut entry", cut)
+		}
+		saveNotes(t, file, keys, notes) // every note hits
+	}
+}
+
+// TestNeverAppendsToAnotherFile: when another run replaced the file after
+// this run loaded it, this run writes its own file whole rather than
+// append entries to one it did not read (which could be of another
+// build's format).
+func TestNeverAppendsToAnotherFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.cache")
+	ka, na := writeNote(t, dir, "a.md", "[[b]]\n")
+	kb, nb := writeNote(t, dir, "b.md", "[[a]]\n")
+	c := settled(file, "opts")
+	c.Put("a.md", ka, na.Pack())
+	c.Put("b.md", kb, nb.Pack())
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	mine := settled(file, "opts")
+	if _, ok := mine.Lookup("a.md", ka, false); !ok {
+		t.Fatal("no hit for a.md")
+	}
+	// Another build replaces the file meanwhile.
+	theirs := settled(file, "other build")
+	theirs.Put("a.md", ka, na.Pack())
+	if err := theirs.Save(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	kb, nb = writeNote(t, dir, "b.md", "[[a]] [[c]]\n")
+	mine.Put("b.md", kb, nb.Pack())
+	if err := mine.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c = settled(file, "opts")
+	if _, ok := c.Lookup("a.md", ka, false); !ok {
+		t.Fatal("this run's file lacks a.md")
+	}
+	if _, ok := c.Lookup("b.md", kb, false); !ok {
+		t.Fatal("this run's file lacks b.md")
+	}
+	b, _ := os.ReadFile(file)
+	if bytes.Contains(b, []byte("other build")) {
+		t.Fatal("this run appended to the other build's file")
 	}
 }
