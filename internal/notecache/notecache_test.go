@@ -426,40 +426,43 @@ func TestCutAppend(t *testing.T) {
 func TestNeverAppendsToAnotherFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "notes.cache")
-	ka, na := writeNote(t, dir, "a.md", "[[b]]\n")
-	kb, nb := writeNote(t, dir, "b.md", "[[a]]\n")
-	c := settled(file, "opts")
-	c.Put("a.md", ka, na.Pack())
-	c.Put("b.md", kb, nb.Pack())
-	if err := c.Save(); err != nil {
-		t.Fatal(err)
+	keys, notes := map[string]Key{}, map[string]*note.Note{}
+	var all []string
+	for i := range 8 {
+		p := fmt.Sprintf("n%d.md", i)
+		keys[p], notes[p] = writeNote(t, dir, p, fmt.Sprintf("note %d [[n%d]]\n", i, i+1))
+		all = append(all, p)
 	}
+	saveNotes(t, file, keys, notes, all...)
 
 	mine := settled(file, "opts")
-	if _, ok := mine.Lookup("a.md", ka, false); !ok {
-		t.Fatal("no hit for a.md")
+	for p, k := range keys {
+		if p != "n3.md" {
+			if _, ok := mine.Lookup(p, k, false); !ok {
+				t.Fatalf("no hit for %s", p)
+			}
+		}
 	}
 	// Another build replaces the file meanwhile.
 	theirs := settled(file, "other build")
-	theirs.Put("a.md", ka, na.Pack())
+	theirs.Put("n0.md", keys["n0.md"], notes["n0.md"].Pack())
 	if err := theirs.Save(); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(20 * time.Millisecond)
-	kb, nb = writeNote(t, dir, "b.md", "[[a]] [[c]]\n")
-	mine.Put("b.md", kb, nb.Pack())
+	keys["n3.md"], notes["n3.md"] = writeNote(t, dir, "n3.md", "note three, edited [[n4]]\n")
+	mine.Put("n3.md", keys["n3.md"], notes["n3.md"].Pack())
 	if err := mine.Save(); err != nil {
 		t.Fatal(err)
-	}
-	c = settled(file, "opts")
-	if _, ok := c.Lookup("a.md", ka, false); !ok {
-		t.Fatal("this run's file lacks a.md")
-	}
-	if _, ok := c.Lookup("b.md", kb, false); !ok {
-		t.Fatal("this run's file lacks b.md")
 	}
 	b, _ := os.ReadFile(file)
 	if bytes.Contains(b, []byte("other build")) {
 		t.Fatal("this run appended to the other build's file")
+	}
+	c := settled(file, "opts")
+	for p, k := range keys {
+		if _, ok := c.Lookup(p, k, false); !ok {
+			t.Errorf("this run's file lacks %s", p)
+		}
 	}
 }
