@@ -89,21 +89,12 @@ func TestProgressLineSilentOnShortRuns(t *testing.T) {
 }
 
 func TestProgressLineShowsResolving(t *testing.T) {
-	f, err := os.CreateTemp(t.TempDir(), "tty")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	p := newProgressLine(f, 0, time.Millisecond)
-	p.update(10, 10)
-	time.Sleep(20 * time.Millisecond)
-	p.resolve(4, 10)
-	time.Sleep(50 * time.Millisecond)
-	p.done()
-	out, err := os.ReadFile(f.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
+	out := drawLine(t, func(p progress) {
+		p.update(10, 10)
+		time.Sleep(20 * time.Millisecond)
+		p.resolve(4, 10)
+		time.Sleep(50 * time.Millisecond)
+	})
 	if !bytes.Contains(out, []byte("resolving links")) || !bytes.Contains(out, []byte("4/10")) {
 		t.Errorf("no resolving line in %q", out)
 	}
@@ -115,22 +106,32 @@ func TestProgressLineShowsResolving(t *testing.T) {
 // The walk may still be finding notes when the line is first drawn: the
 // bar must follow the total rather than finish (and vanish) at the first.
 func TestProgressLineFollowsAGrowingTotal(t *testing.T) {
+	out := drawLine(t, func(p progress) {
+		p.update(3, 10)
+		time.Sleep(30 * time.Millisecond)
+		p.update(15, 40)
+		time.Sleep(30 * time.Millisecond)
+	})
+	if !bytes.Contains(out, []byte("15/40")) {
+		t.Errorf("the line did not follow the total to 40: %q", out)
+	}
+}
+
+// drawLine runs steps against a progress line drawn at once into a file
+// standing for the terminal, and returns what was drawn.
+func drawLine(t *testing.T, steps func(p progress)) []byte {
+	t.Helper()
 	f, err := os.CreateTemp(t.TempDir(), "tty")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	p := newProgressLine(f, 0, time.Millisecond)
-	p.update(3, 10)
-	time.Sleep(30 * time.Millisecond)
-	p.update(15, 40)
-	time.Sleep(30 * time.Millisecond)
+	steps(p)
 	p.done()
 	out, err := os.ReadFile(f.Name())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(out, []byte("15/40")) {
-		t.Errorf("the line did not follow the total to 40: %q", out)
-	}
+	return out
 }
