@@ -70,11 +70,14 @@ func (n *Note) appendBinary(b []byte) ([]byte, int) {
 		b = append(b, n.Sum[:]...)
 	}
 	// The links come after their count and their length in bytes, so that
-	// a decoder can keep them packed without decoding them.
+	// a decoder can keep them packed without decoding them, and before
+	// their digest (LinksDigest).
 	if n.hasPacked {
 		b = appendCount(b, false, int(n.packedCount))
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(n.packed)))
-		return append(b, n.packed...), len(b)
+		at := len(b)
+		b = append(b, n.packed...)
+		return append(b, n.linksDigest[:]...), at
 	}
 	b = appendCount(b, n.Links == nil, len(n.Links))
 	if n.Links == nil {
@@ -87,7 +90,18 @@ func (n *Note) appendBinary(b []byte) ([]byte, int) {
 		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
 	}
 	binary.LittleEndian.PutUint32(b[at-4:], uint32(len(b)-at))
-	return b, at
+	d := packedDigest(len(n.Links), b[at:])
+	return append(b, d[:]...), at
+}
+
+// packedDigest is the digest of count links in their binary form.
+func packedDigest(count int, packed []byte) [32]byte {
+	h := sha256.New()
+	h.Write(binary.AppendUvarint(nil, uint64(count)))
+	h.Write(packed)
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
 }
 
 var encodePool = sync.Pool{New: func() any { return new([]byte) }}
@@ -102,7 +116,9 @@ func (n *Note) Pack() []byte {
 	*scratch = b
 	encodePool.Put(scratch)
 	if n.Links != nil {
-		n.packed, n.packedCount, n.hasPacked = enc[at:], int32(len(n.Links)), true
+		end := len(enc) - len(n.linksDigest)
+		n.packed, n.packedCount, n.hasPacked = enc[at:end:end], int32(len(n.Links)), true
+		copy(n.linksDigest[:], enc[end:])
 		n.Links = nil
 	}
 	return enc
@@ -274,6 +290,7 @@ func DecodeBinary(b []byte) (Note, []byte, error) {
 		if d.err == nil {
 			n.packed = d.bytes(int(binary.LittleEndian.Uint32(size)))
 			n.packedCount, n.hasPacked = int32(count), true
+			copy(n.linksDigest[:], d.bytes(len(n.linksDigest)))
 			if count > len(n.packed) {
 				d.fail()
 			}
@@ -435,20 +452,16 @@ func (d *decoder) link(l *Link, prevStart, prevLine *int64) {
 }
 
 // LinksDigest returns a SHA-256 of n's links in their binary form: notes
-// whose links have one digest have equal links, packed or not.
+// whose links have one digest have equal links, packed or not. Packed
+// links carry theirs, computed when they were packed.
 func (n *Note) LinksDigest() [32]byte {
 	if n.hasPacked {
-		h := sha256.New()
-		h.Write(binary.AppendUvarint(nil, uint64(n.packedCount)))
-		h.Write(n.packed)
-		var d [32]byte
-		h.Sum(d[:0])
-		return d
+		return n.linksDigest
 	}
-	b := binary.AppendUvarint(nil, uint64(len(n.Links)))
+	var b []byte
 	var prevStart, prevLine int64
 	for i := range n.Links {
 		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
 	}
-	return sha256.Sum256(b)
+	return packedDigest(len(n.Links), b)
 }

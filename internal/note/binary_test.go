@@ -38,6 +38,10 @@ func roundTrip(t *testing.T, n Note) {
 	if d := cmp.Diff(n, unpacked(got), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
 		t.Fatalf("%s: decoded note differs (-parsed +decoded):\n%s", n.Path, d)
 	}
+	// The digest a decoded note carries is its links' digest.
+	if u := unpacked(got); got.LinksDigest() != u.LinksDigest() || got.LinksDigest() != n.LinksDigest() {
+		t.Fatalf("%s: the decoded note's links digest is not its links'", n.Path)
+	}
 	// Packing keeps the same note and the same binary form, and a packed
 	// note encodes as the unpacked one did.
 	packed := n
@@ -67,7 +71,7 @@ func roundTrip(t *testing.T, n Note) {
 // unpacked returns n with its links decoded into Links, as parsed.
 func unpacked(n Note) Note {
 	n.Links = n.LinkList(nil)
-	n.packed, n.packedCount, n.hasPacked = nil, 0, false
+	n.packed, n.packedCount, n.hasPacked, n.linksDigest = nil, 0, false, [32]byte{}
 	return n
 }
 

@@ -45,6 +45,10 @@ type Note struct {
 	packed      []byte
 	packedCount int32
 	hasPacked   bool
+	// linksDigest is LinksDigest of the packed links, written beside them
+	// in the binary form: a re-check looks every note's plan up by it, and
+	// hashing 100k notes' links again took ~0.13 s of CPU.
+	linksDigest [32]byte
 }
 
 // Link is one link occurrence in a note. Millions of them stay in memory
