@@ -47,13 +47,14 @@ const (
 // AppendBinary appends n's binary form to b. A note with Err set has no
 // binary form: callers do not cache it.
 func (n *Note) AppendBinary(b []byte) []byte {
-	b, _ = n.appendBinary(b)
+	b, _, _ = n.appendBinary(b, true)
 	return b
 }
 
 // appendBinary is AppendBinary that also returns where in b the links'
-// binary form starts.
-func (n *Note) appendBinary(b []byte) ([]byte, int) {
+// binary form starts and ends; withDigest false leaves out the links'
+// digest, unless the note carries it already.
+func (n *Note) appendBinary(b []byte, withDigest bool) ([]byte, int, int) {
 	b = appendString(b, n.Path)
 	b = appendString(b, n.Title)
 	b = appendStrings(b, n.Aliases)
@@ -77,11 +78,16 @@ func (n *Note) appendBinary(b []byte) ([]byte, int) {
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(n.packed)))
 		at := len(b)
 		b = append(b, n.packed...)
-		return append(b, n.linksDigest[:]...), at
+		end := len(b)
+		if !n.hasDigest {
+			return append(b, 0), at, end
+		}
+		b = append(b, 1)
+		return append(b, n.linksDigest[:]...), at, end
 	}
 	b = appendCount(b, n.Links == nil, len(n.Links))
 	if n.Links == nil {
-		return b, len(b)
+		return b, len(b), len(b)
 	}
 	b = append(b, 0, 0, 0, 0)
 	at := len(b)
@@ -89,9 +95,14 @@ func (n *Note) appendBinary(b []byte) ([]byte, int) {
 	for i := range n.Links {
 		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
 	}
-	binary.LittleEndian.PutUint32(b[at-4:], uint32(len(b)-at))
-	d := packedDigest(len(n.Links), b[at:])
-	return append(b, d[:]...), at
+	end := len(b)
+	binary.LittleEndian.PutUint32(b[at-4:], uint32(end-at))
+	if !withDigest {
+		return append(b, 0), at, end
+	}
+	d := packedDigest(len(n.Links), b[at:end])
+	b = append(b, 1)
+	return append(b, d[:]...), at, end
 }
 
 // packedDigest is the digest of count links in their binary form.
@@ -109,16 +120,22 @@ var encodePool = sync.Pool{New: func() any { return new([]byte) }}
 // Pack returns n's binary form (see AppendBinary) and keeps n's links in
 // it, packed, instead of in Links: LinkList decodes them when they are
 // needed. Other notes' link records then reuse the memory of these.
-func (n *Note) Pack() []byte {
+func (n *Note) Pack() []byte { return n.pack(true) }
+
+// pack is Pack; withDigest false leaves the links' digest out of the
+// binary form (a note that will not be cached: nothing looks its plan up).
+func (n *Note) pack(withDigest bool) []byte {
 	scratch := encodePool.Get().(*[]byte)
-	b, at := n.appendBinary((*scratch)[:0])
+	b, at, end := n.appendBinary((*scratch)[:0], withDigest)
 	enc := bytes.Clone(b)
 	*scratch = b
 	encodePool.Put(scratch)
 	if n.Links != nil {
-		end := len(enc) - len(n.linksDigest)
 		n.packed, n.packedCount, n.hasPacked = enc[at:end:end], int32(len(n.Links)), true
-		copy(n.linksDigest[:], enc[end:])
+		if enc[end] == 1 {
+			copy(n.linksDigest[:], enc[end+1:])
+			n.hasDigest = true
+		}
 		n.Links = nil
 	}
 	return enc
@@ -290,7 +307,10 @@ func DecodeBinary(b []byte) (Note, []byte, error) {
 		if d.err == nil {
 			n.packed = d.bytes(int(binary.LittleEndian.Uint32(size)))
 			n.packedCount, n.hasPacked = int32(count), true
-			copy(n.linksDigest[:], d.bytes(len(n.linksDigest)))
+			if d.byte() == 1 {
+				copy(n.linksDigest[:], d.bytes(len(n.linksDigest)))
+				n.hasDigest = d.err == nil
+			}
 			if count > len(n.packed) {
 				d.fail()
 			}
@@ -455,8 +475,11 @@ func (d *decoder) link(l *Link, prevStart, prevLine *int64) {
 // whose links have one digest have equal links, packed or not. Packed
 // links carry theirs, computed when they were packed.
 func (n *Note) LinksDigest() [32]byte {
-	if n.hasPacked {
+	if n.hasDigest {
 		return n.linksDigest
+	}
+	if n.hasPacked {
+		return packedDigest(int(n.packedCount), n.packed)
 	}
 	var b []byte
 	var prevStart, prevLine int64

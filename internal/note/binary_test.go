@@ -71,7 +71,7 @@ func roundTrip(t *testing.T, n Note) {
 // unpacked returns n with its links decoded into Links, as parsed.
 func unpacked(n Note) Note {
 	n.Links = n.LinkList(nil)
-	n.packed, n.packedCount, n.hasPacked, n.linksDigest = nil, 0, false, [32]byte{}
+	n.packed, n.packedCount, n.hasPacked, n.linksDigest, n.hasDigest = nil, 0, false, [32]byte{}, false
 	return n
 }
 
@@ -143,9 +143,17 @@ func FuzzBinaryRoundTrip(f *testing.F) {
 			return
 		}
 		roundTrip(t, n)
-		packed, _ := ParsePacked("f.md", src, opt, false)
-		if d := cmp.Diff(n, unpacked(packed), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
-			t.Fatalf("ParsePacked differs (-Parse +ParsePacked):\n%s", d)
+		for _, withDigest := range []bool{false, true} {
+			packed, enc := ParsePacked("f.md", src, opt, false, withDigest)
+			if d := cmp.Diff(n, unpacked(packed), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
+				t.Fatalf("ParsePacked differs (-Parse +ParsePacked):\n%s", d)
+			}
+			if packed.LinksDigest() != n.LinksDigest() {
+				t.Fatalf("withDigest %v: the packed note's links digest differs", withDigest)
+			}
+			if got, _, err := DecodeBinary(enc); err != nil || got.LinksDigest() != n.LinksDigest() {
+				t.Fatalf("withDigest %v: decoded: %v, or its links digest differs", withDigest, err)
+			}
 		}
 		// Arbitrary bytes must decode to an error or a note, never a panic;
 		// so must arbitrary packed links (LinkList reports them by a panic,
@@ -164,7 +172,7 @@ func TestParsePacked(t *testing.T) {
 	var notes []Note
 	var encs [][]byte
 	for _, s := range binarySeeds {
-		n, enc := ParsePacked("dir/f.md", []byte(s), Options{}, true)
+		n, enc := ParsePacked("dir/f.md", []byte(s), Options{}, true, true)
 		notes, encs = append(notes, n), append(encs, enc)
 	}
 	for i, s := range binarySeeds {
@@ -177,7 +185,7 @@ func TestParsePacked(t *testing.T) {
 			t.Errorf("%q: ParsePacked's binary form differs from AppendBinary's", s)
 		}
 	}
-	if n, enc := ParsePacked("bad.md", []byte("a\x00b"), Options{}, true); n.Err == nil || enc != nil {
+	if n, enc := ParsePacked("bad.md", []byte("a\x00b"), Options{}, true, true); n.Err == nil || enc != nil {
 		t.Errorf("a binary file: %v, %d bytes", n.Err, len(enc))
 	}
 }
@@ -187,11 +195,12 @@ func TestParsePacked(t *testing.T) {
 func TestLinksDigest(t *testing.T) {
 	seen := map[[32]byte]string{}
 	for _, s := range binarySeeds {
-		packed, _ := ParsePacked("dir/f.md", []byte(s), Options{}, false)
+		packed, _ := ParsePacked("dir/f.md", []byte(s), Options{}, false, true)
+		bare, _ := ParsePacked("dir/f.md", []byte(s), Options{}, false, false)
 		parsed := Parse("dir/f.md", []byte(s), Options{})
 		d := packed.LinksDigest()
-		if parsed.LinksDigest() != d {
-			t.Errorf("%q: packed and parsed digests differ", s)
+		if parsed.LinksDigest() != d || bare.LinksDigest() != d {
+			t.Errorf("%q: packed (with and without a digest) and parsed digests differ", s)
 		}
 		links := fmt.Sprint(parsed.Links)
 		if other, ok := seen[d]; ok && other != links {

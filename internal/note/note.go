@@ -45,10 +45,12 @@ type Note struct {
 	packed      []byte
 	packedCount int32
 	hasPacked   bool
-	// linksDigest is LinksDigest of the packed links, written beside them
-	// in the binary form: a re-check looks every note's plan up by it, and
-	// hashing 100k notes' links again took ~0.13 s of CPU.
+	// linksDigest is LinksDigest of the packed links when hasDigest,
+	// written beside them in the binary form: a re-check looks every
+	// note's plan up by it, and hashing 100k notes' links again took
+	// ~0.13 s of CPU.
 	linksDigest [32]byte
+	hasDigest   bool
 }
 
 // Link is one link occurrence in a note. Millions of them stay in memory
@@ -102,10 +104,11 @@ func Parse(p string, src []byte, opt Options) Note {
 
 // ParsePacked is Parse, with the SHA-256 of src in Sum when withSum, then
 // Pack: it returns the note with its links packed, and its binary form
-// (nil when Err is set). Its link records are scratch memory, reused for
-// the next note, so that reading a vault allocates each note's links once,
-// packed.
-func ParsePacked(p string, src []byte, opt Options, withSum bool) (Note, []byte) {
+// (nil when Err is set), with the links' digest when withDigest (for a
+// note that will be cached). Its link records are scratch memory, reused
+// for the next note, so that reading a vault allocates each note's links
+// once, packed.
+func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	n := parse(p, src, opt, sc, true)
@@ -115,7 +118,7 @@ func ParsePacked(p string, src []byte, opt Options, withSum bool) (Note, []byte)
 	if withSum {
 		n.Sum = sha256.Sum256(src)
 	}
-	return n, n.Pack()
+	return n, n.pack(withDigest)
 }
 
 func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {

@@ -404,7 +404,7 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 	// A cached note carries its hash, so that apply can take it from the
 	// cache too. Packed, the links of all notes take a fraction of the
 	// memory of their records (see note.Note.Pack).
-	n, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil)
+	n, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
 	if enc != nil && cacheable && key != nil {
 		// The key comes from the open file, taken before the read: a write
 		// during the read moves the change time past it.
