@@ -62,7 +62,8 @@ const Settle = 2 * time.Second
 
 // formatVersion changes whenever the file layout or note.AppendBinary does.
 // 3: entries may follow the count written in the header (appends).
-// 4: a note's packed links are followed by their digest.
+// 4: a note's packed links are followed by their digest (a flag byte, and
+// the digest when the note was parsed for the cache).
 const formatVersion = 4
 
 var magic = []byte("relink notecache\n")
