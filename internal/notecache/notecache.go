@@ -422,8 +422,11 @@ func decodeFile(b, tag []byte) (entries []entry, byPath map[string]int32, from i
 		return nil, nil, 0, false
 	}
 	from = int64(len(b) - len(r.b))
-	entries = make([]entry, 0, count)
-	byPath = make(map[string]int32, count)
+	// Room for the entries appended after the count as well: growing a
+	// 100k-entry list and map took ~40 ms.
+	size := min(count+count/4+64, uint64(len(r.b)/8))
+	entries = make([]entry, 0, size)
+	byPath = make(map[string]int32, size)
 	for len(r.b) > 0 {
 		start := r.b
 		pb := r.bytes()
