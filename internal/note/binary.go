@@ -53,7 +53,8 @@ func (n *Note) AppendBinary(b []byte) []byte {
 
 // appendBinary is AppendBinary that also returns where in b the links'
 // binary form starts and ends; withDigest false leaves out the links'
-// digest, unless the note carries it already.
+// digest unless the note carries it already (a note that will not be
+// cached: nothing looks its plan up).
 func (n *Note) appendBinary(b []byte, withDigest bool) ([]byte, int, int) {
 	b = appendString(b, n.Path)
 	b = appendString(b, n.Title)
@@ -73,36 +74,36 @@ func (n *Note) appendBinary(b []byte, withDigest bool) ([]byte, int, int) {
 	// The links come after their count and their length in bytes, so that
 	// a decoder can keep them packed without decoding them, and before
 	// their digest (LinksDigest).
+	var at, count int
 	if n.hasPacked {
 		b = appendCount(b, false, int(n.packedCount))
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(n.packed)))
-		at := len(b)
+		at, count = len(b), int(n.packedCount)
 		b = append(b, n.packed...)
-		end := len(b)
-		if !n.hasDigest {
-			return append(b, 0), at, end
+	} else {
+		b = appendCount(b, n.Links == nil, len(n.Links))
+		if n.Links == nil {
+			return b, len(b), len(b)
 		}
-		b = append(b, 1)
-		return append(b, n.linksDigest[:]...), at, end
-	}
-	b = appendCount(b, n.Links == nil, len(n.Links))
-	if n.Links == nil {
-		return b, len(b), len(b)
-	}
-	b = append(b, 0, 0, 0, 0)
-	at := len(b)
-	var prevStart, prevLine int64
-	for i := range n.Links {
-		b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
+		b = append(b, 0, 0, 0, 0)
+		at, count = len(b), len(n.Links)
+		var prevStart, prevLine int64
+		for i := range n.Links {
+			b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
+		}
+		binary.LittleEndian.PutUint32(b[at-4:], uint32(len(b)-at))
 	}
 	end := len(b)
-	binary.LittleEndian.PutUint32(b[at-4:], uint32(end-at))
-	if !withDigest {
-		return append(b, 0), at, end
+	switch {
+	case n.hasDigest:
+		b = append(append(b, 1), n.linksDigest[:]...)
+	case withDigest:
+		d := packedDigest(count, b[at:end])
+		b = append(append(b, 1), d[:]...)
+	default:
+		b = append(b, 0)
 	}
-	d := packedDigest(len(n.Links), b[at:end])
-	b = append(b, 1)
-	return append(b, d[:]...), at, end
+	return b, at, end
 }
 
 // packedDigest is the digest of count links in their binary form.
@@ -309,7 +310,7 @@ func DecodeBinary(b []byte) (Note, []byte, error) {
 			n.packedCount, n.hasPacked = int32(count), true
 			if d.byte() == 1 {
 				copy(n.linksDigest[:], d.bytes(len(n.linksDigest)))
-				n.hasDigest = d.err == nil
+				n.hasDigest = true
 			}
 			if count > len(n.packed) {
 				d.fail()

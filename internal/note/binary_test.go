@@ -154,6 +154,10 @@ func FuzzBinaryRoundTrip(f *testing.F) {
 			if got, _, err := DecodeBinary(enc); err != nil || got.LinksDigest() != n.LinksDigest() {
 				t.Fatalf("withDigest %v: decoded: %v, or its links digest differs", withDigest, err)
 			}
+			// AppendBinary (what the cache writes) always carries it.
+			if got, _, err := DecodeBinary(packed.AppendBinary(nil)); err != nil || got.hasPacked && (!got.hasDigest || got.linksDigest != n.LinksDigest()) {
+				t.Fatalf("withDigest %v: AppendBinary of the packed note: %v, or no right digest", withDigest, err)
+			}
 		}
 		// Arbitrary bytes must decode to an error or a note, never a panic;
 		// so must arbitrary packed links (LinkList reports them by a panic,
