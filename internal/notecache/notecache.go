@@ -189,8 +189,6 @@ func open(file, options string, load func(string) ([]byte, loadedFile, error)) *
 	return c
 }
 
-// executableTag names the running binary by path, size and times, so that
-// a rebuilt relink, whose parser may differ, never reads an older cache.
 // ExecutableTag identifies the running executable by its path, size and
 // times: what one build of relink derived, another does not read.
 func ExecutableTag() string { return executableTag() }
@@ -209,7 +207,10 @@ func WriteAtomic(file string, write func(*bufio.Writer) error) error {
 	return writeAtomic(file, write)
 }
 
-func executableTag() string {
+// executableTag names the running binary by path, size and times, so that
+// a rebuilt relink, whose parser may differ, never reads an older cache.
+// Worked out once: each of the three caches asks.
+var executableTag = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
 		return "unknown executable"
@@ -220,7 +221,7 @@ func executableTag() string {
 	}
 	k, _ := keyOf(fi)
 	return fmt.Sprintf("%s %d %d %d %d %d", exe, k.Size, k.Mtime, k.Ctime, k.Ino, k.Dev)
-}
+})
 
 // Lookup returns the cached note of the file at vault path p, whose key is
 // k, when there is one; withSum asks for an entry that carries the file's
