@@ -9,10 +9,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
 
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 	"github.com/relinkmd/relink/internal/workspace"
@@ -331,7 +331,7 @@ their hashes as they are read.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w", f.Path, err)
 				}
-				if _, err := e.stdout.Write(diff.Diff("a/"+f.Path, a, "b/"+f.Path, b)); err != nil {
+				if err := report.FileDiff(e.stdout, f.Path, a, b, f.Before == nil, f.After == nil); err != nil {
 					return err
 				}
 			}

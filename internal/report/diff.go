@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rogpeppe/go-internal/diff"
+
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/splice"
 )
@@ -52,8 +54,7 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	if len(changed) == 0 {
 		return nil
 	}
-	// The tab ends the name for patch(1), which otherwise stops at a space.
-	fmt.Fprintf(w, "--- a/%s\t\n+++ b/%s\t\n", file, file)
+	DiffHeader(w, "a/"+file, "b/"+file)
 	const ctx = 3
 	for k := 0; k < len(changed); {
 		start := max(changed[k]-ctx, 0)
@@ -71,7 +72,7 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 		}
 		for i := start; i < end; {
 			if !isChanged[i] {
-				fmt.Fprintf(w, " %s\n", show(a[i]))
+				diffLine(w, ' ', a[i])
 				i++
 				continue
 			}
@@ -81,10 +82,10 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 				j++
 			}
 			for x := i; x < j; x++ {
-				fmt.Fprintf(w, "-%s\n", show(a[x]))
+				diffLine(w, '-', a[x])
 			}
 			for x := i; x < j; x++ {
-				fmt.Fprintf(w, "+%s\n", show(b[x]))
+				diffLine(w, '+', b[x])
 			}
 			i = j
 		}
@@ -93,8 +94,28 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	return nil
 }
 
-// show keeps a CRLF line's \r so that the diff applies with patch(1).
-func show(l string) string { return strings.TrimSuffix(l, "\n") }
+// DiffHeader writes the two file lines of a unified diff. The tab ends
+// each name: patch(1) otherwise stops a name at its first space, and git
+// apply reads either. "/dev/null" names a side where the file is absent.
+func DiffHeader(w io.Writer, oldName, newName string) {
+	fmt.Fprintf(w, "--- %s\t\n+++ %s\t\n", oldName, newName)
+}
+
+// NoNewline is the line a unified diff puts after a line that ends its file
+// without a newline; without it git apply and patch(1) refuse the hunk or
+// add a newline that the file never had.
+const NoNewline = "\\ No newline at end of file\n"
+
+// diffLine writes one line of a hunk. A CRLF line keeps its \r so that the
+// diff applies with patch(1); the file's last line, when it has no newline,
+// is followed by the NoNewline marker.
+func diffLine(w io.Writer, op byte, l string) {
+	body, hadNewline := strings.CutSuffix(l, "\n")
+	fmt.Fprintf(w, "%c%s\n", op, body)
+	if !hadNewline {
+		io.WriteString(w, NoNewline)
+	}
+}
 
 func lines(b []byte) []string {
 	var out []string
@@ -108,4 +129,33 @@ func lines(b []byte) []string {
 		b = b[i+1:]
 	}
 	return out
+}
+
+// FileDiff writes a unified diff of one file from before to after, in the
+// same form as Diff, for contents that may differ in any way (snapshot diff).
+// A side where the file did not exist (created, deleted) is named
+// /dev/null, so that git apply and patch(1) create or delete the file.
+func FileDiff(w io.Writer, file string, before, after []byte, created, deleted bool) error {
+	hunks := diff.Diff("a", before, "b", after)
+	if hunks == nil {
+		return nil
+	}
+	// diff.Diff starts with its own three header lines; the hunks follow.
+	for range 3 {
+		i := bytes.IndexByte(hunks, '\n')
+		if i < 0 {
+			return fmt.Errorf("%s: unexpected diff output", file)
+		}
+		hunks = hunks[i+1:]
+	}
+	oldName, newName := "a/"+file, "b/"+file
+	if created {
+		oldName = "/dev/null"
+	}
+	if deleted {
+		newName = "/dev/null"
+	}
+	DiffHeader(w, oldName, newName)
+	_, err := w.Write(hunks)
+	return err
 }
