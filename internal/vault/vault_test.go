@@ -134,6 +134,13 @@ func TestDetect(t *testing.T) {
 		{map[string]string{"a.md": ""}, "wiki"},
 		{map[string]string{".obsidian/app.json": "{}"}, "obsidian"},
 		{map[string]string{"dendron.yml": "version: 5\n"}, "dendron"},
+		{map[string]string{".foam/templates/new-note.md": "# ${title}\n"}, "foam"},
+		{map[string]string{".vscode/settings.json": "{\n  // Foam\n  \"foam.edit.linkReferenceDefinitions\": \"withExtensions\"\n}\n"}, "foam"},
+		// VS Code settings without Foam's are any vault's.
+		{map[string]string{".vscode/settings.json": `{"editor.lineHeight": 24}`}, "wiki"},
+		{map[string]string{".vscode/extensions.json": `{"recommendations": ["foam.foam-vscode"]}`}, "wiki"},
+		// Obsidian's own folder wins over shared VS Code settings.
+		{map[string]string{".obsidian/app.json": "{}", ".foam/templates/a.md": ""}, "obsidian"},
 	} {
 		dir := t.TempDir()
 		write(t, dir, tt.files)
@@ -243,6 +250,28 @@ func TestMergeSorted(t *testing.T) {
 		got := mergeSorted(shares)
 		if len(got) != len(all) || !slices.IsSortedFunc(got, byPath) {
 			t.Fatalf("%d shares: %d of %d notes, sorted %v", k, len(got), len(all), slices.IsSortedFunc(got, byPath))
+		}
+	}
+}
+
+func TestHasFoamSetting(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		give string
+		want bool
+	}{
+		{`{"foam.graph.style": {}}`, true},
+		{"{\n\t\"foam.files.ignore\"\t :\n [\"_site\"]}", true},
+		{`{"[markdown]": {"foam.completion.label": "title"}}`, true},
+		// A value, not a key.
+		{`{"markdown.extension": "foam.foam-vscode"}`, false},
+		{`{"editor.foam.x": 1}`, false},
+		{`{"foam.`, false},
+		{"{\"foam.x\n\": 1}", false},
+		{``, false},
+	} {
+		if got := hasFoamSetting([]byte(tt.give)); got != tt.want {
+			t.Errorf("hasFoamSetting(%q) = %v, want %v", tt.give, got, tt.want)
 		}
 	}
 }
