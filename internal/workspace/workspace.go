@@ -254,7 +254,6 @@ const (
 	planCacheFile  = "plans.cache"
 )
 
-
 func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 	s := Settings{Config: cfg, MaxFileSize: cfg.MaxFileSize}
 	name := opt.Dialect
