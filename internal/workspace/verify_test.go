@@ -161,7 +161,7 @@ func TestCorpora(t *testing.T) {
 // finding with the generator's ground truth: precision and recall must both
 // be 1.
 func TestGeneratedTruth(t *testing.T) {
-	for _, dialect := range []string{"wiki", "obsidian"} {
+	for _, dialect := range []string{"wiki", "obsidian", "foam"} {
 		t.Run(dialect, func(t *testing.T) {
 			dir := t.TempDir()
 			// RELINK_TRUTH_NOTES=10000 checks a larger vault by hand.
