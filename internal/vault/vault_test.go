@@ -1,6 +1,8 @@
 package vault
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -274,4 +276,30 @@ func TestHasFoamSetting(t *testing.T) {
 			t.Errorf("hasFoamSetting(%q) = %v, want %v", tt.give, got, tt.want)
 		}
 	}
+}
+
+// FuzzHasFoamSetting checks the settings scanner against encoding/json on
+// input that is plain JSON: a top-level key "foam.…" must be found, and
+// nothing is found in a file without a quoted "foam." at all.
+func FuzzHasFoamSetting(f *testing.F) {
+	f.Add([]byte(`{"foam.graph.style": {}}`))
+	f.Add([]byte(`{"editor.lineHeight": 24, "x": "foam.a"}`))
+	f.Add([]byte(`{"a\"foam.b": 1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := hasFoamSetting(b)
+		if got && !bytes.Contains(b, []byte(`"foam.`)) {
+			t.Fatalf("found a Foam setting in %q", b)
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) != nil {
+			return
+		}
+		for k := range m {
+			// Only keys written as they read: "\u0066oam.x" is no
+			// setting a user writes.
+			if strings.HasPrefix(k, "foam.") && bytes.Contains(b, []byte(`"`+k+`"`)) && !got {
+				t.Fatalf("missed key %q in %q", k, b)
+			}
+		}
+	})
 }
