@@ -50,7 +50,7 @@ func (d *DialectDoubt) String() string {
 	if d.Likely != "" {
 		s += fmt.Sprintf("; this looks like %s %s vault: --dialect %s", article(d.Likely), d.Likely, d.Likely)
 	} else {
-		s += ", and no other dialect resolves more of them"
+		s += ", and no other dialect resolves most of them"
 	}
 	return s + fmt.Sprintf(". If %s is right, say so with --dialect %s", d.Dialect, d.Dialect)
 }
