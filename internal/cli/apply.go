@@ -55,7 +55,8 @@ the links. It prints each edit, a summary and the snapshot id;
 A file is left alone, and reported, when it changed since it was read, was
 deleted, is read-only, is a symlink or has other hard links (a rewrite would
 replace the link by a copy). The other files go on. apply refuses to run when
-the dialect looks wrong and was not given with --dialect, while another relink
+the dialect was detected and looks wrong (it names the dialect that resolves
+most links; give one with --dialect or in the config), while another relink
 holds the store's lock, and after a crash until ` + "`relink recover`" + ` has run.
 Running apply again changes nothing and makes no snapshot.
 

@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -28,7 +30,7 @@ func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
 	if withFormat {
 		fs.StringVar(&o.format, "format", "text", "output format: text or json")
 	}
-	fs.StringVar(&o.dialect, "dialect", "", "link rules: wiki, obsidian or dendron (default: detected)")
+	fs.StringVar(&o.dialect, "dialect", "", "link rules: "+strings.Join(dialect.Names, ", ")+" (default: detected)")
 	fs.StringVar(&o.level, "level", "", "highest ladder level: unicode, case, width, separators or compact (default separators)")
 	fs.BoolVar(&o.strict, "strict", false, "resolve a link only when it equals a name exactly, whatever the dialect forgives")
 	fs.BoolVar(&o.allowAlias, "allow-alias", false, "also rewrite links that only an alias matches")

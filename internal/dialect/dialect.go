@@ -47,7 +47,7 @@ type Dialect interface {
 }
 
 // Names lists the dialects that can be chosen.
-var Names = []string{"wiki", "obsidian", "dendron"}
+var Names = []string{"wiki", "obsidian", "foam", "dendron"}
 
 // ByName returns a dialect; dendronVaults names the local vaults of a
 // Dendron workspace (links to other vaults are external).
@@ -57,6 +57,8 @@ func ByName(name string) (Dialect, error) {
 		return Wiki{}, nil
 	case "obsidian":
 		return Obsidian{}, nil
+	case "foam":
+		return Foam{}, nil
 	case "dendron":
 		return Dendron{}, nil
 	}

@@ -13,6 +13,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -458,8 +459,11 @@ func readFull(f *os.File, buf []byte) error {
 // ReadFile reads one vault file (for apply's re-read and diffs).
 func (v *Vault) ReadFile(p string) ([]byte, error) { return v.Root.ReadFile(p) }
 
-// Detect names the dialect of a vault from its marker files: ".obsidian/"
-// for Obsidian, "dendron.yml" for Dendron, else "wiki".
+// Detect names the dialect of a vault from its marker files, in this
+// order: "dendron.yml" for Dendron, ".obsidian/" for Obsidian, ".foam/" or
+// a Foam setting in ".vscode/settings.json" for Foam, else "wiki". (A vault
+// opened in both Obsidian and Foam resolves links much the same in both;
+// Obsidian's folder is the app's own, while VS Code settings may be shared.)
 func (v *Vault) Detect() string {
 	if st, err := v.Root.Stat("dendron.yml"); err == nil && !st.IsDir() {
 		return "dendron"
@@ -467,7 +471,51 @@ func (v *Vault) Detect() string {
 	if st, err := v.Root.Stat(".obsidian"); err == nil && st.IsDir() {
 		return "obsidian"
 	}
+	if v.foamWorkspace() {
+		return "foam"
+	}
 	return "wiki"
+}
+
+// foamWorkspace reports whether the vault is a Foam workspace: it has a
+// ".foam/" folder (Foam's templates, queries and styles live there), or its
+// ".vscode/settings.json" sets a "foam.…" key, as Foam's workspace template
+// does. A VS Code folder without Foam settings is not enough: VS Code edits
+// every kind of vault.
+func (v *Vault) foamWorkspace() bool {
+	if st, err := v.Root.Stat(".foam"); err == nil && st.IsDir() {
+		return true
+	}
+	f, err := v.Root.Open(".vscode/settings.json")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	// Settings files are small; a huge one is not read whole.
+	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
+	return hasFoamSetting(b)
+}
+
+// hasFoamSetting reports whether a VS Code settings file (JSON with
+// comments) has a key that starts with "foam.": a quoted "foam.…" string
+// followed by a colon.
+func hasFoamSetting(settings []byte) bool {
+	s := string(settings)
+	for {
+		i := strings.Index(s, `"foam.`)
+		if i < 0 {
+			return false
+		}
+		s = s[i+1:]
+		end := strings.IndexAny(s, "\"\n")
+		if end < 0 {
+			return false
+		}
+		if s[end] == '"' && strings.HasPrefix(strings.TrimLeft(s[end+1:], " \t\r\n"), ":") {
+			return true
+		}
+		s = s[end:]
+	}
 }
 
 // DendronVaults returns the names of the vaults a dendron.yml declares

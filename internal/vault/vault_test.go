@@ -1,6 +1,8 @@
 package vault
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -134,6 +136,13 @@ func TestDetect(t *testing.T) {
 		{map[string]string{"a.md": ""}, "wiki"},
 		{map[string]string{".obsidian/app.json": "{}"}, "obsidian"},
 		{map[string]string{"dendron.yml": "version: 5\n"}, "dendron"},
+		{map[string]string{".foam/templates/new-note.md": "# ${title}\n"}, "foam"},
+		{map[string]string{".vscode/settings.json": "{\n  // Foam\n  \"foam.edit.linkReferenceDefinitions\": \"withExtensions\"\n}\n"}, "foam"},
+		// VS Code settings without Foam's are any vault's.
+		{map[string]string{".vscode/settings.json": `{"editor.lineHeight": 24}`}, "wiki"},
+		{map[string]string{".vscode/extensions.json": `{"recommendations": ["foam.foam-vscode"]}`}, "wiki"},
+		// Obsidian's own folder wins over shared VS Code settings.
+		{map[string]string{".obsidian/app.json": "{}", ".foam/templates/a.md": ""}, "obsidian"},
 	} {
 		dir := t.TempDir()
 		write(t, dir, tt.files)
@@ -245,4 +254,52 @@ func TestMergeSorted(t *testing.T) {
 			t.Fatalf("%d shares: %d of %d notes, sorted %v", k, len(got), len(all), slices.IsSortedFunc(got, byPath))
 		}
 	}
+}
+
+func TestHasFoamSetting(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		give string
+		want bool
+	}{
+		{`{"foam.graph.style": {}}`, true},
+		{"{\n\t\"foam.files.ignore\"\t :\n [\"_site\"]}", true},
+		{`{"[markdown]": {"foam.completion.label": "title"}}`, true},
+		// A value, not a key.
+		{`{"markdown.extension": "foam.foam-vscode"}`, false},
+		{`{"editor.foam.x": 1}`, false},
+		{`{"foam.`, false},
+		{"{\"foam.x\n\": 1}", false},
+		{``, false},
+	} {
+		if got := hasFoamSetting([]byte(tt.give)); got != tt.want {
+			t.Errorf("hasFoamSetting(%q) = %v, want %v", tt.give, got, tt.want)
+		}
+	}
+}
+
+// FuzzHasFoamSetting checks the settings scanner against encoding/json on
+// input that is plain JSON: a top-level key "foam.…" must be found, and
+// nothing is found in a file without a quoted "foam." at all.
+func FuzzHasFoamSetting(f *testing.F) {
+	f.Add([]byte(`{"foam.graph.style": {}}`))
+	f.Add([]byte(`{"editor.lineHeight": 24, "x": "foam.a"}`))
+	f.Add([]byte(`{"a\"foam.b": 1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := hasFoamSetting(b)
+		if got && !bytes.Contains(b, []byte(`"foam.`)) {
+			t.Fatalf("found a Foam setting in %q", b)
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(b, &m) != nil {
+			return
+		}
+		for k := range m {
+			// Only keys written as they read: "\u0066oam.x" is no
+			// setting a user writes.
+			if strings.HasPrefix(k, "foam.") && bytes.Contains(b, []byte(`"`+k+`"`)) && !got {
+				t.Fatalf("missed key %q in %q", k, b)
+			}
+		}
+	})
 }

@@ -51,7 +51,9 @@
 // transforms, so a test that reads those two cases otherwise can pick them
 // out. In an Obsidian vault (.obsidian/ at the root) the app already
 // resolves case-only and NFD-only variants: their Class is resolved and
-// their StrictClass variant.
+// their StrictClass variant. Foam (.foam/ at the root) resolves the
+// case-only ones whose lower-cased spelling equals the title's, and not
+// the NFD ones.
 //
 // Only links whose outcome is certain are in the truth: all planted ones,
 // frontmatter links, and one resolved link in 32 (Stats counts them all).

@@ -199,6 +199,19 @@ func obsidianForgives(kinds []string) bool {
 	return true
 }
 
+// foamForgives reports whether Foam resolves a variant made of these
+// transforms by itself: it lower-cases both sides (toLocaleLowerCase) and
+// normalizes nothing else, so "STRASSE" does not find "straße" and an NFD
+// spelling does not find its NFC file.
+func foamForgives(kinds []string, text, title string) bool {
+	for _, k := range kinds {
+		if k != vLower && k != vUpper && k != vPad {
+			return false
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(text)) == strings.ToLower(title)
+}
+
 // targetPart extracts the target of a wikilink text the way SPEC §3 reads
 // it: without '!', brackets, '#…', '|…', surrounding space and ".md".
 func targetPart(link string) string {

@@ -693,7 +693,7 @@ func (g *gen) link(inTable bool) {
 		l.Target = tm.rel
 		l.Kind = strings.Join(kinds, "+")
 		l.Level = lvl.String()
-		if g.p.o.Dialect == "obsidian" && obsidianForgives(kinds) {
+		if g.p.o.Dialect == "obsidian" && obsidianForgives(kinds) || g.p.o.Dialect == "foam" && foamForgives(kinds, text, tm.title) {
 			l.Class, l.StrictClass = cResolved, cVariant
 		}
 	case cBroken:

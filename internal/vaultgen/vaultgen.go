@@ -18,7 +18,7 @@ import (
 type Options struct {
 	Notes   int    // number of notes, at least 1
 	Seed    int64  // same seed, same bytes
-	Dialect string // "wiki" (default) or "obsidian" (adds .obsidian/ at the root)
+	Dialect string // "wiki" (default), "obsidian" (adds .obsidian/ at the root) or "foam" (adds .foam/)
 	// TruthPath, when set, receives the Truth as JSON. It must lie outside
 	// the vault, so that the vault holds only notes.
 	TruthPath string
@@ -121,9 +121,9 @@ func Generate(dir string, o Options) (*Truth, error) {
 	switch o.Dialect {
 	case "":
 		o.Dialect = "wiki"
-	case "wiki", "obsidian":
+	case "wiki", "obsidian", "foam":
 	default:
-		return nil, fmt.Errorf("vaultgen: unknown dialect %q (want wiki or obsidian)", o.Dialect)
+		return nil, fmt.Errorf("vaultgen: unknown dialect %q (want wiki, obsidian or foam)", o.Dialect)
 	}
 	if o.TruthPath != "" {
 		inside, err := within(dir, o.TruthPath)
@@ -155,6 +155,11 @@ func Generate(dir string, o Options) (*Truth, error) {
 			return nil, err
 		}
 		if err := os.WriteFile(filepath.Join(od, "app.json"), []byte("{}\n"), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if o.Dialect == "foam" {
+		if err := os.MkdirAll(filepath.Join(dir, ".foam", "templates"), 0o755); err != nil {
 			return nil, err
 		}
 	}

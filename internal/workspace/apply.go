@@ -108,9 +108,8 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 		}
 		return res, nil
 	}
-	if rep.WrongDialect() && !rep.Settings.DialectExplicit {
-		return res, fmt.Errorf("%w: %d of %d links would be broken or rewritten under the %s dialect; refusing to apply. If %s is right, say so with --dialect %s",
-			ErrWrongDialect, rep.Plan.NoteLinksOff, rep.Plan.NoteLinks, rep.Settings.Dialect.Name(), rep.Settings.Dialect.Name(), rep.Settings.Dialect.Name())
+	if rep.Doubt != nil {
+		return res, fmt.Errorf("%w, refusing to apply: %s", ErrWrongDialect, rep.Doubt)
 	}
 
 	st, release, err := LockStore(dir)

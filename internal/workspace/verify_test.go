@@ -109,12 +109,34 @@ func TestCorpora(t *testing.T) {
 			if s.Links == 0 || s.Notes == 0 {
 				t.Errorf("read nothing: %+v", s)
 			}
-			if rep.WrongDialect() {
-				t.Errorf("detected dialect %s looks wrong on a real vault", rep.Settings.Dialect.Name())
+			if rep.Doubt != nil {
+				t.Errorf("detected dialect %s looks wrong on a real vault: %s", rep.Settings.Dialect.Name(), rep.Doubt)
 			}
 		})
 	}
-	// A Dendron vault read with wiki rules must trip the guard.
+	// A Dendron vault whose dendron.yml is missing is read with wiki rules:
+	// the guard must trip and name Dendron.
+	t.Run("dendron-without-config", func(t *testing.T) {
+		src := filepath.Join(vaults["dendron-site"], "vault")
+		if _, err := os.Stat(src); err != nil {
+			t.Skip("absent")
+		}
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Load(dir, Options{Cache: new(bool)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rep.Vault.Close()
+		if rep.Doubt == nil || rep.Doubt.Likely != "dendron" {
+			t.Fatalf("doubt %+v, want one naming dendron (%d of %d off)", rep.Doubt, rep.Plan.NoteLinksOff, rep.Plan.NoteLinks)
+		}
+		t.Log(rep.Doubt)
+	})
+	// A Dendron vault read with wiki rules given explicitly looks mostly
+	// broken, and the guard is silent: the user has decided.
 	t.Run("dendron-as-wiki", func(t *testing.T) {
 		dir := vaults["dendron-site"]
 		if _, err := os.Stat(dir); err != nil {
@@ -125,8 +147,12 @@ func TestCorpora(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer rep.Vault.Close()
-		if !rep.WrongDialect() {
-			t.Errorf("wiki rules on a Dendron vault: guard did not trip (%d of %d off)", rep.Plan.NoteLinksOff, rep.Plan.NoteLinks)
+		if !mostOff(rep.Plan.NoteLinks, rep.Plan.NoteLinksOff) {
+			t.Errorf("wiki rules on a Dendron vault: %d of %d off, want most", rep.Plan.NoteLinksOff, rep.Plan.NoteLinks)
+		}
+		// Given explicitly, the dialect is the user's decision.
+		if rep.Doubt != nil || len(rep.Warnings) != 0 {
+			t.Errorf("explicit dialect: doubt %+v, warnings %q", rep.Doubt, rep.Warnings)
 		}
 	})
 }
@@ -135,7 +161,7 @@ func TestCorpora(t *testing.T) {
 // finding with the generator's ground truth: precision and recall must both
 // be 1.
 func TestGeneratedTruth(t *testing.T) {
-	for _, dialect := range []string{"wiki", "obsidian"} {
+	for _, dialect := range []string{"wiki", "obsidian", "foam"} {
 		t.Run(dialect, func(t *testing.T) {
 			dir := t.TempDir()
 			// RELINK_TRUTH_NOTES=10000 checks a larger vault by hand.

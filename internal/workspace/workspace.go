@@ -5,8 +5,10 @@ package workspace
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -76,7 +78,10 @@ type Report struct {
 	Plan     *plan.Plan
 	Problems []vault.Problem // unreadable files and vault-level errors
 	Warnings []string
-	Index    *index.Index
+	// Doubt is the wrong-dialect guard's finding: set when the dialect was
+	// detected, not given, and looks wrong; apply then refuses.
+	Doubt *DialectDoubt
+	Index *index.Index
 	// IndexCached says the index's tables were read from the index cache.
 	IndexCached bool
 	// PlansReused counts the notes whose plans came from the plan cache.
@@ -168,7 +173,9 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	var problems []vault.Problem
 	if s.Dialect.Name() == "dendron" {
 		names, err := v.DendronVaults()
-		if err != nil {
+		// Without a dendron.yml (--dialect dendron on a bare folder of
+		// notes) every link is local: nothing to report.
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			problems = append(problems, vault.Problem{File: "dendron.yml", Message: err.Error() + "; links to other vaults are checked as local"})
 		} else if len(names) > 0 {
 			ix.LocalVaults = map[string]bool{}
@@ -195,8 +202,8 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}
-	if w := dialectWarning(pl, s); w != "" {
-		rep.Warnings = append(rep.Warnings, w)
+	if rep.Doubt = doubtDialect(v, scan, s, pl); rep.Doubt != nil {
+		rep.Warnings = append(rep.Warnings, rep.Doubt.String()+" (apply refuses until a dialect is given)")
 	}
 	return rep, nil
 }
@@ -246,21 +253,6 @@ const (
 	indexCacheFile = "index.cache"
 	planCacheFile  = "plans.cache"
 )
-
-// WrongDialect reports whether the plan looks like the dialect is wrong.
-func (r *Report) WrongDialect() bool { return dialectSuspect(r.Plan) }
-
-func dialectSuspect(pl *plan.Plan) bool {
-	return pl.NoteLinks >= 20 && pl.NoteLinksOff*2 > pl.NoteLinks
-}
-
-func dialectWarning(pl *plan.Plan, s Settings) string {
-	if !dialectSuspect(pl) {
-		return ""
-	}
-	return fmt.Sprintf("%d of %d links would be broken or rewritten under the %s dialect: is this the right dialect? (apply refuses unless --dialect is given)",
-		pl.NoteLinksOff, pl.NoteLinks, s.Dialect.Name())
-}
 
 func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 	s := Settings{Config: cfg, MaxFileSize: cfg.MaxFileSize}
