@@ -466,36 +466,30 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 			return Anchor{State: AnchorOK}
 		}
 	}
-	// "[[T#A#B]]" is heading B under heading A: check the last part only,
-	// and repair only a single heading.
-	last := frag
-	if i := strings.LastIndexByte(frag, '#'); i >= 0 {
-		last = strings.TrimSpace(frag[i+1:])
+	// A heading may itself contain '#' ("## C# Basics"), and Obsidian
+	// reads "[[T#A#B]]" as heading B under heading A: the whole fragment
+	// is tried first, then the nested reading. Only a whole fragment is
+	// repaired.
+	if ix.anchorNamesHeading(nt.Headings, frag) {
+		return Anchor{State: AnchorOK}
 	}
-	// A fragment that is a heading's text or id resolves in every dialect;
-	// most fragments are, and need not be asked of each heading before.
-	for _, h := range nt.Headings {
-		if text, id := splitHeadingID(h); last == text || id != "" && last == id {
-			return Anchor{State: AnchorOK}
-		}
+	if strings.IndexByte(frag, '#') >= 0 && ix.anchorNamesPath(nt.Headings, frag) {
+		return Anchor{State: AnchorOK}
 	}
-	for _, h := range nt.Headings {
-		text, id := splitHeadingID(h)
-		if id != "" && last == id || ix.Dialect.AnchorResolves(last, text) {
-			return Anchor{State: AnchorOK}
-		}
-	}
-	if last != frag {
+	// A slug that a site generator wrote names a heading by its letters
+	// only (AnchorResolves); it is never rewritten to a heading's text.
+	if dialect.SlugShaped(frag) {
 		return Anchor{State: AnchorBroken}
 	}
+	fkey := dialect.AnchorKey(ix.Dialect, frag)
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := fold.Key(lv, frag)
+		key := fold.Key(lv, fkey)
 		var hits []string
 		for _, h := range nt.Headings {
-			if h, id := splitHeadingID(h); id == "" && fold.Key(lv, h) == key && !contains(hits, h) {
+			if h, id := splitHeadingID(h); id == "" && fold.Key(lv, dialect.AnchorKey(ix.Dialect, h)) == key && !contains(hits, h) {
 				hits = append(hits, h)
 			}
 		}
@@ -509,6 +503,50 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 		}
 	}
 	return Anchor{State: AnchorBroken}
+}
+
+// anchorNamesHeading reports whether frag names one of headings: its text
+// or explicit id, or what the dialect accepts for it.
+func (ix *Index) anchorNamesHeading(headings []string, frag string) bool {
+	// A fragment that is a heading's text or id resolves in every dialect;
+	// most fragments are, and need not be asked of each heading before.
+	for _, h := range headings {
+		if text, id := splitHeadingID(h); frag == text || id != "" && frag == id {
+			return true
+		}
+	}
+	for _, h := range headings {
+		if text, _ := splitHeadingID(h); ix.Dialect.AnchorResolves(frag, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// anchorNamesPath reports whether frag, read as Obsidian's nested heading
+// path "A#B#C", names headings in document order, each after the one
+// before. Empty parts ("A##B") are skipped. The levels of the headings are
+// not compared: relink keeps only their texts.
+func (ix *Index) anchorNamesPath(headings []string, frag string) bool {
+	i := 0
+	parts := 0
+	for part := range strings.SplitSeq(frag, "#") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		parts++
+		for ; i < len(headings); i++ {
+			if ix.anchorNamesHeading(headings[i:i+1], part) {
+				break
+			}
+		}
+		if i == len(headings) {
+			return false
+		}
+		i++
+	}
+	return parts > 0
 }
 
 func contains(xs []string, s string) bool {
