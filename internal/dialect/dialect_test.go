@@ -51,7 +51,7 @@ func TestAnchorResolves(t *testing.T) {
 	t.Parallel()
 	nfdSlug := norm.NFD.String("café-au-lait")
 	tests := []struct {
-		frag, heading            string
+		frag, heading           string
 		wiki, obsidian, dendron bool
 	}{
 		{"Setup Guide", "Setup Guide", true, true, true},
