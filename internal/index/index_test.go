@@ -284,6 +284,8 @@ func TestAnchorsPerDialect(t *testing.T) {
 			{`Note#<font color="ffc000">Title</font>`, AnchorOK, ""},
 			{"Note#Parent#Child", AnchorOK, ""},
 			{"Note#Child#Parent", AnchorBroken, ""},
+			{"Note#C# Basics#Child", AnchorOK, ""},
+			{"Note#C#Child", AnchorBroken, ""},
 			{"Note#What-is-it", AnchorRepair, "What is it?"},
 			{"Note#Setup_Guide", AnchorRepair, "Setup Guide"},
 			{"Note#TWIN", AnchorOK, ""},

@@ -525,28 +525,41 @@ func (ix *Index) anchorNamesHeading(headings []string, frag string) bool {
 
 // anchorNamesPath reports whether frag, read as Obsidian's nested heading
 // path "A#B#C", names headings in document order, each after the one
-// before. Empty parts ("A##B") are skipped. The levels of the headings are
-// not compared: relink keeps only their texts.
+// before. A step may itself contain '#' ("C# Basics#Details"): the longest
+// step that names a heading is tried first. Empty steps ("A##B") are
+// skipped. The levels of the headings are not compared: relink keeps only
+// their texts.
 func (ix *Index) anchorNamesPath(headings []string, frag string) bool {
-	i := 0
-	parts := 0
-	for part := range strings.SplitSeq(frag, "#") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		parts++
-		for ; i < len(headings); i++ {
-			if ix.anchorNamesHeading(headings[i:i+1], part) {
-				break
+	// Each '#' either separates two steps or belongs to a heading; past a
+	// few of them the ways to read a fragment grow too many to try.
+	const maxParts = 8
+	if strings.Count(frag, "#") >= maxParts {
+		return false
+	}
+	return ix.pathFrom(headings, strings.Split(frag, "#"), 0)
+}
+
+// pathFrom reports whether parts, split into steps at some of the '#'s
+// between them, name headings in order from headings[from:].
+func (ix *Index) pathFrom(headings, parts []string, from int) bool {
+	if len(parts) == 0 {
+		return from > 0 // at least one step
+	}
+	if strings.TrimSpace(parts[0]) == "" {
+		return ix.pathFrom(headings, parts[1:], from)
+	}
+	for j := len(parts); j >= 1; j-- {
+		step := strings.TrimSpace(strings.Join(parts[:j], "#"))
+		for h := from; h < len(headings); h++ {
+			if ix.anchorNamesHeading(headings[h:h+1], step) {
+				if ix.pathFrom(headings, parts[j:], h+1) {
+					return true
+				}
+				break // a later heading of the same name leaves less room
 			}
 		}
-		if i == len(headings) {
-			return false
-		}
-		i++
 	}
-	return parts > 0
+	return false
 }
 
 func contains(xs []string, s string) bool {
