@@ -481,15 +481,22 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 	if dialect.SlugShaped(frag) {
 		return Anchor{State: AnchorBroken}
 	}
+	// The ladder climbs from the headings as the dialect compares them.
 	fkey := dialect.AnchorKey(ix.Dialect, frag)
+	hkeys := make([]string, len(nt.Headings))
+	for i, h := range nt.Headings {
+		if _, id := splitHeadingID(h); id == "" {
+			hkeys[i] = dialect.AnchorKey(ix.Dialect, h)
+		}
+	}
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
 		}
 		key := fold.Key(lv, fkey)
 		var hits []string
-		for _, h := range nt.Headings {
-			if h, id := splitHeadingID(h); id == "" && fold.Key(lv, dialect.AnchorKey(ix.Dialect, h)) == key && !contains(hits, h) {
+		for i, h := range nt.Headings {
+			if _, id := splitHeadingID(h); id == "" && fold.Key(lv, hkeys[i]) == key && !contains(hits, h) {
 				hits = append(hits, h)
 			}
 		}
