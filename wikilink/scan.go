@@ -6,7 +6,9 @@ import "bytes"
 type Options struct {
 	// LabelFirst reads [[display|target]] (Dendron) instead of [[target|display]].
 	LabelFirst bool
-	// NoMarkdown skips [text](dest) links (used for frontmatter).
+	// NoMarkdown marks text that is not Markdown (frontmatter): it has no
+	// [text](dest) links, and a backslash there is YAML's, not an escape
+	// of the bracket after it.
 	NoMarkdown bool
 }
 
@@ -39,7 +41,20 @@ func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options
 			i = int(skip[si].End)
 			continue
 		}
+		if !opt.NoMarkdown && escaped(src, p, from, skip, si) {
+			// "\[" is a literal '[' in Markdown: it opens nothing, and a
+			// "[[" may start right after it ("List\[[[T]]\]" links T).
+			i = p + 1
+			continue
+		}
 		if p+1 < to && src[p+1] == '[' {
+			if p+2 < to && src[p+2] == '[' {
+				// A run of three or more '[' opens a link at its last two:
+				// "[[[T]]]" is '[', the link [[T]], ']'. A target never
+				// starts with '['.
+				i = p + 1
+				continue
+			}
 			if l, ok := scanWiki(src, p, to, opt); ok {
 				if !overlapsSkip(skip, si, l.Whole) {
 					links = append(links, l)
@@ -60,6 +75,21 @@ func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options
 		i = p + 1
 	}
 	return links
+}
+
+// escaped reports whether the byte at p follows an odd run of backslashes,
+// counting only backslashes at or after from and outside the skipped span
+// before p (a backslash that ends a code span escapes nothing).
+func escaped(src []byte, p, from int, skip []Span, si int) bool {
+	lo := from
+	if si > 0 && int(skip[si-1].End) > lo {
+		lo = int(skip[si-1].End)
+	}
+	n := 0
+	for k := p - 1; k >= lo && src[k] == '\\'; k-- {
+		n++
+	}
+	return n%2 == 1
 }
 
 // overlapsSkip reports whether s reaches into a skipped span (a link may not

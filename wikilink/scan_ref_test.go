@@ -108,3 +108,77 @@ func FuzzScanWikiMatchesReference(f *testing.F) {
 		checkWikiSame(t, src)
 	})
 }
+
+// refScan is Scan without skip spans written plainly, the oracle for
+// TestScanMatchesReference and FuzzScanMatchesReference: escapes are
+// worked out in one pass from the start, and each '[' is tried in turn.
+func refScan(src []byte, opt Options) []Link {
+	esc := make([]bool, len(src)) // esc[p]: src[p] follows an odd run of '\'
+	run := 0
+	for p, c := range src {
+		esc[p] = run%2 == 1
+		if c == '\\' {
+			run++
+		} else {
+			run = 0
+		}
+	}
+	var links []Link
+	for p := 0; p < len(src); p++ {
+		if src[p] != '[' || esc[p] && !opt.NoMarkdown {
+			continue
+		}
+		if p+1 < len(src) && src[p+1] == '[' {
+			if p+2 < len(src) && src[p+2] == '[' {
+				continue
+			}
+			if l, ok := refScanWiki(src, p, len(src), opt); ok {
+				links = append(links, l)
+				p = int(l.Whole.End) - 1
+			}
+			continue
+		}
+		if !opt.NoMarkdown {
+			if l, ok := scanMarkdown(src, p, len(src)); ok {
+				links = append(links, l)
+				p = int(l.Whole.End) - 1
+			}
+		}
+	}
+	return links
+}
+
+func checkScanSame(t *testing.T, src []byte) {
+	t.Helper()
+	for _, opt := range []Options{{}, {LabelFirst: true}, {NoMarkdown: true}} {
+		got := Scan(src, 0, len(src), nil, opt)
+		want := refScan(src, opt)
+		if len(got) != len(want) {
+			t.Fatalf("%q (%+v): %d links %+v, want %d %+v", src, opt, len(got), got, len(want), want)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%q (%+v): link %d is %+v, want %+v", src, opt, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestScanMatchesReference(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		"[[T]]", `List\[[[RunnableConfig]]\]`, `\[[X]]`, `\\[[X]]`, `\\\[[X]]`, "[[[X]]]", "Union[[[X]]]",
+		"[[[[X]]]]", "![[[X]]]", `\[x](a.md)`, `\\[x](a.md)`, "[x](a.md) [[b]] [[[c]]", `a\b[[c]]`, `[[a\]]`,
+	} {
+		checkScanSame(t, []byte(s))
+	}
+}
+
+func FuzzScanMatchesReference(f *testing.F) {
+	for _, s := range []string{`List\[[[T]]\]`, "[[[X]]]", `\\[[X]] \[y](b.md)`, "![[T#H|d]] [x](<a b.md>)"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		checkScanSame(t, src)
+	})
+}

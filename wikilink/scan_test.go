@@ -67,6 +67,17 @@ func TestScan(t *testing.T) {
 		{"markdown parens", "[x](a(b).md)", []parts{{Whole: "[x](a(b).md)", Target: "a(b).md", Display: "x", Markdown: true}}},
 		{"not markdown", "[x] (a.md) [y]", nil},
 		{"crlf", "[[a]]\r\n[[b]]\r\n", []parts{{Whole: "[[a]]", Target: "a"}, {Whole: "[[b]]", Target: "b"}}},
+		// A backslash-escaped '[' is text (CommonMark): it opens nothing.
+		{"escaped bracket before link", `List\[[[RunnableConfig]]\]`, []parts{{Whole: "[[RunnableConfig]]", Target: "RunnableConfig"}}},
+		{"escaped opener", `\[[X]]`, nil},
+		{"escaped backslash", `\\[[X]]`, []parts{{Whole: "[[X]]", Target: "X"}}},
+		{"escaped markdown link", `\[x](a.md) [y](b.md)`, []parts{{Whole: "[y](b.md)", Target: "b.md", Display: "y", Markdown: true}}},
+		// Three or more '[' open a link at the last two (as Quartz reads them).
+		{"third bracket", "[[[X]]]", []parts{{Whole: "[[X]]", Target: "X"}}},
+		{"type hint", "Union[[[X]]]", []parts{{Whole: "[[X]]", Target: "X"}}},
+		{"four brackets", "[[[[X|d]]]]", []parts{{Whole: "[[X|d]]", Target: "X", Display: "d"}}},
+		{"third bracket is no embed", "![[[X]]]", []parts{{Whole: "[[X]]", Target: "X"}}},
+		{"third bracket after escape", `\[[[[X]]`, []parts{{Whole: "[[X]]", Target: "X"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -86,6 +97,32 @@ func TestScanLabelFirst(t *testing.T) {
 		{Whole: "[[plain.name]]", Target: "plain.name"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestScanFrontmatterBackslash: in frontmatter (NoMarkdown) a backslash
+// is YAML's, not a Markdown escape, so it does not hide the link after it;
+// the third-bracket rule holds there too.
+func TestScanFrontmatterBackslash(t *testing.T) {
+	t.Parallel()
+	got := scanAll(`a: \[[X]]`+"\nb: Union[[[Y]]]", Options{NoMarkdown: true})
+	want := []parts{{Whole: "[[X]]", Target: "X"}, {Whole: "[[Y]]", Target: "Y"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestScanEscapeAfterCode: a backslash that ends a code span is code; it
+// does not escape the '[' after the span.
+func TestScanEscapeAfterCode(t *testing.T) {
+	t.Parallel()
+	src := []byte("`a\\`[[X]] \\[[Y]]")
+	var got []string
+	for _, l := range Scan(src, 0, len(src), []Span{{0, 4}}, Options{}) {
+		got = append(got, Text(src, l.Whole))
+	}
+	if diff := cmp.Diff([]string{"[[X]]"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
@@ -152,12 +189,13 @@ func TestGoldmarkWikilinkCases(t *testing.T) {
 }
 
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{"[[T]]", "![[T#H|d]]", `[[T\|d]]`, "[x](<a b.md>)", "[[a [[b]]", "[x](a(b)c.md#h \"t\")", "[[#]]", "[[ a # b | c ]]"} {
-		f.Add([]byte(s), false)
+	for _, s := range []string{"[[T]]", "![[T#H|d]]", `[[T\|d]]`, "[x](<a b.md>)", "[[a [[b]]", "[x](a(b)c.md#h \"t\")", "[[#]]", "[[ a # b | c ]]",
+		`List\[[[T]]\]`, "[[[T]]]", `\\[[T]]`, `\[x](a.md)`} {
+		f.Add([]byte(s), false, false)
 	}
-	f.Fuzz(func(t *testing.T, src []byte, labelFirst bool) {
+	f.Fuzz(func(t *testing.T, src []byte, labelFirst, frontmatter bool) {
 		orig := append([]byte(nil), src...)
-		links := Scan(src, 0, len(src), nil, Options{LabelFirst: labelFirst})
+		links := Scan(src, 0, len(src), nil, Options{LabelFirst: labelFirst, NoMarkdown: frontmatter})
 		prev := int32(0)
 		for _, l := range links {
 			w := l.Whole
@@ -171,14 +209,33 @@ func FuzzScan(f *testing.F) {
 				}
 			}
 			text := src[w.Start:w.End]
+			open := int(w.Start)
+			if l.Embed {
+				open++
+			}
 			if l.Kind == Wiki {
 				if !bytes.HasSuffix(text, []byte("]]")) || bytes.ContainsAny(text, "\r\n") {
 					t.Fatalf("wikilink %q malformed", text)
 				}
+				if src[open+2] == '[' {
+					t.Fatalf("wikilink %q opens before the last two of a run of '['", text)
+				}
+			}
+			if !frontmatter && oddBackslashes(src, open) {
+				t.Fatalf("link %q opens at an escaped '['", text)
 			}
 		}
 		if !bytes.Equal(src, orig) {
 			t.Fatal("input mutated")
 		}
 	})
+}
+
+// oddBackslashes reports whether an odd run of backslashes ends at p.
+func oddBackslashes(src []byte, p int) bool {
+	n := 0
+	for k := p - 1; k >= 0 && src[k] == '\\'; k-- {
+		n++
+	}
+	return n%2 == 1
 }

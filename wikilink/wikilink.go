@@ -8,10 +8,12 @@
 //	[[folder/T]]  [[/folder/T]]  [[T.md]]  [[T\|D]] (escaped pipe in tables)
 //	[D](T.md)  [D](<T with spaces.md>)  [D](T%20x.md#H)  ![D](image.png)
 //
-// A wikilink ends on the line it starts on, at the first "]]". The target ends
-// at the first '#' or '|'; whitespace around it is not part of it. With
-// LabelFirst (Dendron) the part after '|' is the target and the part before
-// it the display text.
+// A wikilink ends on the line it starts on, at the first "]]". A run of
+// three or more '[' opens it at its last two ("[[[T]]]" links T), and in
+// Markdown text a backslash-escaped '[' opens nothing ("\[[[T]]\]" links
+// T). The target ends at the first '#' or '|'; whitespace around it is not
+// part of it. With LabelFirst (Dendron) the part after '|' is the target
+// and the part before it the display text.
 //
 // The package knows nothing of code blocks: callers pass the spans to skip.
 // It depends on the standard library only.

@@ -93,9 +93,16 @@ func (Obsidian) Syntax() note.Options { return note.Options{} }
 func (Obsidian) Resolves(k NameKind) bool {
 	return k == Stem || k == Path || k == Suffix
 }
-func (Obsidian) ExactKey(s string) string   { return fold.CaseOnly(s) }
-func (Obsidian) CheckAnchor(string) bool    { return true }
-func (Obsidian) AnchorText(h string) string { return h }
+func (Obsidian) ExactKey(s string) string { return fold.CaseOnly(s) }
+func (Obsidian) CheckAnchor(string) bool  { return true }
+
+// AnchorText is the heading as Obsidian writes it into a link it makes
+// (stripHeadingForLink): without the characters that would end or break
+// the link.
+func (Obsidian) AnchorText(h string) string { return HeadingForLink(h) }
+
+// AnchorKey is the heading as Obsidian compares it (stripHeading).
+func (Obsidian) AnchorKey(s string) string { return StripHeading(s) }
 
 // WriteNames: the stem, then ever longer path suffixes (the shortest unique
 // path when stems collide).
@@ -108,7 +115,16 @@ func (Obsidian) WriteNames(n *note.Note) []string {
 	}
 	return out
 }
-func (Obsidian) AnchorResolves(frag, h string) bool { return anchorResolves(frag, h, true) }
+
+// AnchorResolves: Obsidian finds a heading whose stripHeading form equals
+// the fragment's (so "What is it" names "What is it?"), case-insensitively.
+func (Obsidian) AnchorResolves(frag, h string) bool {
+	if anchorResolves(frag, h, true) {
+		return true
+	}
+	k := StripHeading(frag)
+	return k != "" && fold.Key(fold.Case, k) == fold.Key(fold.Case, StripHeading(h))
+}
 
 // Dendron names a note by its file stem, a dot hierarchy (a.b.c); links are
 // [[label|target]] and may carry a dendron://vault/ prefix.
@@ -127,27 +143,109 @@ func (Dendron) CheckAnchor(frag string) bool {
 	return !strings.ContainsAny(frag, "*,:")
 }
 
-// anchorResolves accepts the heading text itself, or — for a fragment shaped
-// like a slug (no spaces, no capitals) — any slug of it: site generators
-// (GitHub, kramdown, Dendron) differ in the punctuation they drop, and a
-// fragment one of them wrote must not be "repaired".
+// AnchorKeyer is a dialect that compares headings only after normalising
+// them (Obsidian's stripHeading). A broken fragment then climbs the ladder
+// from that form, so that "What-is-it" finds "What is it?" as the tool
+// would.
+type AnchorKeyer interface {
+	AnchorKey(s string) string
+}
+
+// AnchorKey is s as dialect d compares headings: the AnchorKeyer's form, or
+// s itself.
+func AnchorKey(d Dialect, s string) string {
+	if st, ok := d.(Strict); ok {
+		d = st.Dialect
+	}
+	if k, ok := d.(AnchorKeyer); ok {
+		return k.AnchorKey(s)
+	}
+	return s
+}
+
+// anchorResolves accepts the heading text itself, or — for a slug-shaped
+// fragment — any slug of it: site generators (GitHub, kramdown, Dendron)
+// differ in the punctuation they drop, and a fragment one of them wrote
+// must not be "repaired".
 func anchorResolves(frag, h string, foldCase bool) bool {
 	frag = strings.TrimSpace(frag)
 	if frag == h || foldCase && fold.Key(fold.Case, frag) == fold.Key(fold.Case, h) {
 		return true
 	}
-	if strings.ContainsFunc(frag, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsUpper(r) }) {
+	if !SlugShaped(frag) {
 		return false
 	}
-	return alnum(frag) == alnum(h)
+	// A fragment of punctuation only has no letters to compare.
+	k := alnum(frag)
+	return k != "" && k == alnum(h)
 }
 
+// SlugShaped reports whether a fragment looks like an anchor that a site
+// generator made from a heading: no spaces, no capitals. Such a fragment
+// names a heading only through its letters and digits, and relink never
+// repairs it to a heading's text.
+func SlugShaped(frag string) bool {
+	return frag != "" && !strings.ContainsFunc(frag, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsUpper(r) })
+}
+
+// alnum keeps the letters and digits of s after composing, width and case
+// folding, so that an NFD or full-width slug has the letters of its heading.
 func alnum(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for _, r := range fold.Key(fold.Width, s) {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// StripHeading is Obsidian's stripHeading: the form in which it compares a
+// link's heading with a note's headings ("normalizes headings for link
+// matching by stripping out special characters and shrinking consecutive
+// spaces", obsidian.d.ts). Letters, marks, digits, '_', '-' and symbols
+// such as emoji stay; every other character becomes a space; runs of
+// spaces shrink to one. "What is it?" and "C# Basics" become "What is it"
+// and "C Basics".
+func StripHeading(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) || r == '_' || r == '-' || unicode.Is(unicode.So, r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// HeadingForLink is Obsidian's stripHeadingForLink: a heading as it can be
+// written after '#' in a link. The characters that Obsidian's help says
+// break a link ('#', '|', '^', ':', "%%", "[[", "]]") and single brackets
+// and backslashes become spaces; runs of spaces shrink to one. Its
+// StripHeading form is the heading's, so the link it makes resolves.
+func HeadingForLink(h string) string {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if strings.IndexByte("#|^:[]\\ \t", c) >= 0 || c == '%' && i+1 < len(h) && h[i+1] == '%' {
+			if c == '%' {
+				i++
+			}
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteByte(c)
 	}
 	return b.String()
 }

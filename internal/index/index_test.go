@@ -237,3 +237,84 @@ func TestInVault(t *testing.T) {
 		}
 	}
 }
+
+// TestAnchorsPerDialect: each dialect compares headings the way its tool
+// does; a heading may contain '#'; "A#B" is also read as B under A; a
+// slug-shaped fragment is never repaired.
+func TestAnchorsPerDialect(t *testing.T) {
+	t.Parallel()
+	target := n("Note.md", "Note")
+	target.Headings = []string{
+		"What is it?", "C# Basics", `<font color="#ffc000">Title</font>`, "Setup Guide",
+		"Parent", "Child", "Straße Guide", norm.NFC.String("Café au lait"), "Twin", "twin",
+	}
+	notes := []*note.Note{n("Home.md", ""), target}
+	type tc struct {
+		give  string
+		state AnchorState
+		head  string // the heading to write, for AnchorRepair
+	}
+	nfd := norm.NFD.String("café-au-lait")
+	tests := []struct {
+		d     dialect.Dialect
+		cases []tc
+	}{
+		{dialect.Wiki{}, []tc{
+			{"Note#C# Basics", AnchorOK, ""},
+			{"Note#c# basics", AnchorRepair, "C# Basics"},
+			{`Note#<font color="#ffc000">Title</font>`, AnchorOK, ""},
+			{"Note#What is it", AnchorBroken, ""}, // only Obsidian drops the '?'
+			{"Note#Parent#Child", AnchorOK, ""},
+			{"Note#Child#Parent", AnchorBroken, ""}, // a path goes down the note
+			{"Note#Parent##Child", AnchorOK, ""},
+			{"Note#Parent#Nope", AnchorBroken, ""},
+			{"Note#setup-guide", AnchorOK, ""},
+			{"Note#strasse-guide", AnchorOK, ""}, // a slug: never repaired
+			{"Note#" + nfd, AnchorOK, ""},
+			{"Note#setup-guid", AnchorBroken, ""},
+			{"Note#Setup_Guide", AnchorRepair, "Setup Guide"},
+			{"Note#TWIN", AnchorAmbiguous, ""},
+		}},
+		{dialect.Obsidian{}, []tc{
+			{"Note#What is it", AnchorOK, ""},
+			{"Note#what is it", AnchorOK, ""},
+			{"Note#C# Basics", AnchorOK, ""},
+			{"Note#C Basics", AnchorOK, ""}, // what Obsidian writes for it
+			{`Note#<font color="#ffc000">Title</font>`, AnchorOK, ""},
+			{`Note#<font color="ffc000">Title</font>`, AnchorOK, ""},
+			{"Note#Parent#Child", AnchorOK, ""},
+			{"Note#Child#Parent", AnchorBroken, ""},
+			{"Note#C# Basics#Child", AnchorOK, ""},
+			{"Note#C#Child", AnchorBroken, ""},
+			{"Note#What-is-it", AnchorRepair, "What is it?"},
+			{"Note#Setup_Guide", AnchorRepair, "Setup Guide"},
+			{"Note#TWIN", AnchorOK, ""},
+			{"Note#setup-guide", AnchorOK, ""},
+			{"Note#strasse-guide", AnchorOK, ""},
+			{"Note#Nope", AnchorBroken, ""},
+		}},
+		{dialect.Dendron{}, []tc{
+			{"Note#setup-guide", AnchorOK, ""},
+			{"Note#setup guide", AnchorOK, ""},
+			{"Note#c-basics", AnchorOK, ""},
+			{"Note#Setup_Guide", AnchorRepair, "Setup Guide"},
+			{"Note#strasse-guide", AnchorOK, ""},
+		}},
+	}
+	for _, tt := range tests {
+		ix := Build(notes, nil, tt.d, fold.Separators)
+		for _, c := range tt.cases {
+			r := ix.Resolve(0, link(c.give))
+			if r.Anchor.State != c.state || r.Anchor.Heading != c.head {
+				t.Errorf("%s %q: anchor %+v, want state %d heading %q", tt.d.Name(), c.give, r.Anchor, c.state, c.head)
+			}
+		}
+	}
+	// Same-note links read the fragment the same way.
+	ix := Build([]*note.Note{target}, nil, dialect.Obsidian{}, fold.Separators)
+	for _, give := range []string{"#What is it", "#C# Basics"} {
+		if r := ix.Resolve(0, link(give)); r.Class != Resolved || r.Anchor.State != AnchorOK {
+			t.Errorf("%q: %+v, want resolved", give, r)
+		}
+	}
+}

@@ -466,36 +466,37 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 			return Anchor{State: AnchorOK}
 		}
 	}
-	// "[[T#A#B]]" is heading B under heading A: check the last part only,
-	// and repair only a single heading.
-	last := frag
-	if i := strings.LastIndexByte(frag, '#'); i >= 0 {
-		last = strings.TrimSpace(frag[i+1:])
+	// A heading may itself contain '#' ("## C# Basics"), and Obsidian
+	// reads "[[T#A#B]]" as heading B under heading A: the whole fragment
+	// is tried first, then the nested reading. Only a whole fragment is
+	// repaired.
+	if ix.anchorNamesHeading(nt.Headings, frag) {
+		return Anchor{State: AnchorOK}
 	}
-	// A fragment that is a heading's text or id resolves in every dialect;
-	// most fragments are, and need not be asked of each heading before.
-	for _, h := range nt.Headings {
-		if text, id := splitHeadingID(h); last == text || id != "" && last == id {
-			return Anchor{State: AnchorOK}
-		}
+	if strings.IndexByte(frag, '#') >= 0 && ix.anchorNamesPath(nt.Headings, frag) {
+		return Anchor{State: AnchorOK}
 	}
-	for _, h := range nt.Headings {
-		text, id := splitHeadingID(h)
-		if id != "" && last == id || ix.Dialect.AnchorResolves(last, text) {
-			return Anchor{State: AnchorOK}
-		}
-	}
-	if last != frag {
+	// A slug that a site generator wrote names a heading by its letters
+	// only (AnchorResolves); it is never rewritten to a heading's text.
+	if dialect.SlugShaped(frag) {
 		return Anchor{State: AnchorBroken}
+	}
+	// The ladder climbs from the headings as the dialect compares them.
+	fkey := dialect.AnchorKey(ix.Dialect, frag)
+	hkeys := make([]string, len(nt.Headings))
+	for i, h := range nt.Headings {
+		if _, id := splitHeadingID(h); id == "" {
+			hkeys[i] = dialect.AnchorKey(ix.Dialect, h)
+		}
 	}
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := fold.Key(lv, frag)
+		key := fold.Key(lv, fkey)
 		var hits []string
-		for _, h := range nt.Headings {
-			if h, id := splitHeadingID(h); id == "" && fold.Key(lv, h) == key && !contains(hits, h) {
+		for i, h := range nt.Headings {
+			if _, id := splitHeadingID(h); id == "" && fold.Key(lv, hkeys[i]) == key && !contains(hits, h) {
 				hits = append(hits, h)
 			}
 		}
@@ -509,6 +510,63 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 		}
 	}
 	return Anchor{State: AnchorBroken}
+}
+
+// anchorNamesHeading reports whether frag names one of headings: its text
+// or explicit id, or what the dialect accepts for it.
+func (ix *Index) anchorNamesHeading(headings []string, frag string) bool {
+	// A fragment that is a heading's text or id resolves in every dialect;
+	// most fragments are, and need not be asked of each heading before.
+	for _, h := range headings {
+		if text, id := splitHeadingID(h); frag == text || id != "" && frag == id {
+			return true
+		}
+	}
+	for _, h := range headings {
+		if text, _ := splitHeadingID(h); ix.Dialect.AnchorResolves(frag, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// anchorNamesPath reports whether frag, read as Obsidian's nested heading
+// path "A#B#C", names headings in document order, each after the one
+// before. A step may itself contain '#' ("C# Basics#Details"): the longest
+// step that names a heading is tried first. Empty steps ("A##B") are
+// skipped. The levels of the headings are not compared: relink keeps only
+// their texts.
+func (ix *Index) anchorNamesPath(headings []string, frag string) bool {
+	// Each '#' either separates two steps or belongs to a heading; past a
+	// few of them the ways to read a fragment grow too many to try.
+	const maxParts = 8
+	if strings.Count(frag, "#") >= maxParts {
+		return false
+	}
+	return ix.pathFrom(headings, strings.Split(frag, "#"), 0)
+}
+
+// pathFrom reports whether parts, split into steps at some of the '#'s
+// between them, name headings in order from headings[from:].
+func (ix *Index) pathFrom(headings, parts []string, from int) bool {
+	if len(parts) == 0 {
+		return from > 0 // at least one step
+	}
+	if strings.TrimSpace(parts[0]) == "" {
+		return ix.pathFrom(headings, parts[1:], from)
+	}
+	for j := len(parts); j >= 1; j-- {
+		step := strings.TrimSpace(strings.Join(parts[:j], "#"))
+		for h := from; h < len(headings); h++ {
+			if ix.anchorNamesHeading(headings[h:h+1], step) {
+				if ix.pathFrom(headings, parts[j:], h+1) {
+					return true
+				}
+				break // a later heading of the same name leaves less room
+			}
+		}
+	}
+	return false
 }
 
 func contains(xs []string, s string) bool {

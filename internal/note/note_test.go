@@ -43,6 +43,9 @@ func TestParse(t *testing.T) {
 		{"markdown note link", "[x](Some%20Note.md#Part) [y](https://e.com/a.md) [z](#local) [w](about)\n",
 			[]linkPos{{"[x](Some%20Note.md#Part)", "Some Note.md", "Part", 1, 1, false}}},
 		{"image", "![a](img/x.png)\n", []linkPos{{"![a](img/x.png)", "img/x.png", "", 1, 1, false}}},
+		// "\[" is text in Markdown; in YAML a backslash escapes no bracket.
+		{"escaped bracket", "---\nsig: List\\[[[Config]]\\]\nfm: \\[[Front]]\n---\nList\\[[[Config]]\\] \\[[no]] Union[[[X]]]\n",
+			[]linkPos{{"[[Config]]", "Config", "", 2, 12, true}, {"[[Front]]", "Front", "", 3, 6, true}, {"[[Config]]", "Config", "", 5, 7, false}, {"[[X]]", "X", "", 5, 34, false}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -276,9 +276,9 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 			findings = finding("heading", "heading "+quote(r.Anchor.Heading)+" cannot be written in a link", nil)
 		}
 	case index.AnchorBroken:
-		findings = finding("heading", "no heading or block "+quote(l.Frag)+" in "+ix.Notes[r.Target].Path, nil)
+		findings = finding("heading", "no heading or block "+quoteAsWritten(fragAsWritten(l))+" in "+ix.Notes[r.Target].Path, nil)
 	case index.AnchorAmbiguous:
-		findings = finding("heading", "the anchor matches several headings", r.Anchor.Candidates)
+		findings = finding("heading", "the anchor "+quoteAsWritten(fragAsWritten(l))+" matches several headings", r.Anchor.Candidates)
 		findings.Level = r.Anchor.Level.String()
 	}
 	if !retarget && newFrag == "" {
@@ -329,6 +329,20 @@ func levelName(l fold.Level) string {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// quoteAsWritten quotes text from a link without escaping it, so that a
+// message shows it byte for byte as the note has it.
+func quoteAsWritten(s string) string { return `"` + s + `"` }
+
+// fragAsWritten is a link's fragment as the note spells it: before
+// percent-decoding, with its own quotes and '#'s.
+func fragAsWritten(l *note.Link) string {
+	if f := l.Link.Frag; f.Valid() {
+		base := l.Whole.Start
+		return l.Text[f.Start-base : f.End-base]
+	}
+	return l.Frag
+}
 
 // writeName picks the name to write for note target: the dialect's first
 // choice that resolves to target alone.
