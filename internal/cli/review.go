@@ -44,8 +44,13 @@ not). The address carries a secret token for this run; the server answers
 only on loopback (127.0.0.1, ::1, localhost) and refuses requests without the
 token. Ctrl-C stops it. docs/review.md describes the page.
 
-` + storeHelp,
-		Args: cobra.MaximumNArgs(1),
+` + storeHelp + `
+
+Exit status:
+  0  stopped with Ctrl-C
+  2  error: the address cannot be listened on, or the vault cannot be read`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReview(cmd, e, &o, vaultArg(args))
 		},
@@ -127,8 +132,11 @@ server. Nothing in the vault is written.
 
 Without -o (or with -o -) the page goes to standard output.
 
-Exit status: 0 written, 2 error.`,
-		Args: cobra.MaximumNArgs(1),
+Exit status:
+  0  written
+  2  error: the vault cannot be read, or the file cannot be written`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHTMLReport(cmd, e, &o, vaultArg(args))
 		},
