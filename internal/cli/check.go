@@ -176,6 +176,9 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, show repo
 		for _, p := range rep.Problems {
 			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
 		}
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
+		}
 	case show == showDiff:
 		if err := printDiff(e, rep); err != nil {
 			return err

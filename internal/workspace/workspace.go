@@ -5,8 +5,10 @@ package workspace
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -95,6 +97,11 @@ func Load(dir string, opt Options) (*Report, error) {
 		v.Close()
 		return nil, err
 	}
+	if rep.Plan.Stats.Notes == 0 {
+		// A mistyped path that happens to be a folder, or a vault whose
+		// notes another extension holds: "0 notes" alone reads as clean.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no notes (.md or .markdown files) found in %s", v.Dir))
+	}
 	return rep, nil
 }
 
@@ -168,7 +175,9 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	var problems []vault.Problem
 	if s.Dialect.Name() == "dendron" {
 		names, err := v.DendronVaults()
-		if err != nil {
+		// Without a dendron.yml (--dialect dendron on a bare folder of
+		// notes) every link is local: nothing to report.
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			problems = append(problems, vault.Problem{File: "dendron.yml", Message: err.Error() + "; links to other vaults are checked as local"})
 		} else if len(names) > 0 {
 			ix.LocalVaults = map[string]bool{}
