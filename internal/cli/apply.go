@@ -164,6 +164,9 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 		fmt.Fprintf(&b, "; snapshot %s", res.Snapshot.ID)
 	}
 	fmt.Fprintln(e.stdout, b.String())
+	if quiet {
+		return // the summary line alone, hints too are left out
+	}
 	if res.Snapshot.ID != "" {
 		fmt.Fprintln(e.stdout, "relink undo puts the files back")
 	}
