@@ -176,6 +176,6 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "relink: wrote %s (%d edits, %d findings)\n", out, len(rep.Plan.Edits), len(rep.Plan.Findings))
+	fmt.Fprintf(e.stderr, "relink: wrote %s (%s, %s)\n", out, plural(len(rep.Plan.Edits), "edit"), plural(len(rep.Plan.Findings), "finding"))
 	return nil
 }
