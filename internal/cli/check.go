@@ -137,7 +137,8 @@ Nothing is written.
 // nfdHelp explains the (NFD) mark of report.AppendChange.
 const nfdHelp = `A spelling marked (NFD), as in [[상태 관리]] (NFD) -> [[상태 관리]], differs
 from the other side only by Unicode normalization (decomposed characters, as
-macOS writes file names): a terminal shows both the same.`
+macOS writes file names): a terminal shows both the same. docs/output.md
+describes the output.`
 
 // reportView is how runReport prints a plan as text.
 type reportView int

@@ -99,7 +99,8 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot
 verify), 2 error, 3 partial: some files were left alone (apply, undo,
-snapshot restore, recover), 130 interrupted (apply, undo, snapshot restore).`,
+snapshot restore, recover), 130 interrupted (apply, undo, snapshot restore).
+docs/output.md describes what relink prints.`,
 		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,

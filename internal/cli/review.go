@@ -161,6 +161,9 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 	for _, p := range rep.Problems {
 		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
+	}
 	var buf bytes.Buffer
 	if err := review.WriteReport(&buf, rep); err != nil {
 		return err
