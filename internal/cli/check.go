@@ -70,7 +70,7 @@ func newCheckCmd(e *env) *cobra.Command {
 	var o scanOptions
 	cmd := &cobra.Command{
 		Use:   "check [VAULT]",
-		Short: "Report broken links",
+		Short: "Report the links that need attention, one line each",
 		Long: `check reads every note of VAULT (default: the current folder) and reports
 each link that needs attention, one line each, in file order, then a summary:
 
@@ -102,7 +102,7 @@ func newPlanCmd(e *env) *cobra.Command {
 	var o planOptions
 	cmd := &cobra.Command{
 		Use:   "plan [VAULT]",
-		Short: "Show the edits apply would make, and all findings",
+		Short: "Show the edits apply would make, line by line, then the findings",
 		Long: `plan computes exactly what apply would do and shows it: first the edits,
 each as a line
 

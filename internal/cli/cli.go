@@ -91,8 +91,9 @@ func newRootCmd(e *env) *cobra.Command {
 or any folder of .md notes), repairs the ones that differ from a real note only
 in spelling, refuses every ambiguous case, snapshots originals first and can undo.
 
-  relink check [VAULT]   report broken links
-  relink plan  [VAULT]   show the edits apply would make (--diff for a diff)
+  relink check [VAULT]   report the links that need attention, one line each
+  relink plan  [VAULT]   show the edits apply would make with the lines they
+                         change, then the findings (--diff for a diff)
   relink apply [VAULT]   snapshot the files to change, then rewrite them
   relink undo  [VAULT]   restore the files of the last apply
 
