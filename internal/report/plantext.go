@@ -105,11 +105,14 @@ func LinePreview(src []byte, edits []plan.Edit) (old, new string, ok bool) {
 	}
 	first, last := edits[0], edits[len(edits)-1]
 	lineStart := bytes.LastIndexByte(src[:first.Start], '\n') + 1
+	if lineStart == 0 && first.Start >= len("\uFEFF") && bytes.HasPrefix(src, []byte("\uFEFF")) {
+		lineStart = len("\uFEFF") // a BOM is no part of the first line's text
+	}
 	lineEnd := len(src)
 	if i := bytes.IndexByte(src[last.End:], '\n'); i >= 0 {
 		lineEnd = last.End + i
 	}
-	if lineEnd > lineStart && src[lineEnd-1] == '\r' {
+	if lineEnd > last.End && src[lineEnd-1] == '\r' {
 		lineEnd--
 	}
 	if bytes.IndexByte(src[lineStart:last.Start], '\n') >= 0 {

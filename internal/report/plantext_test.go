@@ -85,6 +85,7 @@ func TestLinePreview(t *testing.T) {
 	}{
 		{"two edits on a CRLF line", src, []plan.Edit{edit(src, "[[a b]]", "[[A B]]", 2), edit(src, "[[c]]", "[[C]]", 2)},
 			"see [[a b]] and [[c]] here", "see [[A B]] and [[C]] here", true},
+		{"BOM before the first line", "\uFEFF[[q]]\n", []plan.Edit{edit("\uFEFF[[q]]\n", "[[q]]", "[[Q]]", 1)}, "[[q]]", "[[Q]]", true},
 		{"last line without newline", "x\n[[q]]", []plan.Edit{edit("x\n[[q]]", "[[q]]", "[[Q]]", 2)}, "[[q]]", "[[Q]]", true},
 		{"long line cut around the edit", long, []plan.Edit{edit(long, "[[a b]]", "[[A B]]", 1)},
 			"…" + strings.Repeat("가", 39) + " [[a b]] " + strings.Repeat("나", 39) + "…",
@@ -150,4 +151,31 @@ a.md:1:1: broken: [[z]] (no note matches)
 	if !strings.HasPrefix(out.String(), "apply would change nothing\n") {
 		t.Errorf("empty plan: %q", out.String())
 	}
+}
+
+// FuzzLinePreview: any source and edit offsets give a preview or ok=false,
+// never a panic; a preview of an edit that fits shows its old and new text.
+func FuzzLinePreview(f *testing.F) {
+	f.Add("see [[a b]] here\n", 4, 11, "[[A B]]")
+	f.Add("\uFEFF[[q]]", 3, 8, "[[Q]]")
+	f.Add("x\r\n[[\xff]]\r\n", 3, 10, "[[y]]")
+	f.Add("x\r\n[[\xff]]\r\n", 3, 11, "[[y]]")
+	f.Add("\uFEFF[[q]]", 0, 3, "x")
+	f.Add(strings.Repeat("가", 200)+"[[a]]", 600, 605, "[[A]]")
+	f.Fuzz(func(t *testing.T, src string, start, end int, new string) {
+		if start < 0 || end < start || end > len(src) {
+			return
+		}
+		e := plan.Edit{Start: start, End: end, Old: src[start:end], New: new}
+		old, nw, ok := LinePreview([]byte(src), []plan.Edit{e})
+		if !ok {
+			return
+		}
+		if !strings.Contains(old, e.Old) {
+			t.Errorf("preview %q lacks the old text %q", old, e.Old)
+		}
+		if !strings.Contains(nw, new) {
+			t.Errorf("preview %q lacks the new text %q", nw, new)
+		}
+	})
 }
