@@ -47,7 +47,7 @@ nothing.
 
 Exit status:
   0  done, or nothing to recover
-  2  error: the operation is still pending
+  2  error (an interrupted operation stays pending until recover succeeds)
   3  done, but some files were left alone (listed)`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completeVaultArg,
