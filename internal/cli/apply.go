@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -64,11 +65,13 @@ Running apply again changes nothing and makes no snapshot.
 
 Exit status:
   0    done, or nothing to apply
+  1    --dry-run only: there is something to apply or report (as relink plan)
   2    error: nothing was changed unless the message says otherwise
   3    partial: some files were left alone (listed on stderr); the others were
        rewritten and are in the snapshot
   130  interrupted: the files written so far are in the snapshot`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runApply(cmd, e, &o, vaultArg(args))
 		},
@@ -76,14 +79,14 @@ Exit status:
 	o.addFlags(cmd.Flags(), false)
 	addStoreFlag(cmd.Flags(), &o.store)
 	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what relink plan prints, and exit as it does (1 if there is anything to apply or report)")
-	cmd.Flags().BoolVarP(&o.quiet, "quiet", "q", false, "print only the summary, not every edit")
+	addQuietFlag(cmd.Flags(), &o.quiet, "edit")
 	return cmd
 }
 
 func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	if o.dryRun {
 		o.format = "text"
-		return runReport(cmd, e, &o.scanOptions, dir, false)
+		return runReport(cmd, e, &o.scanOptions, dir, showPlan)
 	}
 	wo := o.workspaceOptions(cmd)
 	wo.Once = true
@@ -139,7 +142,7 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 	if !quiet {
 		for _, f := range res.Changed {
 			for _, ed := range f.Edits {
-				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s -> %s\n", ed.File, ed.Line, ed.Col, ed.Class, ed.Old, ed.New)
+				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s\n", ed.File, ed.Line, ed.Col, ed.Class, report.AppendChange(nil, ed.Old, ed.New))
 			}
 		}
 	}
@@ -162,6 +165,9 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 		fmt.Fprintf(&b, "; snapshot %s", res.Snapshot.ID)
 	}
 	fmt.Fprintln(e.stdout, b.String())
+	if quiet {
+		return // the summary line alone, hints too are left out
+	}
 	if res.Snapshot.ID != "" {
 		fmt.Fprintln(e.stdout, "relink undo puts the files back")
 	}
@@ -193,12 +199,7 @@ func classCounts(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return report.Count(n, word) }
 
 // storeErr adds what to do to errors of the snapshot store.
 func storeErr(err error) error {

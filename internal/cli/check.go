@@ -72,18 +72,23 @@ func newCheckCmd(e *env) *cobra.Command {
 	var o scanOptions
 	cmd := &cobra.Command{
 		Use:   "check [VAULT]",
-		Short: "Report broken links",
+		Short: "Report the links that need attention, one line each",
 		Long: `check reads every note of VAULT (default: the current folder) and reports
-each link that does not resolve, one per line:
+each link that needs attention, one line each, in file order, then a summary:
 
-  path:line:col: class: [[link]] -> [[Repair]]
+  path:line:col: class: [[link]] -> [[Repair]]     apply will repair it
+  path:line:col: class: [[link]] (why; hints)      left to you
 
-and a summary line. Nothing is written.
+Nothing is written. ` + "`relink plan`" + ` shows the same edits with the lines they
+change.
 
-` + classesHelp + "\n\n" + exitHelp,
-		Args: cobra.MaximumNArgs(1),
+` + nfdHelp + `
+
+` + classesHelp + "\n\n" + reportExitHelp,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReport(cmd, e, &o, vaultArg(args), false)
+			return runReport(cmd, e, &o, vaultArg(args), showCheck)
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
@@ -99,16 +104,31 @@ func newPlanCmd(e *env) *cobra.Command {
 	var o planOptions
 	cmd := &cobra.Command{
 		Use:   "plan [VAULT]",
-		Short: "Show the edits apply would make, and all findings",
-		Long: `plan computes exactly what apply would do and prints it: every edit
-(path:line:col: class: [[old]] -> [[new]]) and every finding. With --diff it
-prints a unified diff of the files instead; --format json prints the JSON
-document described in docs/json.md. Nothing is written.
+		Short: "Show the edits apply would make, line by line, then the findings",
+		Long: `plan computes exactly what apply would do and shows it: first the edits,
+each as a line
 
-` + classesHelp + "\n\n" + exitHelp,
-		Args: cobra.MaximumNArgs(1),
+  path:line:col: class: [[old]] -> [[new]]
+
+followed by the line of the note it changes, before (-) and after (+) the
+edit (cut around the edits when it is long); then the findings that apply
+leaves alone, one line each, as check prints them; then the summary. With
+--diff it prints a unified diff of the files instead, and the findings and
+summary go to stderr. --format json prints the JSON document described in
+docs/json.md, the same document as ` + "`relink check --format json`" + `.
+Nothing is written.
+
+` + nfdHelp + `
+
+` + classesHelp + "\n\n" + reportExitHelp,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReport(cmd, e, &o.scanOptions, vaultArg(args), o.diff)
+			show := showPlan
+			if o.diff {
+				show = showDiff
+			}
+			return runReport(cmd, e, &o.scanOptions, vaultArg(args), show)
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
@@ -116,7 +136,22 @@ document described in docs/json.md. Nothing is written.
 	return cmd
 }
 
-func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool) error {
+// nfdHelp explains the (NFD) mark of report.AppendChange.
+const nfdHelp = `A spelling marked (NFD), as in [[상태 관리]] (NFD) -> [[상태 관리]], differs
+from the other side only by Unicode normalization (decomposed characters, as
+macOS writes file names): a terminal shows both the same. docs/output.md
+describes the output.`
+
+// reportView is how runReport prints a plan as text.
+type reportView int
+
+const (
+	showCheck reportView = iota // one line a link, in file order: what is wrong
+	showPlan                    // the edits with their lines before and after, then the findings
+	showDiff                    // a unified diff of the files; findings on stderr
+)
+
+func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, show reportView) error {
 	if o.format != "text" && o.format != "json" {
 		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
 	}
@@ -144,7 +179,10 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool
 		for _, p := range rep.Problems {
 			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
 		}
-	case diff:
+		for _, w := range rep.Warnings {
+			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
+		}
+	case show == showDiff:
 		if err := printDiff(e, rep); err != nil {
 			return err
 		}
@@ -156,6 +194,10 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool
 			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
 		}
 		fmt.Fprintln(e.stderr, report.Summary(rep.Plan, len(rep.Problems)))
+	case show == showPlan:
+		if err := report.PlanText(e.stdout, e.stderr, in, rep.Vault.ReadFile); err != nil {
+			return err
+		}
 	default:
 		if err := report.Text(e.stdout, e.stderr, in); err != nil {
 			return err

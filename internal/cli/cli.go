@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -59,7 +60,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 }
 
-const classesHelp = `Classes (SPEC §4; the ladder is unicode < case < width < separators < compact):
+const classesHelp = `Classes (the ladder is unicode < case < width < separators < compact; the full
+rules, with examples: docs/link-resolution.md):
   variant    another spelling of exactly one note: [[disaster-recovery]] for the
              note titled "Disaster Recovery". apply rewrites it.
   ambiguous  the spelling matches two or more notes at the same level: [[cache line]]
@@ -72,9 +74,13 @@ const classesHelp = `Classes (SPEC §4; the ladder is unicode < case < width < s
   heading    the note exists but its #heading does not: [[Note#setup guide]] is
              repaired to [[Note#Setup Guide]] when exactly one heading matches.`
 
-const exitHelp = `Exit status:
+// reportExitHelp is the exit status of check and plan, as runReport
+// decides it. Warnings (a dialect that looks wrong, a vault without notes)
+// do not change it.
+const reportExitHelp = `Exit status:
   0  nothing to report
-  1  findings: broken, ambiguous, alias or duplicate links, or edits to make
+  1  something to report: a link to repair (an edit), a link left to you (a
+     finding), or a file that could not be read (named on stderr)
   2  usage or operational error (the vault cannot be read, a bad flag)`
 
 func newRootCmd(e *env) *cobra.Command {
@@ -85,31 +91,89 @@ func newRootCmd(e *env) *cobra.Command {
 or any folder of .md notes), repairs the ones that differ from a real note only
 in spelling, refuses every ambiguous case, snapshots originals first and can undo.
 
-  relink check [VAULT]   report broken links
-  relink plan  [VAULT]   show the edits apply would make (--diff for a diff)
+  relink check [VAULT]   report the links that need attention, one line each
+  relink plan  [VAULT]   show the edits apply would make with the lines they
+                         change, then the findings (--diff for a diff)
   relink apply [VAULT]   snapshot the files to change, then rewrite them
-  relink undo  [VAULT]   restore the files of the last apply`,
+  relink undo  [VAULT]   restore the files of the last apply
+
+Each command's help ends with its exit status. In short: 0 done or nothing
+to report, 1 something to report (check, plan, apply --dry-run, snapshot
+verify), 2 error, 3 partial: some files were left alone (apply, undo,
+snapshot restore, recover), 130 interrupted (apply, undo, snapshot restore).
+docs/output.md describes what relink prints.`,
+		Version:       buildVersion(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
 		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e),
 		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e),
 		newVersionCmd(e),
 	)
+	registerCompletions(root)
 	return root
 }
 
-// Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
-var Version = "dev"
+// Version, when set at build time with
+// -ldflags "-X github.com/relinkmd/relink/internal/cli.Version=v1.2.3",
+// is the version relink prints; else it comes from the build info.
+var Version = ""
+
+func buildVersion() string {
+	info, _ := debug.ReadBuildInfo()
+	return versionOf(Version, info)
+}
+
+// versionOf picks relink's version: the one given at link time, else the
+// module's version (go install ...@v1.2.3, or the pseudo-version the go
+// command stamps from the repository), else the commit it was built from
+// (12 hex digits, "-dirty" with uncommitted changes), else "(devel)".
+func versionOf(linked string, info *debug.BuildInfo) string {
+	if linked != "" {
+		return linked
+	}
+	if info == nil {
+		return "(devel)"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev string
+	var dirty bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "(devel)"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev
+}
 
 func newVersionCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print relink's version",
-		Args:  cobra.NoArgs,
+		Short: "Print relink's version (the same as relink --version)",
+		Long: `version prints relink's version: the module version it was installed at,
+else the commit it was built from, else "(devel)".
+
+Exit status:
+  0  printed`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			fmt.Fprintln(e.stdout, "relink", Version)
+			fmt.Fprintf(e.stdout, "relink %s\n", cmd.Root().Version)
 			return nil
 		},
 	}

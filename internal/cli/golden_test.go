@@ -24,6 +24,7 @@ func TestSampleVaultGolden(t *testing.T) {
 		args []string
 		code int
 	}{
+		{"sample-check.txt", []string{"check", vault}, ExitFindings},
 		{"sample-plan.txt", []string{"plan", vault}, ExitFindings},
 		{"sample-plan.json", []string{"plan", "--format", "json", vault}, ExitFindings},
 		{"sample-plan.diff", []string{"plan", "--diff", vault}, ExitFindings},

@@ -16,6 +16,7 @@ type recoverOptions struct {
 	back     bool
 	forward  bool
 	dryRun   bool
+	quiet    bool
 	vaultDir string
 }
 
@@ -46,9 +47,10 @@ nothing.
 
 Exit status:
   0  done, or nothing to recover
-  2  error: the operation is still pending
+  2  error (an interrupted operation stays pending until recover succeeds)
   3  done, but some files were left alone (listed)`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.back && o.forward {
 				return errors.New("--roll-back and --roll-forward exclude each other")
@@ -61,6 +63,7 @@ Exit status:
 	cmd.Flags().BoolVar(&o.back, "roll-back", false, "put the old content back (the default)")
 	cmd.Flags().BoolVar(&o.forward, "roll-forward", false, "finish the operation instead")
 	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print each file's state and what would be done")
+	addQuietFlag(cmd.Flags(), &o.quiet, "file")
 	return cmd
 }
 
@@ -76,7 +79,7 @@ func runRecover(e *env, o *recoverOptions) error {
 		return nil
 	}
 	if res != nil && res.Journal != nil {
-		printRecover(e, res, o.dryRun)
+		printRecover(e, res, o.dryRun, o.quiet)
 	}
 	if err != nil {
 		return storeErr(err)
@@ -87,13 +90,22 @@ func runRecover(e *env, o *recoverOptions) error {
 	return nil
 }
 
-func printRecover(e *env, res *workspace.RecoverResult, dryRun bool) {
+func printRecover(e *env, res *workspace.RecoverResult, dryRun, quiet bool) {
 	j := res.Journal
-	fmt.Fprintf(e.stdout, "interrupted %s %s, begun %s, %s:\n", j.Op, j.ID, localTime(j.Time), plural(len(j.Files), "file"))
+	if !quiet {
+		fmt.Fprintf(e.stdout, "interrupted %s %s, begun %s, %s:\n", j.Op, j.ID, localTime(j.Time), plural(len(j.Files), "file"))
+	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	counts := map[string]int{}
 	for _, f := range res.Files {
 		counts[f.Action]++
+		if quiet {
+			// The files left alone still need the user: on stderr.
+			if f.Action == workspace.ActionLeftAlone {
+				fmt.Fprintf(e.stderr, "relink: %s: %s\n", f.Path, f.Reason)
+			}
+			continue
+		}
 		action := f.Action
 		if dryRun {
 			switch action {

@@ -44,8 +44,13 @@ not). The address carries a secret token for this run; the server answers
 only on loopback (127.0.0.1, ::1, localhost) and refuses requests without the
 token. Ctrl-C stops it. docs/review.md describes the page.
 
-` + storeHelp,
-		Args: cobra.MaximumNArgs(1),
+` + storeHelp + `
+
+Exit status:
+  0  stopped with Ctrl-C
+  2  error: the address cannot be listened on, or the vault cannot be read`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReview(cmd, e, &o, vaultArg(args))
 		},
@@ -127,8 +132,11 @@ server. Nothing in the vault is written.
 
 Without -o (or with -o -) the page goes to standard output.
 
-Exit status: 0 written, 2 error.`,
-		Args: cobra.MaximumNArgs(1),
+Exit status:
+  0  written
+  2  error: the vault cannot be read, or the file cannot be written`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHTMLReport(cmd, e, &o, vaultArg(args))
 		},
@@ -153,6 +161,9 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 	for _, p := range rep.Problems {
 		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
+	}
 	var buf bytes.Buffer
 	if err := review.WriteReport(&buf, rep); err != nil {
 		return err
@@ -168,6 +179,6 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "relink: wrote %s (%d edits, %d findings)\n", out, len(rep.Plan.Edits), len(rep.Plan.Findings))
+	fmt.Fprintf(e.stderr, "relink: wrote %s (%s, %s)\n", out, plural(len(rep.Plan.Edits), "edit"), plural(len(rep.Plan.Findings), "finding"))
 	return nil
 }

@@ -139,11 +139,16 @@ func localTime(t time.Time) string { return t.Local().Format(time.DateTime) }
 func newSnapListCmd(e *env, o *snapOptions) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "list [VAULT]",
-		Short: "List the vault's snapshots, oldest first",
+		Use:               "list [VAULT]",
+		ValidArgsFunction: completeVaultArg,
+		Short:             "List the vault's snapshots, oldest first",
 		Long: `list prints one line per snapshot, oldest first: its id, local time,
 operation (apply, undo, restore), number of files, and which undo reverted it
-or which snapshot it reverts.`,
+or which snapshot it reverts.
+
+Exit status:
+  0  listed (also when there is no snapshot)
+  2  error`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -228,12 +233,17 @@ func undoneBy(st *snapshot.Store, id string) string {
 func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a snapshot's files with their hashes and sizes",
+		Use:               "show ID",
+		ValidArgsFunction: completeSnapshotArgs(o, false),
+		Short:             "Show a snapshot's files with their hashes and sizes",
 		Long: `show prints a snapshot's header (time, operation, vault, the snapshot it
 reverts) and each file it changed: the SHA-256 (first 12 hex digits) and size
 of its content before and after. --format json prints the manifest, as
-stored (docs/snapshot-format.md), plus "undone_by".`,
+stored (docs/snapshot-format.md), plus "undone_by".
+
+Exit status:
+  0  shown
+  2  error: no such snapshot, or the store cannot be read`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -295,12 +305,17 @@ func size(r *snapshot.ObjectRef) string {
 
 func newSnapDiffCmd(e *env, o *snapOptions) *cobra.Command {
 	return &cobra.Command{
-		Use:   "diff ID [PATH...]",
-		Short: "Print a unified diff of what a snapshot's operation changed",
+		Use:               "diff ID [PATH...]",
+		ValidArgsFunction: completeSnapshotArgs(o, true),
+		Short:             "Print a unified diff of what a snapshot's operation changed",
 		Long: `diff prints, for each file of the snapshot (or only the given PATHs, files or
 folders relative to the vault), a unified diff from its content before the
 operation to its content after it. The stored contents are checked against
-their hashes as they are read.`,
+their hashes as they are read.
+
+Exit status:
+  0  printed
+  2  error: no such snapshot or path, or a stored content is damaged`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := o.open(e, "")
@@ -342,9 +357,11 @@ their hashes as they are read.`,
 
 func newSnapRestoreCmd(e *env, o *snapOptions) *cobra.Command {
 	var opt workspace.RestoreOptions
+	var quiet bool
 	cmd := &cobra.Command{
-		Use:   "restore ID [PATH...]",
-		Short: "Write files back as they were before a snapshot's operation",
+		Use:               "restore ID [PATH...]",
+		ValidArgsFunction: completeSnapshotArgs(o, true),
+		Short:             "Write files back as they were before a snapshot's operation",
 		Long: `restore writes the files of snapshot ID (or only the given PATHs, files or
 folders relative to the vault) back into the vault as they were before its
 operation, or as it left them with --after. Unlike undo it also overwrites
@@ -355,9 +372,10 @@ With --to DIR it changes nothing in the vault: it writes copies under DIR
 (created if needed), never replacing a different file there.
 
 Exit status:
-  0  done
-  2  error
-  3  partial: some files were left alone (listed on stderr)`,
+  0    done
+  2    error
+  3    partial: some files were left alone (listed on stderr)
+  130  interrupted: the files restored so far are in the restore snapshot`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := o.open(e, "")
@@ -386,9 +404,9 @@ Exit status:
 				state = "from after it"
 			}
 			if opt.To != "" {
-				printRestoreTo(e, res, opt)
+				printRestoreTo(e, res, opt, quiet)
 			} else {
-				printRevert(e, "restore", state, res, opt.DryRun)
+				printRevert(e, "restore", state, res, opt.DryRun, quiet)
 			}
 			return revertExit(e, res)
 		},
@@ -396,16 +414,19 @@ Exit status:
 	cmd.Flags().StringVar(&opt.To, "to", "", "write the files under this folder instead of into the vault")
 	cmd.Flags().BoolVar(&opt.After, "after", false, "restore the content the operation wrote, not the one before it")
 	cmd.Flags().BoolVarP(&opt.DryRun, "dry-run", "n", false, "change nothing: print what would be restored")
+	addQuietFlag(cmd.Flags(), &quiet, "file")
 	return cmd
 }
 
-func printRestoreTo(e *env, res *workspace.RevertResult, opt workspace.RestoreOptions) {
+func printRestoreTo(e *env, res *workspace.RevertResult, opt workspace.RestoreOptions, quiet bool) {
 	verb := "wrote"
 	if opt.DryRun {
 		verb = "would write"
 	}
-	for _, p := range res.Restored {
-		fmt.Fprintf(e.stdout, "%s %s\n", verb, filepath.Join(opt.To, filepath.FromSlash(p)))
+	if !quiet {
+		for _, p := range res.Restored {
+			fmt.Fprintf(e.stdout, "%s %s\n", verb, filepath.Join(opt.To, filepath.FromSlash(p)))
+		}
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
@@ -419,8 +440,9 @@ func printRestoreTo(e *env, res *workspace.RevertResult, opt workspace.RestoreOp
 
 func newSnapVerifyCmd(e *env, o *snapOptions) *cobra.Command {
 	return &cobra.Command{
-		Use:   "verify [ID]",
-		Short: "Check that stored contents are intact",
+		Use:               "verify [ID]",
+		ValidArgsFunction: completeSnapshotArgs(o, false),
+		Short:             "Check that stored contents are intact",
 		Long: `verify re-reads and re-hashes stored contents: of snapshot ID, or, without
 ID, of the whole store (every snapshot, the pending journal if any, and every
 stored object, referenced or not). It prints each defect.
@@ -474,13 +496,15 @@ type pruneOptions struct {
 	last, hourly, daily, weekly, monthly, yearly string
 	within                                       string
 	dryRun                                       bool
+	quiet                                        bool
 }
 
 func newSnapPruneCmd(e *env, o *snapOptions) *cobra.Command {
 	var p pruneOptions
 	cmd := &cobra.Command{
-		Use:   "prune [VAULT]",
-		Short: "Forget old snapshots and free their space",
+		Use:               "prune [VAULT]",
+		ValidArgsFunction: completeVaultArg,
+		Short:             "Forget old snapshots and free their space",
 		Long: `prune forgets the snapshots that no --keep rule keeps, then deletes the stored
 contents that no remaining snapshot needs. A snapshot is kept if any rule keeps
 it (restic's rules):
@@ -494,7 +518,11 @@ it (restic's rules):
 Without --keep flags the policy comes from keep_last, keep_hourly, keep_daily,
 keep_weekly, keep_monthly, keep_yearly and keep_within in the [snapshot]
 section of .relink.toml; with neither, prune refuses to run rather than forget
-everything. --dry-run shows what would go.`,
+everything. --dry-run shows what would go.
+
+Exit status:
+  0  done, or nothing to prune
+  2  error: no policy, a bad --keep value, or the store is locked`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPrune(cmd, e, o, &p, argOr(args, 0))
@@ -509,6 +537,7 @@ everything. --dry-run shows what would go.`,
 	fs.StringVar(&p.yearly, "keep-yearly", "", "keep the newest snapshot of each of the last `N` years that have one")
 	fs.StringVar(&p.within, "keep-within", "", "keep every snapshot within `DURATION` of the newest (e.g. 30d, 2w, 1y6m, 12h)")
 	fs.BoolVarP(&p.dryRun, "dry-run", "n", false, "change nothing: print what would be removed")
+	addQuietFlag(fs, &p.quiet, "snapshot")
 	return cmd
 }
 
@@ -549,13 +578,15 @@ func runPrune(cmd *cobra.Command, e *env, o *snapOptions, p *pruneOptions, posit
 	if p.dryRun {
 		removed = "would remove"
 	}
-	for _, m := range res.Keep {
-		fmt.Fprintf(tw, "keep\t%s\t%s\t%s\t(%s)\n", m.ID, localTime(m.Time), m.Op, strings.Join(res.Reasons[m.ID], ", "))
+	if !p.quiet {
+		for _, m := range res.Keep {
+			fmt.Fprintf(tw, "keep\t%s\t%s\t%s\t(%s)\n", m.ID, localTime(m.Time), m.Op, strings.Join(res.Reasons[m.ID], ", "))
+		}
+		for _, m := range res.Remove {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", removed, m.ID, localTime(m.Time), m.Op)
+		}
+		tw.Flush()
 	}
-	for _, m := range res.Remove {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", removed, m.ID, localTime(m.Time), m.Op)
-	}
-	tw.Flush()
 	fmt.Fprintf(e.stdout, "policy %s: %s %s and %s (%s); kept %d\n", pol, removed,
 		plural(len(res.Remove), "snapshot"), plural(res.Objects, "stored content"), humanBytes(res.Bytes), len(res.Keep))
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -14,6 +15,7 @@ type undoOptions struct {
 	snapshot string
 	force    bool
 	dryRun   bool
+	quiet    bool
 }
 
 func newUndoCmd(e *env) *cobra.Command {
@@ -38,7 +40,8 @@ Exit status:
   2    error: nothing was changed unless the message says otherwise
   3    partial: some files were left alone (listed on stderr)
   130  interrupted: the files restored so far are in the undo snapshot`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runUndo(e, &o, vaultArg(args))
 		},
@@ -47,6 +50,10 @@ Exit status:
 	cmd.Flags().StringVar(&o.snapshot, "snapshot", "", "the snapshot to undo: an id, a unique prefix of one, latest or latest~N (default: the last apply still in effect)")
 	cmd.Flags().BoolVar(&o.force, "force", false, "also restore files edited since the snapshot (their current content is snapshotted first)")
 	cmd.Flags().BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what would be restored")
+	addQuietFlag(cmd.Flags(), &o.quiet, "file")
+	_ = cmd.RegisterFlagCompletionFunc("snapshot", func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return snapshotIDs(vaultArg(args), o.store)
+	})
 	return cmd
 }
 
@@ -67,7 +74,7 @@ func runUndo(e *env, o *undoOptions, dir string) error {
 		if m := res.Target; m.Vault != "" && m.Vault != v.Dir {
 			fmt.Fprintf(e.stderr, "relink: note: snapshot %s was taken of %s; undoing it in %s\n", m.ID, m.Vault, v.Dir)
 		}
-		printRevert(e, "undo", "from before it", res, o.dryRun)
+		printRevert(e, "undo", "from before it", res, o.dryRun, o.quiet)
 	}
 	if err != nil {
 		return storeErr(err)
@@ -75,15 +82,26 @@ func runUndo(e *env, o *undoOptions, dir string) error {
 	return revertExit(e, res)
 }
 
-// printRevert prints what undo or restore did to the vault.
-func printRevert(e *env, verb, state string, res *workspace.RevertResult, dryRun bool) {
+// addQuietFlag adds -q to a command that writes: it prints no line per
+// each (edit, file, snapshot) but still its one-line summary, which
+// carries the snapshot id; errors and what was left alone go to stderr
+// as always.
+func addQuietFlag(fs *pflag.FlagSet, p *bool, each string) {
+	fs.BoolVarP(p, "quiet", "q", false, "print only the summary line, not a line per "+each+" (errors and what is left alone still go to stderr)")
+}
+
+// printRevert prints what undo or restore did to the vault: a line a file
+// restored (none when quiet), the files left alone on stderr, a summary.
+func printRevert(e *env, verb, state string, res *workspace.RevertResult, dryRun, quiet bool) {
 	t := res.Target
 	did, would := "restored", "would restore"
 	if dryRun {
 		did = would
 	}
-	for _, p := range res.Restored {
-		fmt.Fprintf(e.stdout, "%s %s\n", did, p)
+	if !quiet {
+		for _, p := range res.Restored {
+			fmt.Fprintf(e.stdout, "%s %s\n", did, p)
+		}
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -94,10 +96,46 @@ func textChunks(edits []plan.Edit, finds []plan.Finding, n int) [][]byte {
 // appendEdit appends "file:line:col: class: old -> new\n".
 func appendEdit(b []byte, e *plan.Edit) []byte {
 	b = appendPlace(b, e.File, e.Line, e.Col, e.Class)
-	b = append(b, e.Old...)
+	return append(AppendChange(b, e.Old, e.New), '\n')
+}
+
+// AppendChange appends "old -> new", marking with " (NFD)" each side that
+// is not in composed form (NFC) when the two differ only by Unicode
+// normalization: a macOS NFD spelling of 상태 관리 and its NFC note name
+// print as the same glyphs, so without the mark the line would read as
+// an edit that changes nothing.
+func AppendChange(b []byte, old, new string) []byte {
+	oldTag, newTag := NormalizationTags(old, new)
+	b = append(b, old...)
+	b = append(b, oldTag...)
 	b = append(b, " -> "...)
-	b = append(b, e.New...)
-	return append(b, '\n')
+	b = append(b, new...)
+	return append(b, newTag...)
+}
+
+// NFDTag is what marks a spelling that differs from the other side of an
+// edit only by Unicode normalization.
+const NFDTag = " (NFD)"
+
+// NormalizationTags returns NFDTag for each of old and new that is not
+// NFC, when old and new differ and are equal after NFC; else "" twice.
+func NormalizationTags(old, new string) (oldTag, newTag string) {
+	if old == new {
+		return "", ""
+	}
+	oldNFC, newNFC := norm.NFC.IsNormalString(old), norm.NFC.IsNormalString(new)
+	// Two different strings that are both NFC differ in more than their
+	// normalization: the common case, decided without normalizing.
+	if oldNFC && newNFC || norm.NFC.String(old) != norm.NFC.String(new) {
+		return "", ""
+	}
+	if !oldNFC {
+		oldTag = NFDTag
+	}
+	if !newNFC {
+		newTag = NFDTag
+	}
+	return oldTag, newTag
 }
 
 // appendFinding appends "file:line:col: class: link (detail)\n".
@@ -158,15 +196,31 @@ func detail(f plan.Finding) string {
 	return " (" + strings.Join(parts, "; ") + ")"
 }
 
-// Summary is the last line of the text report.
+// Summary is the last line of the text report. The per-class counts are
+// class names (labels, as in the JSON stats), not nouns: they stay as
+// they are whatever the count.
 func Summary(p *plan.Plan, problems int) string {
 	s := p.Stats
-	line := fmt.Sprintf("%d notes, %d links: %d resolved, %d variant, %d ambiguous, %d alias, %d broken, %d duplicate, %d heading; %d edits",
-		s.Notes, s.Links, s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, len(p.Edits))
+	line := fmt.Sprintf("%s, %s: %d resolved, %d variant, %d ambiguous, %d alias, %d broken, %d duplicate, %d heading; %s",
+		Count(s.Notes, "note"), Count(s.Links, "link"), s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, Count(len(p.Edits), "edit"))
 	if problems > 0 {
-		line += fmt.Sprintf(", %d problems", problems)
+		line += ", " + Count(problems, "problem")
 	}
 	return line
+}
+
+// Count returns "1 word" or "n words": every count relink prints with a
+// noun goes through it, so that one of anything reads in the singular.
+// Words whose plural is not word+"s" are given as "singular/plural".
+func Count(n int, word string) string {
+	one, many := word, word+"s"
+	if i := strings.IndexByte(word, '/'); i >= 0 {
+		one, many = word[:i], word[i+1:]
+	}
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 type errWriter struct {

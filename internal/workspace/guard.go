@@ -17,10 +17,11 @@ import (
 //
 //   - at least minDoubtAlone of them are: so many links are not all typos,
 //     whatever the other dialects make of them; or
-//   - another dialect resolves more than half of them: then a vault of
-//     five notes and ten links read with the wrong rules is caught too,
-//     while a small vault of spelling variants (relink's daily work) or of
-//     placeholders for notes still to write is not taken for one.
+//   - most of them would stay broken (not merely rewritten) and another
+//     dialect resolves more than half of them: then a vault of five notes
+//     and ten links read with the wrong rules is caught too, while a small
+//     vault of spelling variants (relink's daily work) or of placeholders
+//     for notes still to write is not taken for one.
 const minDoubtAlone = 20
 
 // mostOff reports whether more than half of links are off (broken or
@@ -70,6 +71,13 @@ func article(word string) string {
 // plan where most links are off, so a healthy vault pays nothing for it.
 func doubtDialect(v *vault.Vault, scan *vault.Scan, s Settings, pl *plan.Plan) *DialectDoubt {
 	if s.DialectExplicit || pl.NoteLinksOff == 0 || !mostOff(pl.NoteLinks, pl.NoteLinksOff) {
+		return nil
+	}
+	// Below minDoubtAlone, most links must stay broken, not merely be
+	// rewritten: a small wiki whose links differ from their notes only in
+	// case or Unicode normalization is relink's daily work, and a more
+	// forgiving dialect "resolving" them says nothing about the vault.
+	if pl.NoteLinksOff < minDoubtAlone && !mostOff(pl.NoteLinks, pl.NoteLinksOff-pl.Stats.Variant) {
 		return nil
 	}
 	d := &DialectDoubt{Dialect: s.Dialect.Name(), Links: pl.NoteLinks, Off: pl.NoteLinksOff}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -98,11 +99,11 @@ type PendingError struct {
 func (e *PendingError) Error() string {
 	j := e.Journal
 	if e.Running != nil {
-		return fmt.Sprintf("another relink (pid %d on %s) is running %s on this vault (snapshot %s, %d files); wait for it to finish",
-			e.Running.PID, e.Running.Host, OpPhrase(j.Op), j.ID, len(j.Files))
+		return fmt.Sprintf("another relink (pid %d on %s) is running %s on this vault (snapshot %s, %s); wait for it to finish",
+			e.Running.PID, e.Running.Host, OpPhrase(j.Op), j.ID, report.Count(len(j.Files), "file"))
 	}
-	return fmt.Sprintf("an unfinished %s (snapshot %s, begun %s, %d files) was interrupted; run `relink recover` to roll it back (or `relink recover --roll-forward` to finish it)",
-		j.Op, j.ID, j.Time.Local().Format(time.DateTime), len(j.Files))
+	return fmt.Sprintf("an unfinished %s (snapshot %s, begun %s, %s) was interrupted; run `relink recover` to roll it back (or `relink recover --roll-forward` to finish it)",
+		j.Op, j.ID, j.Time.Local().Format(time.DateTime), report.Count(len(j.Files), "file"))
 }
 
 func (e *PendingError) Unwrap() error { return snapshot.ErrPending }

@@ -100,6 +100,11 @@ func Load(dir string, opt Options) (*Report, error) {
 		v.Close()
 		return nil, err
 	}
+	if rep.Plan.Stats.Notes == 0 {
+		// A mistyped path that happens to be a folder, or a vault whose
+		// notes another extension holds: "0 notes" alone reads as clean.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no notes (.md or .markdown files) found in %s", v.Dir))
+	}
 	return rep, nil
 }
 
