@@ -133,6 +133,7 @@ func TestExactFirstInEveryDialect(t *testing.T) {
 		// One note's path in another case, the other's suffix byte for
 		// byte: neither is closer on both counts.
 		{"langchain/langchain", want{Class: "ambiguous", Level: "exact", Cands: []string{"LangChain/LangChain.md", "LangChain/langchain/langchain.md"}}, want{Class: "resolved", Target: "LangChain/langchain/langchain.md"}},
+		{"langchain", want{Class: "resolved", Target: "LangChain/langchain/langchain.md"}, want{Class: "resolved", Target: "LangChain/langchain/langchain.md"}},
 		// A whole path wins over a path suffix.
 		{"b/c", want{Class: "resolved", Target: "b/c.md"}, want{Class: "resolved", Target: "b/c.md"}},
 		// A stem byte for byte wins over a stem in another case.
@@ -150,6 +151,23 @@ func TestExactFirstInEveryDialect(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.wiki, resolve(wiki, tt.give)); diff != "" {
 			t.Errorf("wiki: Resolve(%q) (-want +got):\n%s", tt.give, diff)
+		}
+	}
+}
+
+// TestExactFirstAllocatesNothing: the closest name is picked without
+// allocating, for a single match (the common case) and for several; what
+// the dialect's own key costs (Obsidian lower-cases "Home") is apart.
+func TestExactFirstAllocatesNothing(t *testing.T) {
+	notes := []*note.Note{n("Home.md", ""), n("LangChain/LangChain.md", ""), n("LangChain/langchain/langchain.md", ""), n("a/b/c.md", ""), n("b/c.md", "")}
+	for _, d := range []dialect.Dialect{dialect.Wiki{}, dialect.Obsidian{}} {
+		ix := Build(notes, nil, d, fold.Separators)
+		for _, target := range []string{"Home", "LangChain/LangChain", "b/c"} {
+			l := link(target)
+			key := testing.AllocsPerRun(50, func() { d.ExactKey(target) })
+			if got := testing.AllocsPerRun(50, func() { ix.Resolve(0, l) }); got > key {
+				t.Errorf("%s: Resolve(%q) allocates %v times, its key %v", d.Name(), target, got, key)
+			}
 		}
 	}
 }

@@ -162,7 +162,7 @@ func (ix *Index) resolveName(t string, pathOnly bool) Result {
 	}
 	if es := ix.exact.lookup(key, buf[:0]); len(es) > 0 {
 		if len(es) > 1 {
-			es = ix.closest(t, key, es, pathOnly)
+			es = ix.closest(t, es, pathOnly)
 		}
 		if r, ok := ix.exactResult(es, pathOnly); ok {
 			r.PathForm = pathOnly
@@ -208,7 +208,7 @@ func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
 // (`[[langchain/langchain]]`: one note's path in another case, another
 // note's path suffix byte for byte), all stay, and the link is ambiguous
 // unless they lead to one note.
-func (ix *Index) closest(t, key string, es []entry, pathOnly bool) []entry {
+func (ix *Index) closest(t string, es []entry, pathOnly bool) []entry {
 	t = trimSpace(t)
 	// Each entry's names as points (spelling, kind): bit 2*spelling+kind.
 	var buf [8]uint8
@@ -218,7 +218,8 @@ func (ix *Index) closest(t, key string, es []entry, pathOnly bool) []entry {
 	}
 	marks = marks[:len(es)]
 	var all uint8
-	var names []name
+	var nameBuf [16]name
+	names := nameBuf[:0]
 	for i, e := range es {
 		if ix.trimKey {
 			// Every name under the key is the target, trimmed.
@@ -230,14 +231,18 @@ func (ix *Index) closest(t, key string, es []entry, pathOnly bool) []entry {
 		} else {
 			names = namesOf(ix.Notes[e.Note], names[:0])
 			for _, nm := range names {
-				if !e.Kinds.has(nm.kind) || pathOnly && nm.kind != dialect.Path || !ix.Dialect.Resolves(nm.kind) || ix.Dialect.ExactKey(nm.name) != key {
+				// A note has one name of each kind under a key, and one
+				// path suffix: the one with as many parts as the link.
+				if !e.Kinds.has(nm.kind) || pathOnly && nm.kind != dialect.Path || nm.kind == dialect.Suffix && strings.Count(nm.name, "/") != strings.Count(t, "/") {
 					continue
 				}
 				spelling := 2
 				switch n := trimSpace(nm.name); {
 				case n == t:
 					spelling = 0
-				case norm.NFC.String(n) == norm.NFC.String(t):
+				case !(isASCII(n) && isASCII(t)) && norm.NFC.String(n) == norm.NFC.String(t):
+					// ASCII is in NFC already: two ASCII strings are
+					// NFC-equal only when they are equal.
 					spelling = 1
 				}
 				marks[i] |= 1 << closeness(spelling, nm.kind)
@@ -257,16 +262,27 @@ func (ix *Index) closest(t, key string, es []entry, pathOnly bool) []entry {
 		kind = 1
 	}
 	best := 2*spelling + kind
-	out := es[:0:0]
+	if all&(1<<best) == 0 {
+		// No name is closest on both counts.
+		return es
+	}
+	// In place: entry i moves to a place at or before i.
+	out := es[:0]
 	for i, e := range es {
 		if marks[i]&(1<<best) != 0 {
 			out = append(out, e)
 		}
 	}
-	if len(out) == 0 {
-		return es
-	}
 	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // closeness is the bit of a name's point: spelling 0 (byte-equal), 1
