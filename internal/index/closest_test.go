@@ -71,7 +71,11 @@ func TestAliasConfirmsName(t *testing.T) {
 	dupOf := n("Nonterminal symbol.md", "", "Nonterm")
 	dupOf.DuplicateOf = "Non-terminal"
 	onlyAlias := n("Lexer.md", "", "Tokenizer")
-	notes := []*note.Note{n("Home.md", ""), nonTerminal, other, symbol, dupOf, onlyAlias}
+	// An alias on a duplicate confirms the name of its canonical note.
+	parser := n("parser.md", "")
+	oldParser := n("Old parser.md", "", "Parser")
+	oldParser.DuplicateOf = "parser"
+	notes := []*note.Note{n("Home.md", ""), nonTerminal, other, symbol, dupOf, onlyAlias, parser, oldParser}
 	tests := []struct {
 		give string
 		want want
@@ -82,6 +86,7 @@ func TestAliasConfirmsName(t *testing.T) {
 		{"nonterm", want{Class: "alias", Level: "case", Target: "Non-terminal.md", Cands: []string{"Nonterminal symbol.md"}}},
 		// An alias of one note, a name of another further up.
 		{"Symbol Set", want{Class: "ambiguous", Level: "case", Cands: []string{"Grammar.md", "Symbol set.md"}}},
+		{"Parser", want{Class: "variant", Level: "case", Target: "parser.md"}},
 		// Aliases only: a suggestion, at the level where it matched.
 		{"Tokenizer", want{Class: "alias", Level: "exact", Target: "Lexer.md", Cands: []string{"Lexer.md"}}},
 		{"tokenizer", want{Class: "alias", Level: "case", Target: "Lexer.md", Cands: []string{"Lexer.md"}}},
