@@ -8,6 +8,11 @@
 //	separators  + space, '-', '_', NBSP runs → one separator   "Cache-Line" = "cache line"
 //	compact     + separators removed                           "상태관리" = "상태 관리"
 //
+// A separator is a run between two other characters only: a '-' or '_' at
+// the start or end of a name is part of it, on every level ("Haskell -",
+// the note about the operator, is never "Haskell", and "-" never folds to
+// nothing).
+//
 // Width folding is deliberately not NFKC: NFKC would also merge "①" with "1"
 // and "ﬁ" with "fi", which are distinct titles.
 package fold
@@ -180,13 +185,32 @@ func hasWide(s string) bool {
 }
 
 // separate collapses whitespace (and, from Separators up, '-' and '_') runs
-// into one space, or drops them at Compact.
+// into one space, or drops them at Compact. Only a run between two other
+// characters is a separator: a '-' or '_' at the start or end of a name is
+// part of the name ("Haskell -", about the operator, is not "Haskell";
+// "_draft" is not "draft"). In such an edge run the '-' and '_' stay, and
+// the whitespace around them is whitespace between two characters: one
+// space, or none at Compact ("Haskell -" and "Haskell  -" are equal at
+// Separators, and equal "Haskell-" only at Compact). s is trimmed.
 func separate(l Level, s string) string {
+	lo, hi := core(l, s)
 	var b strings.Builder
 	b.Grow(len(s))
 	pending := false
-	for _, r := range s {
+	for i, r := range s {
 		if isSep(l, r) {
+			if i < lo || i >= hi {
+				if r == '-' || r == '_' {
+					// Part of the name: the whitespace before it is
+					// one space between two characters.
+					if pending && l != Compact {
+						b.WriteByte(' ')
+					}
+					pending = false
+					b.WriteRune(r)
+					continue
+				}
+			}
 			pending = true
 			continue
 		}
@@ -197,6 +221,25 @@ func separate(l Level, s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// core returns the byte span of s from its first to the end of its last
+// rune that is not a separator at level l (lo == hi == len(s) when there is
+// none): the runs outside it are at the edges of the name.
+func core(l Level, s string) (lo, hi int) {
+	lo = len(s)
+	for i, r := range s {
+		if !isSep(l, r) {
+			if lo == len(s) {
+				lo = i
+			}
+			hi = i + utf8.RuneLen(r)
+		}
+	}
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
 }
 
 func isSep(l Level, r rune) bool {
@@ -217,8 +260,9 @@ func isHangulSyllable(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
 // returns s itself, without allocating, when the level changes nothing.
 // ok is false for any other rune; generalKey handles those.
 func plainKey(l Level, s string) (key string, ok bool) {
-	clean := true // the key so far equals s
-	prevSep := true
+	// lo and hi bound the core of s, as core does for separate.
+	lo, hi := -1, 0
+	upper := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
@@ -226,25 +270,38 @@ func plainKey(l Level, s string) (key string, ok bool) {
 			if !isHangulSyllable(r) {
 				return "", false
 			}
-			prevSep = false
+			if lo < 0 {
+				lo = i
+			}
 			i += n
+			hi = i
 			continue
 		}
-		switch {
-		case isASCIISep(l, c):
-			// Kept as is only when it is a single space between two
-			// non-separators, below Compact.
-			if l == Compact || c != ' ' || prevSep || i+1 == len(s) || isASCIISep(l, s[i+1]) {
-				clean = false
+		if !isASCIISep(l, c) {
+			if lo < 0 {
+				lo = i
 			}
-			prevSep = true
-		case l >= Case && 'A' <= c && c <= 'Z':
-			clean = false
-			prevSep = false
-		default:
-			prevSep = false
+			hi = i + 1
 		}
+		upper = upper || l >= Case && 'A' <= c && c <= 'Z'
 		i++
+	}
+	if lo < 0 {
+		lo, hi = len(s), len(s)
+	}
+	// collapses reports whether the byte at i is part of a separator run
+	// (an edge '-' or '_' is not: it is part of the name).
+	collapses := func(i int) bool {
+		c := s[i]
+		return c < utf8.RuneSelf && isASCIISep(l, c) && !((i < lo || i >= hi) && (c == '-' || c == '_'))
+	}
+	clean := !upper // the key equals s
+	for i := 0; clean && i < len(s); i++ {
+		if collapses(i) {
+			// Kept as is only when it is a single space between two
+			// characters that stay, below Compact.
+			clean = l != Compact && s[i] == ' ' && i > 0 && !collapses(i-1) && i+1 < len(s) && !collapses(i+1)
+		}
 	}
 	if clean {
 		return s, true
@@ -253,7 +310,7 @@ func plainKey(l Level, s string) (key string, ok bool) {
 	pending := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < utf8.RuneSelf && isASCIISep(l, c) {
+		if collapses(i) {
 			pending = true
 			continue
 		}

@@ -1,9 +1,11 @@
 package fold
 
 import (
+	mathrand "math/rand"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"testing/quick"
 	"unicode"
 	"unsafe"
 
@@ -39,6 +41,23 @@ func TestKey(t *testing.T) {
 		{"full case folding expands ligatures", "ﬁle", "file", Case},
 		{"roman numeral is not I", "Ⅰ", "I", -1},
 		{"different words", "Cache Line", "Cache Lines", -1},
+		// An edge '-' or '_' is part of the name, on every level.
+		{"trailing operator", "Haskell -", "Haskell", -1},
+		{"trailing operators differ", "Haskell -", "Haskell +", -1},
+		{"trailing hyphen", "Haskell-", "Haskell", -1},
+		{"trailing underscore", "Haskell_", "Haskell", -1},
+		{"leading underscore", "_draft", "draft", -1},
+		{"leading hyphen", "-draft", "draft", -1},
+		{"edge hyphen is not underscore", "Haskell-", "Haskell_", -1},
+		{"edge hyphen run is not one hyphen", "Haskell--", "Haskell-", -1},
+		{"only separators", "-", "_", -1},
+		{"only separators is not empty", "- -", "--", Compact},
+		{"space before an edge hyphen", "Haskell -", "Haskell-", Compact},
+		{"space run before an edge hyphen", "Haskell  -", "Haskell -", Unicode},
+		{"edge hyphen keeps the case fold", "HASKELL -", "haskell -", Case},
+		{"edge hyphen, inner separators", "Haskell_Lang -", "haskell lang -", Separators},
+		{"edge underscore, inner separators", "_my-draft", "_my draft", Separators},
+		{"full-width edge hyphen", "Haskell\uff0d", "Haskell-", Width},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {
@@ -62,6 +81,7 @@ var plainSamples = []string{
 	"Cache-Line", "  a__B  c ", "X", "a\tb", "-lead", "trail_", "a b", "a  b", "a -b", "A_b-C",
 	"상태 관리", "상태관리", "Docker 템플릿", "HTTP_테스트-Goal", "운동 - 채용", "가\u11a8", "각", "\u1100\u1161",
 	"Ｓｎａｐ", "straße", "ΣΊΣΥΦΟΣ", "Cache\u00a0Line", "상태\u3000관리", "ﬁle", "\u212a", "e\u0301", "", " ", "-", "_ -",
+	"Haskell -", "Haskell  -", "- x", "x -_", "_draft", "a - _", "- - a", "상태 -", "A-", "a-\t-", "a -  b -",
 }
 
 func TestPlainKeyAgreesWithGeneral(t *testing.T) {
@@ -129,7 +149,7 @@ func TestLadderIsCumulative(t *testing.T) {
 }
 
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"Cache Line", "상태 관리", "Ｓｎａｐ", "a-b_c", "\u00a0x"} {
+	for _, s := range []string{"Cache Line", "상태 관리", "Ｓｎａｐ", "a-b_c", "\u00a0x", "Haskell -", "_draft", "-", "x\u3000\uff0d"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -151,6 +171,18 @@ func FuzzKey(f *testing.F) {
 				t.Fatalf("level %v does not include the one below for %q", l, s)
 			}
 			prev = k
+		}
+		// No level folds away a '-' or '_' at an end of the name, nor
+		// a whole name: a name is never equal to one without its edge.
+		lead, trail := edgeMarks(Key(Width, s))
+		for _, l := range []Level{Separators, Compact} {
+			k := Key(l, s)
+			if kl, kt := edgeMarks(k); kl != lead || kt != trail {
+				t.Fatalf("Key(%v, %q) = %q lost an edge '-' or '_' of %q", l, s, k, Key(Width, s))
+			}
+			if (k == "") != (trimmed == "") {
+				t.Fatalf("Key(%v, %q) = %q", l, s, k)
+			}
 		}
 	})
 }
@@ -210,5 +242,132 @@ func TestCaseFoldIsAKeyOfItself(t *testing.T) {
 	}
 	if Key(Case, "\u13c0") != Key(Case, "\uab90") || CaseOnly("\u13c0") != CaseOnly("\uab90") {
 		t.Fatal("Cherokee capital and small G do not fold together")
+	}
+}
+
+// specKey is SPEC §4's separators and compact levels read literally, on top
+// of the width key: the separator runs between two other characters become
+// one space (or nothing at compact); '-' and '_' in the runs at the ends
+// stay, and the whitespace there is one space between two characters (or
+// nothing at compact).
+func specKey(l Level, s string) string {
+	if l < Separators {
+		return Key(l, s)
+	}
+	isSepRune := func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '_' }
+	w := Key(Width, s)
+	c := strings.TrimFunc(w, isSepRune)
+	start := strings.Index(w, c)
+	if c == "" {
+		start = len(w)
+	}
+	lead, trail := w[:start], w[start+len(c):]
+	joint := " "
+	if l == Compact {
+		joint = ""
+		lead = strings.ReplaceAll(lead, " ", "")
+		trail = strings.ReplaceAll(trail, " ", "")
+	}
+	k := lead + strings.Join(strings.FieldsFunc(c, isSepRune), joint) + trail
+	if l == Compact && k != s {
+		// Joining can compose what the separators kept apart.
+		return specKey(l, k)
+	}
+	return k
+}
+
+// TestSeparatorsFollowSpec compares the keys with the literal reading of
+// the rule, on names made mostly of separators and letters.
+func TestSeparatorsFollowSpec(t *testing.T) {
+	t.Parallel()
+	for _, s := range append(plainSamples, "Haskell -", "Haskell - -", "- x -", "_ _x", "x\u3000-", "\u00a0-a-\u00a0", "a \u0311-") {
+		for _, l := range []Level{Separators, Compact} {
+			if got, want := Key(l, s), specKey(l, s); got != want {
+				t.Errorf("Key(%v, %q) = %q, SPEC says %q", l, s, got, want)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	runes := []rune("ab- _\t\u00a0\u3000\uff0dA상")
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteRune(runes[rng.IntN(len(runes))])
+		}
+		s := b.String()
+		for _, l := range []Level{Separators, Compact} {
+			if got, want := Key(l, s), specKey(l, s); got != want {
+				t.Fatalf("Key(%v, %q) = %q, SPEC says %q", l, s, got, want)
+			}
+		}
+	}
+}
+
+// edgeMarks is what no level may fold away: the '-' and '_' at the start
+// and at the end of a name, whitespace apart.
+func edgeMarks(s string) (lead, trail string) {
+	isSepRune := func(r rune) bool { return unicode.IsSpace(r) || r == '-' || r == '_' }
+	c := strings.TrimFunc(s, isSepRune)
+	i := strings.Index(s, c)
+	if c == "" {
+		i = len(s)
+	}
+	drop := func(x string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '-' || r == '_' {
+				return r
+			}
+			return -1
+		}, x)
+	}
+	return drop(s[:i]), drop(s[i+len(c):])
+}
+
+// TestNoKeyDropsAnEdgeMark: two names that share a key on any level have
+// the same '-' and '_' at their ends, and the same other characters. Pairs
+// are made by changing one name's separators, so that many share a key.
+func TestNoKeyDropsAnEdgeMark(t *testing.T) {
+	t.Parallel()
+	seps := []string{"", " ", "-", "_", "  ", " - ", "\u00a0", "\u3000", "-_"}
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || r == '-' || r == '_' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, s)
+	}
+	property := func(words []uint8, sepA, sepB []uint8) bool {
+		if len(words) > 5 {
+			words = words[:5]
+		}
+		build := func(pick []uint8) string {
+			var b strings.Builder
+			for i := 0; i <= len(words); i++ {
+				if i < len(pick) {
+					b.WriteString(seps[int(pick[i])%len(seps)])
+				}
+				if i < len(words) {
+					b.WriteString([]string{"Haskell", "x", "상태", "B"}[int(words[i])%4])
+				}
+			}
+			return b.String()
+		}
+		a, b := build(sepA), build(sepB)
+		for _, l := range Levels {
+			if Key(l, a) != Key(l, b) {
+				continue
+			}
+			la, ta := edgeMarks(strings.TrimSpace(a))
+			lb, tb := edgeMarks(strings.TrimSpace(b))
+			if la != lb || ta != tb || letters(a) != letters(b) {
+				t.Errorf("%q and %q share the %v key %q", a, b, l, Key(l, a))
+				return false
+			}
+		}
+		return true
+	}
+	if err := quick.Check(property, &quick.Config{MaxCount: 5000, Rand: mathrand.New(mathrand.NewSource(7))}); err != nil {
+		t.Error(err)
 	}
 }

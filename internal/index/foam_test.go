@@ -36,7 +36,7 @@ func TestFoamDialect(t *testing.T) {
 		// Separators are not Foam's business: a variant, repaired.
 		{"graph-analysis", want{Class: "variant", Level: "separators", Target: "Graph Analysis.md"}},
 		// A title is no identifier in Foam, but a name on the ladder.
-		{"Some Title", want{Class: "variant", Level: "unicode", Target: "Graph Analysis.md"}},
+		{"Some Title", want{Class: "variant", Level: "exact", Target: "Graph Analysis.md"}},
 		{"notes", want{Class: "resolved", Target: "work/notes.md"}},
 		{"work/notes", want{Class: "resolved", Target: "work/notes.md"}},
 		{"/work/notes", want{Class: "resolved", Target: "work/notes.md"}},

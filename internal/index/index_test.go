@@ -94,7 +94,7 @@ func TestLadder(t *testing.T) {
 		{"Ｓｎａｐ", want{Class: "variant", Level: "width", Target: "Topics/Snap.md"}},
 		{"상태관리", want{Class: "broken", Level: "separators"}},
 		{"HeapSnapshot", want{Class: "broken", Level: "separators"}},
-		{"DR", want{Class: "alias", Level: "unicode", Target: "Topics/Disaster Recovery.md", Cands: []string{"Topics/Disaster Recovery.md"}}},
+		{"DR", want{Class: "alias", Level: "exact", Target: "Topics/Disaster Recovery.md", Cands: []string{"Topics/Disaster Recovery.md"}}},
 		{"dr", want{Class: "alias", Level: "case", Target: "Topics/Disaster Recovery.md", Cands: []string{"Topics/Disaster Recovery.md"}}},
 		{"shared", want{Class: "ambiguous", Level: "case", Cands: []string{"Notes/Alpha.md", "Notes/Beta.md"}}},
 		// A name of one note and an alias of another at the same level.
@@ -176,7 +176,7 @@ func TestObsidianDialect(t *testing.T) {
 		{"graph analysis", want{Class: "resolved", Target: "Graph Analysis.md"}},
 		{"graph-analysis", want{Class: "variant", Level: "separators", Target: "Graph Analysis.md"}},
 		// A title does not resolve in Obsidian, but it is a name on the ladder.
-		{"Some Title", want{Class: "variant", Level: "unicode", Target: "Graph Analysis.md"}},
+		{"Some Title", want{Class: "variant", Level: "exact", Target: "Graph Analysis.md"}},
 		{"x/note", want{Class: "resolved", Target: "x/Note.md"}},
 	}
 	for _, tt := range tests {

@@ -19,19 +19,25 @@ import (
 // agree with.
 type perLevelLadder struct {
 	names   [fold.Compact + 1]map[string][]entry
-	aliases [fold.Compact + 1]map[string][]int32
+	aliases [fold.Compact + 1]map[string][]noteAlias
+}
+
+type noteAlias struct {
+	note  int32
+	alias string
 }
 
 func buildPerLevel(ix *Index) *perLevelLadder {
 	pl := &perLevelLadder{}
-	for _, lv := range fold.Levels {
+	levels := append([]fold.Level{fold.Exact}, fold.Levels...)
+	for _, lv := range levels {
 		pl.names[lv] = map[string][]entry{}
-		pl.aliases[lv] = map[string][]int32{}
+		pl.aliases[lv] = map[string][]noteAlias{}
 	}
 	for i, n := range ix.Notes {
 		id := int32(i)
 		for _, x := range namesOf(n, nil) {
-			for _, lv := range fold.Levels {
+			for _, lv := range levels {
 				if k := fold.Key(lv, x.name); k != "" {
 					pl.names[lv][k] = append(pl.names[lv][k], entry{id, 1 << x.kind})
 				}
@@ -41,9 +47,9 @@ func buildPerLevel(ix *Index) *perLevelLadder {
 			continue
 		}
 		for _, a := range n.Aliases {
-			for _, lv := range fold.Levels {
+			for _, lv := range levels {
 				if k := fold.Key(lv, a); k != "" {
-					pl.aliases[lv][k] = append(pl.aliases[lv][k], id)
+					pl.aliases[lv][k] = append(pl.aliases[lv][k], noteAlias{id, a})
 				}
 			}
 		}
@@ -52,7 +58,13 @@ func buildPerLevel(ix *Index) *perLevelLadder {
 }
 
 func (pl *perLevelLadder) climb(ix *Index, t string, pathOnly bool) Result {
-	for _, lv := range fold.Levels {
+	// Up to the first level with a name, every name and alias that
+	// matches is a candidate; the first level with only aliases decides
+	// unless a name follows.
+	var aliasNotes []int32
+	var aliasSpell []string
+	var stop *Result
+	for _, lv := range append([]fold.Level{fold.Exact}, fold.Levels...) {
 		if lv > ix.MaxLevel {
 			break
 		}
@@ -66,23 +78,47 @@ func (pl *perLevelLadder) climb(ix *Index, t string, pathOnly bool) Result {
 				byName = append(byName, e.Note)
 			}
 		}
-		var byAlias []int32
 		if !pathOnly {
-			byAlias = pl.aliases[lv][key]
+			for _, a := range pl.aliases[lv][key] {
+				aliasNotes = append(aliasNotes, a.note)
+				aliasSpell = append(aliasSpell, a.alias)
+			}
 		}
-		if len(byName) == 0 && len(byAlias) == 0 {
+		if len(byName) == 0 && len(aliasNotes) == 0 {
 			continue
 		}
-		nameCanon := ix.canonicals(slices.Clone(byName))
-		all := ix.canonicals(append(slices.Clone(byName), byAlias...))
-		switch {
-		case len(all) > 1:
-			return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all}
-		case len(nameCanon) == 1:
-			return Result{Class: Variant, Level: lv, Target: nameCanon[0]}
-		default:
-			return Result{Class: Alias, Level: lv, Target: all[0], Candidates: sortedUnique(slices.Clone(byAlias))}
+		all := ix.canonicals(append(slices.Clone(byName), aliasNotes...))
+		matches := func() []AliasMatch {
+			var out []AliasMatch
+			for _, c := range all {
+				if slices.ContainsFunc(byName, func(n int32) bool { return ix.canon[n] == c }) {
+					continue
+				}
+				i := slices.IndexFunc(aliasNotes, func(n int32) bool { return ix.canon[n] == c })
+				out = append(out, AliasMatch{c, aliasSpell[i]})
+			}
+			return out
 		}
+		if len(byName) == 0 {
+			if stop == nil {
+				if len(all) > 1 {
+					return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all, Aliases: matches()}
+				}
+				r := Result{Class: Alias, Level: lv, Target: all[0], Candidates: sortedUnique(slices.Clone(aliasNotes))}
+				for _, n := range r.Candidates {
+					r.Aliases = append(r.Aliases, AliasMatch{n, aliasSpell[slices.Index(aliasNotes, n)]})
+				}
+				stop = &r
+			}
+			continue
+		}
+		if len(all) > 1 {
+			return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all, Aliases: matches()}
+		}
+		return Result{Class: Variant, Level: lv, Target: all[0]}
+	}
+	if stop != nil {
+		return *stop
 	}
 	return Result{Class: Broken, Level: ix.MaxLevel, Target: -1}
 }
@@ -129,8 +165,13 @@ func TestLadderAgreesWithPerLevelMaps(t *testing.T) {
 		for i := range 25 {
 			dir := []string{"", "x/", "x/y/", "Y/"}[rng.IntN(4)]
 			nt := n(fmt.Sprintf("%s%s %d.md", dir, randomSpelling(rng), i), "")
-			if rng.IntN(2) == 0 {
+			switch rng.IntN(4) {
+			case 0, 1:
 				nt.Title = randomSpelling(rng)
+			case 2:
+				// Two words and a separator between them: such
+				// titles meet only from the separators level up.
+				nt.Title = []string{"a", "B"}[rng.IntN(2)] + []string{"-", "_", " -", " "}[rng.IntN(4)] + []string{"b", "ß"}[rng.IntN(2)]
 			}
 			for range rng.IntN(3) {
 				nt.Aliases = append(nt.Aliases, randomSpelling(rng))
@@ -151,6 +192,11 @@ func TestLadderAgreesWithPerLevelMaps(t *testing.T) {
 			for _, nt := range notes {
 				queries = append(queries, nt.Title, strings.ToUpper(dialect.StemOf(nt.Path)), dialect.PathName(nt.Path))
 				queries = append(queries, nt.Aliases...)
+				// Spellings that differ from a name by its separators
+				// only, inside it or at its ends.
+				for _, x := range append([]string{nt.Title}, nt.Aliases...) {
+					queries = append(queries, strings.ReplaceAll(x, "-", "_"), strings.ReplaceAll(x, "_", " -"), "-"+x)
+				}
 			}
 			for _, q := range queries {
 				if got, want := ix.lookupLadder(q), pl.lookup(q, max); !slices.Equal(got, want) {

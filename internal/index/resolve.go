@@ -2,10 +2,13 @@ package index
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -61,6 +64,9 @@ type Result struct {
 	// Candidates are the distinct canonical notes of an ambiguous link, the
 	// aliased note of an alias link.
 	Candidates []int32
+	// Aliases name, for an ambiguous or alias result, each candidate that
+	// only an alias matched, with that alias: the report says so.
+	Aliases []AliasMatch
 	// Attachment is set for links to files that are not notes (never rewritten).
 	Attachment bool
 	// Markdown links resolve by path; PathForm marks a wikilink written as a
@@ -69,6 +75,13 @@ type Result struct {
 	// Outside is set when the target points outside the vault.
 	Outside bool
 	Anchor  Anchor
+}
+
+// AliasMatch is a candidate of a result that an alias found: the note and
+// the alias as the note spells it.
+type AliasMatch struct {
+	Note  int32
+	Alias string
 }
 
 var attachmentExt = map[string]bool{
@@ -148,6 +161,9 @@ func (ix *Index) resolveName(t string, pathOnly bool) Result {
 		key = ix.Dialect.ExactKey(t)
 	}
 	if es := ix.exact.lookup(key, buf[:0]); len(es) > 0 {
+		if len(es) > 1 {
+			es = ix.closest(t, es, pathOnly)
+		}
 		if r, ok := ix.exactResult(es, pathOnly); ok {
 			r.PathForm = pathOnly
 			return r
@@ -182,6 +198,103 @@ func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
 	return Result{Class: Ambiguous, Level: fold.Exact, Target: -1, Candidates: ix.canonicals(notes)}, true
 }
 
+// closest keeps, of the entries that an exact lookup found under key, those
+// whose name is spelled closest to the target t (SPEC §4: a name equal byte
+// for byte wins over one that only the dialect's case-insensitive or
+// path-suffix rule finds). A name is closer in spelling (byte-equal, then
+// NFC-equal, then equal only by the dialect's key) and closer in kind (a
+// whole name, then a trailing part of a path). The entries with the closest
+// name on both counts win; when no entry is closest on both
+// (`[[langchain/langchain]]`: one note's path in another case, another
+// note's path suffix byte for byte), all stay, and the link is ambiguous
+// unless they lead to one note.
+func (ix *Index) closest(t string, es []entry, pathOnly bool) []entry {
+	t = trimSpace(t)
+	// Each entry's names as points (spelling, kind): bit 2*spelling+kind.
+	var buf [8]uint8
+	marks := buf[:0]
+	if len(es) > len(buf) {
+		marks = make([]uint8, 0, len(es))
+	}
+	marks = marks[:len(es)]
+	var all uint8
+	var nameBuf [16]name
+	names := nameBuf[:0]
+	for i, e := range es {
+		if ix.trimKey {
+			// Every name under the key is the target, trimmed.
+			for k := dialect.Stem; k <= dialect.ID; k++ {
+				if e.Kinds.has(k) && (!pathOnly || k == dialect.Path) {
+					marks[i] |= 1 << closeness(0, k)
+				}
+			}
+		} else {
+			names = namesOf(ix.Notes[e.Note], names[:0])
+			for _, nm := range names {
+				// A note has one name of each kind under a key, and one
+				// path suffix: the one with as many parts as the link.
+				if !e.Kinds.has(nm.kind) || pathOnly && nm.kind != dialect.Path || nm.kind == dialect.Suffix && strings.Count(nm.name, "/") != strings.Count(t, "/") {
+					continue
+				}
+				spelling := 2
+				switch n := trimSpace(nm.name); {
+				case n == t:
+					spelling = 0
+				case !(isASCII(n) && isASCII(t)) && norm.NFC.String(n) == norm.NFC.String(t):
+					// ASCII is in NFC already: two ASCII strings are
+					// NFC-equal only when they are equal.
+					spelling = 1
+				}
+				marks[i] |= 1 << closeness(spelling, nm.kind)
+			}
+		}
+		all |= marks[i]
+	}
+	if all == 0 {
+		return es
+	}
+	// The closest point: the lowest spelling and the lowest kind seen.
+	spelling, kind := 0, 0
+	for all&(0b11<<(2*spelling)) == 0 {
+		spelling++
+	}
+	if all&0b010101 == 0 {
+		kind = 1
+	}
+	best := 2*spelling + kind
+	if all&(1<<best) == 0 {
+		// No name is closest on both counts.
+		return es
+	}
+	// In place: entry i moves to a place at or before i.
+	out := es[:0]
+	for i, e := range es {
+		if marks[i]&(1<<best) != 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// closeness is the bit of a name's point: spelling 0 (byte-equal), 1
+// (NFC-equal) or 2 (by the dialect's key), and kind 0 (a whole name) or 1
+// (a path suffix).
+func closeness(spelling int, k dialect.NameKind) int {
+	if k == dialect.Suffix {
+		return 2*spelling + 1
+	}
+	return 2 * spelling
+}
+
 // oneCanonical reports whether notes all lead to one canonical note, and
 // which.
 func (ix *Index) oneCanonical(notes []int32) (int32, bool) {
@@ -194,8 +307,16 @@ func (ix *Index) oneCanonical(notes []int32) (int32, bool) {
 	return c, true
 }
 
-// climb walks the ladder and stops at the first level where a name or an
-// alias matches.
+// climbLevels are the rungs the climb compares on: exact first, for names
+// that the dialect does not resolve by (a title in Obsidian) and for
+// aliases, which an exact lookup never reads, and then the ladder.
+var climbLevels = append([]fold.Level{fold.Exact}, fold.Levels...)
+
+// climb walks the ladder and stops at the first level where a name
+// matches, or where an alias matches that no name up to the first level
+// with a name confirms (SPEC §4): an alias that leads to the same canonical
+// note as the names does not stop the climb, one that leads elsewhere makes
+// the link ambiguous.
 func (ix *Index) climb(t string, pathOnly bool) Result {
 	ix.buildLadder()
 	broken := Result{Class: Broken, Level: ix.MaxLevel, Target: -1}
@@ -208,13 +329,25 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		return broken
 	}
 	var rungBuf [8]*rung
-	var nameBuf, aliasBuf [8]int32
-	for _, lv := range fold.Levels {
+	var nameBuf [8]int32
+	var aliasBuf [8]*rung
+	// aliases are the alias rungs matched so far, and aliasStop the result
+	// of the first level where only aliases matched: the link's verdict
+	// unless a name matches further up.
+	var aliases []*rung
+	var aliasStop Result
+	stopped := false
+	for _, lv := range climbLevels {
 		if lv > ix.MaxLevel {
 			break
 		}
-		key := top
-		if lv != ix.MaxLevel {
+		var key string
+		switch lv {
+		case fold.Exact:
+			key = trimSpace(t)
+		case ix.MaxLevel:
+			key = top
+		default:
 			key = fold.Key(lv, t)
 		}
 		if key == "" {
@@ -225,7 +358,7 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 			switch {
 			case r.alias():
 				if !pathOnly {
-					byAlias = append(byAlias, r.note)
+					byAlias = append(byAlias, r)
 				}
 			case !pathOnly || r.kinds.has(dialect.Path):
 				byName = append(byName, r.note)
@@ -234,19 +367,85 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		if len(byName) == 0 && len(byAlias) == 0 {
 			continue
 		}
-		all := ix.canonicals(append(byName, byAlias...))
-		switch {
-		case len(all) > 1:
-			return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all}
-		case len(byName) > 0:
-			// One canonical note for names and aliases together, so names
-			// alone lead to it too.
-			return Result{Class: Variant, Level: lv, Target: all[0]}
-		default:
-			return Result{Class: Alias, Level: lv, Target: all[0], Candidates: sortedUnique(append([]int32(nil), byAlias...))}
+		// In the order the notes list them (the chain runs backwards),
+		// so that a report quotes a note's first matching alias.
+		slices.SortFunc(byAlias, func(a, b *rung) int { return int(a.nameOff) - int(b.nameOff) })
+		aliases = append(aliases, byAlias...)
+		if len(byName) == 0 {
+			if !stopped {
+				aliasStop, stopped = ix.aliasResult(lv, aliases), true
+				if aliasStop.Class == Ambiguous {
+					// Aliases of two notes: no name can settle it.
+					return aliasStop
+				}
+			}
+			continue
 		}
+		all := append([]int32(nil), byName...)
+		for _, r := range aliases {
+			all = append(all, r.note)
+		}
+		all = ix.canonicals(all)
+		if len(all) > 1 {
+			return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all, Aliases: ix.aliasOnly(all, byName, aliases)}
+		}
+		// One canonical note for names and aliases together, so names
+		// alone lead to it too.
+		return Result{Class: Variant, Level: lv, Target: all[0]}
+	}
+	if stopped {
+		return aliasStop
 	}
 	return broken
+}
+
+// aliasResult is the verdict when only aliases match at level lv.
+func (ix *Index) aliasResult(lv fold.Level, aliases []*rung) Result {
+	notes := make([]int32, len(aliases))
+	for i, r := range aliases {
+		notes[i] = r.note
+	}
+	if all := ix.canonicals(slices.Clone(notes)); len(all) > 1 {
+		return Result{Class: Ambiguous, Level: lv, Target: -1, Candidates: all, Aliases: ix.aliasOnly(all, nil, aliases)}
+	}
+	notes = sortedUnique(notes)
+	r := Result{Class: Alias, Level: lv, Target: ix.canon[notes[0]], Candidates: notes}
+	for _, n := range notes {
+		r.Aliases = append(r.Aliases, AliasMatch{Note: n, Alias: ix.aliasOf(n, aliases)})
+	}
+	return r
+}
+
+// aliasOnly lists the candidates (canonical notes) that no name in byName
+// leads to, with an alias that leads to each.
+func (ix *Index) aliasOnly(candidates, byName []int32, aliases []*rung) []AliasMatch {
+	var out []AliasMatch
+	for _, c := range candidates {
+		named := false
+		for _, n := range byName {
+			named = named || ix.canon[n] == c
+		}
+		if named {
+			continue
+		}
+		for _, r := range aliases {
+			if ix.canon[r.note] == c {
+				out = append(out, AliasMatch{Note: c, Alias: ix.ladder.name(r)})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// aliasOf returns the first of aliases that belongs to note n.
+func (ix *Index) aliasOf(n int32, aliases []*rung) string {
+	for _, r := range aliases {
+		if r.note == n {
+			return ix.ladder.name(r)
+		}
+	}
+	return ""
 }
 
 // canonicals returns the distinct canonical notes of notes, sorted.

@@ -240,6 +240,11 @@ func appendNotePlan(b []byte, p *notePlan) []byte {
 		str(f.Level)
 		str(f.Message)
 		strs(f.Hints)
+		u(len(f.Aliases))
+		for _, a := range f.Aliases {
+			str(a.Note)
+			str(a.Alias)
+		}
 	}
 	return b
 }
@@ -310,6 +315,14 @@ func decodeNotePlan(b []byte, file string) (notePlan, error) {
 			f.Candidates = strs()
 			f.Level, f.Message = str(), str()
 			f.Hints = strs()
+			if n := u(); n > 0 && n <= len(b) {
+				f.Aliases = make([]CandidateAlias, n)
+				for j := range f.Aliases {
+					f.Aliases[j] = CandidateAlias{Note: str(), Alias: str()}
+				}
+			} else if n > len(b) {
+				bad = true
+			}
 		}
 	} else if n > len(b) {
 		bad = true

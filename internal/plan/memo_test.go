@@ -202,6 +202,17 @@ func TestNotePlanRoundTrip(t *testing.T) {
 	if err != nil || got.findings[0].Candidates == nil || got.findings[0].Hints != nil || got.findings[1].Hints == nil {
 		t.Fatalf("nil and empty lists not kept apart: %+v, %v", got.findings, err)
 	}
+	p = notePlan{findings: []Finding{{File: "a.md", Class: "ambiguous", Candidates: []string{"x.md", "y.md"}, Aliases: []CandidateAlias{{Note: "x.md", Alias: "Y"}}}}}
+	enc := appendNotePlan(nil, &p)
+	got, err = decodeNotePlan(enc, "a.md")
+	if diff := cmp.Diff(p, got, cmp.AllowUnexported(notePlan{})); err != nil || diff != "" {
+		t.Fatalf("a finding's aliases do not round-trip (%v):\n%s", err, diff)
+	}
+	for cut := 0; cut < len(enc); cut++ {
+		if _, err := decodeNotePlan(enc[:cut], "a.md"); err == nil {
+			t.Fatalf("plan with aliases cut at %d of %d bytes decodes", cut, len(enc))
+		}
+	}
 }
 
 // TestContextSumCoversInputs holds ContextSum's invariant: every note field

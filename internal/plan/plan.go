@@ -68,6 +68,16 @@ type Finding struct {
 	Level      string   `json:"level,omitempty"`
 	Message    string   `json:"message,omitempty"`
 	Hints      []string `json:"hints,omitempty"`
+	// Aliases are the candidates that only an alias matched, with the
+	// alias (ambiguous and alias findings).
+	Aliases []CandidateAlias `json:"aliases,omitempty"`
+}
+
+// CandidateAlias is a candidate note of a finding and the alias of it that
+// the link matched.
+type CandidateAlias struct {
+	Note  string `json:"note"`
+	Alias string `json:"alias"`
 }
 
 // Stats counts notes and links; each link is counted once, in its class.
@@ -247,6 +257,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		if !opt.AllowAlias {
 			f := finding("alias", "only an alias matches; --allow-alias rewrites it", paths(r.Candidates))
 			f.Level = r.Level.String()
+			f.Aliases = candidateAliases(ix, r.Aliases)
 			return nil, f, class, true
 		}
 		retarget = true
@@ -258,6 +269,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 	case index.Ambiguous:
 		f := finding("ambiguous", "matches several notes", paths(r.Candidates))
 		f.Level = r.Level.String()
+		f.Aliases = candidateAliases(ix, r.Aliases)
 		return nil, f, class, true
 	case index.Broken:
 		f := finding("broken", "no note matches", nil)
@@ -319,6 +331,19 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		Target: ix.Notes[r.Target].Path, Class: ec, Level: levelName(lv),
 	}
 	return e, findings, class, true
+}
+
+// candidateAliases is a result's alias matches as paths, in path order.
+func candidateAliases(ix *index.Index, ms []index.AliasMatch) []CandidateAlias {
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]CandidateAlias, len(ms))
+	for i, m := range ms {
+		out[i] = CandidateAlias{Note: ix.Notes[m.Note].Path, Alias: m.Alias}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Note < out[j].Note })
+	return out
 }
 
 func levelName(l fold.Level) string {

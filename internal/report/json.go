@@ -130,6 +130,18 @@ func appendFindingJSON(b []byte, f *plan.Finding) []byte {
 		b = append(b, ",\n      \"hints\": "...)
 		b = appendStrings(b, f.Hints, true)
 	}
+	if len(f.Aliases) > 0 {
+		b = append(b, ",\n      \"aliases\": ["...)
+		for i, a := range f.Aliases {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendField(b, "\n        {\n          \"note\": ", a.Note)
+			b = appendField(b, ",\n          \"alias\": ", a.Alias)
+			b = append(b, "\n        }"...)
+		}
+		b = append(b, "\n      ]"...)
+	}
 	return append(b, "\n    }"...)
 }
 

@@ -73,6 +73,14 @@ func randomString(r *rand.Rand) string {
 	return fmt.Sprintf("note %d/%q", r.IntN(1000), b)
 }
 
+func randomAliases(r *rand.Rand) []plan.CandidateAlias {
+	var out []plan.CandidateAlias
+	for range r.IntN(3) {
+		out = append(out, plan.CandidateAlias{Note: randomString(r), Alias: randomString(r)})
+	}
+	return out
+}
+
 func randomStrings(r *rand.Rand) []string {
 	switch r.IntN(3) {
 	case 0:
@@ -101,7 +109,7 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 			if r.IntN(2) == 0 {
 				in.Plan.Edits = append(in.Plan.Edits, plan.Edit{File: randomString(r), Line: r.IntN(100), Col: r.IntN(100), Start: r.IntN(1e5), End: r.IntN(1e5), Old: randomString(r), New: randomString(r), Target: randomString(r), Class: "variant", Level: randomString(r)})
 			} else {
-				in.Plan.Findings = append(in.Plan.Findings, plan.Finding{File: randomString(r), Line: r.IntN(100), Col: -r.IntN(3), Link: randomString(r), Class: "broken", Candidates: randomStrings(r), Level: randomString(r), Message: randomString(r), Hints: randomStrings(r)})
+				in.Plan.Findings = append(in.Plan.Findings, plan.Finding{File: randomString(r), Line: r.IntN(100), Col: -r.IntN(3), Link: randomString(r), Class: "broken", Candidates: randomStrings(r), Level: randomString(r), Message: randomString(r), Hints: randomStrings(r), Aliases: randomAliases(r)})
 			}
 		}
 		for range r.IntN(3) {

@@ -171,9 +171,9 @@ func detail(f plan.Finding) string {
 	var parts []string
 	switch f.Class {
 	case "ambiguous":
-		parts = append(parts, "candidates: "+strings.Join(f.Candidates, ", "))
+		parts = append(parts, "candidates: "+strings.Join(withAliases(f.Candidates, f.Aliases, "%s (alias %q)", "%s"), ", "))
 	case "alias":
-		parts = append(parts, "alias of "+strings.Join(f.Candidates, ", ")+" (--allow-alias rewrites it)")
+		parts = append(parts, "alias "+strings.Join(withAliases(f.Candidates, f.Aliases, "%[2]q of %[1]s", "of %s"), ", ")+" (--allow-alias rewrites it)")
 	case "duplicate":
 		parts = append(parts, "duplicate of "+strings.Join(f.Candidates, ", ")+" (--follow-duplicates redirects it)")
 	default:
@@ -194,6 +194,23 @@ func detail(f plan.Finding) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// withAliases writes each candidate that only an alias matched with that
+// alias (withAlias: "%s (alias %q)" gives `A.md (alias "X")`), and each
+// other candidate with plain.
+func withAliases(cands []string, aliases []plan.CandidateAlias, withAlias, plain string) []string {
+	out := make([]string, len(cands))
+	for i, c := range cands {
+		out[i] = fmt.Sprintf(plain, c)
+		for _, a := range aliases {
+			if a.Note == c {
+				out[i] = fmt.Sprintf(withAlias, c, a.Alias)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Summary is the last line of the text report. The per-class counts are

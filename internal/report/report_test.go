@@ -72,3 +72,25 @@ func cmpPos(af string, al, ac int, bf string, bl, bc int) int {
 	}
 	return ac - bc
 }
+
+// TestDetailNamesAliases: a candidate that only an alias matched is shown
+// with its alias, and a match at exact says no level.
+func TestDetailNamesAliases(t *testing.T) {
+	for _, tt := range []struct {
+		give plan.Finding
+		want string
+	}{
+		{plan.Finding{Class: "ambiguous", Candidates: []string{"A.md", "B.md"}, Aliases: []plan.CandidateAlias{{Note: "A.md", Alias: "X"}}, Level: "case"},
+			` (candidates: A.md (alias "X"), B.md; at level case)`},
+		{plan.Finding{Class: "ambiguous", Candidates: []string{"A.md", "B.md"}, Level: "exact"},
+			` (candidates: A.md, B.md)`},
+		{plan.Finding{Class: "alias", Candidates: []string{"Topics/Disaster Recovery.md"}, Aliases: []plan.CandidateAlias{{Note: "Topics/Disaster Recovery.md", Alias: "DR"}}, Level: "exact"},
+			` (alias "DR" of Topics/Disaster Recovery.md (--allow-alias rewrites it))`},
+		{plan.Finding{Class: "alias", Candidates: []string{"A.md"}, Level: "case"},
+			` (alias of A.md (--allow-alias rewrites it); at level case)`},
+	} {
+		if got := detail(tt.give); got != tt.want {
+			t.Errorf("detail(%+v) = %q, want %q", tt.give, got, tt.want)
+		}
+	}
+}

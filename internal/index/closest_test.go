@@ -1,0 +1,178 @@
+package index
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// TestEdgeSeparatorsAreNames: a '-' or '_' at an end of a name is part of
+// it, on every level (SPEC §4): the note about an operator is never
+// rewritten to the note about the language.
+func TestEdgeSeparatorsAreNames(t *testing.T) {
+	t.Parallel()
+	notes := []*note.Note{
+		n("Home.md", ""),
+		n("Haskell.md", ""),
+		n("Haskell +.md", ""),
+		n("Haskell -.md", ""),
+		n("draft.md", ""),
+		n("Cache Line.md", ""),
+	}
+	for _, max := range []fold.Level{fold.Separators, fold.Compact} {
+		ix := Build(notes, nil, dialect.Wiki{}, max)
+		tests := []struct {
+			give string
+			want want
+		}{
+			{"Haskell -", want{Class: "resolved", Target: "Haskell -.md"}},
+			{"haskell -", want{Class: "variant", Level: "case", Target: "Haskell -.md"}},
+			{"Haskell  -", want{Class: "variant", Level: "unicode", Target: "Haskell -.md"}},
+			{"Haskell *", want{Class: "broken", Level: max.String()}},
+			{"Haskell_", want{Class: "broken", Level: max.String()}},
+			{"_draft", want{Class: "broken", Level: max.String()}},
+			{"draft-", want{Class: "broken", Level: max.String()}},
+			{"-", want{Class: "broken", Level: max.String()}},
+			{"_ _", want{Class: "broken", Level: max.String()}},
+			{"cache-line", want{Class: "variant", Level: "separators", Target: "Cache Line.md"}},
+		}
+		if max == fold.Compact {
+			// Compact removes the space before the edge '-', never the '-'.
+			tests = append(tests, struct {
+				give string
+				want want
+			}{"Haskell-", want{Class: "variant", Level: "compact", Target: "Haskell -.md"}})
+		} else {
+			tests = append(tests, struct {
+				give string
+				want want
+			}{"Haskell-", want{Class: "broken", Level: "separators"}})
+		}
+		for _, tt := range tests {
+			if diff := cmp.Diff(tt.want, resolve(ix, tt.give)); diff != "" {
+				t.Errorf("level %v: Resolve(%q) (-want +got):\n%s", max, tt.give, diff)
+			}
+		}
+	}
+}
+
+// TestAliasConfirmsName: an alias that matches closer than a name of the
+// same note does not stop the climb (SPEC §4); one of another note makes
+// the link ambiguous.
+func TestAliasConfirmsName(t *testing.T) {
+	t.Parallel()
+	nonTerminal := n("Non-terminal.md", "", "Non-Terminal", "NT")
+	other := n("Grammar.md", "", "Symbol Set")
+	symbol := n("Symbol set.md", "")
+	dupOf := n("Nonterminal symbol.md", "", "Nonterm")
+	dupOf.DuplicateOf = "Non-terminal"
+	onlyAlias := n("Lexer.md", "", "Tokenizer")
+	// An alias on a duplicate confirms the name of its canonical note.
+	parser := n("parser.md", "")
+	oldParser := n("Old parser.md", "", "Parser")
+	oldParser.DuplicateOf = "parser"
+	notes := []*note.Note{n("Home.md", ""), nonTerminal, other, symbol, dupOf, onlyAlias, parser, oldParser}
+	tests := []struct {
+		give string
+		want want
+	}{
+		// The alias matches at exact, the name at case: a variant.
+		{"Non-Terminal", want{Class: "variant", Level: "case", Target: "Non-terminal.md"}},
+		// An alias of a duplicate leads to the same canonical note.
+		{"nonterm", want{Class: "alias", Level: "case", Target: "Non-terminal.md", Cands: []string{"Nonterminal symbol.md"}}},
+		// An alias of one note, a name of another further up.
+		{"Symbol Set", want{Class: "ambiguous", Level: "case", Cands: []string{"Grammar.md", "Symbol set.md"}}},
+		{"Parser", want{Class: "variant", Level: "case", Target: "parser.md"}},
+		// Aliases only: a suggestion, at the level where it matched.
+		{"Tokenizer", want{Class: "alias", Level: "exact", Target: "Lexer.md", Cands: []string{"Lexer.md"}}},
+		{"tokenizer", want{Class: "alias", Level: "case", Target: "Lexer.md", Cands: []string{"Lexer.md"}}},
+		{"NT", want{Class: "alias", Level: "exact", Target: "Non-terminal.md", Cands: []string{"Non-terminal.md"}}},
+	}
+	for _, d := range []dialect.Dialect{dialect.Wiki{}, dialect.Strict{Dialect: dialect.Obsidian{}}} {
+		ix := Build(notes, nil, d, fold.Separators)
+		for _, tt := range tests {
+			if diff := cmp.Diff(tt.want, resolve(ix, tt.give)); diff != "" {
+				t.Errorf("%T: Resolve(%q) (-want +got):\n%s", d, tt.give, diff)
+			}
+		}
+	}
+	// Obsidian itself opens Non-terminal.md for [[Non-Terminal]].
+	ix := Build(notes, nil, dialect.Obsidian{}, fold.Separators)
+	if got := resolve(ix, "Non-Terminal"); got.Class != "resolved" || got.Target != "Non-terminal.md" {
+		t.Errorf("obsidian: Resolve(Non-Terminal) = %+v, want resolved", got)
+	}
+	// The report names the alias of an ambiguous candidate.
+	r := Build(notes, nil, dialect.Wiki{}, fold.Separators).Resolve(0, link("Symbol Set"))
+	if want := []AliasMatch{{Note: 2, Alias: "Symbol Set"}}; !cmp.Equal(r.Aliases, want) {
+		t.Errorf("aliases of an ambiguous result = %+v, want %+v", r.Aliases, want)
+	}
+}
+
+// TestExactFirstInEveryDialect: within a dialect's own forgiveness (case,
+// NFC, path suffix), the name spelled closest to the link wins (SPEC §4).
+func TestExactFirstInEveryDialect(t *testing.T) {
+	t.Parallel()
+	notes := []*note.Note{
+		n("Home.md", ""),
+		n("LangChain/LangChain.md", ""),
+		n("LangChain/langchain/langchain.md", ""),
+		n("a/b/c.md", ""),
+		n("b/c.md", ""),
+		n("x/Note.md", ""),
+		n("y/note.md", ""),
+		n("p/Same.md", ""),
+		n("q/Same.md", ""),
+	}
+	tests := []struct {
+		give string
+		obs  want // obsidian
+		wiki want
+	}{
+		// The link is one note's path byte for byte, and the other's
+		// path suffix in another case.
+		{"LangChain/LangChain", want{Class: "resolved", Target: "LangChain/LangChain.md"}, want{Class: "resolved", Target: "LangChain/LangChain.md"}},
+		// One note's path in another case, the other's suffix byte for
+		// byte: neither is closer on both counts.
+		{"langchain/langchain", want{Class: "ambiguous", Level: "exact", Cands: []string{"LangChain/LangChain.md", "LangChain/langchain/langchain.md"}}, want{Class: "resolved", Target: "LangChain/langchain/langchain.md"}},
+		{"langchain", want{Class: "resolved", Target: "LangChain/langchain/langchain.md"}, want{Class: "resolved", Target: "LangChain/langchain/langchain.md"}},
+		// A whole path wins over a path suffix.
+		{"b/c", want{Class: "resolved", Target: "b/c.md"}, want{Class: "resolved", Target: "b/c.md"}},
+		// A stem byte for byte wins over a stem in another case.
+		{"Note", want{Class: "resolved", Target: "x/Note.md"}, want{Class: "resolved", Target: "x/Note.md"}},
+		{"note", want{Class: "resolved", Target: "y/note.md"}, want{Class: "resolved", Target: "y/note.md"}},
+		{"NOTE", want{Class: "ambiguous", Level: "exact", Cands: []string{"x/Note.md", "y/note.md"}}, want{Class: "ambiguous", Level: "case", Cands: []string{"x/Note.md", "y/note.md"}}},
+		// The closest tier itself names two notes.
+		{"Same", want{Class: "ambiguous", Level: "exact", Cands: []string{"p/Same.md", "q/Same.md"}}, want{Class: "ambiguous", Level: "exact", Cands: []string{"p/Same.md", "q/Same.md"}}},
+	}
+	obs := Build(notes, nil, dialect.Obsidian{}, fold.Separators)
+	wiki := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.obs, resolve(obs, tt.give)); diff != "" {
+			t.Errorf("obsidian: Resolve(%q) (-want +got):\n%s", tt.give, diff)
+		}
+		if diff := cmp.Diff(tt.wiki, resolve(wiki, tt.give)); diff != "" {
+			t.Errorf("wiki: Resolve(%q) (-want +got):\n%s", tt.give, diff)
+		}
+	}
+}
+
+// TestExactFirstAllocatesNothing: the closest name is picked without
+// allocating, for a single match (the common case) and for several; what
+// the dialect's own key costs (Obsidian lower-cases "Home") is apart.
+func TestExactFirstAllocatesNothing(t *testing.T) {
+	notes := []*note.Note{n("Home.md", ""), n("LangChain/LangChain.md", ""), n("LangChain/langchain/langchain.md", ""), n("a/b/c.md", ""), n("b/c.md", "")}
+	for _, d := range []dialect.Dialect{dialect.Wiki{}, dialect.Obsidian{}} {
+		ix := Build(notes, nil, d, fold.Separators)
+		for _, target := range []string{"Home", "LangChain/LangChain", "b/c"} {
+			l := link(target)
+			key := testing.AllocsPerRun(50, func() { d.ExactKey(target) })
+			if got := testing.AllocsPerRun(50, func() { ix.Resolve(0, l) }); got > key {
+				t.Errorf("%s: Resolve(%q) allocates %v times, its key %v", d.Name(), target, got, key)
+			}
+		}
+	}
+}
