@@ -81,7 +81,7 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 			fmt.Fprintf(e.stderr, "relink: could not open a browser (%v); open the address above\n", err)
 		}
 	}
-	if err := review.Serve(e.ctx, ln, srv.Handler()); err != nil {
+	if err := srv.Serve(e.ctx, ln); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stderr, "relink review: stopped")
