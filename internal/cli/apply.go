@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -98,9 +99,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 		return err
 	}
 	defer rep.Vault.Close()
-	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-	}
+	report.Problems(e.stderr, rep.Problems)
 	res, err := workspace.Apply(e.ctx, rep, workspace.ApplyOptions{Store: o.store})
 	if errors.Is(err, workspace.ErrWrongDialect) {
 		return err

@@ -139,17 +139,13 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, diff bool
 		if err := report.JSON(e.stdout, in); err != nil {
 			return err
 		}
-		for _, p := range rep.Problems {
-			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-		}
+		report.Problems(e.stderr, rep.Problems)
 	case diff:
 		if err := printDiff(e, rep); err != nil {
 			return err
 		}
 		// Findings still matter: print them to stderr with the summary.
-		for _, p := range rep.Problems {
-			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-		}
+		report.Problems(e.stderr, rep.Problems)
 		for _, w := range rep.Warnings {
 			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/review"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -74,11 +75,17 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 		return err
 	}
 	defer srv.Close()
+	report.Problems(e.stderr, srv.Problems())
 	url := srv.URL(ln.Addr())
 	fmt.Fprintf(e.stdout, "relink review: %s\n(Ctrl-C to stop)\n", url)
 	if !o.noOpen {
-		if err := openBrowser(url); err != nil {
+		served := make(chan struct{})
+		defer close(served)
+		remove, err := launchBrowser(srv, url, served)
+		if err != nil {
 			fmt.Fprintf(e.stderr, "relink: could not open a browser (%v); open the address above\n", err)
+		} else {
+			defer remove()
 		}
 	}
 	if err := srv.Serve(e.ctx, ln); err != nil {
@@ -88,18 +95,46 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 	return nil
 }
 
-// openBrowser starts the system's browser on url without waiting for it.
-// It is a variable so that tests never start a browser.
-var openBrowser = func(url string) error {
-	var c *exec.Cmd
+// launchBrowser opens the browser on a file that redirects to url, so that
+// the token never appears on a command line (which other users of the
+// machine can read). The file goes as soon as the browser has followed it,
+// or when the server stops (served is closed; the caller also calls
+// remove then, so that it is gone before the process ends).
+func launchBrowser(srv *review.Server, url string, served <-chan struct{}) (func(), error) {
+	path, remove, err := review.WriteLauncher(url)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		select {
+		case <-srv.Opened():
+		case <-served:
+		}
+		remove()
+	}()
+	if err := openBrowser(path); err != nil {
+		remove()
+		return nil, err
+	}
+	return remove, nil
+}
+
+// browserCommand is the command that opens target (a file or an address)
+// in the system's browser.
+func browserCommand(target string) *exec.Cmd {
 	switch runtime.GOOS {
 	case "darwin":
-		c = exec.Command("open", url)
+		return exec.Command("open", target)
 	case "windows":
-		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		c = exec.Command("xdg-open", url)
+		return exec.Command("rundll32", "url.dll,FileProtocolHandler", target)
 	}
+	return exec.Command("xdg-open", target)
+}
+
+// openBrowser starts the system's browser on target without waiting for
+// it. It is a variable so that tests never start a browser.
+var openBrowser = func(target string) error {
+	c := browserCommand(target)
 	if err := c.Start(); err != nil {
 		return err
 	}
@@ -150,9 +185,7 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 		return err
 	}
 	defer rep.Vault.Close()
-	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-	}
+	report.Problems(e.stderr, rep.Problems)
 	var buf bytes.Buffer
 	if err := review.WriteReport(&buf, rep); err != nil {
 		return err

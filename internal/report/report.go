@@ -33,14 +33,21 @@ func Text(w, errw io.Writer, in Input) error {
 	for _, b := range textChunks(in.Plan.Edits, in.Plan.Findings, runtime.GOMAXPROCS(0)) {
 		ew.Write(b)
 	}
-	for _, p := range in.Problems {
-		fmt.Fprintf(errw, "relink: %s: %s\n", p.File, p.Message)
-	}
+	Problems(errw, in.Problems)
 	for _, w := range in.Warnings {
 		fmt.Fprintf(errw, "relink: warning: %s\n", w)
 	}
 	fmt.Fprintln(ew, Summary(in.Plan, len(in.Problems)))
 	return ew.err
+}
+
+// Problems writes one line per file that was skipped (unreadable, invalid
+// UTF-8, bad frontmatter, …): "relink: PATH: what is wrong". Every command
+// that reads a vault reports them so, on standard error.
+func Problems(w io.Writer, ps []vault.Problem) {
+	for _, p := range ps {
+		fmt.Fprintf(w, "relink: %s: %s\n", p.File, p.Message)
+	}
 }
 
 // textChunks formats the lines of edits and finds, merged by position,

@@ -46,6 +46,7 @@ import (
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/vault"
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
@@ -102,6 +103,13 @@ func New(dir string, opt Options) (*Server, error) {
 
 // Token is the run's secret: the page and every API request carry it.
 func (s *Server) Token() string { return s.token }
+
+// Problems are the files the last load of the vault skipped, and why.
+func (s *Server) Problems() []vault.Problem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.data.Problems
+}
 
 // Opened is closed when a browser first opens the address that carries the
 // token (URL): from then on the browser holds the token in a cookie.
