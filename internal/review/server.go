@@ -236,9 +236,14 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 			forbidden(w)
 			return
 		}
+		// Lax, not Strict: the browser comes here from the launcher, a
+		// file: page, and a Strict cookie set at the end of a navigation
+		// that began on another site is not sent on its redirect to "/".
+		// Lax lets another site only navigate the user to the page, which
+		// it can neither frame nor read; the API wants the token header.
 		http.SetCookie(w, &http.Cookie{
 			Name: s.cookieName(), Value: s.token, Path: "/",
-			HttpOnly: true, SameSite: http.SameSiteStrictMode,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		})
 		s.openOnce.Do(func() { close(s.opened) })
 		// Drop the token from the address bar and history.

@@ -343,7 +343,7 @@ func TestPage(t *testing.T) {
 		t.Fatalf("page with token: %d to %q, want 303 to /", res.StatusCode, res.Header.Get("Location"))
 	}
 	cs := res.Cookies()
-	if len(cs) != 1 || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteStrictMode {
+	if len(cs) != 1 || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteLaxMode {
 		t.Fatalf("cookie: %+v", cs)
 	}
 	req, _ := http.NewRequest("GET", s.ts.URL+"/", nil)
