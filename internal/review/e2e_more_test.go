@@ -134,6 +134,30 @@ func TestBrowserApplyReloadUndo(t *testing.T) {
 	if n := eval[int](t, bctx, `document.querySelectorAll('#undo, #undo-last').length`); n != 0 {
 		t.Errorf("after the undo the page still offers %d Undo buttons", n)
 	}
+
+	// An apply made by another run (relink apply) is offered for undo too,
+	// once the page reloads the plan.
+	rep, err := workspace.Load(s.vault, workspace.Options{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := workspace.Apply(context.Background(), rep, workspace.ApplyOptions{Store: s.store})
+	rep.Vault.Close()
+	if err != nil || res.Snapshot.ID == "" {
+		t.Fatalf("apply from outside: %+v %v", res, err)
+	}
+	steps(t, bctx, "reload the plan",
+		chromedp.Click(chromedp.CSS(`#reload`)),
+		chromedp.WaitVisible(chromedp.CSS(`#last-apply #undo`)),
+	)
+	if got := eval[string](t, bctx, `document.getElementById('last-snapshot-id').textContent`); got != res.Snapshot.ID {
+		t.Errorf("the page offers to undo %q, want %q", got, res.Snapshot.ID)
+	}
+	steps(t, bctx, "undo the other run's apply",
+		chromedp.Click(chromedp.CSS(`#last-apply #undo`)),
+		chromedp.WaitVisible(chromedp.CSS(`#undo-result`)),
+	)
+	diffTrees(t, before, readTree(t, s.vault))
 }
 
 // addrOf is the net.Addr of a base address, for Server.URL.
