@@ -41,9 +41,12 @@ same flags, and serves a page on this machine's loopback interface where you:
     undo them.
 
 It prints the page's address and opens it in the browser (--no-open does
-not). The address carries a secret token for this run; the server answers
-only on loopback (127.0.0.1, ::1, localhost) and refuses requests without the
-token. Ctrl-C stops it. docs/review.md describes the page.
+not). The address carries a secret token for this run; the browser is
+started on a file only you can read that leads to it, so the token is on no
+command line. The server answers only on loopback (127.0.0.1, ::1,
+localhost) and refuses requests without the token. Files that cannot be read
+are reported on stderr, as check reports them. Ctrl-C stops it.
+docs/review.md describes the page.
 
 ` + storeHelp,
 		Args: cobra.MaximumNArgs(1),

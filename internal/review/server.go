@@ -13,7 +13,11 @@
 // a random per-run token (it is then kept in a cookie); every API request
 // carries the same token in the X-Relink-Token header, and state-changing
 // requests are POSTs with a JSON body and, when the browser sends one, a
-// same-origin Origin header. Anything else is refused with 403.
+// same-origin Origin header. Anything else is refused with 403, and its
+// connection closed. Reading a request, body included, is bounded by
+// ReadTimeout, so a client trickling a body cannot hold a connection. The
+// browser is opened on a private launcher file (WriteLauncher), never with
+// the token on its command line.
 //
 // # Edits
 //
