@@ -1279,6 +1279,7 @@
     var embedded = document.getElementById('relink-data');
     if (embedded) {
       S.static = true;
+      document.body.classList.add('static');
       S.data = JSON.parse(embedded.textContent);
       derive();
       render();
