@@ -114,9 +114,14 @@ func TestBrowserApplyReloadUndo(t *testing.T) {
 	}
 	snap := eval[string](t, bctx, `document.getElementById('snapshot-id').textContent`)
 
-	// Reload: the page comes back on the Apply view with Undo.
+	// Reload: the page comes back on the Apply view with Undo; the
+	// overview says an apply is in effect and leads there.
 	steps(t, bctx, "reload",
 		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#undo`)),
+		chromedp.Click(chromedp.CSS(`#tab-overview`)),
+		chromedp.WaitVisible(chromedp.CSS(`#in-effect`)),
+		chromedp.Click(chromedp.CSS(`#in-effect button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#undo`)),
 	)
 	if got := eval[string](t, bctx, `document.getElementById('snapshot-id').textContent`); got != snap {

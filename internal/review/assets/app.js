@@ -505,6 +505,12 @@
     d.warnings.forEach(function (w) {
       v.appendChild(h('div', { class: 'banner warn', role: 'note' }, h('span', { class: 'icon' }, icon('warn', 17)), h('div', {}, w)));
     });
+    if (d.last_apply && !S.static) {
+      // The Undo lives in the Apply view; say here that there is one.
+      v.appendChild(h('div', { class: 'banner ok', role: 'note', id: 'in-effect' }, h('span', { class: 'icon' }, icon('undo', 17)),
+        h('div', {}, 'An apply is in effect: snapshot ', h('span', { class: 'snap' }, d.last_apply.snapshot), ', ' + plural(d.last_apply.files, 'file') + '. ',
+          h('button', { class: 'btn-link', onclick: function () { go('apply'); } }, 'Review or undo it'))));
+    }
     if (d.problems.length) {
       var det = h('details', {}, h('summary', {}, plural(d.problems.length, 'file') + ' could not be read or has a problem (skipped; nothing in them is changed)'),
         h('ul', { class: 'problems' }, d.problems.slice(0, 200).map(function (p) { return h('li', {}, h('code', {}, p.file), ': ', p.message); }),
