@@ -102,16 +102,12 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 		return err
 	}
 	defer rep.Vault.Close()
-	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-	}
+	report.Problems(e.stderr, rep.Problems)
 	res, err := workspace.Apply(e.ctx, rep, workspace.ApplyOptions{Store: o.store})
 	if errors.Is(err, workspace.ErrWrongDialect) {
 		return err
 	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
-	}
+	report.Warnings(e.stderr, rep.Warnings)
 	if err != nil && (res == nil || len(res.Changed) == 0) {
 		return storeErr(err) // nothing was changed
 	}

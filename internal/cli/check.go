@@ -176,23 +176,15 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, show repo
 		if err := report.JSON(e.stdout, in); err != nil {
 			return err
 		}
-		for _, p := range rep.Problems {
-			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-		}
-		for _, w := range rep.Warnings {
-			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
-		}
+		report.Problems(e.stderr, rep.Problems)
+		report.Warnings(e.stderr, rep.Warnings)
 	case show == showDiff:
 		if err := printDiff(e, rep); err != nil {
 			return err
 		}
 		// Findings still matter: print them to stderr with the summary.
-		for _, p := range rep.Problems {
-			fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-		}
-		for _, w := range rep.Warnings {
-			fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
-		}
+		report.Problems(e.stderr, rep.Problems)
+		report.Warnings(e.stderr, rep.Warnings)
 		fmt.Fprintln(e.stderr, report.Summary(rep.Plan, len(rep.Problems)))
 	case show == showPlan:
 		if err := report.PlanText(e.stdout, e.stderr, in, rep.Vault.ReadFile); err != nil {

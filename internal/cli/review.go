@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/review"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -40,9 +41,12 @@ same flags, and serves a page on this machine's loopback interface where you:
     undo them.
 
 It prints the page's address and opens it in the browser (--no-open does
-not). The address carries a secret token for this run; the server answers
-only on loopback (127.0.0.1, ::1, localhost) and refuses requests without the
-token. Ctrl-C stops it. docs/review.md describes the page.
+not). The address carries a secret token for this run; the browser is
+started on a file only you can read that leads to it, so the token is on no
+command line. The server answers only on loopback (127.0.0.1, ::1,
+localhost) and refuses requests without the token. Files that cannot be read
+are reported on stderr, as check reports them. Ctrl-C stops it.
+docs/review.md describes the page.
 
 ` + storeHelp + `
 
@@ -79,32 +83,66 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 		return err
 	}
 	defer srv.Close()
+	report.Problems(e.stderr, srv.Problems())
 	url := srv.URL(ln.Addr())
 	fmt.Fprintf(e.stdout, "relink review: %s\n(Ctrl-C to stop)\n", url)
 	if !o.noOpen {
-		if err := openBrowser(url); err != nil {
+		served := make(chan struct{})
+		defer close(served)
+		remove, err := launchBrowser(srv, url, served)
+		if err != nil {
 			fmt.Fprintf(e.stderr, "relink: could not open a browser (%v); open the address above\n", err)
+		} else {
+			defer remove()
 		}
 	}
-	if err := review.Serve(e.ctx, ln, srv.Handler()); err != nil {
+	if err := srv.Serve(e.ctx, ln); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stderr, "relink review: stopped")
 	return nil
 }
 
-// openBrowser starts the system's browser on url without waiting for it.
-// It is a variable so that tests never start a browser.
-var openBrowser = func(url string) error {
-	var c *exec.Cmd
+// launchBrowser opens the browser on a file that redirects to url, so that
+// the token never appears on a command line (which other users of the
+// machine can read). The file goes as soon as the browser has followed it,
+// or when the server stops (served is closed; the caller also calls
+// remove then, so that it is gone before the process ends).
+func launchBrowser(srv *review.Server, url string, served <-chan struct{}) (func(), error) {
+	path, remove, err := review.WriteLauncher(url)
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		select {
+		case <-srv.Opened():
+		case <-served:
+		}
+		remove()
+	}()
+	if err := openBrowser(path); err != nil {
+		remove()
+		return nil, err
+	}
+	return remove, nil
+}
+
+// browserCommand is the command that opens target (a file or an address)
+// in the system's browser.
+func browserCommand(target string) *exec.Cmd {
 	switch runtime.GOOS {
 	case "darwin":
-		c = exec.Command("open", url)
+		return exec.Command("open", target)
 	case "windows":
-		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		c = exec.Command("xdg-open", url)
+		return exec.Command("rundll32", "url.dll,FileProtocolHandler", target)
 	}
+	return exec.Command("xdg-open", target)
+}
+
+// openBrowser starts the system's browser on target without waiting for
+// it. It is a variable so that tests never start a browser.
+var openBrowser = func(target string) error {
+	c := browserCommand(target)
 	if err := c.Start(); err != nil {
 		return err
 	}
@@ -158,12 +196,8 @@ func runHTMLReport(cmd *cobra.Command, e *env, o *reportOptions, dir string) err
 		return err
 	}
 	defer rep.Vault.Close()
-	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(e.stderr, "relink: warning: %s\n", w)
-	}
+	report.Problems(e.stderr, rep.Problems)
+	report.Warnings(e.stderr, rep.Warnings)
 	var buf bytes.Buffer
 	if err := review.WriteReport(&buf, rep); err != nil {
 		return err

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -61,30 +63,22 @@ func sampleVaultCopy(t *testing.T) string {
 
 var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+`)
 
-// TestReviewCommand starts `relink review`, finds the printed address,
-// fetches the page through it, and stops the server with the context (as
-// Ctrl-C does).
-func TestReviewCommand(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	dir := sampleVaultCopy(t)
-	opened := make(chan string, 1)
+// startReview runs `relink review` on dir with args in the background,
+// with openBrowser replaced by open, and returns the printed address, the
+// command's output and a function that stops it (as Ctrl-C does) and
+// returns its exit code.
+func startReview(t *testing.T, dir string, open func(string) error, args ...string) (url string, stdout, stderr *lockedBuffer, stop func() int) {
+	t.Helper()
 	old := openBrowser
-	openBrowser = func(url string) error {
-		opened <- url
-		return errors.New("no browser here")
-	}
-	defer func() { openBrowser = old }()
-
+	openBrowser = open
+	t.Cleanup(func() { openBrowser = old })
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr lockedBuffer
+	t.Cleanup(cancel)
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
 	code := make(chan int, 1)
-	store := t.TempDir()
 	go func() {
-		code <- Main(ctx, []string{"review", dir, "--store", store}, strings.NewReader(""), &stdout, &stderr)
+		code <- Main(ctx, append([]string{"review", dir, "--store", t.TempDir()}, args...), strings.NewReader(""), stdout, stderr)
 	}()
-
-	var url string
 	for deadline := time.Now().Add(20 * time.Second); url == ""; {
 		url = urlRE.FindString(stdout.String())
 		if url == "" {
@@ -99,13 +93,62 @@ func TestReviewCommand(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	select {
-	case u := <-opened:
-		if u != url {
-			t.Errorf("opened %s, printed %s", u, url)
+	stop = func() int {
+		cancel()
+		select {
+		case c := <-code:
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatal("review did not stop after its context was cancelled")
 		}
+		return -1
+	}
+	return url, stdout, stderr, stop
+}
+
+// TestReviewCommand starts `relink review`, finds the printed address,
+// checks how the browser is opened, fetches the page through the address,
+// and stops the server with the context (as Ctrl-C does).
+func TestReviewCommand(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	dir := sampleVaultCopy(t)
+	opened := make(chan string, 1)
+	url, _, stderr, stop := startReview(t, dir, func(target string) error {
+		opened <- target
+		return nil
+	})
+	token := url[strings.Index(url, "token=")+len("token="):]
+	var launcher string
+	select {
+	case launcher = <-opened:
 	case <-time.After(5 * time.Second):
-		t.Error("the browser was not opened")
+		t.Fatal("the browser was not opened")
+	}
+	// The browser is started on a file only the user can read, which sends
+	// it on to the address: the token is on no command line.
+	for _, arg := range browserCommand(launcher).Args {
+		if strings.Contains(arg, token) {
+			t.Errorf("the browser's command line carries the token: %q", browserCommand(launcher).Args)
+		}
+	}
+	fi, err := os.Stat(launcher)
+	if err != nil {
+		t.Fatalf("the file the browser was opened on: %v", err)
+	}
+	di, err := os.Stat(filepath.Dir(launcher))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && (fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700) {
+		t.Errorf("launcher mode %v in a folder of mode %v, want 0600 in 0700", fi.Mode().Perm(), di.Mode().Perm())
+	}
+	b, err := os.ReadFile(launcher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<meta http-equiv="refresh" content="0;url=([^"]*)">`).FindSubmatch(b)
+	if m == nil || html.UnescapeString(string(m[1])) != url {
+		t.Errorf("the launcher does not redirect to %s:\n%s", url, b)
 	}
 	// The printed address sets the run's cookie and sends the browser to
 	// the page (the page itself is tested in internal/review).
@@ -119,17 +162,47 @@ func TestReviewCommand(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) != 1 {
 		t.Errorf("GET %s: %d with %d cookies, want 303 with the run's cookie", url, res.StatusCode, len(res.Cookies()))
 	}
-	cancel()
-	select {
-	case c := <-code:
-		if c != ExitClean {
+	// Once the address was opened, the launcher is gone.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Dir(launcher)); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the launcher is still there after the page was opened")
+		}
+	}
+	if c := stop(); c != ExitClean {
+		t.Errorf("exit code after cancel = %d, want 0; stderr %s", c, stderr.String())
+	}
+}
+
+// TestReviewLauncherRemoved: a launcher the browser never followed is
+// removed when the server stops; a browser that cannot be started is
+// reported, and its launcher removed at once.
+func TestReviewLauncherRemoved(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	dir := sampleVaultCopy(t)
+	for _, fail := range []bool{false, true} {
+		var launcher string
+		_, _, stderr, stop := startReview(t, dir, func(target string) error {
+			launcher = target
+			if fail {
+				return errors.New("no browser here")
+			}
+			return nil
+		})
+		if c := stop(); c != ExitClean {
 			t.Errorf("exit code after cancel = %d, want 0; stderr %s", c, stderr.String())
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("review did not stop after its context was cancelled")
-	}
-	if !strings.Contains(stderr.String(), "could not open a browser") {
-		t.Errorf("stderr does not mention the failed open: %s", stderr.String())
+		if launcher == "" {
+			t.Fatal("the browser was not opened")
+		}
+		if _, err := os.Stat(filepath.Dir(launcher)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("fail %v: the launcher is still there after the server stopped (%v)", fail, err)
+		}
+		if got := strings.Contains(stderr.String(), "could not open a browser"); got != fail {
+			t.Errorf("fail %v: stderr %q", fail, stderr.String())
+		}
 	}
 }
 
@@ -161,5 +234,44 @@ func TestReportCommand(t *testing.T) {
 	stdout.Reset()
 	if c := Main(context.Background(), []string{"report", dir}, strings.NewReader(""), &stdout, &stderr); c != ExitClean || !strings.HasPrefix(stdout.String(), "<!doctype html>") {
 		t.Errorf("report to stdout: exit %d, %.100q", c, stdout.String())
+	}
+}
+
+// TestReviewPrintsProblems: review reports the files it skipped on stderr,
+// in the same lines as check.
+func TestReviewPrintsProblems(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	dir := sampleVaultCopy(t)
+	for name, body := range map[string]string{
+		"latin1.md": "bad \xff bytes [[x]]\n",
+		"binary.md": "nul\x00[[x]]\n",
+		"yaml.md":   "---\ntitle: [unclosed\n---\n[[x]]\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	problemLines := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "relink: ") && strings.Contains(l, ".md: ") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	var stdout, stderr bytes.Buffer
+	Main(context.Background(), []string{"check", dir}, strings.NewReader(""), &stdout, &stderr)
+	want := problemLines(stderr.String())
+	for _, f := range []string{"latin1.md", "binary.md", "yaml.md"} {
+		if !strings.Contains(strings.Join(want, "\n"), "relink: "+f+": ") {
+			t.Fatalf("check does not report %s: %s", f, stderr.String())
+		}
+	}
+	_, _, rstderr, stop := startReview(t, dir, func(string) error { return nil }, "--no-open")
+	got := problemLines(rstderr.String())
+	stop()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("review printed\n%s\ncheck printed\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

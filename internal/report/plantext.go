@@ -72,12 +72,8 @@ func PlanText(w, errw io.Writer, in Input, read ReadFile) error {
 			ew.Write(c)
 		}
 	}
-	for _, p := range in.Problems {
-		fmt.Fprintf(errw, "relink: %s: %s\n", p.File, p.Message)
-	}
-	for _, s := range in.Warnings {
-		fmt.Fprintf(errw, "relink: warning: %s\n", s)
-	}
+	Problems(errw, in.Problems)
+	Warnings(errw, in.Warnings)
 	fmt.Fprintln(ew, "\n"+Summary(in.Plan, len(in.Problems)))
 	return ew.err
 }

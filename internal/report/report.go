@@ -35,14 +35,27 @@ func Text(w, errw io.Writer, in Input) error {
 	for _, b := range textChunks(in.Plan.Edits, in.Plan.Findings, runtime.GOMAXPROCS(0)) {
 		ew.Write(b)
 	}
-	for _, p := range in.Problems {
-		fmt.Fprintf(errw, "relink: %s: %s\n", p.File, p.Message)
-	}
-	for _, w := range in.Warnings {
-		fmt.Fprintf(errw, "relink: warning: %s\n", w)
-	}
+	Problems(errw, in.Problems)
+	Warnings(errw, in.Warnings)
 	fmt.Fprintln(ew, Summary(in.Plan, len(in.Problems)))
 	return ew.err
+}
+
+// Problems writes one line per file that was skipped (unreadable, invalid
+// UTF-8, bad frontmatter, …): "relink: PATH: what is wrong". Every command
+// that reads a vault reports them so, on standard error.
+func Problems(w io.Writer, ps []vault.Problem) {
+	for _, p := range ps {
+		fmt.Fprintf(w, "relink: %s: %s\n", p.File, p.Message)
+	}
+}
+
+// Warnings prints a load's warnings (a dialect that looks wrong, a vault
+// without notes), one a line, as every command that loads a vault does.
+func Warnings(w io.Writer, ws []string) {
+	for _, s := range ws {
+		fmt.Fprintf(w, "relink: warning: %s\n", s)
+	}
 }
 
 // textChunks formats the lines of edits and finds, merged by position,

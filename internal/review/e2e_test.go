@@ -86,7 +86,7 @@ func TestBrowser(t *testing.T) {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(sctx, ln, s.Handler()) }()
+	go func() { done <- s.Serve(sctx, ln) }()
 	t.Cleanup(func() {
 		stop()
 		if err := <-done; err != nil {
@@ -303,7 +303,7 @@ func TestBrowserLargeVault(t *testing.T) {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	go Serve(sctx, ln, s.Handler())
+	go s.Serve(sctx, ln)
 	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(bctx, 60*time.Second)

@@ -42,6 +42,19 @@ type Data struct {
 	Notes    map[string]Info `json:"notes"` // by vault path: the notes edits and options point to
 	Problems []vault.Problem `json:"problems"`
 	Warnings []string        `json:"warnings"`
+	// LastApply is the apply that Undo reverts (the vault's last apply still
+	// in effect in the store), whoever made it; Applied is its full answer
+	// when this server made it.
+	LastApply *LastApply     `json:"last_apply,omitempty"`
+	Applied   *ApplyResponse `json:"applied,omitempty"`
+}
+
+// LastApply is an apply still in effect: its snapshot, when it began and
+// how many files it wrote.
+type LastApply struct {
+	Snapshot string    `json:"snapshot"`
+	Time     time.Time `json:"time"`
+	Files    int       `json:"files"`
 }
 
 // Flags are the plan options in force.

@@ -13,7 +13,11 @@
 // a random per-run token (it is then kept in a cookie); every API request
 // carries the same token in the X-Relink-Token header, and state-changing
 // requests are POSTs with a JSON body and, when the browser sends one, a
-// same-origin Origin header. Anything else is refused with 403.
+// same-origin Origin header. Anything else is refused with 403, and its
+// connection closed. Reading a request, body included, is bounded by
+// ReadTimeout, so a client trickling a body cannot hold a connection. The
+// browser is opened on a private launcher file (WriteLauncher), never with
+// the token on its command line.
 //
 // # Edits
 //
@@ -46,6 +50,7 @@ import (
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/vault"
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
@@ -61,18 +66,29 @@ const TokenHeader = "X-Relink-Token"
 // maxBody bounds a request body.
 const maxBody = 16 << 20
 
+// DefaultReadTimeout bounds the reading of one request, body included: the
+// page's requests are small JSON documents, and a client that trickles its
+// body must not hold a connection open.
+const DefaultReadTimeout = 30 * time.Second
+
 // Server serves one vault's review page and API.
 type Server struct {
-	dir   string
-	opt   Options
-	token string
+	// ReadTimeout bounds the reading of one request, headers and body
+	// (0: DefaultReadTimeout). Set it before Serve.
+	ReadTimeout time.Duration
 
-	mu   sync.Mutex // guards everything below; held through apply and undo
-	rep  *workspace.Report
-	m    *model
-	gen  int
-	ch   *choices
-	last string // the snapshot id of the last apply made here
+	dir      string
+	opt      Options
+	token    string
+	opened   chan struct{} // closed when the printed address is first opened
+	openOnce sync.Once
+
+	mu      sync.Mutex // guards everything below; held through apply and undo
+	rep     *workspace.Report
+	m       *model
+	gen     int
+	ch      *choices
+	applied *ApplyResponse // the last apply made here, as answered
 }
 
 // New loads the vault at dir and returns a server for it. Close releases
@@ -82,7 +98,7 @@ func New(dir string, opt Options) (*Server, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, opt: opt, token: hex.EncodeToString(b[:]), ch: newChoices()}
+	s := &Server{dir: dir, opt: opt, token: hex.EncodeToString(b[:]), ch: newChoices(), opened: make(chan struct{})}
 	if err := s.reload(); err != nil {
 		return nil, err
 	}
@@ -91,6 +107,17 @@ func New(dir string, opt Options) (*Server, error) {
 
 // Token is the run's secret: the page and every API request carry it.
 func (s *Server) Token() string { return s.token }
+
+// Problems are the files the last load of the vault skipped, and why.
+func (s *Server) Problems() []vault.Problem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.m.data.Problems
+}
+
+// Opened is closed when a browser first opens the address that carries the
+// token (URL): from then on the browser holds the token in a cookie.
+func (s *Server) Opened() <-chan struct{} { return s.opened }
 
 // URL is the address to open for a server listening on addr: it carries
 // the token, which the page then keeps in a cookie.
@@ -128,6 +155,18 @@ func (s *Server) reload() error {
 	if pe, err := workspace.Pending(rep.Vault.Dir, rep.Settings.Config, s.opt.Store); err == nil && pe != nil {
 		m.data.Warnings = append(m.data.Warnings, pe.Error())
 	}
+	// The apply that Undo reverts, so that a page opened or reloaded after
+	// an apply still offers to undo it.
+	last, err := workspace.LastApply(rep.Vault.Dir, rep.Settings.Config, s.opt.Store)
+	if err != nil {
+		m.data.Warnings = append(m.data.Warnings, "cannot tell which apply is in effect: "+err.Error())
+	}
+	if last != nil {
+		m.data.LastApply = &LastApply{Snapshot: last.ID, Time: last.Time, Files: len(last.Files)}
+		if s.applied != nil && s.applied.Snapshot == last.ID {
+			m.data.Applied = s.applied
+		}
+	}
 	if s.rep != nil {
 		s.rep.Vault.Close()
 	}
@@ -155,9 +194,11 @@ func (s *Server) Handler() http.Handler {
 func guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !LoopbackHost(r.Host) {
+			refuse(w)
 			http.Error(w, "relink review answers only to a loopback address (Host "+r.Host+")", http.StatusForbidden)
 			return
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
@@ -199,10 +240,16 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 			forbidden(w)
 			return
 		}
+		// Lax, not Strict: the browser comes here from the launcher, a
+		// file: page, and a Strict cookie set at the end of a navigation
+		// that began on another site is not sent on its redirect to "/".
+		// Lax lets another site only navigate the user to the page, which
+		// it can neither frame nor read; the API wants the token header.
 		http.SetCookie(w, &http.Cookie{
 			Name: s.cookieName(), Value: s.token, Path: "/",
-			HttpOnly: true, SameSite: http.SameSiteStrictMode,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		})
+		s.openOnce.Do(func() { close(s.opened) })
 		// Drop the token from the address bar and history.
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
@@ -218,7 +265,15 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	w.Write(servedPage(s.token))
 }
 
+// refuse marks the connection of a refused request to be closed after the
+// answer: the server then does not read the rest of a body it will not use
+// (which a slow client could make last).
+func refuse(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+}
+
 func forbidden(w http.ResponseWriter) {
+	refuse(w)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusForbidden)
 	io.WriteString(w, "relink review: open the address that `relink review` printed; it carries this run's token.\n")
@@ -244,6 +299,7 @@ func handleAsset(w http.ResponseWriter, r *http.Request) {
 func (s *Server) api(h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.validToken(r.Header.Get(TokenHeader)) {
+			refuse(w)
 			writeError(w, http.StatusForbidden, "missing or wrong "+TokenHeader+" header")
 			return
 		}
@@ -251,15 +307,16 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request)) http.Handle
 			if o := r.Header.Get("Origin"); o != "" {
 				u, err := url.Parse(o)
 				if err != nil || u.Host != r.Host {
+					refuse(w)
 					writeError(w, http.StatusForbidden, "cross-origin request refused")
 					return
 				}
 			}
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+				refuse(w)
 				writeError(w, http.StatusUnsupportedMediaType, "want a JSON body (Content-Type: application/json)")
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		}
 		h(w, r)
 	}
@@ -439,9 +496,10 @@ type Skip struct {
 type ApplyResponse struct {
 	Snapshot    string         `json:"snapshot"` // "" when no file was changed
 	Store       string         `json:"store"`
-	Chosen      int            `json:"chosen"` // edits chosen
-	Files       int            `json:"files"`  // files they are in
-	Links       int            `json:"links"`  // links rewritten
+	Chosen      int            `json:"chosen"`  // edits chosen
+	Planned     int            `json:"planned"` // files they are in
+	Files       int            `json:"files"`   // files written (len(Changed))
+	Links       int            `json:"links"`   // links rewritten
 	ByClass     map[string]int `json:"by_class"`
 	Changed     []FileResult   `json:"changed"`
 	Skipped     []Skip         `json:"skipped"`
@@ -468,7 +526,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 	}
 	edits := s.chosen()
 	files, byFile := report.FileEdits(edits)
-	resp := ApplyResponse{Chosen: len(edits), Files: len(files), ByClass: map[string]int{}, Changed: []FileResult{}, Skipped: []Skip{}}
+	resp := ApplyResponse{Chosen: len(edits), Planned: len(files), ByClass: map[string]int{}, Changed: []FileResult{}, Skipped: []Skip{}}
 
 	// A file that changed on disk since the page got the plan is left
 	// alone, even if its links are still where they were.
@@ -504,6 +562,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 		for _, sk := range res.Skipped {
 			resp.Skipped = append(resp.Skipped, Skip{sk.Path, sk.Reason})
 		}
+		resp.Files = len(resp.Changed)
 		resp.Links = res.Links()
 		for k, v := range res.ByClass() {
 			resp.ByClass[k] = v
@@ -518,12 +577,16 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if resp.Snapshot != "" {
-		s.last = resp.Snapshot
+		kept := resp
+		s.applied = &kept
 	}
 	if err := s.reload(); err != nil && resp.Error == "" {
 		resp.Error = "applied, but reloading the plan failed: " + err.Error()
 	}
 	resp.Generation = s.gen
+	if s.applied != nil && s.applied.Snapshot == resp.Snapshot {
+		s.applied.Generation = s.gen
+	}
 	writeJSON(w, status, resp)
 }
 
@@ -675,12 +738,22 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// Serve serves h on ln until ctx is done, then shuts down, letting a
-// request in progress (an apply) finish.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+// Serve serves the page and API on ln until ctx is done, then shuts down,
+// letting a request in progress (an apply) finish. Reading a request, its
+// body included, may take at most ReadTimeout: a client that sends its
+// headers and then trickles the body is cut off. Writing has no time
+// limit, since an apply of a large vault may take long.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	rt := s.ReadTimeout
+	if rt <= 0 {
+		rt = DefaultReadTimeout
+	}
 	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: min(rt, 10*time.Second),
+		ReadTimeout:       rt,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)

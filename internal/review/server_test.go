@@ -2,9 +2,12 @@ package review
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -339,7 +343,7 @@ func TestPage(t *testing.T) {
 		t.Fatalf("page with token: %d to %q, want 303 to /", res.StatusCode, res.Header.Get("Location"))
 	}
 	cs := res.Cookies()
-	if len(cs) != 1 || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteStrictMode {
+	if len(cs) != 1 || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteLaxMode {
 		t.Fatalf("cookie: %+v", cs)
 	}
 	req, _ := http.NewRequest("GET", s.ts.URL+"/", nil)
@@ -605,6 +609,95 @@ func TestApplyConflict(t *testing.T) {
 	diffTrees(t, want, readTree(t, s.vault))
 	if ar.Links != len(edits) {
 		t.Errorf("links = %d, want %d", ar.Links, len(edits))
+	}
+	// Files counts the files written, not those the choices were in.
+	planned := map[string]bool{}
+	for _, e := range d.Edits {
+		planned[e.File] = true
+	}
+	if ar.Planned != len(planned) || ar.Files != len(planned)-1 || ar.Files != len(ar.Changed) {
+		t.Errorf("planned %d, files %d, changed %d; want %d planned, %d written", ar.Planned, ar.Files, len(ar.Changed), len(planned), len(planned)-1)
+	}
+}
+
+// TestLastApply: the page data names the apply that Undo reverts, so that
+// a reloaded page (or a new server on the same vault) still offers it.
+func TestLastApply(t *testing.T) {
+	s := newTestServer(t, Options{})
+	d := s.plan(t)
+	if d.LastApply != nil || d.Applied != nil {
+		t.Fatalf("before any apply: %+v %+v", d.LastApply, d.Applied)
+	}
+	var ar ApplyResponse
+	if st := s.call(t, "POST", "/api/apply", applyReq(d), &ar); st != 200 || ar.Snapshot == "" {
+		t.Fatalf("apply: %d %+v", st, ar)
+	}
+	d = s.plan(t)
+	if d.LastApply == nil || d.LastApply.Snapshot != ar.Snapshot || d.LastApply.Files != ar.Files {
+		t.Fatalf("last apply after apply: %+v, want %s with %d files", d.LastApply, ar.Snapshot, ar.Files)
+	}
+	if d.Applied == nil || d.Applied.Snapshot != ar.Snapshot || d.Applied.Links != ar.Links || len(d.Applied.Changed) != len(ar.Changed) {
+		t.Fatalf("applied after apply: %+v", d.Applied)
+	}
+	// Another server (the command run again) knows the apply from the store.
+	s2, err := New(s.vault, Options{Store: s.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if la := s2.m.data.LastApply; la == nil || la.Snapshot != ar.Snapshot || s2.m.data.Applied != nil {
+		t.Errorf("a new server: last apply %+v, applied %+v", la, s2.m.data.Applied)
+	}
+	var ur UndoResponse
+	if st := s.call(t, "POST", "/api/undo", UndoRequest{Snapshot: d.LastApply.Snapshot}, &ur); st != 200 {
+		t.Fatalf("undo: %d %+v", st, ur)
+	}
+	if d = s.plan(t); d.LastApply != nil || d.Applied != nil {
+		t.Errorf("after the undo: %+v %+v", d.LastApply, d.Applied)
+	}
+}
+
+// TestSlowBody: a client that sends its headers and then trickles the body
+// is cut off after the read timeout, with or without the token.
+func TestSlowBody(t *testing.T) {
+	s := newTestServer(t, Options{})
+	s.ReadTimeout = 300 * time.Millisecond
+	ln, err := Listen("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	for _, token := range []string{"", s.Token()} {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "POST /api/reload HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n", ln.Addr())
+		if token != "" {
+			fmt.Fprintf(c, "%s: %s\r\n", TokenHeader, token)
+		}
+		fmt.Fprint(c, "\r\n{")
+		closed := make(chan struct{})
+		go func() { io.Copy(io.Discard, c); close(closed) }()
+		start := time.Now()
+		cut := false
+		for time.Since(start) < 5*time.Second && !cut {
+			select {
+			case <-closed:
+				cut = true
+			case <-time.After(50 * time.Millisecond):
+				c.Write([]byte(" "))
+			}
+		}
+		c.Close()
+		if !cut {
+			t.Errorf("token %v: a trickled body kept the connection open for %v", token != "", time.Since(start).Round(time.Millisecond))
+		} else if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("token %v: cut off only after %v", token != "", el)
+		}
 	}
 }
 

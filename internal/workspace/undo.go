@@ -68,20 +68,9 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 		if err != nil {
 			return res, err
 		}
-		h := History(ms)
-		found, applies := false, 0
-		for i := len(h) - 1; i >= 0; i-- {
-			// A store shared by several vaults holds their snapshots side
-			// by side: only this vault's count.
-			if h[i].Op != snapshot.OpApply || h[i].Vault != v.Dir {
-				continue
-			}
-			applies++
-			if h[i].UndoneBy == "" {
-				res.Target, found = h[i].Manifest, true
-				break
-			}
-		}
+		var found bool
+		var applies int
+		res.Target, found, applies = lastInEffect(History(ms), v.Dir)
 		if !found {
 			if applies > 0 {
 				return res, fmt.Errorf("%w: every apply of this vault has been undone (relink snapshot list shows them)", ErrNothingToUndo)
@@ -96,6 +85,48 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 		return res, err
 	}
 	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes)
+}
+
+// lastInEffect returns the newest apply of the vault at vaultDir in h that
+// no undo reverted, and how many applies of that vault it looked at.
+func lastInEffect(h []HistoryEntry, vaultDir string) (m snapshot.Manifest, found bool, applies int) {
+	for i := len(h) - 1; i >= 0; i-- {
+		// A store shared by several vaults holds their snapshots side
+		// by side: only this vault's count.
+		if h[i].Op != snapshot.OpApply || h[i].Vault != vaultDir {
+			continue
+		}
+		applies++
+		if h[i].UndoneBy == "" {
+			return h[i].Manifest, true, applies
+		}
+	}
+	return snapshot.Manifest{}, false, applies
+}
+
+// LastApply returns the apply that Undo reverts by default: the last apply
+// of the vault at vaultDir still in effect in its snapshot store, or nil
+// when there is none. It creates nothing and takes no lock, so a front end
+// can show it while nothing runs.
+func LastApply(vaultDir string, cfg config.Config, storeFlag string) (*snapshot.Manifest, error) {
+	dir, err := StoreDir(vaultDir, cfg, storeFlag)
+	if err != nil {
+		return nil, err
+	}
+	st, err := PeekStore(dir)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	defer st.Close()
+	ms, err := st.List()
+	if err != nil {
+		return nil, err
+	}
+	m, found, _ := lastInEffect(History(ms), vaultDir)
+	if !found {
+		return nil, nil
+	}
+	return &m, nil
 }
 
 // RestoreOptions configure Restore.

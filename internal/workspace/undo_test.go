@@ -207,3 +207,47 @@ func TestUndoVersion1Store(t *testing.T) {
 	}
 	wantTree(t, dir, testVault)
 }
+
+// LastApply names the apply that a plain undo reverts, and nothing once
+// every apply is undone.
+func TestLastApply(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	last := func() *snapshot.Manifest {
+		t.Helper()
+		v, cfg, err := OpenVault(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		m, err := LastApply(v.Dir, cfg, store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if m := last(); m != nil {
+		t.Fatalf("before any apply: %s", m.ID)
+	}
+	if _, err := os.Stat(filepath.Join(store, "config")); err == nil {
+		t.Error("LastApply created the store")
+	}
+	first := apply(t, dir, store)
+	writeTree(t, dir, map[string]string{"e.md": "[[disaster recovery]] e\n"})
+	second := apply(t, dir, store)
+	for _, want := range []string{second.Snapshot.ID, first.Snapshot.ID, ""} {
+		m := last()
+		switch {
+		case want == "" && m != nil:
+			t.Fatalf("after undoing every apply: %s", m.ID)
+		case want != "" && (m == nil || m.ID != want):
+			t.Fatalf("last apply = %v, want %s", m, want)
+		}
+		if want == "" {
+			break
+		}
+		res, err := undo(t, dir, UndoOptions{Store: store})
+		if err != nil || res.Target.ID != want {
+			t.Fatalf("undo reverted %s (%v), LastApply said %s", res.Target.ID, err, want)
+		}
+	}
+}

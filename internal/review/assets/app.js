@@ -183,7 +183,13 @@
   }
 
   function fetchPlan() {
-    return api('GET', '/api/plan').then(function (d) { S.data = d; derive(); });
+    return api('GET', '/api/plan').then(function (d) {
+      S.data = d;
+      // A reloaded page gets this run's last apply from the server, so
+      // that it can still be undone.
+      if (!S.applied && d.applied) S.applied = d.applied;
+      derive();
+    });
   }
 
   function toast(msg, bad) {
@@ -254,7 +260,7 @@
           S.applied = r; S.undone = null;
           return fetchPlan().catch(function (err) { S.error = err.message; });
         })
-        .then(function () { setBusy(''); S.tab = 'apply'; render(); focusResult(); });
+        .then(function () { setBusy(''); go('apply'); focusResult(); });
     });
   }
 
@@ -272,7 +278,7 @@
           S.undone = r;
           return fetchPlan().catch(function (err) { S.error = err.message; });
         })
-        .then(function () { setBusy(''); S.tab = 'apply'; render(); focusResult(); });
+        .then(function () { setBusy(''); go('apply'); focusResult(); });
     });
   }
 
@@ -430,8 +436,14 @@
     updateHeader();
   }
 
+  // checkbox ticks or unticks edits; a static report, where nothing can be
+  // chosen, has none (only the count of links).
   function checkbox(ids, label, row, n) {
-    var el = h('input', { type: 'checkbox', 'aria-label': label, disabled: S.static });
+    if (S.static) {
+      if (n) n.textContent = plural(ids.length, 'link');
+      return null;
+    }
+    var el = h('input', { type: 'checkbox', 'aria-label': label });
     el.addEventListener('change', function () { setEdits(ids, el.checked); });
     S.checks.push({ el: el, ids: ids, row: row, n: n });
     return el;
@@ -493,6 +505,12 @@
     d.warnings.forEach(function (w) {
       v.appendChild(h('div', { class: 'banner warn', role: 'note' }, h('span', { class: 'icon' }, icon('warn', 17)), h('div', {}, w)));
     });
+    if (d.last_apply && !S.static) {
+      // The Undo lives in the Apply view; say here that there is one.
+      v.appendChild(h('div', { class: 'banner ok', role: 'note', id: 'in-effect' }, h('span', { class: 'icon' }, icon('undo', 17)),
+        h('div', {}, 'An apply is in effect: snapshot ', h('span', { class: 'snap' }, d.last_apply.snapshot), ', ' + plural(d.last_apply.files, 'file') + '. ',
+          h('button', { class: 'btn-link', onclick: function () { go('apply'); } }, 'Review or undo it'))));
+    }
     if (d.problems.length) {
       var det = h('details', {}, h('summary', {}, plural(d.problems.length, 'file') + ' could not be read or has a problem (skipped; nothing in them is changed)'),
         h('ul', { class: 'problems' }, d.problems.slice(0, 200).map(function (p) { return h('li', {}, h('code', {}, p.file), ': ', p.message); }),
@@ -739,6 +757,22 @@
     nodes.forEach(function (n, i) { n.x = X[i]; n.y = Y[i]; });
   }
 
+  // textWidth measures a graph label in the font its CSS gives it (.graph
+  // .note text or .graph .sp text), in SVG units: the same px.
+  var measurer = null;
+  function textWidth(text, kind) {
+    if (!measurer) {
+      var css = getComputedStyle(document.documentElement);
+      measurer = {
+        ctx: document.createElement('canvas').getContext('2d'),
+        note: '650 12px ' + css.getPropertyValue('--sans').trim(),
+        sp: '10.5px ' + css.getPropertyValue('--mono').trim()
+      };
+    }
+    measurer.ctx.font = measurer[kind];
+    return measurer.ctx.measureText(text).width;
+  }
+
   function drawGraph(box) {
     var m = graphModel();
     if (!m.nodes.length) {
@@ -766,22 +800,32 @@
       ge.appendChild(s('line', { class: 'edge ' + e.cls, x1: a.x, y1: a.y, x2: b.x, y2: b.y, 'stroke-width': Math.min(e.cls === 'variant' ? 5 : 2.5, 1 + Math.log2(e.w + 1)) }));
     });
     var labelAll = m.nodes.length <= 110;
-    // Labels: notes first, then spellings by number of links; a label that
-    // would overlap one already placed moves up or down a little, or is
-    // left out (the node's tooltip still names it).
+    // Labels: notes first, then spellings by number of links. Each is
+    // measured in the font it is drawn in (a Hangul or CJK label is about
+    // twice as wide as a Latin one of the same length) and put at the first
+    // of a few places around its circle where it covers no other label and
+    // no circle; where there is none it is left out (the node's tooltip
+    // still names it).
     var placed = [];
-    function fits(b) {
+    m.nodes.forEach(function (n) { placed.push({ x1: n.x - n.r, x2: n.x + n.r, y1: n.y - n.r, y2: n.y + n.r, node: n }); });
+    function fits(b, self) {
       for (var i = 0; i < placed.length; i++) {
         var p = placed[i];
+        if (p.node === self) continue;
         if (b.x1 < p.x2 && b.x2 > p.x1 && b.y1 < p.y2 && b.y2 > p.y1) return false;
       }
       return true;
     }
-    function place(x, y, w, anchor, tries) {
-      var x1 = anchor === 'middle' ? x - w / 2 : anchor === 'end' ? x - w : x;
-      for (var i = 0; i < tries.length; i++) {
-        var b = { x1: x1 - 1, x2: x1 + w + 1, y1: y + tries[i] - 10, y2: y + tries[i] + 3 };
-        if (fits(b)) { placed.push(b); return tries[i]; }
+    // place tries spots [x, baseline y, anchor] in order and returns the
+    // first that fits.
+    function place(n, w, size, spots) {
+      for (var i = 0; i < spots.length; i++) {
+        var x = spots[i][0], y = spots[i][1], anchor = spots[i][2];
+        var x1 = anchor === 'middle' ? x - w / 2 : anchor === 'end' ? x - w : x;
+        // a little room for the halo drawn around the text
+        var b = { x1: x1 - 2, x2: x1 + w + 2, y1: y - size - 1, y2: y + 0.35 * size + 1 };
+        if (b.x1 < 0 || b.x2 > W || b.y1 < 0 || b.y2 > H) continue;
+        if (fits(b, n)) { placed.push(b); return { x: x, y: y, anchor: anchor }; }
       }
       return null;
     }
@@ -789,23 +833,34 @@
       .concat(m.nodes.filter(function (n) { return n.kind === 'sp'; }).sort(function (a, b) { return (b.cls !== 'variant') - (a.cls !== 'variant') || b.count - a.count; }));
     order.forEach(function (n) {
       if (n.kind === 'note') {
-        n.text = clip(n.label, 26);
-        n.ly = place(n.x, n.y + n.r + 13, n.text.length * 7, 'middle', [0, 8, -2 * n.r - 14]);
+        // a note keeps a label, shortened if it must be
+        var r = n.r;
+        [26, 16, 10].some(function (max) {
+          n.text = clip(n.label, max);
+          n.lab = place(n, textWidth(n.text, 'note'), 12, [[n.x, n.y + r + 13, 'middle'], [n.x, n.y - r - 5, 'middle'],
+            [n.x + r + 4, n.y + 4, 'start'], [n.x - r - 4, n.y + 4, 'end'], [n.x, n.y + r + 25, 'middle'], [n.x, n.y - r - 17, 'middle']]);
+          return n.lab;
+        });
         return;
       }
       if (!(labelAll || n.count > 1 || n.cls !== 'variant')) return;
       n.text = clip(n.label, 22) + (n.count > 1 ? ' ×' + n.count : '');
-      n.left = n.home !== undefined && m.nodes[n.home].x > n.x;
-      n.ly = place(n.left ? n.x - n.r - 3 : n.x + n.r + 3, n.y + 3.5, n.text.length * 6.4, n.left ? 'end' : 'start', [0, -9, 9, -18, 18]);
+      var w = textWidth(n.text, 'sp'), rr = n.r + 3;
+      var left = n.home !== undefined && m.nodes[n.home].x > n.x;
+      var ahead = left ? 'end' : 'start', back = left ? 'start' : 'end';
+      var ax = left ? n.x - rr : n.x + rr, bx = left ? n.x + rr : n.x - rr;
+      var spots = [];
+      [0, -10, 10, -20, 20].forEach(function (dy) { spots.push([ax, n.y + 3.5 + dy, ahead]); });
+      spots.push([n.x, n.y - n.r - 4, 'middle'], [n.x, n.y + n.r + 12, 'middle']);
+      [0, -10, 10].forEach(function (dy) { spots.push([bx, n.y + 3.5 + dy, back]); });
+      n.lab = place(n, w, 10.5, spots);
     });
     m.nodes.forEach(function (n) {
       if (n.kind !== 'sp') return;
       var g = s('g', { class: 'sp' },
         s('title', { text: (n.more ? n.label + ' spellings' : n.label) + ' → ' + n.to.join(' | ') + ' (' + plural(n.count, 'link') + ')' }),
         s('circle', { class: n.cls, cx: n.x, cy: n.y, r: n.r }));
-      if (n.ly !== null && n.ly !== undefined) {
-        g.appendChild(s('text', { x: n.left ? n.x - n.r - 3 : n.x + n.r + 3, y: n.y + 3.5 + n.ly, 'text-anchor': n.left ? 'end' : 'start', text: n.text }));
-      }
+      if (n.lab) g.appendChild(s('text', { x: n.lab.x, y: n.lab.y, 'text-anchor': n.lab.anchor, text: n.text }));
       gs.appendChild(g);
     });
     m.nodes.forEach(function (n) {
@@ -817,7 +872,7 @@
       },
         s('title', { text: n.label + ' (' + n.path + '): ' + plural(n.count, 'edit') }),
         s('circle', { cx: n.x, cy: n.y, r: n.r }),
-        n.ly !== null ? s('text', { x: n.x, y: n.y + n.r + 13 + n.ly, 'text-anchor': 'middle', text: n.text }) : null);
+        n.lab ? s('text', { x: n.lab.x, y: n.lab.y, 'text-anchor': n.lab.anchor, text: n.text }) : null);
       gn.appendChild(g);
     });
     svg.appendChild(ge); svg.appendChild(gs); svg.appendChild(gn);
@@ -912,7 +967,7 @@
       shown.forEach(function (id) {
         var e = d.edits[id];
         var li = h('li', { class: 'linkrow', 'data-edit': id });
-        li.appendChild(checkbox([id], e.file + ':' + e.line + ':' + e.col + ' ' + e.old + ' → ' + e.new, li));
+        add(li, checkbox([id], e.file + ':' + e.line + ':' + e.col + ' ' + e.old + ' → ' + e.new, li));
         li.appendChild(h('span', { class: 'loc', title: e.file + ':' + e.line + ':' + e.col }, h('b', {}, e.file), ':' + e.line + ':' + e.col));
         li.appendChild(linkLine(e.ctx, e.old, e.new));
         ul.appendChild(li);
@@ -1036,6 +1091,19 @@
       el.appendChild(h('p', { class: 'nothing' }, noOption(f)));
       return;
     }
+    if (S.static) {
+      // A report offers the options to read, not to pick.
+      el.appendChild(h('h4', { class: 'options-head' }, legend(f)));
+      el.appendChild(h('ul', { class: 'options-static' }, f.options.map(function (o) {
+        var info = S.data.notes[o.path] || {};
+        return h('li', { class: 'option' + (o.error ? ' is-disabled' : '') },
+          h('div', {}, h('span', { class: 'o-title' }, info.title || title(o.path)), h('span', { class: 'o-path' }, o.path),
+            info.first ? h('div', { class: 'o-first' }, info.first) : null,
+            o.error ? h('div', { class: 'o-err' }, 'Cannot be written: ' + o.error) : null),
+          o.edit ? h('span', { class: 'o-new' }, '→ ' + o.edit.new) : h('span'));
+      })));
+      return;
+    }
     var name = 'case-' + f.id;
     var fs = h('fieldset', {}, h('legend', {}, legend(f)));
     fs.appendChild(option(f, -1, name, h('span', { class: 'o-title' }, 'Leave it as it is'), null, null));
@@ -1050,7 +1118,7 @@
   }
 
   function option(f, k, name, body, nw, err) {
-    var input = h('input', { type: 'radio', name: name, value: String(k), checked: f.choice === k, disabled: S.static || !!err });
+    var input = h('input', { type: 'radio', name: name, value: String(k), checked: f.choice === k, disabled: !!err });
     input.addEventListener('change', function () { if (input.checked) setChoice(f.id, k); });
     return h('label', { class: 'option' + (f.choice === k ? ' is-chosen' : '') + (err ? ' is-disabled' : '') + (k < 0 ? ' leave' : ''), 'data-choice': String(k) },
       input, body, nw ? h('span', { class: 'o-new' }, '→ ' + nw) : h('span'));
@@ -1107,6 +1175,12 @@
     v.appendChild(h('div', { class: 'view-head' }, h('h1', {}, 'Apply'),
       h('p', {}, 'Rewrites exactly the chosen links. Every file is saved in a snapshot first, and written atomically; a file changed on disk since this page loaded is left alone.')));
     if (S.applied) v.appendChild(applyResult(S.applied));
+    // An undo of an apply this page did not make (or no longer shows).
+    if (S.undone && !(S.applied && S.applied.snapshot === S.undone.undone)) v.appendChild(undoResult(S.undone, true));
+    // The apply still in effect, made by another run or before a reload:
+    // it can be undone from here too.
+    var last = d.last_apply;
+    if (last && !(S.applied && S.applied.snapshot === last.snapshot)) v.appendChild(lastApplyBox(last));
     d.warnings.forEach(function (w) {
       v.appendChild(h('div', { class: 'banner warn', role: 'note' }, h('span', { class: 'icon' }, icon('warn', 17)), h('div', {}, w)));
     });
@@ -1129,14 +1203,17 @@
     var changed = r.changed || [], skipped = r.skipped || [];
     if (r.error) box.appendChild(h('div', { class: 'banner bad', role: 'alert' }, h('span', { class: 'icon' }, '!'), h('div', {}, r.error)));
     if (r.snapshot) {
-      box.appendChild(h('h2', {}, h('span', { class: 'badge c-variant' }, icon('check', 13), 'applied'),
-        'Rewrote ' + plural(r.links, 'link') + ' in ' + plural(changed.length, 'file')));
+      // Count what was written: a file left alone is not among them.
+      var written = r.files !== undefined ? r.files : changed.length;
+      box.appendChild(h('h2', { id: 'apply-heading' }, h('span', { class: 'badge c-variant' }, icon('check', 13), 'applied'),
+        'Rewrote ' + plural(r.links, 'link') + ' in ' + plural(written, 'file') +
+        (skipped.length && r.planned ? ' of ' + fmt(r.planned) + ' (' + fmt(skipped.length) + ' left alone)' : '')));
       box.appendChild(h('dl', { class: 'kv' },
         h('dt', {}, 'Snapshot'), h('dd', {}, h('span', { class: 'snap', id: 'snapshot-id' }, r.snapshot)),
         h('dt', {}, 'Store'), h('dd', {}, h('code', {}, r.store)),
         h('dt', {}, 'By class'), h('dd', {}, Object.keys(r.by_class || {}).sort().map(function (c) { return h('span', { class: 'badge c-' + c }, c + ' ' + r.by_class[c]); }))));
     } else if (!r.error) {
-      box.appendChild(h('h2', {}, 'Nothing was changed'));
+      box.appendChild(h('h2', { id: 'apply-heading' }, 'Nothing was changed' + (skipped.length ? ': every file was left alone' : '')));
     }
     if (skipped.length) {
       box.appendChild(h('div', { class: 'banner warn' }, h('span', { class: 'icon' }, icon('warn', 17)),
@@ -1146,10 +1223,7 @@
     if (r.interrupted) box.appendChild(h('p', { class: 'muted' }, 'The apply was interrupted; the files written so far are in the snapshot.'));
     if (r.snapshot) {
       if (S.undone && S.undone.undone === r.snapshot && !S.undone.error) {
-        var u = S.undone;
-        box.appendChild(h('div', { class: 'banner ok', id: 'undo-result' }, h('span', { class: 'icon' }, icon('undo', 17)),
-          h('div', {}, 'Undone: restored ' + plural(u.restored.length, 'file') + (u.already.length ? ' (' + fmt(u.already.length) + ' already as before)' : '') + '. The undo is recorded as snapshot ', h('span', { class: 'snap' }, u.snapshot || '—'), '.',
-            u.skipped.length ? h('ul', { class: 'skips' }, u.skipped.map(function (sk) { return h('li', {}, h('code', {}, sk.path), ' — ', sk.reason); })) : null)));
+        box.appendChild(undoResult(S.undone, false));
       } else {
         if (S.undone && S.undone.error) box.appendChild(h('div', { class: 'banner bad', role: 'alert' }, h('span', { class: 'icon' }, '!'), h('div', {}, 'Undo failed: ' + S.undone.error)));
         box.appendChild(h('div', { class: 'toolbar' },
@@ -1158,6 +1232,31 @@
       }
     }
     return box;
+  }
+
+  function undoResult(u, alone) {
+    if (u.error) {
+      return alone ? h('div', { class: 'banner bad', role: 'alert' }, h('span', { class: 'icon' }, '!'), h('div', {}, 'Undo failed: ' + u.error)) : null;
+    }
+    return h('div', { class: 'banner ok', id: 'undo-result', tabindex: alone ? '-1' : null },
+      h('span', { class: 'icon' }, icon('undo', 17)),
+      h('div', {}, 'Undone' + (alone ? ' snapshot ' + u.undone : '') + ': restored ' + plural(u.restored.length, 'file') + (u.already.length ? ' (' + fmt(u.already.length) + ' already as before)' : '') + '. The undo is recorded as snapshot ', h('span', { class: 'snap' }, u.snapshot || '—'), '.',
+        u.skipped.length ? h('ul', { class: 'skips' }, u.skipped.map(function (sk) { return h('li', {}, h('code', {}, sk.path), ' — ', sk.reason); })) : null));
+  }
+
+  // lastApplyBox offers to undo the vault's last apply still in effect.
+  function lastApplyBox(last) {
+    // applyResult already shows an Undo button unless its apply was undone
+    var taken = !!(S.applied && S.applied.snapshot && !(S.undone && S.undone.undone === S.applied.snapshot && !S.undone.error));
+    return h('div', { class: 'card card-pad result', id: 'last-apply' },
+      h('h2', {}, 'The last apply is still in effect'),
+      h('dl', { class: 'kv' },
+        h('dt', {}, 'Snapshot'), h('dd', {}, h('span', { class: 'snap', id: 'last-snapshot-id' }, last.snapshot)),
+        h('dt', {}, 'Made'), h('dd', {}, new Date(last.time).toLocaleString()),
+        h('dt', {}, 'Files'), h('dd', {}, plural(last.files, 'file'))),
+      h('div', { class: 'toolbar' },
+        h('button', { class: 'btn btn-danger', id: taken ? 'undo-last' : 'undo', onclick: function () { doUndo(last.snapshot); } }, icon('undo', 15), 'Undo this apply'),
+        h('span', { class: 'muted small' }, 'Puts back every file it changed that has not been edited since.')));
   }
 
   // ------------------------------------------------------------------
@@ -1186,6 +1285,7 @@
     var embedded = document.getElementById('relink-data');
     if (embedded) {
       S.static = true;
+      document.body.classList.add('static');
       S.data = JSON.parse(embedded.textContent);
       derive();
       render();
