@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"slices"
 	"strconv"
@@ -47,8 +48,14 @@ func appendManifest(b []byte, m *Manifest) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, "\n    {\n      \"path\": "...)
-			b = appendString(b, f.Path)
+			if utf8.ValidString(f.Path) {
+				b = append(b, "\n    {\n      \"path\": "...)
+				b = appendString(b, f.Path)
+			} else {
+				b = append(b, "\n    {\n      \"path_base64\": \""...)
+				b = base64.StdEncoding.AppendEncode(b, []byte(f.Path))
+				b = append(b, '"')
+			}
 			b = appendRef(b, "before", f.Before)
 			b = appendRef(b, "after", f.After)
 			b = append(b, "\n    }"...)
