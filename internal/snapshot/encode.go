@@ -28,8 +28,14 @@ func appendManifest(b []byte, m *Manifest) ([]byte, error) {
 	b = append(b, t...)
 	b = append(b, ",\n  \"op\": "...)
 	b = appendString(b, string(m.Op))
-	b = append(b, ",\n  \"vault\": "...)
-	b = appendString(b, m.Vault)
+	if utf8.ValidString(m.Vault) {
+		b = append(b, ",\n  \"vault\": "...)
+		b = appendString(b, m.Vault)
+	} else {
+		b = append(b, ",\n  \"vault_base64\": \""...)
+		b = base64.StdEncoding.AppendEncode(b, []byte(m.Vault))
+		b = append(b, '"')
+	}
 	if m.Parent != "" {
 		b = append(b, ",\n  \"parent\": "...)
 		b = appendString(b, m.Parent)

@@ -88,8 +88,9 @@ func BenchmarkManifestJSON(b *testing.B) {
 	})
 }
 
-// TestFileEntryNames: every name comes back from a manifest byte for byte,
-// stored as "path" when it is UTF-8 and as "path_base64" when not; entries
+// TestFileEntryNames: every name (a file's, the vault's) comes back from a
+// manifest byte for byte, stored as "path" when it is UTF-8 and as
+// "path_base64" when not (the vault as "vault" or "vault_base64"); entries
 // as earlier stores wrote them still read.
 func TestFileEntryNames(t *testing.T) {
 	ref := &ObjectRef{SHA256: Sum([]byte("x")), Size: 1, Mode: 0o644}
@@ -103,7 +104,7 @@ func TestFileEntryNames(t *testing.T) {
 		{"dir/caf\xe9.md", `"path_base64": "ZGlyL2NhZukubWQ="`},
 		{"\xc3(", `"path_base64": "wyg="`},
 	} {
-		m := Manifest{Version: FormatVersion, ID: "20261125T101530Z-1a2b3c4d", Op: OpApply, Vault: "/v", State: StateCommitted,
+		m := Manifest{Version: FormatVersion, ID: "20261125T101530Z-1a2b3c4d", Op: OpApply, Vault: "/home/" + c.name, State: StateCommitted,
 			Files: []FileEntry{{Path: c.name, Before: ref, After: ref}}}
 		b, err := appendManifest(nil, &m)
 		if err != nil {
@@ -114,7 +115,7 @@ func TestFileEntryNames(t *testing.T) {
 		}
 		var s Store
 		got, err := s.decodeManifest("m.json", b, StateCommitted)
-		if err != nil || len(got.Files) != 1 || got.Files[0].Path != c.name {
+		if err != nil || len(got.Files) != 1 || got.Files[0].Path != c.name || got.Vault != m.Vault {
 			t.Errorf("%q: read back %+v, %v", c.name, got.Files, err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 )
@@ -230,14 +229,6 @@ func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, err
 	}
 	files := b.files
 	slices.SortFunc(files, func(a, b FileEntry) int { return strings.Compare(a.Path, b.Path) })
-	for _, f := range files {
-		if !utf8.ValidString(f.Path) {
-			if err := s.upgrade(byteNamesVersion); err != nil {
-				return nil, fmt.Errorf("begin: %w", err)
-			}
-			break
-		}
-	}
 	j := &Journal{Manifest: Manifest{
 		Version: FormatVersion,
 		ID:      id,
@@ -248,6 +239,11 @@ func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, err
 		State:   StatePending,
 		Files:   files,
 	}}
+	if j.needsByteNames() {
+		if err := s.upgrade(byteNamesVersion); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+	}
 	data, err := marshalJSON(j.Manifest)
 	if err != nil {
 		return nil, fmt.Errorf("begin: write journal: %w", err)

@@ -151,6 +151,63 @@ type Manifest struct {
 	Files   []FileEntry `json:"files"` // sorted by Path
 }
 
+// manifestJSON is a Manifest as stored: Vault, like a FileEntry's Path, is
+// "vault" when it is UTF-8 and "vault_base64" when not.
+type manifestJSON struct {
+	Version     int         `json:"version"`
+	ID          string      `json:"id"`
+	Time        time.Time   `json:"time"`
+	Op          Op          `json:"op"`
+	Vault       *string     `json:"vault,omitempty"`
+	VaultBase64 []byte      `json:"vault_base64,omitempty"`
+	Parent      string      `json:"parent,omitempty"`
+	State       State       `json:"state"`
+	Files       []FileEntry `json:"files"`
+}
+
+// MarshalJSON writes m as a store holds it (see manifestJSON).
+func (m Manifest) MarshalJSON() ([]byte, error) {
+	j := manifestJSON{Version: m.Version, ID: m.ID, Time: m.Time, Op: m.Op, Parent: m.Parent, State: m.State, Files: m.Files}
+	if utf8.ValidString(m.Vault) {
+		j.Vault = &m.Vault
+	} else {
+		j.VaultBase64 = []byte(m.Vault)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a manifest or journal of any store version.
+func (m *Manifest) UnmarshalJSON(b []byte) error {
+	var j manifestJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if j.Vault != nil && j.VaultBase64 != nil {
+		return errors.New("manifest has both vault and vault_base64")
+	}
+	*m = Manifest{Version: j.Version, ID: j.ID, Time: j.Time, Op: j.Op, Parent: j.Parent, State: j.State, Files: j.Files}
+	if j.Vault != nil {
+		m.Vault = *j.Vault
+	} else {
+		m.Vault = string(j.VaultBase64)
+	}
+	return nil
+}
+
+// needsByteNames reports whether m holds a name that only a store of
+// version 3 can hold.
+func (m *Manifest) needsByteNames() bool {
+	if !utf8.ValidString(m.Vault) {
+		return true
+	}
+	for _, f := range m.Files {
+		if !utf8.ValidString(f.Path) {
+			return true
+		}
+	}
+	return false
+}
+
 // newID returns a sortable, unique snapshot id: UTC time and 8 random hex
 // digits, e.g. "20261125T101530Z-1a2b3c4d".
 func newID(t time.Time) (string, error) {

@@ -221,3 +221,20 @@ func TestByteNameRaisesStoreVersion(t *testing.T) {
 		t.Errorf("manifest: %s, %v", b, err)
 	}
 }
+
+// A vault whose own folder name is not UTF-8: undo still finds its apply
+// (the manifest's vault must equal the vault's path byte for byte).
+func TestOddVaultName(t *testing.T) {
+	base := t.TempDir()
+	dir, store := filepath.Join(base, "caf\xe9"), filepath.Join(base, "store")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Skipf("the file system refuses the name: %v", err)
+	}
+	writeTree(t, dir, testVault)
+	first := apply(t, dir, store)
+	u, err := undo(t, dir, UndoOptions{Store: store})
+	if err != nil || u.Target.ID != first.Snapshot.ID {
+		t.Fatalf("undo: %+v, %v", u, err)
+	}
+	wantTree(t, dir, testVault)
+}
