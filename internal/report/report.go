@@ -34,7 +34,7 @@ func Text(w, errw io.Writer, in Input) error {
 		ew.Write(b)
 	}
 	for _, p := range in.Problems {
-		fmt.Fprintf(errw, "relink: %s: %s\n", p.File, p.Message)
+		fmt.Fprintf(errw, "relink: %s: %s\n", Name(p.File), p.Message)
 	}
 	for _, w := range in.Warnings {
 		fmt.Fprintf(errw, "relink: warning: %s\n", w)
@@ -109,7 +109,7 @@ func appendFinding(b []byte, f *plan.Finding) []byte {
 }
 
 func appendPlace(b []byte, file string, line, col int, class string) []byte {
-	b = append(b, file...)
+	b = AppendName(b, file)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(line), 10)
 	b = append(b, ':')
@@ -133,21 +133,21 @@ func detail(f plan.Finding) string {
 	var parts []string
 	switch f.Class {
 	case "ambiguous":
-		parts = append(parts, "candidates: "+strings.Join(f.Candidates, ", "))
+		parts = append(parts, "candidates: "+names(f.Candidates))
 	case "alias":
-		parts = append(parts, "alias of "+strings.Join(f.Candidates, ", ")+" (--allow-alias rewrites it)")
+		parts = append(parts, "alias of "+names(f.Candidates)+" (--allow-alias rewrites it)")
 	case "duplicate":
-		parts = append(parts, "duplicate of "+strings.Join(f.Candidates, ", ")+" (--follow-duplicates redirects it)")
+		parts = append(parts, "duplicate of "+names(f.Candidates)+" (--follow-duplicates redirects it)")
 	default:
 		if f.Message != "" {
 			parts = append(parts, f.Message)
 		}
 		if len(f.Candidates) > 0 && f.Class == "heading" {
-			parts = append(parts, "candidates: "+strings.Join(f.Candidates, ", "))
+			parts = append(parts, "candidates: "+names(f.Candidates))
 		}
 	}
 	if len(f.Hints) > 0 {
-		parts = append(parts, "did you mean: "+strings.Join(f.Hints, ", "))
+		parts = append(parts, "did you mean: "+names(f.Hints))
 	}
 	if f.Level != "" && f.Level != "exact" {
 		parts = append(parts, "at level "+f.Level)
@@ -156,6 +156,18 @@ func detail(f plan.Finding) string {
 		return ""
 	}
 	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// names joins names with ", ", each as Name shows it.
+func names(ss []string) string {
+	var b []byte
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = AppendName(b, s)
+	}
+	return string(b)
 }
 
 // Summary is the last line of the text report.
