@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -99,7 +100,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	}
 	defer rep.Vault.Close()
 	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", p.File, p.Message)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(p.File), p.Message)
 	}
 	res, err := workspace.Apply(e.ctx, rep, workspace.ApplyOptions{Store: o.store})
 	if errors.Is(err, workspace.ErrWrongDialect) {
@@ -138,12 +139,12 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 	if !quiet {
 		for _, f := range res.Changed {
 			for _, ed := range f.Edits {
-				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s -> %s\n", ed.File, ed.Line, ed.Col, ed.Class, ed.Old, ed.New)
+				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s -> %s\n", report.Name(ed.File), ed.Line, ed.Col, ed.Class, ed.Old, ed.New)
 			}
 		}
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
 	}
 	var b strings.Builder
 	if len(res.Changed) == 0 {

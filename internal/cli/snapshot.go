@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 	"github.com/relinkmd/relink/internal/workspace"
@@ -270,7 +271,7 @@ stored (docs/snapshot-format.md), plus "undone_by".`,
 				if mode == nil {
 					mode = f.Before
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%04o\n", f.Path, short(f.Before), size(f.Before), short(f.After), size(f.After), mode.Mode.Perm())
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%04o\n", report.Name(f.Path), short(f.Before), size(f.Before), short(f.After), size(f.After), mode.Mode.Perm())
 			}
 			return tw.Flush()
 		},
@@ -405,10 +406,10 @@ func printRestoreTo(e *env, res *workspace.RevertResult, opt workspace.RestoreOp
 		verb = "would write"
 	}
 	for _, p := range res.Restored {
-		fmt.Fprintf(e.stdout, "%s %s\n", verb, filepath.Join(opt.To, filepath.FromSlash(p)))
+		fmt.Fprintf(e.stdout, "%s %s\n", verb, report.Name(filepath.Join(opt.To, filepath.FromSlash(p))))
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
 	}
 	fmt.Fprintf(e.stdout, "restore: %s %s of %s %s to %s", verb, plural(len(res.Restored), "file"), res.Target.Op, res.Target.ID, opt.To)
 	if n := len(res.Already); n > 0 {
@@ -455,6 +456,7 @@ Exit status:
 			}
 			problems, err := c.st.Verify(id)
 			for _, p := range problems {
+				p.Path = report.Name(p.Path)
 				fmt.Fprintf(e.stdout, "%s\n", p)
 			}
 			if err != nil {

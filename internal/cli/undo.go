@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
@@ -83,13 +84,13 @@ func printRevert(e *env, verb, state string, res *workspace.RevertResult, dryRun
 		did = would
 	}
 	for _, p := range res.Restored {
-		fmt.Fprintf(e.stdout, "%s %s\n", did, p)
+		fmt.Fprintf(e.stdout, "%s %s\n", did, report.Name(p))
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
 	}
 	for _, p := range res.Overwritten {
-		fmt.Fprintf(e.stderr, "relink: %s: had been edited since snapshot %s; overwritten (its content is kept in the new snapshot)\n", p, t.ID)
+		fmt.Fprintf(e.stderr, "relink: %s: had been edited since snapshot %s; overwritten (its content is kept in the new snapshot)\n", report.Name(p), t.ID)
 	}
 	what := fmt.Sprintf("%s %s", t.Op, t.ID)
 	switch {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/plan"
@@ -41,7 +42,7 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	// Links never span lines and edits keep the line count, so line i of
 	// the old file is line i of the new one.
 	if len(a) != len(b) {
-		return fmt.Errorf("%s: edit changed the number of lines", file)
+		return fmt.Errorf("%s: edit changed the number of lines", Name(file))
 	}
 	var changed []int
 	for i := range a {
@@ -53,7 +54,12 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 		return nil
 	}
 	// The tab ends the name for patch(1), which otherwise stops at a space.
-	fmt.Fprintf(w, "--- a/%s\t\n+++ b/%s\t\n", file, file)
+	// A name Name would quote is quoted whole, prefix and all, as git does.
+	if Name(file) == file {
+		fmt.Fprintf(w, "--- a/%s\t\n+++ b/%s\t\n", file, file)
+	} else {
+		fmt.Fprintf(w, "--- %s\t\n+++ %s\t\n", strconv.Quote("a/"+file), strconv.Quote("b/"+file))
+	}
 	const ctx = 3
 	for k := 0; k < len(changed); {
 		start := max(changed[k]-ctx, 0)
