@@ -64,7 +64,9 @@ func runUndo(e *env, o *undoOptions, dir string) error {
 		fmt.Fprintln(e.stdout, err)
 		return nil
 	}
-	if res != nil && res.Target.ID != "" {
+	// An error before any file was written leaves only the error to say:
+	// "nothing to undo" or a summary would claim what did not happen.
+	if res != nil && res.Target.ID != "" && (err == nil || len(res.Restored) > 0) {
 		if m := res.Target; m.Vault != "" && m.Vault != v.Dir {
 			fmt.Fprintf(e.stderr, "relink: note: snapshot %s was taken of %s; undoing it in %s\n", m.ID, m.Vault, v.Dir)
 		}
