@@ -251,10 +251,18 @@ stored (docs/snapshot-format.md), plus "undone_by".`,
 			}
 			by := undoneBy(c.st, m.ID)
 			if format == "json" {
-				return jsonOut(e, struct {
-					snapshot.Manifest
-					UndoneBy string `json:"undone_by,omitempty"`
-				}{m, by})
+				// The manifest as the store writes it (a name that is not
+				// UTF-8 as path_base64), then undone_by: a struct embedding
+				// the Manifest would take on its MarshalJSON and drop it.
+				b, err := json.Marshal(m)
+				if err != nil {
+					return err
+				}
+				if by != "" {
+					q, _ := json.Marshal(by)
+					b = append(append(append(b[:len(b)-1], `,"undone_by":`...), q...), '}')
+				}
+				return jsonOut(e, json.RawMessage(b))
 			}
 			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, m.Vault)
 			if m.Parent != "" {
