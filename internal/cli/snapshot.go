@@ -340,7 +340,7 @@ their hashes as they are read.`,
 				if err != nil {
 					return fmt.Errorf("%s: %w", f.Path, err)
 				}
-				if _, err := e.stdout.Write(diff.Diff("a/"+f.Path, a, "b/"+f.Path, b)); err != nil {
+				if _, err := e.stdout.Write(diff.Diff(report.DiffName("a/", f.Path), a, report.DiffName("b/", f.Path), b)); err != nil {
 					return err
 				}
 			}

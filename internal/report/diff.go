@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/plan"
@@ -54,12 +53,7 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 		return nil
 	}
 	// The tab ends the name for patch(1), which otherwise stops at a space.
-	// A name Name would quote is quoted whole, prefix and all, as git does.
-	if Name(file) == file {
-		fmt.Fprintf(w, "--- a/%s\t\n+++ b/%s\t\n", file, file)
-	} else {
-		fmt.Fprintf(w, "--- %s\t\n+++ %s\t\n", strconv.Quote("a/"+file), strconv.Quote("b/"+file))
-	}
+	fmt.Fprintf(w, "--- %s\t\n+++ %s\t\n", DiffName("a/", file), DiffName("b/", file))
 	const ctx = 3
 	for k := 0; k < len(changed); {
 		start := max(changed[k]-ctx, 0)

@@ -23,6 +23,15 @@ func Name(s string) string {
 	return strconv.Quote(s)
 }
 
+// DiffName returns prefix+file as a diff header names it: a name that Name
+// would quote is quoted whole, prefix and all, as git does ("a/new\nline.md").
+func DiffName(prefix, file string) string {
+	if plainName(file) {
+		return prefix + file
+	}
+	return strconv.Quote(prefix + file)
+}
+
 // AppendName appends Name(s) to b.
 func AppendName(b []byte, s string) []byte {
 	if plainName(s) {

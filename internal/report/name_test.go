@@ -111,3 +111,15 @@ func TestJSONOddNames(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffName(t *testing.T) {
+	for _, c := range []struct{ prefix, file, want string }{
+		{"a/", "Topics/Note one.md", "a/Topics/Note one.md"},
+		{"b/", "new\nline.md", `"b/new\nline.md"`},
+		{"a/", "caf\xe9.md", `"a/caf\xe9.md"`},
+	} {
+		if got := DiffName(c.prefix, c.file); got != c.want {
+			t.Errorf("DiffName(%q, %q) = %s, want %s", c.prefix, c.file, got, c.want)
+		}
+	}
+}
