@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
@@ -12,11 +13,11 @@ import (
 // TestByteNames: a note whose name is not UTF-8 (a Latin-1 "café.md" from
 // an old file system) is printed quoted, is rewritten by apply, and is the
 // very file that undo and, after a kill, recover put back; no other file
-// appears.
+// appears. The vault's own folder name is not UTF-8 either.
 func TestByteNames(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "vault")
+	dir := filepath.Join(t.TempDir(), "vault \xe9")
 	name := "caf\xe9.md"
 	orig := map[string]string{"Disaster Recovery.md": "# Disaster Recovery\n", name: "[[disaster-recovery]]\n"}
 	writeFiles(t, dir, orig)
@@ -30,6 +31,7 @@ func TestByteNames(t *testing.T) {
 	if got := snapTree(t, dir); !sameTree(got, applied) {
 		t.Fatalf("after apply:\n%s", treeDiff(got, applied))
 	}
+	want(t, relinkIn(t, ctx, "snapshot", "show", "latest", "--vault", dir), ExitClean, "vault     "+strconv.Quote(dir)+"\n")
 	want(t, relinkIn(t, ctx, "undo", dir), ExitClean, "restored \"caf\\xe9.md\"\nundo: restored 1 file")
 	if got := snapTree(t, dir); !sameTree(got, orig) {
 		t.Fatalf("after undo:\n%s", treeDiff(got, orig))

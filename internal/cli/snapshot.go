@@ -264,7 +264,7 @@ stored (docs/snapshot-format.md), plus "undone_by".`,
 				}
 				return jsonOut(e, json.RawMessage(b))
 			}
-			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, m.Vault)
+			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, report.Name(m.Vault))
 			if m.Parent != "" {
 				fmt.Fprintf(e.stdout, "reverts   %s\n", m.Parent)
 			}
