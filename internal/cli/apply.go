@@ -138,12 +138,12 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 	if !quiet {
 		for _, f := range res.Changed {
 			for _, ed := range f.Edits {
-				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s\n", ed.File, ed.Line, ed.Col, ed.Class, report.AppendChange(nil, ed.Old, ed.New))
+				fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s\n", report.Name(ed.File), ed.Line, ed.Col, ed.Class, report.AppendChange(nil, ed.Old, ed.New))
 			}
 		}
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
 	}
 	var b strings.Builder
 	if len(res.Changed) == 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -115,7 +116,7 @@ func printRecover(e *env, res *workspace.RecoverResult, dryRun, quiet bool) {
 				action = "would complete"
 			}
 		}
-		line := fmt.Sprintf("  %s\t%s\t(%s)", action, f.Path, sideName(f.Side))
+		line := fmt.Sprintf("  %s\t%s\t(%s)", action, report.Name(f.Path), sideName(f.Side))
 		if f.Reason != "" {
 			line += ": " + f.Reason
 		}

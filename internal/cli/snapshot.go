@@ -260,12 +260,20 @@ Exit status:
 			}
 			by := undoneBy(c.st, m.ID)
 			if format == "json" {
-				return jsonOut(e, struct {
-					snapshot.Manifest
-					UndoneBy string `json:"undone_by,omitempty"`
-				}{m, by})
+				// The manifest as the store writes it (a name that is not
+				// UTF-8 as path_base64), then undone_by: a struct embedding
+				// the Manifest would take on its MarshalJSON and drop it.
+				b, err := json.Marshal(m)
+				if err != nil {
+					return err
+				}
+				if by != "" {
+					q, _ := json.Marshal(by)
+					b = append(append(append(b[:len(b)-1], `,"undone_by":`...), q...), '}')
+				}
+				return jsonOut(e, json.RawMessage(b))
 			}
-			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, m.Vault)
+			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, report.Name(m.Vault))
 			if m.Parent != "" {
 				fmt.Fprintf(e.stdout, "reverts   %s\n", m.Parent)
 			}
@@ -280,7 +288,7 @@ Exit status:
 				if mode == nil {
 					mode = f.Before
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%04o\n", f.Path, short(f.Before), size(f.Before), short(f.After), size(f.After), mode.Mode.Perm())
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%04o\n", report.Name(f.Path), short(f.Before), size(f.Before), short(f.After), size(f.After), mode.Mode.Perm())
 			}
 			return tw.Flush()
 		},
@@ -425,11 +433,11 @@ func printRestoreTo(e *env, res *workspace.RevertResult, opt workspace.RestoreOp
 	}
 	if !quiet {
 		for _, p := range res.Restored {
-			fmt.Fprintf(e.stdout, "%s %s\n", verb, filepath.Join(opt.To, filepath.FromSlash(p)))
+			fmt.Fprintf(e.stdout, "%s %s\n", verb, report.Name(filepath.Join(opt.To, filepath.FromSlash(p))))
 		}
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
 	}
 	fmt.Fprintf(e.stdout, "restore: %s %s of %s %s to %s", verb, plural(len(res.Restored), "file"), res.Target.Op, res.Target.ID, opt.To)
 	if n := len(res.Already); n > 0 {
@@ -477,6 +485,7 @@ Exit status:
 			}
 			problems, err := c.st.Verify(id)
 			for _, p := range problems {
+				p.Path = report.Name(p.Path)
 				fmt.Fprintf(e.stdout, "%s\n", p)
 			}
 			if err != nil {

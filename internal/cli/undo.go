@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
@@ -70,7 +71,9 @@ func runUndo(e *env, o *undoOptions, dir string) error {
 		fmt.Fprintln(e.stdout, err)
 		return nil
 	}
-	if res != nil && res.Target.ID != "" {
+	// An error before any file was written leaves only the error to say:
+	// "nothing to undo" or a summary would claim what did not happen.
+	if res != nil && res.Target.ID != "" && (err == nil || len(res.Restored) > 0) {
 		if m := res.Target; m.Vault != "" && m.Vault != v.Dir {
 			fmt.Fprintf(e.stderr, "relink: note: snapshot %s was taken of %s; undoing it in %s\n", m.ID, m.Vault, v.Dir)
 		}
@@ -100,14 +103,14 @@ func printRevert(e *env, verb, state string, res *workspace.RevertResult, dryRun
 	}
 	if !quiet {
 		for _, p := range res.Restored {
-			fmt.Fprintf(e.stdout, "%s %s\n", did, p)
+			fmt.Fprintf(e.stdout, "%s %s\n", did, report.Name(p))
 		}
 	}
 	for _, s := range res.Skipped {
-		fmt.Fprintf(e.stderr, "relink: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
 	}
 	for _, p := range res.Overwritten {
-		fmt.Fprintf(e.stderr, "relink: %s: had been edited since snapshot %s; overwritten (its content is kept in the new snapshot)\n", p, t.ID)
+		fmt.Fprintf(e.stderr, "relink: %s: had been edited since snapshot %s; overwritten (its content is kept in the new snapshot)\n", report.Name(p), t.ID)
 	}
 	what := fmt.Sprintf("%s %s", t.Op, t.ID)
 	switch {

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -375,6 +376,9 @@ func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) 
 	tn := ix.Notes[target]
 	if l.Kind == wikilink.Markdown {
 		rel := relPath(ix.Notes[src].Path, tn.Path, l)
+		if !utf8.ValidString(rel) {
+			return "", false // see safeTarget
+		}
 		dest := rel
 		if !l.Angle {
 			// Decode as the parser will when it reads the rewritten link.
@@ -415,8 +419,12 @@ func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) 
 }
 
 // safeTarget reports whether s can stand as a wikilink target.
+// safeTarget reports whether s can be written as a link's target. A note
+// is UTF-8 text, so a name holding a byte that is not UTF-8 (a file named
+// on an old file system) cannot be spelled in a link: written, it would
+// make the whole note unreadable.
 func safeTarget(s string) bool {
-	return !strings.ContainsAny(s, "#|\n\r[]") && !strings.Contains(s, "]]")
+	return !strings.ContainsAny(s, "#|\n\r[]") && !strings.Contains(s, "]]") && utf8.ValidString(s)
 }
 
 func safeFragment(s string) bool { return !strings.ContainsAny(s, "|\n\r[]") }

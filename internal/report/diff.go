@@ -43,7 +43,7 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	// Links never span lines and edits keep the line count, so line i of
 	// the old file is line i of the new one.
 	if len(a) != len(b) {
-		return fmt.Errorf("%s: edit changed the number of lines", file)
+		return fmt.Errorf("%s: edit changed the number of lines", Name(file))
 	}
 	var changed []int
 	for i := range a {
@@ -54,7 +54,7 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	if len(changed) == 0 {
 		return nil
 	}
-	DiffHeader(w, "a/"+file, "b/"+file)
+	DiffHeader(w, DiffName("a/", file), DiffName("b/", file))
 	const ctx = 3
 	for k := 0; k < len(changed); {
 		start := max(changed[k]-ctx, 0)
@@ -148,7 +148,7 @@ func FileDiff(w io.Writer, file string, before, after []byte, created, deleted b
 		}
 		hunks = hunks[i+1:]
 	}
-	oldName, newName := "a/"+file, "b/"+file
+	oldName, newName := DiffName("a/", file), DiffName("b/", file)
 	if created {
 		oldName = "/dev/null"
 	}

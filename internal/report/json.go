@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"runtime"
@@ -99,27 +100,37 @@ func writeArray(w io.Writer, b []byte, n int, item func(b []byte, i int) []byte)
 }
 
 func appendEditJSON(b []byte, e *plan.Edit) []byte {
-	b = appendField(b, "{\n      \"file\": ", e.File)
+	b = appendNameField(b, "{\n      \"file\": ", ",\n      \"file_base64\": ", e.File)
 	b = appendIntField(b, ",\n      \"line\": ", e.Line)
 	b = appendIntField(b, ",\n      \"col\": ", e.Col)
 	b = appendIntField(b, ",\n      \"start\": ", e.Start)
 	b = appendIntField(b, ",\n      \"end\": ", e.End)
 	b = appendField(b, ",\n      \"old\": ", e.Old)
 	b = appendField(b, ",\n      \"new\": ", e.New)
-	b = appendField(b, ",\n      \"target\": ", e.Target)
+	b = appendNameField(b, ",\n      \"target\": ", ",\n      \"target_base64\": ", e.Target)
 	b = appendField(b, ",\n      \"class\": ", e.Class)
 	b = appendField(b, ",\n      \"level\": ", e.Level)
 	return append(b, "\n    }"...)
 }
 
 func appendFindingJSON(b []byte, f *plan.Finding) []byte {
-	b = appendField(b, "{\n      \"file\": ", f.File)
+	b = appendNameField(b, "{\n      \"file\": ", ",\n      \"file_base64\": ", f.File)
 	b = appendIntField(b, ",\n      \"line\": ", f.Line)
 	b = appendIntField(b, ",\n      \"col\": ", f.Col)
 	b = appendField(b, ",\n      \"link\": ", f.Link)
 	b = appendField(b, ",\n      \"class\": ", f.Class)
 	b = append(b, ",\n      \"candidates\": "...)
 	b = appendStrings(b, f.Candidates, false)
+	if !allUTF8(f.Candidates) {
+		b = append(b, ",\n      \"candidates_base64\": [\n        "...)
+		for i, c := range f.Candidates {
+			if i > 0 {
+				b = append(b, ",\n        "...)
+			}
+			b = appendBase64(b, c)
+		}
+		b = append(b, "\n      ]"...)
+	}
 	if f.Level != "" {
 		b = appendField(b, ",\n      \"level\": ", f.Level)
 	}
@@ -146,13 +157,40 @@ func appendFindingJSON(b []byte, f *plan.Finding) []byte {
 }
 
 func appendProblemJSON(b []byte, p *vault.Problem) []byte {
-	b = appendField(b, "{\n      \"file\": ", p.File)
+	b = appendNameField(b, "{\n      \"file\": ", ",\n      \"file_base64\": ", p.File)
 	b = appendField(b, ",\n      \"message\": ", p.Message)
 	return append(b, "\n    }"...)
 }
 
 func appendField(b []byte, head, s string) []byte {
 	return appendJSONString(append(b, head...), s)
+}
+
+// appendNameField appends a file name: the string (where a byte that is
+// not UTF-8 becomes U+FFFD, as JSON strings hold only UTF-8) and, for
+// such a name only, its exact bytes in standard base64 under head64, so
+// that a reader gets every name back exactly (docs/json.md).
+func appendNameField(b []byte, head, head64, s string) []byte {
+	b = appendField(b, head, s)
+	if utf8.ValidString(s) {
+		return b
+	}
+	return appendBase64(append(b, head64...), s)
+}
+
+func appendBase64(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, []byte(s))
+	return append(b, '"')
+}
+
+func allUTF8(ss []string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
 }
 
 func appendIntField(b []byte, head string, n int) []byte {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/vault"
@@ -15,15 +16,61 @@ import (
 // `check --format json` (SPEC §6) as a struct: encoding/json writes from
 // it what JSON must write by hand.
 type Document struct {
-	Version  int             `json:"version"`
-	Vault    string          `json:"vault"`
-	Dialect  string          `json:"dialect"`
-	Level    string          `json:"level"`
-	Stats    plan.Stats      `json:"stats"`
-	Edits    []plan.Edit     `json:"edits"`
-	Findings []plan.Finding  `json:"findings"`
-	Problems []vault.Problem `json:"problems,omitempty"`
-	Warnings []string        `json:"warnings,omitempty"`
+	Version  int          `json:"version"`
+	Vault    string       `json:"vault"`
+	Dialect  string       `json:"dialect"`
+	Level    string       `json:"level"`
+	Stats    plan.Stats   `json:"stats"`
+	Edits    []docEdit    `json:"edits"`
+	Findings []docFinding `json:"findings"`
+	Problems []docProblem `json:"problems,omitempty"`
+	Warnings []string     `json:"warnings,omitempty"`
+}
+
+// Document's edits, findings and problems: plan's, and the exact bytes
+// of each name that is not UTF-8.
+type (
+	docEdit struct {
+		File       string `json:"file"`
+		FileBase64 []byte `json:"file_base64,omitempty"`
+		Line       int    `json:"line"`
+		Col        int    `json:"col"`
+		Start      int    `json:"start"`
+		End        int    `json:"end"`
+		Old        string `json:"old"`
+		New        string `json:"new"`
+		Target     string `json:"target"`
+		TargetB64  []byte `json:"target_base64,omitempty"`
+		Class      string `json:"class"`
+		Level      string `json:"level"`
+	}
+	docFinding struct {
+		File          string                `json:"file"`
+		FileBase64    []byte                `json:"file_base64,omitempty"`
+		Line          int                   `json:"line"`
+		Col           int                   `json:"col"`
+		Link          string                `json:"link"`
+		Class         string                `json:"class"`
+		Candidates    []string              `json:"candidates"`
+		CandidatesB64 [][]byte              `json:"candidates_base64,omitempty"`
+		Level         string                `json:"level,omitempty"`
+		Message       string                `json:"message,omitempty"`
+		Hints         []string              `json:"hints,omitempty"`
+		Aliases       []plan.CandidateAlias `json:"aliases,omitempty"`
+	}
+	docProblem struct {
+		File       string `json:"file"`
+		FileBase64 []byte `json:"file_base64,omitempty"`
+		Message    string `json:"message"`
+	}
+)
+
+// exact is s's bytes when s is not UTF-8, else nil.
+func exact(s string) []byte {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	return []byte(s)
 }
 
 // encodingJSON is the document as encoding/json writes it: what JSON
@@ -32,14 +79,30 @@ func encodingJSON(t *testing.T, in Input) []byte {
 	t.Helper()
 	d := Document{
 		Version: 1, Vault: in.Vault, Dialect: in.Dialect, Level: in.Level,
-		Stats: in.Plan.Stats, Edits: in.Plan.Edits, Findings: in.Plan.Findings,
-		Problems: in.Problems, Warnings: in.Warnings,
+		Stats: in.Plan.Stats, Edits: []docEdit{}, Findings: []docFinding{},
+		Warnings: in.Warnings,
 	}
-	if d.Edits == nil {
-		d.Edits = []plan.Edit{}
+	for _, e := range in.Plan.Edits {
+		d.Edits = append(d.Edits, docEdit{e.File, exact(e.File), e.Line, e.Col, e.Start, e.End, e.Old, e.New, e.Target, exact(e.Target), e.Class, e.Level})
 	}
-	if d.Findings == nil {
-		d.Findings = []plan.Finding{}
+	for _, f := range in.Plan.Findings {
+		df := docFinding{File: f.File, FileBase64: exact(f.File), Line: f.Line, Col: f.Col, Link: f.Link, Class: f.Class,
+			Candidates: f.Candidates, Level: f.Level, Message: f.Message, Hints: f.Hints, Aliases: f.Aliases}
+		for _, c := range f.Candidates {
+			if !utf8.ValidString(c) {
+				for _, c := range f.Candidates {
+					df.CandidatesB64 = append(df.CandidatesB64, []byte(c))
+				}
+				break
+			}
+		}
+		d.Findings = append(d.Findings, df)
+	}
+	if in.Problems != nil {
+		d.Problems = []docProblem{}
+		for _, p := range in.Problems {
+			d.Problems = append(d.Problems, docProblem{p.File, exact(p.File), p.Message})
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -34,7 +34,7 @@ func PlanText(w, errw io.Writer, in Input, read ReadFile) error {
 		file := edits[i].File
 		src, err := read(file)
 		if err != nil {
-			fmt.Fprintf(errw, "relink: %s: %v\n", file, err)
+			fmt.Fprintf(errw, "relink: %s: %v\n", Name(file), err)
 		}
 		b = append(b, '\n')
 		j := i
@@ -57,7 +57,7 @@ func PlanText(w, errw io.Writer, in Input, read ReadFile) error {
 					b = append(b, new...)
 					b = append(b, '\n')
 				} else {
-					fmt.Fprintf(errw, "relink: %s:%d: the file changed since it was read; no preview\n", file, edits[k].Line)
+					fmt.Fprintf(errw, "relink: %s:%d: the file changed since it was read; no preview\n", Name(file), edits[k].Line)
 				}
 			}
 			k = m

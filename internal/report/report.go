@@ -46,7 +46,7 @@ func Text(w, errw io.Writer, in Input) error {
 // that reads a vault reports them so, on standard error.
 func Problems(w io.Writer, ps []vault.Problem) {
 	for _, p := range ps {
-		fmt.Fprintf(w, "relink: %s: %s\n", p.File, p.Message)
+		fmt.Fprintf(w, "relink: %s: %s\n", Name(p.File), p.Message)
 	}
 }
 
@@ -160,7 +160,7 @@ func appendFinding(b []byte, f *plan.Finding) []byte {
 }
 
 func appendPlace(b []byte, file string, line, col int, class string) []byte {
-	b = append(b, file...)
+	b = AppendName(b, file)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, int64(line), 10)
 	b = append(b, ':')
@@ -188,17 +188,17 @@ func detail(f plan.Finding) string {
 	case "alias":
 		parts = append(parts, "alias "+strings.Join(withAliases(f.Candidates, f.Aliases, "%[2]q of %[1]s", "of %s"), ", ")+" (--allow-alias rewrites it)")
 	case "duplicate":
-		parts = append(parts, "duplicate of "+strings.Join(f.Candidates, ", ")+" (--follow-duplicates redirects it)")
+		parts = append(parts, "duplicate of "+names(f.Candidates)+" (--follow-duplicates redirects it)")
 	default:
 		if f.Message != "" {
 			parts = append(parts, f.Message)
 		}
 		if len(f.Candidates) > 0 && f.Class == "heading" {
-			parts = append(parts, "candidates: "+strings.Join(f.Candidates, ", "))
+			parts = append(parts, "candidates: "+names(f.Candidates))
 		}
 	}
 	if len(f.Hints) > 0 {
-		parts = append(parts, "did you mean: "+strings.Join(f.Hints, ", "))
+		parts = append(parts, "did you mean: "+names(f.Hints))
 	}
 	if f.Level != "" && f.Level != "exact" {
 		parts = append(parts, "at level "+f.Level)
@@ -215,15 +215,27 @@ func detail(f plan.Finding) string {
 func withAliases(cands []string, aliases []plan.CandidateAlias, withAlias, plain string) []string {
 	out := make([]string, len(cands))
 	for i, c := range cands {
-		out[i] = fmt.Sprintf(plain, c)
+		out[i] = fmt.Sprintf(plain, Name(c))
 		for _, a := range aliases {
 			if a.Note == c {
-				out[i] = fmt.Sprintf(withAlias, c, a.Alias)
+				out[i] = fmt.Sprintf(withAlias, Name(c), a.Alias)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// names joins names with ", ", each as Name shows it.
+func names(ss []string) string {
+	var b []byte
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = AppendName(b, s)
+	}
+	return string(b)
 }
 
 // Summary is the last line of the text report. The per-class counts are

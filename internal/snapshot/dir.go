@@ -33,8 +33,24 @@ func defaultDir(goos string, getenv func(string) string, home, vault string) (st
 	if err != nil {
 		return "", err
 	}
+	state, err := stateDir(goos, getenv, home)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(state, id), nil
+}
+
+// StateDir returns the folder that holds relink's state for every vault:
+// the default stores (DefaultDir is StateDir/<vault id>) and what relink
+// records about stores (see workspace). It creates nothing.
+func StateDir() (string, error) {
+	home, _ := os.UserHomeDir()
+	return stateDir(runtime.GOOS, os.Getenv, home)
+}
+
+func stateDir(goos string, getenv func(string) string, home string) (string, error) {
 	if x := getenv("XDG_STATE_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "relink", id), nil
+		return filepath.Join(x, "relink"), nil
 	}
 	var base string
 	switch goos {
@@ -54,7 +70,7 @@ func defaultDir(goos string, getenv func(string) string, home, vault string) (st
 		}
 		base = filepath.Join(home, ".local", "state")
 	}
-	return filepath.Join(base, "relink", id), nil
+	return filepath.Join(base, "relink"), nil
 }
 
 // VaultID names a vault's store: a readable slug of the vault folder's name

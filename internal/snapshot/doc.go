@@ -3,11 +3,11 @@
 // every change can be listed, verified, undone, and rolled forward or back
 // after a crash. It knows nothing of Markdown: files are paths and bytes.
 //
-// # On-disk format (store version 2)
+// # On-disk format (store versions 2 and 3)
 //
 // A store is one directory, by default outside the vault (see DefaultDir):
 //
-//	<store>/config                 {"version":2}
+//	<store>/config                 {"version":2}, or 3 once a name needs it
 //	<store>/lock                   present while a process holds the lock
 //	<store>/journal.json           present while an operation is in progress
 //	<store>/packs/<id>.pack        file contents, deduplicated, many per file
@@ -34,6 +34,9 @@
 // object alone. This package still reads them, and rewrites config as
 // version 2 the first time it stores objects in such a store, so that an
 // older relink refuses the store rather than miss the packed objects.
+// Version 3 is the same layout with file names that are not UTF-8 in its
+// manifests (path_base64, vault_base64; see FileEntry): a store becomes
+// version 3 only when it first records such a name.
 //
 // Objects are never modified. Readers check the hash on every read, so a
 // damaged object is reported, never restored. Objects are limited to
@@ -63,7 +66,9 @@
 // they revert in "parent". files is sorted by path; paths are relative to the
 // vault, "/"-separated and clean. "before" is absent for a file the
 // operation created, "after" for one it deleted. mode holds the permission
-// bits as a decimal number (420 = 0644). Unknown fields are ignored.
+// bits as a decimal number (420 = 0644). A path (or the vault) that is not
+// valid UTF-8 is "path_base64" ("vault_base64"), its bytes in standard
+// base64, instead. Unknown fields are ignored.
 //
 // journal.json has the manifest's format with state "pending"; it lists
 // every file the operation intends to change.

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"slices"
 	"strconv"
@@ -27,8 +28,14 @@ func appendManifest(b []byte, m *Manifest) ([]byte, error) {
 	b = append(b, t...)
 	b = append(b, ",\n  \"op\": "...)
 	b = appendString(b, string(m.Op))
-	b = append(b, ",\n  \"vault\": "...)
-	b = appendString(b, m.Vault)
+	if utf8.ValidString(m.Vault) {
+		b = append(b, ",\n  \"vault\": "...)
+		b = appendString(b, m.Vault)
+	} else {
+		b = append(b, ",\n  \"vault_base64\": \""...)
+		b = base64.StdEncoding.AppendEncode(b, []byte(m.Vault))
+		b = append(b, '"')
+	}
 	if m.Parent != "" {
 		b = append(b, ",\n  \"parent\": "...)
 		b = appendString(b, m.Parent)
@@ -47,8 +54,14 @@ func appendManifest(b []byte, m *Manifest) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, "\n    {\n      \"path\": "...)
-			b = appendString(b, f.Path)
+			if utf8.ValidString(f.Path) {
+				b = append(b, "\n    {\n      \"path\": "...)
+				b = appendString(b, f.Path)
+			} else {
+				b = append(b, "\n    {\n      \"path_base64\": \""...)
+				b = base64.StdEncoding.AppendEncode(b, []byte(f.Path))
+				b = append(b, '"')
+			}
 			b = appendRef(b, "before", f.Before)
 			b = appendRef(b, "after", f.After)
 			b = append(b, "\n    }"...)

@@ -2,9 +2,11 @@ package snapshot
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -84,4 +86,49 @@ func BenchmarkManifestJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestFileEntryNames: every name (a file's, the vault's) comes back from a
+// manifest byte for byte, stored as "path" when it is UTF-8 and as
+// "path_base64" when not (the vault as "vault" or "vault_base64"); entries
+// as earlier stores wrote them still read.
+func TestFileEntryNames(t *testing.T) {
+	ref := &ObjectRef{SHA256: Sum([]byte("x")), Size: 1, Mode: 0o644}
+	for _, c := range []struct {
+		name, key string
+	}{
+		{"a.md", `"path": "a.md"`},
+		{"new\nline.md", `"path": "new\nline.md"`},
+		{"\xef\xbf\xbd.md", `"path": "` + "\ufffd" + `.md"`},
+		{"bad\xff.md", `"path_base64": "YmFk/y5tZA=="`},
+		{"dir/caf\xe9.md", `"path_base64": "ZGlyL2NhZukubWQ="`},
+		{"\xc3(", `"path_base64": "wyg="`},
+	} {
+		m := Manifest{Version: FormatVersion, ID: "20261125T101530Z-1a2b3c4d", Op: OpApply, Vault: "/home/" + c.name, State: StateCommitted,
+			Files: []FileEntry{{Path: c.name, Before: ref, After: ref}}}
+		b, err := appendManifest(nil, &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), c.key) {
+			t.Errorf("%q: manifest lacks %s:\n%s", c.name, c.key, b)
+		}
+		var s Store
+		got, err := s.decodeManifest("m.json", b, StateCommitted)
+		if err != nil || len(got.Files) != 1 || got.Files[0].Path != c.name || got.Vault != m.Vault {
+			t.Errorf("%q: read back %+v, %v", c.name, got.Files, err)
+		}
+	}
+	bad := []string{
+		`{"path": "a.md", "path_base64": "YS5tZA==", "before": {"sha256": "` + Sum(nil).String() + `", "size": 0}}`,
+		`{"before": {"sha256": "` + Sum(nil).String() + `", "size": 0}}`,
+		`{"path_base64": "not base64!", "before": {"sha256": "` + Sum(nil).String() + `", "size": 0}}`,
+	}
+	for _, e := range bad {
+		doc := `{"version": 1, "id": "20261125T101530Z-1a2b3c4d", "op": "apply", "vault": "/v", "state": "committed", "files": [` + e + `]}`
+		var s Store
+		if _, err := s.decodeManifest("m.json", []byte(doc), StateCommitted); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: err = %v, want corrupt", e, err)
+		}
+	}
 }

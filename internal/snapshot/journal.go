@@ -239,6 +239,11 @@ func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, err
 		State:   StatePending,
 		Files:   files,
 	}}
+	if j.needsByteNames() {
+		if err := s.upgrade(byteNamesVersion); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+	}
 	data, err := marshalJSON(j.Manifest)
 	if err != nil {
 		return nil, fmt.Errorf("begin: write journal: %w", err)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 )
@@ -45,10 +46,57 @@ type ObjectRef struct {
 }
 
 // FileEntry records one file an operation changed.
+//
+// Path holds the file's name as the file system gave it, byte for byte,
+// which need not be UTF-8 (a file from an old file system, say). JSON
+// strings hold only UTF-8, so in a manifest a name that is valid UTF-8 is
+// the string "path", and any other is "path_base64", its bytes in
+// standard base64, and no "path": a name is never stored with a byte
+// replaced, which would make undo and recover miss the file.
 type FileEntry struct {
-	Path   string     `json:"path"`             // vault-relative, "/"-separated, clean
-	Before *ObjectRef `json:"before,omitempty"` // nil: the file did not exist
-	After  *ObjectRef `json:"after,omitempty"`  // nil: the operation deleted it
+	Path   string     // vault-relative, "/"-separated, clean
+	Before *ObjectRef // nil: the file did not exist
+	After  *ObjectRef // nil: the operation deleted it
+}
+
+// fileEntryJSON is FileEntry as a manifest stores it.
+type fileEntryJSON struct {
+	Path       *string    `json:"path,omitempty"`
+	PathBase64 []byte     `json:"path_base64,omitempty"`
+	Before     *ObjectRef `json:"before,omitempty"`
+	After      *ObjectRef `json:"after,omitempty"`
+}
+
+// MarshalJSON writes e as a manifest stores it (see FileEntry).
+func (e FileEntry) MarshalJSON() ([]byte, error) {
+	j := fileEntryJSON{Before: e.Before, After: e.After}
+	if utf8.ValidString(e.Path) {
+		j.Path = &e.Path
+	} else {
+		j.PathBase64 = []byte(e.Path)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads an entry of any manifest version: "path" alone (all
+// that stores before version 3 wrote), or "path_base64" alone.
+func (e *FileEntry) UnmarshalJSON(b []byte) error {
+	var j fileEntryJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	switch {
+	case j.Path != nil && j.PathBase64 != nil:
+		return errors.New("file entry has both path and path_base64")
+	case j.PathBase64 != nil:
+		e.Path = string(j.PathBase64)
+	case j.Path != nil:
+		e.Path = *j.Path
+	default:
+		e.Path = ""
+	}
+	e.Before, e.After = j.Before, j.After
+	return nil
 }
 
 // Side says which recorded version of a file its current content is.
@@ -101,6 +149,63 @@ type Manifest struct {
 	Parent  string      `json:"parent,omitempty"` // the snapshot an undo/restore reverts
 	State   State       `json:"state"`
 	Files   []FileEntry `json:"files"` // sorted by Path
+}
+
+// manifestJSON is a Manifest as stored: Vault, like a FileEntry's Path, is
+// "vault" when it is UTF-8 and "vault_base64" when not.
+type manifestJSON struct {
+	Version     int         `json:"version"`
+	ID          string      `json:"id"`
+	Time        time.Time   `json:"time"`
+	Op          Op          `json:"op"`
+	Vault       *string     `json:"vault,omitempty"`
+	VaultBase64 []byte      `json:"vault_base64,omitempty"`
+	Parent      string      `json:"parent,omitempty"`
+	State       State       `json:"state"`
+	Files       []FileEntry `json:"files"`
+}
+
+// MarshalJSON writes m as a store holds it (see manifestJSON).
+func (m Manifest) MarshalJSON() ([]byte, error) {
+	j := manifestJSON{Version: m.Version, ID: m.ID, Time: m.Time, Op: m.Op, Parent: m.Parent, State: m.State, Files: m.Files}
+	if utf8.ValidString(m.Vault) {
+		j.Vault = &m.Vault
+	} else {
+		j.VaultBase64 = []byte(m.Vault)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a manifest or journal of any store version.
+func (m *Manifest) UnmarshalJSON(b []byte) error {
+	var j manifestJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if j.Vault != nil && j.VaultBase64 != nil {
+		return errors.New("manifest has both vault and vault_base64")
+	}
+	*m = Manifest{Version: j.Version, ID: j.ID, Time: j.Time, Op: j.Op, Parent: j.Parent, State: j.State, Files: j.Files}
+	if j.Vault != nil {
+		m.Vault = *j.Vault
+	} else {
+		m.Vault = string(j.VaultBase64)
+	}
+	return nil
+}
+
+// needsByteNames reports whether m holds a name that only a store of
+// version 3 can hold.
+func (m *Manifest) needsByteNames() bool {
+	if !utf8.ValidString(m.Vault) {
+		return true
+	}
+	for _, f := range m.Files {
+		if !utf8.ValidString(f.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // newID returns a sortable, unique snapshot id: UTC time and 8 random hex

@@ -166,7 +166,7 @@ type objects struct {
 }
 
 func (s *Store) newObjects() (*objects, error) {
-	if err := s.upgrade(); err != nil {
+	if err := s.upgrade(packsVersion); err != nil {
 		return nil, err
 	}
 	if err := s.loadPacks(true); err != nil {
@@ -357,16 +357,19 @@ func each(n int, fn func(i int, sc *scratch)) {
 	wg.Wait()
 }
 
-// upgrade makes a version 1 store (loose objects only) a version 2 store
-// before its first pack is written, so that a relink too old to read packs
-// refuses the store instead of missing their objects.
-func (s *Store) upgrade() error {
+// upgrade raises the store's version to at least v before it records
+// something an older layout cannot hold: a version 1 store (loose objects
+// only) becomes version 2 before its first pack is written, and a store
+// becomes version 3 before its first file name that is not UTF-8, so that
+// a relink too old to read them refuses the store instead of missing
+// their objects or reading the names wrong.
+func (s *Store) upgrade(v int) error {
 	s.upgradeMu.Lock()
 	defer s.upgradeMu.Unlock()
-	if s.version >= StoreVersion {
+	if s.version >= v {
 		return nil
 	}
-	b, _ := json.Marshal(config{Version: StoreVersion})
+	b, _ := json.Marshal(config{Version: v})
 	if err := atomicfile.Write(s.root, configName, append(b, '\n'), filePerm); err != nil {
 		return err
 	}
@@ -376,7 +379,7 @@ func (s *Store) upgrade() error {
 	if err := atomicfile.SyncDir(s.root, "."); err != nil {
 		return err
 	}
-	s.version = StoreVersion
+	s.version = v
 	return nil
 }
 

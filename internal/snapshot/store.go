@@ -18,10 +18,19 @@ import (
 // writes.
 const FormatVersion = 1
 
-// StoreVersion is the store layout this package writes: 2 keeps objects in
-// packs. It reads version 1 stores (one file per object under objects/) as
-// well, and makes one version 2 when it first writes a pack into it.
-const StoreVersion = 2
+// Store layout versions. Version 2 keeps objects in packs; this package
+// reads version 1 stores (one file per object under objects/) as well, and
+// makes one version 2 when it first writes a pack into it. Version 3 adds
+// file names that are not valid UTF-8 (FileEntry's path_base64): a store
+// becomes version 3 only when it first records such a name, so that a
+// relink that would read the name wrongly refuses the store instead, and
+// every other store stays readable by the relinks that read version 2.
+const (
+	packsVersion     = 2
+	byteNamesVersion = 3
+	// StoreVersion is the newest layout this package reads and writes.
+	StoreVersion = byteNamesVersion
+)
 
 // Names inside the store directory.
 const (
@@ -152,16 +161,16 @@ func (s *Store) initOnce(retry bool) error {
 				return fmt.Errorf("%w: no config file and not empty", ErrNotStore)
 			}
 		}
-		b, _ := json.Marshal(config{Version: StoreVersion})
+		b, _ := json.Marshal(config{Version: packsVersion})
 		if err := atomicfile.Write(s.root, configName, append(b, '\n'), filePerm); err != nil {
 			return err
 		}
-		s.version = StoreVersion
+		s.version = packsVersion
 	default:
 		return err
 	}
 	data := packsDir
-	if s.version < 2 {
+	if s.version < packsVersion {
 		data = objectsDir
 	}
 	for _, d := range []string{data, snapsDir} {

@@ -42,9 +42,9 @@ func TestOpen(t *testing.T) {
 	s.Close()
 
 	// A newer format is refused.
-	os.WriteFile(filepath.Join(dir, "config"), []byte(`{"version":3}`), 0o600)
+	os.WriteFile(filepath.Join(dir, "config"), []byte(`{"version":4}`), 0o600)
 	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Errorf("Open of a v3 store: %v", err)
+		t.Errorf("Open of a v4 store: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, "config"), []byte(`{`), 0o600)
 	if _, err := Open(dir); !errors.Is(err, ErrCorrupt) {

@@ -60,10 +60,12 @@ func expandHome(p string) string {
 }
 
 // PeekStore opens the store in dir for reading, without creating anything:
-// it returns nil, nil when dir holds no store yet.
+// it returns nil, nil when dir holds no store and never did, and an error
+// (a *StoreGoneError, or one matching snapshot.ErrCorrupt) when a store
+// was there (see storeMissing).
 func PeekStore(dir string) (*snapshot.Store, error) {
 	if _, err := os.Stat(filepath.Join(dir, "config")); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, storeMissing(dir)
 	} else if err != nil {
 		return nil, fmt.Errorf("snapshot store %s: %w", dir, err)
 	}
@@ -72,11 +74,23 @@ func PeekStore(dir string) (*snapshot.Store, error) {
 
 // LockStore opens (creating if needed) the store in dir and takes its lock.
 // A lock held by a live relink is an error matching snapshot.ErrLocked. The
-// returned release unlocks and closes the store.
+// returned release unlocks and closes the store. It does not create a
+// store where one was and is gone (see PeekStore): a new, empty one there
+// would hide the loss.
 func LockStore(dir string) (st *snapshot.Store, release func(), err error) {
+	_, err = os.Stat(filepath.Join(dir, "config"))
+	creating := errors.Is(err, fs.ErrNotExist)
+	if creating {
+		if err := storeMissing(dir); err != nil {
+			return nil, nil, err
+		}
+	}
 	st, err = snapshot.Open(dir)
 	if err != nil {
 		return nil, nil, err
+	}
+	if creating {
+		recordStore(dir, time.Now())
 	}
 	if _, err := st.Lock(); err != nil {
 		st.Close()

@@ -272,6 +272,9 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 		if want != nil {
 			data, err := st.Read(*want)
 			if err != nil {
+				// Nothing will be written: the files planned so far are
+				// not restored, and must not be reported as such.
+				res.Restored, res.Overwritten = nil, nil
 				return nil, fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
 			}
 			c.after = data
