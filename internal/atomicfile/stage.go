@@ -148,7 +148,20 @@ func (s *Staged) Sync() error {
 // before the rename removes the temp file and leaves the target untouched;
 // an error after it (Published reports true) leaves the new content in
 // place.
-func (s *Staged) Publish() error {
+func (s *Staged) Publish() error { return s.publish(false, nil) }
+
+// PublishOver is [Staged.Publish] for a target the caller has read and
+// checked: old is what [Dir.ReadFile] left open of it, or nil for a target
+// that did not exist. Right before the rename (after the fault step
+// before-rename) it checks that the target's name still names old's file
+// (or still names nothing); if not, another program replaced the file
+// since it was read, and PublishOver removes the temp file and returns an
+// error matching [ErrReplaced]. A replacement between that check and the
+// rename is not seen: the rename replaces it. An edit written into old
+// itself is not seen either: [Old.ReadAll] after the rename shows it.
+func (s *Staged) PublishOver(old *Old) error { return s.publish(true, old) }
+
+func (s *Staged) publish(check bool, old *Old) error {
 	if s.gone {
 		return fmt.Errorf("atomic write %s: already published or discarded", s.slash)
 	}
@@ -158,6 +171,12 @@ func (s *Staged) Publish() error {
 	if err := fault(StepBeforeRename, s.slash); err != nil {
 		_ = s.Discard()
 		return wrap(err)
+	}
+	if check {
+		if err := same(s.root, s.name, old); err != nil {
+			_ = s.Discard()
+			return wrap(err)
+		}
 	}
 	if err := s.root.Rename(s.tmp, s.name); err != nil {
 		_ = s.Discard()

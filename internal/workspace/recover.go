@@ -151,9 +151,12 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 		return res, nil
 	}
 
-	written, skips, interrupted := writeAll(ctx, fo, changes)
+	written, returned, skips, interrupted := writeAll(ctx, fo, changes)
 	if opt.Forward {
+		// As apply does, the snapshot keeps relink's content of a file
+		// whose in-place edit was put back over it.
 		atAfter = append(atAfter, written...)
+		atAfter = append(atAfter, returned...)
 		slices.Sort(atAfter)
 	}
 	var failed []string
