@@ -21,6 +21,14 @@
 // Linux; else [Staged.Sync] each), publish (rename) each, then sync the
 // directories (or SyncFS again). The fault steps are the same.
 //
+// [Staged.PublishOver] is Publish for a target the caller read through
+// [Dir.ReadFile] and checked: right before the rename it checks that the
+// name still names the file read (another program's atomic save puts
+// another file there), and the file read stays open ([Old]) so that, after
+// the rename, [Old.ReadAll] shows an edit written into it in place between
+// the caller's check and the rename. [Dir.RemoveOver] is the same for a
+// removal.
+//
 // [Create] streams a new file's content into its temp file ([TempWriter])
 // instead of taking it whole; [TempWriter.Stage] then returns the same
 // [Staged].
@@ -52,6 +60,7 @@
 //	temp-write         after each Write to a [TempWriter], temp file incomplete
 //	after-temp-write   data written to the temp file, before Sync/Rename
 //	before-rename      temp file complete and closed, target untouched
+//	                   (also before the removal of Dir.RemoveOver)
 //	after-rename       target replaced, directory not yet synced
 //
 // Two seams feed that check; both are for tests only.
