@@ -76,7 +76,7 @@ func runRecover(e *env, o *recoverOptions) error {
 		return nil
 	}
 	if res != nil && res.Journal != nil {
-		printRecover(e, res, o.dryRun)
+		printRecover(e, res, o.dryRun, workspace.Advice("relink undo", v.Dir, cfg, o.store))
 	}
 	if err != nil {
 		return storeErr(err)
@@ -87,7 +87,8 @@ func runRecover(e *env, o *recoverOptions) error {
 	return nil
 }
 
-func printRecover(e *env, res *workspace.RecoverResult, dryRun bool) {
+// undo is the undo command to advise.
+func printRecover(e *env, res *workspace.RecoverResult, dryRun bool, undo string) {
 	j := res.Journal
 	fmt.Fprintf(e.stdout, "interrupted %s %s, begun %s, %s:\n", j.Op, j.ID, localTime(j.Time), plural(len(j.Files), "file"))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -120,7 +121,7 @@ func printRecover(e *env, res *workspace.RecoverResult, dryRun bool) {
 	if res.Forward {
 		fmt.Fprintf(e.stdout, "rolled forward: %d completed, %d already done", counts[workspace.ActionCompleted], counts[workspace.ActionDone])
 		if res.Commit.ID != "" {
-			fmt.Fprintf(e.stdout, "; snapshot %s (relink undo reverts it)", res.Commit.ID)
+			fmt.Fprintf(e.stdout, "; snapshot %s (%s reverts it)", res.Commit.ID, undo)
 		}
 	} else {
 		fmt.Fprintf(e.stdout, "rolled back: %d restored, %d untouched; the files are as before the %s", counts[workspace.ActionRestored], counts[workspace.ActionUntouched], j.Op)

@@ -143,7 +143,8 @@ func newSnapListCmd(e *env, o *snapOptions) *cobra.Command {
 		Short: "List the vault's snapshots, oldest first",
 		Long: `list prints one line per snapshot, oldest first: its id, local time,
 operation (apply, undo, restore), number of files, and which undo reverted it
-or which snapshot it reverts.`,
+(partly, when that undo left files edited since alone: relink undo --force
+reverts those) or which snapshot it reverts.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -169,10 +170,13 @@ or which snapshot it reverts.`,
 					Parent   string      `json:"parent,omitempty"`
 					Files    int         `json:"files"`
 					UndoneBy string      `json:"undone_by,omitempty"`
+					// Left: the files a partial undo left (see
+					// workspace.HistoryEntry).
+					Left []string `json:"left,omitempty"`
 				}
 				items := []item{}
 				for _, m := range h {
-					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy})
+					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy, m.Left})
 				}
 				return jsonOut(e, struct {
 					Store     string `json:"store"`
@@ -190,7 +194,10 @@ or which snapshot it reverts.`,
 				if m.Parent != "" {
 					note = append(note, "reverts "+m.Parent)
 				}
-				if m.UndoneBy != "" {
+				switch {
+				case m.PartlyUndone():
+					note = append(note, fmt.Sprintf("partly undone by %s (%s left)", m.UndoneBy, plural(len(m.Left), "file")))
+				case m.UndoneBy != "":
 					note = append(note, "undone by "+m.UndoneBy)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m.ID, localTime(m.Time), m.Op, len(m.Files), strings.Join(note, "; "))
@@ -211,18 +218,19 @@ func argOr(args []string, i int) string {
 	return ""
 }
 
-// undoneBy returns the undo that reverted snapshot id, if still in effect.
-func undoneBy(st *snapshot.Store, id string) string {
+// history returns what later snapshots did to snapshot id: which undo in
+// effect reverted it, and the files it left.
+func history(st *snapshot.Store, id string) workspace.HistoryEntry {
 	ms, err := st.List()
 	if err != nil {
-		return ""
+		return workspace.HistoryEntry{}
 	}
 	for _, h := range workspace.History(ms) {
 		if h.ID == id {
-			return h.UndoneBy
+			return h
 		}
 	}
-	return ""
+	return workspace.HistoryEntry{}
 }
 
 func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
@@ -233,7 +241,8 @@ func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
 		Long: `show prints a snapshot's header (time, operation, vault, the snapshot it
 reverts) and each file it changed: the SHA-256 (first 12 hex digits) and size
 of its content before and after. --format json prints the manifest, as
-stored (docs/snapshot-format.md), plus "undone_by".`,
+stored (docs/snapshot-format.md), plus "undone_by" and, for a snapshot an
+undo reverted only in part, "left": the files it left.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -248,19 +257,23 @@ stored (docs/snapshot-format.md), plus "undone_by".`,
 			if err != nil {
 				return err
 			}
-			by := undoneBy(c.st, m.ID)
+			h := history(c.st, m.ID)
 			if format == "json" {
 				return jsonOut(e, struct {
 					snapshot.Manifest
-					UndoneBy string `json:"undone_by,omitempty"`
-				}{m, by})
+					UndoneBy string   `json:"undone_by,omitempty"`
+					Left     []string `json:"left,omitempty"`
+				}{m, h.UndoneBy, h.Left})
 			}
 			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, m.Vault)
 			if m.Parent != "" {
 				fmt.Fprintf(e.stdout, "reverts   %s\n", m.Parent)
 			}
-			if by != "" {
-				fmt.Fprintf(e.stdout, "undone by %s\n", by)
+			switch {
+			case h.PartlyUndone():
+				fmt.Fprintf(e.stdout, "undone by %s, partly: %s left (%s)\n", h.UndoneBy, plural(len(h.Left), "file"), strings.Join(h.Left, ", "))
+			case h.UndoneBy != "":
+				fmt.Fprintf(e.stdout, "undone by %s\n", h.UndoneBy)
 			}
 			fmt.Fprintf(e.stdout, "files     %d\n\n", len(m.Files))
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -118,7 +118,7 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 		return res, err
 	}
 	defer release()
-	if err := checkPending(st); err != nil {
+	if err := checkPending(st, rep.Vault.Dir, rep.Settings.Config, opt.Store); err != nil {
 		return res, err
 	}
 
@@ -145,7 +145,7 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 		sortSkips(res.Skipped)
 		return res, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}
-	m, written, skips, interrupted, err := complete(ctx, st, fo, j, changes, true)
+	m, written, skips, interrupted, err := complete(ctx, st, fo, j, changes, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Skipped = append(res.Skipped, skips...)
 	sortSkips(res.Skipped)
@@ -339,7 +339,9 @@ var testHookBeforeWrite, testHookBeforeStage func(path string)
 // committed manifest (ID "" if nothing was written), the paths written
 // (sorted), the files skipped at the last check, and whether ctx stopped it
 // early. An error from Begin leaves the vault untouched.
-func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange) (snapshot.Manifest, []string, []Skip, bool, error) {
+//
+// recoverCmd is the recover command to advise should the commit fail.
+func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange, recoverCmd string) (snapshot.Manifest, []string, []Skip, bool, error) {
 	if len(changes) == 0 {
 		return snapshot.Manifest{}, nil, nil, false, nil
 	}
@@ -351,7 +353,7 @@ func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.
 	if err != nil {
 		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}
-	return complete(ctx, st, fo, j, changes, false)
+	return complete(ctx, st, fo, j, changes, false, recoverCmd)
 }
 
 // complete rewrites the files of the operation j has begun, then commits
@@ -363,7 +365,7 @@ func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.
 // after the apply. An undo or restore writes content an older snapshot
 // holds already; it leaves them out, so that the files count as not
 // reverted.
-func complete(ctx context.Context, st *snapshot.Store, fo *folders, j *snapshot.Journal, changes []fileChange, keepReturned bool) (snapshot.Manifest, []string, []Skip, bool, error) {
+func complete(ctx context.Context, st *snapshot.Store, fo *folders, j *snapshot.Journal, changes []fileChange, keepReturned bool, recoverCmd string) (snapshot.Manifest, []string, []Skip, bool, error) {
 	written, returned, skips, interrupted := writeAll(ctx, fo, changes)
 	commit := written
 	if keepReturned && len(returned) > 0 {
@@ -371,7 +373,7 @@ func complete(ctx context.Context, st *snapshot.Store, fo *folders, j *snapshot.
 	}
 	m, err := st.Commit(j, commit)
 	if err != nil {
-		return m, written, skips, interrupted, fmt.Errorf("%d files were rewritten but their snapshot %s could not be committed: %w; run `relink recover` (--roll-forward keeps the changes)", len(written), j.ID, err)
+		return m, written, skips, interrupted, fmt.Errorf("%d files were rewritten but their snapshot %s could not be committed: %w; run `%s` (--roll-forward keeps the changes)", len(written), j.ID, err, recoverCmd)
 	}
 	return m, written, skips, interrupted, nil
 }

@@ -92,8 +92,8 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 	if err != nil || j == nil {
 		return res, err
 	}
-	if j.Vault != "" && j.Vault != v.Dir {
-		return res, fmt.Errorf("the unfinished %s %s in %s is of the vault %s, not of %s: run relink recover there", j.Op, j.ID, res.Store, j.Vault, v.Dir)
+	if !sameVault(j.Vault, v.Dir, explicitStore(cfg, opt.Store)) {
+		return res, fmt.Errorf("the unfinished %s %s in %s is of the vault %s, not of %s: run `%s`", j.Op, j.ID, res.Store, j.Vault, v.Dir, Advice("relink recover", j.Vault, cfg, opt.Store))
 	}
 	res.Journal = j
 
@@ -168,11 +168,16 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 		}
 	}
 	res.Temps = removeTemps(v, j)
+	again := "relink recover"
+	if opt.Forward {
+		again += " --roll-forward"
+	}
+	again = Advice(again, v.Dir, cfg, opt.Store)
 	if interrupted {
-		return res, fmt.Errorf("interrupted; the operation is still pending: run `relink recover` again")
+		return res, fmt.Errorf("interrupted; the operation is still pending: run `%s` again", again)
 	}
 	if len(failed) > 0 {
-		return res, fmt.Errorf("could not write %s; the operation is still pending: fix that and run `relink recover` again", strings.Join(failed, ", "))
+		return res, fmt.Errorf("could not write %s; the operation is still pending: fix that and run `%s` again", strings.Join(failed, ", "), again)
 	}
 	if opt.Forward {
 		res.Commit, err = st.Commit(j, atAfter)

@@ -58,44 +58,85 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 	if st == nil {
 		return res, fmt.Errorf("%w: no snapshots of this vault in %s", ErrNothingToUndo, res.Store)
 	}
+	ms, err := st.List()
+	if err != nil {
+		return res, err
+	}
+	h := History(ms)
+	var target *HistoryEntry
 	if opt.Snapshot != "" {
-		res.Target, err = LoadSnapshot(st, opt.Snapshot)
+		m, err := LoadSnapshot(st, opt.Snapshot)
 		if err != nil {
 			return res, err
+		}
+		for i := range h {
+			if h[i].ID == m.ID {
+				target = &h[i]
+			}
+		}
+		if target == nil {
+			target = &HistoryEntry{Manifest: m}
 		}
 	} else {
-		ms, err := st.List()
-		if err != nil {
-			return res, err
-		}
-		h := History(ms)
-		found, applies := false, 0
-		for i := len(h) - 1; i >= 0; i-- {
+		var partly *HistoryEntry
+		applies := 0
+		for i := len(h) - 1; i >= 0 && target == nil; i-- {
 			// A store shared by several vaults holds their snapshots side
 			// by side: only this vault's count.
-			if h[i].Op != snapshot.OpApply || h[i].Vault != v.Dir {
+			if h[i].Op != snapshot.OpApply || !sameVault(h[i].Vault, v.Dir, explicitStore(cfg, opt.Store)) {
 				continue
 			}
 			applies++
-			if h[i].UndoneBy == "" {
-				res.Target, found = h[i].Manifest, true
-				break
+			switch {
+			case h[i].UndoneBy == "":
+				target = &h[i]
+			case h[i].PartlyUndone() && opt.Force:
+				// The files a partial undo left alone are what --force
+				// was advised for.
+				target = &h[i]
+			case h[i].PartlyUndone() && partly == nil:
+				partly = &h[i]
 			}
 		}
-		if !found {
+		if target == nil {
+			if partly != nil {
+				files, them := "1 file", "it"
+				if n := len(partly.Left); n > 1 {
+					files, them = fmt.Sprintf("%d files", n), "them"
+				}
+				return res, fmt.Errorf("%w without --force: apply %s is partly undone, %s left (edited since the apply); %s restores %s", ErrNothingToUndo, partly.ID, files, Advice("relink undo --force", v.Dir, cfg, opt.Store), them)
+			}
 			if applies > 0 {
-				return res, fmt.Errorf("%w: every apply of this vault has been undone (relink snapshot list shows them)", ErrNothingToUndo)
+				return res, fmt.Errorf("%w: every apply of this vault has been undone (%s shows them)", ErrNothingToUndo, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
 			}
 			return res, fmt.Errorf("%w: no apply of this vault is recorded in %s", ErrNothingToUndo, res.Store)
 		}
 	}
+	res.Target = target.Manifest
+	entries := res.Target.Files
+	if target.UndoneBy != "" {
+		// Only the files no undo in effect reverted: one that an undo
+		// restored and the user edited since is not this snapshot's to
+		// overwrite any more.
+		entries = nil
+		left := map[string]bool{}
+		for _, p := range target.Left {
+			left[p] = true
+		}
+		for _, f := range res.Target.Files {
+			if left[f.Path] {
+				entries = append(entries, f)
+			}
+		}
+	}
 	fo := newFolders(v.Root)
 	defer fo.close()
-	changes, err := planRevert(st, fo, res, res.Target.Files, false, opt.Force)
+	adv := func(cmd string) string { return Advice(cmd, v.Dir, cfg, opt.Store) }
+	changes, err := planRevert(st, fo, res, entries, false, opt.Force, adv)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes)
+	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes, adv)
 }
 
 // RestoreOptions configure Restore.
@@ -130,16 +171,17 @@ func Restore(ctx context.Context, v *vault.Vault, cfg config.Config, opt Restore
 	if err != nil {
 		return res, err
 	}
+	adv := func(cmd string) string { return Advice(cmd, v.Dir, cfg, opt.Store) }
 	if opt.To != "" {
-		return res, restoreTo(st, res, entries, opt)
+		return res, restoreTo(st, res, entries, opt, adv)
 	}
 	fo := newFolders(v.Root)
 	defer fo.close()
-	changes, err := planRevert(st, fo, res, entries, opt.After, true)
+	changes, err := planRevert(st, fo, res, entries, opt.After, true, adv)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes)
+	return res, runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes, adv)
 }
 
 // openForRevert opens the vault's store under its lock; st is nil when the
@@ -158,7 +200,7 @@ func openForRevert(v *vault.Vault, cfg config.Config, flag string) (st *snapshot
 	if st, release, err = LockStore(res.Store); err != nil {
 		return nil, func() {}, res, err
 	}
-	if err := checkPending(st); err != nil {
+	if err := checkPending(st, v.Dir, cfg, flag); err != nil {
 		release()
 		return nil, func() {}, res, err
 	}
@@ -198,7 +240,8 @@ func SelectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, err
 // its Before content (or After, if after). A file holding neither recorded
 // content is overwritten only if overwrite, else skipped. It reads every
 // needed object first, so a damaged snapshot stops it before any write.
-func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool) ([]fileChange, error) {
+// adv spells the commands it advises (see Advice).
+func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool, adv func(string) string) ([]fileChange, error) {
 	var changes []fileChange
 	for _, f := range entries {
 		want, other := f.Before, f.After
@@ -241,7 +284,7 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 		if want != nil {
 			data, err := st.Read(*want)
 			if err != nil {
-				return nil, fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
+				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
 			}
 			c.after = data
 			c.mode = want.Mode
@@ -257,8 +300,8 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 }
 
 // runRevert writes the planned changes under a new snapshot.
-func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange) error {
-	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes)
+func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange, adv func(string) string) error {
+	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes, adv("relink recover"))
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Restored = written
 	res.Skipped = append(res.Skipped, skips...)
@@ -281,7 +324,7 @@ func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *fold
 
 // restoreTo writes the wanted contents of entries under opt.To, creating
 // folders as needed and never replacing a different existing file.
-func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEntry, opt RestoreOptions) error {
+func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEntry, opt RestoreOptions, adv func(string) string) error {
 	type out struct {
 		path string
 		data []byte
@@ -299,7 +342,7 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 		}
 		data, err := st.Read(*ref)
 		if err != nil {
-			return fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
+			return fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
 		}
 		outs = append(outs, out{f.Path, data, ref.Mode})
 	}
