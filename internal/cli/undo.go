@@ -63,7 +63,9 @@ func runUndo(e *env, o *undoOptions, dir string) error {
 		fmt.Fprintln(e.stdout, err)
 		return nil
 	}
-	if res != nil && res.Target.ID != "" {
+	// An error before any write (a damaged store, say) is all there is to
+	// say; after writes, what was written is printed with it.
+	if res != nil && res.Target.ID != "" && (err == nil || len(res.Restored) > 0) {
 		if m := res.Target; m.Vault != "" && m.Vault != v.Dir {
 			fmt.Fprintf(e.stderr, "relink: note: snapshot %s was taken of %s; undoing it in %s\n", m.ID, m.Vault, v.Dir)
 		}

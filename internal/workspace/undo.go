@@ -284,6 +284,9 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 		if want != nil {
 			data, err := st.Read(*want)
 			if err != nil {
+				// Nothing is written: nothing is to be reported as
+				// restored either.
+				res.Restored, res.Already, res.Overwritten, res.Skipped = nil, nil, nil, nil
 				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
 			}
 			c.after = data
