@@ -224,7 +224,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	want(t, relinkIn(t, ctx, "snapshot", "verify", "--store", store), ExitFindings, "problem")
 	before := snapTree(t, dir)
-	want(t, relinkIn(t, ctx, "undo", "--store", store, dir), ExitError, "relink snapshot verify checks the store")
+	want(t, relinkIn(t, ctx, "undo", "--store", store, dir), ExitError, "relink snapshot verify --store "+store+" --vault ")
 	if !sameTree(snapTree(t, dir), before) {
 		t.Error("undo from a damaged snapshot changed the vault")
 	}
