@@ -237,8 +237,8 @@ func TestExitCodes(t *testing.T) {
 	if r.code != atomicfile.KillExitCode {
 		t.Fatalf("killed apply: %+v", r)
 	}
-	want(t, relinkIn(t, ctx, "apply", dir2), ExitError, "run `relink recover`")
-	want(t, relinkIn(t, ctx, "undo", dir2), ExitError, "run `relink recover`")
+	want(t, relinkIn(t, ctx, "apply", dir2), ExitError, "run `relink recover "+dir2+"`")
+	want(t, relinkIn(t, ctx, "undo", dir2), ExitError, "run `relink recover "+dir2+"`")
 	writeFiles(t, dir2, map[string]string{"b.md": "edited\n"})
 	want(t, relinkIn(t, ctx, "recover", dir2), ExitPartial, "left alone")
 	want(t, relinkIn(t, ctx, "recover", dir2), ExitClean, "nothing to recover")
