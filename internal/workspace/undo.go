@@ -380,7 +380,20 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 		if mode == 0 {
 			mode = 0o644
 		}
-		if err := atomicfile.Write(root, o.path, o.data, mode); err != nil {
+		// The copy is published only where the name is still free: a file
+		// that appeared there since the check above is not replaced.
+		st, err := atomicfile.Stage(root, o.path, o.data, mode, true)
+		if err == nil {
+			err = st.PublishOver(nil)
+		}
+		if err == nil {
+			err = atomicfile.SyncDir(root, path.Dir(o.path))
+		}
+		switch {
+		case errors.Is(err, atomicfile.ErrReplaced):
+			res.Skipped = append(res.Skipped, Skip{o.path, "appeared in " + opt.To + " while being written; not overwritten"})
+			continue
+		case err != nil && (st == nil || !st.Published()):
 			res.Skipped = append(res.Skipped, Skip{o.path, "cannot write: " + writeErr(err, o.path)})
 			continue
 		}

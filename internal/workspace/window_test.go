@@ -199,3 +199,25 @@ func TestRecoverBackEditInPlaceBeforeRename(t *testing.T) {
 		t.Errorf("actions %v", a)
 	}
 }
+
+// restore --to writes copies only where the name is free: a file that
+// appears there between the check and the rename is not replaced.
+func TestRestoreToFileAppearsBeforeRename(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	apply(t, dir, store)
+	to := filepath.Join(t.TempDir(), "copies")
+	editBeforeRename(t, "b.md", func() { writeTree(t, to, map[string]string{"b.md": "someone's b\n"}) })
+	v, cfg, err := OpenVault(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	res, err := Restore(context.Background(), v, cfg, RestoreOptions{Store: store, Snapshot: "latest", To: to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sk := skipped(res.Skipped); !strings.HasPrefix(sk["b.md"], "appeared in ") || len(sk) != 1 {
+		t.Errorf("skipped %q", sk)
+	}
+	wantTree(t, to, map[string]string{"a.md": testVault["a.md"], "b.md": "someone's b\n", "c/d.md": testVault["c/d.md"]})
+}
