@@ -221,3 +221,28 @@ func TestRestoreToFileAppearsBeforeRename(t *testing.T) {
 	}
 	wantTree(t, to, map[string]string{"a.md": testVault["a.md"], "b.md": "someone's b\n", "c/d.md": testVault["c/d.md"]})
 }
+
+// A removal is guarded the same way: undoing an undo that recreated a
+// file deletes it again, unless it was edited in the window, in which case
+// the edited file is put back.
+func TestUndoRemovalEditInPlace(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	apply(t, dir, store)
+	if err := os.Remove(filepath.Join(dir, "b.md")); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := undo(t, dir, UndoOptions{Store: store, Force: true}); err != nil || !slices.Contains(res.Restored, "b.md") {
+		t.Fatalf("forced undo: %+v, %v", res, err)
+	}
+	editBeforeRename(t, "b.md", func() { appendInPlace(t, dir, "b.md", "user\r\n") })
+	res, err := undo(t, dir, UndoOptions{Store: store, Snapshot: "latest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sk := skipped(res.Skipped); sk["b.md"] != reasonPutBack {
+		t.Errorf("skipped %q", sk)
+	}
+	if got := readTree(t, dir)["b.md"]; got != testVault["b.md"]+"user\r\n" {
+		t.Errorf("b.md = %q", got)
+	}
+}
