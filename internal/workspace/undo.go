@@ -113,6 +113,9 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 		}
 	}
 	res.Target = target.Manifest
+	if target.UndoneBy != "" && len(target.Left) == 0 {
+		return res, fmt.Errorf("%w: %s %s has been undone by %s (%s shows the history)", ErrNothingToUndo, target.Op, target.ID, target.UndoneBy, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
+	}
 	entries := res.Target.Files
 	if target.UndoneBy != "" {
 		// Only the files no undo in effect reverted: one that an undo
