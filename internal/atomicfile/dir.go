@@ -171,5 +171,5 @@ func (d *Dir) Stage(base string, data []byte, perm os.FileMode, old fs.FileInfo,
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return &Staged{root: d.root, name: name, slash: slash, tmp: tmp}, nil
+	return &Staged{root: d.root, dir: d, name: name, slash: slash, tmp: tmp}, nil
 }

@@ -191,39 +191,53 @@ func TestPublishOver(t *testing.T) {
 		{"new, untouched", false, func() {}, true},
 		{"new, created meanwhile", false, func() { mustWriteFile(t, p, "created", 0o644) }, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			os.Remove(p)
-			var old *atomicfile.Old
-			d := openDir(t, root, ".")
-			if tc.exists {
-				mustWriteFile(t, p, "old", 0o644)
-				var err error
-				if _, _, old, err = d.ReadFile("a.md", nil, regular); err != nil {
+		for _, viaDir := range []bool{true, false} {
+			name := tc.name + ", swapped where the file system can"
+			if !viaDir {
+				name = tc.name + ", checked then renamed"
+			}
+			t.Run(name, func(t *testing.T) {
+				os.Remove(p)
+				var old *atomicfile.Old
+				d := openDir(t, root, ".")
+				if tc.exists {
+					mustWriteFile(t, p, "old", 0o644)
+					var err error
+					if _, _, old, err = d.ReadFile("a.md", nil, regular); err != nil {
+						t.Fatal(err)
+					}
+					defer old.Close()
+				}
+				// atomicfile.Stage makes a Staged that has no folder
+				// descriptor to swap names through.
+				stage := d.Stage
+				if !viaDir {
+					stage = func(base string, data []byte, perm os.FileMode, _ fs.FileInfo, sync bool) (*atomicfile.Staged, error) {
+						return atomicfile.Stage(root, base, data, perm, sync)
+					}
+				}
+				st, err := stage("a.md", []byte("new"), 0o644, nil, true)
+				if err != nil {
 					t.Fatal(err)
 				}
-				defer old.Close()
-			}
-			st, err := d.Stage("a.md", []byte("new"), 0o644, nil, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.meddle()
-			before, _ := os.ReadFile(p)
-			err = st.PublishOver(old)
-			after, _ := os.ReadFile(p)
-			if tc.replace {
-				if err != nil || string(after) != "new" {
-					t.Errorf("err %v, file %q", err, after)
+				tc.meddle()
+				before, _ := os.ReadFile(p)
+				err = st.PublishOver(old)
+				after, _ := os.ReadFile(p)
+				if tc.replace {
+					if err != nil || string(after) != "new" {
+						t.Errorf("err %v, file %q", err, after)
+					}
+					return
 				}
-				return
-			}
-			if !errors.Is(err, atomicfile.ErrReplaced) || string(after) != string(before) || st.Published() {
-				t.Errorf("err %v, file %q (was %q)", err, after, before)
-			}
-			if ents, _ := os.ReadDir(dir); len(ents) > 1 {
-				t.Errorf("left %v", ents)
-			}
-		})
+				if !errors.Is(err, atomicfile.ErrReplaced) || string(after) != string(before) || st.Published() {
+					t.Errorf("err %v, file %q (was %q)", err, after, before)
+				}
+				if ents, _ := os.ReadDir(dir); len(ents) > 1 {
+					t.Errorf("left %v", ents)
+				}
+			})
+		}
 	}
 }
 

@@ -22,9 +22,11 @@
 // directories (or SyncFS again). The fault steps are the same.
 //
 // [Staged.PublishOver] is Publish for a target the caller read through
-// [Dir.ReadFile] and checked: right before the rename it checks that the
-// name still names the file read (another program's atomic save puts
-// another file there), and the file read stays open ([Old]) so that, after
+// [Dir.ReadFile] and checked: it replaces only the file read (another
+// program's atomic save puts another file under the name; on Linux the
+// temp file and the target are swapped in one step and swapped back if the
+// file displaced is not the one read, elsewhere the name is checked right
+// before the rename), and the file read stays open ([Old]) so that, after
 // the rename, [Old.ReadAll] shows an edit written into it in place between
 // the caller's check and the rename. [Dir.RemoveOver] is the same for a
 // removal.
