@@ -13,7 +13,7 @@ import (
 // [Staged.Discard] to drop it.
 type Staged struct {
 	root      *os.Root
-	dir       *Dir // the folder, when staged by Dir.Stage through its descriptor
+	dir       *Dir   // the folder, when staged by Dir.Stage through its descriptor
 	name      string // clean, OS separators
 	slash     string
 	tmp       string
