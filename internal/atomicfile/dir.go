@@ -125,7 +125,7 @@ func (d *Dir) RemoveOver(base string, old *Old) error {
 	wrap := func(err error) error {
 		return fmt.Errorf("remove %s: %w", filepath.ToSlash(base), err)
 	}
-	if err := fault(StepBeforeRename, filepath.ToSlash(base)); err != nil {
+	if err := faultOn(StepBeforeRename, filepath.ToSlash(base), d.root, base); err != nil {
 		return wrap(err)
 	}
 	if err := same(d.root, base, old); err != nil {

@@ -75,17 +75,21 @@
 // Write, drives end-to-end tests of the relink binary. It holds
 // comma-separated rules of the form
 //
-//	[kill:]STEP:N[:GLOB]
+//	[kill:|edit:]STEP:N[:GLOB]
 //
 // A rule fires on the Nth occurrence (1-based, counted per rule over the
 // whole process) of STEP whose target base name matches GLOB ([path.Match]
 // syntax; default "*"). A plain rule makes that Write fail with [ErrInjected]
 // (cleaning up like any failure); a "kill:" rule ends the process at once
 // with exit code 137 ([KillExitCode]), running no cleanup or deferred
-// functions, like a SIGKILL. Examples:
+// functions, like a SIGKILL; an "edit:" rule (step before-rename only)
+// appends [EditText] to the target in place, as a program that has it open
+// would, between the caller's last check and the rename, and the write
+// goes on. Examples:
 //
 //	RELINK_FAULT=before-rename:2            the 2nd write fails, its target intact
 //	RELINK_FAULT=kill:after-rename:3:*.md   die right after the 3rd note's rename
+//	RELINK_FAULT=edit:before-rename:1:b.md  b.md is edited just before its rename
 //
 // A malformed RELINK_FAULT makes every Write fail, so that a typo in a test
 // cannot silently disable the fault. This is the one place where the package

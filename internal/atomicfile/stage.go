@@ -173,7 +173,7 @@ func (s *Staged) publish(check bool, old *Old) error {
 	wrap := func(err error) error {
 		return fmt.Errorf("atomic write %s: %w", s.slash, err)
 	}
-	if err := fault(StepBeforeRename, s.slash); err != nil {
+	if err := faultOn(StepBeforeRename, s.slash, s.root, s.name); err != nil {
 		_ = s.Discard()
 		return wrap(err)
 	}
