@@ -390,6 +390,14 @@ func TestFaultEnv(t *testing.T) {
 			wantFiles: map[string]string{"1.md": "old", "obj": "old", "2.md": "old", "3.md": "old"},
 		},
 		{
+			desc: "edit only before a rename", env: "edit:after-rename:1", wantCode: 0,
+			wantOut: "1.md: atomic write 1.md: invalid RELINK_FAULT rule \"edit:after-rename:1\": edit: is for the step before-rename only\n" +
+				"obj: atomic write obj: invalid RELINK_FAULT rule \"edit:after-rename:1\": edit: is for the step before-rename only\n" +
+				"2.md: atomic write 2.md: invalid RELINK_FAULT rule \"edit:after-rename:1\": edit: is for the step before-rename only\n" +
+				"3.md: atomic write 3.md: invalid RELINK_FAULT rule \"edit:after-rename:1\": edit: is for the step before-rename only\n",
+			wantFiles: map[string]string{"1.md": "old", "obj": "old", "2.md": "old", "3.md": "old"},
+		},
+		{
 			desc: "malformed rule fails every write", env: "before-rename:0", wantCode: 0,
 			wantOut: "1.md: atomic write 1.md: invalid RELINK_FAULT rule \"before-rename:0\": N must be a positive integer\n" +
 				"obj: atomic write obj: invalid RELINK_FAULT rule \"before-rename:0\": N must be a positive integer\n" +

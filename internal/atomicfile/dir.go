@@ -52,6 +52,13 @@ type Old struct {
 	sys oldSys
 }
 
+// ReadAll reads the file again, from its start, through the descriptor
+// kept open: what the file holds now, even after a rename replaced it under
+// its name (an edit written in place by a program that had it open lands
+// there, not in the file that replaced it). Where the file is not kept
+// open (Windows) it returns an error matching [errors.ErrUnsupported].
+func (o *Old) ReadAll(buf []byte) ([]byte, error) { return o.sys.readAll(buf) }
+
 // Close closes the file; a nil Old is already closed.
 func (o *Old) Close() error {
 	if o == nil {
@@ -87,6 +94,49 @@ func (d *Dir) ReadFile(base string, buf []byte, check func(fs.FileInfo) error) (
 // one it checked: it was replaced in between.
 var ErrChanged = errors.New("changed while being read")
 
+// ErrReplaced is returned (wrapped) by [Staged.PublishOver] and
+// [Dir.RemoveOver] when the target's name no longer names the file the
+// caller read: another program replaced, removed or created it since (an
+// editor saving by its own atomic rename, say).
+var ErrReplaced = errors.New("replaced by another program since it was read")
+
+// same checks that name (relative to root) still names old, or, if old is
+// nil, names nothing.
+func same(root *os.Root, name string, old *Old) error {
+	fi, err := root.Lstat(name)
+	switch {
+	case old == nil && errors.Is(err, fs.ErrNotExist):
+		return nil
+	case old == nil && err == nil, errors.Is(err, fs.ErrNotExist):
+		return ErrReplaced
+	case err != nil:
+		return err
+	case !old.sys.same(fi):
+		return ErrReplaced
+	}
+	return nil
+}
+
+// RemoveOver removes the file base, which the caller read as old (see
+// [Staged.PublishOver]): the fault step before-rename is consulted, then
+// base must still name old, else the error matches [ErrReplaced] and
+// nothing is removed.
+func (d *Dir) RemoveOver(base string, old *Old) error {
+	wrap := func(err error) error {
+		return fmt.Errorf("remove %s: %w", filepath.ToSlash(base), err)
+	}
+	if err := faultOn(StepBeforeRename, filepath.ToSlash(base), d.root, base); err != nil {
+		return wrap(err)
+	}
+	if err := same(d.root, base, old); err != nil {
+		return wrap(err)
+	}
+	if err := d.root.Remove(base); err != nil {
+		return wrap(err)
+	}
+	return nil
+}
+
 // Stage is [Stage] for the file base of the folder, creating the temp
 // file through the folder's descriptor where the platform allows. sync
 // as for Stage. old, if not nil, is what [Dir.ReadFile] just found of
@@ -121,5 +171,5 @@ func (d *Dir) Stage(base string, data []byte, perm os.FileMode, old fs.FileInfo,
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return &Staged{root: d.root, name: name, slash: slash, tmp: tmp}, nil
+	return &Staged{root: d.root, dir: d, name: name, slash: slash, tmp: tmp}, nil
 }

@@ -3,6 +3,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -19,12 +20,20 @@ func (*dirSys) close() error { return nil }
 
 func (*dirSys) direct() bool { return false }
 
-type oldSys struct{}
+// oldSys is the identity of the file read; the file itself is closed
+// (see read).
+type oldSys struct{ fi fs.FileInfo }
 
 func (*oldSys) close() error { return nil }
 
+func (o *oldSys) same(fi fs.FileInfo) bool { return os.SameFile(o.fi, fi) }
+
+// readAll cannot read a file that was not kept open.
+func (*oldSys) readAll([]byte) ([]byte, error) { return nil, errors.ErrUnsupported }
+
 // read reads base through root and closes it at once: where a rename
-// cannot replace an open file, holding it would make the rename fail.
+// cannot replace an open file, holding it would make the rename fail. The
+// Old returned holds only the file's identity.
 func (*dirSys) read(root *os.Root, base string, fi fs.FileInfo, buf []byte) ([]byte, *Old, error) {
 	f, err := root.Open(base)
 	if err != nil {
@@ -43,7 +52,7 @@ func (*dirSys) read(root *os.Root, base string, fi fs.FileInfo, buf []byte) ([]b
 		n, err := f.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
-			return b, nil, nil
+			return b, &Old{oldSys{ofi}}, nil
 		}
 		if err != nil {
 			return nil, nil, err

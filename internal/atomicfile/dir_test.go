@@ -167,3 +167,146 @@ func TestDirStage(t *testing.T) {
 	}
 	assertNoTemp(t, dir)
 }
+
+// PublishOver replaces only the file that was read: a file another program
+// put under the name since (its own atomic save), a removal, or a file
+// created where none was, stop it before the rename.
+func TestPublishOver(t *testing.T) {
+	root, dir := openRoot(t)
+	p := filepath.Join(dir, "a.md")
+	for _, tc := range []struct {
+		name    string
+		exists  bool
+		meddle  func()
+		replace bool
+	}{
+		{"untouched", true, func() {}, true},
+		{"saved by rename", true, func() {
+			mustWriteFile(t, filepath.Join(dir, "editor.tmp"), "editor", 0o644)
+			if err := os.Rename(filepath.Join(dir, "editor.tmp"), p); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"removed", true, func() { os.Remove(p) }, false},
+		{"new, untouched", false, func() {}, true},
+		{"new, created meanwhile", false, func() { mustWriteFile(t, p, "created", 0o644) }, false},
+	} {
+		for _, viaDir := range []bool{true, false} {
+			name := tc.name + ", swapped where the file system can"
+			if !viaDir {
+				name = tc.name + ", checked then renamed"
+			}
+			t.Run(name, func(t *testing.T) {
+				os.Remove(p)
+				var old *atomicfile.Old
+				d := openDir(t, root, ".")
+				if tc.exists {
+					mustWriteFile(t, p, "old", 0o644)
+					var err error
+					if _, _, old, err = d.ReadFile("a.md", nil, regular); err != nil {
+						t.Fatal(err)
+					}
+					defer old.Close()
+				}
+				// atomicfile.Stage makes a Staged that has no folder
+				// descriptor to swap names through.
+				stage := d.Stage
+				if !viaDir {
+					stage = func(base string, data []byte, perm os.FileMode, _ fs.FileInfo, sync bool) (*atomicfile.Staged, error) {
+						return atomicfile.Stage(root, base, data, perm, sync)
+					}
+				}
+				st, err := stage("a.md", []byte("new"), 0o644, nil, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tc.meddle()
+				before, _ := os.ReadFile(p)
+				err = st.PublishOver(old)
+				after, _ := os.ReadFile(p)
+				if tc.replace {
+					if err != nil || string(after) != "new" {
+						t.Errorf("err %v, file %q", err, after)
+					}
+					return
+				}
+				if !errors.Is(err, atomicfile.ErrReplaced) || string(after) != string(before) || st.Published() {
+					t.Errorf("err %v, file %q (was %q)", err, after, before)
+				}
+				if ents, _ := os.ReadDir(dir); len(ents) > 1 {
+					t.Errorf("left %v", ents)
+				}
+			})
+		}
+	}
+}
+
+// An edit written into the replaced file through a descriptor opened
+// before the rename is not in the new file, but ReadAll sees it.
+func TestOldReadAllAfterReplace(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the replaced file is not kept open on Windows")
+	}
+	root, dir := openRoot(t)
+	p := filepath.Join(dir, "a.md")
+	mustWriteFile(t, p, "old", 0o644)
+	writer, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	d := openDir(t, root, ".")
+	_, _, old, err := d.ReadFile("a.md", nil, regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	st, err := d.Stage("a.md", []byte("new"), 0o644, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PublishOver(old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.WriteString(" and an edit"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := old.ReadAll(make([]byte, 0, 1))
+	if err != nil || string(got) != "old and an edit" {
+		t.Errorf("ReadAll = %q, %v", got, err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Errorf("file = %q", b)
+	}
+}
+
+// RemoveOver removes only the file that was read.
+func TestRemoveOver(t *testing.T) {
+	root, dir := openRoot(t)
+	p := filepath.Join(dir, "a.md")
+	mustWriteFile(t, p, "old", 0o644)
+	d := openDir(t, root, ".")
+	_, _, old, err := d.ReadFile("a.md", nil, regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	mustWriteFile(t, filepath.Join(dir, "editor.tmp"), "editor", 0o644)
+	if err := os.Rename(filepath.Join(dir, "editor.tmp"), p); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.RemoveOver("a.md", old); !errors.Is(err, atomicfile.ErrReplaced) {
+		t.Errorf("RemoveOver of a replaced file: %v", err)
+	}
+	_, _, old2, err := d.ReadFile("a.md", nil, regular)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old2.Close()
+	if err := d.RemoveOver("a.md", old2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("not removed: %v", err)
+	}
+}

@@ -34,9 +34,45 @@ func (s *dirSys) close() error { return s.f.Close() }
 
 func (s *dirSys) direct() bool { return true }
 
-type oldSys struct{ fd int }
+// oldSys is the open file and its identity, as checked when it was read.
+type oldSys struct {
+	fd       int
+	dev, ino uint64
+}
 
 func (o *oldSys) close() error { return unix.Close(o.fd) }
+
+// same reports whether fi (an lstat of the file's name) is this file.
+func (o *oldSys) same(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && uint64(st.Dev) == o.dev && uint64(st.Ino) == o.ino
+}
+
+// readAll reads the file from its start to its end, whatever the name it
+// was opened by holds now.
+func (o *oldSys) readAll(buf []byte) ([]byte, error) {
+	var st unix.Stat_t
+	if err := fstat(o.fd, &st); err != nil {
+		return nil, err
+	}
+	b := slices.Grow(buf[:0], int(max(st.Size, 0))+1)
+	for {
+		n, err := unix.Pread(o.fd, b[len(b):cap(b)], int64(len(b)))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return b, nil
+		}
+		b = b[:len(b)+n]
+		if len(b) == cap(b) {
+			b = slices.Grow(b, len(b))
+		}
+	}
+}
 
 func (s *dirSys) read(_ *os.Root, base string, fi fs.FileInfo, buf []byte) ([]byte, *Old, error) {
 	// O_NONBLOCK: should base become a FIFO after the lstat, the open
@@ -51,7 +87,8 @@ func (s *dirSys) read(_ *os.Root, base string, fi fs.FileInfo, buf []byte) ([]by
 		unix.Close(fd)
 		return nil, nil, err
 	}
-	return b, &Old{oldSys{fd}}, nil
+	st := fi.Sys().(*syscall.Stat_t) // readFD checked it
+	return b, &Old{oldSys{fd: fd, dev: uint64(st.Dev), ino: uint64(st.Ino)}}, nil
 }
 
 func readFD(fd int, base string, fi fs.FileInfo, buf []byte) ([]byte, error) {

@@ -21,6 +21,16 @@
 // Linux; else [Staged.Sync] each), publish (rename) each, then sync the
 // directories (or SyncFS again). The fault steps are the same.
 //
+// [Staged.PublishOver] is Publish for a target the caller read through
+// [Dir.ReadFile] and checked: it replaces only the file read (another
+// program's atomic save puts another file under the name; on Linux the
+// temp file and the target are swapped in one step and swapped back if the
+// file displaced is not the one read, elsewhere the name is checked right
+// before the rename), and the file read stays open ([Old]) so that, after
+// the rename, [Old.ReadAll] shows an edit written into it in place between
+// the caller's check and the rename. [Dir.RemoveOver] is the same for a
+// removal.
+//
 // [Create] streams a new file's content into its temp file ([TempWriter])
 // instead of taking it whole; [TempWriter.Stage] then returns the same
 // [Staged].
@@ -52,6 +62,7 @@
 //	temp-write         after each Write to a [TempWriter], temp file incomplete
 //	after-temp-write   data written to the temp file, before Sync/Rename
 //	before-rename      temp file complete and closed, target untouched
+//	                   (also before the removal of Dir.RemoveOver)
 //	after-rename       target replaced, directory not yet synced
 //
 // Two seams feed that check; both are for tests only.
@@ -64,17 +75,21 @@
 // Write, drives end-to-end tests of the relink binary. It holds
 // comma-separated rules of the form
 //
-//	[kill:]STEP:N[:GLOB]
+//	[kill:|edit:]STEP:N[:GLOB]
 //
 // A rule fires on the Nth occurrence (1-based, counted per rule over the
 // whole process) of STEP whose target base name matches GLOB ([path.Match]
 // syntax; default "*"). A plain rule makes that Write fail with [ErrInjected]
 // (cleaning up like any failure); a "kill:" rule ends the process at once
 // with exit code 137 ([KillExitCode]), running no cleanup or deferred
-// functions, like a SIGKILL. Examples:
+// functions, like a SIGKILL; an "edit:" rule (step before-rename only)
+// appends [EditText] to the target in place, as a program that has it open
+// would, between the caller's last check and the rename, and the write
+// goes on. Examples:
 //
 //	RELINK_FAULT=before-rename:2            the 2nd write fails, its target intact
 //	RELINK_FAULT=kill:after-rename:3:*.md   die right after the 3rd note's rename
+//	RELINK_FAULT=edit:before-rename:1:b.md  b.md is edited just before its rename
 //
 // A malformed RELINK_FAULT makes every Write fail, so that a typo in a test
 // cannot silently disable the fault. This is the one place where the package

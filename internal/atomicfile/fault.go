@@ -59,6 +59,7 @@ func SetFaultHook(h func(step, name string) error) (restore func()) {
 
 type faultRule struct {
 	kill  bool
+	edit  bool // append EditText to the target in place, then go on
 	step  string
 	n     int64
 	glob  string
@@ -69,7 +70,10 @@ var envRules = sync.OnceValues(func() ([]*faultRule, error) {
 	return parseFaults(os.Getenv(FaultEnv))
 })
 
-// parseFaults parses "[kill:]STEP:N[:GLOB]{,...}".
+// EditText is what an "edit:" fault rule appends to its target.
+const EditText = "\nedited while relink was writing\n"
+
+// parseFaults parses "[kill:|edit:]STEP:N[:GLOB]{,...}".
 func parseFaults(s string) ([]*faultRule, error) {
 	var rules []*faultRule
 	for spec := range strings.SplitSeq(s, ",") {
@@ -79,12 +83,19 @@ func parseFaults(s string) ([]*faultRule, error) {
 		}
 		r := &faultRule{glob: "*"}
 		f := strings.Split(spec, ":")
-		if f[0] == "kill" {
+		switch f[0] {
+		case "kill":
 			r.kill = true
+			f = f[1:]
+		case "edit":
+			r.edit = true
 			f = f[1:]
 		}
 		if len(f) < 2 || len(f) > 3 {
-			return nil, fmt.Errorf("invalid %s rule %q: want [kill:]STEP:N[:GLOB]", FaultEnv, spec)
+			return nil, fmt.Errorf("invalid %s rule %q: want [kill:|edit:]STEP:N[:GLOB]", FaultEnv, spec)
+		}
+		if r.edit && f[0] != StepBeforeRename {
+			return nil, fmt.Errorf("invalid %s rule %q: edit: is for the step %s only", FaultEnv, spec, StepBeforeRename)
 		}
 		switch f[0] {
 		case StepAfterTempWrite, StepBeforeRename, StepAfterRename, StepTempWrite:
@@ -109,12 +120,28 @@ func parseFaults(s string) ([]*faultRule, error) {
 }
 
 // fault runs the RELINK_FAULT rules, then the hook, for one step of a Write.
-func fault(step, name string) error {
+func fault(step, name string) error { return faultOn(step, name, nil, "") }
+
+// faultOn is fault for a step at which the target file exists: an "edit:"
+// rule appends to file (relative to root) there, as a program that has the
+// file open and writes to it would.
+func faultOn(step, name string, root *os.Root, file string) error {
 	rules, err := envRules()
 	if err != nil {
 		return err
 	}
-	if err := applyRules(rules, step, name); err != nil {
+	var edit func() error
+	if root != nil {
+		edit = func() error {
+			f, err := root.OpenFile(file, os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				return err
+			}
+			_, err = f.WriteString(EditText)
+			return errors.Join(err, f.Close())
+		}
+	}
+	if err := applyRules(rules, step, name, edit); err != nil {
 		return err
 	}
 	if h := hook.Load(); h != nil {
@@ -123,9 +150,9 @@ func fault(step, name string) error {
 	return nil
 }
 
-func applyRules(rules []*faultRule, step, name string) error {
+func applyRules(rules []*faultRule, step, name string, edit func() error) error {
 	for _, r := range rules {
-		if r.step != step {
+		if r.step != step || r.edit && edit == nil {
 			continue
 		}
 		if ok, _ := path.Match(r.glob, path.Base(name)); !ok {
@@ -136,6 +163,13 @@ func applyRules(rules []*faultRule, step, name string) error {
 		}
 		if r.kill {
 			os.Exit(KillExitCode) // deliberate: simulates a crash, no cleanup
+		}
+		if r.edit {
+			// A missing target has nothing to edit: the write goes on.
+			if err := edit(); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			continue
 		}
 		return fmt.Errorf("%w at %s #%d", ErrInjected, step, r.n)
 	}

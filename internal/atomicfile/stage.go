@@ -13,6 +13,7 @@ import (
 // [Staged.Discard] to drop it.
 type Staged struct {
 	root      *os.Root
+	dir       *Dir   // the folder, when staged by Dir.Stage through its descriptor
 	name      string // clean, OS separators
 	slash     string
 	tmp       string
@@ -148,22 +149,87 @@ func (s *Staged) Sync() error {
 // before the rename removes the temp file and leaves the target untouched;
 // an error after it (Published reports true) leaves the new content in
 // place.
-func (s *Staged) Publish() error {
+func (s *Staged) Publish() error { return s.publish(false, nil) }
+
+// PublishOver is [Staged.Publish] for a target the caller has read and
+// checked: old is what [Dir.ReadFile] left open of it, or nil for a target
+// that did not exist. Right before the rename (after the fault step
+// before-rename) it checks that the target's name still names old's file
+// (or still names nothing); if not, another program replaced the file
+// since it was read, and PublishOver removes the temp file and returns an
+// error matching [ErrReplaced]. Where the file system can swap two names
+// in one step (Linux's renameat2 with RENAME_EXCHANGE, for a target staged
+// by [Dir.Stage]), the check comes after the swap instead, on the file
+// displaced, and a swap back undoes it: no file another program put there
+// is ever replaced. Elsewhere a replacement between the check and the
+// rename is not seen: the rename replaces it. An edit written into old
+// itself is not seen either: [Old.ReadAll] after the rename shows it.
+func (s *Staged) PublishOver(old *Old) error { return s.publish(true, old) }
+
+func (s *Staged) publish(check bool, old *Old) error {
 	if s.gone {
 		return fmt.Errorf("atomic write %s: already published or discarded", s.slash)
 	}
 	wrap := func(err error) error {
 		return fmt.Errorf("atomic write %s: %w", s.slash, err)
 	}
-	if err := fault(StepBeforeRename, s.slash); err != nil {
+	if err := faultOn(StepBeforeRename, s.slash, s.root, s.name); err != nil {
 		_ = s.Discard()
 		return wrap(err)
+	}
+	if check && old != nil && s.dir != nil {
+		switch err := s.dir.sys.exchange(s.tmp, s.name); {
+		case err == nil:
+			return s.exchanged(old, wrap)
+		case errors.Is(err, fs.ErrNotExist):
+			_ = s.Discard()
+			return wrap(ErrReplaced)
+		case !errors.Is(err, errors.ErrUnsupported):
+			_ = s.Discard()
+			return wrap(err)
+		}
+		// Not on this file system: check, then rename.
+	}
+	if check {
+		if err := same(s.root, s.name, old); err != nil {
+			_ = s.Discard()
+			return wrap(err)
+		}
 	}
 	if err := s.root.Rename(s.tmp, s.name); err != nil {
 		_ = s.Discard()
 		return wrap(err)
 	}
 	s.published, s.gone = true, true
+	if err := fault(StepAfterRename, s.slash); err != nil {
+		return wrap(err)
+	}
+	return nil
+}
+
+// exchanged finishes a PublishOver that swapped the temp file and the
+// target in one step: the temp file's name now holds the file the target's
+// name held at that instant. If that is old, it is dropped (old keeps it
+// open); if not, another program put a file there since old was read, and
+// the swap is undone, atomically too, so that file is back in place and
+// never was lost.
+func (s *Staged) exchanged(old *Old, wrap func(error) error) error {
+	s.gone = true
+	if fi, err := s.root.Lstat(s.tmp); err != nil || !old.sys.same(fi) {
+		if err := s.dir.sys.exchange(s.tmp, s.name); err != nil {
+			// Ours stays in place; theirs keeps the temp file's name.
+			s.published = true
+			return wrap(fmt.Errorf("%w, and could not be put back (%v): it is %s", ErrReplaced, err, filepath.ToSlash(s.tmp)))
+		}
+		if err := s.root.Remove(s.tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return wrap(fmt.Errorf("%w; remove temp: %v", ErrReplaced, err))
+		}
+		return wrap(ErrReplaced)
+	}
+	s.published = true
+	if err := s.root.Remove(s.tmp); err != nil {
+		return wrap(fmt.Errorf("remove the replaced file: %w", err))
+	}
 	if err := fault(StepAfterRename, s.slash); err != nil {
 		return wrap(err)
 	}

@@ -111,7 +111,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	if err != nil && (res == nil || len(res.Changed) == 0) {
 		return storeErr(err) // nothing was changed
 	}
-	printApply(e, rep, res, o.quiet)
+	printApply(e, rep, res, o.quiet, o.store)
 	if err != nil {
 		return storeErr(err)
 	}
@@ -125,11 +125,12 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	return nil
 }
 
-func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet bool) {
+func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet bool, storeFlag string) {
 	left := len(rep.Plan.Findings)
+	advice := func(cmd, flag string) string { return workspace.Advice(cmd, rep.Vault.Dir, rep.Settings.Config, flag) }
 	if res.Planned == 0 {
 		if left > 0 {
-			fmt.Fprintf(e.stdout, "nothing to apply (%s left for you to decide: relink check lists them)\n", plural(left, "finding"))
+			fmt.Fprintf(e.stdout, "nothing to apply (%s left for you to decide: %s lists them)\n", plural(left, "finding"), advice("relink check", ""))
 		} else {
 			fmt.Fprintln(e.stdout, "nothing to apply")
 		}
@@ -165,10 +166,10 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 		return // the summary line alone, hints too are left out
 	}
 	if res.Snapshot.ID != "" {
-		fmt.Fprintln(e.stdout, "relink undo puts the files back")
+		fmt.Fprintf(e.stdout, "%s puts the files back\n", advice("relink undo", storeFlag))
 	}
 	if left > 0 {
-		fmt.Fprintf(e.stdout, "%s left for you to decide (relink check lists them)\n", plural(left, "finding"))
+		fmt.Fprintf(e.stdout, "%s left for you to decide (%s lists them)\n", plural(left, "finding"), advice("relink check", ""))
 	}
 }
 

@@ -80,7 +80,7 @@ func runRecover(e *env, o *recoverOptions) error {
 		return nil
 	}
 	if res != nil && res.Journal != nil {
-		printRecover(e, res, o.dryRun, o.quiet)
+		printRecover(e, res, o.dryRun, o.quiet, workspace.Advice("relink undo", v.Dir, cfg, o.store))
 	}
 	if err != nil {
 		return storeErr(err)
@@ -91,7 +91,8 @@ func runRecover(e *env, o *recoverOptions) error {
 	return nil
 }
 
-func printRecover(e *env, res *workspace.RecoverResult, dryRun, quiet bool) {
+// undo is the undo command to advise.
+func printRecover(e *env, res *workspace.RecoverResult, dryRun, quiet bool, undo string) {
 	j := res.Journal
 	if !quiet {
 		fmt.Fprintf(e.stdout, "interrupted %s %s, begun %s, %s:\n", j.Op, j.ID, localTime(j.Time), plural(len(j.Files), "file"))
@@ -133,7 +134,7 @@ func printRecover(e *env, res *workspace.RecoverResult, dryRun, quiet bool) {
 	if res.Forward {
 		fmt.Fprintf(e.stdout, "rolled forward: %d completed, %d already done", counts[workspace.ActionCompleted], counts[workspace.ActionDone])
 		if res.Commit.ID != "" {
-			fmt.Fprintf(e.stdout, "; snapshot %s (relink undo reverts it)", res.Commit.ID)
+			fmt.Fprintf(e.stdout, "; snapshot %s (%s reverts it)", res.Commit.ID, undo)
 		}
 	} else {
 		fmt.Fprintf(e.stdout, "rolled back: %d restored, %d untouched; the files are as before the %s", counts[workspace.ActionRestored], counts[workspace.ActionUntouched], j.Op)

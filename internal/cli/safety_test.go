@@ -224,7 +224,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	want(t, relinkIn(t, ctx, "snapshot", "verify", "--store", store), ExitFindings, "problem")
 	before := snapTree(t, dir)
-	want(t, relinkIn(t, ctx, "undo", "--store", store, dir), ExitError, "relink snapshot verify checks the store")
+	want(t, relinkIn(t, ctx, "undo", "--store", store, dir), ExitError, "relink snapshot verify --store "+store+" --vault ")
 	if !sameTree(snapTree(t, dir), before) {
 		t.Error("undo from a damaged snapshot changed the vault")
 	}
@@ -237,8 +237,8 @@ func TestExitCodes(t *testing.T) {
 	if r.code != atomicfile.KillExitCode {
 		t.Fatalf("killed apply: %+v", r)
 	}
-	want(t, relinkIn(t, ctx, "apply", dir2), ExitError, "run `relink recover`")
-	want(t, relinkIn(t, ctx, "undo", dir2), ExitError, "run `relink recover`")
+	want(t, relinkIn(t, ctx, "apply", dir2), ExitError, "run `relink recover "+dir2+"`")
+	want(t, relinkIn(t, ctx, "undo", dir2), ExitError, "run `relink recover "+dir2+"`")
 	writeFiles(t, dir2, map[string]string{"b.md": "edited\n"})
 	want(t, relinkIn(t, ctx, "recover", dir2), ExitPartial, "left alone")
 	want(t, relinkIn(t, ctx, "recover", dir2), ExitClean, "nothing to recover")

@@ -144,7 +144,8 @@ func newSnapListCmd(e *env, o *snapOptions) *cobra.Command {
 		Short:             "List the vault's snapshots, oldest first",
 		Long: `list prints one line per snapshot, oldest first: its id, local time,
 operation (apply, undo, restore), number of files, and which undo reverted it
-or which snapshot it reverts.
+(partly, when that undo left files edited since alone: relink undo --force
+reverts those) or which snapshot it reverts.
 
 Exit status:
   0  listed (also when there is no snapshot)
@@ -174,10 +175,13 @@ Exit status:
 					Parent   string      `json:"parent,omitempty"`
 					Files    int         `json:"files"`
 					UndoneBy string      `json:"undone_by,omitempty"`
+					// Left: the files a partial undo left (see
+					// workspace.HistoryEntry).
+					Left []string `json:"left,omitempty"`
 				}
 				items := []item{}
 				for _, m := range h {
-					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy})
+					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy, m.Left})
 				}
 				return jsonOut(e, struct {
 					Store     string `json:"store"`
@@ -195,7 +199,10 @@ Exit status:
 				if m.Parent != "" {
 					note = append(note, "reverts "+m.Parent)
 				}
-				if m.UndoneBy != "" {
+				switch {
+				case m.PartlyUndone():
+					note = append(note, fmt.Sprintf("partly undone by %s (%s left)", m.UndoneBy, plural(len(m.Left), "file")))
+				case m.UndoneBy != "":
 					note = append(note, "undone by "+m.UndoneBy)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", m.ID, localTime(m.Time), m.Op, len(m.Files), strings.Join(note, "; "))
@@ -216,18 +223,19 @@ func argOr(args []string, i int) string {
 	return ""
 }
 
-// undoneBy returns the undo that reverted snapshot id, if still in effect.
-func undoneBy(st *snapshot.Store, id string) string {
+// history returns what later snapshots did to snapshot id: which undo in
+// effect reverted it, and the files it left.
+func history(st *snapshot.Store, id string) workspace.HistoryEntry {
 	ms, err := st.List()
 	if err != nil {
-		return ""
+		return workspace.HistoryEntry{}
 	}
 	for _, h := range workspace.History(ms) {
 		if h.ID == id {
-			return h.UndoneBy
+			return h
 		}
 	}
-	return ""
+	return workspace.HistoryEntry{}
 }
 
 func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
@@ -239,7 +247,8 @@ func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
 		Long: `show prints a snapshot's header (time, operation, vault, the snapshot it
 reverts) and each file it changed: the SHA-256 (first 12 hex digits) and size
 of its content before and after. --format json prints the manifest, as
-stored (docs/snapshot-format.md), plus "undone_by".
+stored (docs/snapshot-format.md), plus "undone_by" and, for a snapshot an
+undo reverted only in part, "left": the files it left.
 
 Exit status:
   0  shown
@@ -258,18 +267,23 @@ Exit status:
 			if err != nil {
 				return err
 			}
-			by := undoneBy(c.st, m.ID)
+			h := history(c.st, m.ID)
 			if format == "json" {
 				// The manifest as the store writes it (a name that is not
-				// UTF-8 as path_base64), then undone_by: a struct embedding
-				// the Manifest would take on its MarshalJSON and drop it.
+				// UTF-8 as path_base64), then undone_by and left: a struct
+				// embedding the Manifest would take on its MarshalJSON and
+				// drop them.
 				b, err := json.Marshal(m)
 				if err != nil {
 					return err
 				}
-				if by != "" {
-					q, _ := json.Marshal(by)
+				if h.UndoneBy != "" {
+					q, _ := json.Marshal(h.UndoneBy)
 					b = append(append(append(b[:len(b)-1], `,"undone_by":`...), q...), '}')
+				}
+				if len(h.Left) > 0 {
+					q, _ := json.Marshal(h.Left)
+					b = append(append(append(b[:len(b)-1], `,"left":`...), q...), '}')
 				}
 				return jsonOut(e, json.RawMessage(b))
 			}
@@ -277,8 +291,11 @@ Exit status:
 			if m.Parent != "" {
 				fmt.Fprintf(e.stdout, "reverts   %s\n", m.Parent)
 			}
-			if by != "" {
-				fmt.Fprintf(e.stdout, "undone by %s\n", by)
+			switch {
+			case h.PartlyUndone():
+				fmt.Fprintf(e.stdout, "undone by %s, partly: %s left (%s)\n", h.UndoneBy, plural(len(h.Left), "file"), strings.Join(h.Left, ", "))
+			case h.UndoneBy != "":
+				fmt.Fprintf(e.stdout, "undone by %s\n", h.UndoneBy)
 			}
 			fmt.Fprintf(e.stdout, "files     %d\n\n", len(m.Files))
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

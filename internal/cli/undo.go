@@ -30,9 +30,15 @@ before that one, and so on; --snapshot ID reverts a given snapshot instead (an
 undo snapshot too, which redoes what that undo reverted).
 
 Only files that still hold exactly what the apply wrote are restored. A file
-edited since is left alone and reported; --force restores it anyway. undo
-records itself as a snapshot first (op undo), so nothing is lost, not even
-with --force, and ` + "`relink undo --snapshot ID`" + ` can revert the undo.
+edited since is left alone and reported; --force restores it anyway. After
+such a partial undo (snapshot list says "partly undone"), undo --force
+restores the files it left, and only those. undo records itself as a
+snapshot first (op undo), so nothing is lost, not even with --force, and
+` + "`relink undo --snapshot ID`" + ` can revert the undo.
+
+Snapshots are matched to the vault by its path. A vault that was moved or
+renamed is undone from the store it used, given with --store (or a store
+inside it, which moves with it).
 
 ` + storeHelp + `
 

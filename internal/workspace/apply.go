@@ -117,7 +117,7 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 		return res, err
 	}
 	defer release()
-	if err := checkPending(st); err != nil {
+	if err := checkPending(st, rep.Vault.Dir, rep.Settings.Config, opt.Store); err != nil {
 		return res, err
 	}
 
@@ -144,7 +144,7 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 		sortSkips(res.Skipped)
 		return res, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}
-	m, written, skips, interrupted, err := complete(ctx, st, fo, j, changes)
+	m, written, skips, interrupted, err := complete(ctx, st, fo, j, changes, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Skipped = append(res.Skipped, skips...)
 	sortSkips(res.Skipped)
@@ -338,7 +338,9 @@ var testHookBeforeWrite, testHookBeforeStage func(path string)
 // committed manifest (ID "" if nothing was written), the paths written
 // (sorted), the files skipped at the last check, and whether ctx stopped it
 // early. An error from Begin leaves the vault untouched.
-func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange) (snapshot.Manifest, []string, []Skip, bool, error) {
+//
+// recoverCmd is the recover command to advise should the commit fail.
+func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange, recoverCmd string) (snapshot.Manifest, []string, []Skip, bool, error) {
 	if len(changes) == 0 {
 		return snapshot.Manifest{}, nil, nil, false, nil
 	}
@@ -350,16 +352,27 @@ func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.
 	if err != nil {
 		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}
-	return complete(ctx, st, fo, j, changes)
+	return complete(ctx, st, fo, j, changes, false, recoverCmd)
 }
 
 // complete rewrites the files of the operation j has begun, then commits
-// the files actually written; see transact.
-func complete(ctx context.Context, st *snapshot.Store, fo *folders, j *snapshot.Journal, changes []fileChange) (snapshot.Manifest, []string, []Skip, bool, error) {
-	written, skips, interrupted := writeAll(ctx, fo, changes)
-	m, err := st.Commit(j, written)
+// the files actually written; see transact. With keepReturned the files
+// whose in-place edit was put back over the new content (see publishOne)
+// are committed too, so that the snapshot keeps the content relink wrote
+// for them: apply's new content exists nowhere else. Since such a file
+// holds neither recorded content, undo leaves it alone, as any file edited
+// after the apply. An undo or restore writes content an older snapshot
+// holds already; it leaves them out, so that the files count as not
+// reverted.
+func complete(ctx context.Context, st *snapshot.Store, fo *folders, j *snapshot.Journal, changes []fileChange, keepReturned bool, recoverCmd string) (snapshot.Manifest, []string, []Skip, bool, error) {
+	written, returned, skips, interrupted := writeAll(ctx, fo, changes)
+	commit := written
+	if keepReturned && len(returned) > 0 {
+		commit = append(slices.Clone(written), returned...)
+	}
+	m, err := st.Commit(j, commit)
 	if err != nil {
-		return m, written, skips, interrupted, fmt.Errorf("%d files were rewritten but their snapshot %s could not be committed: %w; run `relink recover` (--roll-forward keeps the changes)", len(written), j.ID, err)
+		return m, written, skips, interrupted, fmt.Errorf("%d files were rewritten but their snapshot %s could not be committed: %w; run `%s` (--roll-forward keeps the changes)", len(written), j.ID, err, recoverCmd)
 	}
 	return m, written, skips, interrupted, nil
 }
@@ -414,10 +427,14 @@ func parallel(n int, fn func(i int, buf *[]byte) bool) {
 // within the last seconds (minutes while its inode table block is dirty),
 // scanning past each one, so creating files right after replacing
 // thousands in the same folders cost ~190 µs a file instead of ~30.
-func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written []string, skips []Skip, interrupted bool) {
+//
+// A file edited in place between its last check and its rename gets the
+// edit back (see publishOne): it is in returned, and in skips, not in
+// written.
+func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written, returned []string, skips []Skip, interrupted bool) {
 	root := fo.root
 	if ctx.Err() != nil {
-		return nil, nil, true
+		return nil, nil, nil, true
 	}
 	// Pass 1: stage.
 	staged := make([]*atomicfile.Staged, len(changes))
@@ -444,7 +461,7 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 		return true
 	})
 	if ctx.Err() != nil {
-		return nil, nil, true
+		return nil, nil, nil, true
 	}
 	// Pass 2: one durable barrier for every temp file.
 	if fast {
@@ -461,13 +478,13 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 		}
 	}
 	// Pass 3: publish, taking the files in path order.
-	published := make([]bool, len(changes))
+	done := make([]outcome, len(changes))
 	olds := newCloser()
 	attempted := inOrder(ctx, len(changes), func(i int, buf *[]byte) {
 		if reasons[i] != "" {
 			return
 		}
-		published[i], reasons[i] = publishOne(fo, &changes[i], staged[i], buf, olds)
+		done[i], reasons[i] = publishOne(fo, &changes[i], staged[i], buf, olds)
 		staged[i] = nil
 	})
 	olds.wait()
@@ -475,8 +492,14 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 	dirs := map[string]bool{}
 	var dirList []string
 	for i, c := range changes[:attempted] {
-		if !published[i] {
+		if reasons[i] != "" {
 			skips = append(skips, Skip{c.path, reasons[i]})
+		}
+		switch done[i] {
+		case notWritten:
+			continue
+		case putBack:
+			returned = append(returned, c.path)
 			continue
 		}
 		written = append(written, c.path)
@@ -491,7 +514,7 @@ func writeAll(ctx context.Context, fo *folders, changes []fileChange) (written [
 			_ = atomicfile.SyncDir(root, d) // best effort: the new content is in place
 		}
 	}
-	return written, skips, interrupted
+	return written, returned, skips, interrupted
 }
 
 // byFolder groups the indices of changes by folder, in order.
@@ -660,10 +683,35 @@ func stageOne(fo *folders, c *fileChange, sync bool, buf *[]byte) (*atomicfile.S
 	return s, ""
 }
 
+// outcome is what publishOne did with one file.
+type outcome int
+
+const (
+	notWritten outcome = iota // left alone: the reason says why
+	written                   // holds the new content
+	// putBack: the new content replaced the file, but the file had been
+	// edited in place between the last check and the rename; the edited
+	// content was written back over the new one. The file holds neither
+	// recorded content.
+	putBack
+)
+
+// reasonPutBack is the skip reason of a file whose edit was put back.
+const reasonPutBack = "was edited while being rewritten; the edit was put back, not overwritten"
+
 // publishOne makes one staged change if the file is still as read. It
-// returns whether it wrote, or why not; the temp file is gone either way.
-// The file replaced is handed to olds to close.
-func publishOne(fo *folders, c *fileChange, s *atomicfile.Staged, buf *[]byte, olds *closer) (bool, string) {
+// returns what it did, and why the file was left alone; the temp file is
+// gone either way. The file replaced is handed to olds to close.
+//
+// The last check and the rename are two steps, and a program may write
+// the file between them. publishOne keeps the file it checked open, so
+// that such an edit is not lost: right before the rename it checks that
+// the name still names that file (an editor's own atomic save gives the
+// name another file: then nothing is replaced), and after the rename it
+// reads the replaced file again through the descriptor kept open. If that
+// content is no longer the one checked, the edit was written in place, and
+// the edited content is written back, atomically, over the new one.
+func publishOne(fo *folders, c *fileChange, s *atomicfile.Staged, buf *[]byte, olds *closer) (outcome, string) {
 	if testHookBeforeWrite != nil {
 		testHookBeforeWrite(c.path)
 	}
@@ -673,32 +721,91 @@ func publishOne(fo *folders, c *fileChange, s *atomicfile.Staged, buf *[]byte, o
 		if s != nil {
 			_ = s.Discard()
 		}
-		return false, reason
+		return notWritten, reason
 	}
 	dir, base, err := fo.split(c.path)
 	if err != nil {
 		if s != nil {
 			_ = s.Discard()
 		}
-		return false, "cannot write: " + unwrapPathErr(err)
+		return notWritten, "cannot write: " + unwrapPathErr(err)
 	}
 	if c.deleted {
-		if err := dir.Root().Remove(base); err != nil {
-			return false, "cannot delete: " + unwrapPathErr(err)
+		if err := dir.RemoveOver(base, old); err != nil {
+			if errors.Is(err, atomicfile.ErrReplaced) {
+				return notWritten, reasonReplaced
+			}
+			return notWritten, "cannot delete: " + unwrapPathErr(err)
 		}
-		return true, ""
+		return putBackIfEdited(dir, base, c, old, buf)
 	}
-	if err := s.Publish(); err != nil {
+	if err := s.PublishOver(old); err != nil {
 		// An error after the rename leaves the new content in place: then
 		// the file counts as written.
 		if s.Published() {
 			if now, rerr := dir.Root().ReadFile(base); rerr == nil && c.isAfter(now) && !c.isBefore(now) {
-				return true, ""
+				return putBackIfEdited(dir, base, c, old, buf)
 			}
 		}
-		return false, "cannot write: " + writeErr(err, base)
+		if errors.Is(err, atomicfile.ErrReplaced) {
+			return notWritten, reasonReplaced
+		}
+		return notWritten, "cannot write: " + writeErr(err, base)
 	}
-	return true, ""
+	return putBackIfEdited(dir, base, c, old, buf)
+}
+
+// reasonReplaced is the skip reason of a file that another program
+// replaced (or removed, or created) between the last check and the rename.
+const reasonReplaced = "was replaced by another program while being rewritten; not overwritten"
+
+// putBackIfEdited runs after c's new content replaced the file old (or
+// removed it): it reads old again, through the descriptor kept open, and if
+// it no longer holds the content checked, someone wrote into it between
+// the check and the rename. Then the edited content goes back in place,
+// atomically and durably, provided the name still holds what relink wrote;
+// if it does not, yet another program wrote it since, and that is left.
+func putBackIfEdited(dir *atomicfile.Dir, base string, c *fileChange, old *atomicfile.Old, buf *[]byte) (outcome, string) {
+	if old == nil {
+		return written, ""
+	}
+	edited, err := old.ReadAll(*buf)
+	if err != nil {
+		// Not kept open (Windows), or unreadable now: the check before
+		// the rename is all there is.
+		return written, ""
+	}
+	*buf = edited
+	if c.isBefore(edited) {
+		return written, ""
+	}
+	// The name must still hold what relink wrote (or nothing, for a
+	// deletion): read it, and keep it open for the same check before
+	// the rename that puts the edit back.
+	now, _, ours, err := dir.ReadFile(base, nil, func(fi fs.FileInfo) error {
+		if !fi.Mode().IsRegular() {
+			return atomicfile.ErrReplaced
+		}
+		return nil
+	})
+	defer ours.Close()
+	switch {
+	case c.deleted && errors.Is(err, fs.ErrNotExist):
+		ours = nil
+	case err != nil, c.deleted, !c.isAfter(now):
+		return notWritten, "was edited twice while being rewritten; left as the last program wrote it (the first edit is lost)"
+	}
+	st, err := dir.Stage(base, edited, c.mode, nil, true)
+	if err == nil {
+		err = st.PublishOver(ours)
+	}
+	if err == nil {
+		err = atomicfile.SyncDir(dir.Root(), ".")
+	}
+	if err != nil {
+		return notWritten, "was edited while being rewritten, and its edit could not be put back (" + writeErr(err, base) + "); it holds relink's version"
+	}
+	return putBack, reasonPutBack
 }
 
 // writeErr drops atomicfile's "atomic write PATH:" prefix, since the path

@@ -398,7 +398,8 @@ func TestApplyPending(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.Is(err, snapshot.ErrPending) || pe.Journal.ID != j.ID || pe.Running != nil {
 		t.Fatalf("err = %v", err)
 	}
-	if !strings.Contains(err.Error(), "run `relink recover`") {
+	// The advice names the store given, as the command must to reach it.
+	if !strings.Contains(err.Error(), "run `relink recover --store "+store+" ") {
 		t.Errorf("message %q", err)
 	}
 	wantTree(t, dir, testVault)

@@ -92,8 +92,8 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 	if err != nil || j == nil {
 		return res, err
 	}
-	if j.Vault != "" && j.Vault != v.Dir {
-		return res, fmt.Errorf("the unfinished %s %s in %s is of the vault %s, not of %s: run relink recover there", j.Op, j.ID, res.Store, j.Vault, v.Dir)
+	if !sameVault(j.Vault, v.Dir, explicitStore(cfg, opt.Store)) {
+		return res, fmt.Errorf("the unfinished %s %s in %s is of the vault %s, not of %s: run `%s`", j.Op, j.ID, res.Store, j.Vault, v.Dir, Advice("relink recover", j.Vault, cfg, opt.Store))
 	}
 	res.Journal = j
 
@@ -151,9 +151,12 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 		return res, nil
 	}
 
-	written, skips, interrupted := writeAll(ctx, fo, changes)
+	written, returned, skips, interrupted := writeAll(ctx, fo, changes)
 	if opt.Forward {
+		// As apply does, the snapshot keeps relink's content of a file
+		// whose in-place edit was put back over it.
 		atAfter = append(atAfter, written...)
+		atAfter = append(atAfter, returned...)
 		slices.Sort(atAfter)
 	}
 	var failed []string
@@ -165,11 +168,16 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 		}
 	}
 	res.Temps = removeTemps(v, j)
+	again := "relink recover"
+	if opt.Forward {
+		again += " --roll-forward"
+	}
+	again = Advice(again, v.Dir, cfg, opt.Store)
 	if interrupted {
-		return res, fmt.Errorf("interrupted; the operation is still pending: run `relink recover` again")
+		return res, fmt.Errorf("interrupted; the operation is still pending: run `%s` again", again)
 	}
 	if len(failed) > 0 {
-		return res, fmt.Errorf("could not write %s; the operation is still pending: fix that and run `relink recover` again", strings.Join(failed, ", "))
+		return res, fmt.Errorf("could not write %s; the operation is still pending: fix that and run `%s` again", strings.Join(failed, ", "), again)
 	}
 	if opt.Forward {
 		res.Commit, err = st.Commit(j, atAfter)

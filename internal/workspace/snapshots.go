@@ -99,6 +99,85 @@ func LockStore(dir string) (st *snapshot.Store, release func(), err error) {
 	return st, func() { st.Close() }, nil
 }
 
+// explicitStore reports whether the store was chosen for the vault, by
+// the --store flag or the config's [snapshot].dir, rather than derived
+// from the vault's path (see StoreDir).
+func explicitStore(cfg config.Config, flag string) bool {
+	return flag != "" || cfg.Snapshot.Dir != ""
+}
+
+// sameVault reports whether a snapshot or journal recorded of the vault
+// at recorded is of the vault at dir. A store shared by several vaults
+// keeps them apart by path. But a vault that was moved (or renamed) keeps
+// its history only in a store chosen explicitly (the default store is
+// named after the path): there, a snapshot of a folder that no longer
+// exists is taken to be of the vault it moved to.
+func sameVault(recorded, dir string, explicit bool) bool {
+	if recorded == "" || recorded == dir {
+		return true
+	}
+	if !explicit {
+		return false
+	}
+	_, err := os.Stat(recorded)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// Advice spells the relink command cmd ("relink undo --force") to print
+// as advice, so that it works as printed from the current folder: it
+// names the store when the store was given by the --store flag (storeFlag,
+// as given) and names the vault at vaultDir when it is not the current
+// folder (as the first argument, or with --vault for the snapshot
+// commands, most of which take no vault argument).
+func Advice(cmd, vaultDir string, cfg config.Config, storeFlag string) string {
+	if storeFlag != "" {
+		dir, err := StoreDir(vaultDir, cfg, storeFlag)
+		if def, derr := StoreDir(vaultDir, cfg, ""); err == nil && (derr != nil || def != dir) {
+			cmd += " --store " + shellQuote(dir)
+		}
+	}
+	if arg := vaultArg(vaultDir); arg != "" {
+		if strings.HasPrefix(cmd, "relink snapshot ") {
+			cmd += " --vault " + arg
+		} else {
+			cmd += " " + arg
+		}
+	}
+	return cmd
+}
+
+// vaultArg names the vault at dir (absolute, symlinks resolved, as
+// vault.Open records it) for a command run in the current folder: "" for
+// the current folder itself, a relative path to a folder inside it, else
+// the absolute path.
+func vaultArg(dir string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return shellQuote(dir)
+	}
+	if r, err := filepath.EvalSymlinks(wd); err == nil {
+		wd = r
+	}
+	rel, err := filepath.Rel(wd, dir)
+	switch {
+	case err == nil && rel == ".":
+		return ""
+	case err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)):
+		return shellQuote(filepath.ToSlash(rel))
+	}
+	return shellQuote(dir)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:,=@%~", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // PendingError reports an operation that a crash (or a kill) interrupted:
 // nothing else may run on the vault until `relink recover` has finished or
 // rolled it back. It matches snapshot.ErrPending.
@@ -108,6 +187,9 @@ type PendingError struct {
 	// Running, when set, is the live relink holding the store's lock: the
 	// operation is not interrupted but still going on.
 	Running *snapshot.LockInfo
+	// Recover is the recover command to advise, as Advice spells it
+	// ("": plain `relink recover`).
+	Recover string
 }
 
 func (e *PendingError) Error() string {
@@ -116,8 +198,13 @@ func (e *PendingError) Error() string {
 		return fmt.Sprintf("another relink (pid %d on %s) is running %s on this vault (snapshot %s, %s); wait for it to finish",
 			e.Running.PID, e.Running.Host, OpPhrase(j.Op), j.ID, report.Count(len(j.Files), "file"))
 	}
-	return fmt.Sprintf("an unfinished %s (snapshot %s, begun %s, %s) was interrupted; run `relink recover` to roll it back (or `relink recover --roll-forward` to finish it)",
-		j.Op, j.ID, j.Time.Local().Format(time.DateTime), report.Count(len(j.Files), "file"))
+	back, forward := "relink recover", "relink recover --roll-forward"
+	if e.Recover != "" {
+		back = e.Recover
+		forward = strings.Replace(e.Recover, "relink recover", forward, 1)
+	}
+	return fmt.Sprintf("an unfinished %s (snapshot %s, begun %s, %s) was interrupted; run `%s` to roll it back (or `%s` to finish it)",
+		j.Op, j.ID, j.Time.Local().Format(time.DateTime), report.Count(len(j.Files), "file"), back, forward)
 }
 
 func (e *PendingError) Unwrap() error { return snapshot.ErrPending }
@@ -142,11 +229,12 @@ func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingErro
 	}
 	unlock, err := st.Lock()
 	var le *snapshot.LockedError
+	rec := Advice("relink recover", vaultDir, cfg, storeFlag)
 	switch {
 	case errors.As(err, &le):
-		return &PendingError{Journal: j, Store: dir, Running: &le.Holder}, nil
+		return &PendingError{Journal: j, Store: dir, Running: &le.Holder, Recover: rec}, nil
 	case err != nil:
-		return &PendingError{Journal: j, Store: dir}, nil // cannot tell: say what we know
+		return &PendingError{Journal: j, Store: dir, Recover: rec}, nil // cannot tell: say what we know
 	}
 	defer unlock()
 	// Under the lock Pending is authoritative (and drops a journal whose
@@ -154,17 +242,18 @@ func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingErro
 	if j, err = st.Pending(); err != nil || j == nil {
 		return nil, err
 	}
-	return &PendingError{Journal: j, Store: dir}, nil
+	return &PendingError{Journal: j, Store: dir, Recover: rec}, nil
 }
 
-// checkPending returns a *PendingError if st has an unfinished operation.
-func checkPending(st *snapshot.Store) error {
+// checkPending returns a *PendingError if st, the store of the vault at
+// vaultDir (given by storeFlag, if at all), has an unfinished operation.
+func checkPending(st *snapshot.Store, vaultDir string, cfg config.Config, storeFlag string) error {
 	j, err := st.Pending()
 	if err != nil {
 		return err
 	}
 	if j != nil {
-		return &PendingError{Journal: j, Store: st.Dir()}
+		return &PendingError{Journal: j, Store: st.Dir(), Recover: Advice("relink recover", vaultDir, cfg, storeFlag)}
 	}
 	return nil
 }
@@ -172,44 +261,84 @@ func checkPending(st *snapshot.Store) error {
 // HistoryEntry is a committed snapshot with what later snapshots did to it.
 type HistoryEntry struct {
 	snapshot.Manifest
-	// UndoneBy is the undo snapshot that reverted this one and is itself
-	// still in effect, or "".
+	// UndoneBy is the newest undo, itself still in effect, that reverted
+	// files of this snapshot, or "".
 	UndoneBy string
+	// Left lists, when UndoneBy is set, the files of this snapshot that no
+	// undo in effect reverted (sorted): an undo leaves alone a file edited
+	// since, unless forced. The snapshot is then partly undone, and still
+	// in effect for these files.
+	Left []string
 }
 
-// History returns ms (oldest first) with their undo state. An undo
-// reverts its parent; undoing an undo puts its parent back in effect.
+// PartlyUndone reports whether an undo reverted some of the snapshot's
+// files but left others.
+func (h HistoryEntry) PartlyUndone() bool { return h.UndoneBy != "" && len(h.Left) > 0 }
+
+// InEffect reports whether some of the snapshot's files were not reverted
+// by an undo in effect: then `relink undo` (with --force if it is partly
+// undone) has something left to revert.
+func (h HistoryEntry) InEffect() bool { return h.UndoneBy == "" || len(h.Left) > 0 }
+
+// History returns ms (oldest first) with their undo state, file by file:
+// an undo reverts, in its parent, the files it lists (the ones it wrote);
+// undoing an undo puts those files of its own parent back in effect.
 func History(ms []snapshot.Manifest) []HistoryEntry {
 	byID := make(map[string]int, len(ms))
 	for i, m := range ms {
 		byID[m.ID] = i
 	}
-	undoneBy := make([]string, len(ms))
-	// set records that snapshot i is in effect (by == "") or reverted by
-	// the undo `by`; reverting an undo puts its own parent back.
-	var set func(i int, by string, depth int)
-	set = func(i int, by string, depth int) {
-		undoneBy[i] = by
+	// reverted[i][path] is the undo in effect that reverted path in
+	// snapshot i.
+	reverted := make([]map[string]int, len(ms))
+	// set records that path of snapshot i is in effect (by < 0) or
+	// reverted by the undo ms[by]; reverting an undo puts that path of its
+	// own parent back.
+	var set func(i int, p string, by int, depth int)
+	set = func(i int, p string, by int, depth int) {
+		if by < 0 {
+			delete(reverted[i], p)
+		} else {
+			if reverted[i] == nil {
+				reverted[i] = map[string]int{}
+			}
+			reverted[i][p] = by
+		}
 		m := ms[i]
 		if m.Op != snapshot.OpUndo || depth > len(ms) {
 			return
 		}
-		p, ok := byID[m.Parent]
+		parent, ok := byID[m.Parent]
 		if !ok {
 			return
 		}
-		if by == "" {
-			set(p, m.ID, depth+1)
+		if by < 0 {
+			set(parent, p, i, depth+1)
 		} else {
-			set(p, "", depth+1)
+			set(parent, p, -1, depth+1)
 		}
 	}
-	for i := range ms {
-		set(i, "", 0)
+	for i, m := range ms {
+		for _, f := range m.Files {
+			set(i, f.Path, -1, 0)
+		}
 	}
 	out := make([]HistoryEntry, len(ms))
 	for i, m := range ms {
-		out[i] = HistoryEntry{Manifest: m, UndoneBy: undoneBy[i]}
+		out[i] = HistoryEntry{Manifest: m}
+		newest := -1
+		for _, by := range reverted[i] {
+			newest = max(newest, by)
+		}
+		if newest < 0 {
+			continue
+		}
+		out[i].UndoneBy = ms[newest].ID
+		for _, f := range m.Files {
+			if _, ok := reverted[i][f.Path]; !ok {
+				out[i].Left = append(out[i].Left, f.Path)
+			}
+		}
 	}
 	return out
 }

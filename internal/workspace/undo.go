@@ -58,50 +58,95 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 	if st == nil {
 		return res, fmt.Errorf("%w: no snapshots of this vault in %s", ErrNothingToUndo, res.Store)
 	}
+	ms, err := st.List()
+	if err != nil {
+		return res, err
+	}
+	h := History(ms)
+	var target *HistoryEntry
 	if opt.Snapshot != "" {
-		res.Target, err = LoadSnapshot(st, opt.Snapshot)
+		m, err := LoadSnapshot(st, opt.Snapshot)
 		if err != nil {
 			return res, err
+		}
+		for i := range h {
+			if h[i].ID == m.ID {
+				target = &h[i]
+			}
+		}
+		if target == nil {
+			target = &HistoryEntry{Manifest: m}
 		}
 	} else {
-		ms, err := st.List()
-		if err != nil {
-			return res, err
-		}
-		var found bool
+		var partly *HistoryEntry
 		var applies int
-		res.Target, found, applies = lastInEffect(History(ms), v.Dir)
-		if !found {
+		target, partly, applies = lastInEffect(h, v.Dir, explicitStore(cfg, opt.Store), opt.Force)
+		if target == nil {
+			if partly != nil {
+				files, them := "1 file", "it"
+				if n := len(partly.Left); n > 1 {
+					files, them = fmt.Sprintf("%d files", n), "them"
+				}
+				return res, fmt.Errorf("%w without --force: apply %s is partly undone, %s left (edited since the apply); %s restores %s", ErrNothingToUndo, partly.ID, files, Advice("relink undo --force", v.Dir, cfg, opt.Store), them)
+			}
 			if applies > 0 {
-				return res, fmt.Errorf("%w: every apply of this vault has been undone (relink snapshot list shows them)", ErrNothingToUndo)
+				return res, fmt.Errorf("%w: every apply of this vault has been undone (%s shows them)", ErrNothingToUndo, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
 			}
 			return res, fmt.Errorf("%w: no apply of this vault is recorded in %s", ErrNothingToUndo, res.Store)
 		}
 	}
+	res.Target = target.Manifest
+	if target.UndoneBy != "" && len(target.Left) == 0 {
+		return res, fmt.Errorf("%w: %s %s has been undone by %s (%s shows the history)", ErrNothingToUndo, target.Op, target.ID, target.UndoneBy, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
+	}
+	entries := res.Target.Files
+	if target.UndoneBy != "" {
+		// Only the files no undo in effect reverted: one that an undo
+		// restored and the user edited since is not this snapshot's to
+		// overwrite any more.
+		entries = nil
+		left := map[string]bool{}
+		for _, p := range target.Left {
+			left[p] = true
+		}
+		for _, f := range res.Target.Files {
+			if left[f.Path] {
+				entries = append(entries, f)
+			}
+		}
+	}
 	fo := newFolders(v.Root)
 	defer fo.close()
-	changes, err := planRevert(st, fo, res, res.Target.Files, false, opt.Force)
+	adv := func(cmd string) string { return Advice(cmd, v.Dir, cfg, opt.Store) }
+	changes, err := planRevert(st, fo, res, entries, false, opt.Force, adv)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes)
+	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes, adv)
 }
 
-// lastInEffect returns the newest apply of the vault at vaultDir in h that
-// no undo reverted, and how many applies of that vault it looked at.
-func lastInEffect(h []HistoryEntry, vaultDir string) (m snapshot.Manifest, found bool, applies int) {
+// lastInEffect walks the applies of the vault at vaultDir in h from the
+// newest back and returns the one a plain undo reverts: the newest that no
+// undo reverted, or with force also one that a partial undo left files of
+// (what --force was advised for). partly is the newest partly undone apply
+// it passed, and applies how many applies of that vault it looked at.
+// explicit says the store was given explicitly (see sameVault).
+func lastInEffect(h []HistoryEntry, vaultDir string, explicit, force bool) (target, partly *HistoryEntry, applies int) {
 	for i := len(h) - 1; i >= 0; i-- {
 		// A store shared by several vaults holds their snapshots side
 		// by side: only this vault's count.
-		if h[i].Op != snapshot.OpApply || h[i].Vault != vaultDir {
+		if h[i].Op != snapshot.OpApply || !sameVault(h[i].Vault, vaultDir, explicit) {
 			continue
 		}
 		applies++
-		if h[i].UndoneBy == "" {
-			return h[i].Manifest, true, applies
+		switch {
+		case h[i].UndoneBy == "", h[i].PartlyUndone() && force:
+			return &h[i], partly, applies
+		case h[i].PartlyUndone() && partly == nil:
+			partly = &h[i]
 		}
 	}
-	return snapshot.Manifest{}, false, applies
+	return nil, partly, applies
 }
 
 // LastApply returns the apply that Undo reverts by default: the last apply
@@ -122,11 +167,11 @@ func LastApply(vaultDir string, cfg config.Config, storeFlag string) (*snapshot.
 	if err != nil {
 		return nil, err
 	}
-	m, found, _ := lastInEffect(History(ms), vaultDir)
-	if !found {
+	target, _, _ := lastInEffect(History(ms), vaultDir, explicitStore(cfg, storeFlag), false)
+	if target == nil {
 		return nil, nil
 	}
-	return &m, nil
+	return &target.Manifest, nil
 }
 
 // RestoreOptions configure Restore.
@@ -161,16 +206,17 @@ func Restore(ctx context.Context, v *vault.Vault, cfg config.Config, opt Restore
 	if err != nil {
 		return res, err
 	}
+	adv := func(cmd string) string { return Advice(cmd, v.Dir, cfg, opt.Store) }
 	if opt.To != "" {
-		return res, restoreTo(st, res, entries, opt)
+		return res, restoreTo(st, res, entries, opt, adv)
 	}
 	fo := newFolders(v.Root)
 	defer fo.close()
-	changes, err := planRevert(st, fo, res, entries, opt.After, true)
+	changes, err := planRevert(st, fo, res, entries, opt.After, true, adv)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes)
+	return res, runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes, adv)
 }
 
 // openForRevert opens the vault's store under its lock; st is nil when the
@@ -189,7 +235,7 @@ func openForRevert(v *vault.Vault, cfg config.Config, flag string) (st *snapshot
 	if st, release, err = LockStore(res.Store); err != nil {
 		return nil, func() {}, res, err
 	}
-	if err := checkPending(st); err != nil {
+	if err := checkPending(st, v.Dir, cfg, flag); err != nil {
 		release()
 		return nil, func() {}, res, err
 	}
@@ -229,7 +275,8 @@ func SelectPaths(m snapshot.Manifest, paths []string) ([]snapshot.FileEntry, err
 // its Before content (or After, if after). A file holding neither recorded
 // content is overwritten only if overwrite, else skipped. It reads every
 // needed object first, so a damaged snapshot stops it before any write.
-func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool) ([]fileChange, error) {
+// adv spells the commands it advises (see Advice).
+func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []snapshot.FileEntry, after, overwrite bool, adv func(string) string) ([]fileChange, error) {
 	var changes []fileChange
 	for _, f := range entries {
 		want, other := f.Before, f.After
@@ -272,10 +319,10 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 		if want != nil {
 			data, err := st.Read(*want)
 			if err != nil {
-				// Nothing will be written: the files planned so far are
-				// not restored, and must not be reported as such.
-				res.Restored, res.Overwritten = nil, nil
-				return nil, fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
+				// Nothing is written: nothing is to be reported as
+				// restored either.
+				res.Restored, res.Already, res.Overwritten, res.Skipped = nil, nil, nil, nil
+				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
 			}
 			c.after = data
 			c.mode = want.Mode
@@ -291,8 +338,8 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 }
 
 // runRevert writes the planned changes under a new snapshot.
-func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange) error {
-	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes)
+func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange, adv func(string) string) error {
+	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes, adv("relink recover"))
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Restored = written
 	res.Skipped = append(res.Skipped, skips...)
@@ -315,7 +362,7 @@ func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *fold
 
 // restoreTo writes the wanted contents of entries under opt.To, creating
 // folders as needed and never replacing a different existing file.
-func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEntry, opt RestoreOptions) error {
+func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEntry, opt RestoreOptions, adv func(string) string) error {
 	type out struct {
 		path string
 		data []byte
@@ -333,7 +380,7 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 		}
 		data, err := st.Read(*ref)
 		if err != nil {
-			return fmt.Errorf("snapshot %s: %s: %w (relink snapshot verify checks the store)", res.Target.ID, f.Path, err)
+			return fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
 		}
 		outs = append(outs, out{f.Path, data, ref.Mode})
 	}
@@ -368,7 +415,20 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 		if mode == 0 {
 			mode = 0o644
 		}
-		if err := atomicfile.Write(root, o.path, o.data, mode); err != nil {
+		// The copy is published only where the name is still free: a file
+		// that appeared there since the check above is not replaced.
+		st, err := atomicfile.Stage(root, o.path, o.data, mode, true)
+		if err == nil {
+			err = st.PublishOver(nil)
+		}
+		if err == nil {
+			err = atomicfile.SyncDir(root, path.Dir(o.path))
+		}
+		switch {
+		case errors.Is(err, atomicfile.ErrReplaced):
+			res.Skipped = append(res.Skipped, Skip{o.path, "appeared in " + opt.To + " while being written; not overwritten"})
+			continue
+		case err != nil && (st == nil || !st.Published()):
 			res.Skipped = append(res.Skipped, Skip{o.path, "cannot write: " + writeErr(err, o.path)})
 			continue
 		}

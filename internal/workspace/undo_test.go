@@ -88,19 +88,45 @@ func TestUndoConflicts(t *testing.T) {
 
 func TestHistory(t *testing.T) {
 	at := func(i int) time.Time { return time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC) }
-	ms := []snapshot.Manifest{
-		{ID: "a1", Op: snapshot.OpApply, Time: at(1)},
-		{ID: "a2", Op: snapshot.OpApply, Time: at(2)},
-		{ID: "u1", Op: snapshot.OpUndo, Parent: "a2", Time: at(3)},
-		{ID: "u2", Op: snapshot.OpUndo, Parent: "u1", Time: at(4)}, // redoes a2
-		{ID: "u3", Op: snapshot.OpUndo, Parent: "a1", Time: at(5)},
-		{ID: "r1", Op: snapshot.OpRestore, Parent: "a2", Time: at(6)},
-		{ID: "u4", Op: snapshot.OpUndo, Parent: "gone", Time: at(7)},
+	files := func(paths ...string) []snapshot.FileEntry {
+		var fs []snapshot.FileEntry
+		for _, p := range paths {
+			fs = append(fs, snapshot.FileEntry{Path: p})
+		}
+		return fs
 	}
-	want := map[string]string{"a1": "u3", "a2": "", "u1": "u2", "u2": "", "u3": "", "r1": "", "u4": ""}
+	ms := []snapshot.Manifest{
+		{ID: "a1", Op: snapshot.OpApply, Time: at(1), Files: files("x.md")},
+		{ID: "a2", Op: snapshot.OpApply, Time: at(2), Files: files("x.md", "y.md")},
+		{ID: "u1", Op: snapshot.OpUndo, Parent: "a2", Time: at(3), Files: files("x.md", "y.md")},
+		{ID: "u2", Op: snapshot.OpUndo, Parent: "u1", Time: at(4), Files: files("x.md", "y.md")}, // redoes a2
+		{ID: "u3", Op: snapshot.OpUndo, Parent: "a1", Time: at(5), Files: files("x.md")},
+		{ID: "r1", Op: snapshot.OpRestore, Parent: "a2", Time: at(6), Files: files("x.md")},
+		{ID: "u4", Op: snapshot.OpUndo, Parent: "gone", Time: at(7), Files: files("x.md")},
+		// A partial undo (y.md left), then a forced one of what it left.
+		{ID: "a3", Op: snapshot.OpApply, Time: at(8), Files: files("x.md", "y.md", "z.md")},
+		{ID: "u5", Op: snapshot.OpUndo, Parent: "a3", Time: at(9), Files: files("x.md", "z.md")},
+		{ID: "a4", Op: snapshot.OpApply, Time: at(10), Files: files("x.md", "y.md")},
+		{ID: "u6", Op: snapshot.OpUndo, Parent: "a4", Time: at(11), Files: files("y.md")},
+		{ID: "u7", Op: snapshot.OpUndo, Parent: "a4", Time: at(12), Files: files("x.md")},
+		// Undoing the forced undo leaves a4 partly undone again.
+		{ID: "u8", Op: snapshot.OpUndo, Parent: "u7", Time: at(13), Files: files("x.md")},
+	}
+	type state struct {
+		by   string
+		left string
+	}
+	want := map[string]state{
+		"a1": {"u3", ""}, "a2": {"", ""}, "u1": {"u2", ""}, "u2": {"", ""}, "u3": {"", ""}, "r1": {"", ""}, "u4": {"", ""},
+		"a3": {"u5", "y.md"}, "u5": {"", ""},
+		"a4": {"u6", "x.md"}, "u6": {"", ""}, "u7": {"u8", ""}, "u8": {"", ""},
+	}
 	for _, h := range History(ms) {
-		if h.UndoneBy != want[h.ID] {
-			t.Errorf("%s undone by %q, want %q", h.ID, h.UndoneBy, want[h.ID])
+		if got := (state{h.UndoneBy, strings.Join(h.Left, ",")}); got != want[h.ID] {
+			t.Errorf("%s: undone by %q, left %q; want %+v", h.ID, got.by, got.left, want[h.ID])
+		}
+		if h.PartlyUndone() != (want[h.ID].left != "") {
+			t.Errorf("%s: partly undone %v", h.ID, h.PartlyUndone())
 		}
 	}
 }
@@ -152,7 +178,7 @@ func TestSharedStore(t *testing.T) {
 	}
 	wantTree(t, dirB, testVault)
 	beginPending(t, dirA, store)
-	if _, err := recoverVault(t, dirB, RecoverOptions{Store: store}); err == nil || !strings.Contains(err.Error(), "run relink recover there") {
+	if _, err := recoverVault(t, dirB, RecoverOptions{Store: store}); err == nil || !strings.Contains(err.Error(), "run `relink recover --store "+store+" ") {
 		t.Fatalf("recover in B: %v", err)
 	}
 	if _, err := recoverVault(t, dirA, RecoverOptions{Store: store}); err != nil {
@@ -249,5 +275,100 @@ func TestLastApply(t *testing.T) {
 		if err != nil || res.Target.ID != want {
 			t.Fatalf("undo reverted %s (%v), LastApply said %s", res.Target.ID, err, want)
 		}
+	}
+}
+
+// After a partial undo (a file edited since the apply was left alone),
+// `undo --force`, as the partial undo advised, restores the file left and
+// only that one; plain undo says why there is nothing to undo without it.
+func TestUndoForceAfterPartialUndo(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	a := apply(t, dir, store)
+	edited := "[[Disaster Recovery]] b, edited\r\n"
+	writeTree(t, dir, map[string]string{"b.md": edited})
+	res, err := undo(t, dir, UndoOptions{Store: store})
+	if err != nil || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "--force restores it anyway") {
+		t.Fatalf("partial undo: %+v, %v", res, err)
+	}
+	ms := listSnapshots(t, store)
+	h := History(ms)
+	if e := h[0]; e.ID != a.Snapshot.ID || !e.PartlyUndone() || !slices.Equal(e.Left, []string{"b.md"}) {
+		t.Fatalf("history after the partial undo: %+v", e)
+	}
+	// a.md, restored by the partial undo, is edited again: it is no
+	// longer the apply's to overwrite.
+	writeTree(t, dir, map[string]string{"a.md": "a, rewritten by hand\n"})
+
+	_, err = undo(t, dir, UndoOptions{Store: store})
+	if !errors.Is(err, ErrNothingToUndo) || !strings.Contains(err.Error(), "partly undone, 1 file left") || !strings.Contains(err.Error(), "relink undo --force --store "+store) {
+		t.Fatalf("plain undo: %v", err)
+	}
+	res, err = undo(t, dir, UndoOptions{Store: store, Force: true})
+	if err != nil || res.Target.ID != a.Snapshot.ID || !slices.Equal(res.Restored, []string{"b.md"}) || !slices.Equal(res.Overwritten, []string{"b.md"}) {
+		t.Fatalf("undo --force: %+v, %v", res, err)
+	}
+	wantTree(t, dir, maps(testVault, map[string]string{"a.md": "a, rewritten by hand\n"}))
+	h = History(listSnapshots(t, store))
+	if e := h[0]; e.UndoneBy != res.Snapshot.ID || e.PartlyUndone() {
+		t.Fatalf("history after undo --force: %+v", e)
+	}
+	if _, err := undo(t, dir, UndoOptions{Store: store, Force: true}); !errors.Is(err, ErrNothingToUndo) {
+		t.Fatalf("undo --force again: %v", err)
+	}
+}
+
+func listSnapshots(t *testing.T, store string) []snapshot.Manifest {
+	t.Helper()
+	st, err := snapshot.Open(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ms, err := st.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+// A vault moved (or renamed) after an apply is undone in its new place
+// from the store the apply used, given explicitly; a vault that still
+// exists at the recorded path keeps its snapshots to itself.
+func TestUndoMovedVault(t *testing.T) {
+	dir, store := newVault(t, testVault)
+	apply(t, dir, store)
+	moved := filepath.Join(filepath.Dir(dir), "vault2")
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
+	res, err := undo(t, moved, UndoOptions{Store: store})
+	if err != nil || len(res.Restored) != 3 {
+		t.Fatalf("undo in the moved vault: %+v, %v", res, err)
+	}
+	wantTree(t, moved, testVault)
+
+	// A copy is not a move: the original is still there.
+	apply(t, moved, store)
+	cp := filepath.Join(filepath.Dir(dir), "copy")
+	writeTree(t, cp, testVaultApplied)
+	if _, err := undo(t, cp, UndoOptions{Store: store}); !errors.Is(err, ErrNothingToUndo) {
+		t.Fatalf("undo in a copy: %v", err)
+	}
+}
+
+// A vault whose store is inside it (the config's [snapshot] dir) takes
+// its store along when moved: undo finds the apply without --store.
+func TestUndoMovedVaultStoreInside(t *testing.T) {
+	dir, _ := newVault(t, maps(testVault, map[string]string{".relink.toml": "[snapshot]\ndir = \".relink\"\n"}))
+	if _, err := Apply(context.Background(), loadVault(t, dir), ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	moved := filepath.Join(filepath.Dir(dir), "renamed")
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
+	res, err := undo(t, moved, UndoOptions{})
+	if err != nil || len(res.Restored) != 3 {
+		t.Fatalf("undo in the moved vault: %+v, %v", res, err)
 	}
 }
