@@ -39,6 +39,8 @@ type Dialect interface {
 	WriteNames(n *note.Note) []string
 	// AnchorResolves reports whether a '#fragment' names this heading.
 	AnchorResolves(frag, heading string) bool
+	// AnchorSet is AnchorResolves for many headings at once.
+	AnchorSet(headings []string) *AnchorSet
 	// AnchorText is the fragment written for a repaired heading.
 	AnchorText(heading string) string
 	// CheckAnchor reports whether a fragment is something relink can check
@@ -182,3 +184,59 @@ func ext(p string) string {
 	}
 	return ""
 }
+
+// AnchorSet answers AnchorResolves for every heading of a note at once, by
+// key: a note with thousands of headings, each named by a link, would
+// otherwise cost a scan of all headings per link.
+type AnchorSet struct {
+	foldCase bool
+	exact    map[string]struct{}
+	folded   map[string]struct{} // fold.Case keys, when foldCase
+	slugs    map[string]struct{} // alnum keys
+}
+
+// newAnchorSet indexes headings (texts without an explicit id) for a
+// dialect whose AnchorResolves is anchorResolves with foldCase.
+func newAnchorSet(headings []string, foldCase bool) *AnchorSet {
+	s := &AnchorSet{
+		foldCase: foldCase,
+		exact:    make(map[string]struct{}, len(headings)),
+		slugs:    make(map[string]struct{}, len(headings)),
+	}
+	if foldCase {
+		s.folded = make(map[string]struct{}, len(headings))
+	}
+	for _, h := range headings {
+		s.exact[h] = struct{}{}
+		if foldCase {
+			s.folded[fold.Key(fold.Case, h)] = struct{}{}
+		}
+		s.slugs[alnum(h)] = struct{}{}
+	}
+	return s
+}
+
+// Resolves reports whether AnchorResolves(frag, h) holds for some heading h
+// of the set: anchorResolves compares frag with h by three keys.
+func (s *AnchorSet) Resolves(frag string) bool {
+	frag = strings.TrimSpace(frag)
+	if _, ok := s.exact[frag]; ok {
+		return true
+	}
+	if s.foldCase {
+		if _, ok := s.folded[fold.Key(fold.Case, frag)]; ok {
+			return true
+		}
+	}
+	if strings.ContainsFunc(frag, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsUpper(r) }) {
+		return false
+	}
+	_, ok := s.slugs[alnum(frag)]
+	return ok
+}
+
+func (Wiki) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, false) }
+
+func (Obsidian) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, true) }
+
+func (Dendron) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, true) }

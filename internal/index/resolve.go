@@ -2,6 +2,7 @@ package index
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -453,6 +454,16 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 	if frag == "" || nt.Err != nil || !ix.Dialect.CheckAnchor(frag) {
 		return Anchor{}
 	}
+	if t := ix.anchorsOf(n); t != nil {
+		return ix.checkAnchorTable(t, n, frag)
+	}
+	return ix.checkAnchorScan(n, frag)
+}
+
+// checkAnchorScan is checkAnchor by a scan of the note's anchors, for a
+// note with few.
+func (ix *Index) checkAnchorScan(n int32, frag string) Anchor {
+	nt := ix.Notes[n]
 	if strings.HasPrefix(frag, "^") {
 		for _, b := range nt.BlockIDs {
 			if b == frag[1:] {
@@ -506,6 +517,48 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 			return Anchor{State: AnchorRepair, Heading: hits[0], Level: lv}
 		default:
 			return Anchor{State: AnchorAmbiguous, Level: lv, Candidates: hits}
+		}
+	}
+	return Anchor{State: AnchorBroken}
+}
+
+// checkAnchorTable is checkAnchor by the note's anchor table: the same
+// answers, looked up by key instead of by a scan of the note's anchors.
+func (ix *Index) checkAnchorTable(t *anchorTable, n int32, frag string) Anchor {
+	if strings.HasPrefix(frag, "^") {
+		if _, ok := t.blocks[frag[1:]]; ok {
+			return Anchor{State: AnchorOK}
+		}
+		return Anchor{State: AnchorBroken}
+	}
+	if _, ok := t.anchorIDs[frag]; ok {
+		return Anchor{State: AnchorOK}
+	}
+	last := frag
+	if i := strings.LastIndexByte(frag, '#'); i >= 0 {
+		last = strings.TrimSpace(frag[i+1:])
+	}
+	if _, ok := t.textOrID[last]; ok {
+		return Anchor{State: AnchorOK}
+	}
+	if t.resolves.Resolves(last) {
+		return Anchor{State: AnchorOK}
+	}
+	if last != frag {
+		return Anchor{State: AnchorBroken}
+	}
+	for _, lv := range fold.Levels {
+		if lv > ix.MaxLevel {
+			break
+		}
+		hits := t.repairs(ix, n, lv, fold.Key(lv, frag))
+		switch len(hits) {
+		case 0:
+			continue
+		case 1:
+			return Anchor{State: AnchorRepair, Heading: hits[0], Level: lv}
+		default:
+			return Anchor{State: AnchorAmbiguous, Level: lv, Candidates: slices.Clone(hits)}
 		}
 	}
 	return Anchor{State: AnchorBroken}
