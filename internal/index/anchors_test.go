@@ -148,3 +148,36 @@ func TestManyAliasesLinear(t *testing.T) {
 		t.Fatal("indexing 500,000 aliases did not finish")
 	}
 }
+
+// BenchmarkSizeClasses indexes one note with 1,000, 10,000 and 100,000
+// aliases (the ladder, which the first unresolved link builds), and checks
+// as many fragments against a note with that many headings, block ids and
+// anchor ids: ns/op must grow tenfold per step, not a hundredfold.
+func BenchmarkSizeClasses(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		nt := &note.Note{Path: "a.md"}
+		for i := range n {
+			nt.Aliases = append(nt.Aliases, fmt.Sprintf("alias %d", i))
+		}
+		b.Run(fmt.Sprintf("aliases/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				Build([]*note.Note{nt}, nil, dialect.Wiki{}, fold.Separators).buildLadder()
+			}
+		})
+	}
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		nt := manyAnchorsNote(n)
+		var frags []string
+		for i := range n {
+			frags = append(frags, fmt.Sprintf("heading-%d", i), fmt.Sprintf("^b%d", i), fmt.Sprintf("x%d", i), fmt.Sprintf("Heading  %d!", i))
+		}
+		b.Run(fmt.Sprintf("anchors/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				ix := Build([]*note.Note{nt}, nil, dialect.Obsidian{}, fold.Compact)
+				for _, f := range frags {
+					ix.checkAnchor(0, f)
+				}
+			}
+		})
+	}
+}
