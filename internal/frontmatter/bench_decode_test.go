@@ -44,6 +44,7 @@ func BenchmarkDecodeSizeClasses(b *testing.B) {
 			src  []byte
 		}{{"keys", keys.Bytes()}, {"aliases", aliases.Bytes()}} {
 			b.Run(fmt.Sprintf("%s/n=%d", c.name, n), func(b *testing.B) {
+				skipLargeInShort(b, n)
 				b.SetBytes(int64(len(c.src)))
 				for b.Loop() {
 					if _, err := Decode(c.src); err != nil {
@@ -52,5 +53,13 @@ func BenchmarkDecodeSizeClasses(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// skipLargeInShort keeps CI's one pass over every benchmark (-short
+// -benchtime 1x) to the small sizes.
+func skipLargeInShort(b *testing.B, n int) {
+	if testing.Short() && n > 10_000 {
+		b.Skip("large size class; run without -short")
 	}
 }

@@ -160,6 +160,7 @@ func BenchmarkSizeClasses(b *testing.B) {
 			nt.Aliases = append(nt.Aliases, fmt.Sprintf("alias %d", i))
 		}
 		b.Run(fmt.Sprintf("aliases/n=%d", n), func(b *testing.B) {
+			skipLargeInShort(b, n)
 			for b.Loop() {
 				Build([]*note.Note{nt}, nil, dialect.Wiki{}, fold.Separators).buildLadder()
 			}
@@ -172,6 +173,7 @@ func BenchmarkSizeClasses(b *testing.B) {
 			frags = append(frags, fmt.Sprintf("heading-%d", i), fmt.Sprintf("^b%d", i), fmt.Sprintf("x%d", i), fmt.Sprintf("Heading  %d!", i))
 		}
 		b.Run(fmt.Sprintf("anchors/n=%d", n), func(b *testing.B) {
+			skipLargeInShort(b, n)
 			for b.Loop() {
 				ix := Build([]*note.Note{nt}, nil, dialect.Obsidian{}, fold.Compact)
 				for _, f := range frags {
@@ -179,5 +181,13 @@ func BenchmarkSizeClasses(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// skipLargeInShort keeps CI's one pass over every benchmark (-short
+// -benchtime 1x) to the small sizes.
+func skipLargeInShort(b *testing.B, n int) {
+	if testing.Short() && n > 10_000 {
+		b.Skip("large size class; run without -short")
 	}
 }

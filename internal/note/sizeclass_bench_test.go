@@ -44,6 +44,7 @@ func BenchmarkParseSizeClasses(b *testing.B) {
 		for _, n := range sizeClasses {
 			src := []byte(notesOfSize(n)[kind])
 			b.Run(fmt.Sprintf("%s/n=%d", kind, n), func(b *testing.B) {
+				skipLargeInShort(b, n)
 				b.SetBytes(int64(len(src)))
 				for b.Loop() {
 					nt := note.Parse("a.md", src, note.Options{})
@@ -71,6 +72,7 @@ func BenchmarkLinkMemory(b *testing.B) {
 		}
 		src := []byte(sb.String())
 		b.Run(fmt.Sprintf("links=%d", n), func(b *testing.B) {
+			skipLargeInShort(b, n)
 			var ms0, ms1 runtime.MemStats
 			var kept uint64
 			runtime.GC()
@@ -92,5 +94,13 @@ func BenchmarkLinkMemory(b *testing.B) {
 			b.ReportMetric(float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(b.N)/float64(n), "B/link")
 			b.ReportMetric(float64(kept)/float64(n), "kept-B/link")
 		})
+	}
+}
+
+// skipLargeInShort keeps CI's one pass over every benchmark (-short
+// -benchtime 1x) to the small sizes.
+func skipLargeInShort(b *testing.B, n int) {
+	if testing.Short() && n > 10_000 {
+		b.Skip("large size class; run without -short")
 	}
 }
