@@ -24,6 +24,7 @@ type Config struct {
 	KeepDisplay      *bool    `toml:"keep_display"`
 	Exclude          []string `toml:"exclude"`
 	MaxFileSize      int64    `toml:"max_file_size"`
+	MaxLinksPerNote  int      `toml:"max_links_per_note"`
 	Cache            *bool    `toml:"cache"`
 	Snapshot         Snapshot `toml:"snapshot"`
 }
@@ -63,12 +64,15 @@ func Load(root *os.Root) (Config, error) {
 	return c, nil
 }
 
-// validate refuses numbers that mean nothing: a file size limit of zero or
-// less (which would skip every note, or silently fall back to the default),
-// and a negative retention count (0 turns a rule off).
+// validate refuses numbers that mean nothing: a file size or link limit of
+// zero or less (which would skip every note, or silently fall back to the
+// default), and a negative retention count (0 turns a rule off).
 func (c Config) validate(md toml.MetaData) error {
 	if md.IsDefined("max_file_size") && c.MaxFileSize <= 0 {
 		return fmt.Errorf("max_file_size = %d: want a size in bytes above 0", c.MaxFileSize)
+	}
+	if md.IsDefined("max_links_per_note") && c.MaxLinksPerNote <= 0 {
+		return fmt.Errorf("max_links_per_note = %d: want a count above 0", c.MaxLinksPerNote)
 	}
 	s := c.Snapshot
 	for _, k := range []struct {

@@ -1,6 +1,7 @@
 package note_test
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -60,9 +61,18 @@ func BenchmarkParseSizeClasses(b *testing.B) {
 // BenchmarkLinkMemory reports what a note's links cost in memory: the
 // bytes allocated while parsing per link (B/link), and the bytes the packed
 // note keeps per link (kept-B/link), for one note of 1,000 to 1,000,000
-// links.
+// links read whole (MaxLinks raised), and for the 1,000,000-link note
+// refused at the default limit ("over-limit").
 func BenchmarkLinkMemory(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
+	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000, -1_000_000} {
+		overLimit := n < 0
+		n := max(n, -n)
+		name := fmt.Sprintf("links=%d", n)
+		opt := note.Options{MaxLinks: n}
+		if overLimit {
+			name += "/over-limit"
+			opt = note.Options{}
+		}
 		var sb strings.Builder
 		for i := range n {
 			fmt.Fprintf(&sb, "[[n%d]] ", i)
@@ -71,7 +81,7 @@ func BenchmarkLinkMemory(b *testing.B) {
 			}
 		}
 		src := []byte(sb.String())
-		b.Run(fmt.Sprintf("links=%d", n), func(b *testing.B) {
+		b.Run(name, func(b *testing.B) {
 			skipLargeInShort(b, n)
 			var ms0, ms1 runtime.MemStats
 			var kept uint64
@@ -81,11 +91,11 @@ func BenchmarkLinkMemory(b *testing.B) {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				nt, _ := note.ParsePacked("a.md", src, note.Options{}, false, false)
+				nt, _ := note.ParsePacked("a.md", src, opt, false, false)
 				runtime.GC()
 				runtime.ReadMemStats(&after)
-				if nt.LinkCount() != n {
-					b.Fatalf("%d links, want %d", nt.LinkCount(), n)
+				if overLimit != errors.Is(nt.Err, note.ErrTooManyLinks) || !overLimit && nt.LinkCount() != n {
+					b.Fatalf("%d links, %v; want %d", nt.LinkCount(), nt.Err, n)
 				}
 				kept = after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
 				runtime.KeepAlive(nt)
