@@ -61,6 +61,8 @@ func TestScript(t *testing.T) {
 			"nfd":    cmdNFD,
 			"crlf":   cmdCRLF,
 			"settle": cmdSettle,
+			"mkfifo": cmdMkfifo,
+			"mksock": cmdMksock,
 		},
 	})
 }

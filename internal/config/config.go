@@ -24,6 +24,7 @@ type Config struct {
 	KeepDisplay      *bool    `toml:"keep_display"`
 	Exclude          []string `toml:"exclude"`
 	MaxFileSize      int64    `toml:"max_file_size"`
+	MaxLinksPerNote  int      `toml:"max_links_per_note"`
 	Cache            *bool    `toml:"cache"`
 	Snapshot         Snapshot `toml:"snapshot"`
 }
@@ -57,5 +58,33 @@ func Load(root *os.Root) (Config, error) {
 	if un := md.Undecoded(); len(un) > 0 {
 		return c, fmt.Errorf("%s: unknown key %q", FileName, un[0].String())
 	}
+	if err := c.validate(md); err != nil {
+		return c, fmt.Errorf("%s: %w", FileName, err)
+	}
 	return c, nil
+}
+
+// validate refuses numbers that mean nothing: a file size or link limit of
+// zero or less (which would skip every note, or silently fall back to the
+// default), and a negative retention count (0 turns a rule off).
+func (c Config) validate(md toml.MetaData) error {
+	if md.IsDefined("max_file_size") && c.MaxFileSize <= 0 {
+		return fmt.Errorf("max_file_size = %d: want a size in bytes above 0", c.MaxFileSize)
+	}
+	if md.IsDefined("max_links_per_note") && c.MaxLinksPerNote <= 0 {
+		return fmt.Errorf("max_links_per_note = %d: want a count above 0", c.MaxLinksPerNote)
+	}
+	s := c.Snapshot
+	for _, k := range []struct {
+		key string
+		n   int
+	}{
+		{"keep_last", s.KeepLast}, {"keep_hourly", s.KeepHourly}, {"keep_daily", s.KeepDaily},
+		{"keep_weekly", s.KeepWeekly}, {"keep_monthly", s.KeepMonthly}, {"keep_yearly", s.KeepYearly},
+	} {
+		if k.n < 0 {
+			return fmt.Errorf("[snapshot] %s = %d: want a count of 0 or more (0 turns the rule off)", k.key, k.n)
+		}
+	}
+	return nil
 }

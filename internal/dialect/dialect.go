@@ -39,6 +39,8 @@ type Dialect interface {
 	WriteNames(n *note.Note) []string
 	// AnchorResolves reports whether a '#fragment' names this heading.
 	AnchorResolves(frag, heading string) bool
+	// AnchorSet is AnchorResolves for many headings at once.
+	AnchorSet(headings []string) *AnchorSet
 	// AnchorText is the fragment written for a repaired heading.
 	AnchorText(heading string) string
 	// CheckAnchor reports whether a fragment is something relink can check
@@ -282,3 +284,78 @@ func ext(p string) string {
 	}
 	return ""
 }
+
+// AnchorSet answers AnchorResolves for every heading of a note at once, by
+// key: a note with thousands of headings, each named by a link, would
+// otherwise cost a scan of all headings per link. It holds the keys that
+// anchorResolves compares (the text, its case fold, its letters for a
+// slug-shaped fragment) and, for Obsidian, the case fold of stripHeading.
+type AnchorSet struct {
+	exact    map[string]struct{}
+	folded   map[string]struct{} // fold.Case keys, when case is ignored
+	slugs    map[string]struct{} // alnum keys, never ""
+	stripped map[string]struct{} // fold.Case of StripHeading, never ""; Obsidian
+}
+
+// newAnchorSet indexes headings (texts without an explicit id) for a
+// dialect whose AnchorResolves is anchorResolves with foldCase, and with
+// strip also Obsidian's comparison after stripHeading.
+func newAnchorSet(headings []string, foldCase, strip bool) *AnchorSet {
+	s := &AnchorSet{
+		exact: make(map[string]struct{}, len(headings)),
+		slugs: make(map[string]struct{}, len(headings)),
+	}
+	if foldCase {
+		s.folded = make(map[string]struct{}, len(headings))
+	}
+	if strip {
+		s.stripped = make(map[string]struct{}, len(headings))
+	}
+	for _, h := range headings {
+		s.exact[h] = struct{}{}
+		if s.folded != nil {
+			s.folded[fold.Key(fold.Case, h)] = struct{}{}
+		}
+		if k := alnum(h); k != "" {
+			s.slugs[k] = struct{}{}
+		}
+		if s.stripped != nil {
+			s.stripped[fold.Key(fold.Case, StripHeading(h))] = struct{}{}
+		}
+	}
+	return s
+}
+
+// Resolves reports whether AnchorResolves(frag, h) holds for some heading h
+// of the set.
+func (s *AnchorSet) Resolves(frag string) bool {
+	frag = strings.TrimSpace(frag)
+	if _, ok := s.exact[frag]; ok {
+		return true
+	}
+	if s.folded != nil {
+		if _, ok := s.folded[fold.Key(fold.Case, frag)]; ok {
+			return true
+		}
+	}
+	if SlugShaped(frag) {
+		if k := alnum(frag); k != "" {
+			if _, ok := s.slugs[k]; ok {
+				return true
+			}
+		}
+	}
+	if s.stripped != nil {
+		if k := StripHeading(frag); k != "" {
+			_, ok := s.stripped[fold.Key(fold.Case, k)]
+			return ok
+		}
+	}
+	return false
+}
+
+func (Wiki) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, false, false) }
+
+func (Obsidian) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, true, true) }
+
+func (Dendron) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, true, false) }

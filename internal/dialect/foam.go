@@ -46,3 +46,5 @@ func (Foam) WriteNames(n *note.Note) []string { return Obsidian{}.WriteNames(n) 
 // anchors are GitHub slugs, so a slug-shaped fragment is accepted as the
 // other dialects accept it.
 func (Foam) AnchorResolves(frag, h string) bool { return anchorResolves(frag, h, false) }
+
+func (Foam) AnchorSet(headings []string) *AnchorSet { return newAnchorSet(headings, false, false) }

@@ -72,6 +72,7 @@ func decodeFast(yamlText []byte) (f Fields, ok bool) {
 	var vals [nSlots]value
 	var keyBuf [32][]byte
 	keys := keyBuf[:0]
+	var keySet map[string]struct{} // the keys, once there are too many to scan
 
 	// After "key:" with no value, block sequence items may follow.
 	open := false
@@ -137,12 +138,27 @@ func decodeFast(yamlText []byte) (f Fields, ok bool) {
 			return Fields{}, false
 		}
 		key := bytes.TrimRight(rest[:colon], " ")
-		for _, k := range keys {
-			if bytes.Equal(k, key) {
-				return Fields{}, false // yaml.v3 reports duplicate keys
+		// yaml.v3 reports duplicate keys. A scan of the few keys of most
+		// frontmatter, a set beyond: a scan is quadratic in the keys.
+		if keySet != nil {
+			if _, dup := keySet[string(key)]; dup {
+				return Fields{}, false
+			}
+			keySet[string(key)] = struct{}{}
+		} else {
+			for _, k := range keys {
+				if bytes.Equal(k, key) {
+					return Fields{}, false
+				}
+			}
+			keys = append(keys, key)
+			if len(keys) == cap(keyBuf) {
+				keySet = make(map[string]struct{}, 2*len(keys))
+				for _, k := range keys {
+					keySet[string(k)] = struct{}{}
+				}
 			}
 		}
-		keys = append(keys, key)
 		slot := slotOf(key)
 		v := skipSpaces(rest, colon+1)
 		if v == len(rest) || rest[v] == '#' {

@@ -1,6 +1,8 @@
 package frontmatter
 
 import (
+	"bytes"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -8,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fastSeeds are realistic frontmatters (and some hostile ones) for the
@@ -365,4 +368,51 @@ func TestDecodeFastCorpora(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d notes, %d frontmatters, %d on the fast path", notes, blocks, fast)
+}
+
+// Beyond the keys a scan checks, duplicates are still found (and left to
+// yaml.v3 to report), and distinct keys still decode fast.
+func TestDecodeFastManyKeys(t *testing.T) {
+	var b strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	b.WriteString("title: T\n")
+	distinct := b.String()
+	if f, ok := decodeFast([]byte(distinct)); !ok || f.Title != "T" {
+		t.Errorf("100 distinct keys: %#v, fast %v", f, ok)
+	}
+	checkSame(t, []byte(distinct))
+	for _, dup := range []string{"k3: again\n", "k99: again\n", "title: again\n"} {
+		src := []byte(distinct + dup)
+		if _, ok := decodeFast(src); ok {
+			t.Errorf("%q after 100 keys: decoded fast, want yaml.v3's duplicate key error", dup)
+		}
+		checkSame(t, src)
+	}
+}
+
+// Frontmatter with 500,000 keys decodes in time linear in them; checking
+// each key against all earlier ones took minutes.
+func TestDecodeFastManyKeysLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("500,000 keys")
+	}
+	var b bytes.Buffer
+	for i := range 500_000 {
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	done := make(chan bool)
+	go func() {
+		_, ok := decodeFast(b.Bytes())
+		done <- ok
+	}()
+	select {
+	case ok := <-done:
+		if !ok {
+			t.Error("fell back")
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("decoding 500,000 keys did not finish")
+	}
 }

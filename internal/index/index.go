@@ -75,6 +75,7 @@ type Index struct {
 	hintOnce   sync.Once
 	hints      hintTable
 	hintMemo   sync.Map // compact key -> []int32
+	anchors    sync.Map // note -> *anchorTable, for notes with many anchors
 }
 
 // table maps a key to the notes that carry it, in note order. The first
@@ -297,16 +298,29 @@ func (ix *Index) buildLadder() {
 		}
 		ld.names = make([]byte, 0, nameBytes)
 		var buf []name
+		var seen map[rungKey]int // a note's rungs, for a note with many names
 		for i, n := range ix.Notes {
 			id := int32(i)
 			first := len(ld.rungs)
 			buf = namesOf(n, buf[:0])
+			count := len(buf)
+			if n.Err == nil {
+				count += len(n.Aliases)
+			}
+			var dedup map[rungKey]int
+			if count > manyNames {
+				if seen == nil {
+					seen = make(map[rungKey]int)
+				}
+				clear(seen)
+				dedup = seen
+			}
 			for _, x := range buf {
-				ld.addRung(first, x.name, id, 1<<x.kind)
+				ld.addRung(first, x.name, id, 1<<x.kind, dedup)
 			}
 			if n.Err == nil {
 				for _, a := range n.Aliases {
-					ld.addRung(first, a, id, 0)
+					ld.addRung(first, a, id, 0, dedup)
 				}
 			}
 		}
@@ -348,18 +362,40 @@ func (ix *Index) buildLadder() {
 	})
 }
 
+// manyNames is the count of names and aliases above which a note's rungs
+// are merged through a map: below it a scan of the note's few rungs is
+// cheaper; above it the scan is quadratic (80,000 aliases took 20 s).
+const manyNames = 16
+
+// rungKey identifies a rung among a note's: its name, and whether it is an
+// alias.
+type rungKey struct {
+	name  string
+	alias bool
+}
+
 // addRung appends a rung for name to those of its note (from first on),
 // merged into an identical name of the same note: a title equal to the
 // stem is one rung of two kinds. A name of only whitespace matches nothing
-// on any level and is left out. k is none for an alias.
-func (ld *ladder) addRung(first int, name string, note int32, k kinds) {
+// on any level and is left out. k is none for an alias. seen, when not
+// nil, maps the note's rungs so far to their index.
+func (ld *ladder) addRung(first int, name string, note int32, k kinds, seen map[rungKey]int) {
 	if strings.TrimSpace(name) == "" {
 		return
 	}
-	for i := first; i < len(ld.rungs); i++ {
-		if o := &ld.rungs[i]; ld.name(o) == name && o.alias() == (k == 0) {
-			o.kinds |= k
+	if seen != nil {
+		key := rungKey{name, k == 0}
+		if i, ok := seen[key]; ok {
+			ld.rungs[i].kinds |= k
 			return
+		}
+		seen[key] = len(ld.rungs)
+	} else {
+		for i := first; i < len(ld.rungs); i++ {
+			if o := &ld.rungs[i]; ld.name(o) == name && o.alias() == (k == 0) {
+				o.kinds |= k
+				return
+			}
 		}
 	}
 	ld.rungs = append(ld.rungs, rung{nameOff: uint32(len(ld.names)), nameLen: uint32(len(name)), note: note, kinds: k})

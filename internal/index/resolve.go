@@ -652,6 +652,16 @@ func (ix *Index) checkAnchor(n int32, frag string) Anchor {
 	if frag == "" || nt.Err != nil || !ix.Dialect.CheckAnchor(frag) {
 		return Anchor{}
 	}
+	if t := ix.anchorsOf(n); t != nil {
+		return ix.checkAnchorTable(t, n, frag)
+	}
+	return ix.checkAnchorScan(n, frag)
+}
+
+// checkAnchorScan is checkAnchor by a scan of the note's anchors, for a
+// note with few.
+func (ix *Index) checkAnchorScan(n int32, frag string) Anchor {
+	nt := ix.Notes[n]
 	if strings.HasPrefix(frag, "^") {
 		for _, b := range nt.BlockIDs {
 			if b == frag[1:] {
@@ -766,6 +776,50 @@ func (ix *Index) pathFrom(headings, parts []string, from int) bool {
 		}
 	}
 	return false
+}
+
+// checkAnchorTable is checkAnchorScan by the note's anchor table: the
+// same answers, looked up by key instead of by a scan of the note's
+// anchors. Only a nested path ("A#B") is still read against the headings
+// in order, and only for a fragment with a '#' that names no heading whole.
+func (ix *Index) checkAnchorTable(t *anchorTable, n int32, frag string) Anchor {
+	if strings.HasPrefix(frag, "^") {
+		if _, ok := t.blocks[frag[1:]]; ok {
+			return Anchor{State: AnchorOK}
+		}
+		return Anchor{State: AnchorBroken}
+	}
+	if _, ok := t.anchorIDs[frag]; ok {
+		return Anchor{State: AnchorOK}
+	}
+	if _, ok := t.textOrID[frag]; ok {
+		return Anchor{State: AnchorOK}
+	}
+	if t.resolves.Resolves(frag) {
+		return Anchor{State: AnchorOK}
+	}
+	if strings.IndexByte(frag, '#') >= 0 && ix.anchorNamesPath(ix.Notes[n].Headings, frag) {
+		return Anchor{State: AnchorOK}
+	}
+	if dialect.SlugShaped(frag) {
+		return Anchor{State: AnchorBroken}
+	}
+	fkey := dialect.AnchorKey(ix.Dialect, frag)
+	for _, lv := range fold.Levels {
+		if lv > ix.MaxLevel {
+			break
+		}
+		hits := t.repairs(ix, n, lv, fold.Key(lv, fkey))
+		switch len(hits) {
+		case 0:
+			continue
+		case 1:
+			return Anchor{State: AnchorRepair, Heading: hits[0], Level: lv}
+		default:
+			return Anchor{State: AnchorAmbiguous, Level: lv, Candidates: slices.Clone(hits)}
+		}
+	}
+	return Anchor{State: AnchorBroken}
 }
 
 func contains(xs []string, s string) bool {

@@ -85,6 +85,25 @@ type Options struct {
 	// SchemePrefix is stripped from targets and kept out of edits
 	// ("dendron://vault/").
 	SchemePrefix string
+	// MaxLinks is the most links a note may have (0: DefaultMaxLinks). A
+	// note with more is not read (ErrTooManyLinks): its link records
+	// would take ~1 KB of memory each while it is parsed.
+	MaxLinks int
+}
+
+// DefaultMaxLinks is far above any real note's links (the largest note
+// of the corpora relink is tested on has under 1,000), and bounds what one
+// note costs to parse to ~100 MB.
+const DefaultMaxLinks = 100_000
+
+// ErrTooManyLinks marks a note with more links than Options.MaxLinks.
+var ErrTooManyLinks = errors.New("too many links")
+
+func (o Options) maxLinks() int {
+	if o.MaxLinks > 0 {
+		return o.MaxLinks
+	}
+	return DefaultMaxLinks
 }
 
 // ErrBinary and ErrEncoding mark files that are not UTF-8 text.
@@ -151,6 +170,10 @@ func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 		sc.skip = append(sc.skip, wikilink.Span{Start: int32(x.Start), End: int32(x.End)})
 	}
 	sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Body, len(src), sc.skip, scanOpt)
+	// Checked before the link records are made: they are what costs.
+	if limit := opt.maxLinks(); len(sc.scanned) > limit {
+		return Note{Path: p, Err: fmt.Errorf("%w (%d, limit %d)", ErrTooManyLinks, len(sc.scanned), limit)}
+	}
 	n.Links = sc.links(src, nfm, opt, reuse)
 	n.AnchorIDs = anchorIDs(src[fm.Body:])
 	return n

@@ -1,6 +1,7 @@
 package note
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -171,5 +172,45 @@ func TestAnchorIDs(t *testing.T) {
 	want := []string{"book-grunt", "more-significant", "old-anchor", "cr-lf"}
 	if diff := cmp.Diff(want, n.AnchorIDs); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A note with more links than the limit is not read: it gets no link
+// records (what would cost ~1 KB each) but an error naming the count; a
+// note at the limit is read. Frontmatter links count too.
+func TestParseMaxLinks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		give  string
+		limit int
+		err   string
+		links int
+	}{
+		{"[[a]] [[b]]", 2, "", 2},
+		{"[[a]] [[b]] [x](c.md)", 2, "too many links (3, limit 2)", 0},
+		{"---\nup: \"[[a]]\"\n---\n[[b]] [[c]]", 2, "too many links (3, limit 2)", 0},
+		{strings.Repeat("[[a]] ", DefaultMaxLinks), 0, "", DefaultMaxLinks},
+		{strings.Repeat("[[a]] ", DefaultMaxLinks+1), 0, "too many links (100001, limit 100000)", 0},
+	}
+	for _, tt := range tests {
+		for _, packed := range []bool{false, true} {
+			opt := Options{MaxLinks: tt.limit}
+			var n Note
+			if packed {
+				n, _ = ParsePacked("a.md", []byte(tt.give), opt, false, false)
+			} else {
+				n = Parse("a.md", []byte(tt.give), opt)
+			}
+			got := ""
+			if n.Err != nil {
+				got = n.Err.Error()
+				if !errors.Is(n.Err, ErrTooManyLinks) {
+					t.Errorf("%.30q: %v is not ErrTooManyLinks", tt.give, n.Err)
+				}
+			}
+			if got != tt.err || n.LinkCount() != tt.links {
+				t.Errorf("%.30q limit %d packed %v: error %q, %d links; want %q, %d", tt.give, tt.limit, packed, got, n.LinkCount(), tt.err, tt.links)
+			}
+		}
 	}
 }

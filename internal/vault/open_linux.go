@@ -4,6 +4,7 @@ package vault
 
 import (
 	"io"
+	"io/fs"
 	"os"
 	"sync/atomic"
 
@@ -39,8 +40,12 @@ func (b *beneath) close() error {
 	return b.dir.Close()
 }
 
+// O_NONBLOCK: a named pipe put where the walk saw a note must not block
+// the open (its type is checked right after, by the fstat that gives the
+// size); it changes nothing for a regular file. O_NOCTTY: a terminal
+// device must not become the process's terminal.
 var beneathHow = unix.OpenHow{
-	Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
+	Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NONBLOCK | unix.O_NOCTTY,
 	Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 }
 
@@ -71,7 +76,7 @@ type noteFile struct {
 	fd int
 }
 
-func (n noteFile) stat() (size int64, isDir bool, key *notecache.Key, err error) {
+func (n noteFile) stat() (size int64, typ fs.FileMode, key *notecache.Key, err error) {
 	if n.f != nil {
 		return statFile(n.f)
 	}
@@ -83,13 +88,26 @@ func (n noteFile) stat() (size int64, isDir bool, key *notecache.Key, err error)
 		}
 	}
 	if err != nil {
-		return 0, false, nil, &os.PathError{Op: "stat", Err: err}
+		return 0, 0, nil, &os.PathError{Op: "stat", Err: err}
 	}
-	if st.Mode&unix.S_IFMT == unix.S_IFREG {
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
 		k := keyOfStat(&st)
 		key = &k
+	case unix.S_IFDIR:
+		typ = fs.ModeDir
+	case unix.S_IFIFO:
+		typ = fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		typ = fs.ModeSocket
+	case unix.S_IFCHR:
+		typ = fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		typ = fs.ModeDevice
+	default:
+		typ = fs.ModeIrregular
 	}
-	return st.Size, st.Mode&unix.S_IFMT == unix.S_IFDIR, key, nil
+	return st.Size, typ, key, nil
 }
 
 func keyOfStat(st *unix.Stat_t) notecache.Key {

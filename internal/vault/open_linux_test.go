@@ -37,14 +37,14 @@ func TestBeneathOpen(t *testing.T) {
 		}
 		t.Fatal("sub/b.md: not opened")
 	}
-	size, isDir, _, err := f.stat()
+	size, typ, _, err := f.stat()
 	buf := make([]byte, size)
 	if err == nil {
 		err = f.readFull(buf)
 	}
 	f.close()
-	if err != nil || isDir || string(buf) != "yy" {
-		t.Errorf("sub/b.md: %q, dir %v, %v", buf, isDir, err)
+	if err != nil || !typ.IsRegular() || string(buf) != "yy" {
+		t.Errorf("sub/b.md: %q, type %v, %v", buf, typ, err)
 	}
 	for _, p := range []string{"alias.md", "linked/b.md", "../outside.md", "missing.md", "/etc/passwd"} {
 		if f, ok := v.notes.open(p); ok {

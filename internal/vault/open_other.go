@@ -3,6 +3,7 @@
 package vault
 
 import (
+	"io/fs"
 	"os"
 
 	"github.com/relinkmd/relink/internal/notecache"
@@ -24,7 +25,7 @@ func (b *beneath) statKey(string) (k notecache.Key, ok, done bool) {
 	return notecache.Key{}, false, false
 }
 
-func (n noteFile) stat() (size int64, isDir bool, key *notecache.Key, err error) {
+func (n noteFile) stat() (size int64, typ fs.FileMode, key *notecache.Key, err error) {
 	return statFile(n.f)
 }
 

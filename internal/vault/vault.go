@@ -137,12 +137,12 @@ func (v *Vault) Files(exclude []string) (notes, other []string, problems []Probl
 // sorted.
 func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Problem, error) {
 	w := &walker{v: v, exclude: exclude, emit: emit, sem: make(chan struct{}, 8)}
-	names, err := w.list(".")
+	entries, err := w.list(".")
 	if err != nil {
 		return nil, err
 	}
 	w.wg.Add(1)
-	w.visit(".", names)
+	w.visit(".", entries)
 	w.wg.Wait()
 	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
 	return w.problems, nil
@@ -164,9 +164,22 @@ func (w *walker) problem(p, msg string) {
 	w.mu.Unlock()
 }
 
-// list reads a folder's names. Names alone: in an os.Root, ReadDir would
-// lstat every entry, and notes are recognised by their extension.
-func (w *walker) list(dir string) ([]string, error) {
+// entry is a folder entry with its type (the fs.ModeType bits, or
+// typeUnknown).
+type entry struct {
+	name string
+	typ  fs.FileMode
+}
+
+// typeUnknown is the type of an entry whose file system does not record
+// types in its folders.
+const typeUnknown = ^fs.FileMode(0)
+
+// list reads a folder's entries with their types, which the listing gives
+// for free on Linux: no stat per file. Only a regular file is a note (a
+// named pipe, socket or device called "x.md" would block or fail the
+// read), and a folder called "x.md" is a folder.
+func (w *walker) list(dir string) ([]entry, error) {
 	w.sem <- struct{}{}
 	defer func() { <-w.sem }()
 	f, err := w.v.Root.Open(dir)
@@ -174,12 +187,13 @@ func (w *walker) list(dir string) ([]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return f.Readdirnames(-1)
+	return readEntries(f)
 }
 
-func (w *walker) visit(dir string, names []string) {
+func (w *walker) visit(dir string, entries []entry) {
 	defer w.wg.Done()
-	for _, name := range names {
+	for _, e := range entries {
+		name := e.name
 		if strings.HasPrefix(name, ".") {
 			continue // hidden: .git, .obsidian, .trash, .relink.toml, ...
 		}
@@ -190,19 +204,19 @@ func (w *walker) visit(dir string, names []string) {
 		if excluded(p, w.exclude) {
 			continue
 		}
-		if IsNote(name) {
-			// readNote opens it through the root, which refuses a symlink
-			// that leads outside the vault.
-			w.emit(p, true)
-			continue
-		}
-		st, err := w.v.Root.Lstat(p)
-		if err != nil {
-			w.problem(p, "cannot read: "+unwrapPath(err))
-			continue
+		typ := e.typ
+		if typ == typeUnknown {
+			st, err := w.v.Root.Lstat(p)
+			if err != nil {
+				w.problem(p, "cannot read: "+unwrapPath(err))
+				continue
+			}
+			typ = st.Mode().Type()
 		}
 		switch {
-		case st.IsDir():
+		case typ.IsRegular():
+			w.emit(p, IsNote(name))
+		case typ.IsDir():
 			if skipDir(name) {
 				continue
 			}
@@ -214,18 +228,44 @@ func (w *walker) visit(dir string, names []string) {
 				}
 				w.visit(p, sub)
 			}()
-		case st.Mode()&fs.ModeSymlink != 0:
+		case typ&fs.ModeSymlink != 0:
 			// A symlink counts only if it stays inside the vault; a
 			// linked folder is not followed (it could loop).
-			if tst, err := w.v.Root.Stat(p); err != nil {
+			tst, err := w.v.Root.Stat(p)
+			switch {
+			case err != nil && IsNote(name):
+				// Kept as a note that failed to read, so that its names
+				// still stop a link from being repaired to another note.
+				w.emit(p, true)
+			case err != nil:
 				w.problem(p, "symlink points outside the vault or nowhere; skipped")
-			} else if tst.Mode().IsRegular() {
-				w.emit(p, false)
+			case tst.Mode().IsRegular():
+				w.emit(p, IsNote(name))
+			case IsNote(name) && !tst.IsDir():
+				w.problem(p, notRegular(tst.Mode()))
 			}
-		case st.Mode().IsRegular():
-			w.emit(p, false)
+		case IsNote(name):
+			w.problem(p, notRegular(typ))
 		}
 	}
+}
+
+// notRegular says why a file named like a note is not read.
+func notRegular(m fs.FileMode) string {
+	kind := "an irregular file"
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case m&fs.ModeSocket != 0:
+		kind = "a socket"
+	case m&fs.ModeCharDevice != 0:
+		kind = "a character device"
+	case m&fs.ModeDevice != 0:
+		kind = "a block device"
+	case m&fs.ModeDir != 0:
+		kind = "a folder"
+	}
+	return "not a regular file (" + kind + "); skipped"
 }
 
 // readBatch is the most paths a reader takes from the queue at once: a
@@ -246,14 +286,15 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	}
 	paths := newPathQueue()
 	var (
-		mu         sync.Mutex
-		other      []string
-		found      int
-		problems   []Problem
-		walkErr    error
-		shares     [][]*note.Note
-		done       int
-		workerWait sync.WaitGroup
+		mu           sync.Mutex
+		other        []string
+		found        int
+		problems     []Problem
+		readProblems []Problem // files found not to be notes once opened
+		walkErr      error
+		shares       [][]*note.Note
+		done         int
+		workerWait   sync.WaitGroup
 	)
 	go func() {
 		problems, walkErr = v.walk(opt.Exclude, func(p string, isNote bool) {
@@ -278,6 +319,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 			// to its bytes, so the buffer is reused for the next file.
 			var buf []byte
 			var mine []*note.Note
+			var skipped []Problem
 			var batch []string
 			for {
 				batch = paths.take(batch, readBatch)
@@ -285,9 +327,13 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 					break
 				}
 				for _, p := range batch {
-					var n *note.Note
-					if n, buf = v.readNote(p, opt, buf); n != nil {
+					n, why, nbuf := v.readNote(p, opt, buf)
+					buf = nbuf
+					switch {
+					case n != nil:
 						mine = append(mine, n)
+					case why != "":
+						skipped = append(skipped, Problem{p, why})
 					}
 					if opt.Progress != nil {
 						mu.Lock()
@@ -302,6 +348,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 			slices.SortFunc(mine, byPath)
 			mu.Lock()
 			shares = append(shares, mine)
+			readProblems = append(readProblems, skipped...)
 			mu.Unlock()
 		}()
 	}
@@ -311,6 +358,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	}
 	notes := mergeSorted(shares)
 	sort.Strings(other)
+	problems = append(problems, readProblems...)
 	for _, n := range notes {
 		if n.Err != nil {
 			problems = append(problems, Problem{n.Path, n.Err.Error() + "; links in it were not checked"})
@@ -359,7 +407,10 @@ func merge2(a, b []*note.Note) []*note.Note {
 	return append(append(out, a...), b...)
 }
 
-func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []byte) {
+// readNote reads and parses the note at p. A file that turns out not to be
+// a regular file (swapped in after the walk, or a symlink's target) gives
+// no note but the reason it was skipped.
+func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (n *note.Note, skipped string, _ []byte) {
 	// Only a regular file is cached: a symlinked note would be recorded
 	// under the target's key and never found again by its own.
 	cacheable := false
@@ -368,64 +419,69 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (*note.Note, []b
 			cacheable = true
 			if k.Size <= opt.MaxFileSize {
 				if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
-					return n, buf
+					return n, "", buf
 				}
 			}
 		}
 	}
 	f, ok := v.notes.open(p)
 	if !ok {
-		rf, err := v.Root.Open(p)
+		rf, err := v.Root.OpenFile(p, openFlags, 0)
 		if err != nil {
-			if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
-				return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, buf
+			if st, serr := v.Root.Stat(p); serr == nil && !st.Mode().IsRegular() {
+				return nil, notRegular(st.Mode()), buf // a socket cannot be opened
 			}
-			return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
+			if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
+				return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, "", buf
+			}
+			return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 		}
 		f = noteFile{f: rf}
 	}
 	defer f.close()
-	size, isDir, key, err := f.stat()
+	// The opened file's own type, from the fstat that also gives its size:
+	// the walk saw a regular file, but another may be in its place now.
+	size, typ, key, err := f.stat()
 	if err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 	}
-	if isDir {
-		return nil, buf // a folder named like a note
+	if !typ.IsRegular() {
+		return nil, notRegular(typ), buf
 	}
 	if size > opt.MaxFileSize {
-		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", size, opt.MaxFileSize)}, buf
+		return &note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", size, opt.MaxFileSize)}, "", buf
 	}
 	if int64(cap(buf)) < size {
 		buf = make([]byte, size, size+size/4)
 	}
 	buf = buf[:size]
 	if err := f.readFull(buf); err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, buf
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 	}
 	// A cached note carries its hash, so that apply can take it from the
 	// cache too. Packed, the links of all notes take a fraction of the
 	// memory of their records (see note.Note.Pack).
-	n, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
+	pn, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
 	if enc != nil && cacheable && key != nil {
 		// The key comes from the open file, taken before the read: a write
 		// during the read moves the change time past it.
 		opt.Cache.Put(p, *key, enc)
 	}
-	return &n, buf
+	return &pn, "", buf
 }
 
-// statFile returns what readNote needs of an open file: its size, whether
-// it is a folder, and its note cache key (nil for anything but a regular
-// file, or where there are no keys).
-func statFile(f *os.File) (size int64, isDir bool, key *notecache.Key, err error) {
+// statFile returns what readNote needs of an open file: its size, its type
+// (the fs.ModeType bits), and its note cache key (nil for anything but a
+// regular file, or where there are no keys).
+func statFile(f *os.File) (size int64, typ fs.FileMode, key *notecache.Key, err error) {
 	st, err := f.Stat()
 	if err != nil {
-		return 0, false, nil, err
+		return 0, 0, nil, err
 	}
 	if k, ok := notecache.KeyOf(st); ok {
 		key = &k
 	}
-	return st.Size(), st.IsDir(), key, nil
+	return st.Size(), st.Mode().Type(), key, nil
 }
 
 // cacheKey returns the note cache key of the regular file at p, without

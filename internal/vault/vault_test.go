@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,7 +75,7 @@ func TestRead(t *testing.T) {
 	for _, n := range scan.Notes {
 		paths = append(paths, n.Path)
 	}
-	want := []string{"a.md", "alias.md", "b.md", "bad.md", "escape.md", "sub/c.markdown", "sub/deeper/d.md"}
+	want := []string{"a.md", "alias.md", "b.md", "bad.md", "escape.md", "folder.md/inside.md", "sub/c.markdown", "sub/deeper/d.md"}
 	if diff := cmp.Diff(want, paths); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
@@ -85,8 +86,8 @@ func TestRead(t *testing.T) {
 	for _, p := range scan.Problems {
 		probs = append(probs, p.File+": "+p.Message)
 	}
-	// A folder named like a note is not read (notes are recognised by
-	// name, without a stat per file); a symlinked folder is not followed.
+	// A folder named like a note is a folder, read like any other; a
+	// symlinked folder is not followed.
 	if len(probs) != 3 || !strings.HasPrefix(probs[0], "bad.md: frontmatter: yaml:") ||
 		probs[1] != "escape.md: symlink points outside the vault or nowhere; links in it were not checked" ||
 		probs[2] != "loop: symlink points outside the vault or nowhere; skipped" {
@@ -302,4 +303,36 @@ func FuzzHasFoamSetting(f *testing.F) {
 			}
 		}
 	})
+}
+
+// On a file system that records no types in its folders, each entry's type
+// comes from an lstat: a folder named like a note is still walked and a
+// regular file still read.
+func TestWalkUnknownTypes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"a.md": "x", "Projects.md/b.md": "y", "pic.png": "p"})
+	v, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var got []string
+	var mu sync.Mutex
+	w := &walker{v: v, sem: make(chan struct{}, 8), emit: func(p string, isNote bool) {
+		mu.Lock()
+		got = append(got, fmt.Sprint(p, " ", isNote))
+		mu.Unlock()
+	}}
+	w.wg.Add(1)
+	w.visit(".", []entry{{"a.md", typeUnknown}, {"Projects.md", typeUnknown}, {"pic.png", typeUnknown}, {"gone.md", typeUnknown}})
+	w.wg.Wait()
+	slices.Sort(got)
+	want := []string{"Projects.md/b.md true", "a.md true", "pic.png false"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("emitted (-want +got):\n%s", diff)
+	}
+	if len(w.problems) != 1 || w.problems[0].File != "gone.md" {
+		t.Errorf("problems: %v", w.problems)
+	}
 }

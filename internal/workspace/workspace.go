@@ -124,6 +124,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		Progress:    opt.Progress,
 		Hash:        opt.Hash,
 	}
+	ro.Syntax.MaxLinks = cfg.MaxLinksPerNote
 	if s.CacheFile != "" {
 		open := notecache.Open
 		if opt.Once {
