@@ -125,3 +125,25 @@ func TestReadNoteSwappedForPipe(t *testing.T) {
 		}
 	}
 }
+
+// ReadFile, apply's and the previews' read of one file, refuses a named
+// pipe that stands where a note was, naming it, instead of blocking.
+func TestReadFileSpecial(t *testing.T) {
+	dir := specialVault(t)
+	v, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for _, p := range []string{"pipe.md", "sub/linked.md"} {
+		finish(t, "ReadFile("+p+")", func() {
+			_, err := v.ReadFile(p)
+			if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "named pipe") {
+				t.Errorf("ReadFile(%s) = %v, want an error naming it a named pipe", p, err)
+			}
+		})
+	}
+	if b, err := v.ReadFile("a.md"); err != nil || string(b) != "[[b]]" {
+		t.Errorf("ReadFile(a.md) = %q, %v", b, err)
+	}
+}

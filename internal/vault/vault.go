@@ -304,9 +304,11 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 				mu.Unlock()
 				return
 			}
-			n := paths.push(p)
+			// Pushed under mu: a reader could otherwise take and count
+			// the note before the total counts it (done > total), and
+			// walkers of several folders raise the total in any order.
 			mu.Lock()
-			found = n
+			found = max(found, paths.push(p))
 			mu.Unlock()
 		})
 		paths.close()
@@ -513,7 +515,25 @@ func readFull(f *os.File, buf []byte) error {
 }
 
 // ReadFile reads one vault file (for apply's re-read and diffs).
-func (v *Vault) ReadFile(p string) ([]byte, error) { return v.Root.ReadFile(p) }
+//
+// Like the walk, it reads regular files only, opened without blocking: a
+// named pipe put where a note was (between a check and a preview, say)
+// must not hang the run.
+func (v *Vault) ReadFile(p string) ([]byte, error) {
+	f, err := v.Root.OpenFile(p, openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New(strings.TrimSuffix(notRegular(st.Mode()), "; skipped"))}
+	}
+	return io.ReadAll(f)
+}
 
 // Detect names the dialect of a vault from its marker files, in this
 // order: "dendron.yml" for Dendron, ".obsidian/" for Obsidian, ".foam/" or
