@@ -126,6 +126,10 @@ func TestExactFirstInEveryDialect(t *testing.T) {
 		n("y/note.md", ""),
 		n("p/Same.md", ""),
 		n("q/Same.md", ""),
+		n("index.md", ""),
+		n("git/index.md", ""),
+		n("r/Guide.md", "index page"),
+		n("s/index page.md", ""),
 	}
 	tests := []struct {
 		give string
@@ -145,6 +149,13 @@ func TestExactFirstInEveryDialect(t *testing.T) {
 		{"Note", want{Class: "resolved", Target: "x/Note.md"}, want{Class: "resolved", Target: "x/Note.md"}},
 		{"note", want{Class: "resolved", Target: "y/note.md"}, want{Class: "resolved", Target: "y/note.md"}},
 		{"NOTE", want{Class: "ambiguous", Level: "exact", Cands: []string{"x/Note.md", "y/note.md"}}, want{Class: "ambiguous", Level: "case", Cands: []string{"x/Note.md", "y/note.md"}}},
+		// The whole path from the vault root wins over another note's
+		// stem: the root's index.md, as Obsidian and vimwiki open it.
+		{"index", want{Class: "resolved", Target: "index.md"}, want{Class: "resolved", Target: "index.md"}},
+		{"Index", want{Class: "resolved", Target: "index.md"}, want{Class: "ambiguous", Level: "case", Cands: []string{"index.md", "git/index.md"}}},
+		{"git/index", want{Class: "resolved", Target: "git/index.md"}, want{Class: "resolved", Target: "git/index.md"}},
+		// A title and a stem are both whole names (wiki): neither wins.
+		{"index page", want{Class: "resolved", Target: "s/index page.md"}, want{Class: "ambiguous", Level: "exact", Cands: []string{"r/Guide.md", "s/index page.md"}}},
 		// The closest tier itself names two notes.
 		{"Same", want{Class: "ambiguous", Level: "exact", Cands: []string{"p/Same.md", "q/Same.md"}}, want{Class: "ambiguous", Level: "exact", Cands: []string{"p/Same.md", "q/Same.md"}}},
 	}

@@ -202,22 +202,24 @@ func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
 // whose name is spelled closest to the target t (SPEC §4: a name equal byte
 // for byte wins over one that only the dialect's case-insensitive or
 // path-suffix rule finds). A name is closer in spelling (byte-equal, then
-// NFC-equal, then equal only by the dialect's key) and closer in kind (a
-// whole name, then a trailing part of a path). The entries with the closest
+// NFC-equal, then equal only by the dialect's key) and closer in kind (the
+// whole path from the vault root, as Obsidian and vimwiki open "[[index]]"
+// at the root before "git/index.md"; then another whole name; then a
+// trailing part of a path). The entries with the closest
 // name on both counts win; when no entry is closest on both
 // (`[[langchain/langchain]]`: one note's path in another case, another
 // note's path suffix byte for byte), all stay, and the link is ambiguous
 // unless they lead to one note.
 func (ix *Index) closest(t string, es []entry, pathOnly bool) []entry {
 	t = trimSpace(t)
-	// Each entry's names as points (spelling, kind): bit 2*spelling+kind.
-	var buf [8]uint8
+	// Each entry's names as points (spelling, kind): bit 3*spelling+kind.
+	var buf [8]uint16
 	marks := buf[:0]
 	if len(es) > len(buf) {
-		marks = make([]uint8, 0, len(es))
+		marks = make([]uint16, 0, len(es))
 	}
 	marks = marks[:len(es)]
-	var all uint8
+	var all uint16
 	var nameBuf [16]name
 	names := nameBuf[:0]
 	for i, e := range es {
@@ -255,13 +257,13 @@ func (ix *Index) closest(t string, es []entry, pathOnly bool) []entry {
 	}
 	// The closest point: the lowest spelling and the lowest kind seen.
 	spelling, kind := 0, 0
-	for all&(0b11<<(2*spelling)) == 0 {
+	for all&(0b111<<(3*spelling)) == 0 {
 		spelling++
 	}
-	if all&0b010101 == 0 {
-		kind = 1
+	for all&(0b001001001<<kind) == 0 {
+		kind++
 	}
-	best := 2*spelling + kind
+	best := 3*spelling + kind
 	if all&(1<<best) == 0 {
 		// No name is closest on both counts.
 		return es
@@ -286,13 +288,17 @@ func isASCII(s string) bool {
 }
 
 // closeness is the bit of a name's point: spelling 0 (byte-equal), 1
-// (NFC-equal) or 2 (by the dialect's key), and kind 0 (a whole name) or 1
-// (a path suffix).
+// (NFC-equal) or 2 (by the dialect's key), and kind 0 (the whole path from
+// the vault root), 1 (another whole name: stem, title, id) or 2 (a path
+// suffix).
 func closeness(spelling int, k dialect.NameKind) int {
-	if k == dialect.Suffix {
-		return 2*spelling + 1
+	switch k {
+	case dialect.Path:
+		return 3 * spelling
+	case dialect.Suffix:
+		return 3*spelling + 2
 	}
-	return 2 * spelling
+	return 3*spelling + 1
 }
 
 // oneCanonical reports whether notes all lead to one canonical note, and
