@@ -19,11 +19,7 @@ func openStoreQuietly(vaultDir, storeFlag string) (*snapshot.Store, error) {
 	case storeFlag == "":
 		return nil, err
 	}
-	dir, err := StoreDir(vdir, cfg, storeFlag)
-	if err != nil {
-		return nil, err
-	}
-	return PeekStore(dir)
+	return peekVaultStore(vdir, cfg, storeFlag)
 }
 
 // Snapshots lists the snapshots of a vault's store, oldest first, with

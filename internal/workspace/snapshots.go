@@ -72,6 +72,16 @@ func PeekStore(dir string) (*snapshot.Store, error) {
 	return snapshot.Open(dir)
 }
 
+// peekVaultStore is PeekStore of the store of the vault at vaultDir (or the
+// one storeFlag names): nil, nil when there is none yet.
+func peekVaultStore(vaultDir string, cfg config.Config, storeFlag string) (*snapshot.Store, error) {
+	dir, err := StoreDir(vaultDir, cfg, storeFlag)
+	if err != nil {
+		return nil, err
+	}
+	return PeekStore(dir)
+}
+
 // LockStore opens (creating if needed) the store in dir and takes its lock.
 // A lock held by a live relink is an error matching snapshot.ErrLocked. The
 // returned release unlocks and closes the store. It does not create a
@@ -214,11 +224,7 @@ func (e *PendingError) Unwrap() error { return snapshot.ErrPending }
 // store's lock to tell an interrupted operation from one that another
 // relink is still running (then Running is set).
 func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingError, error) {
-	dir, err := StoreDir(vaultDir, cfg, storeFlag)
-	if err != nil {
-		return nil, err
-	}
-	st, err := PeekStore(dir)
+	st, err := peekVaultStore(vaultDir, cfg, storeFlag)
 	if err != nil || st == nil {
 		return nil, err
 	}
@@ -232,9 +238,9 @@ func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingErro
 	rec := Advice("relink recover", vaultDir, cfg, storeFlag)
 	switch {
 	case errors.As(err, &le):
-		return &PendingError{Journal: j, Store: dir, Running: &le.Holder, Recover: rec}, nil
+		return &PendingError{Journal: j, Store: st.Dir(), Running: &le.Holder, Recover: rec}, nil
 	case err != nil:
-		return &PendingError{Journal: j, Store: dir, Recover: rec}, nil // cannot tell: say what we know
+		return &PendingError{Journal: j, Store: st.Dir(), Recover: rec}, nil // cannot tell: say what we know
 	}
 	defer unlock()
 	// Under the lock Pending is authoritative (and drops a journal whose
@@ -242,7 +248,7 @@ func Pending(vaultDir string, cfg config.Config, storeFlag string) (*PendingErro
 	if j, err = st.Pending(); err != nil || j == nil {
 		return nil, err
 	}
-	return &PendingError{Journal: j, Store: dir, Recover: rec}, nil
+	return &PendingError{Journal: j, Store: st.Dir(), Recover: rec}, nil
 }
 
 // checkPending returns a *PendingError if st, the store of the vault at

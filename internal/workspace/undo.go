@@ -154,11 +154,7 @@ func lastInEffect(h []HistoryEntry, vaultDir string, explicit, force bool) (targ
 // when there is none. It creates nothing and takes no lock, so a front end
 // can show it while nothing runs.
 func LastApply(vaultDir string, cfg config.Config, storeFlag string) (*snapshot.Manifest, error) {
-	dir, err := StoreDir(vaultDir, cfg, storeFlag)
-	if err != nil {
-		return nil, err
-	}
-	st, err := PeekStore(dir)
+	st, err := peekVaultStore(vaultDir, cfg, storeFlag)
 	if err != nil || st == nil {
 		return nil, err
 	}
