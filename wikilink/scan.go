@@ -56,6 +56,7 @@ func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options
 				continue
 			}
 			if l, ok := scanWiki(src, p, to, opt); ok {
+				unembedEscaped(&l, src, p, from, skip, si, opt)
 				if !overlapsSkip(skip, si, l.Whole) {
 					links = append(links, l)
 					i = int(l.Whole.End)
@@ -67,6 +68,7 @@ func AppendScan(links []Link, src []byte, from, to int, skip []Span, opt Options
 		}
 		if !opt.NoMarkdown {
 			if l, ok := scanMarkdown(src, p, to); ok && !overlapsSkip(skip, si, l.Whole) {
+				unembedEscaped(&l, src, p, from, skip, si, opt)
 				links = append(links, l)
 				i = int(l.Whole.End)
 				continue
@@ -90,6 +92,16 @@ func escaped(src []byte, p, from int, skip []Span, si int) bool {
 		n++
 	}
 	return n%2 == 1
+}
+
+// unembedEscaped makes l, opened at p, no embed when its '!' is escaped:
+// "\![[T]]" is a literal '!' and the link [[T]] (CommonMark), so the '!'
+// is no part of the link either.
+func unembedEscaped(l *Link, src []byte, p, from int, skip []Span, si int, opt Options) {
+	if l.Embed && !opt.NoMarkdown && escaped(src, p-1, from, skip, si) {
+		l.Embed = false
+		l.Whole.Start = int32(p)
+	}
 }
 
 // overlapsSkip reports whether s reaches into a skipped span (a link may not

@@ -78,6 +78,10 @@ func TestScan(t *testing.T) {
 		{"four brackets", "[[[[X|d]]]]", []parts{{Whole: "[[X|d]]", Target: "X", Display: "d"}}},
 		{"third bracket is no embed", "![[[X]]]", []parts{{Whole: "[[X]]", Target: "X"}}},
 		{"third bracket after escape", `\[[[[X]]`, []parts{{Whole: "[[X]]", Target: "X"}}},
+		// A backslash-escaped '!' is text: the link after it is no embed.
+		{"escaped embed", `\![[T]]`, []parts{{Whole: "[[T]]", Target: "T"}}},
+		{"escaped backslash embed", `\\![[T]]`, []parts{{Whole: "![[T]]", Target: "T", Embed: true}}},
+		{"escaped image", `\![alt](img.png)`, []parts{{Whole: "[alt](img.png)", Target: "img.png", Display: "alt", Markdown: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.desc, func(t *testing.T) {

@@ -111,7 +111,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	if err != nil && (res == nil || len(res.Changed) == 0) {
 		return storeErr(err) // nothing was changed
 	}
-	printApply(e, rep, res, o.quiet, o.store)
+	printApply(e, rep, res, o.quiet, o.store, checkCommand(cmd))
 	if err != nil {
 		return storeErr(err)
 	}
@@ -125,12 +125,12 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	return nil
 }
 
-func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet bool, storeFlag string) {
+func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet bool, storeFlag, check string) {
 	left := len(rep.Plan.Findings)
 	advice := func(cmd, flag string) string { return workspace.Advice(cmd, rep.Vault.Dir, rep.Settings.Config, flag) }
 	if res.Planned == 0 {
 		if left > 0 {
-			fmt.Fprintf(e.stdout, "nothing to apply (%s left for you to decide: %s lists them)\n", plural(left, "finding"), advice("relink check", ""))
+			fmt.Fprintf(e.stdout, "nothing to apply (%s left for you to decide: %s lists them)\n", plural(left, "finding"), advice(check, ""))
 		} else {
 			fmt.Fprintln(e.stdout, "nothing to apply")
 		}
@@ -169,8 +169,38 @@ func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet
 		fmt.Fprintf(e.stdout, "%s puts the files back\n", advice("relink undo", storeFlag))
 	}
 	if left > 0 {
-		fmt.Fprintf(e.stdout, "%s left for you to decide (%s lists them)\n", plural(left, "finding"), advice("relink check", ""))
+		fmt.Fprintf(e.stdout, "%s left for you to decide (%s lists them)\n", plural(left, "finding"), advice(check, ""))
 	}
+}
+
+// checkCommand is the check command that lists what this apply left, with
+// the flags given on its command line that decide what is found: under
+// another dialect, level or rule, or without an exclude, check would read
+// the vault differently (and the detected dialect may even look wrong).
+func checkCommand(cmd *cobra.Command) string {
+	c := "relink check"
+	for _, name := range []string{"dialect", "level", "strict", "allow-alias", "follow-duplicates", "exclude"} {
+		f := cmd.Flags().Lookup(name)
+		if f == nil || !f.Changed {
+			continue
+		}
+		switch v := f.Value.(type) {
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				c += " --" + name + " " + workspace.ShellQuote(s)
+			}
+		default:
+			switch s := f.Value.String(); {
+			case f.Value.Type() == "bool" && s == "true":
+				c += " --" + name
+			case f.Value.Type() == "bool":
+				c += " --" + name + "=" + s
+			default:
+				c += " --" + name + " " + workspace.ShellQuote(s)
+			}
+		}
+	}
+	return c
 }
 
 func classCounts(m map[string]int) string {

@@ -14,7 +14,8 @@ import (
 // TestPlanDiffApplies holds plan --diff to what it promises: applied with
 // git apply (and patch(1), when installed) to a copy of the vault, it gives
 // exactly the tree that relink apply writes. The vaults are a small one of
-// the awkward cases (no final newline, CRLF, BOM, names with spaces), the
+// the awkward cases (no final newline, CRLF, BOM, names with spaces, names
+// that diff headers quote: a control character, a byte that is not UTF-8), the
 // sample vault, generated vaults in two dialects and the real vaults in
 // ../shared/corpora when they are there. The diff that snapshot diff
 // prints of that apply must apply the same way.
@@ -35,6 +36,12 @@ func TestPlanDiffApplies(t *testing.T) {
 		"crlf.md":                     "a\r\nb\r\n[[DISASTER RECOVERY]]\r\nc",
 		"bom.md":                      "\ufeff[[disaster recovery]]\n\n\n\n\n\n\n\n[[Disaster-Recovery]]",
 		"Sub Folder/with space.md":    "x\n[[disaster-recovery|DR]]\n",
+		// Names that a diff header quotes, and one that it need not.
+		"lat\xe9.md":       "[[disaster-recovery]]\n",
+		"tab\tname.md":     "[[disaster-recovery]]\n",
+		"sep\u2028.md":     "[[disaster-recovery]]\n",
+		"caf\xc3\xa9\n.md": "[[disaster-recovery]]\n",
+		"back\\sl\"ash.md": "[[disaster-recovery]]\n",
 	})
 	vaults["awkward"] = awkward
 	sample, err := filepath.Abs(filepath.Join("..", "..", "examples", "sample-vault"))

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -63,6 +64,7 @@ func TestScript(t *testing.T) {
 			"settle": cmdSettle,
 			"mkfifo": cmdMkfifo,
 			"mksock": cmdMksock,
+			"follow": cmdFollow,
 		},
 	})
 }
@@ -100,6 +102,71 @@ func cmdTree(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	sort.Strings(lines)
 	fmt.Fprintln(ts.Stdout(), strings.Join(lines, "\n"))
+}
+
+// follow REGEXP runs the relink command that the last command printed on
+// stdout, as printed: the first submatch of REGEXP, split into words as a
+// POSIX shell splits it (single quotes only, as relink quotes), and runs
+// it like exec. A hint that does not work fails the script.
+func cmdFollow(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: follow REGEXP")
+	}
+	m := regexp.MustCompile(args[0]).FindStringSubmatch(ts.ReadFile("stdout"))
+	if len(m) < 2 {
+		ts.Fatalf("no advice matching %s in stdout", args[0])
+	}
+	words := shellWords(ts, m[1])
+	if len(words) == 0 || words[0] != "relink" {
+		ts.Fatalf("advice %q is no relink command", m[1])
+	}
+	ts.Logf("follow: %s", m[1])
+	err := ts.Exec(words[0], words[1:]...)
+	if err != nil && !neg {
+		ts.Fatalf("%s: %v", m[1], err)
+	}
+	if err == nil && neg {
+		ts.Fatalf("%s: unexpected success", m[1])
+	}
+}
+
+// shellWords splits s into words at spaces, keeping what single quotes
+// hold ('\” being a quote inside quotes).
+func shellWords(ts *testscript.TestScript, s string) []string {
+	var words []string
+	var w strings.Builder
+	in, quoted := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quoted && c == '\'':
+			quoted = false
+		case quoted:
+			w.WriteByte(c)
+		case c == '\'':
+			quoted, in = true, true
+		case c == ' ':
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		case c == '\\' && i+1 < len(s):
+			i++
+			w.WriteByte(s[i])
+			in = true
+		default:
+			w.WriteByte(c)
+			in = true
+		}
+	}
+	if quoted {
+		ts.Fatalf("unbalanced quote in %q", s)
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words
 }
 
 // nfd SRC DST renames SRC to the NFD spelling DST (txtar cannot hold an

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -183,6 +184,52 @@ func TestExactFirstAllocatesNothing(t *testing.T) {
 			key := testing.AllocsPerRun(50, func() { d.ExactKey(target) })
 			if got := testing.AllocsPerRun(50, func() { ix.Resolve(0, l) }); got > key {
 				t.Errorf("%s: Resolve(%q) allocates %v times, its key %v", d.Name(), target, got, key)
+			}
+		}
+	}
+}
+
+// TestNameEndingInNoteExtension: a target that ends in a note extension may
+// be a note's own name (Dendron's dendron.topic.markdown, the file
+// Topic.markdown.md that Obsidian and vimwiki open for [[Topic.markdown]]);
+// the extension is dropped only when the name as written is no closer.
+func TestNameEndingInNoteExtension(t *testing.T) {
+	t.Parallel()
+	notes := []*note.Note{
+		n("Topic.md", ""),
+		n("Topic.markdown.md", ""),
+		n("dendron.topic.md", ""),
+		n("dendron.topic.markdown.md", ""),
+		n("Solo.md", ""),
+		n("Pair.md", ""),
+		n("pair.md.md", ""),
+	}
+	tests := []struct {
+		give string
+		want want
+	}{
+		{"Topic.markdown", want{Class: "resolved", Target: "Topic.markdown.md"}},
+		{"Topic.md", want{Class: "resolved", Target: "Topic.md"}},
+		// Both readings match in another case: either note is meant.
+		{"topic.markdown", want{Class: "ambiguous", Level: "case", Cands: []string{"Topic.md", "Topic.markdown.md"}}},
+		{"dendron.Topic.Markdown", want{Class: "ambiguous", Level: "case", Cands: []string{"dendron.topic.md", "dendron.topic.markdown.md"}}},
+		{"dendron.topic.markdown", want{Class: "resolved", Target: "dendron.topic.markdown.md"}},
+		{"Topic.markdown.md", want{Class: "resolved", Target: "Topic.markdown.md"}},
+		// Only the bare name is a note: the extension is dropped.
+		{"Solo.md", want{Class: "resolved", Target: "Solo.md"}},
+		{"solo.markdown", want{Class: "variant", Level: "case", Target: "Solo.md"}},
+		// "pair.md" is one note's stem and, without ".md", another's in
+		// another case: both are as close, at the same level.
+		{"PAIR.md", want{Class: "ambiguous", Level: "case", Cands: []string{"Pair.md", "pair.md.md"}}},
+	}
+	for _, d := range []dialect.Dialect{dialect.Wiki{}, dialect.Dendron{}} {
+		ix := Build(notes, nil, d, fold.Separators)
+		for _, tt := range tests {
+			if d.Name() == "dendron" && strings.Contains(tt.want.Level, "case") {
+				continue // Dendron's names are case-insensitive: no case level
+			}
+			if diff := cmp.Diff(tt.want, resolve(ix, tt.give)); diff != "" {
+				t.Errorf("%s: Resolve(%q) (-want +got):\n%s", d.Name(), tt.give, diff)
 			}
 		}
 	}

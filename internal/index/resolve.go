@@ -146,13 +146,23 @@ func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
 		return ix.resolveAttachment(t, pathForm)
 	}
 	if IsNoteExt(ext) {
-		t = strings.TrimSuffix(t, ext)
+		return ix.resolveWithExt(t, ext, pathForm)
 	}
 	return ix.resolveName(t, pathForm)
 }
 
 // resolveName runs the exact lookup and then the ladder for a note name.
 func (ix *Index) resolveName(t string, pathOnly bool) Result {
+	if r, ok := ix.resolveExact(t, pathOnly); ok {
+		return r
+	}
+	r := ix.climb(t, pathOnly)
+	r.PathForm = pathOnly
+	return r
+}
+
+// resolveExact is the exact lookup of a note name.
+func (ix *Index) resolveExact(t string, pathOnly bool) (Result, bool) {
 	var buf [8]entry
 	var key string
 	if ix.trimKey {
@@ -166,12 +176,74 @@ func (ix *Index) resolveName(t string, pathOnly bool) Result {
 		}
 		if r, ok := ix.exactResult(es, pathOnly); ok {
 			r.PathForm = pathOnly
-			return r
+			return r, true
 		}
 	}
-	r := ix.climb(t, pathOnly)
-	r.PathForm = pathOnly
-	return r
+	return Result{}, false
+}
+
+// resolveWithExt resolves a target that ends in a note extension. Such a
+// target names a note by its file name ([[Topic.md]]), or it is a note's
+// own name: Dendron's hierarchy dendron.topic.markdown, the file
+// Topic.markdown.md that Obsidian and vimwiki open for [[Topic.markdown]].
+// The closer reading wins: the name as written, then the name without the
+// extension, exactly; then the ladder for both, where the lower level wins
+// and two different notes at one level make the link ambiguous.
+func (ix *Index) resolveWithExt(t, ext string, pathOnly bool) Result {
+	if r, ok := ix.resolveExact(t, pathOnly); ok {
+		return r
+	}
+	bare := strings.TrimSuffix(t, ext)
+	if r, ok := ix.resolveExact(bare, pathOnly); ok {
+		return r
+	}
+	rb, rw := ix.climb(bare, pathOnly), ix.climb(t, pathOnly)
+	rb.PathForm, rw.PathForm = pathOnly, pathOnly
+	switch {
+	case rw.Class == Broken:
+		return rb
+	case rb.Class == Broken, rw.Level < rb.Level:
+		return rw
+	case rb.Level < rw.Level:
+		return rb
+	}
+	// Both readings match at one level: one note, or a question.
+	var notes []int32
+	for _, r := range []Result{rb, rw} {
+		if r.Class == Ambiguous {
+			notes = append(notes, r.Candidates...)
+		} else {
+			notes = append(notes, r.Target)
+		}
+	}
+	cands := ix.canonicals(notes)
+	if len(cands) == 1 {
+		if rb.Class == Variant || rw.Class != Variant {
+			return rb
+		}
+		return rw
+	}
+	// The report names the candidates that only an alias found.
+	var named []int32
+	var aliases []AliasMatch
+	for _, r := range []Result{rb, rw} {
+		switch r.Class {
+		case Variant:
+			named = append(named, r.Target)
+		case Ambiguous:
+			for _, c := range r.Candidates {
+				if !slices.ContainsFunc(r.Aliases, func(a AliasMatch) bool { return a.Note == c }) {
+					named = append(named, c)
+				}
+			}
+		}
+		for _, a := range r.Aliases {
+			aliases = append(aliases, AliasMatch{Note: ix.canon[a.Note], Alias: a.Alias})
+		}
+	}
+	aliases = slices.DeleteFunc(aliases, func(a AliasMatch) bool { return slices.Contains(named, a.Note) })
+	aliases = slices.CompactFunc(aliases, func(a, b AliasMatch) bool { return a.Note == b.Note })
+	return Result{Class: Ambiguous, Level: rb.Level, Target: -1, Candidates: cands, Aliases: aliases, PathForm: pathOnly}
 }
 
 // exactResult classifies an exact match.

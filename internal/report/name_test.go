@@ -116,7 +116,12 @@ func TestDiffName(t *testing.T) {
 	for _, c := range []struct{ prefix, file, want string }{
 		{"a/", "Topics/Note one.md", "a/Topics/Note one.md"},
 		{"b/", "new\nline.md", `"b/new\nline.md"`},
-		{"a/", "caf\xe9.md", `"a/caf\xe9.md"`},
+		{"a/", "caf\xe9.md", `"a/caf\351.md"`},
+		{"a/", "sep\u2028.md", `"a/sep\342\200\250.md"`},
+		{"a/", "tab\t\"q\\\x7f.md", `"a/tab\t\"q\\\177.md"`},
+		{"a/", "x\x01.md", `"a/x\001.md"`},
+		{"a/", `back\slash "quote".md`, `a/back\slash "quote".md`},
+		{"a/", `"lead.md`, `"a/\"lead.md"`},
 	} {
 		if got := DiffName(c.prefix, c.file); got != c.want {
 			t.Errorf("DiffName(%q, %q) = %s, want %s", c.prefix, c.file, got, c.want)

@@ -178,6 +178,10 @@ func vaultArg(dir string) string {
 	return shellQuote(dir)
 }
 
+// ShellQuote quotes s for a POSIX shell when it needs quoting, as the
+// commands that Advice spells are quoted.
+func ShellQuote(s string) string { return shellQuote(s) }
+
 // shellQuote quotes s for a POSIX shell when it needs quoting.
 func shellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {

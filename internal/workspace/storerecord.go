@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/relinkmd/relink/internal/snapshot"
@@ -115,4 +116,68 @@ func storeMissing(dir string) error {
 		return nil
 	}
 	return &StoreGoneError{Store: dir, Created: r.Created, Record: p}
+}
+
+// movedStore is a store that holds the snapshots of a vault folder that
+// no longer exists.
+type movedStore struct {
+	store, vault string
+	last         time.Time // its newest apply of that vault
+}
+
+// movedFrom finds, for a vault whose default store (own) does not exist,
+// where its history may be: a vault that was moved or renamed left its
+// snapshots in the default store named after its old path, and only
+// --store leads undo there. Of the stores relink recorded, it picks the one
+// with the newest apply still in effect of a vault folder that no longer
+// exists (a folder that exists is another vault: a copy is no move).
+func movedFrom(own string) (movedStore, bool) {
+	p := storeRecordPath(own)
+	if p == "" {
+		return movedStore{}, false
+	}
+	entries, err := os.ReadDir(filepath.Dir(p))
+	if err != nil {
+		return movedStore{}, false
+	}
+	var best movedStore
+	gone := map[string]bool{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(p), e.Name()))
+		if err != nil {
+			continue
+		}
+		var r storeRecord
+		if json.Unmarshal(b, &r) != nil || r.Store == "" || filepath.Clean(r.Store) == filepath.Clean(own) {
+			continue
+		}
+		st, err := PeekStore(r.Store)
+		if err != nil || st == nil {
+			continue
+		}
+		ms, err := st.List()
+		st.Close()
+		if err != nil {
+			continue
+		}
+		for _, m := range History(ms) {
+			// An apply that was undone leaves nothing for undo to do.
+			if m.Op != snapshot.OpApply || m.Vault == "" || m.UndoneBy != "" && !m.PartlyUndone() || !m.Time.After(best.last) {
+				continue
+			}
+			g, seen := gone[m.Vault]
+			if !seen {
+				_, err := os.Lstat(m.Vault)
+				g = errors.Is(err, fs.ErrNotExist)
+				gone[m.Vault] = g
+			}
+			if g {
+				best = movedStore{store: r.Store, vault: m.Vault, last: m.Time}
+			}
+		}
+	}
+	return best, best.store != ""
 }

@@ -56,7 +56,14 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 	}
 	defer release()
 	if st == nil {
-		return res, fmt.Errorf("%w: no snapshots of this vault in %s", ErrNothingToUndo, res.Store)
+		err := fmt.Errorf("%w: no snapshots of this vault in %s", ErrNothingToUndo, res.Store)
+		if !explicitStore(cfg, opt.Store) {
+			if m, ok := movedFrom(res.Store); ok {
+				err = fmt.Errorf("%w; the store %s holds snapshots of %s, a folder that no longer exists: if this vault was moved from there, `%s` undoes its last apply",
+					err, m.store, m.vault, Advice("relink undo", v.Dir, cfg, m.store))
+			}
+		}
+		return res, err
 	}
 	ms, err := st.List()
 	if err != nil {
