@@ -107,6 +107,20 @@ type Batch struct {
 	mu    sync.Mutex
 	files []FileEntry
 	paths map[string]bool
+	moves []Move
+}
+
+// AddMove records that the batch's operation moves a note; its two files
+// (From deleted, To created) are added with Add. A move whose From or To
+// is not committed with the operation is left out of its manifest.
+func (b *Batch) AddMove(m Move) error {
+	if err := checkMove(m); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.moves = append(b.moves, m)
+	return nil
 }
 
 // NewBatch starts a batch. It requires the lock and fails with ErrPending
@@ -238,6 +252,7 @@ func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, err
 		Parent:  parent,
 		State:   StatePending,
 		Files:   files,
+		Moves:   b.moves,
 	}}
 	if j.needsByteNames() {
 		if err := s.upgrade(byteNamesVersion); err != nil {
@@ -345,6 +360,13 @@ func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
 			delete(want, f.Path)
 		}
 	}
+	m.Moves = nil
+	for _, mv := range cur.Moves {
+		if !m.lists(mv.From) || !m.lists(mv.To) {
+			continue // not both sides written: no move took place
+		}
+		m.Moves = append(m.Moves, mv)
+	}
 	if len(want) > 0 {
 		extra := make([]string, 0, len(want))
 		for p := range want {
@@ -367,6 +389,12 @@ func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
 		return m, fmt.Errorf("commit %s: %w", j.ID, err)
 	}
 	return m, nil
+}
+
+// lists reports whether m has an entry for path p.
+func (m *Manifest) lists(p string) bool {
+	_, ok := slices.BinarySearchFunc(m.Files, p, func(f FileEntry, p string) int { return strings.Compare(f.Path, p) })
+	return ok
 }
 
 // Abort ends the operation j without a snapshot: it removes the journal. Its
