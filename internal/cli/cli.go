@@ -108,7 +108,7 @@ docs/output.md describes what relink prints.`,
 	}
 	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
-		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e),
+		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e),
 		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e),
 		newVersionCmd(e),
 	)

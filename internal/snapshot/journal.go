@@ -46,6 +46,17 @@ type Journal struct {
 // NewBatch, Batch.Add for each file and BeginBatch, for contents already
 // in memory.
 func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal, error) {
+	return s.BeginMoves(op, vault, parent, files, nil)
+}
+
+// BeginMoves is Begin for an operation that also moves notes: each move's
+// two files are among files (see Batch.AddMove).
+func (s *Store) BeginMoves(op Op, vault, parent string, files []FileChange, moves []Move) (*Journal, error) {
+	for _, m := range moves {
+		if err := checkMove(m); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+	}
 	if err := checkBegin(op, parent); err != nil {
 		return nil, err
 	}
@@ -80,6 +91,7 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 		b.Discard()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	b.moves = slices.Clone(moves)
 	return s.BeginBatch(op, vault, parent, b)
 }
 
