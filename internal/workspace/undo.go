@@ -159,8 +159,14 @@ func removeMoveDirs(root *os.Root, moves []snapshot.Move) {
 		if _, err := root.Lstat(m.To); !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
+		// A crash may have cut the creation short: a deeper folder
+		// missing does not keep its parent.
 		for i := len(m.Dirs) - 1; i >= 0; i-- {
-			if root.Remove(m.Dirs[i]) != nil {
+			err := root.Remove(m.Dirs[i])
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
 				break
 			}
 			_ = atomicfile.SyncDir(root, path.Dir(m.Dirs[i]))
