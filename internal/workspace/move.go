@@ -42,12 +42,13 @@ func (p *MovePlan) Files() int {
 	return n
 }
 
-// MoveError is a move refused before anything was written.
-type MoveError struct{ Msg string }
+// MoveError is a move refused before anything was written. Detail, when
+// set, lists what made it refuse, a line each.
+type MoveError struct{ Msg, Detail string }
 
-func (e *MoveError) Error() string { return e.Msg + "; nothing was moved" }
+func (e *MoveError) Error() string { return e.Msg + "; nothing was moved" + e.Detail }
 
-func refuse(format string, args ...any) error { return &MoveError{fmt.Sprintf(format, args...)} }
+func refuse(format string, args ...any) error { return &MoveError{Msg: fmt.Sprintf(format, args...)} }
 
 // PlanMove plans moving the note src to dst (SPEC §7 safety applies when
 // Move carries it out). src and dst are paths relative to the vault, or
@@ -108,7 +109,7 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 		for _, f := range unfixable {
 			fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", report.Name(f.File), f.Line, f.Col, f.Link, f.Message)
 		}
-		return nil, refuse("moving %s to %s would break %s that cannot be rewritten:%s\n", from, to, report.Count(len(unfixable), "link"), b.String())
+		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
 	}
 	return &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits}, nil
 }
