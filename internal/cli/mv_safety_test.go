@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -162,5 +163,56 @@ func TestMoveCrashPoints(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMvExitCodes pins mv's exit status: 0 moved, 2 refused or blocked by
+// an unfinished operation, 3 when a file edited in the instant before its
+// rename was left alone, 130 interrupted.
+func TestMvExitCodes(t *testing.T) {
+	relinkExe(t)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "vault")
+	writeFiles(t, dir, moveVault)
+	orig := snapTree(t, dir)
+
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, "-n", moveFrom, moveTo), ExitClean, "mv would move")
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, "--diff", moveFrom, moveTo), ExitClean, "rename from")
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, moveFrom, "a.md"), ExitError, "a.md already exists; nothing was moved")
+
+	// Interrupted before the first write: nothing moved.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	want(t, relinkIn(t, cctx, "mv", "--vault", dir, moveFrom, moveTo), ExitInterrupted, "interrupted")
+	if !sameTree(snapTree(t, dir), orig) {
+		t.Fatal("an interrupted mv changed the vault")
+	}
+
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, moveFrom, moveTo), ExitClean, "moved 1 note, rewrote")
+	want(t, relinkIn(t, ctx, "undo", dir), ExitClean, "undo: restored")
+	if got := snapTree(t, dir); !sameTree(got, orig) {
+		t.Fatalf("after undo:\n%s", treeDiff(got, orig))
+	}
+
+	// Partial: b.md is edited between its last check and its rename; the
+	// edit is put back, the rest is moved.
+	r := relinkChild(t, "edit:before-rename:1:b.md", "mv", "--vault", dir, moveFrom, moveTo)
+	want(t, r, ExitPartial, "b.md: was edited while being rewritten; the edit was put back")
+	if !strings.Contains(r.stdout, "moved "+moveFrom+" to "+moveTo) {
+		t.Errorf("partial mv did not move the note:\n%s", r.stdout)
+	}
+	want(t, relinkIn(t, ctx, "undo", dir), ExitPartial, "b.md: changed since snapshot")
+
+	// An unfinished operation blocks mv until recover has run.
+	dir2 := filepath.Join(t.TempDir(), "vault")
+	writeFiles(t, dir2, moveVault)
+	if r := relinkChild(t, "kill:after-rename:1:*.md", "mv", "--vault", dir2, moveFrom, moveTo); r.code != atomicfile.KillExitCode {
+		t.Fatalf("killed mv: %+v", r)
+	}
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir2, "a.md", "z.md"), ExitError, "run `relink recover "+dir2+"`")
+	want(t, relinkIn(t, ctx, "recover", dir2), ExitClean, "rolled back")
+	if got := snapTree(t, dir2); !sameTree(got, orig) {
+		t.Fatalf("after recover:\n%s", treeDiff(got, orig))
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/splice"
+	"github.com/relinkmd/relink/internal/vault"
 )
 
 // MovePlan is what moving one note takes: its new path, the folders to
@@ -91,6 +92,9 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	}
 	if to == from {
 		return nil, refuse("%s is already at %s", from, to)
+	}
+	if vault.Skipped(to, rep.Settings.Exclude) {
+		return nil, refuse("%s is a path relink does not read as a note (hidden, excluded, or relink's own folder): the links to it could not be kept", to)
 	}
 	dirs, err := newFolderChain(root, path.Dir(to))
 	if err != nil {
