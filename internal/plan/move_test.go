@@ -134,6 +134,15 @@ func TestMoveEdits(t *testing.T) {
 			"a.md: [[Other#h|o]] -> [[y/Plan#h|o]]",
 			"a.md: [[Plan]] -> [[x/Plan]]",
 		}},
+		{"foam: a shared stem makes links to both notes paths", dialect.Foam{}, map[string]string{
+			"notes/x/plan.md":  "",
+			"notes/y/other.md": "",
+			"a.md":             "[[plan]] [[other]] [o](notes/y/other.md)\n",
+		}, "notes/y/other.md", "notes/y/plan.md", []string{
+			"a.md: [[plan]] -> [[x/plan]]",
+			"a.md: [[other]] -> [[y/plan]]",
+			"a.md: [o](notes/y/other.md) -> [o](notes/y/plan.md)",
+		}},
 		{"obsidian: a move to another folder keeps stem links", dialect.Obsidian{}, map[string]string{
 			"x/Plan.md": "",
 			"a.md":      "[[Plan]] [[x/Plan]] [p](x/Plan.md)\n",
@@ -168,4 +177,21 @@ func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
+}
+
+// TestMoveUnfixable: a link whose note cannot be named safely after the
+// move is reported, not rewritten, and the links that can be are still
+// planned (the caller refuses the move).
+func TestMoveUnfixable(t *testing.T) {
+	t.Parallel()
+	got, bad := planMove(t, dialect.Wiki{}, map[string]string{
+		"a.md":  "",
+		"fm.md": "---\nup: [[a]]\n---\n[[a]]\n",
+	}, "a.md", "b: c.md")
+	if diff := cmp.Diff([]string{"fm.md: [[a]] -> [[b: c]]"}, got); diff != "" {
+		t.Errorf("edits (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"fm.md: [[a]]: the new link [[b: c]] is not safe to write into frontmatter"}, bad); diff != "" {
+		t.Errorf("unfixable (-want +got):\n%s", diff)
+	}
 }
