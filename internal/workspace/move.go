@@ -103,6 +103,14 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	if err := checkFree(root, from, to); err != nil {
 		return nil, err
 	}
+	if fi, err := root.Lstat(from); err == nil {
+		// What apply would not rewrite, mv does not move: a symlink would
+		// be replaced by a copy, a hard link split, a read-only note is
+		// protected.
+		if err := replaceable(fi); err != nil {
+			return nil, refuse("%s %v", from, err)
+		}
+	}
 	after, ids, ok := rep.Index.WithMove(from, to)
 	if !ok {
 		return nil, refuse("%s is a note of the vault already", to)
