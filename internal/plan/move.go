@@ -54,9 +54,12 @@ func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Fi
 			default:
 				continue
 			}
-			target := ids[r.Target]
+			// A duplicate's link names the duplicate, not the note it
+			// duplicates: it must keep naming it.
+			dup := r.Class == index.Duplicate
+			target := ids[found(r)]
 			r2 := after.Resolve(srcAfter, l)
-			if !r2.Attachment && !r2.Outside && r2.Target == target && (r2.Class == r.Class || r2.Class == index.Resolved) {
+			if !r2.Attachment && !r2.Outside && found(r2) == target && (r2.Class == r.Class || r2.Class == index.Resolved) {
 				continue
 			}
 			tpath := after.Notes[target].Path
@@ -66,7 +69,12 @@ func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Fi
 			}
 			// A wikilink written with a folder ([[folder/T]]) stays a path.
 			pathForm := r.PathForm || l.Kind != wikilink.Markdown && strings.Contains(strings.TrimSpace(l.Target), "/")
-			name, ok := writeName(after, srcAfter, target, l, pathForm)
+			name, ok := writeNameFor(after, srcAfter, target, l, pathForm, func(p index.Result) bool {
+				if dup {
+					return p.Class == index.Duplicate && found(p) == target
+				}
+				return p.Class == index.Resolved && p.Target == target
+			})
 			if !ok {
 				fail("no name of " + tpath + " can be written that resolves to it alone after the move")
 				continue
@@ -93,4 +101,13 @@ func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Fi
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
 	return edits, unfixable
+}
+
+// found is the note a resolution found: the target, but for a link to a
+// duplicate note, which resolves to the note it duplicates, that duplicate.
+func found(r index.Result) int32 {
+	if r.Class == index.Duplicate && len(r.Candidates) == 1 {
+		return r.Candidates[0]
+	}
+	return r.Target
 }

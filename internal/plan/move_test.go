@@ -150,6 +150,13 @@ func TestMoveEdits(t *testing.T) {
 			"a.md: [[x/Plan]] -> [[z/Plan]]",
 			"a.md: [p](x/Plan.md) -> [p](z/Plan.md)",
 		}},
+		{"a link to a duplicate keeps naming the duplicate", dialect.Wiki{}, map[string]string{
+			"canon.md": "",
+			"dup.md":   "---\nduplicate_of: \"[[canon]]\"\n---\n",
+			"a.md":     "[[dup]] [[canon]]\n",
+		}, "dup.md", "old/dup2.md", []string{
+			"a.md: [[dup]] -> [[dup2]]",
+		}},
 		{"wiki: the title keeps resolving", dialect.Wiki{}, map[string]string{
 			"old.md": "---\ntitle: The Note\n---\n",
 			"a.md":   "[[The Note]] [[old]]\n",
