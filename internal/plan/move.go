@@ -2,8 +2,10 @@ package plan
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
@@ -34,66 +36,27 @@ const ClassRenamed = "renamed"
 // unfixable lists the links that would change their target and for which
 // no name can be written (a finding each): the move must not go on.
 func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Finding) {
-	var links []note.Link
-	for i, n := range before.Notes {
-		if n.Err != nil {
-			continue
-		}
-		src := int32(i)
-		srcAfter := ids[src]
-		file := after.Notes[srcAfter].Path
-		links = n.LinkList(links)
-		for li := range links {
-			l := &links[li]
-			r := before.Resolve(src, l)
-			if r.Attachment || r.Outside || r.Target < 0 {
-				continue
+	// Every link of the vault is resolved twice: the notes are dealt out
+	// among a few workers, each with its own results.
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(before.Notes)/64))
+	type part struct {
+		edits     []Edit
+		unfixable []Finding
+	}
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var links []note.Link
+			for i := w; i < len(before.Notes); i += workers {
+				links = moveNote(before, after, ids, int32(i), links, &parts[w].edits, &parts[w].unfixable)
 			}
-			switch r.Class {
-			case index.Resolved, index.Heading, index.Variant, index.Alias, index.Duplicate:
-			default:
-				continue
-			}
-			// A duplicate's link names the duplicate, not the note it
-			// duplicates: it must keep naming it.
-			dup := r.Class == index.Duplicate
-			target := ids[found(r)]
-			r2 := after.Resolve(srcAfter, l)
-			if !r2.Attachment && !r2.Outside && found(r2) == target && (r2.Class == r.Class || r2.Class == index.Resolved) {
-				continue
-			}
-			tpath := after.Notes[target].Path
-			fail := func(msg string) {
-				unfixable = append(unfixable, Finding{File: file, Line: int(l.Line), Col: int(l.Col), Link: l.Text,
-					Class: ClassRenamed, Candidates: []string{tpath}, Message: msg})
-			}
-			// A wikilink written with a folder ([[folder/T]]) stays a path.
-			pathForm := r.PathForm || l.Kind != wikilink.Markdown && strings.Contains(strings.TrimSpace(l.Target), "/")
-			name, ok := writeNameFor(after, srcAfter, target, l, pathForm, func(p index.Result) bool {
-				if dup {
-					return p.Class == index.Duplicate && found(p) == target
-				}
-				return p.Class == index.Resolved && p.Target == target
-			})
-			if !ok {
-				fail("no name of " + tpath + " can be written that resolves to it alone after the move")
-				continue
-			}
-			newText := rewrite(l, name, "", false, after.Dialect)
-			if l.InFrontmatter && !yamlSafe(l.Text, newText) {
-				fail("the new link " + newText + " is not safe to write into frontmatter")
-				continue
-			}
-			if newText == l.Text {
-				continue
-			}
-			edits = append(edits, Edit{
-				File: file, Line: int(l.Line), Col: int(l.Col),
-				Start: int(l.Whole.Start), End: int(l.Whole.End),
-				Old: l.Text, New: newText,
-				Target: tpath, Class: ClassRenamed, Level: "exact",
-			})
-		}
+		})
+	}
+	wg.Wait()
+	for _, p := range parts {
+		edits = append(edits, p.edits...)
+		unfixable = append(unfixable, p.unfixable...)
 	}
 	byPlace := func(a, b Edit) int { return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start, b.Start)) }
 	slices.SortStableFunc(edits, byPlace)
@@ -101,6 +64,70 @@ func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Fi
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
 	return edits, unfixable
+}
+
+// moveNote plans the edits of note src's links (see Move), appending them
+// to edits and unfixable, and returns its links buffer for the next note.
+func moveNote(before, after *index.Index, ids []int32, src int32, links []note.Link, edits *[]Edit, unfixable *[]Finding) []note.Link {
+	n := before.Notes[src]
+	if n.Err != nil {
+		return links
+	}
+	srcAfter := ids[src]
+	file := after.Notes[srcAfter].Path
+	links = n.LinkList(links)
+	for li := range links {
+		l := &links[li]
+		r := before.Resolve(src, l)
+		if r.Attachment || r.Outside || r.Target < 0 {
+			continue
+		}
+		switch r.Class {
+		case index.Resolved, index.Heading, index.Variant, index.Alias, index.Duplicate:
+		default:
+			continue
+		}
+		// A duplicate's link names the duplicate, not the note it
+		// duplicates: it must keep naming it.
+		dup := r.Class == index.Duplicate
+		target := ids[found(r)]
+		r2 := after.Resolve(srcAfter, l)
+		if !r2.Attachment && !r2.Outside && found(r2) == target && (r2.Class == r.Class || r2.Class == index.Resolved) {
+			continue
+		}
+		tpath := after.Notes[target].Path
+		fail := func(msg string) {
+			*unfixable = append(*unfixable, Finding{File: file, Line: int(l.Line), Col: int(l.Col), Link: l.Text,
+				Class: ClassRenamed, Candidates: []string{tpath}, Message: msg})
+		}
+		// A wikilink written with a folder ([[folder/T]]) stays a path.
+		pathForm := r.PathForm || l.Kind != wikilink.Markdown && strings.Contains(strings.TrimSpace(l.Target), "/")
+		name, ok := writeNameFor(after, srcAfter, target, l, pathForm, func(p index.Result) bool {
+			if dup {
+				return p.Class == index.Duplicate && found(p) == target
+			}
+			return p.Class == index.Resolved && p.Target == target
+		})
+		if !ok {
+			fail("no name of " + tpath + " can be written that resolves to it alone after the move")
+			continue
+		}
+		newText := rewrite(l, name, "", false, after.Dialect)
+		if l.InFrontmatter && !yamlSafe(l.Text, newText) {
+			fail("the new link " + newText + " is not safe to write into frontmatter")
+			continue
+		}
+		if newText == l.Text {
+			continue
+		}
+		*edits = append(*edits, Edit{
+			File: file, Line: int(l.Line), Col: int(l.Col),
+			Start: int(l.Whole.Start), End: int(l.Whole.End),
+			Old: l.Text, New: newText,
+			Target: tpath, Class: ClassRenamed, Level: "exact",
+		})
+	}
+	return links
 }
 
 // found is the note a resolution found: the target, but for a link to a

@@ -65,7 +65,7 @@ func TestMoveKeepsEveryLink(t *testing.T) {
 			name := fmt.Sprintf("%s/%d", d, seed)
 			dir := filepath.Join(t.TempDir(), "vault")
 			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 40, Seed: seed, Dialect: d, Workers: 1}); err != nil {
+			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
 				t.Fatal(err)
 			}
 			orig := readTree(t, dir)
