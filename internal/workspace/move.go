@@ -55,10 +55,13 @@ func refuse(format string, args ...any) error { return &MoveError{Msg: fmt.Sprin
 // Move carries it out). src and dst are paths relative to the vault, or
 // absolute paths inside it; dst is the new path when it ends in a note
 // extension, else an existing folder that receives the note under its
-// name. It refuses, with a *MoveError: a src that is not a readable note
-// of the vault, a dst outside the vault (by "..", an absolute path
-// elsewhere or a symlinked folder), a dst that exists, and a move whose
-// links could not all be kept. Nothing is written.
+// name (so is a dst ending in "/"). It refuses, with a *MoveError: a src
+// that is not a readable note of the vault, or one apply would not
+// rewrite (a symlink, read-only, other hard links); a dst outside the
+// vault (by "..", an absolute path elsewhere or a symlinked folder), one
+// the vault's walk does not read (hidden, excluded), one that exists or
+// names src's own file; and a move whose links could not all be kept.
+// Nothing is written.
 func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	if rep.Doubt != nil {
 		return nil, fmt.Errorf("%w, refusing to move: %s", ErrWrongDialect, rep.Doubt)
