@@ -95,12 +95,14 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
   relink plan  [VAULT]   show the edits apply would make with the lines they
                          change, then the findings (--diff for a diff)
   relink apply [VAULT]   snapshot the files to change, then rewrite them
-  relink undo  [VAULT]   restore the files of the last apply
+  relink undo  [VAULT]   restore the files of the last apply (or mv)
+  relink mv SRC DST      move or rename a note; every link to it follows
 
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot
-verify), 2 error, 3 partial: some files were left alone (apply, undo,
-snapshot restore, recover), 130 interrupted (apply, undo, snapshot restore).
+verify), 2 error, 3 partial: some files were left alone (apply, mv, undo,
+snapshot restore, recover), 130 interrupted (apply, mv, undo, snapshot
+restore).
 docs/output.md describes what relink prints.`,
 		Version:       buildVersion(),
 		SilenceErrors: true,
@@ -108,7 +110,7 @@ docs/output.md describes what relink prints.`,
 	}
 	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
-		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e),
+		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e),
 		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e),
 		newVersionCmd(e),
 	)

@@ -25,7 +25,7 @@ func newRecoverCmd(e *env) *cobra.Command {
 	var o recoverOptions
 	cmd := &cobra.Command{
 		Use:   "recover [VAULT]",
-		Short: "Finish or roll back an apply or undo that was interrupted",
+		Short: "Finish or roll back an apply, mv or undo that was interrupted",
 		Long: `If relink was killed, crashed or lost power while rewriting files, its
 snapshot journal is still pending: every file it meant to change holds either
 its old or its new content, never a mix. Until that is resolved, apply, undo
@@ -33,7 +33,9 @@ and restore refuse to run, and check and plan warn about it.
 
 recover resolves it:
   --roll-back     (the default) put back the old content of every file that
-                  already has the new one: the vault is as before the operation.
+                  already has the new one: the vault is as before the operation
+                  (a note an mv was moving is back at its old path only, and
+                  the folders the mv created are removed).
   --roll-forward  write the new content to every file that still has the old
                   one, and commit the snapshot, as if the operation had finished
                   (relink undo can then revert it).
@@ -96,6 +98,9 @@ func printRecover(e *env, res *workspace.RecoverResult, dryRun, quiet bool, undo
 	j := res.Journal
 	if !quiet {
 		fmt.Fprintf(e.stdout, "interrupted %s %s, begun %s, %s:\n", j.Op, j.ID, localTime(j.Time), plural(len(j.Files), "file"))
+		for _, mv := range j.Moves {
+			fmt.Fprintf(e.stdout, "  (it moves %s to %s)\n", report.Name(mv.From), report.Name(mv.To))
+		}
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	counts := map[string]int{}

@@ -145,7 +145,9 @@ func newSnapListCmd(e *env, o *snapOptions) *cobra.Command {
 		Long: `list prints one line per snapshot, oldest first: its id, local time,
 operation (apply, undo, restore), number of files, and which undo reverted it
 (partly, when that undo left files edited since alone: relink undo --force
-reverts those) or which snapshot it reverts.
+reverts those) or which snapshot it reverts, and the notes it moved (relink
+mv records its moves in an apply snapshot: "moves A to B"; --format json
+lists them as "moves").
 
 Exit status:
   0  listed (also when there is no snapshot)
@@ -178,10 +180,12 @@ Exit status:
 					// Left: the files a partial undo left (see
 					// workspace.HistoryEntry).
 					Left []string `json:"left,omitempty"`
+					// Moves: the notes the operation moved (relink mv).
+					Moves []snapshot.Move `json:"moves,omitempty"`
 				}
 				items := []item{}
 				for _, m := range h {
-					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy, m.Left})
+					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy, m.Left, m.Moves})
 				}
 				return jsonOut(e, struct {
 					Store     string `json:"store"`
@@ -198,6 +202,9 @@ Exit status:
 				var note []string
 				if m.Parent != "" {
 					note = append(note, "reverts "+m.Parent)
+				}
+				for _, mv := range m.Moves {
+					note = append(note, "moves "+report.Name(mv.From)+" to "+report.Name(mv.To))
 				}
 				switch {
 				case m.PartlyUndone():
@@ -245,7 +252,7 @@ func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
 		ValidArgsFunction: completeSnapshotArgs(o, false),
 		Short:             "Show a snapshot's files with their hashes and sizes",
 		Long: `show prints a snapshot's header (time, operation, vault, the snapshot it
-reverts) and each file it changed: the SHA-256 (first 12 hex digits) and size
+reverts, each note it moved: "moved A to B") and each file it changed: the SHA-256 (first 12 hex digits) and size
 of its content before and after. --format json prints the manifest, as
 stored (docs/snapshot-format.md), plus "undone_by" and, for a snapshot an
 undo reverted only in part, "left": the files it left.
@@ -296,6 +303,9 @@ Exit status:
 				fmt.Fprintf(e.stdout, "undone by %s, partly: %s left (%s)\n", h.UndoneBy, plural(len(h.Left), "file"), strings.Join(h.Left, ", "))
 			case h.UndoneBy != "":
 				fmt.Fprintf(e.stdout, "undone by %s\n", h.UndoneBy)
+			}
+			for _, mv := range m.Moves {
+				fmt.Fprintf(e.stdout, "moved     %s to %s\n", report.Name(mv.From), report.Name(mv.To))
 			}
 			fmt.Fprintf(e.stdout, "files     %d\n\n", len(m.Files))
 			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -27,7 +27,10 @@ func newUndoCmd(e *env) *cobra.Command {
 		Long: `undo reverts the last apply that is still in effect: every file it rewrote
 gets its old content back, byte for byte. Run it again to revert the apply
 before that one, and so on; --snapshot ID reverts a given snapshot instead (an
-undo snapshot too, which redoes what that undo reverted).
+undo snapshot too, which redoes what that undo reverted). An mv is undone
+the same way: the note goes back to its old path with its old bytes, every
+file it rewrote gets its old content, and the folders it created are
+removed once empty.
 
 Only files that still hold exactly what the apply wrote are restored. A file
 edited since is left alone and reported; --force restores it anyway. After

@@ -373,6 +373,14 @@ func fragAsWritten(l *note.Link) string {
 // writeName picks the name to write for note target: the dialect's first
 // choice that resolves to target alone.
 func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) (string, bool) {
+	return writeNameFor(ix, src, target, l, pathForm, func(r index.Result) bool {
+		return r.Class == index.Resolved && r.Target == target
+	})
+}
+
+// writeNameFor is writeName with the test a name's resolution r must pass
+// to be written.
+func writeNameFor(ix *index.Index, src, target int32, l *note.Link, pathForm bool, finds func(r index.Result) bool) (string, bool) {
 	tn := ix.Notes[target]
 	if l.Kind == wikilink.Markdown {
 		rel := relPath(ix.Notes[src].Path, tn.Path, l)
@@ -389,8 +397,7 @@ func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) 
 			dest = d
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: dest}
-		r := ix.Resolve(src, &probe)
-		return rel, r.Class == index.Resolved && r.Target == target
+		return rel, finds(ix.Resolve(src, &probe))
 	}
 	var cands []string
 	if pathForm {
@@ -410,8 +417,7 @@ func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) 
 			continue
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Wiki}, Target: c}
-		r := ix.Resolve(src, &probe)
-		if r.Class == index.Resolved && r.Target == target {
+		if finds(ix.Resolve(src, &probe)) {
 			return c, true
 		}
 	}

@@ -35,6 +35,39 @@ func SpliceEdits(es []plan.Edit) []splice.Edit {
 
 // Diff writes a unified diff (3 lines of context) of the edits of one file.
 func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
+	return diffFile(w, file, file, old, edits, nil)
+}
+
+// GitDiff writes the edits of one file as git does, under a "diff --git"
+// line; when from and to differ the file is renamed, which "rename from"
+// and "rename to" lines say, and a rename with no edits has no hunks. git
+// apply takes it whole.
+func GitDiff(w io.Writer, from, to string, old []byte, edits []plan.Edit) error {
+	head := func(w io.Writer) {
+		fmt.Fprintf(w, "diff --git %s %s\n", DiffName("a/", from), DiffName("b/", to))
+		if from != to {
+			fmt.Fprintf(w, "rename from %s\nrename to %s\n", DiffName("", from), DiffName("", to))
+		}
+	}
+	if from != to {
+		var b bytes.Buffer
+		if err := diffFile(&b, from, to, old, edits, nil); err != nil {
+			return err
+		}
+		if b.Len() == 0 {
+			fmt.Fprintf(w, "diff --git %s %s\nsimilarity index 100%%\n", DiffName("a/", from), DiffName("b/", to))
+			fmt.Fprintf(w, "rename from %s\nrename to %s\n", DiffName("", from), DiffName("", to))
+			return nil
+		}
+	}
+	return diffFile(w, from, to, old, edits, head)
+}
+
+// diffFile writes the unified diff of edits in old, from (the file's old
+// name) to to (its new one), with head written first; nothing when the
+// edits change nothing.
+func diffFile(w io.Writer, from, to string, old []byte, edits []plan.Edit, head func(io.Writer)) error {
+	file := to
 	nw, err := splice.Apply(old, SpliceEdits(edits))
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
@@ -54,7 +87,10 @@ func Diff(w io.Writer, file string, old []byte, edits []plan.Edit) error {
 	if len(changed) == 0 {
 		return nil
 	}
-	DiffHeader(w, DiffName("a/", file), DiffName("b/", file))
+	if head != nil {
+		head(w)
+	}
+	DiffHeader(w, DiffName("a/", from), DiffName("b/", to))
 	const ctx = 3
 	for k := 0; k < len(changed); {
 		start := max(changed[k]-ctx, 0)

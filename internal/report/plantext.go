@@ -28,6 +28,26 @@ func PlanText(w, errw io.Writer, in Input, read ReadFile) error {
 		files, _ := FileEdits(edits)
 		fmt.Fprintf(ew, "apply would make %s in %s:\n", Count(len(edits), "edit"), Count(len(files), "file"))
 	}
+	EditPreviews(ew, errw, edits, read)
+	if n := len(in.Plan.Findings); n > 0 {
+		fmt.Fprintf(ew, "\n%s that apply leaves alone:\n", Count(n, "finding"))
+		for _, c := range textChunks(nil, in.Plan.Findings, 1) {
+			ew.Write(c)
+		}
+	}
+	Problems(errw, in.Problems)
+	Warnings(errw, in.Warnings)
+	fmt.Fprintln(ew, "\n"+Summary(in.Plan, len(in.Problems)))
+	return ew.err
+}
+
+// EditPreviews writes edits (sorted by file and offset) as plan does: a
+// blank line before each file's, each edit a compiler-style line, the
+// edits of one line followed by that line before ("-") and after ("+").
+// read gives a file's content as the edits' offsets count it; a file it
+// cannot read, or that no longer holds an edit's link, gets no preview and
+// the reason goes to errw.
+func EditPreviews(w, errw io.Writer, edits []plan.Edit, read ReadFile) {
 	// A blank line before each file's edits sets the files apart.
 	var b []byte
 	for i := 0; i < len(edits); {
@@ -62,20 +82,10 @@ func PlanText(w, errw io.Writer, in Input, read ReadFile) error {
 			}
 			k = m
 		}
-		ew.Write(b)
+		w.Write(b)
 		b = b[:0]
 		i = j
 	}
-	if n := len(in.Plan.Findings); n > 0 {
-		fmt.Fprintf(ew, "\n%s that apply leaves alone:\n", Count(n, "finding"))
-		for _, c := range textChunks(nil, in.Plan.Findings, 1) {
-			ew.Write(c)
-		}
-	}
-	Problems(errw, in.Problems)
-	Warnings(errw, in.Warnings)
-	fmt.Fprintln(ew, "\n"+Summary(in.Plan, len(in.Problems)))
-	return ew.err
 }
 
 // previewWidth is the number of characters of a line shown in full; a

@@ -68,6 +68,31 @@ func appendManifest(b []byte, m *Manifest) ([]byte, error) {
 		}
 		b = append(b, "\n  ]"...)
 	}
+	if len(m.Moves) > 0 {
+		b = append(b, ",\n  \"moves\": ["...)
+		for i, mv := range m.Moves {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "\n    {\n      \"from\": "...)
+			b = appendString(b, mv.From)
+			b = append(b, ",\n      \"to\": "...)
+			b = appendString(b, mv.To)
+			if len(mv.Dirs) > 0 {
+				b = append(b, ",\n      \"dirs\": ["...)
+				for k, d := range mv.Dirs {
+					if k > 0 {
+						b = append(b, ',')
+					}
+					b = append(b, "\n        "...)
+					b = appendString(b, d)
+				}
+				b = append(b, "\n      ]"...)
+			}
+			b = append(b, "\n    }"...)
+		}
+		b = append(b, "\n  ]"...)
+	}
 	return append(b, "\n}\n"...), nil
 }
 

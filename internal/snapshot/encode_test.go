@@ -48,6 +48,13 @@ func TestAppendManifest(t *testing.T) {
 				m.Files = append(m.Files, FileEntry{Path: strs[rng.IntN(len(strs))], Before: ref(), After: ref()})
 			}
 		}
+		for k := range rng.IntN(3) {
+			mv := Move{From: strs[rng.IntN(len(strs))], To: strs[rng.IntN(len(strs))]}
+			for range k {
+				mv.Dirs = append(mv.Dirs, strs[rng.IntN(len(strs))])
+			}
+			m.Moves = append(m.Moves, mv)
+		}
 		if n%50 == 0 {
 			m.Time = m.Time.In(time.FixedZone("x", 3600))
 		}

@@ -46,6 +46,17 @@ type Journal struct {
 // NewBatch, Batch.Add for each file and BeginBatch, for contents already
 // in memory.
 func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal, error) {
+	return s.BeginMoves(op, vault, parent, files, nil)
+}
+
+// BeginMoves is Begin for an operation that also moves notes: each move's
+// two files are among files (see Batch.AddMove).
+func (s *Store) BeginMoves(op Op, vault, parent string, files []FileChange, moves []Move) (*Journal, error) {
+	for _, m := range moves {
+		if err := checkMove(m); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+	}
 	if err := checkBegin(op, parent); err != nil {
 		return nil, err
 	}
@@ -80,6 +91,7 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 		b.Discard()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	b.moves = slices.Clone(moves)
 	return s.BeginBatch(op, vault, parent, b)
 }
 
@@ -107,6 +119,20 @@ type Batch struct {
 	mu    sync.Mutex
 	files []FileEntry
 	paths map[string]bool
+	moves []Move
+}
+
+// AddMove records that the batch's operation moves a note; its two files
+// (From deleted, To created) are added with Add. A move whose From or To
+// is not committed with the operation is left out of its manifest.
+func (b *Batch) AddMove(m Move) error {
+	if err := checkMove(m); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.moves = append(b.moves, m)
+	return nil
 }
 
 // NewBatch starts a batch. It requires the lock and fails with ErrPending
@@ -238,6 +264,7 @@ func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, err
 		Parent:  parent,
 		State:   StatePending,
 		Files:   files,
+		Moves:   b.moves,
 	}}
 	if j.needsByteNames() {
 		if err := s.upgrade(byteNamesVersion); err != nil {
@@ -345,6 +372,13 @@ func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
 			delete(want, f.Path)
 		}
 	}
+	m.Moves = nil
+	for _, mv := range cur.Moves {
+		if !m.lists(mv.From) || !m.lists(mv.To) {
+			continue // not both sides written: no move took place
+		}
+		m.Moves = append(m.Moves, mv)
+	}
 	if len(want) > 0 {
 		extra := make([]string, 0, len(want))
 		for p := range want {
@@ -367,6 +401,12 @@ func (s *Store) Commit(j *Journal, applied []string) (Manifest, error) {
 		return m, fmt.Errorf("commit %s: %w", j.ID, err)
 	}
 	return m, nil
+}
+
+// lists reports whether m has an entry for path p.
+func (m *Manifest) lists(p string) bool {
+	_, ok := slices.BinarySearchFunc(m.Files, p, func(f FileEntry, p string) int { return strings.Compare(f.Path, p) })
+	return ok
 }
 
 // Abort ends the operation j without a snapshot: it removes the journal. Its

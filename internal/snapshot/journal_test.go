@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -617,5 +619,93 @@ func TestAdjacent(t *testing.T) {
 	}
 	if _, ok := adjacent([][]byte{[]byte("a"), []byte("b")}); ok {
 		t.Error("two arrays were taken as one")
+	}
+}
+
+// TestBatchMoves: a move recorded with its two files is in the journal and
+// in the committed manifest, and read back the same; a move one of whose
+// files is not committed is left out; an invalid move is refused.
+func TestBatchMoves(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		commit    []string
+		wantMoves int
+	}{
+		{"both sides", []string{"a.md", "new/deep/a.md", "x.md"}, 1},
+		{"created only", []string{"new/deep/a.md", "x.md"}, 0},
+		{"deleted only", []string{"a.md"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			mustLock(t, s)
+			b, err := s.NewBatch()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []FileChange{
+				{Path: "a.md", Before: []byte("old"), Deleted: true},
+				{Path: "new/deep/a.md", After: []byte("old"), Created: true},
+				{Path: "x.md", Before: []byte("[[a]]"), After: []byte("[[new/deep/a]]")},
+			} {
+				if _, _, err := b.Add(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mv := Move{From: "a.md", To: "new/deep/a.md", Dirs: []string{"new", "new/deep"}}
+			for _, bad := range []Move{{From: "a.md", To: "a.md"}, {From: "../a.md", To: "b.md"}, {From: "a.md", To: "b/c.md", Dirs: []string{"x"}}} {
+				if err := b.AddMove(bad); err == nil {
+					t.Errorf("AddMove(%+v) accepted", bad)
+				}
+			}
+			if err := b.AddMove(mv); err != nil {
+				t.Fatal(err)
+			}
+			j, err := s.BeginBatch(OpApply, "/v", "", b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := s.Pending()
+			if err != nil || p == nil || len(p.Moves) != 1 || !reflect.DeepEqual(p.Moves[0], mv) {
+				t.Fatalf("pending journal moves = %+v, %v", p, err)
+			}
+			m, err := s.Commit(j, tc.commit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Moves) != tc.wantMoves {
+				t.Fatalf("committed moves = %+v, want %d", m.Moves, tc.wantMoves)
+			}
+			if m.ID == "" {
+				return
+			}
+			back, err := s.Load(m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back.Moves, m.Moves) {
+				t.Errorf("loaded moves %+v, committed %+v", back.Moves, m.Moves)
+			}
+		})
+	}
+}
+
+// TestManifestWithoutMoves: a manifest as stores wrote it before moves
+// were recorded still loads, with no moves.
+func TestManifestWithoutMoves(t *testing.T) {
+	m := Manifest{Version: FormatVersion, ID: "20261125T101530Z-1a2b3c4d", Time: time.Date(2026, 11, 25, 10, 15, 30, 0, time.UTC),
+		Op: OpApply, Vault: "/v", State: StateCommitted,
+		Files: []FileEntry{{Path: "a.md", Before: &ObjectRef{SHA256: Sum([]byte("a")), Size: 1}, After: &ObjectRef{SHA256: Sum([]byte("b")), Size: 1}}}}
+	dir := legacyStore(t, m, "a", "b")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Load(m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Moves != nil || len(got.Files) != 1 {
+		t.Errorf("loaded %+v", got)
 	}
 }

@@ -138,6 +138,17 @@ func (e FileEntry) Which(cur *Hash) Side {
 	return SideNeither
 }
 
+// Move records that an operation moved a note from one path to another.
+// The file entries hold its content: From deleted (Before, its old bytes)
+// and To created (After, its new bytes); the move says the two are one
+// note, and Dirs lists the folders the operation created for To, parents
+// first, which an undo removes again once they are empty.
+type Move struct {
+	From string   `json:"from"`
+	To   string   `json:"to"`
+	Dirs []string `json:"dirs,omitempty"`
+}
+
 // Manifest describes one snapshot: the files an operation changed, with the
 // content before and after. Committed manifests are immutable.
 type Manifest struct {
@@ -149,6 +160,10 @@ type Manifest struct {
 	Parent  string      `json:"parent,omitempty"` // the snapshot an undo/restore reverts
 	State   State       `json:"state"`
 	Files   []FileEntry `json:"files"` // sorted by Path
+	// Moves are the notes the operation moved (relink mv); absent in
+	// manifests of other operations and of stores written before moves
+	// were recorded.
+	Moves []Move `json:"moves,omitempty"`
 }
 
 // manifestJSON is a Manifest as stored: Vault, like a FileEntry's Path, is
@@ -163,11 +178,12 @@ type manifestJSON struct {
 	Parent      string      `json:"parent,omitempty"`
 	State       State       `json:"state"`
 	Files       []FileEntry `json:"files"`
+	Moves       []Move      `json:"moves,omitempty"`
 }
 
 // MarshalJSON writes m as a store holds it (see manifestJSON).
 func (m Manifest) MarshalJSON() ([]byte, error) {
-	j := manifestJSON{Version: m.Version, ID: m.ID, Time: m.Time, Op: m.Op, Parent: m.Parent, State: m.State, Files: m.Files}
+	j := manifestJSON{Version: m.Version, ID: m.ID, Time: m.Time, Op: m.Op, Parent: m.Parent, State: m.State, Files: m.Files, Moves: m.Moves}
 	if utf8.ValidString(m.Vault) {
 		j.Vault = &m.Vault
 	} else {
@@ -185,7 +201,7 @@ func (m *Manifest) UnmarshalJSON(b []byte) error {
 	if j.Vault != nil && j.VaultBase64 != nil {
 		return errors.New("manifest has both vault and vault_base64")
 	}
-	*m = Manifest{Version: j.Version, ID: j.ID, Time: j.Time, Op: j.Op, Parent: j.Parent, State: j.State, Files: j.Files}
+	*m = Manifest{Version: j.Version, ID: j.ID, Time: j.Time, Op: j.Op, Parent: j.Parent, State: j.State, Files: j.Files, Moves: j.Moves}
 	if j.Vault != nil {
 		m.Vault = *j.Vault
 	} else {
@@ -256,6 +272,25 @@ func (m *Manifest) check(want State) error {
 		}
 		if f.Before == nil && f.After == nil {
 			return fmt.Errorf("%s: neither before nor after", f.Path)
+		}
+	}
+	for _, mv := range m.Moves {
+		if err := checkMove(mv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkMove validates a recorded move: clean vault paths, two of them,
+// and folders that hold To.
+func checkMove(mv Move) error {
+	if !validPath(mv.From) || !validPath(mv.To) || mv.From == mv.To {
+		return fmt.Errorf("invalid move %q -> %q", mv.From, mv.To)
+	}
+	for _, d := range mv.Dirs {
+		if !validPath(d) || !strings.HasPrefix(mv.To, d+"/") {
+			return fmt.Errorf("move %q -> %q: invalid folder %q", mv.From, mv.To, d)
 		}
 	}
 	return nil

@@ -627,6 +627,23 @@ type dendronVault struct {
 	FsPath string `yaml:"fsPath"`
 }
 
+// Skipped reports whether a walk with these exclude patterns passes the
+// vault path p by: a hidden name on its way, a folder the walk never
+// enters, or a match of a pattern by p or a folder holding it. A note
+// written there would be no note of the vault.
+func Skipped(p string, exclude []string) bool {
+	parts := strings.Split(p, "/")
+	for i, name := range parts {
+		if strings.HasPrefix(name, ".") || excluded(strings.Join(parts[:i+1], "/"), exclude) {
+			return true
+		}
+		if i < len(parts)-1 && skipDir(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // excluded reports whether a vault path matches an exclude pattern: a glob
 // on the whole path, or on the file or folder name for patterns without '/'.
 func excluded(p string, patterns []string) bool {

@@ -166,6 +166,17 @@ func snapshotEdits(st *snapshot.Store, fo *folders, rep *Report, files []string,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	changes, skips, err := addEdits(b, fo, rep, files, byFile)
+	if err != nil {
+		b.Discard()
+		return nil, nil, nil, err
+	}
+	return changes, skips, b, nil
+}
+
+// addEdits is snapshotEdits into the batch b, which the caller discards
+// on error.
+func addEdits(b *snapshot.Batch, fo *folders, rep *Report, files []string, byFile map[string][]plan.Edit) ([]fileChange, []Skip, error) {
 	prep := make([]fileChange, len(files))
 	reasons := make([]string, len(files))
 	errs := make([]error, len(files))
@@ -203,8 +214,7 @@ func snapshotEdits(st *snapshot.Store, fo *folders, rep *Report, files []string,
 		return true
 	})
 	if err := errors.Join(errs...); err != nil {
-		b.Discard()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	changes := prep[:0]
 	var skips []Skip
@@ -216,7 +226,7 @@ func snapshotEdits(st *snapshot.Store, fo *folders, rep *Report, files []string,
 			changes = append(changes, c)
 		}
 	}
-	return changes, skips, b, nil
+	return changes, skips, nil
 }
 
 // fileChange is one vault file an operation rewrites.
@@ -340,7 +350,7 @@ var testHookBeforeWrite, testHookBeforeStage func(path string)
 // early. An error from Begin leaves the vault untouched.
 //
 // recoverCmd is the recover command to advise should the commit fail.
-func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange, recoverCmd string) (snapshot.Manifest, []string, []Skip, bool, error) {
+func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.Op, vaultDir, parent string, changes []fileChange, moves []snapshot.Move, recoverCmd string) (snapshot.Manifest, []string, []Skip, bool, error) {
 	if len(changes) == 0 {
 		return snapshot.Manifest{}, nil, nil, false, nil
 	}
@@ -348,7 +358,7 @@ func transact(ctx context.Context, st *snapshot.Store, fo *folders, op snapshot.
 	for i, c := range changes {
 		fcs[i] = snapshot.FileChange{Path: c.path, Before: c.before, After: c.after, Mode: c.mode, Created: c.created, Deleted: c.deleted}
 	}
-	j, err := st.Begin(op, vaultDir, parent, fcs)
+	j, err := st.BeginMoves(op, vaultDir, parent, fcs, moves)
 	if err != nil {
 		return snapshot.Manifest{}, nil, nil, false, fmt.Errorf("snapshot: %w (nothing was changed)", err)
 	}

@@ -183,6 +183,7 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 		res.Commit, err = st.Commit(j, atAfter)
 		return res, err
 	}
+	removeMoveDirs(v.Root, j.Moves)
 	return res, st.Abort(j)
 }
 

@@ -129,7 +129,56 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes, adv)
+	err = runRevert(ctx, st, v, fo, snapshot.OpUndo, res, changes, revertedMoves(res.Target.Moves, changes, false), adv)
+	removeMoveDirs(v.Root, res.Target.Moves)
+	return res, err
+}
+
+// revertedMoves are the moves that writing changes makes of moves, an
+// operation's recorded moves: each one whose two files are rewritten,
+// backwards (an undo, a restore of the old content), or forwards again
+// (a restore of the new content).
+func revertedMoves(moves []snapshot.Move, changes []fileChange, forward bool) []snapshot.Move {
+	in := map[string]bool{}
+	for _, c := range changes {
+		in[c.path] = true
+	}
+	var out []snapshot.Move
+	for _, m := range moves {
+		if !in[m.From] || !in[m.To] {
+			continue
+		}
+		if forward {
+			out = append(out, snapshot.Move{From: m.From, To: m.To})
+		} else {
+			out = append(out, snapshot.Move{From: m.To, To: m.From})
+		}
+	}
+	return out
+}
+
+// removeMoveDirs removes the folders that moves created, deepest first,
+// where the moved note is no longer there and the folder is empty: an
+// undone move leaves the vault's folders as they were. A folder holding
+// anything else stays.
+func removeMoveDirs(root *os.Root, moves []snapshot.Move) {
+	for _, m := range moves {
+		if _, err := root.Lstat(m.To); !errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		// A crash may have cut the creation short: a deeper folder
+		// missing does not keep its parent.
+		for i := len(m.Dirs) - 1; i >= 0; i-- {
+			err := root.Remove(m.Dirs[i])
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				break
+			}
+			_ = atomicfile.SyncDir(root, path.Dir(m.Dirs[i]))
+		}
+	}
 }
 
 // lastInEffect walks the applies of the vault at vaultDir in h from the
@@ -219,7 +268,11 @@ func Restore(ctx context.Context, v *vault.Vault, cfg config.Config, opt Restore
 	if err != nil || opt.DryRun {
 		return res, err
 	}
-	return res, runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes, adv)
+	err = runRevert(ctx, st, v, fo, snapshot.OpRestore, res, changes, revertedMoves(res.Target.Moves, changes, opt.After), adv)
+	if !opt.After {
+		removeMoveDirs(v.Root, res.Target.Moves)
+	}
+	return res, err
 }
 
 // openForRevert opens the vault's store under its lock; st is nil when the
@@ -341,8 +394,8 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 }
 
 // runRevert writes the planned changes under a new snapshot.
-func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange, adv func(string) string) error {
-	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes, adv("relink recover"))
+func runRevert(ctx context.Context, st *snapshot.Store, v *vault.Vault, fo *folders, op snapshot.Op, res *RevertResult, changes []fileChange, moves []snapshot.Move, adv func(string) string) error {
+	m, written, skips, interrupted, err := transact(ctx, st, fo, op, v.Dir, res.Target.ID, changes, moves, adv("relink recover"))
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Restored = written
 	res.Skipped = append(res.Skipped, skips...)

@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/report"
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+type mvOptions struct {
+	scanOptions
+	vault  string
+	store  string
+	dryRun bool
+	diff   bool
+}
+
+func newMvCmd(e *env) *cobra.Command {
+	var o mvOptions
+	cmd := &cobra.Command{
+		Use:   "mv SRC DST",
+		Short: "Move or rename a note; every link to it follows",
+		Long: `mv moves the note SRC to DST and rewrites every link that pointed to it so
+that it still does. SRC and DST are paths relative to the vault (--vault,
+default the current folder), or absolute paths inside it. DST ending in .md
+or .markdown is the note's new path; DST an existing folder (or ending in
+/) receives the note under its own name, and missing folders are created.
+
+Each link anywhere in the vault that resolves to the note today is
+rewritten to the name the dialect writes first that resolves to it alone
+after the move: wikilinks keep their #heading, #^block, |display, ! and
+\| (in a table); a link written as a path ([[folder/T]], [[/folder/T]])
+stays a path; a Markdown link gets its relative path recomputed, keeping
+%20 or <...> and its #anchor; links in frontmatter values too. The moved
+note's own relative links are recomputed from its new folder. When the
+move gives the note the stem of another (Obsidian, Foam), the links to
+either note that would become ambiguous are written as the shortest path
+that is unique. Code, comments and math never change, and a link that
+did not resolve to a note is left alone. Each edit's class is renamed.
+docs/move.md has the rules.
+
+mv refuses, with nothing written: a SRC that is not a note of the vault,
+a DST that exists, a DST outside the vault (.., an absolute path
+elsewhere, a symlinked folder), a rename by case alone on a
+case-insensitive file system, and a move that would leave a link it
+cannot rewrite.
+
+It writes as apply does: it snapshots the note (old path and bytes, new
+path and bytes) and every file it rewrites, then writes the note at its
+new path, rewrites the other files and removes the old path, each write
+atomic. A file changed since it was read is never overwritten.
+` + "`relink undo`" + ` puts the note back at its old path, restores every file and
+removes the folders the move created; after a crash ` + "`relink recover`" + ` rolls
+the whole move back (--roll-forward finishes it).
+
+--dry-run prints the move and each edit with its line before and after,
+as plan does, and writes nothing; --diff prints it as a git diff instead
+(a rename header, then the hunks; git apply takes it) and writes nothing.
+--format json prints the document described in docs/json.md: the plan
+document with renamed edits and a "moves" array.
+
+` + storeHelp + `
+
+Exit status:
+  0    done (or, with --dry-run or --diff, the move is possible)
+  2    error, or the move is refused: nothing was changed unless the
+       message says otherwise
+  3    partial: some files were left alone (listed on stderr); the others
+       were written and are in the snapshot
+  130  interrupted: the files written so far are in the snapshot`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMv(cmd, e, &o, args[0], args[1])
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.vault, "vault", ".", "the vault the note is in")
+	fs.StringVar(&o.format, "format", "text", "output format: text or json")
+	fs.StringVar(&o.dialect, "dialect", "", "link rules: "+strings.Join(dialect.Names, ", ")+" (default: detected)")
+	fs.StringVar(&o.level, "level", "", "highest ladder level: unicode, case, width, separators or compact (default separators)")
+	fs.BoolVar(&o.strict, "strict", false, "resolve a link only when it equals a name exactly, whatever the dialect forgives")
+	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
+	fs.BoolVar(&o.noCache, "no-cache", false, "read, parse and resolve every note, ignoring and not writing the caches")
+	addStoreFlag(fs, &o.store)
+	fs.BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print the move and each edit")
+	fs.BoolVar(&o.diff, "diff", false, "change nothing: print the move as a git diff")
+	return cmd
+}
+
+func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
+	if o.format != "text" && o.format != "json" {
+		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
+	}
+	if o.diff && o.format == "json" {
+		return errors.New("--diff and --format json cannot be combined")
+	}
+	wo := o.workspaceOptions(cmd)
+	wo.Once = true
+	wo.Rewrites = true
+	wo.Hash = true // refuse files edited between reading and writing
+	wo.Store = o.store
+	stop := startProgress(e, o.format == "json")
+	wo.Progress = stop.update
+	wo.ResolveProgress = stop.resolve
+	rep, err := workspace.Load(o.vault, wo)
+	stop.done()
+	if err != nil {
+		return err
+	}
+	defer rep.Vault.Close()
+	report.Problems(e.stderr, rep.Problems)
+	report.Warnings(e.stderr, rep.Warnings)
+	mp, err := workspace.PlanMove(rep, src, dst)
+	if err != nil {
+		return err
+	}
+	in := report.MoveInput{
+		Input: report.Input{Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(), Plan: rep.Plan},
+		Moves: []report.Move{{From: mp.From, To: mp.To}},
+		Edits: mp.Edits,
+	}
+	// The moved note's edits count from its bytes at the old path.
+	read := func(p string) ([]byte, error) {
+		if p == mp.To {
+			p = mp.From
+		}
+		return rep.Vault.ReadFile(p)
+	}
+	switch {
+	case o.diff:
+		return printMoveDiff(e, mp, read)
+	case o.dryRun && o.format == "json":
+		return report.MoveJSON(e.stdout, in)
+	case o.dryRun:
+		fmt.Fprintf(e.stdout, "mv would move %s to %s%s\n", report.Name(mp.From), report.Name(mp.To), editCount(mp, ":"))
+		report.EditPreviews(e.stdout, e.stderr, mp.Edits, read)
+		return nil
+	}
+	res, err := workspace.Move(e.ctx, rep, mp, workspace.ApplyOptions{Store: o.store})
+	if err != nil && (res == nil || len(res.Changed) == 0 && !res.Moved && res.Snapshot.ID == "") {
+		return storeErr(err) // nothing was changed
+	}
+	if o.format == "json" {
+		in.Edits, in.Moves, in.Snapshot = nil, nil, res.Snapshot.ID
+		for _, f := range res.Changed {
+			in.Edits = append(in.Edits, f.Edits...)
+		}
+		if res.Moved {
+			in.Moves = []report.Move{{From: mp.From, To: mp.To}}
+		}
+		if jerr := report.MoveJSON(e.stdout, in); jerr != nil {
+			return jerr
+		}
+	} else {
+		printMove(e, rep, res, o.store)
+	}
+	for _, s := range res.Skipped {
+		fmt.Fprintf(e.stderr, "relink: %s: %s\n", report.Name(s.Path), s.Reason)
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	switch {
+	case res.Interrupted:
+		fmt.Fprintln(e.stderr, "relink: interrupted")
+		return exitCode(ExitInterrupted)
+	case len(res.Skipped) > 0:
+		return exitCode(ExitPartial)
+	}
+	return nil
+}
+
+// editCount says how many links the move rewrites, and in how many files.
+func editCount(mp *workspace.MovePlan, colon string) string {
+	if len(mp.Edits) == 0 {
+		return "; no link to rewrite"
+	}
+	files, _ := report.FileEdits(mp.Edits)
+	return fmt.Sprintf(" and rewrite %s in %s%s", plural(len(mp.Edits), "link"), plural(len(files), "file"), colon)
+}
+
+func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFlag string) {
+	mp := res.Plan
+	if res.Moved {
+		fmt.Fprintf(e.stdout, "moved %s to %s\n", report.Name(mp.From), report.Name(mp.To))
+	}
+	for _, f := range res.Changed {
+		for _, ed := range f.Edits {
+			fmt.Fprintf(e.stdout, "%s:%d:%d: %s: %s\n", report.Name(ed.File), ed.Line, ed.Col, ed.Class, report.AppendChange(nil, ed.Old, ed.New))
+		}
+	}
+	var b strings.Builder
+	if !res.Moved {
+		fmt.Fprintf(&b, "%s was not moved", report.Name(mp.From))
+	} else {
+		b.WriteString("moved 1 note")
+	}
+	if n := res.Links(); n > 0 {
+		fmt.Fprintf(&b, ", rewrote %s in %s (%d %s)", plural(n, "link"), plural(len(res.Changed), "file"), n, plan.ClassRenamed)
+	}
+	if n := len(res.Skipped); n > 0 {
+		fmt.Fprintf(&b, "; %s left alone", plural(n, "file"))
+	}
+	if res.Snapshot.ID != "" {
+		fmt.Fprintf(&b, "; snapshot %s", res.Snapshot.ID)
+	}
+	fmt.Fprintln(e.stdout, b.String())
+	if res.Snapshot.ID != "" {
+		fmt.Fprintf(e.stdout, "%s puts the files back\n", workspace.Advice("relink undo", rep.Vault.Dir, rep.Settings.Config, storeFlag))
+	}
+}
+
+// printMoveDiff prints the move as git does: the moved note's rename,
+// with its edits as hunks, among the other files in path order.
+func printMoveDiff(e *env, mp *workspace.MovePlan, read report.ReadFile) error {
+	files, by := report.FileEdits(mp.Edits)
+	if _, ok := by[mp.To]; !ok {
+		files = append(files, mp.To)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		src, err := read(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		from := f
+		if f == mp.To {
+			from = mp.From
+		}
+		if err := report.GitDiff(e.stdout, from, f, src, by[f]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

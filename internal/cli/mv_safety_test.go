@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/report"
+	"github.com/relinkmd/relink/internal/splice"
+	"github.com/relinkmd/relink/internal/workspace"
+)
+
+// moveVault is safetyVault with a relative link in the note to move.
+var moveVault = map[string]string{
+	"Disaster Recovery.md": "# Disaster Recovery\n\nBack to [a](a.md).\n",
+	"a.md":                 "[[disaster-recovery]] a [d](Disaster%20Recovery.md)\n",
+	"b.md":                 "x\r\n[[Disaster Recovery]] b\r\n",
+	"c/c.md":               "\ufeff[[DISASTER RECOVERY|DR]] c",
+	"c/d.md":               "[[disaster  recovery#Top]] d [up](<../Disaster Recovery.md>)\n",
+}
+
+const moveFrom, moveTo, moveDir = "Disaster Recovery.md", "plans/deep/Plan B.md", "plans"
+
+// plannedMove returns the tree the move of from to to gives the vault at
+// dir, computed in process from the same plan.
+func plannedMove(t *testing.T, dir, from, to string) map[string]string {
+	t.Helper()
+	rep, err := workspace.Load(dir, workspace.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Vault.Close()
+	mp, err := workspace.PlanMove(rep, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := snapTree(t, dir)
+	out[mp.To] = out[mp.From]
+	delete(out, mp.From)
+	files, by := report.FileEdits(mp.Edits)
+	for _, f := range files {
+		b, err := splice.Apply([]byte(out[f]), report.SpliceEdits(by[f]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = string(b)
+	}
+	return out
+}
+
+// noDir fails unless the vault has no folder d.
+func noDir(t *testing.T, vault, d string) {
+	t.Helper()
+	if _, err := os.Lstat(filepath.Join(vault, d)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("folder %s is left in the vault (%v)", d, err)
+	}
+}
+
+// TestMoveCrashPoints kills relink mv at every step of its writes (the
+// note at its new path, each rewritten file, the old path's removal, the
+// snapshot's pack, journal and manifest) and checks that every file is old
+// or new, that recover rolls the whole move back (folders created by the
+// move removed) or forward, and that undo then restores every byte and
+// path.
+func TestMoveCrashPoints(t *testing.T) {
+	relinkExe(t)
+	orig := filepath.Join(t.TempDir(), "orig")
+	writeFiles(t, orig, moveVault)
+	origTree := snapTree(t, orig)
+	movedTree := plannedMove(t, orig, moveFrom, moveTo)
+	if _, ok := movedTree[moveTo]; !ok || sameTree(origTree, movedTree) {
+		t.Fatal("nothing planned")
+	}
+	// Six vault files are written: the note at its new path, four files
+	// rewritten, and the old path removed (a removal passes the
+	// before-rename step only).
+	var faults []string
+	for _, step := range []string{atomicfile.StepAfterTempWrite, atomicfile.StepAfterRename} {
+		for n := 1; n <= 5; n++ {
+			faults = append(faults, fmt.Sprintf("kill:%s:%d:*.md", step, n))
+		}
+	}
+	for n := 1; n <= 6; n++ {
+		faults = append(faults, fmt.Sprintf("kill:before-rename:%d:*.md", n))
+	}
+	faults = append(faults,
+		"kill:temp-write:1:*.pack", "kill:after-rename:1:*.pack",
+		"kill:before-rename:1:journal.json", "kill:after-rename:1:journal.json",
+		"kill:before-rename:1:2*.json", "kill:after-rename:1:2*.json")
+	for _, fault := range faults {
+		t.Run(fault, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			back, fwd := filepath.Join(dir, "back"), filepath.Join(dir, "fwd")
+			for _, d := range []string{back, fwd} {
+				writeFiles(t, filepath.Join(d, "vault"), origTree)
+				r := relinkChild(t, fault, "mv", "--vault", filepath.Join(d, "vault"), "--store", filepath.Join(d, "store"), moveFrom, moveTo)
+				if r.code != atomicfile.KillExitCode {
+					t.Fatalf("mv with %s: exit %d\n%s%s", fault, r.code, r.stdout, r.stderr)
+				}
+				for p, s := range snapTree(t, filepath.Join(d, "vault")) {
+					if strings.Contains(p, atomicfile.TempPrefix) {
+						continue
+					}
+					if o, ok := origTree[p]; ok && s == o {
+						continue
+					}
+					if n, ok := movedTree[p]; ok && s == n {
+						continue
+					}
+					t.Errorf("%s is neither old nor new: %q", p, s)
+				}
+			}
+			run := func(d string, args ...string) result {
+				return relinkChild(t, "", append(args, "--store", filepath.Join(d, "store"), filepath.Join(d, "vault"))...)
+			}
+			bv, fv := filepath.Join(back, "vault"), filepath.Join(fwd, "vault")
+
+			r := run(back, "recover")
+			if r.code != 0 {
+				t.Fatalf("recover: %+v", r)
+			}
+			pending := !strings.Contains(r.stdout, "nothing to recover")
+			got := snapTree(t, bv)
+			committed := !pending && sameTree(got, movedTree)
+			if !committed {
+				if !sameTree(got, origTree) {
+					t.Fatalf("after roll back:\n%s", treeDiff(got, origTree))
+				}
+				noDir(t, bv, moveDir)
+			}
+			if committed {
+				if r = run(back, "undo"); r.code != 0 || !sameTree(snapTree(t, bv), origTree) {
+					t.Fatalf("undo: %+v\n%s", r, treeDiff(snapTree(t, bv), origTree))
+				}
+				noDir(t, bv, moveDir)
+			}
+
+			r = run(fwd, "recover", "--roll-forward")
+			if r.code != 0 {
+				t.Fatalf("recover --roll-forward: %+v", r)
+			}
+			got = snapTree(t, fv)
+			switch {
+			case pending && !sameTree(got, movedTree):
+				t.Fatalf("after roll forward:\n%s", treeDiff(got, movedTree))
+			case !pending && !sameTree(got, movedTree) && !sameTree(got, origTree):
+				t.Fatalf("nothing pending, yet the tree is mixed:\n%s", treeDiff(got, movedTree))
+			}
+			if sameTree(got, movedTree) {
+				if r = run(fwd, "undo"); r.code != 0 || !sameTree(snapTree(t, fv), origTree) {
+					t.Fatalf("undo after roll forward: %+v\n%s", r, treeDiff(snapTree(t, fv), origTree))
+				}
+				noDir(t, fv, moveDir)
+				if r = run(fwd, "snapshot", "list"); !strings.Contains(r.stdout, "moves "+moveFrom+" to "+moveTo) {
+					t.Errorf("snapshot list does not describe the move:\n%s", r.stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestMvExitCodes pins mv's exit status: 0 moved, 2 refused or blocked by
+// an unfinished operation, 3 when a file edited in the instant before its
+// rename was left alone, 130 interrupted.
+func TestMvExitCodes(t *testing.T) {
+	relinkExe(t)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "vault")
+	writeFiles(t, dir, moveVault)
+	orig := snapTree(t, dir)
+
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, "-n", moveFrom, moveTo), ExitClean, "mv would move")
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, "--diff", moveFrom, moveTo), ExitClean, "rename from")
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, moveFrom, "a.md"), ExitError, "a.md already exists; nothing was moved")
+
+	// Interrupted before the first write: nothing moved.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	want(t, relinkIn(t, cctx, "mv", "--vault", dir, moveFrom, moveTo), ExitInterrupted, "interrupted")
+	if !sameTree(snapTree(t, dir), orig) {
+		t.Fatal("an interrupted mv changed the vault")
+	}
+
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir, moveFrom, moveTo), ExitClean, "moved 1 note, rewrote")
+	want(t, relinkIn(t, ctx, "undo", dir), ExitClean, "undo: restored")
+	if got := snapTree(t, dir); !sameTree(got, orig) {
+		t.Fatalf("after undo:\n%s", treeDiff(got, orig))
+	}
+
+	// Partial: b.md is edited between its last check and its rename; the
+	// edit is put back, the rest is moved.
+	r := relinkChild(t, "edit:before-rename:1:b.md", "mv", "--vault", dir, moveFrom, moveTo)
+	want(t, r, ExitPartial, "b.md: was edited while being rewritten; the edit was put back")
+	if !strings.Contains(r.stdout, "moved "+moveFrom+" to "+moveTo) {
+		t.Errorf("partial mv did not move the note:\n%s", r.stdout)
+	}
+	want(t, relinkIn(t, ctx, "undo", dir), ExitPartial, "b.md: changed since snapshot")
+
+	// An unfinished operation blocks mv until recover has run.
+	dir2 := filepath.Join(t.TempDir(), "vault")
+	writeFiles(t, dir2, moveVault)
+	if r := relinkChild(t, "kill:after-rename:1:*.md", "mv", "--vault", dir2, moveFrom, moveTo); r.code != atomicfile.KillExitCode {
+		t.Fatalf("killed mv: %+v", r)
+	}
+	want(t, relinkIn(t, ctx, "mv", "--vault", dir2, "a.md", "z.md"), ExitError, "run `relink recover "+dir2+"`")
+	want(t, relinkIn(t, ctx, "recover", dir2), ExitClean, "rolled back")
+	if got := snapTree(t, dir2); !sameTree(got, orig) {
+		t.Fatalf("after recover:\n%s", treeDiff(got, orig))
+	}
+}

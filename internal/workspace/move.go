@@ -1,0 +1,321 @@
+package workspace
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/report"
+	"github.com/relinkmd/relink/internal/snapshot"
+	"github.com/relinkmd/relink/internal/splice"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// MovePlan is what moving one note takes: its new path, the folders to
+// create for it, and the renamed edits that keep every link on the notes
+// it pointed to (see plan.Move). Edits name each file by its path after
+// the move.
+type MovePlan struct {
+	From, To string
+	Dirs     []string // folders to create for To, parents first
+	Edits    []plan.Edit
+}
+
+// Files counts the files the move rewrites besides the moved note.
+func (p *MovePlan) Files() int {
+	files, _ := report.FileEdits(p.Edits)
+	n := len(files)
+	for _, f := range files {
+		if f == p.To {
+			n--
+		}
+	}
+	return n
+}
+
+// MoveError is a move refused before anything was written. Detail, when
+// set, lists what made it refuse, a line each.
+type MoveError struct{ Msg, Detail string }
+
+func (e *MoveError) Error() string { return e.Msg + "; nothing was moved" + e.Detail }
+
+func refuse(format string, args ...any) error { return &MoveError{Msg: fmt.Sprintf(format, args...)} }
+
+// PlanMove plans moving the note src to dst (SPEC §7 safety applies when
+// Move carries it out). src and dst are paths relative to the vault, or
+// absolute paths inside it; dst is the new path when it ends in a note
+// extension, else an existing folder that receives the note under its
+// name (so is a dst ending in "/"). It refuses, with a *MoveError: a src
+// that is not a readable note of the vault, or one apply would not
+// rewrite (a symlink, read-only, other hard links); a dst outside the
+// vault (by "..", an absolute path elsewhere or a symlinked folder), one
+// the vault's walk does not read (hidden, excluded), one that exists or
+// names src's own file; and a move whose links could not all be kept.
+// Nothing is written.
+func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
+	if rep.Doubt != nil {
+		return nil, fmt.Errorf("%w, refusing to move: %s", ErrWrongDialect, rep.Doubt)
+	}
+	root := rep.Vault.Root
+	from, err := vaultPath(rep.Vault.Dir, src)
+	if err != nil {
+		return nil, err
+	}
+	to, err := vaultPath(rep.Vault.Dir, dst)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := rep.Index.NoteByPath(from)
+	if !ok {
+		if fi, err := root.Lstat(from); err == nil && !fi.IsDir() {
+			return nil, refuse("%s is not a note of the vault (a note is a .md or .markdown file that is not excluded)", from)
+		}
+		return nil, refuse("%s: no such note in %s", from, rep.Vault.Dir)
+	}
+	if n := rep.Index.Notes[id]; n.Err != nil {
+		return nil, refuse("%s cannot be read as a note (%v), so its links cannot be kept", from, n.Err)
+	}
+	if fi, err := root.Stat(to); err == nil && fi.IsDir() || strings.HasSuffix(dst, "/") || strings.HasSuffix(dst, string(filepath.Separator)) || to == "." {
+		to = path.Join(to, path.Base(from))
+	} else if !index.IsNoteExt(path.Ext(to)) {
+		return nil, refuse("%s is neither an existing folder nor a note path (ending in .md or .markdown)", dst)
+	}
+	if !utf8.ValidString(to) {
+		return nil, refuse("%q is not valid UTF-8: no link can name it", to)
+	}
+	if to == from {
+		return nil, refuse("%s is already at %s", from, to)
+	}
+	if vault.Skipped(to, rep.Settings.Exclude) {
+		return nil, refuse("%s is a path relink does not read as a note (hidden, excluded, or relink's own folder): the links to it could not be kept", to)
+	}
+	dirs, err := newFolderChain(root, path.Dir(to))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFree(root, from, to); err != nil {
+		return nil, err
+	}
+	if fi, err := root.Lstat(from); err == nil {
+		// What apply would not rewrite, mv does not move: a symlink would
+		// be replaced by a copy, a hard link split, a read-only note is
+		// protected.
+		if err := replaceable(fi); err != nil {
+			return nil, refuse("%s %v", from, err)
+		}
+	}
+	after, ids, ok := rep.Index.WithMove(from, to)
+	if !ok {
+		return nil, refuse("%s is a note of the vault already", to)
+	}
+	edits, unfixable := plan.Move(rep.Index, after, ids)
+	if len(unfixable) > 0 {
+		var b strings.Builder
+		for _, f := range unfixable {
+			fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", report.Name(f.File), f.Line, f.Col, f.Link, f.Message)
+		}
+		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
+	}
+	return &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits}, nil
+}
+
+// vaultPath turns a command-line path into a clean vault-relative path,
+// refusing one that leaves the vault.
+func vaultPath(vaultDir, p string) (string, error) {
+	if p == "" {
+		return "", refuse("an empty path")
+	}
+	rel := p
+	if filepath.IsAbs(p) {
+		r, err := filepath.Rel(vaultDir, p)
+		if err != nil {
+			return "", refuse("%s is outside the vault %s", p, vaultDir)
+		}
+		rel = r
+	}
+	rel = filepath.ToSlash(filepath.Clean(rel))
+	if rel == "." {
+		return ".", nil
+	}
+	if !filepath.IsLocal(filepath.FromSlash(rel)) || strings.HasPrefix(rel, "../") || rel == ".." {
+		return "", refuse("%s is outside the vault %s", p, vaultDir)
+	}
+	return rel, nil
+}
+
+// newFolderChain checks the folders leading to dir: each existing one
+// must be a real folder (a symlink could lead out of the vault, or into
+// another place in it than the path says), and it returns the ones that
+// do not exist yet, parents first.
+func newFolderChain(root *os.Root, dir string) ([]string, error) {
+	if dir == "." {
+		return nil, nil
+	}
+	var missing []string
+	parts := strings.Split(dir, "/")
+	for i := range parts {
+		d := strings.Join(parts[:i+1], "/")
+		if len(missing) > 0 {
+			missing = append(missing, d)
+			continue
+		}
+		fi, err := root.Lstat(d)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			missing = append(missing, d)
+		case err != nil:
+			return nil, refuse("%s: %s", d, unwrapPathErr(err))
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return nil, refuse("%s is a symlink: relink mv moves notes only into real folders of the vault", d)
+		case !fi.IsDir():
+			return nil, refuse("%s is not a folder", d)
+		}
+	}
+	return missing, nil
+}
+
+// checkFree refuses a destination that exists. When it is the source
+// itself under another spelling (a rename by case alone on a
+// case-insensitive file system, where both names open one file), it says
+// so: the move would need a temporary name in between.
+func checkFree(root *os.Root, from, to string) error {
+	tfi, err := root.Lstat(to)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return refuse("%s: %s", to, unwrapPathErr(err))
+	}
+	if sfi, err := root.Lstat(from); err == nil && os.SameFile(sfi, tfi) {
+		return refuse("%s and %s are the same file on this file system (a rename by case alone on a case-insensitive file system, or a hard link): move the note to another name first, then to %s", from, to, to)
+	}
+	return refuse("%s already exists", to)
+}
+
+// MoveResult is what Move did.
+type MoveResult struct {
+	ApplyResult
+	Plan *MovePlan
+	// Moved is set when the note is at its new path and gone from the
+	// old one.
+	Moved bool
+}
+
+// Move carries out p on the same safe path as Apply: under the store's
+// lock it reads the moved note and every file to rewrite, checks each
+// against what was planned, records the move (old path and bytes, new
+// path and bytes, the folders it creates) and every rewritten file in one
+// snapshot journal, then writes: the note at its new path first, the
+// other files next, and the old path is removed last, each step atomic.
+// A file that changed since it was read makes the whole move refused
+// before anything is written, since the links in it would break; a file
+// changed in the instant between the last check and its rename is left
+// alone and reported in Skipped, as apply does. A crash leaves every file
+// old or new; Recover rolls the whole move back or forward.
+func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*MoveResult, error) {
+	dir, err := StoreDir(rep.Vault.Dir, rep.Settings.Config, opt.Store)
+	if err != nil {
+		return nil, err
+	}
+	res := &MoveResult{ApplyResult: ApplyResult{Store: dir}, Plan: p}
+	files, byFile := report.FileEdits(p.Edits)
+	sort.Strings(files)
+	res.Planned = len(files)
+	st, release, err := LockStore(dir)
+	if err != nil {
+		return res, err
+	}
+	defer release()
+	if err := checkPending(st, rep.Vault.Dir, rep.Settings.Config, opt.Store); err != nil {
+		return res, err
+	}
+	fo := newFolders(rep.Vault.Root)
+	defer fo.close()
+
+	// The moved note: its bytes as planned, its edits spliced in.
+	cur, fi, err := readCurrent(fo, p.From)
+	if err != nil {
+		return res, refuse("%s %s", p.From, skipReason(err, "read"))
+	}
+	sum := sha256.Sum256(cur)
+	if id, ok := rep.Index.NoteByPath(p.From); !ok || rep.Index.Notes[id].Sum != ([32]byte{}) && rep.Index.Notes[id].Sum != sum {
+		return res, refuse("%s changed since it was read", p.From)
+	}
+	if _, err := rep.Vault.Root.Lstat(p.To); !errors.Is(err, fs.ErrNotExist) {
+		return res, refuse("%s already exists", p.To)
+	}
+	newContent, err := splice.Apply(cur, report.SpliceEdits(byFile[p.To]))
+	if err != nil {
+		return res, refuse("%s changed since it was read (%v)", p.From, err)
+	}
+	mode := fi.Mode().Perm()
+
+	others := make([]string, 0, len(files))
+	for _, f := range files {
+		if f != p.To {
+			others = append(others, f)
+		}
+	}
+	b, err := st.NewBatch()
+	if err != nil {
+		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
+	}
+	changes, skips, err := addEdits(b, fo, rep, others, byFile)
+	if err == nil && len(skips) > 0 {
+		b.Discard()
+		var msgs []string
+		for _, s := range skips {
+			msgs = append(msgs, report.Name(s.Path)+" "+s.Reason)
+		}
+		sort.Strings(msgs)
+		return res, refuse("its links in other files cannot be kept: %s", strings.Join(msgs, "; "))
+	}
+	if err == nil {
+		_, _, err = b.Add(snapshot.FileChange{Path: p.From, Before: cur, Deleted: true, Mode: mode, BeforeSum: sum})
+	}
+	if err == nil {
+		_, _, err = b.Add(snapshot.FileChange{Path: p.To, After: newContent, Created: true, Mode: mode})
+	}
+	if err == nil {
+		err = b.AddMove(snapshot.Move{From: p.From, To: p.To, Dirs: p.Dirs})
+	}
+	if err != nil {
+		b.Discard()
+		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
+	}
+	j, err := st.BeginBatch(snapshot.OpApply, rep.Vault.Dir, "", b)
+	if err != nil {
+		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
+	}
+	// The note appears at its new path before anything else changes and
+	// leaves its old one last: interrupted anywhere, the vault holds it.
+	all := make([]fileChange, 0, len(changes)+2)
+	all = append(all, fileChange{path: p.To, after: newContent, mode: mode, created: true})
+	all = append(all, changes...)
+	all = append(all, fileChange{path: p.From, before: cur, mode: mode, deleted: true})
+	m, written, wskips, interrupted, err := complete(ctx, st, fo, j, all, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
+	res.Snapshot, res.Interrupted = m, interrupted
+	res.Skipped = wskips
+	sortSkips(res.Skipped)
+	done := map[string]bool{}
+	for _, w := range written {
+		done[w] = true
+	}
+	res.Moved = done[p.From] && done[p.To]
+	for _, f := range files {
+		if done[f] {
+			res.Changed = append(res.Changed, FileResult{Path: f, Edits: byFile[f]})
+		}
+	}
+	return res, err
+}

@@ -1,0 +1,191 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/vaultgen"
+)
+
+// linkTargets maps each link of the vault that resolves to a note (as
+// file path and ordinal of the link in it) to that note's path.
+func linkTargets(rep *Report) map[string]string {
+	out := map[string]string{}
+	ix := rep.Index
+	for i, n := range ix.Notes {
+		if n.Err != nil {
+			continue
+		}
+		for k, l := range n.LinkList(nil) {
+			r := ix.Resolve(int32(i), &l)
+			if r.Attachment || r.Outside || r.Target < 0 {
+				continue
+			}
+			switch r.Class {
+			case index.Resolved, index.Heading, index.Variant, index.Alias, index.Duplicate:
+				out[fmt.Sprintf("%s#%d", n.Path, k)] = ix.Notes[r.Target].Path
+			}
+		}
+	}
+	return out
+}
+
+func move(t *testing.T, dir, store, src, dst string) (*MoveResult, error) {
+	t.Helper()
+	rep, err := Load(dir, Options{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Vault.Close()
+	mp, err := PlanMove(rep, src, dst)
+	if err != nil {
+		return nil, err
+	}
+	return Move(context.Background(), rep, mp, ApplyOptions{Store: store})
+}
+
+// TestMoveKeepsEveryLink moves random notes of generated vaults, in every
+// dialect, to random places: a rename in place, a move to a new folder, a
+// rename to another note's stem. Every link that resolved to a note before
+// resolves to the same note after (the moved one at its new path), and
+// undo restores every byte and path.
+func TestMoveKeepsEveryLink(t *testing.T) {
+	t.Parallel()
+	moved := 0
+	for _, d := range []string{"wiki", "obsidian", "foam"} {
+		for seed := range int64(6) {
+			name := fmt.Sprintf("%s/%d", d, seed)
+			dir := filepath.Join(t.TempDir(), "vault")
+			store := filepath.Join(t.TempDir(), "store")
+			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
+				t.Fatal(err)
+			}
+			orig := readTree(t, dir)
+			rep, err := Load(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := linkTargets(rep)
+			notes := rep.Index.Notes
+			rng := rand.New(rand.NewPCG(uint64(seed), 7))
+			src := notes[rng.IntN(len(notes))].Path
+			other := notes[rng.IntN(len(notes))].Path
+			rep.Vault.Close()
+			stem := strings.TrimSuffix(path.Base(src), path.Ext(src))
+			var dst string
+			switch seed % 3 {
+			case 0:
+				dst = path.Join(path.Dir(src), "renamed "+stem+".md")
+			case 1:
+				dst = path.Join("moved", "deeper", path.Base(src))
+			default:
+				dst = path.Join("elsewhere", path.Base(other))
+			}
+			res, err := move(t, dir, store, src, dst)
+			var me *MoveError
+			if errors.As(err, &me) {
+				t.Logf("%s: %s -> %s refused: %v", name, src, dst, err)
+				wantTree(t, dir, orig)
+				continue
+			}
+			if err != nil || !res.Moved || len(res.Skipped) > 0 {
+				t.Fatalf("%s: move %s -> %s: %+v, %v", name, src, dst, res, err)
+			}
+			moved++
+			rep, err = Load(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := linkTargets(rep)
+			rep.Vault.Close()
+			rename := func(p string) string {
+				if p == src {
+					return dst
+				}
+				return p
+			}
+			for k, target := range before {
+				file, ord, _ := strings.Cut(k, "#")
+				key := rename(file) + "#" + ord
+				if got := after[key]; got != rename(target) {
+					t.Errorf("%s: after moving %s to %s, link %s resolves to %q, want %q", name, src, dst, key, got, rename(target))
+				}
+			}
+			u, err := undo(t, dir, UndoOptions{Store: store})
+			if err != nil || len(u.Skipped) > 0 {
+				t.Fatalf("%s: undo: %+v, %v", name, u, err)
+			}
+			wantTree(t, dir, orig)
+			for _, d := range []string{"moved", "elsewhere"} {
+				if _, err := os.Lstat(filepath.Join(dir, d)); !errors.Is(err, os.ErrNotExist) && !strings.HasPrefix(path.Dir(src), d) {
+					t.Errorf("%s: folder %s left after undo", name, d)
+				}
+			}
+		}
+	}
+	if moved < 12 {
+		t.Fatalf("only %d of 18 moves were made", moved)
+	}
+}
+
+// TestMoveRefusesChangedFiles: a file to rewrite, or the note itself,
+// changed after the vault was read refuses the whole move before anything
+// is written, as its links would break.
+func TestMoveRefusesChangedFiles(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "[[n]] b\n"}
+	for _, changed := range []string{"n.md", "b.md"} {
+		t.Run(changed, func(t *testing.T) {
+			dir, store := newVault(t, files)
+			rep, err := Load(dir, Options{Hash: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rep.Vault.Close()
+			mp, err := PlanMove(rep, "n.md", "sub/m.md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeTree(t, dir, map[string]string{changed: "edited [[n]]\n"})
+			want := readTree(t, dir)
+			_, err = Move(context.Background(), rep, mp, ApplyOptions{Store: store})
+			var me *MoveError
+			if !errors.As(err, &me) || !strings.Contains(err.Error(), changed) {
+				t.Fatalf("Move = %v, want a refusal naming %s", err, changed)
+			}
+			wantTree(t, dir, want)
+			if _, err := os.Lstat(filepath.Join(dir, "sub")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("folder sub was created: %v", err)
+			}
+		})
+	}
+}
+
+// TestUndoMoveLeavesEditedFiles: after a move, undo leaves a file edited
+// since alone (and reports it) and restores the rest, the note at its old
+// path included, and the folder the move created is removed.
+func TestUndoMoveLeavesEditedFiles(t *testing.T) {
+	t.Parallel()
+	dir, store := newVault(t, map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "[[n]] b\n"})
+	if res, err := move(t, dir, store, "n.md", "sub/m.md"); err != nil || !res.Moved {
+		t.Fatalf("move: %+v, %v", res, err)
+	}
+	wantTree(t, dir, map[string]string{"sub/m.md": "# N\n", "a.md": "[[m]]\n", "b.md": "[[m]] b\n"})
+	writeTree(t, dir, map[string]string{"b.md": "mine [[m]] b\n"})
+	res, err := undo(t, dir, UndoOptions{Store: store})
+	if err != nil || len(res.Skipped) != 1 || res.Skipped[0].Path != "b.md" {
+		t.Fatalf("undo: %+v, %v", res, err)
+	}
+	wantTree(t, dir, map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "mine [[m]] b\n"})
+	if _, err := os.Lstat(filepath.Join(dir, "sub")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("folder sub left after undo: %v", err)
+	}
+}
