@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -196,7 +197,9 @@ func removeTemps(v *vault.Vault, j *snapshot.Journal) int {
 	}
 	n := 0
 	for d := range dirs {
-		ents, err := fs.ReadDir(v.Root.FS(), d)
+		// Not fs.ReadDir of Root.FS: io/fs takes UTF-8 names only, and a
+		// folder's name may be any bytes.
+		ents, err := readDir(v.Root, d)
 		if err != nil {
 			continue
 		}
@@ -209,4 +212,14 @@ func removeTemps(v *vault.Vault, j *snapshot.Journal) int {
 		}
 	}
 	return n
+}
+
+// readDir lists the folder d of root, whatever bytes its name holds.
+func readDir(root *os.Root, d string) ([]fs.DirEntry, error) {
+	f, err := root.Open(d)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
 }
