@@ -13,6 +13,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/regularfile"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -399,12 +400,17 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 	}
 	defer root.Close()
 	for _, o := range outs {
-		if old, err := root.ReadFile(o.path); err == nil {
-			if bytes.Equal(old, o.data) {
-				res.Already = append(res.Already, o.path)
-			} else {
-				res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " with other content; not overwritten"})
-			}
+		// Never a blocking read: a named pipe there must not hang restore.
+		old, err := regularfile.Read(root, o.path)
+		switch {
+		case err == nil && bytes.Equal(old, o.data):
+			res.Already = append(res.Already, o.path)
+			continue
+		case err == nil:
+			res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " with other content; not overwritten"})
+			continue
+		case errors.Is(err, regularfile.ErrNotRegular):
+			res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " and is " + unwrapPathErr(err) + "; not overwritten"})
 			continue
 		}
 		if err := root.MkdirAll(path.Dir(o.path), 0o755); err != nil {
