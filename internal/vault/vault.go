@@ -142,7 +142,7 @@ func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Prob
 		return nil, err
 	}
 	w.wg.Add(1)
-	w.visit(".", entries)
+	w.visit(".", 0, entries)
 	w.wg.Wait()
 	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
 	return w.problems, nil
@@ -190,7 +190,16 @@ func (w *walker) list(dir string) ([]entry, error) {
 	return readEntries(f)
 }
 
-func (w *walker) visit(dir string, entries []entry) {
+// MaxFolderDepth is how deep below the vault's root folders are read.
+// Every folder and note is opened by its path from the root, one step per
+// folder on the way, so the walk of a chain of folders costs the square of
+// its depth (10,000 levels took minutes); no vault nests a hundredth as
+// deep.
+const MaxFolderDepth = 256
+
+// visit emits the notes of dir, depth folders below the root, and visits
+// its subfolders.
+func (w *walker) visit(dir string, depth int, entries []entry) {
 	defer w.wg.Done()
 	for _, e := range entries {
 		name := e.name
@@ -220,13 +229,17 @@ func (w *walker) visit(dir string, entries []entry) {
 			if skipDir(name) {
 				continue
 			}
+			if depth == MaxFolderDepth {
+				w.problem(p, fmt.Sprintf("folder more than %d levels deep; skipped", MaxFolderDepth))
+				continue
+			}
 			w.wg.Add(1)
 			go func() {
 				sub, err := w.list(p)
 				if err != nil {
 					w.problem(p, "cannot read: "+unwrapPath(err))
 				}
-				w.visit(p, sub)
+				w.visit(p, depth+1, sub)
 			}()
 		case typ&fs.ModeSymlink != 0:
 			// A symlink counts only if it stays inside the vault; a
