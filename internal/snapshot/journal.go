@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/filename"
 )
 
 // FileChange is one file an operation is about to change, given to Begin.
@@ -59,7 +60,7 @@ func (s *Store) Begin(op Op, vault, parent string, files []FileChange) (*Journal
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		if i > 0 && files[i-1].Path == f.Path {
-			return nil, fmt.Errorf("begin: %s: listed twice", f.Path)
+			return nil, fmt.Errorf("begin: %s: listed twice", filename.Quote(f.Path))
 		}
 	}
 	b, err := s.NewBatch()
@@ -150,13 +151,13 @@ func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
 	group, known := groupArr[:0], knownArr[:0]
 	if !f.Created {
 		if len(f.Before) > MaxObjectSize {
-			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.Before), MaxObjectSize)
+			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", filename.Quote(f.Path), len(f.Before), MaxObjectSize)
 		}
 		group, known = append(group, f.Before), append(known, f.BeforeSum)
 	}
 	if !f.Deleted {
 		if len(f.After) > MaxObjectSize {
-			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.After), MaxObjectSize)
+			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", filename.Quote(f.Path), len(f.After), MaxObjectSize)
 		}
 		group, known = append(group, f.After), append(known, Hash{})
 	}
@@ -181,7 +182,7 @@ func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.paths[f.Path] {
-		return before, after, fmt.Errorf("%s: listed twice", f.Path)
+		return before, after, fmt.Errorf("%s: listed twice", filename.Quote(f.Path))
 	}
 	b.paths[f.Path] = true
 	b.files = append(b.files, e)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/filename"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -136,7 +137,7 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 			c := fileChange{path: f.Path, before: cur, created: missing, deleted: want == nil}
 			if want != nil {
 				if c.after, err = st.Read(*want); err != nil {
-					return res, fmt.Errorf("journal %s: %s: %w; nothing was changed", j.ID, f.Path, err)
+					return res, fmt.Errorf("journal %s: %s: %w; nothing was changed", j.ID, filename.Quote(f.Path), err)
 				}
 				c.mode = want.Mode
 			}

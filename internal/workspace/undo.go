@@ -13,6 +13,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/filename"
 	"github.com/relinkmd/relink/internal/regularfile"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
@@ -323,7 +324,7 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 				// Nothing is written: nothing is to be reported as
 				// restored either.
 				res.Restored, res.Already, res.Overwritten, res.Skipped = nil, nil, nil, nil
-				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
+				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, filename.Quote(f.Path), err, adv("relink snapshot verify"))
 			}
 			c.after = data
 			c.mode = want.Mode
@@ -381,7 +382,7 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 		}
 		data, err := st.Read(*ref)
 		if err != nil {
-			return fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
+			return fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, filename.Quote(f.Path), err, adv("relink snapshot verify"))
 		}
 		outs = append(outs, out{f.Path, data, ref.Mode})
 	}
