@@ -48,6 +48,11 @@ func Open(root *os.Root, name string) (*os.File, fs.FileInfo, error) {
 		}
 		return nil, nil, err
 	}
+	return checkRegular(f, name)
+}
+
+// checkRegular returns f if it is a regular file, else closes it.
+func checkRegular(f *os.File, name string) (*os.File, fs.FileInfo, error) {
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -58,6 +63,19 @@ func Open(root *os.Root, name string) (*os.File, fs.FileInfo, error) {
 		return nil, nil, notRegular(name, st.Mode())
 	}
 	return f, st, nil
+}
+
+// OpenPath is Open of a path outside any os.Root (the caches beside the
+// snapshot store, which may be inside the vault).
+func OpenPath(name string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(name, OpenFlags, 0)
+	if err != nil {
+		if st, serr := os.Stat(name); serr == nil && !st.Mode().IsRegular() {
+			return nil, nil, notRegular(name, st.Mode())
+		}
+		return nil, nil, err
+	}
+	return checkRegular(f, name)
 }
 
 // Read reads name in root whole, as Open opens it.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/filename"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // FileChange is one file an operation is about to change, given to Begin.
@@ -402,7 +403,7 @@ func (s *Store) readJournalOf(j *Journal) (Manifest, error) {
 	if j.written.IsZero() {
 		return s.readManifest(journalName, StatePending)
 	}
-	b, err := s.root.ReadFile(journalName)
+	b, err := regularfile.Read(s.root, journalName)
 	if err != nil {
 		return Manifest{}, err
 	}

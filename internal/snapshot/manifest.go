@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // Op names the kind of operation a snapshot records.
@@ -264,7 +265,7 @@ func (m *Manifest) check(want State) error {
 func manifestName(id string) string { return path.Join(snapsDir, id+".json") }
 
 func (s *Store) readManifest(name string, want State) (Manifest, error) {
-	b, err := s.root.ReadFile(name)
+	b, err := regularfile.Read(s.root, name)
 	if err != nil {
 		return Manifest{}, err
 	}

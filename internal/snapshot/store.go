@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // FormatVersion is the manifest and journal format this package reads and
@@ -132,7 +133,7 @@ func (s *Store) init() error {
 // process may create the store between the config's absence and the
 // listing of the folder; seeing its config there, read it again.
 func (s *Store) initOnce(retry bool) error {
-	b, err := s.root.ReadFile(configName)
+	b, err := regularfile.Read(s.root, configName)
 	switch {
 	case err == nil:
 		var c config
