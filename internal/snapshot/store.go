@@ -138,10 +138,10 @@ func (s *Store) initOnce(retry bool) error {
 	case err == nil:
 		var c config
 		if err := json.Unmarshal(b, &c); err != nil {
-			return fmt.Errorf("config: %w: %v", ErrCorrupt, err)
+			return fmt.Errorf("%s: %w: %v", s.fileName(configName), ErrCorrupt, err)
 		}
 		if c.Version < 1 {
-			return fmt.Errorf("config: %w: version %d", ErrCorrupt, c.Version)
+			return fmt.Errorf("%s: %w: version %d", s.fileName(configName), ErrCorrupt, c.Version)
 		}
 		if c.Version > StoreVersion {
 			return fmt.Errorf("store format version %d is newer than this relink supports (%d)", c.Version, StoreVersion)
