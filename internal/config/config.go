@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // FileName is the config file in the vault root.
@@ -44,11 +46,17 @@ type Snapshot struct {
 // Load reads the config in root. A missing file is an empty config.
 func Load(root *os.Root) (Config, error) {
 	var c Config
-	b, err := root.ReadFile(FileName)
+	// Never a blocking read: a named pipe called .relink.toml would hang
+	// every command.
+	b, err := regularfile.Read(root, FileName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the file is named once, below
+		}
 		return c, fmt.Errorf("read %s: %w", FileName, err)
 	}
 	md, err := toml.Decode(string(b), &c)

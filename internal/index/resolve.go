@@ -992,10 +992,13 @@ func (ix *Index) Warm(links []note.Link) {
 				}
 			}
 		}
-		// Then the headings' bytes: checkAnchor reads each heading's
-		// last byte (is there a "{#id}"?) before it compares.
+		// Then the headings' bytes: checkAnchorScan reads each heading's
+		// last byte (is there a "{#id}"?) before it compares. Only for a
+		// note it scans: a note with many anchors is looked up in its
+		// anchor table, and reading all of its headings for each link
+		// would cost links × headings.
 		for i := range ls {
-			if nt := nts[i]; nt != nil {
+			if nt := nts[i]; nt != nil && len(nt.Headings)+len(nt.BlockIDs)+len(nt.AnchorIDs) <= manyAnchors {
 				for _, h := range nt.Headings {
 					if h != "" {
 						acc += uint64(h[len(h)-1])

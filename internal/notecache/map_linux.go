@@ -3,16 +3,16 @@
 package notecache
 
 import (
-	"os"
-
 	"golang.org/x/sys/unix"
+
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // mapFile maps file read-only. The cache file is only ever replaced by a
 // rename or appended to, never changed in place, so the mapping keeps the
 // bytes it was made with.
 func mapFile(file string) ([]byte, loadedFile, error) {
-	f, err := os.Open(file)
+	f, _, err := regularfile.OpenPath(file)
 	if err != nil {
 		return nil, loadedFile{}, err
 	}

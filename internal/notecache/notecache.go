@@ -54,6 +54,7 @@ import (
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // Settle is how long a file must have been left alone before its note is
@@ -139,7 +140,9 @@ func identify(f *os.File) loadedFile {
 
 // readFile reads file, as loaded.
 func readFile(file string) ([]byte, loadedFile, error) {
-	f, err := os.Open(file)
+	// Never a blocking open: the cache may be in a store inside the
+	// vault, where a named pipe may take its name.
+	f, _, err := regularfile.OpenPath(file)
 	if err != nil {
 		return nil, loadedFile{}, err
 	}
@@ -323,7 +326,7 @@ func (c *Cache) appendFresh() error {
 	for _, p := range c.freshPaths() {
 		buf = appendEntry(buf, p, c.fresh[p])
 	}
-	f, err := os.OpenFile(c.file, os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(c.file, os.O_WRONLY|os.O_APPEND|regularfile.NonBlock, 0)
 	if err != nil {
 		return err
 	}

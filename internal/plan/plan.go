@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/filename"
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
@@ -264,7 +265,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		retarget = true
 	case index.Duplicate:
 		if !opt.FollowDuplicates {
-			return nil, finding("duplicate", "the target is a duplicate of "+ix.Notes[r.Target].Path+"; --follow-duplicates redirects it", paths([]int32{r.Target})), class, true
+			return nil, finding("duplicate", "the target is a duplicate of "+filename.Quote(ix.Notes[r.Target].Path)+"; --follow-duplicates redirects it", paths([]int32{r.Target})), class, true
 		}
 		retarget = true
 	case index.Ambiguous:
@@ -289,7 +290,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 			findings = finding("heading", "heading "+quote(r.Anchor.Heading)+" cannot be written in a link", nil)
 		}
 	case index.AnchorBroken:
-		findings = finding("heading", "no heading or block "+quoteAsWritten(fragAsWritten(l))+" in "+ix.Notes[r.Target].Path, nil)
+		findings = finding("heading", "no heading or block "+quoteAsWritten(fragAsWritten(l))+" in "+filename.Quote(ix.Notes[r.Target].Path), nil)
 	case index.AnchorAmbiguous:
 		findings = finding("heading", "the anchor "+quoteAsWritten(fragAsWritten(l))+" matches several headings", r.Anchor.Candidates)
 		findings.Level = r.Anchor.Level.String()
@@ -302,7 +303,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		var ok bool
 		newTarget, ok = writeName(ix, src, r.Target, l, r.PathForm)
 		if !ok {
-			f := finding(r.Class.String(), "no name of "+ix.Notes[r.Target].Path+" can be written that resolves to it alone", paths([]int32{r.Target}))
+			f := finding(r.Class.String(), "no name of "+filename.Quote(ix.Notes[r.Target].Path)+" can be written that resolves to it alone", paths([]int32{r.Target}))
 			f.Level = r.Level.String()
 			return nil, f, class, true
 		}
@@ -564,7 +565,7 @@ func RetargetEdit(ix *index.Index, src int32, l *note.Link, target int32, opt Op
 	}
 	name, ok := writeName(ix, src, target, l, r.PathForm)
 	if !ok {
-		return Edit{}, fmt.Errorf("no name of %s can be written that resolves to it alone", ix.Notes[target].Path)
+		return Edit{}, fmt.Errorf("no name of %s can be written that resolves to it alone", filename.Quote(ix.Notes[target].Path))
 	}
 	newText := rewrite(l, name, "", opt.KeepDisplay, ix.Dialect)
 	if l.InFrontmatter && !yamlSafe(l.Text, newText) {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/filename"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // FileChange is one file an operation is about to change, given to Begin.
@@ -70,7 +72,7 @@ func (s *Store) BeginMoves(op Op, vault, parent string, files []FileChange, move
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		if i > 0 && files[i-1].Path == f.Path {
-			return nil, fmt.Errorf("begin: %s: listed twice", f.Path)
+			return nil, fmt.Errorf("begin: %s: listed twice", filename.Quote(f.Path))
 		}
 	}
 	b, err := s.NewBatch()
@@ -176,13 +178,13 @@ func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
 	group, known := groupArr[:0], knownArr[:0]
 	if !f.Created {
 		if len(f.Before) > MaxObjectSize {
-			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.Before), MaxObjectSize)
+			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", filename.Quote(f.Path), len(f.Before), MaxObjectSize)
 		}
 		group, known = append(group, f.Before), append(known, f.BeforeSum)
 	}
 	if !f.Deleted {
 		if len(f.After) > MaxObjectSize {
-			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", f.Path, len(f.After), MaxObjectSize)
+			return before, after, fmt.Errorf("%s: %d bytes exceeds the %d byte limit", filename.Quote(f.Path), len(f.After), MaxObjectSize)
 		}
 		group, known = append(group, f.After), append(known, Hash{})
 	}
@@ -207,7 +209,7 @@ func (b *Batch) add(f FileChange, sc *scratch) (before, after Hash, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.paths[f.Path] {
-		return before, after, fmt.Errorf("%s: listed twice", f.Path)
+		return before, after, fmt.Errorf("%s: listed twice", filename.Quote(f.Path))
 	}
 	b.paths[f.Path] = true
 	b.files = append(b.files, e)
@@ -441,7 +443,7 @@ func (s *Store) readJournalOf(j *Journal) (Manifest, error) {
 	if j.written.IsZero() {
 		return s.readManifest(journalName, StatePending)
 	}
-	b, err := s.root.ReadFile(journalName)
+	b, err := regularfile.Read(s.root, journalName)
 	if err != nil {
 		return Manifest{}, err
 	}

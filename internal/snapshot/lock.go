@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // ErrLocked reports that another process (or another Store in this process)
@@ -213,7 +214,7 @@ func (s *Store) locked() error {
 // removed (zero if none or unreadable).
 func (s *Store) BreakLock() (LockInfo, error) {
 	var info LockInfo
-	b, err := s.root.ReadFile(lockName)
+	b, err := regularfile.Read(s.root, lockName)
 	if errors.Is(err, fs.ErrNotExist) {
 		return info, nil
 	}

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // Op names the kind of operation a snapshot records.
@@ -299,22 +300,35 @@ func checkMove(mv Move) error {
 func manifestName(id string) string { return path.Join(snapsDir, id+".json") }
 
 func (s *Store) readManifest(name string, want State) (Manifest, error) {
-	b, err := s.root.ReadFile(name)
+	b, err := regularfile.Read(s.root, name)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Path = s.fileName(name)
+		}
 		return Manifest{}, err
 	}
 	return s.decodeManifest(name, b, want)
 }
 
+// decodeManifest decodes the manifest or journal name; a damaged one is
+// an error that names its file by its whole path, so that the user can find
+// it (a store is often out of sight, under the user's state folder).
 func (s *Store) decodeManifest(name string, b []byte, want State) (Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+		return m, fmt.Errorf("%s: %w: %v", s.fileName(name), ErrCorrupt, err)
 	}
 	if err := m.check(want); err != nil {
-		return m, fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+		return m, fmt.Errorf("%s: %w: %v", s.fileName(name), ErrCorrupt, err)
 	}
 	return m, nil
+}
+
+// fileName is the path of the store's file name (slash-separated, relative
+// to the store) for messages.
+func (s *Store) fileName(name string) string {
+	return filepath.Join(s.dir, filepath.FromSlash(name))
 }
 
 func (s *Store) writeJSON(name string, v any, perm fs.FileMode) error {
@@ -355,7 +369,7 @@ func (s *Store) List() ([]Manifest, error) {
 			return nil, fmt.Errorf("list snapshots: %w", err)
 		}
 		if m.ID != id {
-			return nil, fmt.Errorf("list snapshots: %s: %w: holds id %q", e.Name(), ErrCorrupt, m.ID)
+			return nil, fmt.Errorf("list snapshots: %s: %w: holds id %q", s.fileName(path.Join(snapsDir, e.Name())), ErrCorrupt, m.ID)
 		}
 		ms = append(ms, m)
 	}

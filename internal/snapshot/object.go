@@ -14,6 +14,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // Object format tags: the first byte of every object file.
@@ -384,7 +385,7 @@ func (s *Store) upgrade(v int) error {
 }
 
 func (s *Store) syncFile(name string) error {
-	f, err := s.root.Open(name)
+	f, err := s.root.OpenFile(name, regularfile.OpenFlags, 0)
 	if err != nil {
 		return err
 	}
@@ -411,7 +412,7 @@ func (s *Store) getObject(h Hash, refresh bool) ([]byte, string, error) {
 	var first error
 	if s.hasLoose() {
 		name := objectName(h)
-		b, err := s.root.ReadFile(name)
+		b, err := regularfile.Read(s.root, name)
 		switch {
 		case err == nil:
 			data, err := decodeObject(h, b)

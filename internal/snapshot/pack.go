@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // A pack holds many objects in one file, so that storing the ~80k contents
@@ -133,7 +134,7 @@ func (p *pack) object(i int) ([]byte, error) {
 // openPack opens the pack name and checks its header, trailer and index.
 // The objects themselves are checked when read.
 func openPack(root *os.Root, name string) (*pack, error) {
-	f, err := root.Open(name)
+	f, _, err := regularfile.Open(root, name)
 	if err != nil {
 		return nil, err
 	}

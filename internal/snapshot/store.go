@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // FormatVersion is the manifest and journal format this package reads and
@@ -132,15 +133,15 @@ func (s *Store) init() error {
 // process may create the store between the config's absence and the
 // listing of the folder; seeing its config there, read it again.
 func (s *Store) initOnce(retry bool) error {
-	b, err := s.root.ReadFile(configName)
+	b, err := regularfile.Read(s.root, configName)
 	switch {
 	case err == nil:
 		var c config
 		if err := json.Unmarshal(b, &c); err != nil {
-			return fmt.Errorf("config: %w: %v", ErrCorrupt, err)
+			return fmt.Errorf("%s: %w: %v", s.fileName(configName), ErrCorrupt, err)
 		}
 		if c.Version < 1 {
-			return fmt.Errorf("config: %w: version %d", ErrCorrupt, c.Version)
+			return fmt.Errorf("%s: %w: version %d", s.fileName(configName), ErrCorrupt, c.Version)
 		}
 		if c.Version > StoreVersion {
 			return fmt.Errorf("store format version %d is newer than this relink supports (%d)", c.Version, StoreVersion)

@@ -13,7 +13,6 @@ package vault
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/notecache"
+	"github.com/relinkmd/relink/internal/regularfile"
 )
 
 // DefaultMaxFileSize is the largest note read (larger ones are reported).
@@ -142,7 +142,7 @@ func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Prob
 		return nil, err
 	}
 	w.wg.Add(1)
-	w.visit(".", entries)
+	w.visit(".", 0, entries)
 	w.wg.Wait()
 	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
 	return w.problems, nil
@@ -190,7 +190,16 @@ func (w *walker) list(dir string) ([]entry, error) {
 	return readEntries(f)
 }
 
-func (w *walker) visit(dir string, entries []entry) {
+// MaxFolderDepth is how deep below the vault's root folders are read.
+// Every folder and note is opened by its path from the root, one step per
+// folder on the way, so the walk of a chain of folders costs the square of
+// its depth (10,000 levels took minutes); no vault nests a hundredth as
+// deep.
+const MaxFolderDepth = 256
+
+// visit emits the notes of dir, depth folders below the root, and visits
+// its subfolders.
+func (w *walker) visit(dir string, depth int, entries []entry) {
 	defer w.wg.Done()
 	for _, e := range entries {
 		name := e.name
@@ -220,13 +229,17 @@ func (w *walker) visit(dir string, entries []entry) {
 			if skipDir(name) {
 				continue
 			}
+			if depth == MaxFolderDepth {
+				w.problem(p, fmt.Sprintf("folder more than %d levels deep; skipped", MaxFolderDepth))
+				continue
+			}
 			w.wg.Add(1)
 			go func() {
 				sub, err := w.list(p)
 				if err != nil {
 					w.problem(p, "cannot read: "+unwrapPath(err))
 				}
-				w.visit(p, sub)
+				w.visit(p, depth+1, sub)
 			}()
 		case typ&fs.ModeSymlink != 0:
 			// A symlink counts only if it stays inside the vault; a
@@ -252,20 +265,7 @@ func (w *walker) visit(dir string, entries []entry) {
 
 // notRegular says why a file named like a note is not read.
 func notRegular(m fs.FileMode) string {
-	kind := "an irregular file"
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		kind = "a named pipe"
-	case m&fs.ModeSocket != 0:
-		kind = "a socket"
-	case m&fs.ModeCharDevice != 0:
-		kind = "a character device"
-	case m&fs.ModeDevice != 0:
-		kind = "a block device"
-	case m&fs.ModeDir != 0:
-		kind = "a folder"
-	}
-	return "not a regular file (" + kind + "); skipped"
+	return "not a regular file (" + regularfile.Kind(m) + "); skipped"
 }
 
 // readBatch is the most paths a reader takes from the queue at once: a
@@ -520,19 +520,7 @@ func readFull(f *os.File, buf []byte) error {
 // named pipe put where a note was (between a check and a preview, say)
 // must not hang the run.
 func (v *Vault) ReadFile(p string) ([]byte, error) {
-	f, err := v.Root.OpenFile(p, openFlags, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: p, Err: errors.New(strings.TrimSuffix(notRegular(st.Mode()), "; skipped"))}
-	}
-	return io.ReadAll(f)
+	return regularfile.Read(v.Root, p)
 }
 
 // Detect names the dialect of a vault from its marker files, in this
@@ -562,13 +550,12 @@ func (v *Vault) foamWorkspace() bool {
 	if st, err := v.Root.Stat(".foam"); err == nil && st.IsDir() {
 		return true
 	}
-	f, err := v.Root.Open(".vscode/settings.json")
+	// Settings files are small; a huge one is not read whole, and a
+	// named pipe in its place is not waited on.
+	b, err := regularfile.ReadLimit(v.Root, ".vscode/settings.json", 1<<20)
 	if err != nil {
 		return false
 	}
-	defer f.Close()
-	// Settings files are small; a huge one is not read whole.
-	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
 	return hasFoamSetting(b)
 }
 
@@ -595,10 +582,15 @@ func hasFoamSetting(settings []byte) bool {
 }
 
 // DendronVaults returns the names of the vaults a dendron.yml declares
-// (workspace.vaults[].name, or the folder when unnamed).
+// (workspace.vaults[].name, or the folder when unnamed). Its errors do not
+// name the file: the caller reports them as problems of dendron.yml.
 func (v *Vault) DendronVaults() ([]string, error) {
-	b, err := v.Root.ReadFile("dendron.yml")
+	b, err := regularfile.Read(v.Root, "dendron.yml")
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the caller names the file
+		}
 		return nil, err
 	}
 	var cfg struct {
@@ -608,7 +600,7 @@ func (v *Vault) DendronVaults() ([]string, error) {
 		} `yaml:"workspace"`
 	}
 	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		return nil, fmt.Errorf("dendron.yml: %w", err)
+		return nil, err
 	}
 	var names []string
 	for _, dv := range append(cfg.Vaults, cfg.Workspace.Vaults...) {

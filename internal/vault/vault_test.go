@@ -325,7 +325,7 @@ func TestWalkUnknownTypes(t *testing.T) {
 		mu.Unlock()
 	}}
 	w.wg.Add(1)
-	w.visit(".", []entry{{"a.md", typeUnknown}, {"Projects.md", typeUnknown}, {"pic.png", typeUnknown}, {"gone.md", typeUnknown}})
+	w.visit(".", 0, []entry{{"a.md", typeUnknown}, {"Projects.md", typeUnknown}, {"pic.png", typeUnknown}, {"gone.md", typeUnknown}})
 	w.wg.Wait()
 	slices.Sort(got)
 	want := []string{"Projects.md/b.md true", "a.md true", "pic.png false"}

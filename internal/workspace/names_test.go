@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/snapshot"
 )
 
@@ -236,4 +237,34 @@ func TestOddVaultName(t *testing.T) {
 		t.Fatalf("undo: %+v, %v", u, err)
 	}
 	wantTree(t, dir, testVault)
+}
+
+// Recover removes the temp files of interrupted writes from a folder of
+// any name, not only from folders whose names are valid UTF-8.
+func TestRecoverRemovesTempsInOddFolders(t *testing.T) {
+	for _, name := range oddNames {
+		folder := strings.TrimSuffix(name, ".md")
+		t.Run(strings.ReplaceAll(folder, "/", "_"), func(t *testing.T) {
+			note := folder + "/n.md"
+			dir, store := newVault(t, map[string]string{
+				"Disaster Recovery.md": "# Disaster Recovery\n",
+				note:                   "[[disaster-recovery]]\n",
+			})
+			if got := readTree(t, dir); got[note] == "" {
+				t.Skipf("the file system does not keep the folder name %q as it is", folder)
+			}
+			res := apply(t, dir, store)
+			uncommit(t, store, res.Snapshot)
+			temp := folder + "/" + atomicfile.TempPrefix + "0123456789"
+			writeTree(t, dir, map[string]string{temp: "[[Disaster"})
+			r, err := recoverVault(t, dir, RecoverOptions{Store: store})
+			if err != nil || r.Temps != 1 {
+				t.Fatalf("recover removed %d temp files, %v", r.Temps, err)
+			}
+			wantTree(t, dir, map[string]string{
+				"Disaster Recovery.md": "# Disaster Recovery\n",
+				note:                   "[[disaster-recovery]]\n",
+			})
+		})
+	}
 }

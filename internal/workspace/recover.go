@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/filename"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -135,7 +137,7 @@ func Recover(ctx context.Context, v *vault.Vault, cfg config.Config, opt Recover
 			c := fileChange{path: f.Path, before: cur, created: missing, deleted: want == nil}
 			if want != nil {
 				if c.after, err = st.Read(*want); err != nil {
-					return res, fmt.Errorf("journal %s: %s: %w; nothing was changed", j.ID, f.Path, err)
+					return res, fmt.Errorf("journal %s: %s: %w; nothing was changed", j.ID, filename.Quote(f.Path), err)
 				}
 				c.mode = want.Mode
 			}
@@ -197,7 +199,9 @@ func removeTemps(v *vault.Vault, j *snapshot.Journal) int {
 	}
 	n := 0
 	for d := range dirs {
-		ents, err := fs.ReadDir(v.Root.FS(), d)
+		// Not fs.ReadDir of Root.FS: io/fs takes UTF-8 names only, and a
+		// folder's name may be any bytes.
+		ents, err := readDir(v.Root, d)
 		if err != nil {
 			continue
 		}
@@ -210,4 +214,14 @@ func removeTemps(v *vault.Vault, j *snapshot.Journal) int {
 		}
 	}
 	return n
+}
+
+// readDir lists the folder d of root, whatever bytes its name holds.
+func readDir(root *os.Root, d string) ([]fs.DirEntry, error) {
+	f, err := root.Open(d)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
 }

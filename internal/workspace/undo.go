@@ -13,6 +13,8 @@ import (
 
 	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/filename"
+	"github.com/relinkmd/relink/internal/regularfile"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -378,7 +380,7 @@ func planRevert(st *snapshot.Store, fo *folders, res *RevertResult, entries []sn
 				// Nothing is written: nothing is to be reported as
 				// restored either.
 				res.Restored, res.Already, res.Overwritten, res.Skipped = nil, nil, nil, nil
-				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
+				return nil, fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, filename.Quote(f.Path), err, adv("relink snapshot verify"))
 			}
 			c.after = data
 			c.mode = want.Mode
@@ -436,7 +438,7 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 		}
 		data, err := st.Read(*ref)
 		if err != nil {
-			return fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, f.Path, err, adv("relink snapshot verify"))
+			return fmt.Errorf("snapshot %s: %s: %w (%s checks the store)", res.Target.ID, filename.Quote(f.Path), err, adv("relink snapshot verify"))
 		}
 		outs = append(outs, out{f.Path, data, ref.Mode})
 	}
@@ -455,12 +457,17 @@ func restoreTo(st *snapshot.Store, res *RevertResult, entries []snapshot.FileEnt
 	}
 	defer root.Close()
 	for _, o := range outs {
-		if old, err := root.ReadFile(o.path); err == nil {
-			if bytes.Equal(old, o.data) {
-				res.Already = append(res.Already, o.path)
-			} else {
-				res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " with other content; not overwritten"})
-			}
+		// Never a blocking read: a named pipe there must not hang restore.
+		old, err := regularfile.Read(root, o.path)
+		switch {
+		case err == nil && bytes.Equal(old, o.data):
+			res.Already = append(res.Already, o.path)
+			continue
+		case err == nil:
+			res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " with other content; not overwritten"})
+			continue
+		case errors.Is(err, regularfile.ErrNotRegular):
+			res.Skipped = append(res.Skipped, Skip{o.path, "exists in " + opt.To + " and is " + unwrapPathErr(err) + "; not overwritten"})
 			continue
 		}
 		if err := root.MkdirAll(path.Dir(o.path), 0o755); err != nil {

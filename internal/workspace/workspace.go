@@ -21,6 +21,7 @@ import (
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/plancache"
+	"github.com/relinkmd/relink/internal/regularfile"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -244,7 +245,7 @@ func buildIndex(scan *vault.Scan, s Settings, once bool) (ix *index.Index, cache
 }
 
 func tablesFileMatches(file string, sum index.Sum, tag string) bool {
-	f, err := os.Open(file)
+	f, _, err := regularfile.OpenPath(file)
 	if err != nil {
 		return false
 	}

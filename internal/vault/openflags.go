@@ -1,0 +1,7 @@
+package vault
+
+import "github.com/relinkmd/relink/internal/regularfile"
+
+// openFlags open a note without blocking on a named pipe put where the
+// walk saw a note; readNote checks the opened file's type next.
+const openFlags = regularfile.OpenFlags
