@@ -123,15 +123,12 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 	}
 	in := report.MoveInput{
 		Input: report.Input{Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(), Plan: rep.Plan},
-		Moves: []report.Move{{From: mp.From, To: mp.To}},
+		Moves: plannedMoves(mp),
 		Edits: mp.Edits,
 	}
-	// The moved note's edits count from its bytes at the old path.
+	// A moved note's edits count from its bytes at the old path.
 	read := func(p string) ([]byte, error) {
-		if p == mp.To {
-			p = mp.From
-		}
-		return rep.Vault.ReadFile(p)
+		return rep.Vault.ReadFile(mp.OldPath(p))
 	}
 	switch {
 	case o.diff:
@@ -139,7 +136,7 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 	case o.dryRun && o.format == "json":
 		return report.MoveJSON(e.stdout, in)
 	case o.dryRun:
-		fmt.Fprintf(e.stdout, "mv would move %s to %s%s\n", report.Name(mp.From), report.Name(mp.To), editCount(mp, ":"))
+		fmt.Fprintf(e.stdout, "mv would move %s to %s%s%s\n", report.Name(mp.From), report.Name(mp.To), folderCount(mp), editCount(mp, ":"))
 		report.EditPreviews(e.stdout, e.stderr, mp.Edits, read)
 		return nil
 	}
@@ -153,7 +150,7 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 			in.Edits = append(in.Edits, f.Edits...)
 		}
 		if res.Moved {
-			in.Moves = []report.Move{{From: mp.From, To: mp.To}}
+			in.Moves = plannedMoves(mp)
 		}
 		if jerr := report.MoveJSON(e.stdout, in); jerr != nil {
 			return jerr
@@ -175,6 +172,30 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 		return exitCode(ExitPartial)
 	}
 	return nil
+}
+
+// plannedMoves lists the files mp moves, for the JSON document.
+func plannedMoves(mp *workspace.MovePlan) []report.Move {
+	moves := make([]report.Move, 0, len(mp.Moved))
+	for _, m := range mp.Moved {
+		moves = append(moves, report.Move{From: m.From, To: m.To})
+	}
+	return moves
+}
+
+// folderCount says, for a folder move, how many files and notes it
+// carries.
+func folderCount(mp *workspace.MovePlan) string {
+	if !mp.Folder {
+		return ""
+	}
+	notes := 0
+	for _, m := range mp.Moved {
+		if m.Note {
+			notes++
+		}
+	}
+	return fmt.Sprintf(" (%s, %s)", plural(len(mp.Moved), "file"), plural(notes, "note"))
 }
 
 // editCount says how many links the move rewrites, and in how many files.
@@ -199,6 +220,8 @@ func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFl
 	var b strings.Builder
 	if !res.Moved {
 		fmt.Fprintf(&b, "%s was not moved", report.Name(mp.From))
+	} else if mp.Folder {
+		fmt.Fprintf(&b, "moved %s%s", report.Name(mp.From), folderCount(mp))
 	} else {
 		b.WriteString("moved 1 note")
 	}
@@ -221,8 +244,10 @@ func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFl
 // with its edits as hunks, among the other files in path order.
 func printMoveDiff(e *env, mp *workspace.MovePlan, read report.ReadFile) error {
 	files, by := report.FileEdits(mp.Edits)
-	if _, ok := by[mp.To]; !ok {
-		files = append(files, mp.To)
+	for _, m := range mp.Moved {
+		if _, ok := by[m.To]; !ok {
+			files = append(files, m.To)
+		}
 	}
 	sort.Strings(files)
 	for _, f := range files {
@@ -230,10 +255,7 @@ func printMoveDiff(e *env, mp *workspace.MovePlan, read report.ReadFile) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		from := f
-		if f == mp.To {
-			from = mp.From
-		}
+		from := mp.OldPath(f)
 		if err := report.GitDiff(e.stdout, from, f, src, by[f]); err != nil {
 			return err
 		}
