@@ -26,12 +26,16 @@ func newMvCmd(e *env) *cobra.Command {
 	var o mvOptions
 	cmd := &cobra.Command{
 		Use:   "mv SRC DST",
-		Short: "Move or rename a note; every link to it follows",
-		Long: `mv moves the note SRC to DST and rewrites every link that pointed to it so
-that it still does. SRC and DST are paths relative to the vault (--vault,
-default the current folder), or absolute paths inside it. DST ending in .md
-or .markdown is the note's new path; DST an existing folder (or ending in
-/) receives the note under its own name, and missing folders are created.
+		Short: "Move or rename a note or a folder of notes; every link follows",
+		Long: `mv moves the note or folder SRC to DST and rewrites every link that pointed
+to a moved note so that it still does. SRC and DST are paths relative to
+the vault (--vault, default the current folder), or absolute paths inside
+it. For a note, DST ending in .md or .markdown is the note's new path; DST
+an existing folder (or ending in /) receives the note under its own name.
+For a folder, DST an existing folder (or ending in /) receives it under
+its own name, any other DST is the folder's new path; every file in it
+moves, notes and the others (images and other attachments), and the
+links to them follow. Missing folders are created.
 
 Each link anywhere in the vault that resolves to the note today is
 rewritten to the name the dialect writes first that resolves to it alone
@@ -46,17 +50,19 @@ that is unique. Code, comments and math never change, and a link that
 did not resolve to a note is left alone. Each edit's class is renamed.
 docs/move.md has the rules.
 
-mv refuses, with nothing written: a SRC that is not a note of the vault,
-a DST that exists, a DST outside the vault (.., an absolute path
+mv refuses, with nothing written: a SRC that is not a note or folder of
+the vault, a DST that exists (for a folder: a file, or a folder that is
+not empty), a folder moved into itself, a DST outside the vault (.., an absolute path
 elsewhere, a symlinked folder), a rename by case alone on a
 case-insensitive file system, and a move that would leave a link it
 cannot rewrite.
 
-It writes as apply does: it snapshots the note (old path and bytes, new
-path and bytes) and every file it rewrites, then writes the note at its
-new path, rewrites the other files and removes the old path, each write
-atomic. A file changed since it was read is never overwritten.
-` + "`relink undo`" + ` puts the note back at its old path, restores every file and
+It writes as apply does: it snapshots each moved file (old path and
+bytes, new path and bytes) and every file it rewrites, then writes the
+moved files at their new paths, rewrites the other files and removes the
+old paths, each write atomic; a moved folder left empty is removed. A
+file changed since it was read is never overwritten.
+` + "`relink undo`" + ` puts every file back at its old path, restores every file and
 removes the folders the move created; after a crash ` + "`relink recover`" + ` rolls
 the whole move back (--roll-forward finishes it).
 
