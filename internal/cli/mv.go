@@ -26,7 +26,7 @@ func newMvCmd(e *env) *cobra.Command {
 	var o mvOptions
 	cmd := &cobra.Command{
 		Use:   "mv SRC DST",
-		Short: "Move or rename a note or a folder of notes; every link follows",
+		Short: "Move or rename a note, a folder of notes or a heading; every link follows",
 		Long: `mv moves the note or folder SRC to DST and rewrites every link that pointed
 to a moved note so that it still does. SRC and DST are paths relative to
 the vault (--vault, default the current folder), or absolute paths inside
@@ -36,6 +36,14 @@ For a folder, DST an existing folder (or ending in /) receives it under
 its own name, any other DST is the folder's new path; every file in it
 moves, notes and the others (images and other attachments), and the
 links to them follow. Missing folders are created.
+
+SRC of the form NOTE.md#Heading renames that heading of the note to the
+text DST: the heading line keeps its #s, a trailing {#id} and everything
+but the text, and every link into the heading follows ([[NOTE#Heading]]
+from other notes, [[#Heading]] in the note, Markdown anchors written as
+slugs get the new slug, a fragment the dialect matches loosely is
+written as the dialect writes a heading). It is refused when the note has
+no such heading, has it twice, or has a heading DST already.
 
 Each link anywhere in the vault that resolves to the note today is
 rewritten to the name the dialect writes first that resolves to it alone
@@ -141,6 +149,10 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 		return printMoveDiff(e, mp, read)
 	case o.dryRun && o.format == "json":
 		return report.MoveJSON(e.stdout, in)
+	case o.dryRun && mp.OldHeading != "":
+		fmt.Fprintf(e.stdout, "mv would rename the heading %q of %s to %q%s\n", mp.OldHeading, report.Name(mp.From), mp.NewHeading, editCount(mp, ":"))
+		report.EditPreviews(e.stdout, e.stderr, mp.Edits, read)
+		return nil
 	case o.dryRun:
 		fmt.Fprintf(e.stdout, "mv would move %s to %s%s%s\n", report.Name(mp.From), report.Name(mp.To), folderCount(mp), editCount(mp, ":"))
 		report.EditPreviews(e.stdout, e.stderr, mp.Edits, read)
@@ -206,16 +218,19 @@ func folderCount(mp *workspace.MovePlan) string {
 
 // editCount says how many links the move rewrites, and in how many files.
 func editCount(mp *workspace.MovePlan, colon string) string {
-	if len(mp.Edits) == 0 {
+	if mp.Links() == 0 {
 		return "; no link to rewrite"
 	}
 	files, _ := report.FileEdits(mp.Edits)
-	return fmt.Sprintf(" and rewrite %s in %s%s", plural(len(mp.Edits), "link"), plural(len(files), "file"), colon)
+	return fmt.Sprintf(" and rewrite %s in %s%s", plural(mp.Links(), "link"), plural(len(files), "file"), colon)
 }
 
 func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFlag string) {
 	mp := res.Plan
-	if res.Moved {
+	switch {
+	case res.Moved && mp.OldHeading != "":
+		fmt.Fprintf(e.stdout, "renamed the heading %q of %s to %q\n", mp.OldHeading, report.Name(mp.From), mp.NewHeading)
+	case res.Moved:
 		fmt.Fprintf(e.stdout, "moved %s to %s\n", report.Name(mp.From), report.Name(mp.To))
 	}
 	for _, f := range res.Changed {
@@ -224,14 +239,18 @@ func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFl
 		}
 	}
 	var b strings.Builder
+	links := res.Links()
 	if !res.Moved {
 		fmt.Fprintf(&b, "%s was not moved", report.Name(mp.From))
+	} else if mp.OldHeading != "" {
+		b.WriteString("renamed 1 heading")
+		links-- // the heading's own line
 	} else if mp.Folder {
 		fmt.Fprintf(&b, "moved %s%s", report.Name(mp.From), folderCount(mp))
 	} else {
 		b.WriteString("moved 1 note")
 	}
-	if n := res.Links(); n > 0 {
+	if n := links; n > 0 {
 		fmt.Fprintf(&b, ", rewrote %s in %s (%d %s)", plural(n, "link"), plural(len(res.Changed), "file"), n, plan.ClassRenamed)
 	}
 	if n := len(res.Skipped); n > 0 {

@@ -56,8 +56,11 @@ func plannedMove(t *testing.T, dir, from, to string) map[string]string {
 	return out
 }
 
-// noDir fails unless the vault has no folder d.
+// noDir fails unless the vault has no folder d (d "" checks nothing).
 func noDir(t *testing.T, vault, d string) {
+	if d == "" {
+		return
+	}
 	t.Helper()
 	if _, err := os.Lstat(filepath.Join(vault, d)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("folder %s is left in the vault (%v)", d, err)
@@ -96,10 +99,23 @@ func TestMoveFolderCrashPoints(t *testing.T) {
 	crashMove(t, moveFolderVault, "notes", "archive/2024/notes", "archive", "moves notes/A.md to archive/2024/notes/A.md; moves notes/pic.png to archive/2024/notes/pic.png", map[string][2]int{"*.md": {3, 5}, "*.png": {1, 2}})
 }
 
+// TestMoveHeadingCrashPoints is TestMoveCrashPoints for a heading
+// renamed: its note and the two notes linking into it rewritten, killed at
+// every write, recover rolls the whole rename back or forward.
+func TestMoveHeadingCrashPoints(t *testing.T) {
+	vault := map[string]string{
+		"n.md": "# N\n\n## Old Heading\n\nSee [[#Old Heading]].\n",
+		"a.md": "[[n#Old Heading]] [x](n.md#old-heading)\n",
+		"b.md": "[[n#Old Heading|b]]\n",
+		"c.md": "[[n]] stays\n",
+	}
+	crashMove(t, vault, "n.md#Old Heading", "New Heading", "", "apply  3", map[string][2]int{"*.md": {3, 3}})
+}
+
 // crashMove kills relink mv from to of vault at each write of the files
 // matching each pattern of writes (its two counts: the atomic writes,
 // and those plus the removals) and of the snapshot; dir is the folder the
-// move creates, which a roll back and an undo remove; snapshot list says
+// move creates, which a roll back and an undo remove ("" for none); snapshot list says
 // listed of the move.
 func crashMove(t *testing.T, vault map[string]string, moveFrom, moveTo, moveDir, listed string, writes map[string][2]int) {
 	relinkExe(t)

@@ -1057,3 +1057,7 @@ func (ix *Index) AttachmentPath(src int32, l *note.Link) (p string, ok bool) {
 	}
 	return "", false
 }
+
+// SplitHeadingID splits a heading's text from a trailing "{#id}" (the id
+// is "" when there is none).
+func SplitHeadingID(h string) (text, id string) { return splitHeadingID(h) }

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -37,6 +38,19 @@ type MovePlan struct {
 	// For one note, Moved holds the note alone.
 	Folder bool
 	Moved  []MovedFile
+	// OldHeading and NewHeading are set when the move renames a heading
+	// of the note From (= To) instead: Moved is empty, and the first of
+	// Edits in From rewrites the heading line.
+	OldHeading, NewHeading string
+}
+
+// Links counts the links the move rewrites (a heading's own line is no
+// link).
+func (p *MovePlan) Links() int {
+	if p.OldHeading != "" {
+		return len(p.Edits) - 1
+	}
+	return len(p.Edits)
 }
 
 // MovedFile is one file a move carries: its old and new path, and the
@@ -97,6 +111,9 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 		return nil, fmt.Errorf("%w, refusing to move: %s", ErrWrongDialect, rep.Doubt)
 	}
 	root := rep.Vault.Root
+	if note, heading, ok := headingArg(rep, src); ok {
+		return planHeadingRename(rep, note, heading, dst)
+	}
 	from, err := vaultPath(rep.Vault.Dir, src)
 	if err != nil {
 		return nil, err
@@ -160,6 +177,76 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
 	}
 	return &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits, Moved: []MovedFile{{From: from, To: to, Note: true, Dirs: dirs}}}, nil
+}
+
+// headingArg splits a SRC of the form NOTE#Heading into the note's vault
+// path and the heading, when SRC as a whole is no file of the vault and a
+// '#' in it ends the path of a note (a note's name may hold '#' too).
+func headingArg(rep *Report, src string) (note, heading string, ok bool) {
+	if !strings.Contains(src, "#") {
+		return "", "", false
+	}
+	if p, err := vaultPath(rep.Vault.Dir, src); err == nil {
+		if _, err := rep.Vault.Root.Lstat(p); err == nil {
+			return "", "", false
+		}
+	}
+	for i := range len(src) {
+		if src[i] != '#' {
+			continue
+		}
+		p, err := vaultPath(rep.Vault.Dir, src[:i])
+		if err != nil {
+			continue
+		}
+		if _, ok := rep.Index.NoteByPath(p); ok {
+			return p, src[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// planHeadingRename plans renaming the heading old of note to new: its
+// line's text (plan.HeadingEdit) and every link into it
+// (plan.RenameHeading). It refuses, with a *MoveError, a heading that is
+// not there or is there twice, a new text that is a heading of the note
+// already, and links it cannot rewrite.
+func planHeadingRename(rep *Report, note, old, new string) (*MovePlan, error) {
+	id, _ := rep.Index.NoteByPath(note)
+	if n := rep.Index.Notes[id]; n.Err != nil {
+		return nil, refuse("%s cannot be read as a note (%v), so its links cannot be kept", note, n.Err)
+	}
+	old = strings.TrimSpace(old)
+	new = strings.TrimSpace(strings.TrimLeft(new, "#"))
+	if old == new {
+		return nil, refuse("the heading %q of %s is already called so", old, note)
+	}
+	src, err := rep.Vault.ReadFile(note)
+	if err != nil {
+		return nil, refuse("%s: %s", note, unwrapPathErr(err))
+	}
+	head, err := plan.HeadingEdit(note, src, old, new)
+	if err != nil {
+		return nil, refuse("%v", err)
+	}
+	edits, unfixable := plan.RenameHeading(rep.Index, id, old, new)
+	for _, e := range edits {
+		if e.File == note && e.Start < head.End && head.Start < e.End {
+			return nil, refuse("%s:%d: the heading %q holds a link into itself: rename it by hand", note, head.Line, old)
+		}
+	}
+	if len(unfixable) > 0 {
+		var b strings.Builder
+		for _, f := range unfixable {
+			fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", report.Name(f.File), f.Line, f.Col, f.Link, f.Message)
+		}
+		return nil, &MoveError{Msg: fmt.Sprintf("renaming the heading %q of %s would break %s that cannot be rewritten", old, note, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
+	}
+	edits = append([]plan.Edit{head}, edits...)
+	slices.SortStableFunc(edits, func(a, b plan.Edit) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start, b.Start))
+	})
+	return &MovePlan{From: note, To: note, Edits: edits, OldHeading: old, NewHeading: new}, nil
 }
 
 // planFolderMove plans moving the folder from with every file in it (see
@@ -476,7 +563,8 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	for _, w := range written {
 		done[w] = true
 	}
-	res.Moved = true
+	// A heading renamed moves no file: done when its note is written.
+	res.Moved = len(p.Moved) > 0 || done[p.From]
 	for _, mf := range p.Moved {
 		res.Moved = res.Moved && done[mf.From] && done[mf.To]
 	}
