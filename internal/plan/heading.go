@@ -17,8 +17,8 @@ import (
 // its '#'s, a trailing "{#id}", closing '#'s and everything else on the
 // line stay. It refuses a heading that is not there, one that is there
 // twice (the links could not tell them apart), a new text that is a
-// heading of the note already, and a heading whose text is not written
-// on one line as it reads (escapes, a setext heading over several lines).
+// heading of the note already or would share its slug, and a heading
+// whose text is not found on its line as the parser reads it.
 func HeadingEdit(file string, src []byte, old, new string) (Edit, error) {
 	if strings.TrimSpace(new) != new || new == "" || strings.ContainsAny(new, "\r\n") {
 		return Edit{}, fmt.Errorf("%q cannot be a heading: a heading is one line of text without leading or trailing spaces", new)
@@ -26,13 +26,17 @@ func HeadingEdit(file string, src []byte, old, new string) (Edit, error) {
 	fm, _ := frontmatter.Split(src)
 	res := markdown.Analyze(src, fm.Body)
 	var found []markdown.Heading
+	slug := dialect.Slug(new)
 	for _, h := range res.Headings {
 		text, _ := index.SplitHeadingID(h.Text)
-		switch text {
-		case old:
+		switch {
+		case text == old:
 			found = append(found, h)
-		case new:
+		case text == new:
 			return Edit{}, fmt.Errorf("%s has a heading %q already", file, new)
+		case slug != "" && dialect.Slug(text) == slug:
+			// A link by slug (#new-heading) could not tell them apart.
+			return Edit{}, fmt.Errorf("%s has a heading %q, whose anchor #%s the heading %q would share", file, text, slug, new)
 		}
 	}
 	switch len(found) {

@@ -30,6 +30,7 @@ func TestHeadingEdit(t *testing.T) {
 		{"missing", "# Other\n", "Old", "New", "", `has no heading "Old"`},
 		{"twice", "# Old\n## Old\n", "Old", "New", "", `has 2 headings "Old"`},
 		{"new exists", "# Old\n# New\n", "Old", "New", "", `has a heading "New" already`},
+		{"new slug taken", "# Old\n# New heading!\n", "Old", "new Heading", "", `has a heading "New heading!", whose anchor #new-heading`},
 		{"new empty", "# Old\n", "Old", " ", "", "cannot be a heading"},
 		{"new two lines", "# Old\n", "Old", "a\nb", "", "cannot be a heading"},
 		{"escape kept as written", "# Old \\#1\n", "Old \\#1", "New", "# New\n", ""},
