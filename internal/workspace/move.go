@@ -105,7 +105,9 @@ func refuse(format string, args ...any) error { return &MoveError{Msg: fmt.Sprin
 // vault (by "..", an absolute path elsewhere or a symlinked folder), one
 // the vault's walk does not read (hidden, excluded), one that exists or
 // names src's own file; and a move whose links could not all be kept.
-// Nothing is written.
+// A src that is a folder moves with every file in it (planFolderMove); a
+// src NOTE#Heading renames that heading of the note to the text dst
+// (planHeadingRename). Nothing is written.
 func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	if rep.Doubt != nil {
 		return nil, fmt.Errorf("%w, refusing to move: %s", ErrWrongDialect, rep.Doubt)
