@@ -96,7 +96,7 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
                          change, then the findings (--diff for a diff)
   relink apply [VAULT]   snapshot the files to change, then rewrite them
   relink undo  [VAULT]   restore the files of the last apply (or mv)
-  relink mv SRC DST      move or rename a note; every link to it follows
+  relink mv SRC DST      move or rename a note, folder or heading; every link follows
 
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot

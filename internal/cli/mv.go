@@ -26,12 +26,24 @@ func newMvCmd(e *env) *cobra.Command {
 	var o mvOptions
 	cmd := &cobra.Command{
 		Use:   "mv SRC DST",
-		Short: "Move or rename a note; every link to it follows",
-		Long: `mv moves the note SRC to DST and rewrites every link that pointed to it so
-that it still does. SRC and DST are paths relative to the vault (--vault,
-default the current folder), or absolute paths inside it. DST ending in .md
-or .markdown is the note's new path; DST an existing folder (or ending in
-/) receives the note under its own name, and missing folders are created.
+		Short: "Move or rename a note, a folder of notes or a heading; every link follows",
+		Long: `mv moves the note or folder SRC to DST and rewrites every link that pointed
+to a moved note so that it still does. SRC and DST are paths relative to
+the vault (--vault, default the current folder), or absolute paths inside
+it. For a note, DST ending in .md or .markdown is the note's new path; DST
+an existing folder (or ending in /) receives the note under its own name.
+For a folder, DST an existing folder (or ending in /) receives it under
+its own name, any other DST is the folder's new path; every file in it
+moves, notes and the others (images and other attachments), and the
+links to them follow. Missing folders are created.
+
+SRC of the form NOTE.md#Heading renames that heading of the note to the
+text DST: the heading line keeps its #s, a trailing {#id} and everything
+but the text, and every link into the heading follows ([[NOTE#Heading]]
+from other notes, [[#Heading]] in the note, Markdown anchors written as
+slugs get the new slug, a fragment the dialect matches loosely is
+written as the dialect writes a heading). It is refused when the note has
+no such heading, has it twice, or has a heading DST already.
 
 Each link anywhere in the vault that resolves to the note today is
 rewritten to the name the dialect writes first that resolves to it alone
@@ -46,17 +58,19 @@ that is unique. Code, comments and math never change, and a link that
 did not resolve to a note is left alone. Each edit's class is renamed.
 docs/move.md has the rules.
 
-mv refuses, with nothing written: a SRC that is not a note of the vault,
-a DST that exists, a DST outside the vault (.., an absolute path
+mv refuses, with nothing written: a SRC that is not a note or folder of
+the vault, a DST that exists (for a folder: a file, or a folder that is
+not empty), a folder moved into itself, a DST outside the vault (.., an absolute path
 elsewhere, a symlinked folder), a rename by case alone on a
 case-insensitive file system, and a move that would leave a link it
 cannot rewrite.
 
-It writes as apply does: it snapshots the note (old path and bytes, new
-path and bytes) and every file it rewrites, then writes the note at its
-new path, rewrites the other files and removes the old path, each write
-atomic. A file changed since it was read is never overwritten.
-` + "`relink undo`" + ` puts the note back at its old path, restores every file and
+It writes as apply does: it snapshots each moved file (old path and
+bytes, new path and bytes) and every file it rewrites, then writes the
+moved files at their new paths, rewrites the other files and removes the
+old paths, each write atomic; a moved folder left empty is removed. A
+file changed since it was read is never overwritten.
+` + "`relink undo`" + ` puts every file back at its old path, restores every file and
 removes the folders the move created; after a crash ` + "`relink recover`" + ` rolls
 the whole move back (--roll-forward finishes it).
 
@@ -123,23 +137,24 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 	}
 	in := report.MoveInput{
 		Input: report.Input{Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(), Plan: rep.Plan},
-		Moves: []report.Move{{From: mp.From, To: mp.To}},
+		Moves: plannedMoves(mp),
 		Edits: mp.Edits,
 	}
-	// The moved note's edits count from its bytes at the old path.
+	// A moved note's edits count from its bytes at the old path.
 	read := func(p string) ([]byte, error) {
-		if p == mp.To {
-			p = mp.From
-		}
-		return rep.Vault.ReadFile(p)
+		return rep.Vault.ReadFile(mp.OldPath(p))
 	}
 	switch {
 	case o.diff:
 		return printMoveDiff(e, mp, read)
 	case o.dryRun && o.format == "json":
 		return report.MoveJSON(e.stdout, in)
+	case o.dryRun && mp.OldHeading != "":
+		fmt.Fprintf(e.stdout, "mv would rename the heading %q of %s to %q%s\n", mp.OldHeading, report.Name(mp.From), mp.NewHeading, editCount(mp, ":"))
+		report.EditPreviews(e.stdout, e.stderr, mp.Edits, read)
+		return nil
 	case o.dryRun:
-		fmt.Fprintf(e.stdout, "mv would move %s to %s%s\n", report.Name(mp.From), report.Name(mp.To), editCount(mp, ":"))
+		fmt.Fprintf(e.stdout, "mv would move %s to %s%s%s\n", report.Name(mp.From), report.Name(mp.To), folderCount(mp), editCount(mp, ":"))
 		report.EditPreviews(e.stdout, e.stderr, mp.Edits, read)
 		return nil
 	}
@@ -153,7 +168,7 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 			in.Edits = append(in.Edits, f.Edits...)
 		}
 		if res.Moved {
-			in.Moves = []report.Move{{From: mp.From, To: mp.To}}
+			in.Moves = plannedMoves(mp)
 		}
 		if jerr := report.MoveJSON(e.stdout, in); jerr != nil {
 			return jerr
@@ -177,18 +192,45 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 	return nil
 }
 
+// plannedMoves lists the files mp moves, for the JSON document.
+func plannedMoves(mp *workspace.MovePlan) []report.Move {
+	moves := make([]report.Move, 0, len(mp.Moved))
+	for _, m := range mp.Moved {
+		moves = append(moves, report.Move{From: m.From, To: m.To})
+	}
+	return moves
+}
+
+// folderCount says, for a folder move, how many files and notes it
+// carries.
+func folderCount(mp *workspace.MovePlan) string {
+	if !mp.Folder {
+		return ""
+	}
+	notes := 0
+	for _, m := range mp.Moved {
+		if m.Note {
+			notes++
+		}
+	}
+	return fmt.Sprintf(" (%s, %s)", plural(len(mp.Moved), "file"), plural(notes, "note"))
+}
+
 // editCount says how many links the move rewrites, and in how many files.
 func editCount(mp *workspace.MovePlan, colon string) string {
-	if len(mp.Edits) == 0 {
+	if mp.Links() == 0 {
 		return "; no link to rewrite"
 	}
 	files, _ := report.FileEdits(mp.Edits)
-	return fmt.Sprintf(" and rewrite %s in %s%s", plural(len(mp.Edits), "link"), plural(len(files), "file"), colon)
+	return fmt.Sprintf(" and rewrite %s in %s%s", plural(mp.Links(), "link"), plural(len(files), "file"), colon)
 }
 
 func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFlag string) {
 	mp := res.Plan
-	if res.Moved {
+	switch {
+	case res.Moved && mp.OldHeading != "":
+		fmt.Fprintf(e.stdout, "renamed the heading %q of %s to %q\n", mp.OldHeading, report.Name(mp.From), mp.NewHeading)
+	case res.Moved:
 		fmt.Fprintf(e.stdout, "moved %s to %s\n", report.Name(mp.From), report.Name(mp.To))
 	}
 	for _, f := range res.Changed {
@@ -197,12 +239,18 @@ func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFl
 		}
 	}
 	var b strings.Builder
+	links := res.Links()
 	if !res.Moved {
 		fmt.Fprintf(&b, "%s was not moved", report.Name(mp.From))
+	} else if mp.OldHeading != "" {
+		b.WriteString("renamed 1 heading")
+		links-- // the heading's own line
+	} else if mp.Folder {
+		fmt.Fprintf(&b, "moved %s%s", report.Name(mp.From), folderCount(mp))
 	} else {
 		b.WriteString("moved 1 note")
 	}
-	if n := res.Links(); n > 0 {
+	if n := links; n > 0 {
 		fmt.Fprintf(&b, ", rewrote %s in %s (%d %s)", plural(n, "link"), plural(len(res.Changed), "file"), n, plan.ClassRenamed)
 	}
 	if n := len(res.Skipped); n > 0 {
@@ -221,8 +269,10 @@ func printMove(e *env, rep *workspace.Report, res *workspace.MoveResult, storeFl
 // with its edits as hunks, among the other files in path order.
 func printMoveDiff(e *env, mp *workspace.MovePlan, read report.ReadFile) error {
 	files, by := report.FileEdits(mp.Edits)
-	if _, ok := by[mp.To]; !ok {
-		files = append(files, mp.To)
+	for _, m := range mp.Moved {
+		if _, ok := by[m.To]; !ok {
+			files = append(files, m.To)
+		}
 	}
 	sort.Strings(files)
 	for _, f := range files {
@@ -230,10 +280,7 @@ func printMoveDiff(e *env, mp *workspace.MovePlan, read report.ReadFile) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		from := f
-		if f == mp.To {
-			from = mp.From
-		}
+		from := mp.OldPath(f)
 		if err := report.GitDiff(e.stdout, from, f, src, by[f]); err != nil {
 			return err
 		}

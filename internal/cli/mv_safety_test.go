@@ -41,8 +41,10 @@ func plannedMove(t *testing.T, dir, from, to string) map[string]string {
 		t.Fatal(err)
 	}
 	out := snapTree(t, dir)
-	out[mp.To] = out[mp.From]
-	delete(out, mp.From)
+	for _, m := range mp.Moved {
+		out[m.To] = out[m.From]
+		delete(out, m.From)
+	}
 	files, by := report.FileEdits(mp.Edits)
 	for _, f := range files {
 		b, err := splice.Apply([]byte(out[f]), report.SpliceEdits(by[f]))
@@ -54,8 +56,11 @@ func plannedMove(t *testing.T, dir, from, to string) map[string]string {
 	return out
 }
 
-// noDir fails unless the vault has no folder d.
+// noDir fails unless the vault has no folder d (d "" checks nothing).
 func noDir(t *testing.T, vault, d string) {
+	if d == "" {
+		return
+	}
 	t.Helper()
 	if _, err := os.Lstat(filepath.Join(vault, d)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("folder %s is left in the vault (%v)", d, err)
@@ -69,25 +74,68 @@ func noDir(t *testing.T, vault, d string) {
 // move removed) or forward, and that undo then restores every byte and
 // path.
 func TestMoveCrashPoints(t *testing.T) {
-	relinkExe(t)
-	orig := filepath.Join(t.TempDir(), "orig")
-	writeFiles(t, orig, moveVault)
-	origTree := snapTree(t, orig)
-	movedTree := plannedMove(t, orig, moveFrom, moveTo)
-	if _, ok := movedTree[moveTo]; !ok || sameTree(origTree, movedTree) {
-		t.Fatal("nothing planned")
-	}
 	// Six vault files are written: the note at its new path, four files
 	// rewritten, and the old path removed (a removal passes the
 	// before-rename step only).
-	var faults []string
-	for _, step := range []string{atomicfile.StepAfterTempWrite, atomicfile.StepAfterRename} {
-		for n := 1; n <= 5; n++ {
-			faults = append(faults, fmt.Sprintf("kill:%s:%d:*.md", step, n))
-		}
+	crashMove(t, moveVault, moveFrom, moveTo, moveDir, "moves "+moveFrom+" to "+moveTo, map[string][2]int{"*.md": {5, 6}})
+}
+
+// moveFolderVault has a folder of notes, a subfolder and an image, linked
+// from outside, from inside and between its notes.
+var moveFolderVault = map[string]string{
+	"notes/A.md":     "# A\n\n[[B]] [b](sub/B.md) ![i](pic.png) [o](../o.md)\n",
+	"notes/sub/B.md": "# B\n\n[a](../A.md) [[A]] [[/notes/A]]\n",
+	"notes/pic.png":  "PNG",
+	"o.md":           "[[A]] [a](notes/A.md) [b](notes/sub/B.md#b) ![p](notes/pic.png) [[/notes/sub/B]]\n",
+}
+
+// TestMoveFolderCrashPoints is TestMoveCrashPoints for a folder move:
+// killed at every write, the vault holds every file old or new, recover
+// rolls the whole folder move back (its folders removed) or forward.
+func TestMoveFolderCrashPoints(t *testing.T) {
+	// Written: the folder's two notes at their new paths and o.md
+	// rewritten, then the two old paths removed; the image created and
+	// its old path removed.
+	crashMove(t, moveFolderVault, "notes", "archive/2024/notes", "archive", "moves notes/A.md to archive/2024/notes/A.md; moves notes/pic.png to archive/2024/notes/pic.png", map[string][2]int{"*.md": {3, 5}, "*.png": {1, 2}})
+}
+
+// TestMoveHeadingCrashPoints is TestMoveCrashPoints for a heading
+// renamed: its note and the two notes linking into it rewritten, killed at
+// every write, recover rolls the whole rename back or forward.
+func TestMoveHeadingCrashPoints(t *testing.T) {
+	vault := map[string]string{
+		"n.md": "# N\n\n## Old Heading\n\nSee [[#Old Heading]].\n",
+		"a.md": "[[n#Old Heading]] [x](n.md#old-heading)\n",
+		"b.md": "[[n#Old Heading|b]]\n",
+		"c.md": "[[n]] stays\n",
 	}
-	for n := 1; n <= 6; n++ {
-		faults = append(faults, fmt.Sprintf("kill:before-rename:%d:*.md", n))
+	crashMove(t, vault, "n.md#Old Heading", "New Heading", "", "apply  3", map[string][2]int{"*.md": {3, 3}})
+}
+
+// crashMove kills relink mv from to of vault at each write of the files
+// matching each pattern of writes (its two counts: the atomic writes,
+// and those plus the removals) and of the snapshot; dir is the folder the
+// move creates, which a roll back and an undo remove ("" for none); snapshot list says
+// listed of the move.
+func crashMove(t *testing.T, vault map[string]string, moveFrom, moveTo, moveDir, listed string, writes map[string][2]int) {
+	relinkExe(t)
+	orig := filepath.Join(t.TempDir(), "orig")
+	writeFiles(t, orig, vault)
+	origTree := snapTree(t, orig)
+	movedTree := plannedMove(t, orig, moveFrom, moveTo)
+	if sameTree(origTree, movedTree) {
+		t.Fatal("nothing planned")
+	}
+	var faults []string
+	for pat, n := range writes {
+		for _, step := range []string{atomicfile.StepAfterTempWrite, atomicfile.StepAfterRename} {
+			for i := 1; i <= n[0]; i++ {
+				faults = append(faults, fmt.Sprintf("kill:%s:%d:%s", step, i, pat))
+			}
+		}
+		for i := 1; i <= n[1]; i++ {
+			faults = append(faults, fmt.Sprintf("kill:before-rename:%d:%s", i, pat))
+		}
 	}
 	faults = append(faults,
 		"kill:temp-write:1:*.pack", "kill:after-rename:1:*.pack",
@@ -158,7 +206,7 @@ func TestMoveCrashPoints(t *testing.T) {
 					t.Fatalf("undo after roll forward: %+v\n%s", r, treeDiff(snapTree(t, fv), origTree))
 				}
 				noDir(t, fv, moveDir)
-				if r = run(fwd, "snapshot", "list"); !strings.Contains(r.stdout, "moves "+moveFrom+" to "+moveTo) {
+				if r = run(fwd, "snapshot", "list"); !strings.Contains(r.stdout, listed) {
 					t.Errorf("snapshot list does not describe the move:\n%s", r.stdout)
 				}
 			}

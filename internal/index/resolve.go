@@ -1012,3 +1012,55 @@ func (ix *Index) Warm(links []note.Link) {
 	}
 	warmSink.Add(acc)
 }
+
+// AttachmentPath is the path of the attachment that link l of note src
+// finds, as Resolve finds it; ok is false when l finds no attachment.
+func (ix *Index) AttachmentPath(src int32, l *note.Link) (p string, ok bool) {
+	t := l.Target
+	if l.Kind == wikilink.Markdown {
+		base := path.Dir(ix.Notes[src].Path)
+		if strings.HasPrefix(t, "/") {
+			base = ""
+		}
+		var buf [256]byte
+		pb := joinPath(buf[:0], base, strings.TrimPrefix(t, "/"))
+		if !insideVault(pb) {
+			return "", false
+		}
+		if p := string(pb); ix.attach[p] {
+			return p, true
+		}
+		if p := strings.TrimPrefix(t, "/"); ix.Dialect.Name() == "obsidian" && ix.attach[p] {
+			return p, true
+		}
+		return "", false
+	}
+	t = trimSpace(t)
+	pathForm := false
+	if strings.HasPrefix(t, "/") || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../") {
+		base := path.Dir(ix.Notes[src].Path)
+		if strings.HasPrefix(t, "/") {
+			base = ""
+		}
+		j, ok := inVault(base, t)
+		if !ok {
+			return "", false
+		}
+		t, pathForm = j, true
+	}
+	if ix.attach[t] {
+		return t, true
+	}
+	if !pathForm {
+		for _, p := range ix.attachBy[strings.ToLower(path.Base(t))] {
+			if p == t || strings.HasSuffix(p, "/"+t) || strings.EqualFold(path.Base(p), t) {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// SplitHeadingID splits a heading's text from a trailing "{#id}" (the id
+// is "" when there is none).
+func SplitHeadingID(h string) (text, id string) { return splitHeadingID(h) }

@@ -36,6 +36,17 @@ const ClassRenamed = "renamed"
 // unfixable lists the links that would change their target and for which
 // no name can be written (a finding each): the move must not go on.
 func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Finding) {
+	return MoveFiles(before, after, ids, nil)
+}
+
+// MoveFiles is Move for many files moved at once (a folder): after is
+// the index with every moved note at its new path (index.WithMoves), and
+// attachments maps the old path of each moved attachment to its new one.
+// A link that finds an attachment keeps finding it at its new path: a
+// Markdown link gets its relative path recomputed, a wikilink written as
+// a path gets the new path, one by name the shortest trailing part of the
+// path that finds it.
+func MoveFiles(before, after *index.Index, ids []int32, attachments map[string]string) (edits []Edit, unfixable []Finding) {
 	// Every link of the vault is resolved twice: the notes are dealt out
 	// among a few workers, each with its own results.
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(before.Notes)/64))
@@ -49,7 +60,7 @@ func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Fi
 		wg.Go(func() {
 			var links []note.Link
 			for i := w; i < len(before.Notes); i += workers {
-				links = moveNote(before, after, ids, int32(i), links, &parts[w].edits, &parts[w].unfixable)
+				links = moveNote(before, after, ids, attachments, int32(i), links, &parts[w].edits, &parts[w].unfixable)
 			}
 		})
 	}
@@ -68,7 +79,7 @@ func Move(before, after *index.Index, ids []int32) (edits []Edit, unfixable []Fi
 
 // moveNote plans the edits of note src's links (see Move), appending them
 // to edits and unfixable, and returns its links buffer for the next note.
-func moveNote(before, after *index.Index, ids []int32, src int32, links []note.Link, edits *[]Edit, unfixable *[]Finding) []note.Link {
+func moveNote(before, after *index.Index, ids []int32, attachments map[string]string, src int32, links []note.Link, edits *[]Edit, unfixable *[]Finding) []note.Link {
 	n := before.Notes[src]
 	if n.Err != nil {
 		return links
@@ -79,6 +90,14 @@ func moveNote(before, after *index.Index, ids []int32, src int32, links []note.L
 	for li := range links {
 		l := &links[li]
 		r := before.Resolve(src, l)
+		if r.Attachment && r.Class != index.Broken && len(attachments) > 0 {
+			if e, f, ok := moveAttachmentLink(before, after, src, srcAfter, l, attachments); ok {
+				*edits = append(*edits, e)
+			} else if f.Message != "" {
+				*unfixable = append(*unfixable, f)
+			}
+			continue
+		}
 		if r.Attachment || r.Outside || r.Target < 0 {
 			continue
 		}
@@ -137,4 +156,76 @@ func found(r index.Result) int32 {
 		return r.Candidates[0]
 	}
 	return r.Target
+}
+
+// moveAttachmentLink plans the edit of a link l of note src (srcAfter
+// after the move) that finds an attachment: when the link no longer finds
+// it at its new path, it is rewritten to a name that does (see
+// MoveFiles). ok is false when no edit is needed, or when none can be
+// written (unfixable then says why).
+func moveAttachmentLink(before, after *index.Index, src, srcAfter int32, l *note.Link, attachments map[string]string) (e Edit, unfixable Finding, ok bool) {
+	old, found := before.AttachmentPath(src, l)
+	if !found {
+		return e, unfixable, false
+	}
+	want := old
+	if to, moved := attachments[old]; moved {
+		want = to
+	}
+	finds := func(p *note.Link) bool {
+		got, ok := after.AttachmentPath(srcAfter, p)
+		return ok && got == want
+	}
+	if finds(l) {
+		return e, unfixable, false
+	}
+	file := after.Notes[srcAfter].Path
+	var cands []string
+	switch {
+	case l.Kind == wikilink.Markdown:
+		cands = []string{relPath(file, want, l)}
+	case strings.HasPrefix(strings.TrimSpace(l.Target), "/"):
+		cands = []string{"/" + want}
+	case strings.Contains(strings.TrimSpace(l.Target), "/"):
+		cands = []string{want}
+	default:
+		// By name: the base name, else ever longer trailing parts.
+		parts := strings.Split(want, "/")
+		for i := len(parts) - 1; i >= 0; i-- {
+			cands = append(cands, strings.Join(parts[i:], "/"))
+		}
+	}
+	for _, c := range cands {
+		probe := note.Link{Link: wikilink.Link{Kind: l.Kind}, Target: c}
+		if l.Kind == wikilink.Markdown {
+			if !l.Angle {
+				d, err := note.DecodeDestination(c)
+				if err != nil {
+					continue
+				}
+				probe.Target = d
+			}
+		} else if !safeTarget(c) {
+			continue
+		}
+		if !finds(&probe) {
+			continue
+		}
+		newText := rewrite(l, c, "", false, after.Dialect)
+		if l.InFrontmatter && !yamlSafe(l.Text, newText) {
+			break
+		}
+		if newText == l.Text {
+			return e, unfixable, false
+		}
+		return Edit{
+			File: file, Line: int(l.Line), Col: int(l.Col),
+			Start: int(l.Whole.Start), End: int(l.Whole.End),
+			Old: l.Text, New: newText,
+			Target: want, Class: ClassRenamed, Level: "exact",
+		}, unfixable, true
+	}
+	return e, Finding{File: file, Line: int(l.Line), Col: int(l.Col), Link: l.Text,
+		Class: ClassRenamed, Candidates: []string{want},
+		Message: "no name of " + want + " can be written that finds it alone after the move"}, false
 }

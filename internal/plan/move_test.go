@@ -202,3 +202,57 @@ func TestMoveUnfixable(t *testing.T) {
 		t.Errorf("unfixable (-want +got):\n%s", diff)
 	}
 }
+
+// TestMoveFilesFolder plans a folder moved at once: its notes and its
+// image. Links between moved notes that still find their note stay, and
+// so do links by a trailing part of the path that still find theirs
+// ([[img/pic.png]]); links out of the folder and into it (the image's
+// too) are rewritten.
+func TestMoveFilesFolder(t *testing.T) {
+	t.Parallel()
+	for _, d := range []dialect.Dialect{dialect.Wiki{}, dialect.Obsidian{}} {
+		t.Run(d.Name(), func(t *testing.T) {
+			files := map[string]string{
+				"img/a.md":     "[[b]] [b](sub/b.md) ![i](pic.png) ![[pic.png]] [o](../o.md) [[/img/sub/b]]\n",
+				"img/sub/b.md": "[a](../a.md) [[a]]\n",
+				"o.md":         "[[a]] [a](img/a.md) ![p](img/pic.png) [[img/pic.png]] [[/img/pic.png]]\n",
+			}
+			var notes []*note.Note
+			for _, p := range []string{"img/a.md", "img/sub/b.md", "o.md"} {
+				n := note.Parse(p, []byte(files[p]), d.Syntax())
+				notes = append(notes, &n)
+			}
+			before := index.Build(notes, []string{"img/pic.png"}, d, fold.Separators)
+			moves := map[string]string{"img/a.md": "arch/img/a.md", "img/sub/b.md": "arch/img/sub/b.md"}
+			attach := map[string]string{"img/pic.png": "arch/img/pic.png"}
+			after, ids, ok := before.WithMoves(moves, attach)
+			if !ok {
+				t.Fatal("WithMoves refused")
+			}
+			es, fs := MoveFiles(before, after, ids, attach)
+			var got []string
+			for _, e := range es {
+				old := e.File
+				for from, to := range moves {
+					if to == e.File {
+						old = from
+					}
+				}
+				if files[old][e.Start:e.End] != e.Old {
+					t.Errorf("edit %+v does not cover its link's bytes", e)
+				}
+				got = append(got, e.File+": "+e.Old+" -> "+e.New)
+			}
+			want := []string{
+				"arch/img/a.md: [o](../o.md) -> [o](../../o.md)",
+				"arch/img/a.md: [[/img/sub/b]] -> [[/arch/img/sub/b]]",
+				"o.md: [a](img/a.md) -> [a](arch/img/a.md)",
+				"o.md: ![p](img/pic.png) -> ![p](arch/img/pic.png)",
+				"o.md: [[/img/pic.png]] -> [[/arch/img/pic.png]]",
+			}
+			if diff := cmp.Diff(want, got); diff != "" || len(fs) > 0 {
+				t.Errorf("edits (-want +got):\n%s\nunfixable: %+v", diff, fs)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -13,6 +14,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"slices"
+
+	"github.com/relinkmd/relink/internal/atomicfile"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/report"
@@ -29,18 +33,58 @@ type MovePlan struct {
 	From, To string
 	Dirs     []string // folders to create for To, parents first
 	Edits    []plan.Edit
+	// Folder is set when From is a folder; Moved then lists every file
+	// in it, notes and other files, with its new path, in path order.
+	// For one note, Moved holds the note alone.
+	Folder bool
+	Moved  []MovedFile
+	// OldHeading and NewHeading are set when the move renames a heading
+	// of the note From (= To) instead: Moved is empty, and the first of
+	// Edits in From rewrites the heading line.
+	OldHeading, NewHeading string
 }
 
-// Files counts the files the move rewrites besides the moved note.
+// Links counts the links the move rewrites (a heading's own line is no
+// link).
+func (p *MovePlan) Links() int {
+	if p.OldHeading != "" {
+		return len(p.Edits) - 1
+	}
+	return len(p.Edits)
+}
+
+// MovedFile is one file a move carries: its old and new path, and the
+// folders created for it, parents first.
+type MovedFile struct {
+	From, To string
+	Note     bool
+	Dirs     []string
+}
+
+// Files counts the files the move rewrites besides the moved ones.
 func (p *MovePlan) Files() int {
 	files, _ := report.FileEdits(p.Edits)
-	n := len(files)
+	moved := map[string]bool{}
+	for _, m := range p.Moved {
+		moved[m.To] = true
+	}
+	n := 0
 	for _, f := range files {
-		if f == p.To {
-			n--
+		if !moved[f] {
+			n++
 		}
 	}
 	return n
+}
+
+// OldPath is the path the file at p after the move has before it.
+func (p *MovePlan) OldPath(to string) string {
+	for _, m := range p.Moved {
+		if m.To == to {
+			return m.From
+		}
+	}
+	return to
 }
 
 // MoveError is a move refused before anything was written. Detail, when
@@ -61,12 +105,17 @@ func refuse(format string, args ...any) error { return &MoveError{Msg: fmt.Sprin
 // vault (by "..", an absolute path elsewhere or a symlinked folder), one
 // the vault's walk does not read (hidden, excluded), one that exists or
 // names src's own file; and a move whose links could not all be kept.
-// Nothing is written.
+// A src that is a folder moves with every file in it (planFolderMove); a
+// src NOTE#Heading renames that heading of the note to the text dst
+// (planHeadingRename). Nothing is written.
 func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	if rep.Doubt != nil {
 		return nil, fmt.Errorf("%w, refusing to move: %s", ErrWrongDialect, rep.Doubt)
 	}
 	root := rep.Vault.Root
+	if note, heading, ok := headingArg(rep, src); ok {
+		return planHeadingRename(rep, note, heading, dst)
+	}
 	from, err := vaultPath(rep.Vault.Dir, src)
 	if err != nil {
 		return nil, err
@@ -74,6 +123,9 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	to, err := vaultPath(rep.Vault.Dir, dst)
 	if err != nil {
 		return nil, err
+	}
+	if fi, err := root.Lstat(from); from == "." || err == nil && fi.IsDir() {
+		return planFolderMove(rep, from, to, dst)
 	}
 	id, ok := rep.Index.NoteByPath(from)
 	if !ok {
@@ -126,7 +178,188 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 		}
 		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
 	}
-	return &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits}, nil
+	return &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits, Moved: []MovedFile{{From: from, To: to, Note: true, Dirs: dirs}}}, nil
+}
+
+// headingArg splits a SRC of the form NOTE#Heading into the note's vault
+// path and the heading, when SRC as a whole is no file of the vault and a
+// '#' in it ends the path of a note (a note's name may hold '#' too).
+func headingArg(rep *Report, src string) (note, heading string, ok bool) {
+	if !strings.Contains(src, "#") {
+		return "", "", false
+	}
+	if p, err := vaultPath(rep.Vault.Dir, src); err == nil {
+		if _, err := rep.Vault.Root.Lstat(p); err == nil {
+			return "", "", false
+		}
+	}
+	for i := range len(src) {
+		if src[i] != '#' {
+			continue
+		}
+		p, err := vaultPath(rep.Vault.Dir, src[:i])
+		if err != nil {
+			continue
+		}
+		if _, ok := rep.Index.NoteByPath(p); ok {
+			return p, src[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// planHeadingRename plans renaming the heading old of note to new: its
+// line's text (plan.HeadingEdit) and every link into it
+// (plan.RenameHeading). It refuses, with a *MoveError, a heading that is
+// not there or is there twice, a new text that is a heading of the note
+// already, and links it cannot rewrite.
+func planHeadingRename(rep *Report, note, old, new string) (*MovePlan, error) {
+	id, _ := rep.Index.NoteByPath(note)
+	if n := rep.Index.Notes[id]; n.Err != nil {
+		return nil, refuse("%s cannot be read as a note (%v), so its links cannot be kept", note, n.Err)
+	}
+	old = strings.TrimSpace(old)
+	new = strings.TrimSpace(strings.TrimLeft(new, "#"))
+	if old == new {
+		return nil, refuse("the heading %q of %s is already called so", old, note)
+	}
+	src, err := rep.Vault.ReadFile(note)
+	if err != nil {
+		return nil, refuse("%s: %s", note, unwrapPathErr(err))
+	}
+	head, err := plan.HeadingEdit(note, src, old, new)
+	if err != nil {
+		return nil, refuse("%v", err)
+	}
+	edits, unfixable := plan.RenameHeading(rep.Index, id, old, new)
+	for _, e := range edits {
+		if e.File == note && e.Start < head.End && head.Start < e.End {
+			return nil, refuse("%s:%d: the heading %q holds a link into itself: rename it by hand", note, head.Line, old)
+		}
+	}
+	if len(unfixable) > 0 {
+		var b strings.Builder
+		for _, f := range unfixable {
+			fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", report.Name(f.File), f.Line, f.Col, f.Link, f.Message)
+		}
+		return nil, &MoveError{Msg: fmt.Sprintf("renaming the heading %q of %s would break %s that cannot be rewritten", old, note, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
+	}
+	edits = append([]plan.Edit{head}, edits...)
+	slices.SortStableFunc(edits, func(a, b plan.Edit) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Start, b.Start))
+	})
+	return &MovePlan{From: note, To: note, Edits: edits, OldHeading: old, NewHeading: new}, nil
+}
+
+// planFolderMove plans moving the folder from with every file in it (see
+// PlanMove): to is the new folder's path, or an existing folder that
+// receives it under its name (so is a dst ending in "/").
+func planFolderMove(rep *Report, from, to, dst string) (*MovePlan, error) {
+	root := rep.Vault.Root
+	if from == "." {
+		return nil, refuse("%s is the vault itself", dst)
+	}
+	if fi, err := root.Lstat(from); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return nil, refuse("%s is a symlink: relink mv moves only real folders of the vault", from)
+	}
+	if fi, err := root.Stat(to); err == nil && fi.IsDir() || strings.HasSuffix(dst, "/") || strings.HasSuffix(dst, string(filepath.Separator)) || to == "." {
+		to = path.Join(to, path.Base(from))
+	}
+	if !utf8.ValidString(to) {
+		return nil, refuse("%q is not valid UTF-8: no link can name it", to)
+	}
+	if to == from {
+		return nil, refuse("%s is already at %s", from, to)
+	}
+	if strings.HasPrefix(to, from+"/") {
+		return nil, refuse("%s is inside the folder %s itself", to, from)
+	}
+	if vault.Skipped(to, rep.Settings.Exclude) {
+		return nil, refuse("%s is a path relink does not read as a note (hidden, excluded, or relink's own folder): the links to it could not be kept", to)
+	}
+	if fi, err := root.Lstat(to); err == nil && (!fi.IsDir() || !isEmptyDir(root, to)) {
+		return nil, refuse("%s already exists", to)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, refuse("%s: %s", to, unwrapPathErr(err))
+	}
+	top, err := newFolderChain(root, to)
+	if err != nil {
+		return nil, err
+	}
+	var moved []MovedFile
+	notes := map[string]string{}
+	attachments := map[string]string{}
+	err = fs.WalkDir(root.FS(), from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return refuse("%s: %s", p, unwrapPathErr(err))
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return refuse("%s is a symlink: relink mv moves only real folders and files", p)
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return refuse("%s is not a regular file", p)
+		}
+		np := to + strings.TrimPrefix(p, from)
+		if !utf8.ValidString(np) {
+			return refuse("%q is not valid UTF-8: no link can name it", np)
+		}
+		m := MovedFile{From: p, To: np}
+		if id, ok := rep.Index.NoteByPath(p); ok {
+			if n := rep.Index.Notes[id]; n.Err != nil {
+				return refuse("%s cannot be read as a note (%v), so its links cannot be kept", p, n.Err)
+			}
+			m.Note = true
+			notes[p] = np
+		} else {
+			attachments[p] = np
+		}
+		if fi, err := d.Info(); err == nil {
+			if err := replaceable(fi); err != nil {
+				return refuse("%s %v", p, err)
+			}
+		}
+		// Every folder from the new top one down to the file's is new.
+		m.Dirs = slices.Clone(top)
+		rel := strings.Split(strings.TrimPrefix(path.Dir(np), to), "/")
+		for i := 1; i < len(rel); i++ {
+			m.Dirs = append(m.Dirs, to+strings.Join(rel[:i+1], "/"))
+		}
+		moved = append(moved, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(moved) == 0 {
+		return nil, refuse("%s holds no file to move", from)
+	}
+	after, ids, ok := rep.Index.WithMoves(notes, attachments)
+	if !ok {
+		return nil, refuse("a note of the vault is at a path under %s already", to)
+	}
+	edits, unfixable := plan.MoveFiles(rep.Index, after, ids, attachments)
+	if len(unfixable) > 0 {
+		var b strings.Builder
+		for _, f := range unfixable {
+			fmt.Fprintf(&b, "\n  %s:%d:%d: %s: %s", report.Name(f.File), f.Line, f.Col, f.Link, f.Message)
+		}
+		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
+	}
+	return &MovePlan{From: from, To: to, Dirs: top, Edits: edits, Folder: true, Moved: moved}, nil
+}
+
+// isEmptyDir reports whether the folder d holds nothing.
+func isEmptyDir(root *os.Root, d string) bool {
+	f, err := root.Open(d)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	return len(names) == 0 && err != nil
 }
 
 // vaultPath turns a command-line path into a clean vault-relative path,
@@ -242,27 +475,40 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	fo := newFolders(rep.Vault.Root)
 	defer fo.close()
 
-	// The moved note: its bytes as planned, its edits spliced in.
-	cur, fi, err := readCurrent(fo, p.From)
-	if err != nil {
-		return res, refuse("%s %s", p.From, skipReason(err, "read"))
+	// The moved files: their bytes as planned (a note's as it was read),
+	// its edits spliced in.
+	type movedContent struct {
+		cur, next []byte
+		mode      fs.FileMode
+		sum       [32]byte
 	}
-	sum := sha256.Sum256(cur)
-	if id, ok := rep.Index.NoteByPath(p.From); !ok || rep.Index.Notes[id].Sum != ([32]byte{}) && rep.Index.Notes[id].Sum != sum {
-		return res, refuse("%s changed since it was read", p.From)
+	contents := make([]movedContent, len(p.Moved))
+	movedTo := map[string]bool{}
+	for i, mf := range p.Moved {
+		movedTo[mf.To] = true
+		cur, fi, err := readCurrent(fo, mf.From)
+		if err != nil {
+			return res, refuse("%s %s", mf.From, skipReason(err, "read"))
+		}
+		sum := sha256.Sum256(cur)
+		if mf.Note {
+			if id, ok := rep.Index.NoteByPath(mf.From); !ok || rep.Index.Notes[id].Sum != ([32]byte{}) && rep.Index.Notes[id].Sum != sum {
+				return res, refuse("%s changed since it was read", mf.From)
+			}
+		}
+		if _, err := rep.Vault.Root.Lstat(mf.To); !errors.Is(err, fs.ErrNotExist) {
+			return res, refuse("%s already exists", mf.To)
+		}
+		next, err := splice.Apply(cur, report.SpliceEdits(byFile[mf.To]))
+		if err != nil {
+			return res, refuse("%s changed since it was read (%v)", mf.From, err)
+		}
+		contents[i] = movedContent{cur: cur, next: next, mode: fi.Mode().Perm(), sum: sum}
 	}
-	if _, err := rep.Vault.Root.Lstat(p.To); !errors.Is(err, fs.ErrNotExist) {
-		return res, refuse("%s already exists", p.To)
-	}
-	newContent, err := splice.Apply(cur, report.SpliceEdits(byFile[p.To]))
-	if err != nil {
-		return res, refuse("%s changed since it was read (%v)", p.From, err)
-	}
-	mode := fi.Mode().Perm()
 
 	others := make([]string, 0, len(files))
 	for _, f := range files {
-		if f != p.To {
+		if !movedTo[f] {
 			others = append(others, f)
 		}
 	}
@@ -280,14 +526,17 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 		sort.Strings(msgs)
 		return res, refuse("its links in other files cannot be kept: %s", strings.Join(msgs, "; "))
 	}
-	if err == nil {
-		_, _, err = b.Add(snapshot.FileChange{Path: p.From, Before: cur, Deleted: true, Mode: mode, BeforeSum: sum})
-	}
-	if err == nil {
-		_, _, err = b.Add(snapshot.FileChange{Path: p.To, After: newContent, Created: true, Mode: mode})
-	}
-	if err == nil {
-		err = b.AddMove(snapshot.Move{From: p.From, To: p.To, Dirs: p.Dirs})
+	for i, mf := range p.Moved {
+		c := contents[i]
+		if err == nil {
+			_, _, err = b.Add(snapshot.FileChange{Path: mf.From, Before: c.cur, Deleted: true, Mode: c.mode, BeforeSum: c.sum})
+		}
+		if err == nil {
+			_, _, err = b.Add(snapshot.FileChange{Path: mf.To, After: c.next, Created: true, Mode: c.mode})
+		}
+		if err == nil {
+			err = b.AddMove(snapshot.Move{From: mf.From, To: mf.To, Dirs: mf.Dirs})
+		}
 	}
 	if err != nil {
 		b.Discard()
@@ -297,12 +546,17 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}
-	// The note appears at its new path before anything else changes and
-	// leaves its old one last: interrupted anywhere, the vault holds it.
-	all := make([]fileChange, 0, len(changes)+2)
-	all = append(all, fileChange{path: p.To, after: newContent, mode: mode, created: true})
+	// The files appear at their new paths before anything else changes
+	// and leave their old ones last: interrupted anywhere, the vault
+	// holds each of them.
+	all := make([]fileChange, 0, len(changes)+2*len(p.Moved))
+	for i, mf := range p.Moved {
+		all = append(all, fileChange{path: mf.To, after: contents[i].next, mode: contents[i].mode, created: true})
+	}
 	all = append(all, changes...)
-	all = append(all, fileChange{path: p.From, before: cur, mode: mode, deleted: true})
+	for i, mf := range p.Moved {
+		all = append(all, fileChange{path: mf.From, before: contents[i].cur, mode: contents[i].mode, deleted: true})
+	}
 	m, written, wskips, interrupted, err := complete(ctx, st, fo, j, all, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
 	res.Snapshot, res.Interrupted = m, interrupted
 	res.Skipped = wskips
@@ -311,11 +565,43 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	for _, w := range written {
 		done[w] = true
 	}
-	res.Moved = done[p.From] && done[p.To]
+	// A heading renamed moves no file: done when its note is written.
+	res.Moved = len(p.Moved) > 0 || done[p.From]
+	for _, mf := range p.Moved {
+		res.Moved = res.Moved && done[mf.From] && done[mf.To]
+	}
+	if res.Moved && p.Folder {
+		removeEmptyFolders(rep.Vault.Root, p)
+	}
 	for _, f := range files {
 		if done[f] {
 			res.Changed = append(res.Changed, FileResult{Path: f, Edits: byFile[f]})
 		}
 	}
 	return res, err
+}
+
+// removeEmptyFolders removes the folders that a folder move emptied,
+// deepest first: the folder from and those that held a moved file, as a
+// move by the file system leaves none of them. A folder still holding
+// anything (an empty folder the move did not concern) stays; an undo
+// puts the files back and so makes their folders again.
+func removeEmptyFolders(root *os.Root, p *MovePlan) {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, mf := range p.Moved {
+		for d := path.Dir(mf.From); d == p.From || strings.HasPrefix(d, p.From+"/"); d = path.Dir(d) {
+			if !seen[d] {
+				seen[d] = true
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	// Deepest first: a longer path is never a parent of a shorter one.
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	for _, d := range dirs {
+		if root.Remove(d) == nil {
+			_ = atomicfile.SyncDir(root, path.Dir(d))
+		}
+	}
 }

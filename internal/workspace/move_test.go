@@ -189,3 +189,104 @@ func TestUndoMoveLeavesEditedFiles(t *testing.T) {
 		t.Errorf("folder sub left after undo: %v", err)
 	}
 }
+
+// TestMoveFolderKeepsEveryLink moves random folders of generated vaults,
+// in every dialect, with an image added to each, to a new path or into
+// another folder: every link that resolved to a note before resolves to
+// the same note after (each moved note at its new path), each link to the
+// image finds it at its new path, and undo restores every byte and path.
+func TestMoveFolderKeepsEveryLink(t *testing.T) {
+	t.Parallel()
+	moved := 0
+	for _, d := range []string{"wiki", "obsidian", "foam"} {
+		for seed := range int64(4) {
+			name := fmt.Sprintf("%s/%d", d, seed)
+			dir := filepath.Join(t.TempDir(), "vault")
+			store := filepath.Join(t.TempDir(), "store")
+			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Load(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(uint64(seed), 11))
+			var folders []string
+			for _, n := range rep.Index.Notes {
+				if dir := path.Dir(n.Path); dir != "." {
+					folders = append(folders, dir)
+				}
+			}
+			rep.Vault.Close()
+			if len(folders) == 0 {
+				t.Fatalf("%s: no folder", name)
+			}
+			src := folders[rng.IntN(len(folders))]
+			img := src + "/figure.png"
+			writeTree(t, dir, map[string]string{img: "PNG", "figures.md": "![a](" + strings.ReplaceAll(img, " ", "%20") + ") ![[figure.png]]\n"})
+			orig := readTree(t, dir)
+			rep, err = Load(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := linkTargets(rep)
+			rep.Vault.Close()
+			dst, newPath := "moved/deeper", "moved/deeper"
+			if seed%2 == 1 {
+				dst, newPath = "elsewhere/", "elsewhere/"+path.Base(src)
+			}
+			res, err := move(t, dir, store, src, dst)
+			var me *MoveError
+			if errors.As(err, &me) {
+				t.Logf("%s: %s -> %s refused: %v", name, src, dst, err)
+				wantTree(t, dir, orig)
+				continue
+			}
+			if err != nil || !res.Moved || len(res.Skipped) > 0 {
+				t.Fatalf("%s: move %s -> %s: %+v, %v", name, src, dst, res, err)
+			}
+			moved++
+			rename := func(p string) string {
+				if strings.HasPrefix(p, src+"/") {
+					return newPath + strings.TrimPrefix(p, src)
+				}
+				return p
+			}
+			rep, err = Load(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := linkTargets(rep)
+			fig, _ := rep.Index.NoteByPath("figures.md")
+			for _, l := range rep.Index.Notes[fig].LinkList(nil) {
+				if got, ok := rep.Index.AttachmentPath(fig, &l); !ok || got != rename(img) {
+					t.Errorf("%s: after moving %s to %s, %s finds %q, want %q", name, src, dst, l.Text, got, rename(img))
+				}
+			}
+			rep.Vault.Close()
+			for k, target := range before {
+				file, ord, _ := strings.Cut(k, "#")
+				key := rename(file) + "#" + ord
+				if got := after[key]; got != rename(target) {
+					t.Errorf("%s: after moving %s to %s, link %s resolves to %q, want %q", name, src, dst, key, got, rename(target))
+				}
+			}
+			if _, err := os.Lstat(filepath.Join(dir, src)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s: folder %s left after the move", name, src)
+			}
+			u, err := undo(t, dir, UndoOptions{Store: store})
+			if err != nil || len(u.Skipped) > 0 {
+				t.Fatalf("%s: undo: %+v, %v", name, u, err)
+			}
+			wantTree(t, dir, orig)
+			for _, d := range []string{"moved", "elsewhere"} {
+				if _, err := os.Lstat(filepath.Join(dir, d)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s: folder %s left after undo", name, d)
+				}
+			}
+		}
+	}
+	if moved < 8 {
+		t.Fatalf("only %d of 12 folder moves were made", moved)
+	}
+}
