@@ -156,3 +156,16 @@ func DuplicateNames(ix *index.Index, dup, canon int32) []string {
 	probeFrom(true)
 	return out
 }
+
+// FrontmatterEdit is a byte-range splice into a note's frontmatter that
+// gives one key a new value (duplicate_of, aliases); Start and End are
+// byte offsets of Old in File, Line the line of Start.
+type FrontmatterEdit struct {
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Key   string `json:"key"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
