@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/wikilink"
@@ -125,14 +126,25 @@ func anchorIn(ix *index.Index, src int32, l *note.Link, name string) index.Ancho
 
 // MissingHeadings are the headings of note dup that note canon lacks (by
 // the dialect's rules for a "#heading" link): merging dup into canon
-// would lose them unless they are copied over.
+// would lose them unless they are copied over. A heading that repeats
+// dup's title or file name is not counted.
 func MissingHeadings(ix *index.Index, dup, canon int32) []string {
 	name, ok := writeName(ix, canon, canon, &note.Link{Link: wikilink.Link{Kind: wikilink.Wiki}}, true)
 	if !ok {
 		return nil
 	}
+	// A heading that is dup's own name (its "# Title") names the note,
+	// not a part of it: canon has its own.
+	dn := ix.Notes[dup]
+	own := map[string]bool{strings.ToLower(dialect.StemOf(dn.Path)): true}
+	if dn.Title != "" {
+		own[strings.ToLower(strings.TrimSpace(dn.Title))] = true
+	}
 	var missing []string
-	for _, h := range ix.Notes[dup].Headings {
+	for _, h := range dn.Headings {
+		if own[strings.ToLower(strings.TrimSpace(h))] {
+			continue
+		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Wiki}, Target: name, Frag: h, HasFrag: true}
 		if ix.Resolve(canon, &probe).Anchor.State != index.AnchorOK {
 			missing = append(missing, h)
@@ -159,13 +171,16 @@ func DuplicateNames(ix *index.Index, dup, canon int32) []string {
 
 // FrontmatterEdit is a byte-range splice into a note's frontmatter that
 // gives one key a new value (duplicate_of, aliases); Start and End are
-// byte offsets of Old in File, Line the line of Start.
+// byte offsets of Old in File, Line the line of Start. Value is what the
+// key gets: the YAML value written (duplicate_of), or the item added to
+// the list (aliases).
 type FrontmatterEdit struct {
 	File  string `json:"file"`
 	Line  int    `json:"line"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
 	Key   string `json:"key"`
+	Value string `json:"value"`
 	Old   string `json:"old"`
 	New   string `json:"new"`
 }

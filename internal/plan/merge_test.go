@@ -140,7 +140,7 @@ func TestMissingHeadings(t *testing.T) {
 	t.Parallel()
 	for _, d := range []dialect.Dialect{dialect.Wiki{}, dialect.Obsidian{}} {
 		ix := buildIndex(t, d, map[string]string{
-			"dup.md":   "# Shared\n## Only in Dup\n### shared\n",
+			"dup.md":   "# Dup\n# Shared\n## Only in Dup\n### shared\n",
 			"canon.md": "# Shared\n## Other\n",
 		})
 		dup, _ := ix.NoteByPath("dup.md")
