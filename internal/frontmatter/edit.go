@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
@@ -63,6 +64,9 @@ func SetKey(src []byte, key, value string) (splice.Edit, error) {
 // changed is false, and there is no edit, when the list holds item
 // already.
 func AddToList(src []byte, key, item string) (e splice.Edit, changed bool, err error) {
+	if strings.TrimSpace(item) == "" {
+		return splice.Edit{}, false, errors.New("an empty item names nothing")
+	}
 	b, ok := Split(src)
 	old := map[string]any{}
 	if ok {

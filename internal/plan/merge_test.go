@@ -90,6 +90,15 @@ func TestMergeEdits(t *testing.T) {
 		}, "dup.md", "canon.md", true, []string{
 			"canon.md: [[dup]] -> [[canon|dup]]",
 		}, nil},
+		{"dendron writes the label first", dialect.Dendron{}, map[string]string{
+			"proj.old.md":  "",
+			"proj.plan.md": "",
+			"a.md":         "[[proj.old]] [[shown|proj.old]] [[proj.old#x]]\n",
+		}, "proj.old.md", "proj.plan.md", false, []string{
+			"a.md: [[proj.old]] -> [[proj.old|proj.plan]]",
+			"a.md: [[shown|proj.old]] -> [[shown|proj.plan]]",
+			"a.md: [[proj.old#x]] -> [[proj.old|proj.plan#x]]",
+		}, []string{`a.md: [[proj.old#x]]: heading: no heading or block "x" in proj.plan.md`}},
 		{"unrelated links are left alone", dialect.Wiki{}, map[string]string{
 			"dup.md":   "",
 			"canon.md": "",

@@ -203,12 +203,12 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 	mp := &MergePlan{Dup: dupPath, Canon: canonPath, Delete: opt.Delete, Edits: edits, Findings: headings,
 		MissingHeadings: plan.MissingHeadings(ix, dup, canon)}
 
-	fmEdit := func(file, key string, mk func(src []byte) (splice.Edit, bool, error)) error {
+	fmEdit := func(file, key, value string, mk func(src []byte) (splice.Edit, bool, error)) error {
 		src, err := read(file)
 		if err != nil {
 			return refuseMerge("%s: %s", file, unwrapPathErr(err))
 		}
-		if want := ix.Notes[mustNote(ix.NoteByPath(file))].Sum; want != ([32]byte{}) && want != sha256.Sum256(src) {
+		if id, ok := ix.NoteByPath(file); !ok || ix.Notes[id].Sum != ([32]byte{}) && ix.Notes[id].Sum != sha256.Sum256(src) {
 			return refuseMerge("%s changed since it was read", file)
 		}
 		e, changed, err := mk(src)
@@ -218,7 +218,7 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 		if !changed {
 			return nil
 		}
-		fe := plan.FrontmatterEdit{File: file, Line: 1 + bytes.Count(src[:e.Start], []byte("\n")), Start: e.Start, End: e.End, Key: key, Old: e.Old, New: e.New}
+		fe := plan.FrontmatterEdit{File: file, Line: 1 + bytes.Count(src[:e.Start], []byte("\n")), Start: e.Start, End: e.End, Key: key, Value: value, Old: e.Old, New: e.New}
 		for _, le := range mp.Edits {
 			if le.File == file && le.Start < fe.End && fe.Start < le.End {
 				return refuseMerge("%s:%d:%d: the link %s lies in the frontmatter value the merge replaces (%s)", file, le.Line, le.Col, le.Old, key)
@@ -228,7 +228,7 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 		return nil
 	}
 	if !opt.Delete {
-		err := fmEdit(dupPath, "duplicate_of", func(src []byte) (splice.Edit, bool, error) {
+		err := fmEdit(dupPath, "duplicate_of", frontmatter.Quote(ref), func(src []byte) (splice.Edit, bool, error) {
 			e, err := frontmatter.SetKey(src, "duplicate_of", frontmatter.Quote(ref))
 			return e, err == nil, err
 		})
@@ -242,7 +242,7 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 			alias = dialect.StemOf(dupPath)
 		}
 		mp.Alias = alias
-		err := fmEdit(canonPath, "aliases", func(src []byte) (splice.Edit, bool, error) {
+		err := fmEdit(canonPath, "aliases", alias, func(src []byte) (splice.Edit, bool, error) {
 			e, changed, err := frontmatter.AddToList(src, "aliases", alias)
 			mp.AliasPresent = err == nil && !changed
 			return e, changed, err
@@ -252,13 +252,6 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 		}
 	}
 	return mp, nil
-}
-
-func mustNote(id int32, ok bool) int32 {
-	if !ok {
-		panic("not a note of the index")
-	}
-	return id
 }
 
 // MergeResult is what Merge did.

@@ -216,3 +216,33 @@ func TestMergeDeleteUndo(t *testing.T) {
 	}
 	wantTree(t, dir, files)
 }
+
+// TestMergeRefusesChangedFiles: a file to rewrite, or the duplicate to
+// remove, changed after the vault was read refuses the whole merge before
+// anything is written.
+func TestMergeRefusesChangedFiles(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{"dup.md": "# D\n", "canon.md": "# C\n", "a.md": "[[dup]]\n", "b.md": "[[dup]] b\n"}
+	for _, changed := range []string{"dup.md", "b.md"} {
+		t.Run(changed, func(t *testing.T) {
+			dir, store := newVault(t, files)
+			rep, err := Load(dir, Options{Hash: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rep.Vault.Close()
+			mp, err := PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Delete: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeTree(t, dir, map[string]string{changed: "edited [[dup]]\n"})
+			want := readTree(t, dir)
+			_, err = Merge(context.Background(), rep, mp, ApplyOptions{Store: store})
+			var me *MergeError
+			if !errors.As(err, &me) || !strings.Contains(err.Error(), changed) {
+				t.Fatalf("Merge = %v, want a refusal naming %s", err, changed)
+			}
+			wantTree(t, dir, want)
+		})
+	}
+}
