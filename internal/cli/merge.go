@@ -307,13 +307,7 @@ func boolCount(b bool) int {
 // printMergeDiff prints the merge as git does: each file's edits, links
 // and frontmatter together, and the duplicate's removal, in path order.
 func printMergeDiff(w io.Writer, rep *workspace.Report, mp *workspace.MergePlan) error {
-	by := map[string][]plan.Edit{}
-	for _, ed := range mp.Edits {
-		by[ed.File] = append(by[ed.File], ed)
-	}
-	for _, fe := range mp.Frontmatter {
-		by[fe.File] = append(by[fe.File], plan.Edit{File: fe.File, Start: fe.Start, End: fe.End, Old: fe.Old, New: fe.New})
-	}
+	_, by := mp.FileEdits()
 	for _, f := range mp.Files() {
 		src, err := rep.Vault.ReadFile(f)
 		if err != nil {

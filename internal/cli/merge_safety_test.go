@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/splice"
 	"github.com/relinkmd/relink/internal/workspace"
 )
@@ -39,15 +40,9 @@ func plannedMerge(t *testing.T, dir string, opt workspace.MergeOptions) map[stri
 		t.Fatal(err)
 	}
 	out := snapTree(t, dir)
-	by := map[string][]splice.Edit{}
-	for _, e := range mp.Edits {
-		by[e.File] = append(by[e.File], splice.Edit{Start: e.Start, End: e.End, Old: e.Old, New: e.New})
-	}
-	for _, e := range mp.Frontmatter {
-		by[e.File] = append(by[e.File], splice.Edit{Start: e.Start, End: e.End, Old: e.Old, New: e.New})
-	}
+	_, by := mp.FileEdits()
 	for f, es := range by {
-		b, err := splice.Apply([]byte(out[f]), es)
+		b, err := splice.Apply([]byte(out[f]), report.SpliceEdits(es))
 		if err != nil {
 			t.Fatal(err)
 		}

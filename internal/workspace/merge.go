@@ -50,7 +50,7 @@ type MergePlan struct {
 // Files are the files the merge writes (Dup's removal included), in
 // path order.
 func (p *MergePlan) Files() []string {
-	files, _ := p.byFile()
+	files, _ := p.FileEdits()
 	if p.Delete && !containsString(files, p.Dup) {
 		files = append(files, p.Dup)
 		sort.Strings(files)
@@ -67,9 +67,11 @@ func containsString(xs []string, s string) bool {
 	return false
 }
 
-// byFile is every splice of the merge, links and frontmatter, by file,
-// as edits addEdits takes.
-func (p *MergePlan) byFile() ([]string, map[string][]plan.Edit) {
+// FileEdits is every splice of the merge, links and frontmatter (class
+// "frontmatter"), by file, each file's in the order splice.Apply takes:
+// by offset, an insertion before an edit that starts where it does (a
+// new frontmatter block goes before a link at the file's first byte).
+func (p *MergePlan) FileEdits() ([]string, map[string][]plan.Edit) {
 	all := append([]plan.Edit(nil), p.Edits...)
 	for _, f := range p.Frontmatter {
 		all = append(all, plan.Edit{File: f.File, Line: f.Line, Start: f.Start, End: f.End, Old: f.Old, New: f.New, Class: "frontmatter"})
@@ -77,7 +79,13 @@ func (p *MergePlan) byFile() ([]string, map[string][]plan.Edit) {
 	files, by := report.FileEdits(all)
 	sort.Strings(files)
 	for _, f := range files {
-		sort.SliceStable(by[f], func(i, j int) bool { return by[f][i].Start < by[f][j].Start })
+		es := by[f]
+		sort.SliceStable(es, func(i, j int) bool {
+			if es[i].Start != es[j].Start {
+				return es[i].Start < es[j].Start
+			}
+			return es[i].End == es[i].Start && es[j].End != es[j].Start
+		})
 	}
 	return files, by
 }
@@ -159,7 +167,7 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 			}
 		}
 	}
-	if ref == "" {
+	if ref == "" && !opt.Delete {
 		return nil, refuseMerge("no name of %s can be written in %s's duplicate_of that names it alone", canonPath, dupPath)
 	}
 
@@ -215,8 +223,8 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 		if err != nil {
 			return refuseMerge("%s: cannot set %s in its frontmatter: %v", file, key, err)
 		}
-		if !changed {
-			return nil
+		if !changed || e.Old == e.New {
+			return nil // the key holds the value already
 		}
 		fe := plan.FrontmatterEdit{File: file, Line: 1 + bytes.Count(src[:e.Start], []byte("\n")), Start: e.Start, End: e.End, Key: key, Value: value, Old: e.Old, New: e.New}
 		for _, le := range mp.Edits {
@@ -278,7 +286,7 @@ func Merge(ctx context.Context, rep *Report, p *MergePlan, opt ApplyOptions) (*M
 		return nil, err
 	}
 	res := &MergeResult{ApplyResult: ApplyResult{Store: dir}, Plan: p}
-	files, byFile := p.byFile()
+	files, byFile := p.FileEdits()
 	res.Planned = len(p.Files())
 	st, release, err := LockStore(dir)
 	if err != nil {

@@ -246,3 +246,27 @@ func TestMergeRefusesChangedFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeFirstByte: a link at a file's first byte, in the duplicate and
+// in the note it merges into, neither with frontmatter: the new block goes
+// before the rewritten link. A duplicate already marked is left as it is.
+func TestMergeFirstByte(t *testing.T) {
+	t.Parallel()
+	dir, store := newVault(t, map[string]string{"dup.md": "[[dup]] self\n", "canon.md": "[[dup]] in canon\n"})
+	if _, err := merge(t, dir, store, "dup.md", "canon.md", MergeOptions{Alias: true}); err != nil {
+		t.Fatal(err)
+	}
+	wantTree(t, dir, map[string]string{
+		"dup.md":   "---\nduplicate_of: \"[[canon]]\"\n---\n[[canon|dup]] self\n",
+		"canon.md": "---\naliases:\n  - dup\n---\n[[canon|dup]] in canon\n",
+	})
+	rep, err := Load(dir, Options{Hash: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Vault.Close()
+	mp, err := PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Alias: true})
+	if err != nil || len(mp.Frontmatter) != 0 || len(mp.Edits) != 0 || !mp.AliasPresent {
+		t.Fatalf("merging again: %+v, %v", mp, err)
+	}
+}
