@@ -95,14 +95,16 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
   relink plan  [VAULT]   show the edits apply would make with the lines they
                          change, then the findings (--diff for a diff)
   relink apply [VAULT]   snapshot the files to change, then rewrite them
-  relink undo  [VAULT]   restore the files of the last apply (or mv)
+  relink undo  [VAULT]   restore the files of the last apply (mv, merge)
   relink mv SRC DST      move or rename a note, folder or heading; every link follows
+  relink merge DUP CANON send every link to a duplicate note to another;
+                         DUP is marked duplicate_of CANON (or --delete'd)
 
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot
-verify), 2 error, 3 partial: some files were left alone (apply, mv, undo,
-snapshot restore, recover), 130 interrupted (apply, mv, undo, snapshot
-restore).
+verify), 2 error, 3 partial: some files were left alone (apply, mv, merge,
+undo, snapshot restore, recover), 130 interrupted (apply, mv, merge, undo,
+snapshot restore).
 docs/output.md describes what relink prints.`,
 		Version:       buildVersion(),
 		SilenceErrors: true,
@@ -110,7 +112,7 @@ docs/output.md describes what relink prints.`,
 	}
 	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
-		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e),
+		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e), newMergeCmd(e),
 		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e),
 		newVersionCmd(e),
 	)

@@ -55,6 +55,7 @@ func TestQuietOnEveryWrite(t *testing.T) {
 	writes := map[string]bool{
 		"relink apply": true, "relink undo": true, "relink recover": true,
 		"relink snapshot restore": true, "relink snapshot prune": true,
+		"relink merge": true,
 	}
 	for _, c := range allCommands() {
 		f := c.Flags().Lookup("quiet")
