@@ -18,9 +18,11 @@ import (
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/plancache"
+	"github.com/relinkmd/relink/internal/renames"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -55,6 +57,12 @@ type Options struct {
 	// it rewrites are about to change (a later check writes them; writing
 	// them here was a tenth of a 100k apply).
 	Rewrites bool
+	// Since is a git commit: the renames git records between it and the
+	// work tree count as renames too ("" for none).
+	Since string
+	// SkipNames neither reads nor writes the names the last run saw: a
+	// move plans its own renames, and its dry run writes nothing.
+	SkipNames bool
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -69,6 +77,9 @@ type Settings struct {
 	Config          config.Config
 	// CacheFile is the note cache's file, "" when there is no cache.
 	CacheFile string
+	// NamesFile remembers the vault's notes from run to run, to find the
+	// ones renamed since ("" when there is no store folder).
+	NamesFile string
 }
 
 // Report is the outcome of reading and planning a vault.
@@ -137,6 +148,31 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		// Loaded while the vault is read.
 		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
+	if s.CacheFile == "" {
+		// Cached notes carry their hash; without the cache it is taken
+		// here, so that a note moved since the last run is still found
+		// by its content.
+		ro.Hash = true
+	}
+	var moved []renames.Moved
+	if opt.Since != "" && !opt.SkipNames {
+		if moved, err = renames.Git(v.Dir, opt.Since); err != nil {
+			return nil, err
+		}
+	}
+	type lastRun struct {
+		file  *renames.File
+		notes []renames.Note
+	}
+	last := make(chan lastRun, 1)
+	go func() {
+		var lr lastRun
+		if s.NamesFile != "" {
+			// A damaged file is a first run: it only finds renames.
+			lr.file, lr.notes, _ = renames.Load(s.NamesFile)
+		}
+		last <- lr
+	}()
 	scan, err := v.Read(ro)
 	if err != nil {
 		return nil, err
@@ -192,12 +228,31 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
+	lr := <-last
+	seen := seenNotes(scan.Notes)
+	if formers := renames.Match(lr.notes, seen, moved); len(formers) > 0 {
+		ix.SetRenamed(indexFormers(formers))
+		// Plans made without these names are not this run's, and a plan
+		// taken from the cache would not say which names links used.
+		memo = nil
+	}
 	if memo != nil {
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
 	pl := plan.Build(ix, s.Plan)
+	if lr.file != nil {
+		keepUsedFormers(seen, ix.RenamedUsed())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			// Like the caches, the state only finds renames: a file that
+			// cannot be written is not worth failing a run for.
+			lr.file.Save(seen)
+		}()
+		defers = append(defers, done)
+	}
 	if memo != nil && !opt.Rewrites {
 		saveBeside(func() { memo.Save() })
 	}
@@ -311,8 +366,14 @@ func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 			excludeOwn(dir)
 		}
 	}
-	if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
-		if dir, err := StoreDir(v.Dir, cfg, opt.Store); err == nil {
+	if dir, err := StoreDir(v.Dir, cfg, opt.Store); err == nil {
+		// Kept with or without the note cache (--no-cache): the names of
+		// the last run are what finds a rename, and cost a few
+		// milliseconds.
+		if !opt.SkipNames {
+			s.NamesFile = filepath.Join(dir, snapshot.NoteCacheDir, renames.FileName)
+		}
+		if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
 			s.CacheFile = filepath.Join(dir, snapshot.NoteCacheDir, "notes.cache")
 		}
 	}
@@ -324,4 +385,30 @@ func pick(flag, cfg *bool) bool {
 		return *flag
 	}
 	return cfg != nil && *cfg
+}
+
+// seenNotes is what the names file remembers of notes.
+func seenNotes(notes []*note.Note) []renames.Note {
+	out := make([]renames.Note, len(notes))
+	for i, n := range notes {
+		out[i] = renames.Note{Path: n.Path, Title: n.Title, ID: n.ID, Dev: n.Dev, Ino: n.Ino, Sum: n.Sum}
+	}
+	return out
+}
+
+func indexFormers(fs []renames.Former) []index.Former {
+	out := make([]index.Former, len(fs))
+	for i, f := range fs {
+		out[i] = index.Former{Path: f.Name.Path, Title: f.Name.Title, Note: int32(f.Note)}
+	}
+	return out
+}
+
+// keepUsedFormers gives each note the former names that links used this
+// run: the next run still finds those links, and forgets names no link
+// uses any more.
+func keepUsedFormers(seen []renames.Note, used []index.Former) {
+	for _, f := range used {
+		seen[f.Note].Formers = append(seen[f.Note].Formers, renames.Name{Path: f.Path, Title: f.Title})
+	}
 }
