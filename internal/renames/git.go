@@ -21,7 +21,7 @@ func Git(dir, ref string) ([]Moved, error) {
 	if _, err := git(dir, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("--since %s: git knows no commit %s", ref, ref)
 	}
-	out, err := git(dir, nil, "diff", "--raw", "-z", "-M", "--relative", ref, "--")
+	out, err := git(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", ref, "--")
 	if err != nil {
 		return nil, fmt.Errorf("--since %s: %w", ref, err)
 	}
@@ -61,13 +61,20 @@ func Git(dir, ref string) ([]Moved, error) {
 	if len(deleted) == 0 {
 		return moved, nil
 	}
-	out, err = git(dir, nil, "ls-files", "-z", "--others", "--exclude-standard")
+	// hash-object reads its paths from the top of the work tree: list
+	// them from there, and give them back relative to dir.
+	prefix, err := git(dir, nil, "rev-parse", "--show-prefix")
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", ref, err)
+	}
+	top := strings.TrimRight(string(prefix), "\n")
+	out, err = git(dir, nil, "ls-files", "-z", "--others", "--exclude-standard", "--full-name")
 	if err != nil {
 		return nil, fmt.Errorf("--since %s: %w", ref, err)
 	}
 	var untracked []string
 	for _, p := range bytes.Split(out, []byte{0}) {
-		if len(p) > 0 && isNote(string(p)) {
+		if len(p) > 0 && isNote(string(p)) && strings.HasPrefix(string(p), top) {
 			untracked = append(untracked, string(p))
 		}
 	}
@@ -86,7 +93,7 @@ func Git(dir, ref string) ([]Moved, error) {
 			break
 		}
 		for _, from := range deleted[id] {
-			moved = append(moved, Moved{From: from, To: untracked[i]})
+			moved = append(moved, Moved{From: from, To: strings.TrimPrefix(untracked[i], top)})
 		}
 	}
 	return moved, nil
