@@ -20,8 +20,10 @@
 package renames
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"path"
 	"strings"
 )
@@ -148,32 +150,73 @@ func stem(p string) string {
 	return strings.TrimSuffix(b, path.Ext(b))
 }
 
-// magic starts a state file; the digit is the format's version.
-const magic = "relink names 1\n"
+// magic starts a state file; the digit is the format's version. The
+// SHA-256 of the body follows it, so that a run over an unchanged vault
+// compares 32 bytes, not the whole file (Digester).
+const magic = "relink names 2\n"
+
+// HeaderLen is the length of the magic and the body's digest.
+const HeaderLen = len(magic) + sha256.Size
 
 // Encode writes the notes in the state file's format.
 func Encode(notes []Note) []byte {
-	b := []byte(magic)
+	body := binary.AppendUvarint(nil, uint64(len(notes)))
+	for i := range notes {
+		body = appendNote(body, &notes[i])
+	}
+	sum := sha256.Sum256(body)
+	return append(append([]byte(magic), sum[:]...), body...)
+}
+
+func appendNote(b []byte, n *Note) []byte {
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	b = binary.AppendUvarint(b, uint64(len(notes)))
-	for i := range notes {
-		n := &notes[i]
-		str(n.Path)
-		str(n.Title)
-		str(n.ID)
-		b = binary.AppendUvarint(b, n.Dev)
-		b = binary.AppendUvarint(b, n.Ino)
-		b = append(b, n.Sum[:]...)
-		b = binary.AppendUvarint(b, uint64(len(n.Formers)))
-		for _, f := range n.Formers {
-			str(f.Path)
-			str(f.Title)
-		}
+	str(n.Path)
+	str(n.Title)
+	str(n.ID)
+	b = binary.AppendUvarint(b, n.Dev)
+	b = binary.AppendUvarint(b, n.Ino)
+	b = append(b, n.Sum[:]...)
+	b = binary.AppendUvarint(b, uint64(len(n.Formers)))
+	for _, f := range n.Formers {
+		str(f.Path)
+		str(f.Title)
 	}
 	return b
+}
+
+// Digester computes the digest Encode would write for notes given one at
+// a time, without building the file: an unchanged vault's run stops at
+// comparing it.
+type Digester struct {
+	h   hash.Hash
+	buf []byte
+}
+
+// NewDigester starts the digest of count notes.
+func NewDigester(count int) *Digester {
+	d := &Digester{h: sha256.New(), buf: make([]byte, 0, 32<<10)}
+	d.buf = binary.AppendUvarint(d.buf, uint64(count))
+	return d
+}
+
+// Add adds the next note.
+func (d *Digester) Add(n *Note) {
+	d.buf = appendNote(d.buf, n)
+	if len(d.buf) >= 16<<10 {
+		d.h.Write(d.buf)
+		d.buf = d.buf[:0]
+	}
+}
+
+// Sum returns the digest.
+func (d *Digester) Sum() [32]byte {
+	d.h.Write(d.buf)
+	var s [32]byte
+	d.h.Sum(s[:0])
+	return s
 }
 
 // ErrCorrupt is Decode's error for bytes that are not a state file.
@@ -181,10 +224,10 @@ var ErrCorrupt = errors.New("not a relink names file, or a damaged one")
 
 // Decode reads what Encode wrote.
 func Decode(b []byte) ([]Note, error) {
-	if !strings.HasPrefix(string(b), magic) {
+	if len(b) < HeaderLen || string(b[:len(magic)]) != magic || [32]byte(b[len(magic):HeaderLen]) != sha256.Sum256(b[HeaderLen:]) {
 		return nil, ErrCorrupt
 	}
-	b = b[len(magic):]
+	b = b[HeaderLen:]
 	bad := false
 	u := func() uint64 {
 		v, k := binary.Uvarint(b)

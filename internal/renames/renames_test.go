@@ -1,6 +1,8 @@
 package renames
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -156,4 +158,43 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-decode: %v %+v %+v", err, again, notes)
 		}
 	})
+}
+
+// TestUnchanged: the digest of notes given one at a time is the one Save
+// writes, so that an unchanged vault is told by the file's header alone.
+func TestUnchanged(t *testing.T) {
+	notes := []Note{{Path: "a.md", Title: "A", Ino: 3, Sum: sum(1)}, {Path: "b.md", ID: "x"}}
+	digest := func(notes []Note) [32]byte {
+		d := NewDigester(len(notes))
+		for i := range notes {
+			d.Add(&notes[i])
+		}
+		return d.Sum()
+	}
+	file := filepath.Join(t.TempDir(), "state", FileName)
+	if Open(file).Unchanged(digest(nil)) {
+		t.Error("a missing file is unchanged")
+	}
+	if err := Open(file).Save(notes); err != nil {
+		t.Fatal(err)
+	}
+	f := Open(file)
+	if !f.Unchanged(digest(notes)) {
+		t.Error("the notes saved are not unchanged")
+	}
+	moved := append([]Note(nil), notes...)
+	moved[0].Path = "c.md"
+	if f.Unchanged(digest(moved)) {
+		t.Error("a moved note is unchanged")
+	}
+	got, err := f.Notes()
+	if err != nil || !reflect.DeepEqual(got, notes) {
+		t.Errorf("Notes = %+v, %v", got, err)
+	}
+	if err := os.WriteFile(file, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Open(file).Notes(); err == nil {
+		t.Errorf("a damaged file reads as %+v", got)
+	}
 }

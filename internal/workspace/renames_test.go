@@ -28,7 +28,7 @@ func TestNamesRememberFreshNotes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, seen, err := renames.Load(filepath.Join(store, snapshot.NoteCacheDir, renames.FileName))
+			seen, err := renames.Open(filepath.Join(store, snapshot.NoteCacheDir, renames.FileName)).Notes()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -160,18 +160,13 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 			return nil, err
 		}
 	}
-	type lastRun struct {
-		file  *renames.File
-		notes []renames.Note
-	}
-	last := make(chan lastRun, 1)
+	last := make(chan *renames.File, 1)
 	go func() {
-		var lr lastRun
+		var f *renames.File
 		if s.NamesFile != "" {
-			// A damaged file is a first run: it only finds renames.
-			lr.file, lr.notes, _ = renames.Load(s.NamesFile)
+			f = renames.Open(s.NamesFile)
 		}
-		last <- lr
+		last <- f
 	}()
 	scan, err := v.Read(ro)
 	if err != nil {
@@ -208,6 +203,15 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 			<-d
 		}
 	}()
+	// The digest of what the names file would remember, beside the index:
+	// on an unchanged vault it is all that renames cost.
+	digest := make(chan [32]byte, 1)
+	go func() {
+		if s.NamesFile != "" {
+			digest <- digestNotes(scan.Notes)
+		}
+		close(digest)
+	}()
 	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
 	if writeTables != nil && !opt.Rewrites {
 		saveBeside(writeTables)
@@ -228,13 +232,26 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
-	lr := <-last
-	seen := seenNotes(scan.Notes)
-	if formers := renames.Match(lr.notes, seen, moved); len(formers) > 0 {
-		ix.SetRenamed(indexFormers(formers))
-		// Plans made without these names are not this run's, and a plan
-		// taken from the cache would not say which names links used.
-		memo = nil
+	names := <-last
+	var seen []renames.Note
+	if d, ok := <-digest; ok && names != nil && names.Unchanged(d) && len(moved) == 0 {
+		// The notes the last run saw, as it saw them: nothing was
+		// renamed, and nothing is to be written.
+		names = nil
+	} else if names != nil || len(moved) > 0 {
+		seen = seenNotes(scan.Notes)
+		var old []renames.Note
+		if names != nil {
+			// A damaged file is a first run: it only finds renames.
+			old, _ = names.Notes()
+		}
+		if formers := renames.Match(old, seen, moved); len(formers) > 0 {
+			ix.SetRenamed(indexFormers(formers))
+			// Plans made without these names are not this run's, and a
+			// plan taken from the cache would not say which names links
+			// used.
+			memo = nil
+		}
 	}
 	if memo != nil {
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
@@ -242,14 +259,14 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
 	pl := plan.Build(ix, s.Plan)
-	if lr.file != nil {
+	if names != nil {
 		keepUsedFormers(seen, ix.RenamedUsed())
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
 			// Like the caches, the state only finds renames: a file that
 			// cannot be written is not worth failing a run for.
-			lr.file.Save(seen)
+			names.Save(seen)
 		}()
 		defers = append(defers, done)
 	}
@@ -391,9 +408,24 @@ func pick(flag, cfg *bool) bool {
 func seenNotes(notes []*note.Note) []renames.Note {
 	out := make([]renames.Note, len(notes))
 	for i, n := range notes {
-		out[i] = renames.Note{Path: n.Path, Title: n.Title, ID: n.ID, Dev: n.Dev, Ino: n.Ino, Sum: n.Sum}
+		out[i] = seenNote(n)
 	}
 	return out
+}
+
+func seenNote(n *note.Note) renames.Note {
+	return renames.Note{Path: n.Path, Title: n.Title, ID: n.ID, Dev: n.Dev, Ino: n.Ino, Sum: n.Sum}
+}
+
+// digestNotes is the digest of the names file that would remember notes,
+// computed without building it.
+func digestNotes(notes []*note.Note) [32]byte {
+	d := renames.NewDigester(len(notes))
+	for _, n := range notes {
+		rn := seenNote(n)
+		d.Add(&rn)
+	}
+	return d.Sum()
 }
 
 func indexFormers(fs []renames.Former) []index.Former {
