@@ -148,7 +148,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		// Loaded while the vault is read.
 		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
-	if s.CacheFile == "" {
+	if s.CacheFile == "" && s.NamesFile != "" {
 		// Cached notes carry their hash; without the cache it is taken
 		// here, so that a note moved since the last run is still found
 		// by its content.
