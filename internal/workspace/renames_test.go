@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -65,5 +66,34 @@ func TestSinceNeedsGit(t *testing.T) {
 	writeTree(t, dir, map[string]string{"a.md": "x\n"})
 	if _, err := Load(dir, Options{Since: "HEAD"}); err == nil {
 		t.Error("--since outside git: no error")
+	}
+}
+
+// TestNamesFollowApply: a note that apply rewrote is a new file with new
+// bytes; moved right after, with no title or id and another stem, it is
+// still found, as apply tells the names file what it wrote.
+func TestNamesFollowApply(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
+	dir := filepath.Join(t.TempDir(), "vault")
+	writeTree(t, dir, map[string]string{
+		"a.md":      "[[X]]\n",
+		"X.md":      "[[y-note]]\n",
+		"Y Note.md": "y\n",
+	})
+	rep, err := Load(dir, Options{Hash: true, Once: true, Rewrites: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Apply(context.Background(), rep, ApplyOptions{})
+	rep.Vault.Close()
+	if err != nil || len(res.Changed) != 1 || res.Changed[0].Path != "X.md" {
+		t.Fatalf("apply: %v, %+v", err, res)
+	}
+	if err := os.Rename(filepath.Join(dir, "X.md"), filepath.Join(dir, "Z.md")); err != nil {
+		t.Fatal(err)
+	}
+	after := loadClosed(t, dir, Options{Once: true})
+	if len(after.Plan.Edits) != 1 || after.Plan.Edits[0].Class != "renamed" || after.Plan.Edits[0].New != "[[Z]]" {
+		t.Errorf("edits after apply and a rename: %+v", after.Plan.Edits)
 	}
 }

@@ -444,3 +444,40 @@ func keepUsedFormers(seen []renames.Note, used []index.Former) {
 		seen[f.Note].Formers = append(seen[f.Note].Formers, renames.Name{Path: f.Path, Title: f.Title})
 	}
 }
+
+// rememberWritten updates the names file for the notes apply rewrote:
+// each is a new file now (a new inode) with new bytes, and a note moved
+// before the next run is found by them. The names file only finds
+// renames: when it cannot be read or written, nothing else is lost.
+func rememberWritten(rep *Report, changes []fileChange, written []string) {
+	if rep.Settings.NamesFile == "" || len(written) == 0 {
+		return
+	}
+	after := make(map[string]snapshot.Hash, len(changes))
+	for i := range changes {
+		after[changes[i].path] = changes[i].afterSum
+	}
+	done := make(map[string]bool, len(written))
+	for _, p := range written {
+		done[p] = true
+	}
+	f := renames.Open(rep.Settings.NamesFile)
+	notes, err := f.Notes()
+	if err != nil || len(notes) == 0 {
+		return
+	}
+	for i := range notes {
+		n := &notes[i]
+		if !done[n.Path] {
+			continue
+		}
+		n.Sum = after[n.Path]
+		n.Dev, n.Ino = 0, 0
+		if fi, err := rep.Vault.Root.Lstat(n.Path); err == nil {
+			if k, ok := notecache.KeyOf(fi); ok {
+				n.Dev, n.Ino = k.Dev, k.Ino
+			}
+		}
+	}
+	f.Save(notes)
+}
