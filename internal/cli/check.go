@@ -24,6 +24,7 @@ type scanOptions struct {
 	keepDisplay      bool
 	exclude          []string
 	noCache          bool
+	since            string
 }
 
 func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
@@ -38,12 +39,13 @@ func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
 	fs.BoolVar(&o.keepDisplay, "keep-display", false, "keep the old spelling as display text: [[old]] -> [[New|old]]")
 	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
 	fs.BoolVar(&o.noCache, "no-cache", false, "read, parse and resolve every note, ignoring and not writing the caches")
+	fs.StringVar(&o.since, "since", "", "in a git work tree: also take the renames of notes git records since this commit (renamed links)")
 }
 
 // workspaceOptions turns flags into workspace options; only flags the user
 // set override the config file.
 func (o *scanOptions) workspaceOptions(cmd *cobra.Command) workspace.Options {
-	wo := workspace.Options{Dialect: o.dialect, Level: o.level, Exclude: o.exclude}
+	wo := workspace.Options{Dialect: o.dialect, Level: o.level, Exclude: o.exclude, Since: o.since}
 	set := func(name string, v bool) *bool {
 		if cmd.Flags().Changed(name) {
 			return &v

@@ -72,7 +72,10 @@ rules, with examples: docs/link-resolution.md):
   duplicate  resolves to a note marked duplicate_of another: --follow-duplicates
              redirects it to the canonical note.
   heading    the note exists but its #heading does not: [[Note#setup guide]] is
-             repaired to [[Note#Setup Guide]] when exactly one heading matches.`
+             repaired to [[Note#Setup Guide]] when exactly one heading matches.
+  renamed    the note was moved, renamed or retitled since relink's last run on the
+             vault (or, with --since REF, since a git commit): [[Old Name]] where
+             Old Name.md became New Name.md. apply rewrites it to the new name.`
 
 // reportExitHelp is the exit status of check and plan, as runReport
 // decides it. Warnings (a dialect that looks wrong, a vault without notes)

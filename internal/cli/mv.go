@@ -120,6 +120,7 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 	wo.Rewrites = true
 	wo.Hash = true // refuse files edited between reading and writing
 	wo.Store = o.store
+	wo.SkipNames = true
 	stop := startProgress(e, o.format == "json")
 	wo.Progress = stop.update
 	wo.ResolveProgress = stop.resolve

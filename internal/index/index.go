@@ -76,6 +76,7 @@ type Index struct {
 	hints      hintTable
 	hintMemo   sync.Map // compact key -> []int32
 	anchors    sync.Map // note -> *anchorTable, for notes with many anchors
+	renamed    *renames // former names of renamed notes, nil when none
 }
 
 // table maps a key to the notes that carry it, in note order. The first

@@ -28,9 +28,12 @@ const (
 	Duplicate              // resolves to a note whose canonical note is another
 	Heading                // the target resolves but its #anchor does not
 	External               // not checked (another Dendron vault)
+	// Renamed: no name of today matches, but a name the target note had
+	// before it was moved, renamed or retitled does (SPEC §4).
+	Renamed
 )
 
-var classNames = [...]string{"resolved", "variant", "ambiguous", "alias", "broken", "duplicate", "heading", "external"}
+var classNames = [...]string{"resolved", "variant", "ambiguous", "alias", "broken", "duplicate", "heading", "external", "renamed"}
 
 func (c Class) String() string { return classNames[c] }
 
@@ -110,7 +113,7 @@ func (ix *Index) Resolve(src int32, l *note.Link) Result {
 		return r
 	}
 	switch r.Class {
-	case Resolved, Variant, Alias, Duplicate:
+	case Resolved, Variant, Alias, Duplicate, Renamed:
 		if l.HasFrag {
 			r.Anchor = ix.checkAnchor(r.Target, l.Frag)
 			if r.Class == Resolved && (r.Anchor.State == AnchorBroken || r.Anchor.State == AnchorRepair || r.Anchor.State == AnchorAmbiguous) {
@@ -158,6 +161,9 @@ func (ix *Index) resolveName(t string, pathOnly bool) Result {
 	}
 	r := ix.climb(t, pathOnly)
 	r.PathForm = pathOnly
+	if r.Class == Broken {
+		return ix.resolveRenamed(t, pathOnly, r)
+	}
 	return r
 }
 
@@ -200,6 +206,8 @@ func (ix *Index) resolveWithExt(t, ext string, pathOnly bool) Result {
 	rb, rw := ix.climb(bare, pathOnly), ix.climb(t, pathOnly)
 	rb.PathForm, rw.PathForm = pathOnly, pathOnly
 	switch {
+	case rw.Class == Broken && rb.Class == Broken:
+		return ix.resolveRenamed(bare, pathOnly, rb)
 	case rw.Class == Broken:
 		return rb
 	case rb.Class == Broken, rw.Level < rb.Level:
@@ -602,6 +610,9 @@ func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
 	}
 	r := ix.climb(strings.TrimSuffix(p, path.Ext(p)), true)
 	r.PathForm = true
+	if r.Class == Broken {
+		return ix.resolveRenamed(strings.TrimSuffix(p, path.Ext(p)), true, r)
+	}
 	return r
 }
 

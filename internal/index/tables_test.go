@@ -222,6 +222,8 @@ func perturb(v reflect.Value, other *note.Note) {
 		for i := range v.Len() {
 			v.Index(i).Set(reflect.ValueOf(byte(i + 1)).Convert(v.Type().Elem()))
 		}
+	case reflect.Uint64:
+		v.SetUint(v.Uint() + 1)
 	case reflect.Interface:
 		if v.IsNil() {
 			v.Set(reflect.ValueOf(fmt.Errorf("perturbed")))

@@ -33,6 +33,11 @@ type Note struct {
 	// Sum is the SHA-256 of the bytes parsed, when the reader was asked
 	// for it (apply compares it with the file before rewriting).
 	Sum [32]byte
+	// Dev and Ino identify the file the note was read from (0 where the
+	// system has no such numbers, and for a note not read from a file):
+	// a note that was moved or renamed keeps them, which is how relink
+	// knows it under its new name.
+	Dev, Ino uint64
 	// Err is set when the note could not be parsed (broken YAML, invalid
 	// UTF-8, ...). Such a note keeps its path names in the index so that no
 	// link is repaired to a different note in its place, but it gets no edits.

@@ -93,6 +93,9 @@ type Stats struct {
 	Broken    int `json:"broken"`
 	Duplicate int `json:"duplicate"`
 	Heading   int `json:"heading"`
+	// Renamed counts links to a note by a name it had before it was
+	// moved, renamed or retitled (SPEC §4); the JSON shows it when not 0.
+	Renamed int `json:"renamed,omitempty"`
 }
 
 // Plan is everything check and plan report.
@@ -188,6 +191,8 @@ func count(s *Stats, c index.Class) {
 		s.Duplicate++
 	case index.Heading:
 		s.Heading++
+	case index.Renamed:
+		s.Renamed++
 	}
 }
 
@@ -200,6 +205,7 @@ func add(s *Stats, o Stats) {
 	s.Broken += o.Broken
 	s.Duplicate += o.Duplicate
 	s.Heading += o.Heading
+	s.Renamed += o.Renamed
 }
 
 // planLink decides the edit and/or finding for one link. anchorOf is the
@@ -253,7 +259,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		if r.Anchor.State == index.AnchorNone || r.Anchor.State == index.AnchorOK {
 			return nil, nil, class, true
 		}
-	case index.Variant:
+	case index.Variant, index.Renamed:
 		retarget = true
 	case index.Alias:
 		if !opt.AllowAlias {
@@ -325,6 +331,8 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		ec = "alias"
 	case r.Class == index.Duplicate:
 		ec = "duplicate"
+	case r.Class == index.Renamed:
+		ec = ClassRenamed
 	}
 	e := &Edit{
 		File: n.Path, Line: int(l.Line), Col: int(l.Col),

@@ -42,6 +42,12 @@ func JSON(w io.Writer, in Input) error {
 		b = append(b, "\": "...)
 		b = strconv.AppendInt(b, int64(f.n), 10)
 	}
+	if s.Renamed > 0 {
+		// Only a vault with renamed notes has the key (SPEC §6: stats
+		// then count renamed too).
+		b = append(b, ",\n    \"renamed\": "...)
+		b = strconv.AppendInt(b, int64(s.Renamed), 10)
+	}
 	b = append(b, "\n  },\n  \"edits\": "...)
 	ew := &errWriter{w: w}
 	b = writeArray(ew, b, len(in.Plan.Edits), func(b []byte, i int) []byte { return appendEditJSON(b, &in.Plan.Edits[i]) })

@@ -163,6 +163,10 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 	for round := range 40 {
 		in := Input{Vault: randomString(r), Dialect: "wiki", Level: randomString(r), Plan: &plan.Plan{}}
 		in.Plan.Stats = plan.Stats{Notes: r.IntN(1e6), Links: r.IntN(1e7), Resolved: 3, Variant: 4, Ambiguous: 5, Alias: 6, Broken: 7, Duplicate: 8, Heading: 9}
+		if round%2 == 0 {
+			// renamed is in the stats only when there are any.
+			in.Plan.Stats.Renamed = r.IntN(100)
+		}
 		// Some rounds large enough for several chunks.
 		n := r.IntN(20)
 		if round%4 == 0 {

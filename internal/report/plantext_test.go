@@ -39,6 +39,16 @@ func TestSummarySingular(t *testing.T) {
 	}
 }
 
+// TestSummaryRenamed: the summary counts renamed links after heading, and
+// only when there are any.
+func TestSummaryRenamed(t *testing.T) {
+	p := &plan.Plan{Stats: plan.Stats{Notes: 2, Links: 3, Resolved: 1, Renamed: 2}, Edits: []plan.Edit{{}, {}}}
+	want := "2 notes, 3 links: 1 resolved, 0 variant, 0 ambiguous, 0 alias, 0 broken, 0 duplicate, 0 heading, 2 renamed; 2 edits"
+	if got := Summary(p, 0); got != want {
+		t.Errorf("Summary = %q\nwant      %q", got, want)
+	}
+}
+
 func TestNormalizationTags(t *testing.T) {
 	nfc := "[[상태 관리]]"
 	nfd := norm.NFD.String(nfc)

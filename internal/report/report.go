@@ -243,8 +243,13 @@ func names(ss []string) string {
 // they are whatever the count.
 func Summary(p *plan.Plan, problems int) string {
 	s := p.Stats
-	line := fmt.Sprintf("%s, %s: %d resolved, %d variant, %d ambiguous, %d alias, %d broken, %d duplicate, %d heading; %s",
-		Count(s.Notes, "note"), Count(s.Links, "link"), s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, Count(len(p.Edits), "edit"))
+	renamed := ""
+	if s.Renamed > 0 {
+		// Only after renames: the line every other vault prints stays.
+		renamed = fmt.Sprintf(", %d renamed", s.Renamed)
+	}
+	line := fmt.Sprintf("%s, %s: %d resolved, %d variant, %d ambiguous, %d alias, %d broken, %d duplicate, %d heading%s; %s",
+		Count(s.Notes, "note"), Count(s.Links, "link"), s.Resolved, s.Variant, s.Ambiguous, s.Alias, s.Broken, s.Duplicate, s.Heading, renamed, Count(len(p.Edits), "edit"))
 	if problems > 0 {
 		line += ", " + Count(problems, "problem")
 	}

@@ -421,6 +421,7 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (n *note.Note, s
 			cacheable = true
 			if k.Size <= opt.MaxFileSize {
 				if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
+					n.Dev, n.Ino = k.Dev, k.Ino
 					return n, "", buf
 				}
 			}
@@ -464,6 +465,9 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (n *note.Note, s
 	// cache too. Packed, the links of all notes take a fraction of the
 	// memory of their records (see note.Note.Pack).
 	pn, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
+	if key != nil {
+		pn.Dev, pn.Ino = key.Dev, key.Ino
+	}
 	if enc != nil && cacheable && key != nil {
 		// The key comes from the open file, taken before the read: a write
 		// during the read moves the change time past it.

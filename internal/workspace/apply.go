@@ -151,6 +151,7 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 	for _, p := range written {
 		res.Changed = append(res.Changed, FileResult{Path: p, Edits: byFile[p]})
 	}
+	rememberWritten(rep, changes, written)
 	return res, err
 }
 

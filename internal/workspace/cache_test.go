@@ -200,7 +200,19 @@ func TestPlanCache(t *testing.T) {
 		t.Errorf("the anchor still counts as broken: %+v", got.Plan.Stats)
 	}
 	writeTree(t, dir, map[string]string{"cache.md": "---\ntitle: Cache Lane\n---\nbody\n"})
-	check("after a title changed", 0)
+	// The links to the former title are renamed now; plans are made
+	// afresh while a former name is known.
+	if got := check("after a title changed", 0); got.Plan.Stats.Renamed != 2 {
+		t.Errorf("the links to the former title are not renamed: %+v", got.Plan.Stats)
+	}
+	writeTree(t, dir, map[string]string{
+		"a.md": "[[disaster-recovery]] [[Cache Lane]] [[nowhere else]]\n",
+		"b.md": "[[cache_lane]] [[nowhere]] [[Disaster Recovery#Runbook]]\n",
+	})
+	check("after the links followed", 0)
+	// The first run without former names plans afresh: the plans of the
+	// runs that knew them were not kept.
+	check("with the former title forgotten", 0)
 	check("once more", 4)
 
 	// apply's Load reads the caches but writes neither.

@@ -18,10 +18,12 @@ import (
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/plancache"
 	"github.com/relinkmd/relink/internal/regularfile"
+	"github.com/relinkmd/relink/internal/renames"
 	"github.com/relinkmd/relink/internal/snapshot"
 	"github.com/relinkmd/relink/internal/vault"
 )
@@ -56,6 +58,12 @@ type Options struct {
 	// it rewrites are about to change (a later check writes them; writing
 	// them here was a tenth of a 100k apply).
 	Rewrites bool
+	// Since is a git commit: the renames git records between it and the
+	// work tree count as renames too ("" for none).
+	Since string
+	// SkipNames neither reads nor writes the names the last run saw: a
+	// move plans its own renames, and its dry run writes nothing.
+	SkipNames bool
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -70,6 +78,9 @@ type Settings struct {
 	Config          config.Config
 	// CacheFile is the note cache's file, "" when there is no cache.
 	CacheFile string
+	// NamesFile remembers the vault's notes from run to run, to find the
+	// ones renamed since ("" when there is no store folder).
+	NamesFile string
 }
 
 // Report is the outcome of reading and planning a vault.
@@ -138,6 +149,26 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		// Loaded while the vault is read.
 		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
+	if s.CacheFile == "" && s.NamesFile != "" {
+		// Cached notes carry their hash; without the cache it is taken
+		// here, so that a note moved since the last run is still found
+		// by its content.
+		ro.Hash = true
+	}
+	var moved []renames.Moved
+	if opt.Since != "" && !opt.SkipNames {
+		if moved, err = renames.Git(v.Dir, opt.Since); err != nil {
+			return nil, err
+		}
+	}
+	last := make(chan *renames.File, 1)
+	go func() {
+		var f *renames.File
+		if s.NamesFile != "" {
+			f = renames.Open(s.NamesFile)
+		}
+		last <- f
+	}()
 	scan, err := v.Read(ro)
 	if err != nil {
 		return nil, err
@@ -173,6 +204,15 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 			<-d
 		}
 	}()
+	// The digest of what the names file would remember, beside the index:
+	// on an unchanged vault it is all that renames cost.
+	digest := make(chan [32]byte, 1)
+	go func() {
+		if s.NamesFile != "" {
+			digest <- digestNotes(scan.Notes)
+		}
+		close(digest)
+	}()
 	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
 	if writeTables != nil && !opt.Rewrites {
 		saveBeside(writeTables)
@@ -193,12 +233,44 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
+	names := <-last
+	var seen []renames.Note
+	if d, ok := <-digest; ok && names != nil && names.Unchanged(d) && len(moved) == 0 {
+		// The notes the last run saw, as it saw them: nothing was
+		// renamed, and nothing is to be written.
+		names = nil
+	} else if names != nil || len(moved) > 0 {
+		seen = seenNotes(scan.Notes)
+		var old []renames.Note
+		if names != nil {
+			// A damaged file is a first run: it only finds renames.
+			old, _ = names.Notes()
+		}
+		if formers := renames.Match(old, seen, moved); len(formers) > 0 {
+			ix.SetRenamed(indexFormers(formers))
+			// Plans made without these names are not this run's, and a
+			// plan taken from the cache would not say which names links
+			// used.
+			memo = nil
+		}
+	}
 	if memo != nil {
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
 	pl := plan.Build(ix, s.Plan)
+	if names != nil {
+		keepUsedFormers(seen, ix.RenamedUsed())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			// Like the caches, the state only finds renames: a file that
+			// cannot be written is not worth failing a run for.
+			names.Save(seen)
+		}()
+		defers = append(defers, done)
+	}
 	if memo != nil && !opt.Rewrites {
 		saveBeside(func() { memo.Save() })
 	}
@@ -312,8 +384,14 @@ func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 			excludeOwn(dir)
 		}
 	}
-	if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
-		if dir, err := StoreDir(v.Dir, cfg, opt.Store); err == nil {
+	if dir, err := StoreDir(v.Dir, cfg, opt.Store); err == nil {
+		// Kept with or without the note cache (--no-cache): the names of
+		// the last run are what finds a rename, and cost a few
+		// milliseconds.
+		if !opt.SkipNames {
+			s.NamesFile = filepath.Join(dir, snapshot.NoteCacheDir, renames.FileName)
+		}
+		if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
 			s.CacheFile = filepath.Join(dir, snapshot.NoteCacheDir, "notes.cache")
 		}
 	}
@@ -325,4 +403,82 @@ func pick(flag, cfg *bool) bool {
 		return *flag
 	}
 	return cfg != nil && *cfg
+}
+
+// seenNotes is what the names file remembers of notes.
+func seenNotes(notes []*note.Note) []renames.Note {
+	out := make([]renames.Note, len(notes))
+	for i, n := range notes {
+		out[i] = seenNote(n)
+	}
+	return out
+}
+
+func seenNote(n *note.Note) renames.Note {
+	return renames.Note{Path: n.Path, Title: n.Title, ID: n.ID, Dev: n.Dev, Ino: n.Ino, Sum: n.Sum}
+}
+
+// digestNotes is the digest of the names file that would remember notes,
+// computed without building it.
+func digestNotes(notes []*note.Note) [32]byte {
+	d := renames.NewDigester(len(notes))
+	for _, n := range notes {
+		rn := seenNote(n)
+		d.Add(&rn)
+	}
+	return d.Sum()
+}
+
+func indexFormers(fs []renames.Former) []index.Former {
+	out := make([]index.Former, len(fs))
+	for i, f := range fs {
+		out[i] = index.Former{Path: f.Name.Path, Title: f.Name.Title, Note: int32(f.Note)}
+	}
+	return out
+}
+
+// keepUsedFormers gives each note the former names that links used this
+// run: the next run still finds those links, and forgets names no link
+// uses any more.
+func keepUsedFormers(seen []renames.Note, used []index.Former) {
+	for _, f := range used {
+		seen[f.Note].Formers = append(seen[f.Note].Formers, renames.Name{Path: f.Path, Title: f.Title})
+	}
+}
+
+// rememberWritten updates the names file for the notes apply rewrote:
+// each is a new file now (a new inode) with new bytes, and a note moved
+// before the next run is found by them. The names file only finds
+// renames: when it cannot be read or written, nothing else is lost.
+func rememberWritten(rep *Report, changes []fileChange, written []string) {
+	if rep.Settings.NamesFile == "" || len(written) == 0 {
+		return
+	}
+	after := make(map[string]snapshot.Hash, len(changes))
+	for i := range changes {
+		after[changes[i].path] = changes[i].afterSum
+	}
+	done := make(map[string]bool, len(written))
+	for _, p := range written {
+		done[p] = true
+	}
+	f := renames.Open(rep.Settings.NamesFile)
+	notes, err := f.Notes()
+	if err != nil || len(notes) == 0 {
+		return
+	}
+	for i := range notes {
+		n := &notes[i]
+		if !done[n.Path] {
+			continue
+		}
+		n.Sum = after[n.Path]
+		n.Dev, n.Ino = 0, 0
+		if fi, err := rep.Vault.Root.Lstat(n.Path); err == nil {
+			if k, ok := notecache.KeyOf(fi); ok {
+				n.Dev, n.Ino = k.Dev, k.Ino
+			}
+		}
+	}
+	f.Save(notes)
 }

@@ -3,16 +3,22 @@
 (function () {
   'use strict';
 
-  var CLASSES = ['variant', 'ambiguous', 'alias', 'broken', 'duplicate', 'heading'];
+  var CLASSES = ['variant', 'ambiguous', 'alias', 'broken', 'duplicate', 'heading', 'renamed'];
   var CLASS_WHAT = {
     variant: 'Another spelling of exactly one note: rewritten to its name.',
     ambiguous: 'Matches two or more notes: never rewritten unless you pick one.',
     alias: 'Only an alias matches: a suggestion you may accept.',
     broken: 'Nothing matches: near names are offered as hints.',
     duplicate: 'Points to a note marked duplicate_of another.',
-    heading: 'The note exists; its #heading does not.'
+    heading: 'The note exists; its #heading does not.',
+    renamed: 'Uses a former name of a note moved, renamed or retitled since the last run: rewritten to its new name.'
   };
-  var EDIT_CLASSES = ['variant', 'heading', 'alias', 'duplicate'];
+  var EDIT_CLASSES = ['variant', 'renamed', 'heading', 'alias', 'duplicate'];
+  // shownClasses are the classes the overview lists: renamed only for a
+  // vault with renamed notes (the JSON stats have it only then).
+  function shownClasses(st) {
+    return CLASSES.filter(function (c) { return c !== 'renamed' || st.renamed > 0; });
+  }
   var GROUPS_PER_PAGE = 12;
   var LINKS_SHOWN = 6;
   var CASES_PER_PAGE = 20;
@@ -526,7 +532,7 @@
       stat(S.static ? 'Edits planned' : 'Edits chosen', fmt(S.static ? d.edits.length : nChosen), S.static ? 'as relink apply would make them' : 'of ' + fmt(d.edits.length) + ' planned, plus your picks')));
 
     var cls = h('div', { class: 'classes' });
-    CLASSES.forEach(function (c) {
+    shownClasses(st).forEach(function (c) {
       cls.appendChild(h('button', {
         class: 'cls c-' + c, 'data-class': c,
         onclick: function () { openClass(c); }
@@ -568,7 +574,7 @@
   }
 
   function classChart(st) {
-    var rows = CLASSES.map(function (c) { return [c, st[c] || 0]; });
+    var rows = shownClasses(st).map(function (c) { return [c, st[c] || 0]; });
     var maxv = Math.max.apply(null, rows.map(function (r) { return r[1]; }).concat([1]));
     var W = 520, rowH = 34, left = 92, right = 56, top = 30, H = top + rows.length * rowH + 6;
     var svg = s('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'Links by class: ' + rows.map(function (r) { return r[0] + ' ' + r[1]; }).join(', ') });
@@ -596,8 +602,8 @@
   }
 
   function levelTable() {
-    var d = S.data, levels = d.levels.slice(), counts = {};
-    CLASSES.forEach(function (c) { counts[c] = {}; });
+    var d = S.data, levels = d.levels.slice(), counts = {}, classes = shownClasses(d.stats);
+    classes.forEach(function (c) { counts[c] = {}; });
     function bump(c, l) {
       if (!counts[c]) return;
       if (!l) l = '—';
@@ -608,10 +614,10 @@
     d.findings.forEach(function (f) { bump(f.class, f.level); });
     if (levels.indexOf('—') >= 0) { levels.splice(levels.indexOf('—'), 1); levels.push('—'); }
     var maxc = 1;
-    CLASSES.forEach(function (c) { levels.forEach(function (l) { maxc = Math.max(maxc, counts[c][l] || 0); }); });
+    classes.forEach(function (c) { levels.forEach(function (l) { maxc = Math.max(maxc, counts[c][l] || 0); }); });
     var thead = h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'class'), levels.map(function (l) { return h('th', { scope: 'col', title: l === '—' ? 'no level: nothing matched' : '' }, l === '—' ? 'none' : l); })));
     var tbody = h('tbody');
-    CLASSES.forEach(function (c) {
+    classes.forEach(function (c) {
       tbody.appendChild(h('tr', {}, h('th', { scope: 'row', class: 'c-' + c }, h('span', { class: 'swatch' }), ' ', c),
         levels.map(function (l) {
           var n = counts[c][l] || 0;

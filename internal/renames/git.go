@@ -1,0 +1,123 @@
+package renames
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"path"
+	"strings"
+)
+
+// Git returns the renames of notes that git records between ref and the
+// work tree of the repository holding dir, with paths relative to dir:
+// the renames `git diff -M ref` finds, and the notes deleted since ref
+// whose exact bytes are in a file git does not track yet (a rename not
+// yet added). It fails when dir is not in a git work tree or ref names
+// no commit.
+func Git(dir, ref string) ([]Moved, error) {
+	if out, err := git(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
+		return nil, fmt.Errorf("--since %s: %s is not in a git work tree", ref, dir)
+	}
+	if _, err := git(dir, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
+		return nil, fmt.Errorf("--since %s: git knows no commit %s", ref, ref)
+	}
+	out, err := git(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", ref, "--")
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", ref, err)
+	}
+	var moved []Moved
+	deleted := map[string][]string{} // blob id -> deleted notes
+	fields := bytes.Split(out, []byte{0})
+	for i := 0; i < len(fields); i++ {
+		head := string(fields[i])
+		if !strings.HasPrefix(head, ":") {
+			continue
+		}
+		meta := strings.Fields(head)
+		if len(meta) < 5 {
+			continue
+		}
+		status := meta[4]
+		switch {
+		case strings.HasPrefix(status, "R") && i+2 < len(fields):
+			from, to := string(fields[i+1]), string(fields[i+2])
+			i += 2
+			if isNote(from) && isNote(to) {
+				moved = append(moved, Moved{From: from, To: to})
+			}
+		case status == "D" && i+1 < len(fields):
+			p := string(fields[i+1])
+			i++
+			if isNote(p) {
+				deleted[meta[2]] = append(deleted[meta[2]], p)
+			}
+		default:
+			i++
+			if strings.HasPrefix(status, "C") {
+				i++
+			}
+		}
+	}
+	if len(deleted) == 0 {
+		return moved, nil
+	}
+	// hash-object reads its paths from the top of the work tree: list
+	// them from there, and give them back relative to dir.
+	prefix, err := git(dir, nil, "rev-parse", "--show-prefix")
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", ref, err)
+	}
+	top := strings.TrimRight(string(prefix), "\n")
+	out, err = git(dir, nil, "ls-files", "-z", "--others", "--exclude-standard", "--full-name")
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", ref, err)
+	}
+	var untracked []string
+	for _, p := range bytes.Split(out, []byte{0}) {
+		if len(p) > 0 && isNote(string(p)) && strings.HasPrefix(string(p), top) {
+			untracked = append(untracked, string(p))
+		}
+	}
+	if len(untracked) == 0 {
+		return moved, nil
+	}
+	// The blob ids the untracked notes would get, to find the deleted
+	// notes' bytes among them.
+	out, err = git(dir, []byte(strings.Join(untracked, "\n")+"\n"), "hash-object", "--stdin-paths")
+	if err != nil {
+		return nil, fmt.Errorf("--since %s: %w", ref, err)
+	}
+	ids := strings.Fields(string(out))
+	for i, id := range ids {
+		if i >= len(untracked) {
+			break
+		}
+		for _, from := range deleted[id] {
+			moved = append(moved, Moved{From: from, To: strings.TrimPrefix(untracked[i], top)})
+		}
+	}
+	return moved, nil
+}
+
+func git(dir string, stdin []byte, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return out, nil
+}
+
+func isNote(p string) bool {
+	e := strings.ToLower(path.Ext(p))
+	return e == ".md" || e == ".markdown"
+}

@@ -1,0 +1,281 @@
+// Package renames remembers what relink saw of a vault's notes in its last
+// run — each note's path, title, id, file identity and content hash — and
+// tells, from that and today's notes, which notes were moved, renamed or
+// retitled since, so that links still using a former name can follow the
+// note (SPEC §4, class renamed). Encode, Decode and Match are pure; File
+// and Git do the I/O.
+//
+// # Invariants
+//
+//   - A note that is still at its path is the same note; a note whose
+//     path is gone is found, among the notes at paths the last run did not
+//     see, by the first rule that finds any: its file (device and inode,
+//     with its content, stem, title or id unchanged too, as a freed inode
+//     is soon given to another file), its `id`, its exact content. Two
+//     notes found by one rule are both candidates: the link is ambiguous.
+//   - A note found nowhere is deleted: its names are forgotten.
+//   - Former names are kept from run to run while some link still uses
+//     them (the caller says which), and dropped once none does, so that a
+//     new note may take the name later.
+package renames
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"hash"
+	"path"
+	"strings"
+)
+
+// Name is a name a note had: its path and title then.
+type Name struct {
+	Path  string
+	Title string
+}
+
+// Note is what a run remembers of one note.
+type Note struct {
+	Path  string // vault-relative, '/'-separated, with extension
+	Title string
+	ID    string
+	// Dev and Ino identify the file; both 0 where the system has none.
+	Dev, Ino uint64
+	// Sum is the SHA-256 of the note's bytes; zero when unknown.
+	Sum [32]byte
+	// Formers are names the note had before, which links still used.
+	Formers []Name
+}
+
+// Former says that today's note Notes[Note] was once called Name.
+type Former struct {
+	Name Name
+	Note int
+}
+
+// Moved is a rename another tool recorded (git): the note now at To was
+// at From.
+type Moved struct {
+	From, To string
+}
+
+// Match returns the former names of today's notes cur, from the notes the
+// last run saw (old, with their formers) and the renames moved records.
+// cur's own Formers are ignored. A name is given once per note.
+func Match(old, cur []Note, moved []Moved) []Former {
+	byPath := make(map[string]int, len(cur))
+	for i := range cur {
+		byPath[cur[i].Path] = i
+	}
+	seen := make(map[string]bool, len(old))
+	for i := range old {
+		seen[old[i].Path] = true
+	}
+	var out []Former
+	given := map[Former]bool{}
+	give := func(n int, nm Name) {
+		if nm.Path == cur[n].Path && (nm.Title == "" || nm.Title == cur[n].Title) {
+			return // no name it lacks today
+		}
+		f := Former{Name: nm, Note: n}
+		if !given[f] {
+			given[f] = true
+			out = append(out, f)
+		}
+	}
+	// The notes at paths the last run did not see: only they can be
+	// where a vanished note went.
+	var fresh []int
+	for i := range cur {
+		if !seen[cur[i].Path] {
+			fresh = append(fresh, i)
+		}
+	}
+	for i := range old {
+		o := &old[i]
+		var found []int
+		if n, ok := byPath[o.Path]; ok {
+			found = []int{n}
+		} else {
+			found = findMoved(o, cur, fresh)
+		}
+		for _, n := range found {
+			for _, f := range o.Formers {
+				give(n, f)
+			}
+			give(n, Name{Path: o.Path, Title: o.Title})
+		}
+	}
+	for _, m := range moved {
+		n, ok := byPath[m.To]
+		if !ok {
+			continue
+		}
+		if _, still := byPath[m.From]; still {
+			continue // the old path holds a note again: links to it resolve
+		}
+		give(n, Name{Path: m.From})
+	}
+	return out
+}
+
+// findMoved returns the notes among fresh that o became, by the first
+// rule that finds any.
+func findMoved(o *Note, cur []Note, fresh []int) []int {
+	rules := []func(c *Note) bool{
+		func(c *Note) bool {
+			return o.Ino != 0 && c.Ino == o.Ino && c.Dev == o.Dev &&
+				(c.Sum == o.Sum && o.Sum != [32]byte{} || stem(c.Path) == stem(o.Path) ||
+					o.Title != "" && c.Title == o.Title || o.ID != "" && c.ID == o.ID)
+		},
+		func(c *Note) bool { return o.ID != "" && c.ID == o.ID },
+		func(c *Note) bool { return o.Sum != [32]byte{} && c.Sum == o.Sum },
+	}
+	for _, rule := range rules {
+		var found []int
+		for _, i := range fresh {
+			if rule(&cur[i]) {
+				found = append(found, i)
+			}
+		}
+		if len(found) > 0 {
+			return found
+		}
+	}
+	return nil
+}
+
+func stem(p string) string {
+	b := path.Base(p)
+	return strings.TrimSuffix(b, path.Ext(b))
+}
+
+// magic starts a state file; the digit is the format's version. The
+// SHA-256 of the body follows it, so that a run over an unchanged vault
+// compares 32 bytes, not the whole file (Digester).
+const magic = "relink names 2\n"
+
+// HeaderLen is the length of the magic and the body's digest.
+const HeaderLen = len(magic) + sha256.Size
+
+// Encode writes the notes in the state file's format.
+func Encode(notes []Note) []byte {
+	body := binary.AppendUvarint(nil, uint64(len(notes)))
+	for i := range notes {
+		body = appendNote(body, &notes[i])
+	}
+	sum := sha256.Sum256(body)
+	return append(append([]byte(magic), sum[:]...), body...)
+}
+
+func appendNote(b []byte, n *Note) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	str(n.Path)
+	str(n.Title)
+	str(n.ID)
+	b = binary.AppendUvarint(b, n.Dev)
+	b = binary.AppendUvarint(b, n.Ino)
+	b = append(b, n.Sum[:]...)
+	b = binary.AppendUvarint(b, uint64(len(n.Formers)))
+	for _, f := range n.Formers {
+		str(f.Path)
+		str(f.Title)
+	}
+	return b
+}
+
+// Digester computes the digest Encode would write for notes given one at
+// a time, without building the file: an unchanged vault's run stops at
+// comparing it.
+type Digester struct {
+	h   hash.Hash
+	buf []byte
+}
+
+// NewDigester starts the digest of count notes.
+func NewDigester(count int) *Digester {
+	d := &Digester{h: sha256.New(), buf: make([]byte, 0, 32<<10)}
+	d.buf = binary.AppendUvarint(d.buf, uint64(count))
+	return d
+}
+
+// Add adds the next note.
+func (d *Digester) Add(n *Note) {
+	d.buf = appendNote(d.buf, n)
+	if len(d.buf) >= 16<<10 {
+		d.h.Write(d.buf)
+		d.buf = d.buf[:0]
+	}
+}
+
+// Sum returns the digest.
+func (d *Digester) Sum() [32]byte {
+	d.h.Write(d.buf)
+	var s [32]byte
+	d.h.Sum(s[:0])
+	return s
+}
+
+// ErrCorrupt is Decode's error for bytes that are not a state file.
+var ErrCorrupt = errors.New("not a relink names file, or a damaged one")
+
+// Decode reads what Encode wrote.
+func Decode(b []byte) ([]Note, error) {
+	if len(b) < HeaderLen || string(b[:len(magic)]) != magic || [32]byte(b[len(magic):HeaderLen]) != sha256.Sum256(b[HeaderLen:]) {
+		return nil, ErrCorrupt
+	}
+	b = b[HeaderLen:]
+	bad := false
+	u := func() uint64 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	str := func() string {
+		n := u()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		s := string(b[:n])
+		b = b[n:]
+		return s
+	}
+	count := u()
+	if bad || count > uint64(len(b)) {
+		return nil, ErrCorrupt
+	}
+	notes := make([]Note, 0, count)
+	for range count {
+		var n Note
+		n.Path, n.Title, n.ID = str(), str(), str()
+		n.Dev, n.Ino = u(), u()
+		if bad || len(b) < 32 {
+			return nil, ErrCorrupt
+		}
+		n.Sum = [32]byte(b[:32])
+		b = b[32:]
+		formers := u()
+		if bad || formers > uint64(len(b)) {
+			return nil, ErrCorrupt
+		}
+		for range formers {
+			n.Formers = append(n.Formers, Name{Path: str(), Title: str()})
+		}
+		if bad {
+			return nil, ErrCorrupt
+		}
+		notes = append(notes, n)
+	}
+	if len(b) != 0 {
+		return nil, ErrCorrupt
+	}
+	return notes, nil
+}
