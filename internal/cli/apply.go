@@ -115,14 +115,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	if err != nil {
 		return storeErr(err)
 	}
-	switch {
-	case res.Interrupted:
-		fmt.Fprintln(e.stderr, "relink: interrupted")
-		return exitCode(ExitInterrupted)
-	case len(res.Skipped) > 0:
-		return exitCode(ExitPartial)
-	}
-	return nil
+	return writeExit(e, res.Interrupted, len(res.Skipped))
 }
 
 func printApply(e *env, rep *workspace.Report, res *workspace.ApplyResult, quiet bool, storeFlag, check string) {

@@ -183,14 +183,7 @@ func runMerge(cmd *cobra.Command, e *env, o *mergeOptions, dup, canon string) er
 	if err != nil {
 		return storeErr(err)
 	}
-	switch {
-	case res.Interrupted:
-		fmt.Fprintln(e.stderr, "relink: interrupted")
-		return exitCode(ExitInterrupted)
-	case len(res.Skipped) > 0:
-		return exitCode(ExitPartial)
-	}
-	return nil
+	return writeExit(e, res.Interrupted, len(res.Skipped))
 }
 
 // mergeWhat says what the merge does, as a phrase after "would".

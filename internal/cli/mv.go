@@ -183,14 +183,7 @@ func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
 	if err != nil {
 		return storeErr(err)
 	}
-	switch {
-	case res.Interrupted:
-		fmt.Fprintln(e.stderr, "relink: interrupted")
-		return exitCode(ExitInterrupted)
-	case len(res.Skipped) > 0:
-		return exitCode(ExitPartial)
-	}
-	return nil
+	return writeExit(e, res.Interrupted, len(res.Skipped))
 }
 
 // plannedMoves lists the files mp moves, for the JSON document.

@@ -144,11 +144,18 @@ func printRevert(e *env, verb, state string, res *workspace.RevertResult, dryRun
 }
 
 func revertExit(e *env, res *workspace.RevertResult) error {
+	return writeExit(e, res.Interrupted, len(res.Skipped))
+}
+
+// writeExit is the exit status of a command that wrote files (apply, undo,
+// restore, mv, merge) once it returned without an error: 130 when Ctrl-C
+// stopped it, 3 when it left files alone (listed on stderr), else 0.
+func writeExit(e *env, interrupted bool, skipped int) error {
 	switch {
-	case res.Interrupted:
+	case interrupted:
 		fmt.Fprintln(e.stderr, "relink: interrupted")
 		return exitCode(ExitInterrupted)
-	case len(res.Skipped) > 0:
+	case skipped > 0:
 		return exitCode(ExitPartial)
 	}
 	return nil
