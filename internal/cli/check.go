@@ -31,15 +31,21 @@ func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
 	if withFormat {
 		fs.StringVar(&o.format, "format", "text", "output format: text or json")
 	}
-	fs.StringVar(&o.dialect, "dialect", "", "link rules: "+strings.Join(dialect.Names, ", ")+" (default: detected)")
-	fs.StringVar(&o.level, "level", "", "highest ladder level: unicode, case, width, separators or compact (default separators)")
-	fs.BoolVar(&o.strict, "strict", false, "resolve a link only when it equals a name exactly, whatever the dialect forgives")
+	o.addRuleFlags(fs)
 	fs.BoolVar(&o.allowAlias, "allow-alias", false, "also rewrite links that only an alias matches")
 	fs.BoolVar(&o.followDuplicates, "follow-duplicates", false, "redirect links to duplicate notes to their canonical note")
 	fs.BoolVar(&o.keepDisplay, "keep-display", false, "keep the old spelling as display text: [[old]] -> [[New|old]]")
+	fs.StringVar(&o.since, "since", "", "in a git work tree: also take the renames of notes git records since this commit (renamed links)")
+}
+
+// addRuleFlags adds the flags that decide which files are read and how
+// their links resolve: what mv and merge take too.
+func (o *scanOptions) addRuleFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.dialect, "dialect", "", "link rules: "+strings.Join(dialect.Names, ", ")+" (default: detected)")
+	fs.StringVar(&o.level, "level", "", "highest ladder level: unicode, case, width, separators or compact (default separators)")
+	fs.BoolVar(&o.strict, "strict", false, "resolve a link only when it equals a name exactly, whatever the dialect forgives")
 	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
 	fs.BoolVar(&o.noCache, "no-cache", false, "read, parse and resolve every note, ignoring and not writing the caches")
-	fs.StringVar(&o.since, "since", "", "in a git work tree: also take the renames of notes git records since this commit (renamed links)")
 }
 
 // workspaceOptions turns flags into workspace options; only flags the user

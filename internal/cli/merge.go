@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/splice"
@@ -87,11 +86,7 @@ Exit status:
 	fs := cmd.Flags()
 	fs.StringVar(&o.vault, "vault", ".", "the vault the notes are in")
 	fs.StringVar(&o.format, "format", "text", "output format: text or json")
-	fs.StringVar(&o.dialect, "dialect", "", "link rules: "+strings.Join(dialect.Names, ", ")+" (default: detected)")
-	fs.StringVar(&o.level, "level", "", "highest ladder level: unicode, case, width, separators or compact (default separators)")
-	fs.BoolVar(&o.strict, "strict", false, "resolve a link only when it equals a name exactly, whatever the dialect forgives")
-	fs.StringArrayVar(&o.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
-	fs.BoolVar(&o.noCache, "no-cache", false, "read, parse and resolve every note, ignoring and not writing the caches")
+	o.addRuleFlags(fs)
 	addStoreFlag(fs, &o.store)
 	fs.BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what the merge would do")
 	fs.BoolVar(&o.diff, "diff", false, "change nothing: print the merge as a git diff")
