@@ -280,6 +280,32 @@ func (e hardLinkError) Error() string {
 // what an atomic rename would break or what the user protected: a symlink,
 // a file with other hard links, a read-only file, a non-regular file. A
 // missing file is fs.ErrNotExist.
+// readPlanned is readCurrent of a note that a plan was made from, refused
+// (as the error says) when it cannot be read or its content is no longer
+// what the plan read: mv and merge rewrite or remove the whole note.
+func readPlanned(fo *folders, rep *Report, p string) ([]byte, fs.FileInfo, [32]byte, error) {
+	cur, fi, err := readCurrent(fo, p)
+	if err != nil {
+		return nil, nil, [32]byte{}, fmt.Errorf("%s %s", p, skipReason(err, "read"))
+	}
+	sum := sha256.Sum256(cur)
+	if id, ok := rep.Index.NoteByPath(p); !ok || rep.Index.Notes[id].Sum != ([32]byte{}) && rep.Index.Notes[id].Sum != sum {
+		return nil, nil, [32]byte{}, fmt.Errorf("%s changed since it was read", p)
+	}
+	return cur, fi, sum, nil
+}
+
+// skipList joins skips as one sentence part, sorted, for a refusal that
+// names every file it could not take.
+func skipList(skips []Skip) string {
+	msgs := make([]string, 0, len(skips))
+	for _, s := range skips {
+		msgs = append(msgs, report.Name(s.Path)+" "+s.Reason)
+	}
+	sort.Strings(msgs)
+	return strings.Join(msgs, "; ")
+}
+
 func readCurrent(fo *folders, p string) ([]byte, fs.FileInfo, error) {
 	b, fi, old, err := readCurrentInto(fo, p, nil)
 	_ = old.Close()

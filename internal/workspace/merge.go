@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sort"
 	"strings"
 
@@ -306,25 +305,13 @@ func Merge(ctx context.Context, rep *Report, p *MergePlan, opt ApplyOptions) (*M
 	changes, skips, err := addEdits(b, fo, rep, files, byFile)
 	if err == nil && len(skips) > 0 {
 		b.Discard()
-		var msgs []string
-		for _, s := range skips {
-			msgs = append(msgs, report.Name(s.Path)+" "+s.Reason)
-		}
-		sort.Strings(msgs)
-		return res, refuseMerge("the links to %s cannot all be redirected: %s", p.Dup, strings.Join(msgs, "; "))
+		return res, refuseMerge("the links to %s cannot all be redirected: %s", p.Dup, skipList(skips))
 	}
 	if err == nil && p.Delete {
-		var cur []byte
-		var fi fs.FileInfo
-		cur, fi, err = readCurrent(fo, p.Dup)
-		if err != nil {
+		cur, fi, sum, rerr := readPlanned(fo, rep, p.Dup)
+		if rerr != nil {
 			b.Discard()
-			return res, refuseMerge("%s %s", p.Dup, skipReason(err, "read"))
-		}
-		sum := sha256.Sum256(cur)
-		if id, ok := rep.Index.NoteByPath(p.Dup); !ok || rep.Index.Notes[id].Sum != ([32]byte{}) && rep.Index.Notes[id].Sum != sum {
-			b.Discard()
-			return res, refuseMerge("%s changed since it was read", p.Dup)
+			return res, refuseMerge("%s", rerr)
 		}
 		mode := fi.Mode().Perm()
 		if _, _, err = b.Add(snapshot.FileChange{Path: p.Dup, Before: cur, Deleted: true, Mode: mode, BeforeSum: sum}); err == nil {

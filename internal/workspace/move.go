@@ -486,15 +486,19 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	movedTo := map[string]bool{}
 	for i, mf := range p.Moved {
 		movedTo[mf.To] = true
-		cur, fi, err := readCurrent(fo, mf.From)
-		if err != nil {
-			return res, refuse("%s %s", mf.From, skipReason(err, "read"))
-		}
-		sum := sha256.Sum256(cur)
+		var cur []byte
+		var fi fs.FileInfo
+		var sum [32]byte
+		var err error
 		if mf.Note {
-			if id, ok := rep.Index.NoteByPath(mf.From); !ok || rep.Index.Notes[id].Sum != ([32]byte{}) && rep.Index.Notes[id].Sum != sum {
-				return res, refuse("%s changed since it was read", mf.From)
-			}
+			cur, fi, sum, err = readPlanned(fo, rep, mf.From)
+		} else if cur, fi, err = readCurrent(fo, mf.From); err != nil {
+			err = fmt.Errorf("%s %s", mf.From, skipReason(err, "read"))
+		} else {
+			sum = sha256.Sum256(cur)
+		}
+		if err != nil {
+			return res, refuse("%s", err)
 		}
 		if _, err := rep.Vault.Root.Lstat(mf.To); !errors.Is(err, fs.ErrNotExist) {
 			return res, refuse("%s already exists", mf.To)
@@ -519,12 +523,7 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	changes, skips, err := addEdits(b, fo, rep, others, byFile)
 	if err == nil && len(skips) > 0 {
 		b.Discard()
-		var msgs []string
-		for _, s := range skips {
-			msgs = append(msgs, report.Name(s.Path)+" "+s.Reason)
-		}
-		sort.Strings(msgs)
-		return res, refuse("its links in other files cannot be kept: %s", strings.Join(msgs, "; "))
+		return res, refuse("its links in other files cannot be kept: %s", skipList(skips))
 	}
 	for i, mf := range p.Moved {
 		c := contents[i]
