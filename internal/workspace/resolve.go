@@ -3,6 +3,7 @@ package workspace
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/fold"
@@ -184,9 +185,9 @@ func resolveOne(ix *index.Index, opt plan.Options, src index.Source, name string
 	if f != nil && f.Class != "heading" {
 		res.Message = f.Message
 		res.Candidates = nonEmpty(f.Candidates)
-		res.Aliases = f.Aliases
 		res.Hints = nonEmpty(f.Hints)
 	}
+	res.Aliases = aliasMatches(ix, r.Aliases)
 	switch {
 	case r.Class == index.External:
 		res.Class = ResolveExternal
@@ -334,4 +335,18 @@ func nonEmpty(ss []string) []string {
 		return nil
 	}
 	return ss
+}
+
+// aliasMatches is a result's alias matches with note paths, in path
+// order, as check's findings list them.
+func aliasMatches(ix *index.Index, ms []index.AliasMatch) []plan.CandidateAlias {
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]plan.CandidateAlias, len(ms))
+	for i, m := range ms {
+		out[i] = plan.CandidateAlias{Note: ix.Notes[m.Note].Path, Alias: m.Alias}
+	}
+	slices.SortStableFunc(out, func(a, b plan.CandidateAlias) int { return strings.Compare(a.Note, b.Note) })
+	return out
 }
