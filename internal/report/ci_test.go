@@ -190,3 +190,36 @@ func TestSARIFValidates(t *testing.T) {
 		t.Errorf("notifications %+v", n)
 	}
 }
+
+// unescapeGitHub undoes the escapes the Actions runner undoes, in its
+// order: the escapes of the given set, '%' last.
+func unescapeGitHub(s string, property bool) string {
+	pairs := []string{"%0D", "\r", "%0A", "\n"}
+	if property {
+		pairs = append(pairs, "%3A", ":", "%2C", ",")
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		s = strings.ReplaceAll(s, pairs[i], pairs[i+1])
+	}
+	return strings.ReplaceAll(s, "%25", "%")
+}
+
+// FuzzGitHubEscape: an escaped value holds no character that would end
+// the command or the property, and reads back as it was.
+func FuzzGitHubEscape(f *testing.F) {
+	for _, s := range []string{"a", "100%", "%0A", "%250A", "a:b,c", "x\r\ny", "%%3A"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, p := GitHubData(s), GitHubProperty(s)
+		if strings.ContainsAny(d, "\r\n") || strings.ContainsAny(p, "\r\n:,") {
+			t.Fatalf("%q escapes to %q / %q", s, d, p)
+		}
+		if got := unescapeGitHub(d, false); got != s {
+			t.Fatalf("data %q -> %q -> %q", s, d, got)
+		}
+		if got := unescapeGitHub(p, true); got != s {
+			t.Fatalf("property %q -> %q -> %q", s, p, got)
+		}
+	})
+}
