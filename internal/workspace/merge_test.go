@@ -111,36 +111,7 @@ func TestMergeSendsEveryLink(t *testing.T) {
 				}
 			}
 			rep.Vault.Close()
-			// The duplicate's new duplicate_of is a link of its own, first
-			// in the file: its links are compared as a multiset.
-			inDup := map[string]int{}
-			for k, target := range before {
-				file, _, _ := strings.Cut(k, "#")
-				want := target
-				if target == dup {
-					want = canon
-				}
-				if file == dup {
-					inDup[want]++
-					continue
-				}
-				if got := after[k]; got != want {
-					t.Errorf("%s: after merging %s into %s, link %s finds %q, want %q", name, dup, canon, k, got, want)
-				}
-			}
-			if !opt.Delete {
-				inDup[canon]++
-				for k, target := range after {
-					if file, _, _ := strings.Cut(k, "#"); file == dup {
-						inDup[target]--
-					}
-				}
-				for target, n := range inDup {
-					if n != 0 {
-						t.Errorf("%s: %s's links to %s: %d more before than after", name, dup, target, n)
-					}
-				}
-			}
+			checkMerged(t, name, before, after, dup, canon, opt.Delete)
 			u, err := undo(t, dir, UndoOptions{Store: store})
 			if err != nil || len(u.Skipped) > 0 {
 				t.Fatalf("%s: undo: %+v, %v", name, u, err)
@@ -150,6 +121,45 @@ func TestMergeSendsEveryLink(t *testing.T) {
 	}
 	if merged < 8 {
 		t.Fatalf("only %d of 12 merges were made", merged)
+	}
+}
+
+// checkMerged fails t for each link of before (file#ordinal -> the note
+// it found) that does not find, in after, the note it should after dup
+// was merged into canon: canon for a link that found dup, its old note
+// for any other. dup's own links (kept unless del removed it) are
+// compared as a multiset, as its new duplicate_of is a link of its own,
+// first in the file.
+func checkMerged(t *testing.T, name string, before, after map[string]string, dup, canon string, del bool) {
+	t.Helper()
+	inDup := map[string]int{}
+	for k, target := range before {
+		file, _, _ := strings.Cut(k, "#")
+		want := target
+		if target == dup {
+			want = canon
+		}
+		if file == dup {
+			inDup[want]++
+			continue
+		}
+		if got := after[k]; got != want {
+			t.Errorf("%s: after merging %s into %s, link %s finds %q, want %q", name, dup, canon, k, got, want)
+		}
+	}
+	if del {
+		return
+	}
+	inDup[canon]++
+	for k, target := range after {
+		if file, _, _ := strings.Cut(k, "#"); file == dup {
+			inDup[target]--
+		}
+	}
+	for target, n := range inDup {
+		if n != 0 {
+			t.Errorf("%s: %s's links to %s: %d more before than after", name, dup, target, n)
+		}
 	}
 }
 

@@ -112,13 +112,7 @@ func TestMoveKeepsEveryLink(t *testing.T) {
 				}
 				return p
 			}
-			for k, target := range before {
-				file, ord, _ := strings.Cut(k, "#")
-				key := rename(file) + "#" + ord
-				if got := after[key]; got != rename(target) {
-					t.Errorf("%s: after moving %s to %s, link %s resolves to %q, want %q", name, src, dst, key, got, rename(target))
-				}
-			}
+			checkKeepsLinks(t, fmt.Sprintf("%s: mv %s %s", name, src, dst), before, after, rename)
 			u, err := undo(t, dir, UndoOptions{Store: store})
 			if err != nil || len(u.Skipped) > 0 {
 				t.Fatalf("%s: undo: %+v, %v", name, u, err)
@@ -264,13 +258,7 @@ func TestMoveFolderKeepsEveryLink(t *testing.T) {
 				}
 			}
 			rep.Vault.Close()
-			for k, target := range before {
-				file, ord, _ := strings.Cut(k, "#")
-				key := rename(file) + "#" + ord
-				if got := after[key]; got != rename(target) {
-					t.Errorf("%s: after moving %s to %s, link %s resolves to %q, want %q", name, src, dst, key, got, rename(target))
-				}
-			}
+			checkKeepsLinks(t, fmt.Sprintf("%s: mv %s %s", name, src, dst), before, after, rename)
 			if _, err := os.Lstat(filepath.Join(dir, src)); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("%s: folder %s left after the move", name, src)
 			}
