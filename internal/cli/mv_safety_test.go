@@ -77,7 +77,7 @@ func TestMoveCrashPoints(t *testing.T) {
 	// Six vault files are written: the note at its new path, four files
 	// rewritten, and the old path removed (a removal passes the
 	// before-rename step only).
-	crashMove(t, moveVault, moveFrom, moveTo, moveDir, "moves "+moveFrom+" to "+moveTo, map[string][2]int{"*.md": {5, 6}})
+	crashMove(t, moveVault, moveFrom, moveTo, moveDir, "mv "+moveFrom+" → "+moveTo, map[string][2]int{"*.md": {5, 6}})
 }
 
 // moveFolderVault has a folder of notes, a subfolder and an image, linked
@@ -96,7 +96,7 @@ func TestMoveFolderCrashPoints(t *testing.T) {
 	// Written: the folder's two notes at their new paths and o.md
 	// rewritten, then the two old paths removed; the image created and
 	// its old path removed.
-	crashMove(t, moveFolderVault, "notes", "archive/2024/notes", "archive", "moves notes/A.md to archive/2024/notes/A.md; moves notes/pic.png to archive/2024/notes/pic.png", map[string][2]int{"*.md": {3, 5}, "*.png": {1, 2}})
+	crashMove(t, moveFolderVault, "notes", "archive/2024/notes", "archive", "mv notes → archive/2024/notes (3 files)", map[string][2]int{"*.md": {3, 5}, "*.png": {1, 2}})
 }
 
 // TestMoveHeadingCrashPoints is TestMoveCrashPoints for a heading
@@ -109,7 +109,7 @@ func TestMoveHeadingCrashPoints(t *testing.T) {
 		"b.md": "[[n#Old Heading|b]]\n",
 		"c.md": "[[n]] stays\n",
 	}
-	crashMove(t, vault, "n.md#Old Heading", "New Heading", "", "apply  3", map[string][2]int{"*.md": {3, 3}})
+	crashMove(t, vault, "n.md#Old Heading", "New Heading", "", "mv    3      mv n.md#Old Heading → n.md#New Heading", map[string][2]int{"*.md": {3, 3}})
 }
 
 // crashMove kills relink mv from to of vault at each write of the files

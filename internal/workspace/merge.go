@@ -318,11 +318,14 @@ func Merge(ctx context.Context, rep *Report, p *MergePlan, opt ApplyOptions) (*M
 			changes = append(changes, fileChange{path: p.Dup, before: cur, mode: mode, deleted: true})
 		}
 	}
+	if err == nil {
+		err = b.SetSubject(snapshot.Subject{From: p.Dup, To: p.Canon, Deleted: p.Delete})
+	}
 	if err != nil {
 		b.Discard()
 		return res, fmt.Errorf("snapshot: %w (nothing was merged)", err)
 	}
-	j, err := st.BeginBatch(snapshot.OpApply, rep.Vault.Dir, "", b)
+	j, err := st.BeginBatch(snapshot.OpMerge, rep.Vault.Dir, "", b)
 	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was merged)", err)
 	}

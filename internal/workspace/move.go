@@ -537,11 +537,15 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 			err = b.AddMove(snapshot.Move{From: mf.From, To: mf.To, Dirs: mf.Dirs})
 		}
 	}
+	if err == nil {
+		subj := snapshot.Subject{From: p.From, To: p.To, Folder: p.Folder, OldHeading: p.OldHeading, NewHeading: p.NewHeading}
+		err = b.SetSubject(subj)
+	}
 	if err != nil {
 		b.Discard()
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}
-	j, err := st.BeginBatch(snapshot.OpApply, rep.Vault.Dir, "", b)
+	j, err := st.BeginBatch(snapshot.OpMove, rep.Vault.Dir, "", b)
 	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}

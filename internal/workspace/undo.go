@@ -193,7 +193,7 @@ func lastInEffect(h []HistoryEntry, vaultDir string, explicit, force bool) (targ
 	for i := len(h) - 1; i >= 0; i-- {
 		// A store shared by several vaults holds their snapshots side
 		// by side: only this vault's count.
-		if h[i].Op != snapshot.OpApply || !sameVault(h[i].Vault, vaultDir, explicit) {
+		if !h[i].Op.Undoable() || !sameVault(h[i].Vault, vaultDir, explicit) {
 			continue
 		}
 		applies++
