@@ -444,8 +444,15 @@ func FuzzMerge(f *testing.F) {
 			}, func(dir string) {
 				rep := loadDialect(t, dir, d)
 				after := linkNotes(rep)
-				rep.Vault.Close()
 				name := fmt.Sprintf("%s: merge %s %s %+v", d, dup, canon, opt)
+				if !opt.Delete {
+					id, _ := rep.Index.NoteByPath(dup)
+					cid, _ := rep.Index.NoteByPath(canon)
+					if c := rep.Index.Canonical(id); c != rep.Index.Canonical(cid) || c == id {
+						t.Errorf("%s: %s's canonical note is %s, want %s's", name, dup, rep.Index.Notes[c].Path, canon)
+					}
+				}
+				rep.Vault.Close()
 				checkMerged(t, name, before, after, dup, canon, opt.Delete)
 				checkProtected(t, name, dir, v, func(p string) string {
 					if p == dup && opt.Delete {
