@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/relinkmd/relink/internal/index"
-	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
 // linkNotes maps each link of the vault that finds a note (as file path,
@@ -57,16 +56,10 @@ func linkNotes(rep *Report) map[string]string {
 
 func merge(t *testing.T, dir, store, dup, canon string, opt MergeOptions) (*MergeResult, error) {
 	t.Helper()
-	rep, err := Load(dir, Options{Hash: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rep.Vault.Close()
-	mp, err := PlanMerge(rep, dup, canon, opt)
-	if err != nil {
-		return nil, err
-	}
-	return Merge(context.Background(), rep, mp, ApplyOptions{Store: store})
+	return planAndRun(t, dir, func(rep *Report) (*MergePlan, error) { return PlanMerge(rep, dup, canon, opt) },
+		func(ctx context.Context, rep *Report, mp *MergePlan) (*MergeResult, error) {
+			return Merge(ctx, rep, mp, ApplyOptions{Store: store})
+		})
 }
 
 // TestMergeSendsEveryLink merges random notes of generated vaults into
@@ -80,12 +73,7 @@ func TestMergeSendsEveryLink(t *testing.T) {
 	for _, d := range []string{"wiki", "obsidian", "foam"} {
 		for seed := range int64(4) {
 			name := fmt.Sprintf("%s/%d", d, seed)
-			dir := filepath.Join(t.TempDir(), "vault")
-			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 120, Seed: seed, Dialect: d, Workers: 1}); err != nil {
-				t.Fatal(err)
-			}
-			orig := readTree(t, dir)
+			dir, store, orig := generatedVault(t, d, seed, 120)
 			rep, err := Load(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -231,19 +219,12 @@ func TestMergeRefusesChangedFiles(t *testing.T) {
 	files := map[string]string{"dup.md": "# D\n", "canon.md": "# C\n", "a.md": "[[dup]]\n", "b.md": "[[dup]] b\n"}
 	for _, changed := range []string{"dup.md", "b.md"} {
 		t.Run(changed, func(t *testing.T) {
-			dir, store := newVault(t, files)
-			rep, err := Load(dir, Options{Hash: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rep.Vault.Close()
-			mp, err := PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Delete: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			writeTree(t, dir, map[string]string{changed: "edited [[dup]]\n"})
-			want := readTree(t, dir)
-			_, err = Merge(context.Background(), rep, mp, ApplyOptions{Store: store})
+			dir, want, err := runAfterEdit(t, files, changed, func(rep *Report) (*MergePlan, error) {
+				return PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Delete: true})
+			},
+				func(ctx context.Context, rep *Report, mp *MergePlan, store string) (*MergeResult, error) {
+					return Merge(ctx, rep, mp, ApplyOptions{Store: store})
+				})
 			var me *MergeError
 			if !errors.As(err, &me) || !strings.Contains(err.Error(), changed) {
 				t.Fatalf("Merge = %v, want a refusal naming %s", err, changed)

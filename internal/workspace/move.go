@@ -464,16 +464,12 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	files, byFile := report.FileEdits(p.Edits)
 	sort.Strings(files)
 	res.Planned = len(files)
-	st, release, err := LockStore(dir)
+	w, err := lockForRewrite(rep, dir, opt.Store)
 	if err != nil {
 		return res, err
 	}
-	defer release()
-	if err := checkPending(st, rep.Vault.Dir, rep.Settings.Config, opt.Store); err != nil {
-		return res, err
-	}
-	fo := newFolders(rep.Vault.Root)
-	defer fo.close()
+	defer w.end()
+	fo := w.fo
 
 	// The moved files: their bytes as planned (a note's as it was read),
 	// its edits spliced in.
@@ -516,7 +512,7 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 			others = append(others, f)
 		}
 	}
-	b, err := st.NewBatch()
+	b, err := w.st.NewBatch()
 	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}
@@ -545,10 +541,6 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 		b.Discard()
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}
-	j, err := st.BeginBatch(snapshot.OpMove, rep.Vault.Dir, "", b)
-	if err != nil {
-		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
-	}
 	// The files appear at their new paths before anything else changes
 	// and leave their old ones last: interrupted anywhere, the vault
 	// holds each of them.
@@ -560,14 +552,7 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	for i, mf := range p.Moved {
 		all = append(all, fileChange{path: mf.From, before: contents[i].cur, mode: contents[i].mode, deleted: true})
 	}
-	m, written, wskips, interrupted, err := complete(ctx, st, fo, j, all, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
-	res.Snapshot, res.Interrupted = m, interrupted
-	res.Skipped = wskips
-	sortSkips(res.Skipped)
-	done := map[string]bool{}
-	for _, w := range written {
-		done[w] = true
-	}
+	done, err := w.commit(ctx, snapshot.OpMove, b, all, &res.ApplyResult, "moved")
 	// A heading renamed moves no file: done when its note is written.
 	res.Moved = len(p.Moved) > 0 || done[p.From]
 	for _, mf := range p.Moved {

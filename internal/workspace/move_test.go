@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/relinkmd/relink/internal/index"
-	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
 // linkTargets maps each link of the vault that resolves to a note (as
@@ -40,16 +39,10 @@ func linkTargets(rep *Report) map[string]string {
 
 func move(t *testing.T, dir, store, src, dst string) (*MoveResult, error) {
 	t.Helper()
-	rep, err := Load(dir, Options{Hash: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rep.Vault.Close()
-	mp, err := PlanMove(rep, src, dst)
-	if err != nil {
-		return nil, err
-	}
-	return Move(context.Background(), rep, mp, ApplyOptions{Store: store})
+	return planAndRun(t, dir, func(rep *Report) (*MovePlan, error) { return PlanMove(rep, src, dst) },
+		func(ctx context.Context, rep *Report, mp *MovePlan) (*MoveResult, error) {
+			return Move(ctx, rep, mp, ApplyOptions{Store: store})
+		})
 }
 
 // TestMoveKeepsEveryLink moves random notes of generated vaults, in every
@@ -63,12 +56,7 @@ func TestMoveKeepsEveryLink(t *testing.T) {
 	for _, d := range []string{"wiki", "obsidian", "foam"} {
 		for seed := range int64(6) {
 			name := fmt.Sprintf("%s/%d", d, seed)
-			dir := filepath.Join(t.TempDir(), "vault")
-			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
-				t.Fatal(err)
-			}
-			orig := readTree(t, dir)
+			dir, store, orig := generatedVault(t, d, seed, 150)
 			rep, err := Load(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -138,19 +126,10 @@ func TestMoveRefusesChangedFiles(t *testing.T) {
 	files := map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "[[n]] b\n"}
 	for _, changed := range []string{"n.md", "b.md"} {
 		t.Run(changed, func(t *testing.T) {
-			dir, store := newVault(t, files)
-			rep, err := Load(dir, Options{Hash: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rep.Vault.Close()
-			mp, err := PlanMove(rep, "n.md", "sub/m.md")
-			if err != nil {
-				t.Fatal(err)
-			}
-			writeTree(t, dir, map[string]string{changed: "edited [[n]]\n"})
-			want := readTree(t, dir)
-			_, err = Move(context.Background(), rep, mp, ApplyOptions{Store: store})
+			dir, want, err := runAfterEdit(t, files, changed, func(rep *Report) (*MovePlan, error) { return PlanMove(rep, "n.md", "sub/m.md") },
+				func(ctx context.Context, rep *Report, mp *MovePlan, store string) (*MoveResult, error) {
+					return Move(ctx, rep, mp, ApplyOptions{Store: store})
+				})
 			var me *MoveError
 			if !errors.As(err, &me) || !strings.Contains(err.Error(), changed) {
 				t.Fatalf("Move = %v, want a refusal naming %s", err, changed)
@@ -195,11 +174,7 @@ func TestMoveFolderKeepsEveryLink(t *testing.T) {
 	for _, d := range []string{"wiki", "obsidian", "foam"} {
 		for seed := range int64(4) {
 			name := fmt.Sprintf("%s/%d", d, seed)
-			dir := filepath.Join(t.TempDir(), "vault")
-			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
-				t.Fatal(err)
-			}
+			dir, store, _ := generatedVault(t, d, seed, 150)
 			rep, err := Load(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
