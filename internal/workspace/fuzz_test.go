@@ -92,10 +92,10 @@ func newFuzzVault(r *fuzzReader) *fuzzVault {
 		b.WriteString("# Head\n\n## Part\n\nblock text ^b1\n\n")
 		for range 1 + r.pick(6) {
 			t := target()
-			form := r.pick(16)
-			if form >= 12 {
+			form := r.pick(20)
+			if form >= 14 {
 				piece++
-				s := fuzzProtected(form-12, "[["+stemOf(t)+"]] ["+"x]("+relLink(p, t, false)+")", piece)
+				s := fuzzProtected(form-14, "[["+stemOf(t)+"]] ["+"x]("+relLink(p, t, false)+")", piece)
 				v.protected[p] = append(v.protected[p], s)
 				b.WriteString(s + "\n\n")
 				continue
@@ -108,7 +108,7 @@ func newFuzzVault(r *fuzzReader) *fuzzVault {
 }
 
 // fuzzLink writes a link from the note at from to the note at to in one
-// of twelve forms.
+// of fourteen forms.
 func fuzzLink(from, to string, form int) string {
 	s := stemOf(to)
 	dir := path.Dir(to)
@@ -139,14 +139,19 @@ func fuzzLink(from, to string, form int) string {
 		return "[x](<" + relLink(from, to, true) + ">)"
 	case 10:
 		return "[x](" + relLink(from, to, false) + "#part)"
-	default:
+	case 11:
 		return "[[" + s + ".md]]"
+	case 12:
+		return "[[" + s + "#Part|shown]]"
+	default:
+		return "[[#Part]] in " + s // into the linking note itself
 	}
 }
 
 // fuzzProtected writes text holding links in a place that is no link:
-// an inline code span, a fenced code block, an HTML comment or a math
-// block, marked k so that it is unique in the vault.
+// an inline code span, a fenced or indented code block, an HTML or
+// Obsidian comment or a math block, marked k so that it is unique in the
+// vault.
 func fuzzProtected(kind int, links string, k int) string {
 	switch kind {
 	case 0:
@@ -155,6 +160,10 @@ func fuzzProtected(kind int, links string, k int) string {
 		return fmt.Sprintf("```\n%s %d\n```", links, k)
 	case 2:
 		return fmt.Sprintf("<!-- %s %d -->", links, k)
+	case 3:
+		return fmt.Sprintf("%%%%%s %d%%%%", links, k)
+	case 4:
+		return fmt.Sprintf("    %s %d", links, k)
 	default:
 		return fmt.Sprintf("$$\n%s %d\n$$", links, k)
 	}

@@ -257,3 +257,36 @@ func TestMergeFirstByte(t *testing.T) {
 		t.Fatalf("merging again: %+v, %v", mp, err)
 	}
 }
+
+// TestMergeResolvesAmbiguousLinks: two notes share the stem T2; links by
+// stem in the duplicate were ambiguous between the two. After the merge
+// the duplicate names the other in duplicate_of, so those links find
+// that note: no link that found a note finds another (a link keeps its
+// key when duplicate_of is added to the frontmatter), and the links
+// that were ambiguous now find the note merged into.
+func TestMergeResolvesAmbiguousLinks(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"c d/T2.md": "# Head\n\nblock text ^b1\n\n[[/c d/T2]]\n\n[[T2#^b1]]\n\n![[T2]]\n",
+		"A/T2.md":   "# Head\n\n[x](T2.md)\n\n| a | b |\n|---|---|\n| [[T2\\|in table]] | x |\n",
+	}
+	dir, store := newVault(t, files)
+	rep := loadDialect(t, dir, "wiki")
+	before := linkNotes(rep)
+	rep.Vault.Close()
+	if _, ok := before["c d/T2.md#b1"]; ok {
+		t.Fatalf("[[T2#^b1]] in the duplicate finds a note before the merge: %v", before)
+	}
+	if _, err := merge(t, dir, store, "c d/T2.md", "A/T2.md", MergeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rep = loadDialect(t, dir, "wiki")
+	after := linkNotes(rep)
+	rep.Vault.Close()
+	checkMerged(t, "wiki", before, after, "c d/T2.md", "A/T2.md", false)
+	for _, k := range []string{"c d/T2.md#b0", "c d/T2.md#b1", "c d/T2.md#b2", "c d/T2.md#f0"} {
+		if after[k] != "A/T2.md" {
+			t.Errorf("after the merge %s finds %q, want A/T2.md", k, after[k])
+		}
+	}
+}
