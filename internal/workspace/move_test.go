@@ -148,8 +148,9 @@ func TestMoveRefusesChangedFiles(t *testing.T) {
 func TestUndoMoveLeavesEditedFiles(t *testing.T) {
 	t.Parallel()
 	dir, store := newVault(t, map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "[[n]] b\n"})
-	if res, err := move(t, dir, store, "n.md", "sub/m.md"); err != nil || !res.Moved {
-		t.Fatalf("move: %+v, %v", res, err)
+	mv, err := move(t, dir, store, "n.md", "sub/m.md")
+	if err != nil || !mv.Moved {
+		t.Fatalf("move: %+v, %v", mv, err)
 	}
 	wantTree(t, dir, map[string]string{"sub/m.md": "# N\n", "a.md": "[[m]]\n", "b.md": "[[m]] b\n"})
 	writeTree(t, dir, map[string]string{"b.md": "mine [[m]] b\n"})
@@ -160,6 +161,10 @@ func TestUndoMoveLeavesEditedFiles(t *testing.T) {
 	wantTree(t, dir, map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "mine [[m]] b\n"})
 	if _, err := os.Lstat(filepath.Join(dir, "sub")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("folder sub left after undo: %v", err)
+	}
+	// Undo again names what is left to --force: the move, by its op.
+	if _, err := undo(t, dir, UndoOptions{Store: store}); !errors.Is(err, ErrNothingToUndo) || !strings.Contains(err.Error(), "without --force: mv "+mv.Snapshot.ID+" is partly undone, 1 file left (edited since the mv)") {
+		t.Errorf("undo again: %v", err)
 	}
 }
 
