@@ -258,3 +258,39 @@ func TestMoveFolderKeepsEveryLink(t *testing.T) {
 		t.Fatalf("only %d of 12 folder moves were made", moved)
 	}
 }
+
+// TestMoveKeepsDuplicateRelations: a move that would change which note is
+// a duplicate of which is refused, nothing written. A duplicate_of value
+// that two notes' names match is no relation (though as a link it finds
+// one of them): rewritten to the moved note's new, unique name it would
+// become one. A move giving a note the name a duplicate_of uses would
+// likewise end a relation.
+func TestMoveKeepsDuplicateRelations(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		src, dst string
+		want     string
+	}{
+		{"made", map[string]string{
+			"a/x y.md": "---\nduplicate_of: \"[[x y]]\"\n---\n# A\n",
+			"x y.md":   "# X\n\n[[a/x y]]\n",
+		}, "x y.md", "T.md", `would make a/x y.md a duplicate of T.md, which it is not today (its duplicate_of "[[x y]]"`},
+		{"ended", map[string]string{
+			"d.md":     "---\nduplicate_of: \"[[c]]\"\n---\n# D\n",
+			"c.md":     "# C\n",
+			"sub/z.md": "# Z\n",
+		}, "sub/z.md", "sub/c.md", `would make d.md no longer a duplicate of c.md`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, store := newVault(t, tc.files)
+			_, err := move(t, dir, store, tc.src, tc.dst)
+			var me *MoveError
+			if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("move = %v, want a refusal saying %s", err, tc.want)
+			}
+			wantTree(t, dir, tc.files)
+		})
+	}
+}
