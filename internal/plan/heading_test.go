@@ -168,6 +168,20 @@ func TestRenameHeading(t *testing.T) {
 			unfixed: []string{"a.md: [s](n.md#old)", "a.md: [[n#old]]"},
 		},
 		{
+			name: "a Markdown fragment is encoded as its destination's style needs: a bare one escapes spaces and parentheses, <...> keeps spaces",
+			d:    dialect.Obsidian{},
+			files: map[string]string{
+				"n.md": "## What is it\n",
+				"a.md": "[b](n.md#What%20is%20it) [c](<n.md#What is it>)\n",
+			},
+			old: "What is it",
+			new: "Step 1) 100% <x>",
+			want: []string{
+				"a.md: [b](n.md#What%20is%20it) -> [b](n.md#Step%201%29%20100%25%20%3Cx%3E)",
+				"a.md: [c](<n.md#What is it>) -> [c](<n.md#Step 1) 100%25 %3Cx%3E>)",
+			},
+		},
+		{
 			name: "wiki: a slug two headings share is unfixable",
 			d:    dialect.Wiki{},
 			files: map[string]string{
