@@ -416,14 +416,11 @@ func writeNameIn(ix *index.Index, src index.Source, target int32, l *note.Link, 
 		if !utf8.ValidString(rel) {
 			return "", false // see safeTarget
 		}
-		dest := rel
-		if !l.Angle {
-			// Decode as the parser will when it reads the rewritten link.
-			d, err := note.DecodeDestination(rel)
-			if err != nil {
-				return "", false
-			}
-			dest = d
+		// Decode as the parser will when it reads the rewritten link (a
+		// destination in <...> too).
+		dest, err := note.DecodeDestination(rel)
+		if err != nil {
+			return "", false
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: dest}
 		return rel, finds(ix.ResolveFrom(src, &probe))
@@ -487,7 +484,7 @@ func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialec
 		fs := l.Link.Frag
 		text := newFrag
 		if l.Kind == wikilink.Markdown {
-			text = strings.ReplaceAll(newFrag, " ", "%20")
+			text = encodeDestination(newFrag, l.Angle)
 		}
 		rs = append(rs, repl{int(fs.Start) - base, int(fs.End) - base, text})
 	}
@@ -522,10 +519,28 @@ func relPath(from, to string, l *note.Link) string {
 	} else {
 		rel = relative(fromDir, to)
 	}
-	if l.Angle {
-		return rel
+	return encodeDestination(rel, l.Angle)
+}
+
+// encodeDestination writes p (a path or a fragment) into a Markdown link
+// destination: percent-encoded where a bare destination cannot hold a
+// byte, or inside <...> with its spaces kept and only what would end the
+// brackets, or be read as an escape, encoded.
+func encodeDestination(p string, angle bool) string {
+	if !angle {
+		return encodePath(p)
 	}
-	return encodePath(rel)
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c < 0x20 && c != '\t' || c == '<' || c == '>' || c == '%' || c == '\\' || c == 0x7f:
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func relative(dir, to string) string {
