@@ -64,6 +64,8 @@ type Options struct {
 	// SkipNames neither reads nor writes the names the last run saw: a
 	// move plans its own renames, and its dry run writes nothing.
 	SkipNames bool
+	// changed, when set, plans only what this change touched (LoadChanged).
+	changed *Change
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -129,6 +131,10 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.changed != nil {
+		// What changed is git's to say, not the last run's.
+		s.NamesFile = ""
+	}
 	ro := vault.ReadOptions{
 		Exclude:     s.Exclude,
 		MaxFileSize: s.MaxFileSize,
@@ -145,7 +151,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		ro.Cache = open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
 	}
 	var memo *plancache.Cache
-	if s.CacheFile != "" && opt.Once {
+	if s.CacheFile != "" && opt.Once && opt.changed == nil {
 		// Loaded while the vault is read.
 		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
@@ -259,7 +265,14 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
-	pl := plan.Build(ix, s.Plan)
+	var pl *plan.Plan
+	if opt.changed != nil {
+		if pl, err = planChanged(v, opt.changed, ix, scan, s, ro.Syntax); err != nil {
+			return nil, err
+		}
+	} else {
+		pl = plan.Build(ix, s.Plan)
+	}
 	if names != nil {
 		keepUsedFormers(seen, ix.RenamedUsed())
 		done := make(chan struct{})
