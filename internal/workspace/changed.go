@@ -258,6 +258,9 @@ func planChanged(v *vault.Vault, ch *Change, ix *index.Index, scan *vault.Scan, 
 		}
 	}
 	pl := plan.BuildNotes(ix, s.Plan, changed)
+	// Every note lent its names to the check; the links counted are the
+	// changed notes' and the untouched ones reported.
+	pl.Stats.Notes = len(ix.Notes)
 	if len(untouched) == 0 {
 		return pl, nil
 	}

@@ -438,3 +438,15 @@ func TestChangedProblems(t *testing.T) {
 		t.Errorf("problems in %q, want %q (%+v)", files, want, rep.Problems)
 	}
 }
+
+// TestChangedWithoutGit: where git is not installed, the error says so and
+// names the folder.
+func TestChangedWithoutGit(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a.md": "x\n"})
+	t.Setenv("PATH", t.TempDir())
+	_, _, err := LoadChanged(dir, "", Options{})
+	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "git is needed") {
+		t.Fatalf("err = %v, want one naming %s and saying git is needed", err, dir)
+	}
+}

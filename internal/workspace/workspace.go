@@ -294,6 +294,11 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}
+	// The guard weighs the whole vault's links; what a change touched is
+	// no sample of them (a deleted note breaks all its links at once).
+	if opt.changed != nil {
+		return rep, nil
+	}
 	if rep.Doubt = doubtDialect(v, scan, s, pl); rep.Doubt != nil {
 		rep.Warnings = append(rep.Warnings, rep.Doubt.String()+" (apply refuses until a dialect is given)")
 	}
