@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/renames"
 	"github.com/relinkmd/relink/internal/vault"
 )
 
@@ -43,6 +45,8 @@ type Change struct {
 	// problemsBefore are the vault's problems (a duplicate_of that
 	// matches no note, ...) as they were at Ref.
 	problemsBefore map[vault.Problem]bool
+	// moved are the renames git records since Ref.
+	moved []renames.Moved
 }
 
 type blob struct {
@@ -79,9 +83,6 @@ func LoadChanged(dir, ref string, opt Options) (*Report, *Change, error) {
 		return nil, nil, err
 	}
 	opt.Since = ""
-	if ch.commit != emptyTree {
-		opt.Since = ch.commit
-	}
 	opt.changed = ch
 	rep, err := load(v, opt)
 	if err != nil {
@@ -101,7 +102,12 @@ func LoadChanged(dir, ref string, opt Options) (*Report, *Change, error) {
 	return rep, ch, nil
 }
 
-// gitChange asks git what changed under dir since ref.
+// gitChange asks git what changed under dir since ref, and which notes
+// it renamed: the renames git's diff finds, and the notes deleted since
+// ref whose exact bytes are in a file git does not track yet (a rename not
+// yet added), as renames.Git finds them. On a large repository every git
+// run is a walk of the work tree, so the happy path takes three: one
+// rev-parse, one diff, one listing of the untracked files.
 func gitChange(dir, ref string) (*Change, error) {
 	if ref == "" {
 		ref = "HEAD"
@@ -110,45 +116,90 @@ func gitChange(dir, ref string) (*Change, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, fail(fmt.Errorf("git is needed to find what changed in %s, and it is not installed", dir))
 	}
-	if out, err := gitOut(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
-		return nil, fail(fmt.Errorf("%s is not in a git work tree", dir))
-	}
 	ch := &Change{Ref: ref, before: map[string]blob{}, files: map[string]bool{}}
-	if out, err := gitOut(dir, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err == nil {
-		ch.commit = strings.TrimSpace(string(out))
+	if out, err := gitOut(dir, nil, "rev-parse", "--is-inside-work-tree", "--verify", "--quiet", ref+"^{commit}"); err == nil && strings.HasPrefix(string(out), "true\n") {
+		ch.commit = strings.TrimSpace(strings.TrimPrefix(string(out), "true\n"))
+	} else if out, err := gitOut(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
+		return nil, fail(fmt.Errorf("%s is not in a git work tree", dir))
 	} else if _, herr := gitOut(dir, nil, "rev-parse", "--verify", "--quiet", "HEAD"); ref == "HEAD" && herr != nil {
 		// No commit yet: everything there is, is new.
 		ch.commit = emptyTree
 	} else {
 		return nil, fail(fmt.Errorf("git knows no commit %s in %s", ref, dir))
 	}
-	// Both sides of a rename, as a deletion and an addition: the old path
-	// is gone and the new one is new.
-	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "--no-renames", "--relative", "--ignore-submodules", ch.commit, "--")
+	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", ch.commit, "--")
 	if err != nil {
 		return nil, fail(err)
 	}
+	deleted := map[string][]string{} // blob id -> notes deleted
 	fields := bytes.Split(out, []byte{0})
-	for i := 0; i+1 < len(fields); i += 2 {
+	for i := 0; i < len(fields); i++ {
 		meta := strings.Fields(strings.TrimPrefix(string(fields[i]), ":"))
-		if len(meta) < 5 {
+		if len(meta) < 5 || i+1 >= len(fields) {
 			break
 		}
-		p := string(fields[i+1])
-		ch.files[p] = true
-		if meta[0] != "000000" {
-			ch.before[p] = blob{id: meta[2], mode: meta[0]}
+		status := meta[4]
+		from := string(fields[i+1])
+		i++
+		to := from
+		if status[0] == 'R' || status[0] == 'C' {
+			if i+1 >= len(fields) {
+				break
+			}
+			to = string(fields[i+1])
+			i++
+		}
+		// A rename is the old path gone and the new one new; a copy
+		// leaves its source as it was.
+		if status[0] != 'C' {
+			ch.files[from] = true
+		}
+		ch.files[to] = true
+		if meta[0] != "000000" && status[0] != 'C' {
+			ch.before[from] = blob{id: meta[2], mode: meta[0]}
+		}
+		switch {
+		case status[0] == 'R' && vault.IsNote(from) && vault.IsNote(to):
+			ch.moved = append(ch.moved, renames.Moved{From: from, To: to})
+		case status == "D" && vault.IsNote(from):
+			deleted[meta[2]] = append(deleted[meta[2]], from)
 		}
 	}
 	out, err = gitOut(dir, nil, "ls-files", "-z", "--others", "--exclude-standard")
 	if err != nil {
 		return nil, fail(err)
 	}
+	var untracked []string
 	for _, f := range bytes.Split(out, []byte{0}) {
 		// A folder holding another repository is listed as "dir/": its
 		// files are not this repository's.
 		if len(f) > 0 && !bytes.HasSuffix(f, []byte("/")) {
 			ch.files[string(f)] = true
+			if vault.IsNote(string(f)) && len(deleted) > 0 && !bytes.ContainsAny(f, "\n") {
+				untracked = append(untracked, string(f))
+			}
+		}
+	}
+	if len(untracked) > 0 {
+		// The blob ids the untracked notes would get, to find the
+		// deleted notes' bytes among them.
+		// (hash-object reads relative paths from the top of the work
+		// tree, not from dir.)
+		abs := make([]string, len(untracked))
+		for i, p := range untracked {
+			abs[i] = filepath.Join(dir, filepath.FromSlash(p))
+		}
+		out, err := gitOut(dir, []byte(strings.Join(abs, "\n")+"\n"), "hash-object", "--stdin-paths")
+		if err != nil {
+			return nil, fail(err)
+		}
+		for i, id := range strings.Fields(string(out)) {
+			if i >= len(untracked) {
+				break
+			}
+			for _, from := range deleted[id] {
+				ch.moved = append(ch.moved, renames.Moved{From: from, To: untracked[i]})
+			}
 		}
 	}
 	for p := range ch.files {
@@ -483,8 +534,15 @@ func linkMayName(target string, keys map[string]bool, seen map[string]bool) bool
 	}
 	t := strings.TrimPrefix(strings.TrimSpace(target), "/")
 	may := false
-	for _, q := range []string{t, dialect.PathName(t), path.Base(t), dialect.StemOf(t)} {
-		if q != "" && keys[fold.Key(fold.Compact, q)] {
+	var last string
+	for _, q := range [...]string{t, dialect.PathName(t), path.Base(t), dialect.StemOf(t)} {
+		// Mostly one string four times ([[Some Title]]): folding is
+		// the cost here, so each spelling is folded once.
+		if q == "" || q == last {
+			continue
+		}
+		last = q
+		if keys[fold.Key(fold.Compact, q)] {
 			may = true
 			break
 		}

@@ -27,7 +27,7 @@ func needGit(t testing.TB) {
 // error.
 func runGit(t testing.TB, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=relink", "-c", "user.email=relink@example.com", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=relink", "-c", "user.email=relink@example.com", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false", "-c", "gc.auto=0"}, args...)...)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -448,5 +448,35 @@ func TestChangedWithoutGit(t *testing.T) {
 	_, _, err := LoadChanged(dir, "", Options{})
 	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "git is needed") {
 		t.Fatalf("err = %v, want one naming %s and saying git is needed", err, dir)
+	}
+}
+
+// TestChangedVaultInSubfolder: a vault below the top of its repository
+// gets paths relative to itself, and a note moved there but not yet added
+// to git is found renamed.
+func TestChangedVaultInSubfolder(t *testing.T) {
+	needGit(t)
+	repo := filepath.Join(t.TempDir(), "repo")
+	gitVault(t, repo, map[string]string{
+		"notes/Old.md":   "old\n",
+		"notes/d.md":     "[[Old]]\n",
+		"notes/e.md":     "[[Nowhere]]\n",
+		"outside/x.md":   "[[Elsewhere]]\n",
+		"README.md":      "[[Not a vault note]]\n",
+		"notes/sub/f.md": "[[Old]]\n",
+	})
+	dir := filepath.Join(repo, "notes")
+	os.Rename(filepath.Join(dir, "Old.md"), filepath.Join(dir, "sub", "New.md"))
+	writeTree(t, repo, map[string]string{"outside/x.md": "[[Elsewhere again]]\n"})
+	rep, ch, err := LoadChanged(dir, "", Options{Store: filepath.Join(t.TempDir(), "store")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Vault.Close()
+	if want := []string{"Old.md", "sub/New.md"}; !reflect.DeepEqual(ch.Files, want) {
+		t.Errorf("changed files %q, want %q", ch.Files, want)
+	}
+	if got, want := reported(rep.Plan), []string{"d.md renamed [[Old]]", "sub/f.md renamed [[Old]]"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("reported %q, want %q", got, want)
 	}
 }

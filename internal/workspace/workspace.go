@@ -162,7 +162,9 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		ro.Hash = true
 	}
 	var moved []renames.Moved
-	if opt.Since != "" && !opt.SkipNames {
+	if opt.changed != nil {
+		moved = opt.changed.moved
+	} else if opt.Since != "" && !opt.SkipNames {
 		if moved, err = renames.Git(v.Dir, opt.Since); err != nil {
 			return nil, err
 		}
