@@ -288,21 +288,20 @@ func planChanged(v *vault.Vault, ch *Change, ix *index.Index, scan *vault.Scan, 
 	for _, p := range before.Problems {
 		ch.problemsBefore[vault.Problem{File: p.File, Message: p.Message}] = true
 	}
-	affected := affectedKeys(ch, ix, before)
+	affected := newAffected(affectedKeys(ch, ix, before))
 	var changed, untouched []int32
-	seen := map[string]bool{}
 	var links []note.Link
 	for i, n := range ix.Notes {
 		if ch.Has(n.Path) {
 			changed = append(changed, int32(i))
 			continue
 		}
-		if len(affected) == 0 {
+		if len(affected.keys) == 0 {
 			continue
 		}
 		links = n.LinkList(links[:0])
 		for li := range links {
-			if linkMayName(links[li].Target, affected, seen) {
+			if affected.mayName(links[li].Target) {
 				untouched = append(untouched, int32(i))
 				break
 			}
@@ -525,28 +524,89 @@ func affectedKeys(ch *Change, now, before *index.Index) map[string]bool {
 	return keys
 }
 
-// linkMayName reports whether a link's target could name something whose
-// key is in keys: by itself, without a note extension or any other, or by
-// its last path element. seen remembers the targets already looked at.
-func linkMayName(target string, keys map[string]bool, seen map[string]bool) bool {
-	if may, ok := seen[target]; ok {
-		return may
+// affected is what a link's target is compared with to tell whether it
+// may name something the change touched.
+type affected struct {
+	keys map[string]bool // highest-level keys
+	// skeletons are the keys' ASCII letters and digits alone, for the
+	// keys all ASCII: the quick test of an ASCII target.
+	skeletons map[string]bool
+	seen      map[string]bool // non-ASCII targets looked at
+	buf       []byte
+}
+
+func newAffected(keys map[string]bool) *affected {
+	a := &affected{keys: keys, skeletons: map[string]bool{}, seen: map[string]bool{}}
+	for k := range keys {
+		if isASCII(k) {
+			a.skeletons[string(appendSkeleton(nil, k))] = true
+		}
 	}
+	return a
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendSkeleton appends s's ASCII letters, lower-cased, and digits. On an
+// ASCII string the ladder only lower-cases letters and drops separators,
+// so two ASCII spellings with one highest-level key have one skeleton: a
+// target whose skeleton no key has needs no folding (folding every link's
+// target was most of the cost of this test).
+func appendSkeleton(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			b = append(b, c)
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		}
+	}
+	return b
+}
+
+// mayName reports whether a link's target could name something whose key
+// is in a.keys: by itself, without a note extension or any other, or by
+// its last path element.
+func (a *affected) mayName(target string) bool {
 	t := strings.TrimPrefix(strings.TrimSpace(target), "/")
+	ascii := isASCII(t)
+	if !ascii {
+		if may, ok := a.seen[target]; ok {
+			return may
+		}
+	}
 	may := false
 	var last string
 	for _, q := range [...]string{t, dialect.PathName(t), path.Base(t), dialect.StemOf(t)} {
-		// Mostly one string four times ([[Some Title]]): folding is
-		// the cost here, so each spelling is folded once.
+		// Mostly one string four times ([[Some Title]]): each
+		// spelling is looked at once.
 		if q == "" || q == last {
 			continue
 		}
 		last = q
-		if keys[fold.Key(fold.Compact, q)] {
+		if ascii {
+			// An ASCII spelling folds to an ASCII key: only an ASCII
+			// key with its skeleton can be its key.
+			a.buf = appendSkeleton(a.buf[:0], q)
+			if !a.skeletons[string(a.buf)] {
+				continue
+			}
+		}
+		if a.keys[fold.Key(fold.Compact, q)] {
 			may = true
 			break
 		}
 	}
-	seen[target] = may
+	if !ascii {
+		a.seen[target] = may
+	}
 	return may
 }

@@ -52,6 +52,14 @@ func BenchmarkChanged(b *testing.B) {
 			rep.Vault.Close()
 		}
 	}
+	b.Run("git", func(b *testing.B) {
+		// What asking git what changed costs, of changed's time.
+		for b.Loop() {
+			if _, err := gitChange(dir, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("full/no-cache", func(b *testing.B) { run(b, false, &off) })
 	b.Run("changed/no-cache", func(b *testing.B) { run(b, true, &off) })
 	// Warm the caches (a note is cached once it is two seconds old).

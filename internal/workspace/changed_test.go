@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/plan"
 )
 
@@ -478,5 +479,39 @@ func TestChangedVaultInSubfolder(t *testing.T) {
 	}
 	if got, want := reported(rep.Plan), []string{"d.md renamed [[Old]]", "sub/f.md renamed [[Old]]"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("reported %q, want %q", got, want)
+	}
+}
+
+// TestAffectedMayName: the test of a link's target against what a change
+// touched finds every spelling the ladder folds to an affected name (by
+// itself, without extension, by its last path element), ASCII or not, and
+// nothing else.
+func TestAffectedMayName(t *testing.T) {
+	keys := map[string]bool{}
+	for _, n := range []string{"Disaster Recovery", "상태 관리", "Ｓｎａｐ", "V8-Snapshot"} {
+		keys[fold.Key(fold.Compact, n)] = true
+	}
+	a := newAffected(keys)
+	for target, want := range map[string]bool{
+		"disaster_recovery":         true,
+		"DISASTER-RECOVERY":         true,
+		"DisasterRecovery":          true,
+		"sub/Disaster Recovery.md":  true,
+		"../x/disaster recovery.md": true,
+		"/Disaster Recovery":        true,
+		"상태관리":                      true,
+		"snap":                      true,
+		"SNAP.md":                   true,
+		"v8 snapshot":               true,
+		"V8Snapshot":                true,
+		"other":                     false,
+		"disaster recover":          false,
+		"상태":                        false,
+		"Disaster Recovery Plan":    false,
+		"":                          false,
+	} {
+		if got := a.mayName(target); got != want {
+			t.Errorf("mayName(%q) = %v, want %v", target, got, want)
+		}
 	}
 }
