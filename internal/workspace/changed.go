@@ -9,9 +9,11 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -288,25 +290,44 @@ func planChanged(v *vault.Vault, ch *Change, ix *index.Index, scan *vault.Scan, 
 	for _, p := range before.Problems {
 		ch.problemsBefore[vault.Problem{File: p.File, Message: p.Message}] = true
 	}
-	affected := newAffected(affectedKeys(ch, ix, before))
-	var changed, untouched []int32
-	var links []note.Link
+	keys := affectedKeys(ch, ix, before)
+	var changed []int32
 	for i, n := range ix.Notes {
 		if ch.Has(n.Path) {
 			changed = append(changed, int32(i))
-			continue
-		}
-		if len(affected.keys) == 0 {
-			continue
-		}
-		links = n.LinkList(links[:0])
-		for li := range links {
-			if affected.mayName(links[li].Target) {
-				untouched = append(untouched, int32(i))
-				break
-			}
 		}
 	}
+	// The untouched notes with a link that may name what changed, found
+	// by one worker per core over a share of the notes each.
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(ix.Notes)/1000+1))
+	found := make([][]int32, workers)
+	if len(keys) > 0 {
+		var wg sync.WaitGroup
+		share := (len(ix.Notes) + workers - 1) / workers
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a := newAffected(keys)
+				var links []note.Link
+				for i := w * share; i < min((w+1)*share, len(ix.Notes)); i++ {
+					n := ix.Notes[i]
+					if ch.Has(n.Path) {
+						continue
+					}
+					links = n.LinkList(links[:0])
+					for li := range links {
+						if a.mayName(links[li].Target) {
+							found[w] = append(found[w], int32(i))
+							break
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	untouched := slices.Concat(found...)
 	pl := plan.BuildNotes(ix, s.Plan, changed)
 	// Every note lent its names to the check; the links counted are the
 	// changed notes' and the untouched ones reported.
