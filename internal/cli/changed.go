@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -14,13 +15,15 @@ ignores left out), and the links anywhere else that the change broke or
 changed: to a note deleted, moved or retitled, an alias or heading removed, a
 name a new note made ambiguous. REF is any commit git knows (main,
 origin/main, HEAD~3, a hash); write --changed=REF when REF is also the name
-of a folder. docs/changed.md has the details.`
+of a folder. Outside a git work tree, or with a commit git does not know,
+check fails (exit 2). docs/changed.md has the details.`
 
 // addChangedFlag adds check's --changed, whose commit may be left out.
 func addChangedFlag(cmd *cobra.Command, o *scanOptions) {
 	cmd.Flags().StringVar(&o.changed, "changed", "", "in a git work tree: report only what the change since this commit touched (default HEAD: the uncommitted changes)")
 	cmd.Flags().Lookup("changed").NoOptDefVal = "HEAD"
-	cmd.Long += "\n\n" + changedHelp
+	// Before the exit status, which ends every command's help.
+	cmd.Long = strings.Replace(cmd.Long, reportExitHelp, changedHelp+"\n\n"+reportExitHelp, 1)
 }
 
 // changedArgs are check's arguments: [VAULT], and with a bare --changed

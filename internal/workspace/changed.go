@@ -91,6 +91,10 @@ func LoadChanged(dir, ref string, opt Options) (*Report, *Change, error) {
 		v.Close()
 		return nil, nil, err
 	}
+	if len(rep.Index.Notes) == 0 {
+		// As Load says: "0 notes" alone reads as clean.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no notes (.md or .markdown files) found in %s", v.Dir))
+	}
 	kept := rep.Problems[:0]
 	for _, p := range rep.Problems {
 		// A problem is reported where the file changed, or where the
