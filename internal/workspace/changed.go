@@ -71,9 +71,9 @@ func (c *Change) Has(p string) bool { return c.files[p] }
 // Only the changed notes, and the untouched ones holding a link that
 // could name one of them (by any spelling the ladder forgives), have
 // their links resolved; the other notes only lend the index their names.
-// The renames git records since ref count as renames (like Options.Since);
-// the names file of earlier runs is neither read nor written, so that the
-// report depends on the repository alone.
+// The renames git records since ref count as renames (like Options.Since),
+// and so do those the names file of earlier runs finds, as in a full
+// check; the names file is read, not written.
 func LoadChanged(dir, ref string, opt Options) (*Report, *Change, error) {
 	v, err := vault.Open(dir)
 	if err != nil {

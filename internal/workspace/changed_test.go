@@ -515,3 +515,41 @@ func TestAffectedMayName(t *testing.T) {
 		}
 	}
 }
+
+// TestChangedReadsNames: a note retitled, which git knows nothing of, is
+// found renamed by the names of the last full check, as the next full
+// check finds it; the check of the change leaves the names file as it was.
+func TestChangedReadsNames(t *testing.T) {
+	needGit(t)
+	dir := filepath.Join(t.TempDir(), "vault")
+	gitVault(t, dir, map[string]string{"b.md": "---\ntitle: Beta\n---\n", "d.md": "[[Beta]]\n"})
+	store := filepath.Join(t.TempDir(), "store")
+	loadClosed(t, dir, Options{Store: store, Cache: noCache()})
+	writeTree(t, dir, map[string]string{"b.md": "---\ntitle: Gamma\n---\n"})
+	files, _ := filepath.Glob(filepath.Join(store, "*", "*"))
+	before := map[string]string{}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		before[f] = string(b)
+	}
+	if len(before) == 0 {
+		t.Fatal("the full check left no names file to read")
+	}
+	rep, _, err := LoadChanged(dir, "", Options{Store: store, Cache: noCache()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Vault.Close()
+	want := []string{"d.md renamed [[Beta]]"}
+	if got := reported(rep.Plan); !reflect.DeepEqual(got, want) {
+		t.Errorf("reported %q, want %q", got, want)
+	}
+	for f, s := range before {
+		if b, _ := os.ReadFile(f); string(b) != s {
+			t.Errorf("%s changed", f)
+		}
+	}
+	if got := reported(loadClosed(t, dir, Options{Store: store, Cache: noCache()}).Plan); !reflect.DeepEqual(got, want) {
+		t.Errorf("the full check reported %q, want %q", got, want)
+	}
+}

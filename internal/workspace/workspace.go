@@ -131,10 +131,6 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.changed != nil {
-		// What changed is git's to say, not the last run's.
-		s.NamesFile = ""
-	}
 	ro := vault.ReadOptions{
 		Exclude:     s.Exclude,
 		MaxFileSize: s.MaxFileSize,
@@ -275,7 +271,10 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	} else {
 		pl = plan.Build(ix, s.Plan)
 	}
-	if names != nil {
+	// A check of a change reads the names the last run saw, as a full
+	// check does, and reports as it would; it does not write them: it
+	// saw what a change concerns, and the full check's names stay.
+	if names != nil && opt.changed == nil {
 		keepUsedFormers(seen, ix.RenamedUsed())
 		done := make(chan struct{})
 		go func() {
