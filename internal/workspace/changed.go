@@ -95,12 +95,18 @@ func LoadChanged(dir, ref string, opt Options) (*Report, *Change, error) {
 		// As Load says: "0 notes" alone reads as clean.
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no notes (.md or .markdown files) found in %s", v.Dir))
 	}
+	vaultProblems := map[vault.Problem]bool{}
+	for _, p := range rep.Index.Problems {
+		vaultProblems[vault.Problem{File: p.File, Message: p.Message}] = true
+	}
 	kept := rep.Problems[:0]
 	for _, p := range rep.Problems {
 		// A problem is reported where the file changed, or where the
 		// change caused it (a duplicate_of whose note was renamed away):
-		// the others were there before.
-		if p.File == "" || ch.Has(p.File) || ch.problemsBefore != nil && !ch.problemsBefore[p] {
+		// the others, an untouched file that cannot be read among them,
+		// were there before.
+		caused := vaultProblems[p] && ch.problemsBefore != nil && !ch.problemsBefore[p]
+		if p.File == "" || ch.Has(p.File) || caused {
 			kept = append(kept, p)
 		}
 	}

@@ -415,8 +415,9 @@ func randomChanges(t *testing.T, dir string, r *rand.Rand) {
 }
 
 // TestChangedProblems: a problem the change caused in an untouched note
-// (its duplicate_of names a note moved away) is reported; one that was
-// there before is not.
+// (its duplicate_of names a note moved away) is reported; those that were
+// there before (a duplicate_of that matched nothing, a note whose YAML is
+// broken) are not.
 func TestChangedProblems(t *testing.T) {
 	needGit(t)
 	dir := filepath.Join(t.TempDir(), "vault")
@@ -424,6 +425,7 @@ func TestChangedProblems(t *testing.T) {
 		"Dup.md":   "---\nduplicate_of: Canon\n---\n",
 		"Canon.md": "canon\n",
 		"Old.md":   "---\nduplicate_of: Gone\n---\n",
+		"bad.md":   "---\ntitle: [unclosed\n---\n",
 	})
 	os.Rename(filepath.Join(dir, "Canon.md"), filepath.Join(dir, "Canon2.md"))
 	rep, _, err := LoadChanged(dir, "", Options{Store: filepath.Join(t.TempDir(), "store")})
