@@ -359,7 +359,7 @@ func (e *Engine) update(roots []string) error {
 	s.Plan.Memo = e.memo
 	pl := plan.Build(ix, s.Plan)
 	s.Plan.Memo = nil
-	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl)
+	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl, true)
 	rep.PlansReused = e.memo.Hits()
 	e.parts.scan = scan
 	e.publish(rep, roots)
