@@ -41,6 +41,11 @@ func New(eng *workspace.Engine, opt Options) *mcp.Server {
 		return &mcp.ToolAnnotations{Title: title, DestructiveHint: &destructive, OpenWorldHint: new(bool)}
 	}
 	mcp.AddTool(srv, &mcp.Tool{
+		Name:        "resolve",
+		Description: "Before writing a link [[NAME]], ask what it would do in this vault: exact (it works), variant or renamed (write the name in write instead), ambiguous (candidates), alias (the note the alias belongs to), duplicate (the canonical note), broken (near names in hints). A name may carry #heading. Give from, the note the link goes in, for relative paths and [[#heading]].",
+		Annotations: readOnly,
+	}, s.resolve)
+	mcp.AddTool(srv, &mcp.Tool{
 		Name:        "check",
 		Description: "Check the vault's links, or only those of the given notes or folders: counts by class (resolved, variant, ambiguous, alias, broken, duplicate, heading, renamed) and every finding that needs a person (broken, ambiguous, alias-only, ...). Edits relink can make itself are counted here and listed by plan.",
 		Annotations: readOnly,
@@ -104,6 +109,32 @@ func refuseWrite(tool string) error {
 		msg += "; dry_run changes nothing and needs no --allow-writes"
 	}
 	return errors.New(msg)
+}
+
+// ResolveInput names the links to resolve.
+type ResolveInput struct {
+	Names []string `json:"names" jsonschema:"link targets as they would be written inside [[ ]]: a title, a path, with #heading or #^block"`
+	From  string   `json:"from,omitempty" jsonschema:"the vault path of the note the links would be written in (need not exist yet); the vault root when absent"`
+}
+
+// ResolveResult is resolve's output.
+type ResolveResult struct {
+	Results []workspace.Resolution `json:"results" jsonschema:"one per name, in order"`
+}
+
+func (s *server) resolve(ctx context.Context, _ *mcp.CallToolRequest, in ResolveInput) (*mcp.CallToolResult, ResolveResult, error) {
+	from := in.From
+	if from != "" {
+		var err error
+		if from, err = s.eng.VaultPath(from); err != nil {
+			return nil, ResolveResult{Results: []workspace.Resolution{}}, err
+		}
+	}
+	rs, err := workspace.Resolve(s.current(), in.Names, workspace.ResolveOptions{From: from})
+	if rs == nil {
+		rs = []workspace.Resolution{}
+	}
+	return nil, ResolveResult{Results: rs}, err
 }
 
 // Paths selects notes.

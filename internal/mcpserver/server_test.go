@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"maps"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -136,7 +137,7 @@ func read(t *testing.T, dir, p string) string {
 	return string(b)
 }
 
-var allTools = []string{"apply", "check", "merge", "mv", "plan", "snapshots", "undo"}
+var allTools = []string{"apply", "check", "merge", "mv", "plan", "resolve", "snapshots", "undo"}
 
 func TestListTools(t *testing.T) {
 	cs := connect(t, newVault(t))
@@ -202,6 +203,35 @@ func TestCheckAndPlan(t *testing.T) {
 	}
 	if res := callRaw(t, cs, "snapshots", nil); res.IsError {
 		t.Fatalf("snapshots: %s", text(res))
+	}
+}
+
+func TestResolve(t *testing.T) {
+	dir := newVault(t)
+	cs := connect(t, dir)
+	out := call[mcpserver.ResolveResult](t, cs, "resolve", map[string]any{"names": []string{"a", "b note", "Nowhere", "B Note#Details", "B Note#Nope"}})
+	got := map[string]string{}
+	for _, r := range out.Results {
+		got[r.Name] = r.Class
+	}
+	want := map[string]string{"a": "exact", "b note": "variant", "Nowhere": "broken", "B Note#Details": "exact", "B Note#Nope": "exact"}
+	if len(out.Results) != 5 || !maps.Equal(got, want) {
+		t.Fatalf("resolve: %+v", out.Results)
+	}
+	if r := out.Results[1]; r.Write != "B Note" || r.Note != "B Note.md" {
+		t.Fatalf("b note: %+v; want the note B Note.md and the name to write", r)
+	}
+	if r := out.Results[3]; r.Heading == nil || r.Heading.State != "ok" || !r.Exact() {
+		t.Fatalf("B Note#Details: %+v", r)
+	}
+	if r := out.Results[4]; r.Heading == nil || r.Heading.State != "broken" || r.Exact() {
+		t.Fatalf("B Note#Nope: %+v", r)
+	}
+	// A note written after the server started is resolved at once.
+	write(t, dir, "Nowhere.md", "# N\n")
+	out = call[mcpserver.ResolveResult](t, cs, "resolve", map[string]any{"names": []string{"Nowhere"}, "from": filepath.Join(dir, "a.md")})
+	if out.Results[0].Class != "exact" {
+		t.Fatalf("Nowhere after it was written: %+v", out.Results[0])
 	}
 }
 

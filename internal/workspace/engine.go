@@ -214,6 +214,10 @@ func (e *Engine) Close() error {
 
 var errEngineClosed = errors.New("the vault engine is closed")
 
+// VaultPath turns a client's path (vault-relative, or absolute inside the
+// vault) into a clean vault path ("." for the vault itself).
+func (e *Engine) VaultPath(p string) (string, error) { return e.rel(p) }
+
 // rel turns a client's path into a clean vault path ("." for the vault).
 func (e *Engine) rel(p string) (string, error) {
 	if filepath.IsAbs(p) {
