@@ -3,8 +3,8 @@ package mcpserver_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
