@@ -305,7 +305,7 @@ func isSettings(p string) bool {
 
 // under reports whether vault path p is root or inside it.
 func under(p, root string) bool {
-	return p == root || strings.HasPrefix(p, root+"/")
+	return strings.HasPrefix(p, root) && (len(p) == len(root) || p[len(root)] == '/')
 }
 
 func underAny(p string, roots []string) bool {
