@@ -60,7 +60,7 @@ func BenchmarkEngineUpdate10k(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((cpuTime() - cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric((cpuTime()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(e.Report().PlansReused), "plans-reused")
 		})
 	}
@@ -74,6 +74,6 @@ func BenchmarkEngineUpdate10k(b *testing.B) {
 			}
 			rep.Vault.Close()
 		}
-		b.ReportMetric((cpuTime() - cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
+		b.ReportMetric((cpuTime()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
 	})
 }
