@@ -394,3 +394,27 @@ func TestEngineWatches(t *testing.T) {
 	waitFor("the edit", func(r *Report) bool { e.Flush(); return r.Plan.Stats.Broken == 2 })
 	sameAsLoad(t, e, dir, opt, "watched")
 }
+
+// Flush returns with every change written before it was called: a client
+// that writes a note and asks at once gets the note as written.
+func TestEngineFlushSeesEarlierWrites(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("# A\n"), 0o644)
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true}, Watch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for i := range 30 {
+		body := fmt.Sprintf("# A\n%s\n", strings.Repeat("[[missing]] ", i+1))
+		if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.Report().Plan.Stats.Broken; got != i+1 {
+			t.Fatalf("write %d: Flush returned with %d broken links, want %d", i, got, i+1)
+		}
+	}
+}
