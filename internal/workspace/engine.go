@@ -61,6 +61,9 @@ type Engine struct {
 	oldNames []renames.Note
 	formers  []index.Former
 	memo     *memoryMemo
+	// context is plan.ContextSum of the current report: an update that
+	// changes no name keeps it (it covers names, not links or anchors).
+	context [32]byte
 	buffers  map[string][]byte
 	watch    *watcher
 	closed   bool
@@ -263,6 +266,7 @@ func (e *Engine) reload() error {
 		e.oldNames, _ = e.names.Notes()
 	}
 	e.formers = rep.Index.RenamedFormers()
+	e.context = plan.ContextSum(rep.Index, parts.scan.Attachments, rep.Settings.Plan)
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)
@@ -348,6 +352,8 @@ func (e *Engine) update(roots []string) error {
 	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
 
 	s := cur.Settings
+	s.Plan.Workers = runtime.GOMAXPROCS(0)
+	s.Plan.Progress = nil
 	var ix *index.Index
 	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
 		ix = cur.Index.WithNotes(notes)
@@ -356,10 +362,9 @@ func (e *Engine) update(roots []string) error {
 		ix.LocalVaults = cur.Index.LocalVaults
 		e.formers = e.findRenames(notes)
 		ix.SetRenamed(e.formers)
+		e.context = plan.ContextSum(ix, attachments, s.Plan)
 	}
-	s.Plan.Workers = runtime.GOMAXPROCS(0)
-	s.Plan.Progress = nil
-	e.memo.begin(plan.ContextSum(ix, attachments, s.Plan), e.formers)
+	e.memo.begin(e.context, e.formers)
 	s.Plan.Memo = e.memo
 	pl := plan.Build(ix, s.Plan)
 	s.Plan.Memo = nil
