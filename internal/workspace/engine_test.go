@@ -418,3 +418,54 @@ func TestEngineFlushSeesEarlierWrites(t *testing.T) {
 		}
 	}
 }
+
+// Readers take states while updates run: each state they get is whole (its
+// plan counts its index's notes), versions only grow, and a state read
+// before an update is never changed by it.
+func TestEngineReadersDuringUpdates(t *testing.T) {
+	dir := genVault(t, 20, "wiki")
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true, Cache: new(bool)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 3 {
+		go func() {
+			var last uint64
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				st := e.State()
+				notes, stats := len(st.Report.Index.Notes), st.Report.Plan.Stats
+				if st.Version < last || stats.Notes != notes {
+					errs <- fmt.Errorf("version %d after %d, %d notes planned of %d", st.Version, last, stats.Notes, notes)
+					return
+				}
+				last = st.Version
+				if st.Report.Plan.Stats != stats {
+					errs <- fmt.Errorf("state %d changed while read", st.Version)
+					return
+				}
+			}
+		}()
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	for step := range 25 {
+		if _, err := e.Refresh(editVault(t, dir, r, step)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameAsLoad(t, e, dir, Options{SkipNames: true, Cache: new(bool)}, "after concurrent reads")
+}
