@@ -18,7 +18,9 @@ import (
 )
 
 // relinkBin is relink built for these tests: the server runs as the
-// real command, in its own process, as an MCP client starts it.
+// real command, in its own process, as an MCP client starts it. (The test
+// cache does not see the build's sources outside this package: after a
+// change elsewhere, run these tests with -count=1.)
 var relinkBin string
 
 func TestMain(m *testing.M) {
