@@ -56,6 +56,7 @@ type Engine struct {
 
 	mu       sync.Mutex // held by the update running; never by readers
 	v        *vault.Vault
+	given    string // the vault's folder as given (absolute), before symlinks
 	parts    *loadParts
 	names    *renames.File // the names the load saw, to find renames since
 	oldNames []renames.Note
@@ -106,6 +107,7 @@ func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
 	}
 	opt.Once, opt.Rewrites, opt.Hash = false, false, true
 	e := &Engine{opt: opt, v: v, memo: newMemoryMemo(), buffers: map[string][]byte{}}
+	e.given, _ = filepath.Abs(dir)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err := e.reload(); err != nil {
@@ -224,7 +226,12 @@ func (e *Engine) VaultPath(p string) (string, error) { return e.rel(p) }
 // rel turns a client's path into a clean vault path ("." for the vault).
 func (e *Engine) rel(p string) (string, error) {
 	if filepath.IsAbs(p) {
+		// A client names files through the vault's folder as it was
+		// given, or as it really is (a symlinked vault).
 		r, err := filepath.Rel(e.v.Dir, p)
+		if (err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))) && e.given != "" {
+			r, err = filepath.Rel(e.given, p)
+		}
 		if err != nil {
 			return "", err
 		}

@@ -469,3 +469,35 @@ func TestEngineReadersDuringUpdates(t *testing.T) {
 	}
 	sameAsLoad(t, e, dir, Options{SkipNames: true, Cache: new(bool)}, "after concurrent reads")
 }
+
+// Paths name notes relative to the vault, or absolute through the vault's
+// folder as given (a symlink) or as it is; anything else is refused.
+func TestEngineVaultPath(t *testing.T) {
+	real := t.TempDir()
+	os.WriteFile(filepath.Join(real, "a.md"), []byte("# A\n"), 0o644)
+	link := filepath.Join(t.TempDir(), "vault")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	e, err := OpenEngine(link, EngineOptions{Options: Options{SkipNames: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for in, want := range map[string]string{
+		"a.md":                           "a.md",
+		"sub/../a.md":                    "a.md",
+		filepath.Join(link, "a.md"):      "a.md",
+		filepath.Join(e.Dir(), "x/b.md"): "x/b.md",
+		link:                             ".",
+	} {
+		if got, err := e.VaultPath(in); err != nil || got != want {
+			t.Errorf("VaultPath(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"../a.md", filepath.Join(t.TempDir(), "a.md")} {
+		if got, err := e.VaultPath(in); err == nil {
+			t.Errorf("VaultPath(%q) = %q; want an error: outside the vault", in, got)
+		}
+	}
+}
