@@ -65,9 +65,9 @@ type Engine struct {
 	// context is plan.ContextSum of the current report: an update that
 	// changes no name keeps it (it covers names, not links or anchors).
 	context [32]byte
-	buffers  map[string][]byte
-	watch    *watcher
-	closed   bool
+	buffers map[string][]byte
+	watch   *watcher
+	closed  bool
 }
 
 // EngineOptions configure an Engine.
