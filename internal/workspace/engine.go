@@ -46,9 +46,10 @@ import (
 // the vault's settings (.relink.toml, dendron.yml, the dialect's marker
 // files) loads the vault again, as Load does.
 //
-// Writes (Apply, Undo, Move, Merge) go through the workspace functions
-// given State().Report; the engine then reads back the files they wrote
-// (Refresh with their paths, or the watcher).
+// Writes go through the workspace's own use cases (Apply, Undo, Move,
+// Merge) on State().Report, unchanged; the engine's methods of the same
+// names do that and then read back the files written (Refresh with their
+// paths), so that the next State holds them.
 type Engine struct {
 	opt EngineOptions
 
@@ -95,7 +96,10 @@ type State struct {
 	Version uint64
 	Report  *Report
 	// Changed are the vault paths this version read again; nil when it
-	// read the whole vault (the first load, a settings change).
+	// read the whole vault (the first load, a settings change). The
+	// findings of other notes can change too (a name changed, a heading
+	// that a #fragment names): a client that shows them per note compares
+	// each note's with the last State's.
 	Changed []string
 }
 
