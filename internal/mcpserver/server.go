@@ -140,6 +140,7 @@ func (s *server) resolve(ctx context.Context, _ *mcp.CallToolRequest, in Resolve
 // Paths selects notes.
 type Paths struct {
 	Paths []string `json:"paths,omitempty" jsonschema:"vault paths (relative to the vault or absolute) of notes or folders to report on; the whole vault when empty"`
+	Limit int      `json:"limit,omitempty" jsonschema:"list at most this many findings (check) or edits (plan), in file order; all when 0. The counts always cover everything"`
 }
 
 // Counts are a report's counts: the vault's, and the selection's by class.
@@ -156,10 +157,12 @@ type CheckResult struct {
 	Dialect string `json:"dialect"`
 	Level   string `json:"level"`
 	Counts
-	Edits    int             `json:"edits" jsonschema:"edits relink can make (see plan)"`
-	Findings []plan.Finding  `json:"findings" jsonschema:"links that need a person, with candidates and hints"`
-	Problems []vault.Problem `json:"problems,omitempty" jsonschema:"files that could not be read as notes"`
-	Warnings []string        `json:"warnings,omitempty"`
+	Edits    int            `json:"edits" jsonschema:"edits relink can make (see plan)"`
+	Findings []plan.Finding `json:"findings" jsonschema:"links that need a person, with candidates and hints"`
+	// Truncated says limit left findings out.
+	Truncated bool            `json:"truncated,omitempty" jsonschema:"limit left some findings out"`
+	Problems  []vault.Problem `json:"problems,omitempty" jsonschema:"files that could not be read as notes"`
+	Warnings  []string        `json:"warnings,omitempty"`
 }
 
 func (s *server) check(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*mcp.CallToolResult, CheckResult, error) {
@@ -171,6 +174,9 @@ func (s *server) check(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*
 		return nil, out, err
 	}
 	out.Edits, out.Findings, out.Problems = len(edits), findings, problems
+	if in.Limit > 0 && len(out.Findings) > in.Limit {
+		out.Findings, out.Truncated = out.Findings[:in.Limit], true
+	}
 	if out.Findings == nil {
 		out.Findings = []plan.Finding{}
 	}
@@ -202,8 +208,9 @@ type PlanResult struct {
 	Dialect string `json:"dialect"`
 	Level   string `json:"level"`
 	Counts
-	Edits    []Edit   `json:"edits"`
-	Warnings []string `json:"warnings,omitempty"`
+	Edits     []Edit   `json:"edits"`
+	Truncated bool     `json:"truncated,omitempty" jsonschema:"limit left some edits out"`
+	Warnings  []string `json:"warnings,omitempty"`
 }
 
 func (s *server) plan(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*mcp.CallToolResult, PlanResult, error) {
@@ -213,6 +220,9 @@ func (s *server) plan(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*m
 	edits, _, _, err := s.selected(rep, in.Paths, &out.Counts)
 	if err != nil {
 		return nil, out, err
+	}
+	if in.Limit > 0 && len(edits) > in.Limit {
+		edits, out.Truncated = edits[:in.Limit], true
 	}
 	for i := range edits {
 		out.Edits = append(out.Edits, Edit{ID: workspace.EditID(rep, &edits[i]), Edit: edits[i]})

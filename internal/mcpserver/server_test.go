@@ -200,8 +200,17 @@ func TestCheckAndPlan(t *testing.T) {
 		t.Fatalf("check of a missing note: %v %s; want a tool error naming it", res.IsError, text(res))
 	}
 	pl := call[mcpserver.PlanResult](t, cs, "plan", nil)
-	if len(pl.Edits) != 1 || pl.Edits[0].New != "[[B Note]]" || pl.Edits[0].ID == "" {
+	if len(pl.Edits) != 1 || pl.Edits[0].New != "[[B Note]]" || pl.Edits[0].ID == "" || pl.Truncated {
 		t.Fatalf("plan: %+v", pl)
+	}
+	// A limit lists fewer, says so, and counts everything.
+	write(t, dir, "d.md", "[[Gone One]] [[Gone Two]] [[a note]]\n")
+	lim := call[mcpserver.CheckResult](t, cs, "check", map[string]any{"limit": 2})
+	if len(lim.Findings) != 2 || !lim.Truncated || lim.Stats.Broken != 4 {
+		t.Fatalf("check with limit 2: %+v", lim)
+	}
+	if pl := call[mcpserver.PlanResult](t, cs, "plan", map[string]any{"limit": 1}); len(pl.Edits) != 1 || pl.Truncated {
+		t.Fatalf("plan with limit 1 of 1 edit: %+v", pl)
 	}
 	if res := callRaw(t, cs, "snapshots", nil); res.IsError {
 		t.Fatalf("snapshots: %s", text(res))
