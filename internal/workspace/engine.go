@@ -68,7 +68,10 @@ type Engine struct {
 	context [32]byte
 	buffers map[string][]byte
 	watch   *watcher
-	closed  bool
+	// rescan is set when Watch was asked for and no watcher could be
+	// made: Flush then reads the whole vault again.
+	rescan bool
+	closed bool
 }
 
 // EngineOptions configure an Engine.
@@ -123,8 +126,9 @@ func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
 	if opt.Watch {
 		w, err := e.startWatch()
 		if err != nil {
-			v.Close()
-			return nil, err
+			// Still correct, only slower: each Flush reads the vault.
+			e.report(fmt.Errorf("%w; the vault is read again whole before each answer", err))
+			e.rescan = true
 		}
 		e.watch = w
 	}

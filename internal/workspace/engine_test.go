@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -499,5 +501,31 @@ func TestEngineVaultPath(t *testing.T) {
 		if got, err := e.VaultPath(in); err == nil {
 			t.Errorf("VaultPath(%q) = %q; want an error: outside the vault", in, got)
 		}
+	}
+}
+
+// Without a watcher (the system gives none), Watch still answers with
+// the vault as it is: it says why, and Flush reads the vault again.
+func TestEngineWithoutWatcher(t *testing.T) {
+	saved := newWatcher
+	newWatcher = func() (*fsnotify.Watcher, error) { return nil, errors.New("too many open files") }
+	defer func() { newWatcher = saved }()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("[[b]]\n"), 0o644)
+	var told []error
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true}, Watch: true, OnError: func(err error) { told = append(told, err) }})
+	if err != nil {
+		t.Fatalf("no watcher failed the engine: %v", err)
+	}
+	defer e.Close()
+	if len(told) != 1 || !strings.Contains(told[0].Error(), "too many open files") {
+		t.Fatalf("told %v; want the watcher's error", told)
+	}
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("# B\n"), 0o644)
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Report().Plan.Stats; got.Notes != 2 || got.Broken != 0 {
+		t.Fatalf("after Flush: %+v; want b.md read", got)
 	}
 }

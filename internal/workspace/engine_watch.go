@@ -44,8 +44,12 @@ type watcher struct {
 	arrived  map[string]chan struct{}
 }
 
+// newWatcher makes the file system watcher (a variable: tests make it
+// fail).
+var newWatcher = fsnotify.NewWatcher
+
 func (e *Engine) startWatch() (*watcher, error) {
-	fw, err := fsnotify.NewWatcher()
+	fw, err := newWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", e.v.Dir, err)
 	}
@@ -239,9 +243,14 @@ func (w *watcher) catchUp() {
 // calls it before it answers from the State, so that an answer reflects a
 // file saved just before. It first waits (briefly) for the watcher to
 // have received the file system's events up to the call. Without Watch it
-// does nothing.
+// does nothing; with Watch but no watcher (the system would not give one),
+// it reads the whole vault again.
 func (e *Engine) Flush() error {
 	if e.watch == nil {
+		if e.rescan {
+			_, err := e.Refresh()
+			return err
+		}
 		return nil
 	}
 	e.watch.catchUp()
