@@ -139,7 +139,7 @@ func gitChange(dir, ref string) (*Change, error) {
 	} else {
 		return nil, fail(fmt.Errorf("git knows no commit %s in %s", ref, dir))
 	}
-	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", ch.commit, "--")
+	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", "--no-ext-diff", "--no-color", ch.commit, "--")
 	if err != nil {
 		return nil, fail(err)
 	}
