@@ -119,6 +119,14 @@ func TestMoveEdits(t *testing.T) {
 		}, "notes/t.md", "other/t.md", []string{
 			"notes/b.md: [x](./t.md) -> [x](../other/t.md)",
 		}},
+		{"obsidian: a destination written from the vault's root stays one", dialect.Obsidian{}, map[string]string{
+			"notes/t.md": "",
+			"a/b.md":     "[x](notes/t.md) [y](../notes/t.md#h) [z](<notes/t.md>)\n",
+		}, "notes/t.md", "other/u.md", []string{
+			"a/b.md: [x](notes/t.md) -> [x](other/u.md)",
+			"a/b.md: [y](../notes/t.md#h) -> [y](../other/u.md#h)",
+			"a/b.md: [z](<notes/t.md>) -> [z](<other/u.md>)",
+		}},
 		{"the moved note's own relative links", dialect.Wiki{}, map[string]string{
 			"a/self.md": "[s](sib.md) [p](../top.md) [i](../img/pic.png) [[sib]] [me](self.md#x)\n",
 			"a/sib.md":  "",
