@@ -128,17 +128,7 @@ func moveNote(before, after *index.Index, ids []int32, attachments map[string]st
 			}
 			return p.Class == index.Resolved && p.Target == target
 		}
-		name, ok := "", false
-		if l.Kind == wikilink.Markdown && writtenFromRoot(n.Path, before.Notes[found(r)].Path, l.Target) {
-			// A destination the dialect found from the vault's root
-			// (Obsidian's "notes/t.md" from any folder) stays a path from
-			// the root when that still finds the note.
-			name = encodeDestination(tpath, l.Angle)
-			if d, err := note.DecodeDestination(name); err == nil {
-				probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: d}
-				ok = accept(after.Resolve(srcAfter, &probe))
-			}
-		}
+		name, ok := fromRootName(after, srcAfter, tpath, l, writtenFromRoot(n.Path, before.Notes[found(r)].Path, l.Target), accept)
 		if !ok {
 			name, ok = writeNameFor(after, srcAfter, target, l, pathForm, accept)
 		}
@@ -162,6 +152,24 @@ func moveNote(before, after *index.Index, ids []int32, attachments map[string]st
 		})
 	}
 	return links
+}
+
+// fromRootName is the destination naming the note at tpath from the
+// vault's root, for a Markdown link l of note src that was written that
+// way (fromRoot): a destination the dialect found from the root
+// (Obsidian's "notes/t.md" from any folder) stays a path from the root
+// when that still finds the note (accept).
+func fromRootName(ix *index.Index, src int32, tpath string, l *note.Link, fromRoot bool, accept func(index.Result) bool) (string, bool) {
+	if l.Kind != wikilink.Markdown || !fromRoot {
+		return "", false
+	}
+	name := encodeDestination(tpath, l.Angle)
+	d, err := note.DecodeDestination(name)
+	if err != nil {
+		return "", false
+	}
+	probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: d}
+	return name, accept(ix.Resolve(src, &probe))
 }
 
 // writtenFromRoot reports whether the Markdown destination written in the
