@@ -62,7 +62,11 @@ func Merge(ix *index.Index, dup, canon int32, opt MergeOptions) (edits []Edit, f
 					Class: class, Candidates: []string{tpath}, Message: msg})
 			}
 			pathForm := r.PathForm || l.Kind != wikilink.Markdown && strings.Contains(strings.TrimSpace(l.Target), "/")
-			name, ok := writeNameFor(ix, src, canon, l, pathForm, func(p index.Result) bool { return findsNote(p, canon) })
+			accept := func(p index.Result) bool { return findsNote(p, canon) }
+			name, ok := fromRootName(ix, src, tpath, l, writtenFromRoot(n.Path, ix.Notes[dup].Path, l.Target), accept)
+			if !ok {
+				name, ok = writeNameFor(ix, src, canon, l, pathForm, accept)
+			}
 			if !ok {
 				finding(ClassRenamed, "no name of "+tpath+" can be written that resolves to it alone")
 				continue

@@ -58,6 +58,14 @@ func TestMergeEdits(t *testing.T) {
 			"f/b.md: [[dup]] -> [[Canon Note]]",
 			"f/b.md: [up](../dup.md) -> [up](../canon.md)",
 		}, []string{`a.md: [[dup#Only Here]]: heading: no heading or block "Only Here" in canon.md`}},
+		{"a destination written from the vault's root stays one, obsidian", dialect.Obsidian{}, map[string]string{
+			"notes/dup.md":   "",
+			"notes/canon.md": "",
+			"a/b.md":         "[x](notes/dup.md) [y](../notes/dup.md#h)\n",
+		}, "notes/dup.md", "notes/canon.md", false, []string{
+			"a/b.md: [x](notes/dup.md) -> [x](notes/canon.md)",
+			"a/b.md: [y](../notes/dup.md#h) -> [y](../notes/canon.md#h)",
+		}, []string{`a/b.md: [y](../notes/dup.md#h): heading: no heading or block "h" in notes/canon.md`}},
 		{"path forms stay paths, obsidian", dialect.Obsidian{}, map[string]string{
 			"x/dup.md":   "",
 			"y/canon.md": "",

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"cmp"
+	"path"
 	"runtime"
 	"slices"
 	"strings"
@@ -121,12 +122,16 @@ func moveNote(before, after *index.Index, ids []int32, attachments map[string]st
 		}
 		// A wikilink written with a folder ([[folder/T]]) stays a path.
 		pathForm := r.PathForm || l.Kind != wikilink.Markdown && strings.Contains(strings.TrimSpace(l.Target), "/")
-		name, ok := writeNameFor(after, srcAfter, target, l, pathForm, func(p index.Result) bool {
+		accept := func(p index.Result) bool {
 			if dup {
 				return p.Class == index.Duplicate && found(p) == target
 			}
 			return p.Class == index.Resolved && p.Target == target
-		})
+		}
+		name, ok := fromRootName(after, srcAfter, tpath, l, writtenFromRoot(n.Path, before.Notes[found(r)].Path, l.Target), accept)
+		if !ok {
+			name, ok = writeNameFor(after, srcAfter, target, l, pathForm, accept)
+		}
 		if !ok {
 			fail("no name of " + tpath + " can be written that resolves to it alone after the move")
 			continue
@@ -147,6 +152,34 @@ func moveNote(before, after *index.Index, ids []int32, attachments map[string]st
 		})
 	}
 	return links
+}
+
+// fromRootName is the destination naming the note at tpath from the
+// vault's root, for a Markdown link l of note src that was written that
+// way (fromRoot): a destination the dialect found from the root
+// (Obsidian's "notes/t.md" from any folder) stays a path from the root
+// when that still finds the note (accept).
+func fromRootName(ix *index.Index, src int32, tpath string, l *note.Link, fromRoot bool, accept func(index.Result) bool) (string, bool) {
+	if l.Kind != wikilink.Markdown || !fromRoot {
+		return "", false
+	}
+	name := encodeDestination(tpath, l.Angle)
+	d, err := note.DecodeDestination(name)
+	if err != nil {
+		return "", false
+	}
+	probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: d}
+	return name, accept(ix.Resolve(src, &probe))
+}
+
+// writtenFromRoot reports whether the Markdown destination written in the
+// note at src names the note at target as a path from the vault's root,
+// not from src's folder.
+func writtenFromRoot(src, target, written string) bool {
+	if strings.HasPrefix(written, "/") || path.Dir(src) == "." {
+		return false
+	}
+	return path.Clean(written) == target && path.Join(path.Dir(src), written) != target
 }
 
 // found is the note a resolution found: the target, but for a link to a

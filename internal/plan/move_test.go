@@ -104,6 +104,29 @@ func TestMoveEdits(t *testing.T) {
 			"notes/b.md: [z](my%20note.md#part) -> [z](../archive/2024/my%20note.md#part)",
 			"notes/b.md: [w](/notes/my%20note.md) -> [w](/archive/2024/my%20note.md)",
 		}},
+		{"a destination written with ./ keeps it while it stays below the linking note's folder", dialect.Wiki{}, map[string]string{
+			"notes/t.md": "",
+			"a.md":       "[x](./notes/t.md) [y](<./notes/t.md#h>)\n",
+			"notes/b.md": "[x](./t.md)\n",
+		}, "notes/t.md", "notes/sub/u.md", []string{
+			"a.md: [x](./notes/t.md) -> [x](./notes/sub/u.md)",
+			"a.md: [y](<./notes/t.md#h>) -> [y](<./notes/sub/u.md#h>)",
+			"notes/b.md: [x](./t.md) -> [x](./sub/u.md)",
+		}},
+		{"a destination written with ./ that must climb out starts with ../", dialect.Wiki{}, map[string]string{
+			"notes/t.md": "",
+			"notes/b.md": "[x](./t.md)\n",
+		}, "notes/t.md", "other/t.md", []string{
+			"notes/b.md: [x](./t.md) -> [x](../other/t.md)",
+		}},
+		{"obsidian: a destination written from the vault's root stays one", dialect.Obsidian{}, map[string]string{
+			"notes/t.md": "",
+			"a/b.md":     "[x](notes/t.md) [y](../notes/t.md#h) [z](<notes/t.md>)\n",
+		}, "notes/t.md", "other/u.md", []string{
+			"a/b.md: [x](notes/t.md) -> [x](other/u.md)",
+			"a/b.md: [y](../notes/t.md#h) -> [y](../other/u.md#h)",
+			"a/b.md: [z](<notes/t.md>) -> [z](<other/u.md>)",
+		}},
 		{"the moved note's own relative links", dialect.Wiki{}, map[string]string{
 			"a/self.md": "[s](sib.md) [p](../top.md) [i](../img/pic.png) [[sib]] [me](self.md#x)\n",
 			"a/sib.md":  "",

@@ -541,6 +541,10 @@ func relPath(from, to string, l *note.Link) string {
 		rel = "/" + to
 	} else {
 		rel = relative(fromDir, to)
+		// "./t.md" keeps its "./" while the path stays below the folder.
+		if strings.HasPrefix(l.Target, "./") && !strings.HasPrefix(rel, "../") {
+			rel = "./" + rel
+		}
 	}
 	return encodeDestination(rel, l.Angle)
 }
