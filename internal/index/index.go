@@ -77,6 +77,10 @@ type Index struct {
 	hintMemo   sync.Map // compact key -> []int32
 	anchors    sync.Map // note -> *anchorTable, for notes with many anchors
 	renamed    *renames // former names of renamed notes, nil when none
+	// completions are the names and aliases under their keys, sorted,
+	// built on the first Complete.
+	completeOnce sync.Once
+	completions  []completionEntry
 }
 
 // table maps a key to the notes that carry it, in note order. The first

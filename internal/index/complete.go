@@ -1,0 +1,159 @@
+package index
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// Completion is a note offered for a link target being typed.
+type Completion struct {
+	// Note is the note to link: the canonical note of the one whose name
+	// matched, so that completion never starts the drift a duplicate is.
+	Note int32
+	// Name is the name or alias that matched what was typed.
+	Name  string
+	Alias bool
+}
+
+// completionEntry is one name or alias under its key at the index's level.
+type completionEntry struct {
+	key   string
+	note  int32
+	name  string
+	alias bool
+}
+
+// Complete returns up to max notes with a name (stem, path, title, id) or
+// an alias that begins with typed once both are folded at the index's
+// level: the same ladder that repairs links filters completion, so
+// "disaster-rec" offers the note "Disaster Recovery" at separators. Notes
+// found by a name come before notes found only by an alias; then the
+// closer match (the shorter name) first, then path order. Each note comes
+// once.
+func (ix *Index) Complete(typed string, max int) []Completion {
+	ix.completeOnce.Do(ix.buildCompletions)
+	lv := ix.MaxLevel
+	if lv < fold.Unicode {
+		lv = fold.Unicode
+	}
+	q := fold.Key(lv, trimTrailingSeparators(typed))
+	es := ix.completions
+	lo, _ := slices.BinarySearchFunc(es, q, func(e completionEntry, q string) int { return strings.Compare(e.key, q) })
+	type hit struct {
+		c    Completion
+		size int
+	}
+	best := map[int32]hit{}
+	for i := lo; i < len(es) && strings.HasPrefix(es[i].key, q); i++ {
+		e := es[i]
+		canon := ix.canon[e.note]
+		h := hit{Completion{Note: canon, Name: e.name, Alias: e.alias}, utf8.RuneCountInString(e.name)}
+		old, seen := best[canon]
+		if !seen || old.c.Alias && !h.c.Alias || old.c.Alias == h.c.Alias && h.size < old.size {
+			best[canon] = h
+		}
+	}
+	hits := make([]hit, 0, len(best))
+	for _, h := range best {
+		hits = append(hits, h)
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.c.Alias != b.c.Alias {
+			if a.c.Alias {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.size, b.size), strings.Compare(ix.Notes[a.c.Note].Path, ix.Notes[b.c.Note].Path))
+	})
+	if max > 0 && len(hits) > max {
+		hits = hits[:max]
+	}
+	out := make([]Completion, len(hits))
+	for i, h := range hits {
+		out[i] = h.c
+	}
+	return out
+}
+
+// trimTrailingSeparators drops the separators a target being typed ends
+// in: "disaster-" is on its way to "disaster-recovery", while fold keeps a
+// trailing '-' as part of a name.
+func trimTrailingSeparators(s string) string {
+	return strings.TrimRight(s, " -_\u00a0\t")
+}
+
+func (ix *Index) buildCompletions() {
+	lv := ix.MaxLevel
+	if lv < fold.Unicode {
+		lv = fold.Unicode
+	}
+	var es []completionEntry
+	add := func(i int, name string, alias bool) {
+		if name = strings.TrimSpace(name); name != "" {
+			es = append(es, completionEntry{fold.Key(lv, name), int32(i), name, alias})
+		}
+	}
+	for i, n := range ix.Notes {
+		stem := dialect.StemOf(n.Path)
+		add(i, stem, false)
+		if p := dialect.PathName(n.Path); p != stem {
+			add(i, p, false)
+		}
+		if n.Err != nil {
+			continue
+		}
+		if n.Title != "" && n.Title != stem {
+			add(i, n.Title, false)
+		}
+		add(i, n.ID, false)
+		for _, a := range n.Aliases {
+			add(i, a, true)
+		}
+	}
+	slices.SortFunc(es, func(a, b completionEntry) int { return strings.Compare(a.key, b.key) })
+	ix.completions = es
+}
+
+// Attachments lists the vault's files that are not notes, in path order.
+func (ix *Index) Attachments() []string {
+	out := make([]string, 0, len(ix.attach))
+	for a := range ix.attach {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// WithNotes returns the index of the same vault with the given notes in
+// place of the notes at their paths, or added when their path is new (a
+// note an editor holds but has not saved): the other notes, attachments,
+// dialect and level are the same. The renamed notes' former names carry
+// over when no note was added (they name notes by their place).
+func (ix *Index) WithNotes(changed []*note.Note) *Index {
+	all := slices.Clone(ix.Notes)
+	added := false
+	for _, n := range changed {
+		if i, ok := ix.NoteByPath(n.Path); ok {
+			all[i] = n
+			continue
+		}
+		all = append(all, n)
+		added = true
+	}
+	if added {
+		slices.SortStableFunc(all, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
+	}
+	after := Build(all, ix.Attachments(), ix.Dialect, ix.MaxLevel)
+	after.LocalVaults = ix.LocalVaults
+	if !added {
+		after.renamed = ix.renamed
+	}
+	return after
+}
