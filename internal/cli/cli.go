@@ -116,7 +116,7 @@ docs/output.md describes what relink prints.`,
 	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
 		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e), newMergeCmd(e),
-		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e),
+		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e), newLspCmd(e),
 		newVersionCmd(e),
 	)
 	registerCompletions(root)
