@@ -127,6 +127,7 @@ type showMessage struct {
 type client struct {
 	t     *testing.T
 	vault string
+	state string // XDG_STATE_HOME of the server: its snapshots
 	cmd   *exec.Cmd
 	conn  *jsonrpc2.Conn
 
@@ -166,7 +167,7 @@ func start(t *testing.T, vault string, options any) *client {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &client{t: t, vault: vault, cmd: cmd, diags: map[string][]diagnostic{},
+	c := &client{t: t, vault: vault, state: state, cmd: cmd, diags: map[string][]diagnostic{},
 		changed: make(chan struct{}, 1), messages: make(chan showMessage, 16), exited: make(chan error, 1)}
 	c.conn = jsonrpc2.NewConn(context.Background(), jsonrpc2.NewBufferedStream(pipes{out, in}, jsonrpc2.VSCodeObjectCodec{}),
 		jsonrpc2.HandlerWithError(c.handle))
