@@ -29,13 +29,13 @@ type completionEntry struct {
 	alias bool
 }
 
-// Complete returns up to max notes with a name (stem, path, title, id) or
-// an alias that begins with typed once both are folded at the index's
-// level: the same ladder that repairs links filters completion, so
-// "disaster-rec" offers the note "Disaster Recovery" at separators. Notes
-// found by a name come before notes found only by an alias; then the
-// closer match (the shorter name) first, then path order. Each note comes
-// once.
+// Complete returns up to max completions for typed: the notes with a
+// name (stem, path, title, id) that begins with typed once both are
+// folded at the index's level, then the aliases that do. The same ladder
+// that repairs links filters completion, so "disaster-rec" offers the
+// note "Disaster Recovery" at separators. Each note comes once by a name
+// (its shortest that matched), each alias once; closer matches (shorter)
+// first, then path order.
 func (ix *Index) Complete(typed string, max int) []Completion {
 	ix.completeOnce.Do(ix.buildCompletions)
 	lv := ix.MaxLevel
@@ -49,18 +49,29 @@ func (ix *Index) Complete(typed string, max int) []Completion {
 		c    Completion
 		size int
 	}
-	best := map[int32]hit{}
+	byName := map[int32]hit{}
+	type aliasKey struct {
+		note  int32
+		alias string
+	}
+	byAlias := map[aliasKey]hit{}
 	for i := lo; i < len(es) && strings.HasPrefix(es[i].key, q); i++ {
 		e := es[i]
 		canon := ix.canon[e.note]
 		h := hit{Completion{Note: canon, Name: e.name, Alias: e.alias}, utf8.RuneCountInString(e.name)}
-		old, seen := best[canon]
-		if !seen || old.c.Alias && !h.c.Alias || old.c.Alias == h.c.Alias && h.size < old.size {
-			best[canon] = h
+		if e.alias {
+			byAlias[aliasKey{canon, e.name}] = h
+			continue
+		}
+		if old, seen := byName[canon]; !seen || h.size < old.size {
+			byName[canon] = h
 		}
 	}
-	hits := make([]hit, 0, len(best))
-	for _, h := range best {
+	hits := make([]hit, 0, len(byName)+len(byAlias))
+	for _, h := range byName {
+		hits = append(hits, h)
+	}
+	for _, h := range byAlias {
 		hits = append(hits, h)
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
@@ -70,7 +81,7 @@ func (ix *Index) Complete(typed string, max int) []Completion {
 			}
 			return -1
 		}
-		return cmp.Or(cmp.Compare(a.size, b.size), strings.Compare(ix.Notes[a.c.Note].Path, ix.Notes[b.c.Note].Path))
+		return cmp.Or(cmp.Compare(a.size, b.size), strings.Compare(ix.Notes[a.c.Note].Path, ix.Notes[b.c.Note].Path), strings.Compare(a.c.Name, b.c.Name))
 	})
 	if max > 0 && len(hits) > max {
 		hits = hits[:max]
@@ -101,7 +112,12 @@ func (ix *Index) buildCompletions() {
 		}
 	}
 	for i, n := range ix.Notes {
+		// The title first: of two names as long, the one a note is
+		// known by is shown.
 		stem := dialect.StemOf(n.Path)
+		if n.Err == nil && n.Title != "" && n.Title != stem {
+			add(i, n.Title, false)
+		}
 		add(i, stem, false)
 		if p := dialect.PathName(n.Path); p != stem {
 			add(i, p, false)
@@ -109,15 +125,12 @@ func (ix *Index) buildCompletions() {
 		if n.Err != nil {
 			continue
 		}
-		if n.Title != "" && n.Title != stem {
-			add(i, n.Title, false)
-		}
 		add(i, n.ID, false)
 		for _, a := range n.Aliases {
 			add(i, a, true)
 		}
 	}
-	slices.SortFunc(es, func(a, b completionEntry) int { return strings.Compare(a.key, b.key) })
+	slices.SortStableFunc(es, func(a, b completionEntry) int { return strings.Compare(a.key, b.key) })
 	ix.completions = es
 }
 

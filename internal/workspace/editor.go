@@ -513,8 +513,9 @@ type NoteSymbol struct {
 	Path string
 }
 
-// FindNotes lists the notes whose names begin with query once folded on
-// the ladder (all notes, in path order, for an empty query), up to max.
+// FindNotes lists the notes whose names or aliases begin with query once
+// folded on the ladder (all notes, in path order, for an empty query), up
+// to max.
 func (v *View) FindNotes(query string, max int) []NoteSymbol {
 	ix := v.Index
 	var out []NoteSymbol
@@ -527,7 +528,12 @@ func (v *View) FindNotes(query string, max int) []NoteSymbol {
 		}
 		return out
 	}
+	seen := map[int32]bool{}
 	for _, c := range ix.Complete(query, max) {
+		if seen[c.Note] {
+			continue // by a name and by an alias
+		}
+		seen[c.Note] = true
 		n := ix.Notes[c.Note]
 		out = append(out, NoteSymbol{Name: noteName(n), Path: n.Path})
 	}

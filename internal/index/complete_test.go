@@ -1,0 +1,65 @@
+package index
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// TestComplete: completion matches prefixes on the ladder up to the
+// index's level, names before aliases, each note once by its shortest
+// matching name, a duplicate by its canonical note.
+func TestComplete(t *testing.T) {
+	dup := n("Archive/DR old.md", "")
+	dup.DuplicateOf = "Disaster Recovery"
+	notes := []*note.Note{
+		dup,
+		n("Cache Line.md", ""),
+		n("Cache_Line_Basics.md", "Cache Line Basics"),
+		n("Topics/Disaster Recovery.md", "Disaster Recovery", "DR", "Disaster plan"),
+		n("상태 관리.md", ""),
+	}
+	show := func(cs []Completion, ix *Index) []string {
+		var out []string
+		for _, c := range cs {
+			s := fmt.Sprintf("%s=%s", c.Name, ix.Notes[c.Note].Path)
+			if c.Alias {
+				s = "alias " + s
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	tests := []struct {
+		level fold.Level
+		typed string
+		want  []string
+	}{
+		{fold.Separators, "disaster-rec", []string{"Disaster Recovery=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "disaster", []string{"Disaster Recovery=Topics/Disaster Recovery.md", "alias Disaster plan=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "d", []string{"DR old=Topics/Disaster Recovery.md", "alias DR=Topics/Disaster Recovery.md", "alias Disaster plan=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "cache line", []string{"Cache Line=Cache Line.md", "Cache Line Basics=Cache_Line_Basics.md"}},
+		{fold.Separators, "cache-", []string{"Cache Line=Cache Line.md", "Cache Line Basics=Cache_Line_Basics.md"}},
+		{fold.Case, "cache-line", nil},
+		{fold.Case, "CACHE LINE B", []string{"Cache Line Basics=Cache_Line_Basics.md"}},
+		{fold.Separators, "상태관", nil},
+		{fold.Compact, "상태관", []string{"상태 관리=상태 관리.md"}},
+		{fold.Separators, "topics/dis", []string{"Topics/Disaster Recovery=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "zzz", nil},
+	}
+	for _, tt := range tests {
+		ix := Build(notes, nil, dialect.Wiki{}, tt.level)
+		if diff := cmp.Diff(tt.want, show(ix.Complete(tt.typed, 10), ix)); diff != "" {
+			t.Errorf("%s %q (-want +got):\n%s", tt.level, tt.typed, diff)
+		}
+	}
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	if got := ix.Complete("", 2); len(got) != 2 {
+		t.Errorf("max 2: %d completions", len(got))
+	}
+}
