@@ -1,7 +1,6 @@
 package lspserver_test
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -117,5 +116,4 @@ func TestCompletion(t *testing.T) {
 	if len(res.Items) == 0 || applyEdits(t, "[[pager]]", []textEdit{res.Items[0].TextEdit}) != "[[Pager Rotation]]" {
 		t.Errorf("completing inside [[pager]] gives %+v", res.Items)
 	}
-	_ = strings.Contains
 }

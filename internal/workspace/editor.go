@@ -350,8 +350,11 @@ func (v *View) References(target int32, heading string) []Reference {
 				continue
 			}
 			if heading != "" {
+				// The heading the fragment names, or the one its repair
+				// writes: as Follow goes.
 				frag := strings.TrimSpace(l.Frag)
-				if !l.HasFrag || frag != heading && !ix.Dialect.AnchorResolves(frag, heading) {
+				repaired := r.Anchor.State == index.AnchorRepair && r.Anchor.Heading == heading
+				if !l.HasFrag || frag != heading && !ix.Dialect.AnchorResolves(frag, heading) && !repaired {
 					continue
 				}
 			}
