@@ -226,6 +226,22 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 	return nil, nil
 }
 
+// relink runs the relink binary with the server's state folder.
+func (c *client) relink(args ...string) (string, error) {
+	cmd := exec.Command(relinkBin, args...)
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+c.state, "HOME="+c.state)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func uriPathOf(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return ""
+	}
+	return u.Path
+}
+
 func fileURI(p string) string {
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
 }
