@@ -1,7 +1,9 @@
 package lspserver_test
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -116,5 +118,18 @@ func TestBadSeverity(t *testing.T) {
 	}, nil)
 	if err == nil || !strings.Contains(err.Error(), `broken = "loud": want one of error, warning, information, hint, off`) {
 		t.Errorf("initialize with a bad severity: %v", err)
+	}
+}
+
+// TestExitWithoutShutdown: exit before shutdown ends the server with 1,
+// as LSP asks.
+func TestExitWithoutShutdown(t *testing.T) {
+	c := start(t, sampleVault(t), nil)
+	c.notify("exit", nil)
+	err := <-c.exited
+	c.exited <- err
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit without shutdown: %v, want exit status 1", err)
 	}
 }
