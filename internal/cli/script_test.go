@@ -57,14 +57,14 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sha256": cmdSHA256,
-			"tree":   cmdTree,
-			"nfd":    cmdNFD,
-			"crlf":   cmdCRLF,
-			"settle": cmdSettle,
-			"mkfifo": cmdMkfifo,
-			"mksock": cmdMksock,
-			"follow": cmdFollow,
+			"sha256":   cmdSHA256,
+			"tree":     cmdTree,
+			"nfd":      cmdNFD,
+			"crlf":     cmdCRLF,
+			"settle":   cmdSettle,
+			"mkfifo":   cmdMkfifo,
+			"mksock":   cmdMksock,
+			"follow":   cmdFollow,
 			"lspframe": cmdLSPFrame,
 		},
 	})
