@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -100,6 +102,7 @@ change.
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
+	cmd.Flags().Lookup("format").Usage = "output format: text, json, sarif (SARIF 2.1.0) or github (workflow commands); docs/ci.md"
 	return cmd
 }
 
@@ -160,12 +163,17 @@ const (
 )
 
 func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, show reportView) error {
-	if o.format != "text" && o.format != "json" {
+	ci := show == showCheck && (o.format == "sarif" || o.format == "github")
+	switch {
+	case ci, o.format == "text", o.format == "json":
+	case show == showCheck:
+		return fmt.Errorf("unknown --format %q (want text, json, sarif or github)", o.format)
+	default:
 		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
 	}
 	wo := o.workspaceOptions(cmd)
 	wo.Once = true
-	stop := startProgress(e, o.format == "json")
+	stop := startProgress(e, o.format != "text")
 	wo.Progress = stop.update
 	wo.ResolveProgress = stop.resolve
 	rep, err := workspace.Load(dir, wo)
@@ -180,6 +188,16 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, show repo
 		Plan: rep.Plan, Problems: rep.Problems, Warnings: rep.Warnings,
 	}
 	switch {
+	case o.format == "sarif":
+		if err := report.SARIF(e.stdout, in, ciPlace(rep.Vault.Dir)); err != nil {
+			return err
+		}
+		report.Problems(e.stderr, rep.Problems)
+		report.Warnings(e.stderr, rep.Warnings)
+	case o.format == "github":
+		if err := report.GitHub(e.stdout, e.stderr, in, ciPlace(rep.Vault.Dir)); err != nil {
+			return err
+		}
 	case o.format == "json":
 		if err := report.JSON(e.stdout, in); err != nil {
 			return err
@@ -223,4 +241,30 @@ func printDiff(e *env, rep *workspace.Report) error {
 		}
 	}
 	return nil
+}
+
+// ciPlace is where a CI report's paths start: the current folder, where
+// CI runs (the repository's checkout), when the vault is in it; else the
+// vault itself.
+func ciPlace(vaultDir string) report.CIPlace {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return report.CIPlace{Root: vaultDir}
+	}
+	// Through symbolic links (a checkout under /tmp on macOS is
+	// /private/tmp): the two are compared as the system sees them.
+	real := func(p string) string {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return r
+		}
+		return p
+	}
+	rel, err := filepath.Rel(real(cwd), real(vaultDir))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return report.CIPlace{Root: vaultDir}
+	}
+	if rel == "." {
+		return report.CIPlace{Root: cwd}
+	}
+	return report.CIPlace{Root: cwd, Prefix: filepath.ToSlash(rel) + "/"}
 }

@@ -102,6 +102,7 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
   relink mv SRC DST      move or rename a note, folder or heading; every link follows
   relink merge DUP CANON send every link to a duplicate note to another;
                          DUP is marked duplicate_of CANON (or --delete'd)
+  relink resolve NAME... what a link [[NAME]] would reach, or what to write instead
 
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot
@@ -116,7 +117,7 @@ docs/output.md describes what relink prints.`,
 	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
 		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e), newMergeCmd(e),
-		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e), newLspCmd(e),
+		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e), newResolveCmd(e), newMCPCmd(e), newLspCmd(e),
 		newVersionCmd(e),
 	)
 	registerCompletions(root)

@@ -19,6 +19,9 @@ import (
 // formats are the values of --format.
 var formats = []string{"text", "json"}
 
+// checkFormats are check's values of --format: the CI formats too.
+var checkFormats = []string{"text", "json", "sarif", "github"}
+
 func levelNames() []string {
 	names := make([]string, len(fold.Levels))
 	for i, l := range fold.Levels {
@@ -106,6 +109,9 @@ func registerCompletions(root *cobra.Command) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for name, fn := range byFlag {
+			if name == "format" && c.Name() == "check" && c.Parent() == root {
+				fn = completeWords(checkFormats)
+			}
 			if c.LocalFlags().Lookup(name) != nil {
 				// A flag inherited from a parent was registered there.
 				_ = c.RegisterFlagCompletionFunc(name, fn)

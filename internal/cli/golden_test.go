@@ -29,6 +29,8 @@ func TestSampleVaultGolden(t *testing.T) {
 		{"sample-plan.json", []string{"plan", "--format", "json", vault}, ExitFindings},
 		{"sample-plan.diff", []string{"plan", "--diff", vault}, ExitFindings},
 		{"sample-plan-optins.txt", []string{"plan", "--allow-alias", "--follow-duplicates", "--keep-display", "--level", "compact", vault}, ExitFindings},
+		{"sample-resolve.json", []string{"resolve", "--vault", vault, "--format", "json", "V8 Snapshot", "v8-snapshot", "cache line", "DR", "Canonical Ids Copy", "Disaster Recovry", "V8 Snapshot#taking one", "Disaster Recovery#Restore Drill", "Ops/diagram.png"}, ExitFindings},
+		{"sample-resolve.txt", []string{"resolve", "--vault", vault, "V8 Snapshot", "v8-snapshot", "cache line", "DR", "Canonical Ids Copy", "Disaster Recovry", "V8 Snapshot#taking one", "Disaster Recovery#Restore Drill", "Ops/diagram.png"}, ExitFindings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,7 +29,7 @@ Exit status:
   2  error`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			err := lspserver.New(lspserver.LoadVault).Serve(e.ctx, e.stdin, e.stdout)
+			err := lspserver.New(lspserver.OpenVault).Serve(e.ctx, e.stdin, e.stdout)
 			if errors.Is(err, lspserver.ErrNoShutdown) {
 				return exitCode(1)
 			}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
-	"github.com/relinkmd/relink/internal/note"
 )
 
 // Completion is a note offered for a link target being typed.
@@ -37,13 +36,12 @@ type completionEntry struct {
 // (its shortest that matched), each alias once; closer matches (shorter)
 // first, then path order.
 func (ix *Index) Complete(typed string, max int) []Completion {
-	ix.completeOnce.Do(ix.buildCompletions)
+	es := ix.completionTable()
 	lv := ix.MaxLevel
 	if lv < fold.Unicode {
 		lv = fold.Unicode
 	}
 	q := fold.Key(lv, trimTrailingSeparators(typed))
-	es := ix.completions
 	lo, _ := slices.BinarySearchFunc(es, q, func(e completionEntry, q string) int { return strings.Compare(e.key, q) })
 	type hit struct {
 		c    Completion
@@ -100,7 +98,20 @@ func trimTrailingSeparators(s string) string {
 	return strings.TrimRight(s, " -_\u00a0\t")
 }
 
-func (ix *Index) buildCompletions() {
+// completionTable is the names and aliases under their keys, sorted;
+// built on first use and shared by the indexes WithNotes makes of this
+// one (the names are the same), so that an edit that changes no name
+// costs completion nothing.
+func (ix *Index) completionTable() []completionEntry {
+	if es := ix.completions.Load(); es != nil {
+		return *es
+	}
+	es := ix.buildCompletions()
+	ix.completions.CompareAndSwap(nil, &es)
+	return *ix.completions.Load()
+}
+
+func (ix *Index) buildCompletions() []completionEntry {
 	lv := ix.MaxLevel
 	if lv < fold.Unicode {
 		lv = fold.Unicode
@@ -131,7 +142,7 @@ func (ix *Index) buildCompletions() {
 		}
 	}
 	slices.SortStableFunc(es, func(a, b completionEntry) int { return strings.Compare(a.key, b.key) })
-	ix.completions = es
+	return es
 }
 
 // Attachments lists the vault's files that are not notes, in path order.
@@ -142,31 +153,4 @@ func (ix *Index) Attachments() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// WithNotes returns the index of the same vault with the given notes in
-// place of the notes at their paths, or added when their path is new (a
-// note an editor holds but has not saved): the other notes, attachments,
-// dialect and level are the same. The renamed notes' former names carry
-// over when no note was added (they name notes by their place).
-func (ix *Index) WithNotes(changed []*note.Note) *Index {
-	all := slices.Clone(ix.Notes)
-	added := false
-	for _, n := range changed {
-		if i, ok := ix.NoteByPath(n.Path); ok {
-			all[i] = n
-			continue
-		}
-		all = append(all, n)
-		added = true
-	}
-	if added {
-		slices.SortStableFunc(all, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
-	}
-	after := Build(all, ix.Attachments(), ix.Dialect, ix.MaxLevel)
-	after.LocalVaults = ix.LocalVaults
-	if !added {
-		after.renamed = ix.renamed
-	}
-	return after
 }

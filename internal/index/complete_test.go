@@ -63,3 +63,21 @@ func TestComplete(t *testing.T) {
 		t.Errorf("max 2: %d completions", len(got))
 	}
 }
+
+// TestCompleteSharedByWithNotes: an index WithNotes makes (the same names,
+// a note read again) completes from the table its source built, without
+// building it again, and the same way.
+func TestCompleteSharedByWithNotes(t *testing.T) {
+	notes := []*note.Note{n("a/Disaster Recovery.md", "Disaster Recovery", "DR"), n("b.md", "")}
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	before := ix.Complete("disaster-rec", 5)
+	again := *notes[0]
+	again.Headings = []string{"New heading"}
+	nx := ix.WithNotes([]*note.Note{&again, notes[1]})
+	if nx.completions.Load() != ix.completions.Load() {
+		t.Errorf("WithNotes built another completion table")
+	}
+	if diff := cmp.Diff(before, nx.Complete("disaster-rec", 5)); diff != "" {
+		t.Errorf("completions differ (-before +after):\n%s", diff)
+	}
+}

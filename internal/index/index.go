@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -78,9 +79,8 @@ type Index struct {
 	anchors    sync.Map // note -> *anchorTable, for notes with many anchors
 	renamed    *renames // former names of renamed notes, nil when none
 	// completions are the names and aliases under their keys, sorted,
-	// built on the first Complete.
-	completeOnce sync.Once
-	completions  []completionEntry
+	// built on the first Complete (completionTable).
+	completions atomic.Pointer[[]completionEntry]
 }
 
 // table maps a key to the notes that carry it, in note order. The first

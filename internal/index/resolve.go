@@ -101,11 +101,29 @@ func IsNoteExt(ext string) bool {
 	return e == ".md" || e == ".markdown"
 }
 
+// Source is the note a link is written in, as far as resolution depends
+// on it: a path from the note's folder ([[./x]], [[../x]], Markdown links)
+// starts there, and [[#Heading]] names the note itself.
+type Source struct {
+	// Note is the note's index in Notes, or -1 for a note the vault does
+	// not hold (yet): a link written there that names only a #heading
+	// finds no note.
+	Note int32
+	// Path is the note's path from the vault root, with '/'.
+	Path string
+}
+
 // Resolve decides what link l of note src points to.
 func (ix *Index) Resolve(src int32, l *note.Link) Result {
+	return ix.ResolveFrom(Source{Note: src, Path: ix.Notes[src].Path}, l)
+}
+
+// ResolveFrom decides what link l, written in the note at src, points to:
+// Resolve for a link of any note, one of the vault's or not.
+func (ix *Index) ResolveFrom(src Source, l *note.Link) Result {
 	var r Result
 	if l.Kind == wikilink.Markdown {
-		r = ix.resolveMarkdown(src, l)
+		r = ix.resolveMarkdown(src.Path, l)
 	} else {
 		r = ix.resolveWiki(src, l)
 	}
@@ -124,17 +142,20 @@ func (ix *Index) Resolve(src int32, l *note.Link) Result {
 	return r
 }
 
-func (ix *Index) resolveWiki(src int32, l *note.Link) Result {
+func (ix *Index) resolveWiki(src Source, l *note.Link) Result {
 	t := trimSpace(l.Target)
 	if v := l.Vault(); v != "" && ix.LocalVaults != nil && !ix.LocalVaults[v] {
 		return Result{Class: External, Target: -1}
 	}
 	if t == "" { // [[#Heading]]: the note itself
-		return Result{Class: Resolved, Target: src}
+		if src.Note < 0 {
+			return Result{Class: Broken, Level: ix.MaxLevel, Target: -1}
+		}
+		return Result{Class: Resolved, Target: src.Note}
 	}
 	pathForm := false
 	if strings.HasPrefix(t, "/") || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../") {
-		base := path.Dir(ix.Notes[src].Path)
+		base := path.Dir(src.Path)
 		if strings.HasPrefix(t, "/") {
 			base = ""
 		}
@@ -571,9 +592,9 @@ func (ix *Index) resolveAttachment(t string, pathForm bool) Result {
 	return r
 }
 
-func (ix *Index) resolveMarkdown(src int32, l *note.Link) Result {
+func (ix *Index) resolveMarkdown(srcPath string, l *note.Link) Result {
 	t := l.Target
-	base := path.Dir(ix.Notes[src].Path)
+	base := path.Dir(srcPath)
 	if strings.HasPrefix(t, "/") {
 		base = ""
 	}
@@ -1027,9 +1048,15 @@ func (ix *Index) Warm(links []note.Link) {
 // AttachmentPath is the path of the attachment that link l of note src
 // finds, as Resolve finds it; ok is false when l finds no attachment.
 func (ix *Index) AttachmentPath(src int32, l *note.Link) (p string, ok bool) {
+	return ix.AttachmentPathFrom(Source{Note: src, Path: ix.Notes[src].Path}, l)
+}
+
+// AttachmentPathFrom is AttachmentPath for a link written in the note at
+// src, as ResolveFrom finds it.
+func (ix *Index) AttachmentPathFrom(src Source, l *note.Link) (p string, ok bool) {
 	t := l.Target
 	if l.Kind == wikilink.Markdown {
-		base := path.Dir(ix.Notes[src].Path)
+		base := path.Dir(src.Path)
 		if strings.HasPrefix(t, "/") {
 			base = ""
 		}
@@ -1049,7 +1076,7 @@ func (ix *Index) AttachmentPath(src int32, l *note.Link) (p string, ok bool) {
 	t = trimSpace(t)
 	pathForm := false
 	if strings.HasPrefix(t, "/") || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../") {
-		base := path.Dir(ix.Notes[src].Path)
+		base := path.Dir(src.Path)
 		if strings.HasPrefix(t, "/") {
 			base = ""
 		}

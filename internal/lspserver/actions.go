@@ -113,7 +113,7 @@ func (s *Server) executeCommand(_ *glsp.Context, p *protocol.ExecuteCommandParam
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rep == nil {
+	if s.engine == nil {
 		return nil, fmt.Errorf("not initialized")
 	}
 	var unsaved []string
@@ -123,7 +123,7 @@ func (s *Server) executeCommand(_ *glsp.Context, p *protocol.ExecuteCommandParam
 		}
 	}
 	slices.Sort(unsaved)
-	res, err := workspace.ApplyVault(context.Background(), s.rep, unsaved)
+	res, err := s.engine.ApplyExcept(context.Background(), unsaved, workspace.ApplyOptions{})
 	msg := fixVaultMessage(res, err)
 	typ := protocol.MessageTypeInfo
 	if err != nil {
@@ -132,9 +132,10 @@ func (s *Server) executeCommand(_ *glsp.Context, p *protocol.ExecuteCommandParam
 		typ = protocol.MessageTypeWarning
 	}
 	s.notifyLocked(protocol.ServerWindowShowMessage, protocol.ShowMessageParams{Type: typ, Message: msg})
-	if res != nil && len(res.Changed) > 0 {
-		s.reloadLocked()
-		s.publishLocked()
+	// An open note whose file was written holds the old text until the
+	// editor reloads it.
+	for _, d := range s.docs {
+		d.unsaved = !s.savedLocked(d)
 	}
 	return nil, nil
 }

@@ -152,6 +152,35 @@ func (p pipes) Close() error {
 // initializationOptions (nil for none).
 func start(t *testing.T, vault string, options any) *client {
 	t.Helper()
+	c := launch(t, vault)
+	var res struct {
+		Capabilities map[string]any `json:"capabilities"`
+	}
+	if err := c.initialize(options, &res); err != nil {
+		t.Fatalf("initialize: %v", err)
+	}
+	if res.Capabilities["completionProvider"] == nil {
+		t.Fatalf("initialize: no completion provider in %v", res.Capabilities)
+	}
+	c.notify("initialized", map[string]any{})
+	return c
+}
+
+func (c *client) initialize(options, result any) error {
+	params := map[string]any{
+		"processId":    os.Getpid(),
+		"rootUri":      fileURI(c.vault),
+		"capabilities": map[string]any{},
+	}
+	if options != nil {
+		params["initializationOptions"] = options
+	}
+	return c.tryCall("initialize", params, result)
+}
+
+// launch runs relink lsp on vault, not initialized yet.
+func launch(t *testing.T, vault string) *client {
+	t.Helper()
 	cmd := exec.Command(relinkBin, "lsp")
 	state := t.TempDir()
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "HOME="+state)
@@ -180,22 +209,6 @@ func start(t *testing.T, vault string, options any) *client {
 			cmd.Process.Kill()
 		}
 	})
-	params := map[string]any{
-		"processId":    os.Getpid(),
-		"rootUri":      fileURI(vault),
-		"capabilities": map[string]any{},
-	}
-	if options != nil {
-		params["initializationOptions"] = options
-	}
-	var res struct {
-		Capabilities map[string]any `json:"capabilities"`
-	}
-	c.call("initialize", params, &res)
-	if res.Capabilities["completionProvider"] == nil {
-		t.Fatalf("initialize: no completion provider in %v", res.Capabilities)
-	}
-	c.notify("initialized", map[string]any{})
 	return c
 }
 

@@ -234,7 +234,7 @@ func (s *Server) workspaceSymbol(_ *glsp.Context, p *protocol.WorkspaceSymbolPar
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []protocol.SymbolInformation{}
-	if s.rep == nil {
+	if s.engine == nil {
 		return out, nil
 	}
 	for _, n := range s.viewLocked().FindNotes(p.Query, maxSymbols) {

@@ -109,13 +109,8 @@ func TestSeverities(t *testing.T) {
 // TestBadSeverity: a severity that is not one is refused at initialize,
 // with the class and the choices named.
 func TestBadSeverity(t *testing.T) {
-	c := start(t, sampleVault(t), nil)
-	// The first initialize succeeded; a second one with a bad option is
-	// refused by the same check.
-	err := c.tryCall("initialize", map[string]any{
-		"rootUri": c.uri(""), "capabilities": map[string]any{},
-		"initializationOptions": map[string]any{"severity": map[string]string{"broken": "loud"}},
-	}, nil)
+	c := launch(t, sampleVault(t))
+	err := c.initialize(map[string]any{"severity": map[string]string{"broken": "loud"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), `broken = "loud": want one of error, warning, information, hint, off`) {
 		t.Errorf("initialize with a bad severity: %v", err)
 	}

@@ -68,6 +68,9 @@ func (s *Server) prepareRename(_ *glsp.Context, p *protocol.PrepareRenameParams)
 func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.engine != nil {
+		s.engine.Flush() // what the watcher saw, before the plan
+	}
 	d, v, ok := s.docLocked(p.TextDocument.URI)
 	if !ok {
 		return nil, fmt.Errorf("%s is not a note of the vault", p.TextDocument.URI)
@@ -78,9 +81,9 @@ func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.Wo
 	}
 	var mp *workspace.MovePlan
 	if t.heading != "" {
-		mp, err = workspace.PlanHeadingRename(s.rep, t.note, t.heading, p.NewName)
+		mp, err = workspace.PlanHeadingRename(v.Report, t.note, t.heading, p.NewName)
 	} else {
-		mp, err = workspace.PlanRename(s.rep, t.note, p.NewName)
+		mp, err = workspace.PlanRename(v.Report, t.note, p.NewName)
 	}
 	if err != nil {
 		return nil, err
@@ -91,9 +94,11 @@ func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.Wo
 func (s *Server) willRenameFiles(_ *glsp.Context, p *protocol.RenameFilesParams) (*protocol.WorkspaceEdit, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rep == nil {
+	if s.engine == nil {
 		return nil, nil
 	}
+	s.engine.Flush() // what the watcher saw, before the plan
+	rep := s.engine.Report()
 	out := &protocol.WorkspaceEdit{}
 	for _, f := range p.Files {
 		from, ok1 := s.pathOf(f.OldURI)
@@ -101,7 +106,7 @@ func (s *Server) willRenameFiles(_ *glsp.Context, p *protocol.RenameFilesParams)
 		if !ok1 || !ok2 {
 			continue
 		}
-		mp, err := workspace.PlanMove(s.rep, from, to)
+		mp, err := workspace.PlanMove(rep, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +138,7 @@ func (s *Server) moveEdit(mp *workspace.MovePlan, editorMoves bool) (*protocol.W
 	}
 	for _, f := range files {
 		old := mp.OldPath(f)
-		text, err := s.rep.Vault.ReadFile(old)
+		text, err := s.engine.Report().Vault.ReadFile(old)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", old, err)
 		}

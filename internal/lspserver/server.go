@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tliron/glsp"
@@ -26,56 +27,61 @@ import (
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
-// Loader reads the vault at dir into a Report. The server calls it at
-// initialize and again when files change on disk.
-type Loader func(dir string) (*workspace.Report, error)
+// Opener opens the vault at dir as an engine that calls onUpdate with
+// each new state and onError with what goes wrong in the background.
+type Opener func(dir string, onUpdate func(*workspace.State), onError func(error)) (*workspace.Engine, error)
 
-// LoadVault is the Loader of relink lsp: the vault with the config file
-// and the caches, and each note's hash kept, so that a fix written to
-// disk refuses a file that changed since it was read.
-func LoadVault(dir string) (*workspace.Report, error) {
-	return workspace.Load(dir, workspace.Options{Hash: true})
+// OpenVault is the Opener of relink lsp: the vault with its config file
+// and caches, kept loaded and following its files on disk.
+func OpenVault(dir string, onUpdate func(*workspace.State), onError func(error)) (*workspace.Engine, error) {
+	return workspace.OpenEngine(dir, workspace.EngineOptions{Watch: true, OnUpdate: onUpdate, OnError: onError})
 }
 
 // ErrNoShutdown is Serve's error when the client sent exit without
 // shutdown first; the process then exits 1, as LSP asks.
 var ErrNoShutdown = errors.New("exit without shutdown")
 
-// Server holds what the editor has open and the vault's last report.
+// Server holds what the editor has open and the vault's engine.
 type Server struct {
-	load Loader
+	open Opener
 
-	mu        sync.Mutex
-	rep       *workspace.Report
-	docs      map[string]*document // by vault-relative path
-	view      *workspace.View      // nil when a buffer or the report changed since
-	severity  severities
-	shutdown  bool
-	exited    bool
-	notify    func(method string, params any)
-	loadError error
+	mu       sync.Mutex
+	engine   *workspace.Engine
+	docs     map[string]*document // by vault-relative path
+	severity severities
+	shutdown bool
+	exited   bool
+	// notify sends a notification to the client; set once by Serve.
+	notify func(method string, params any)
+	// updates wakes the publisher: the engine has a new state.
+	updates chan struct{}
+	done    chan struct{}
 }
 
-// New returns a server that reads vaults with load.
-func New(load Loader) *Server {
-	return &Server{load: load, docs: map[string]*document{}, severity: defaultSeverities()}
+// New returns a server that opens vaults with open.
+func New(open Opener) *Server {
+	return &Server{open: open, docs: map[string]*document{}, severity: defaultSeverities(),
+		updates: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // Serve answers the client on in and out until it exits or in ends.
 func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 	stream := jsonrpc2.NewBufferedStream(readWriteCloser{in, out}, jsonrpc2.VSCodeObjectCodec{})
 	h := s.handler()
-	conn := jsonrpc2.NewConn(ctx, stream, jsonrpc2.HandlerWithError(func(ctx context.Context, c *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
-		gc := &glsp.Context{
-			Method: req.Method,
-			Notify: func(method string, params any) { _ = c.Notify(ctx, method, params) },
+	// One notify for the connection, set before it reads: the engine's
+	// background errors and the publisher send through it too.
+	var connection atomic.Pointer[jsonrpc2.Conn]
+	s.notify = func(method string, params any) {
+		if c := connection.Load(); c != nil {
+			_ = c.Notify(ctx, method, params)
 		}
+	}
+	conn := jsonrpc2.NewConn(ctx, stream, jsonrpc2.HandlerWithError(func(ctx context.Context, c *jsonrpc2.Conn, req *jsonrpc2.Request) (any, error) {
+		connection.CompareAndSwap(nil, c)
+		gc := &glsp.Context{Method: req.Method, Notify: s.notify}
 		if req.Params != nil {
 			gc.Params = *req.Params
 		}
-		s.mu.Lock()
-		s.notify = gc.Notify
-		s.mu.Unlock()
 		if req.Method == "exit" {
 			s.mu.Lock()
 			s.exited = true
@@ -98,15 +104,18 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 		}
 		return r, nil
 	}))
+	connection.Store(conn)
+	go s.publisher()
 	select {
 	case <-conn.DisconnectNotify():
 	case <-ctx.Done():
 		conn.Close()
 	}
+	close(s.done)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rep != nil {
-		s.rep.Vault.Close()
+	if s.engine != nil {
+		s.engine.Close()
 	}
 	if s.exited && !s.shutdown {
 		return ErrNoShutdown
@@ -179,26 +188,34 @@ func (s *Server) initialize(_ *glsp.Context, p *protocol.InitializeParams) (any,
 	if root == "" {
 		return nil, errors.New("relink lsp needs a workspace folder: the vault")
 	}
-	rep, err := s.load(root)
+	s.mu.Lock()
+	opened := s.engine != nil
+	s.mu.Unlock()
+	if opened {
+		return nil, errors.New("initialize: the server is initialized already")
+	}
+	e, err := s.open(root, func(*workspace.State) { s.wake() }, s.backgroundError)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", root, err)
 	}
 	sev := defaultSeverities()
-	if err := sev.set(rep.Settings.Config.LSP.Severity); err != nil {
-		return nil, err
-	}
-	if p.InitializationOptions != nil {
+	err = sev.set(e.Report().Settings.Config.LSP.Severity)
+	if err == nil && p.InitializationOptions != nil {
 		b, _ := json.Marshal(p.InitializationOptions)
 		var opt initOptions
-		if err := json.Unmarshal(b, &opt); err != nil {
-			return nil, fmt.Errorf("initializationOptions: %w", err)
+		if err = json.Unmarshal(b, &opt); err == nil {
+			err = sev.set(opt.Severity)
 		}
-		if err := sev.set(opt.Severity); err != nil {
-			return nil, fmt.Errorf("initializationOptions: %w", err)
+		if err != nil {
+			err = fmt.Errorf("initializationOptions: %w", err)
 		}
 	}
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
 	s.mu.Lock()
-	s.rep, s.severity, s.view = rep, sev, nil
+	s.engine, s.severity = e, sev
 	s.mu.Unlock()
 	return protocol.InitializeResult{Capabilities: capabilities(), ServerInfo: &protocol.InitializeResultServerInfo{Name: "relink"}}, nil
 }
@@ -241,9 +258,14 @@ type document struct {
 	version protocol.Integer
 	text    []byte
 	lines   lines
-	// unsaved says the text may differ from the file: it is then what the
-	// view reads in the file's place.
+	// unsaved says the text may differ from the file.
 	unsaved bool
+	// note says the engine holds the text as a note of the vault.
+	note bool
+	// published and publishedVersion are the engine state and document
+	// version whose diagnostics were sent last.
+	published        uint64
+	publishedVersion protocol.Integer
 }
 
 func (s *Server) setText(d *document, text []byte) {
@@ -254,14 +276,14 @@ func (s *Server) setText(d *document, text []byte) {
 // pathOf is the vault-relative path of uri, or ok false for a file
 // outside the vault.
 func (s *Server) pathOf(uri string) (string, bool) {
-	if s.rep == nil {
+	if s.engine == nil {
 		return "", false
 	}
 	p := uriPath(uri)
 	if p == "" {
 		return "", false
 	}
-	dir := s.rep.Vault.Dir
+	dir := s.engine.Dir()
 	rel, err := filepath.Rel(dir, p)
 	if err != nil || !filepath.IsLocal(rel) {
 		// The vault's folder as the system names it (a symlink resolved)
@@ -278,7 +300,7 @@ func (s *Server) pathOf(uri string) (string, bool) {
 
 // uriOf is the file URI of the vault-relative path p.
 func (s *Server) uriOf(p string) string {
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(s.rep.Vault.Dir, filepath.FromSlash(p)))}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(s.engine.Dir(), filepath.FromSlash(p)))}
 	if runtime.GOOS == "windows" {
 		u.Path = "/" + u.Path
 	}
@@ -297,6 +319,23 @@ func uriPath(uri string) string {
 	return filepath.FromSlash(p)
 }
 
+// setBufferLocked gives the engine the document's text: the note is
+// checked as the editor has it. A file the vault does not read as a note
+// (excluded, not .md) is kept for positions only.
+func (s *Server) setBufferLocked(d *document) {
+	if _, err := s.engine.SetBuffer(d.path, d.text); err != nil {
+		d.note = false
+		return
+	}
+	d.note = true
+}
+
+// savedLocked tells whether the document's text is its file's.
+func (s *Server) savedLocked(d *document) bool {
+	disk, err := s.engine.Report().Vault.ReadFile(d.path)
+	return err == nil && bytes.Equal(disk, d.text)
+}
+
 func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -306,12 +345,9 @@ func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams)
 	}
 	d := &document{uri: p.TextDocument.URI, path: path, version: p.TextDocument.Version}
 	s.setText(d, []byte(p.TextDocument.Text))
-	disk, err := s.rep.Vault.ReadFile(path)
-	d.unsaved = err != nil || !bytes.Equal(disk, d.text)
+	d.unsaved = !s.savedLocked(d)
 	s.docs[path] = d
-	if d.unsaved {
-		s.view = nil
-	}
+	s.setBufferLocked(d)
 	s.publishLocked()
 	return nil
 }
@@ -342,7 +378,7 @@ func (s *Server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentPar
 	}
 	d.version = p.TextDocument.Version
 	d.unsaved = true
-	s.view = nil
+	s.setBufferLocked(d)
 	s.publishLocked()
 	return nil
 }
@@ -356,80 +392,96 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 	}
 	if d := s.docs[path]; d != nil {
 		delete(s.docs, path)
-		if d.unsaved {
-			s.view = nil
-		}
 		s.notifyLocked(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{URI: d.uri, Diagnostics: []protocol.Diagnostic{}})
+		if d.note {
+			// The file counts again; its diagnostics go with the editor's
+			// copy, and the other open notes' follow the new state.
+			if _, err := s.engine.DropBuffer(path); err != nil {
+				s.backgroundError(err)
+			}
+		}
 		s.publishLocked()
 	}
 	return nil
 }
 
-// didSave reads the vault again: the saved note may have changed names
-// that other notes' links use.
+// didSave notes that the document's text is its file's now: the engine
+// keeps the buffer (the same text) until the document is closed.
 func (s *Server) didSave(_ *glsp.Context, p *protocol.DidSaveTextDocumentParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if path, ok := s.pathOf(p.TextDocument.URI); ok {
 		if d := s.docs[path]; d != nil {
-			if p.Text != nil {
+			if p.Text != nil && *p.Text != string(d.text) {
 				s.setText(d, []byte(*p.Text))
+				s.setBufferLocked(d)
 			}
-			disk, err := s.rep.Vault.ReadFile(path)
-			d.unsaved = err != nil || !bytes.Equal(disk, d.text)
+			d.unsaved = !s.savedLocked(d)
 		}
 	}
-	s.reloadLocked()
-	s.publishLocked()
 	return nil
 }
 
-func (s *Server) didChangeWatchedFiles(_ *glsp.Context, _ *protocol.DidChangeWatchedFilesParams) error {
+// didChangeWatchedFiles reads the files the client names again; the
+// engine's own watcher sees them too, and a path read twice costs little.
+func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.reloadLocked()
-	s.publishLocked()
+	var paths []string
+	for _, c := range p.Changes {
+		if path, ok := s.pathOf(c.URI); ok {
+			paths = append(paths, path)
+		}
+	}
+	if len(paths) > 0 && s.engine != nil {
+		if _, err := s.engine.Refresh(paths...); err != nil {
+			s.backgroundError(err)
+		}
+	}
 	return nil
 }
 
-// reloadLocked reads the vault again. A vault that cannot be read keeps
-// the last report, and the error is shown once.
-func (s *Server) reloadLocked() {
-	rep, err := s.load(s.rep.Vault.Dir)
-	if err != nil {
-		if s.loadError == nil || s.loadError.Error() != err.Error() {
-			s.notifyLocked(protocol.ServerWindowShowMessage, protocol.ShowMessageParams{Type: protocol.MessageTypeError, Message: "relink: " + err.Error()})
-		}
-		s.loadError = err
-		return
+// backgroundError shows what went wrong outside a request: a watch that
+// could not be set, a vault that could not be read again.
+func (s *Server) backgroundError(err error) {
+	s.notify(protocol.ServerWindowShowMessage, protocol.ShowMessageParams{Type: protocol.MessageTypeError, Message: "relink: " + err.Error()})
+}
+
+// wake tells the publisher that the engine has a new state. It never
+// blocks: the engine calls it with its lock held.
+func (s *Server) wake() {
+	select {
+	case s.updates <- struct{}{}:
+	default:
 	}
-	s.loadError = nil
-	s.rep.Vault.Close()
-	s.rep, s.view = rep, nil
-	for _, d := range s.docs {
-		if d.unsaved {
-			continue
-		}
-		if disk, err := rep.Vault.ReadFile(d.path); err != nil || !bytes.Equal(disk, d.text) {
-			d.unsaved = true
+}
+
+// publisher sends the diagnostics of the open notes whenever the engine
+// has a new state that no request has published: a note changed on disk,
+// a title another note's links use.
+func (s *Server) publisher() {
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.updates:
+			s.mu.Lock()
+			s.publishLocked()
+			s.mu.Unlock()
 		}
 	}
 }
 
-// viewLocked is the vault as the editor shows it: the report with the
-// unsaved buffers in place of their files.
+// viewLocked is the vault as the editor shows it: the engine's state,
+// whose buffers are the open documents.
 func (s *Server) viewLocked() *workspace.View {
-	if s.view != nil {
-		return s.view
-	}
-	buffers := map[string][]byte{}
+	texts := make(map[string][]byte, len(s.docs))
 	for p, d := range s.docs {
-		if d.unsaved {
-			buffers[p] = d.text
+		if d.note {
+			texts[p] = d.text
 		}
 	}
-	s.view = s.rep.View(buffers)
-	return s.view
+	return s.engine.Report().View(texts)
 }
 
 func (s *Server) notifyLocked(method string, params any) {
@@ -438,17 +490,28 @@ func (s *Server) notifyLocked(method string, params any) {
 	}
 }
 
-// publishLocked sends the diagnostics of every open note: a change in one
-// note (a title, a heading) can change the findings of another.
+// publishLocked sends the diagnostics of every open note, from the
+// engine's current state: a change in one note (a title, a heading) can
+// change the findings of another. A state already published for the
+// same texts is not sent again.
 func (s *Server) publishLocked() {
-	if s.rep == nil {
+	if s.engine == nil {
 		return
 	}
-	v := s.viewLocked()
+	st := s.engine.State()
+	v := st.Report.View(nil)
 	for _, d := range s.docs {
+		if d.published == st.Version && d.publishedVersion == d.version {
+			continue
+		}
+		d.published, d.publishedVersion = st.Version, d.version
 		version := protocol.UInteger(d.version)
+		ds := []protocol.Diagnostic{}
+		if d.note {
+			ds = diagnostics(v, d.path, d.text, d.lines, s.severity)
+		}
 		s.notifyLocked(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{
-			URI: d.uri, Version: &version, Diagnostics: diagnostics(v, d.path, d.text, d.lines, s.severity),
+			URI: d.uri, Version: &version, Diagnostics: ds,
 		})
 	}
 }
@@ -456,7 +519,7 @@ func (s *Server) publishLocked() {
 // docLocked is the open document at uri with the current view, or the
 // note's file when it is not open.
 func (s *Server) docLocked(uri string) (*document, *workspace.View, bool) {
-	if s.rep == nil {
+	if s.engine == nil {
 		return nil, nil, false
 	}
 	path, ok := s.pathOf(uri)
@@ -471,7 +534,7 @@ func (s *Server) docLocked(uri string) (*document, *workspace.View, bool) {
 	if err != nil {
 		return nil, nil, false
 	}
-	d := &document{uri: uri, path: path}
+	d := &document{uri: uri, path: path, note: true}
 	s.setText(d, text)
 	return d, v, true
 }

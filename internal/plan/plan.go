@@ -218,18 +218,28 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (e *Edit, f
 	if l.HasFrag && r.Target >= 0 {
 		anchorOf = r.Target
 	}
-	e, f, c, isNote = planResolved(ix, opt, src, l, r)
+	e, f, c, isNote = planResolved(ix, opt, index.Source{Note: src, Path: ix.Notes[src].Path}, l, r)
 	return e, f, c, isNote, anchorOf
 }
 
+// LinkFrom plans link l, written in the note at src (one of the vault's
+// or not), as Build plans every link of the vault's notes: r is what the
+// link resolves to, e the edit apply would make of it (nil for none) and
+// f the finding check would report (nil for none). A link can have both:
+// a target repaired and a #heading that matches nothing.
+func LinkFrom(ix *index.Index, opt Options, src index.Source, l *note.Link) (r index.Result, e *Edit, f *Finding) {
+	r = ix.ResolveFrom(src, l)
+	e, f, _, _ = planResolved(ix, opt, src, l, r)
+	return r, e, f
+}
+
 // planResolved is planLink once the link is resolved to r.
-func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index.Result) (*Edit, *Finding, index.Class, bool) {
-	n := ix.Notes[src]
+func planResolved(ix *index.Index, opt Options, src index.Source, l *note.Link, r index.Result) (*Edit, *Finding, index.Class, bool) {
 	finding := func(class, msg string, cands []string) *Finding {
 		if cands == nil {
 			cands = []string{}
 		}
-		return &Finding{File: n.Path, Line: int(l.Line), Col: int(l.Col), Link: l.Text, Class: class, Candidates: cands, Message: msg}
+		return &Finding{File: src.Path, Line: int(l.Line), Col: int(l.Col), Link: l.Text, Class: class, Candidates: cands, Message: msg}
 	}
 	if r.Class == index.External {
 		return nil, nil, r.Class, false
@@ -307,7 +317,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 	newTarget := ""
 	if retarget {
 		var ok bool
-		newTarget, ok = writeName(ix, src, r.Target, l, r.PathForm)
+		newTarget, ok = writeNameFrom(ix, src, r.Target, l, r.PathForm)
 		if !ok {
 			f := finding(r.Class.String(), "no name of "+filename.Quote(ix.Notes[r.Target].Path)+" can be written that resolves to it alone", paths([]int32{r.Target}))
 			f.Level = r.Level.String()
@@ -335,7 +345,7 @@ func planResolved(ix *index.Index, opt Options, src int32, l *note.Link, r index
 		ec = ClassRenamed
 	}
 	e := &Edit{
-		File: n.Path, Line: int(l.Line), Col: int(l.Col),
+		File: src.Path, Line: int(l.Line), Col: int(l.Col),
 		Start: int(l.Whole.Start), End: int(l.Whole.End),
 		Old: l.Text, New: newText,
 		Target: ix.Notes[r.Target].Path, Class: ec, Level: levelName(lv),
@@ -382,7 +392,12 @@ func fragAsWritten(l *note.Link) string {
 // writeName picks the name to write for note target: the dialect's first
 // choice that resolves to target alone.
 func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) (string, bool) {
-	return writeNameFor(ix, src, target, l, pathForm, func(r index.Result) bool {
+	return writeNameFrom(ix, index.Source{Note: src, Path: ix.Notes[src].Path}, target, l, pathForm)
+}
+
+// writeNameFrom is writeName for a link written in the note at src.
+func writeNameFrom(ix *index.Index, src index.Source, target int32, l *note.Link, pathForm bool) (string, bool) {
+	return writeNameIn(ix, src, target, l, pathForm, func(r index.Result) bool {
 		return r.Class == index.Resolved && r.Target == target
 	})
 }
@@ -390,9 +405,14 @@ func writeName(ix *index.Index, src, target int32, l *note.Link, pathForm bool) 
 // writeNameFor is writeName with the test a name's resolution r must pass
 // to be written.
 func writeNameFor(ix *index.Index, src, target int32, l *note.Link, pathForm bool, finds func(r index.Result) bool) (string, bool) {
+	return writeNameIn(ix, index.Source{Note: src, Path: ix.Notes[src].Path}, target, l, pathForm, finds)
+}
+
+// writeNameIn is writeNameFor for a link written in the note at src.
+func writeNameIn(ix *index.Index, src index.Source, target int32, l *note.Link, pathForm bool, finds func(r index.Result) bool) (string, bool) {
 	tn := ix.Notes[target]
 	if l.Kind == wikilink.Markdown {
-		rel := relPath(ix.Notes[src].Path, tn.Path, l)
+		rel := relPath(src.Path, tn.Path, l)
 		if !utf8.ValidString(rel) {
 			return "", false // see safeTarget
 		}
@@ -406,7 +426,7 @@ func writeNameFor(ix *index.Index, src, target int32, l *note.Link, pathForm boo
 			dest = d
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: dest}
-		return rel, finds(ix.Resolve(src, &probe))
+		return rel, finds(ix.ResolveFrom(src, &probe))
 	}
 	var cands []string
 	if pathForm {
@@ -426,7 +446,7 @@ func writeNameFor(ix *index.Index, src, target int32, l *note.Link, pathForm boo
 			continue
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Wiki}, Target: c}
-		if finds(ix.Resolve(src, &probe)) {
+		if finds(ix.ResolveFrom(src, &probe)) {
 			return c, true
 		}
 	}

@@ -180,6 +180,10 @@ func before(e plan.Edit, f plan.Finding) bool {
 	return e.Col <= f.Col
 }
 
+// Detail is what a text report prints after a finding's link: " (why;
+// candidates or hints; level)", or "" when there is nothing to say.
+func Detail(f plan.Finding) string { return detail(f) }
+
 func detail(f plan.Finding) string {
 	var parts []string
 	switch f.Class {

@@ -93,6 +93,10 @@ type ReadOptions struct {
 	// Cache, if set, gives the notes of files unchanged since they were
 	// last parsed, and records the notes parsed now.
 	Cache *notecache.Cache
+	// Roots, when set, reads only what the whole walk would find at or
+	// under these vault paths (files or folders, present or gone): a
+	// long-lived reader re-reads the paths that changed and nothing else.
+	Roots []string
 }
 
 // Scan is the result of reading a vault.
@@ -143,6 +147,44 @@ func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Prob
 	}
 	w.wg.Add(1)
 	w.visit(".", 0, entries)
+	w.wg.Wait()
+	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
+	return w.problems, nil
+}
+
+// walkRoots is walk limited to roots (nil: the whole vault). A root the
+// walk would pass by (hidden, excluded, in a folder never entered) or that
+// is gone gives nothing; a root folder is walked whole.
+func (v *Vault) walkRoots(roots, exclude []string, emit func(p string, isNote bool)) ([]Problem, error) {
+	if roots == nil {
+		return v.walk(exclude, emit)
+	}
+	w := &walker{v: v, exclude: exclude, emit: emit, sem: make(chan struct{}, 8)}
+	for _, p := range roots {
+		if p == "." || p == "" {
+			return v.walk(exclude, emit)
+		}
+		if Skipped(p, exclude) {
+			continue
+		}
+		dir, name := path.Split(p)
+		dir = strings.TrimSuffix(dir, "/")
+		depth := 0
+		if dir == "" {
+			dir = "."
+		} else {
+			depth = strings.Count(dir, "/") + 1
+			if depth > MaxFolderDepth {
+				continue
+			}
+		}
+		st, err := v.Root.Lstat(p)
+		if err != nil {
+			continue // gone: nothing is there now
+		}
+		w.wg.Add(1)
+		w.visit(dir, depth, []entry{{name: name, typ: st.Mode().Type()}})
+	}
 	w.wg.Wait()
 	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
 	return w.problems, nil
@@ -297,7 +339,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 		workerWait   sync.WaitGroup
 	)
 	go func() {
-		problems, walkErr = v.walk(opt.Exclude, func(p string, isNote bool) {
+		problems, walkErr = v.walkRoots(opt.Roots, opt.Exclude, func(p string, isNote bool) {
 			if !isNote {
 				mu.Lock()
 				other = append(other, p)
@@ -638,6 +680,12 @@ func Skipped(p string, exclude []string) bool {
 		}
 	}
 	return false
+}
+
+// SkippedDir reports whether the walk never enters the folder at vault
+// path p: Skipped, or a folder it never reads (hidden, node_modules).
+func SkippedDir(p string, exclude []string) bool {
+	return Skipped(p, exclude) || skipDir(path.Base(p))
 }
 
 // excluded reports whether a vault path matches an exclude pattern: a glob

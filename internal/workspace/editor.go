@@ -22,54 +22,23 @@ import (
 	"github.com/relinkmd/relink/wikilink"
 )
 
-// View is the vault as an editor shows it: a Report with the text of the
-// notes open in the editor (saved or not) in place of their files. Every
-// answer an editor asks for — the findings of a note, the fixes of a
-// link, completion, where a link goes, what links to a note — comes from
-// a View, by the same index and planner as check and apply.
+// View is the vault as an editor shows it: a Report (an Engine's, whose
+// buffers stand for the notes open in the editor) and the texts the
+// editor holds. Every answer an editor asks for — the findings of a note,
+// the fixes of a link, completion, where a link goes, what links to a
+// note — comes from a View, by the same index and planner as check and
+// apply.
 type View struct {
 	Report *Report
 	Index  *index.Index
 	texts  map[string][]byte
-	plans  map[string]notePlan
 }
 
-type notePlan struct {
-	edits    []plan.Edit
-	findings []plan.Finding
-}
-
-// View returns the vault with buffers (vault-relative path → text) in
-// place of the files at those paths; a path that is no note yet is a new
-// note. The buffers' notes are parsed and planned again; the other notes
-// keep the report's plans. rep is not changed.
-func (rep *Report) View(buffers map[string][]byte) *View {
-	v := &View{Report: rep, Index: rep.Index, texts: buffers, plans: map[string]notePlan{}}
-	if len(buffers) == 0 {
-		return v
-	}
-	syntax := rep.Settings.Dialect.Syntax()
-	syntax.MaxLinks = rep.Settings.Config.MaxLinksPerNote
-	changed := make([]*note.Note, 0, len(buffers))
-	paths := make([]string, 0, len(buffers))
-	for p := range buffers {
-		paths = append(paths, p)
-	}
-	slices.Sort(paths)
-	for _, p := range paths {
-		n := note.Parse(p, buffers[p], syntax)
-		changed = append(changed, &n)
-	}
-	v.Index = rep.Index.WithNotes(changed)
-	for p := range buffers {
-		i, ok := v.Index.NoteByPath(p)
-		if !ok {
-			continue
-		}
-		edits, findings := plan.Note(v.Index, rep.Settings.Plan, i)
-		v.plans[p] = notePlan{edits, findings}
-	}
-	return v
+// View returns a view of rep in which the notes at the paths of texts
+// read as those texts: the buffers the report was planned with (see
+// Engine.SetBuffer). rep is not changed.
+func (rep *Report) View(texts map[string][]byte) *View {
+	return &View{Report: rep, Index: rep.Index, texts: texts}
 }
 
 // Text is the note at p as the editor has it: its buffer, else its file.
@@ -82,9 +51,6 @@ func (v *View) Text(p string) ([]byte, error) {
 
 // Plan is the edits and findings of the note at p, sorted by offset.
 func (v *View) Plan(p string) ([]plan.Edit, []plan.Finding) {
-	if np, ok := v.plans[p]; ok {
-		return np.edits, np.findings
-	}
 	pl := v.Report.Plan
 	lo := sort.Search(len(pl.Edits), func(i int) bool { return pl.Edits[i].File >= p })
 	hi := lo
@@ -560,41 +526,41 @@ func (v *View) FixAll(p string) []plan.Edit {
 	return edits
 }
 
-// VaultApplyResult is what ApplyVault did: Apply's result, and the notes
-// with edits that were left alone because the editor holds unsaved
+// VaultApplyResult is what ApplyExcept did: Apply's result, and the
+// notes with edits that were left alone because the editor holds unsaved
 // changes to them.
 type VaultApplyResult struct {
 	ApplyResult
 	Unsaved []string
 }
 
-// ApplyVault applies rep's plan as Apply does (snapshot, atomic writes,
-// undo), but for the notes in unsaved: an editor holds changes to them
-// that the files do not have, and writing the files under it would make
-// the editor's copy and the file disagree.
-func ApplyVault(ctx context.Context, rep *Report, unsaved []string) (*VaultApplyResult, error) {
+// ApplyExcept applies the current plan as Apply does (snapshot, atomic
+// writes, undo), but for the notes in unsaved: an editor holds changes to
+// them that the files do not have, and writing the files under it would
+// make the editor's copy and the file disagree.
+func (e *Engine) ApplyExcept(ctx context.Context, unsaved []string, opt ApplyOptions) (*VaultApplyResult, error) {
+	e.Flush()
+	rep := e.Report()
 	skip := make(map[string]bool, len(unsaved))
 	for _, p := range unsaved {
 		skip[p] = true
 	}
-	pl := *rep.Plan
-	pl.Edits = nil
+	ids := []string{}
 	left := map[string]bool{}
-	for _, e := range rep.Plan.Edits {
-		if skip[e.File] {
-			left[e.File] = true
+	for i := range rep.Plan.Edits {
+		ed := &rep.Plan.Edits[i]
+		if skip[ed.File] {
+			left[ed.File] = true
 			continue
 		}
-		pl.Edits = append(pl.Edits, e)
+		ids = append(ids, EditID(rep, ed))
 	}
-	r := *rep
-	r.Plan = &pl
-	res, err := Apply(ctx, &r, ApplyOptions{})
 	out := &VaultApplyResult{}
 	for p := range left {
 		out.Unsaved = append(out.Unsaved, p)
 	}
 	slices.Sort(out.Unsaved)
+	res, err := e.Apply(ctx, ids, opt)
 	if res != nil {
 		out.ApplyResult = *res
 	}

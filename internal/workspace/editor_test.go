@@ -101,23 +101,40 @@ func TestViewChoices(t *testing.T) {
 	}
 }
 
-// TestViewBuffers: an unsaved buffer is planned from its text; the files
-// and the report are not touched; a new note's names resolve links.
+// TestViewBuffers: an engine's buffer is planned from its text, a new
+// note's names resolve links, and the files are not touched; the view
+// reads the buffers' texts.
 func TestViewBuffers(t *testing.T) {
-	rep := editorVault(t)
-	v := rep.View(map[string][]byte{
-		"Home.md":           []byte("[[pager_rotation]] [[disaster-recovery]]\n"),
-		"Pager Rotation.md": []byte("# Pager Rotation\n"),
+	dir, _ := newVault(t, map[string]string{
+		"Topics/Disaster Recovery.md": "# Disaster Recovery\n",
+		"Home.md":                     "[[disaster-recovery]]\n",
 	})
+	e, err := OpenEngine(dir, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	home := []byte("[[pager_rotation]] [[disaster-recovery]]\n")
+	if _, err := e.SetBuffer("Home.md", home); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetBuffer("Pager Rotation.md", []byte("# Pager Rotation\n")); err != nil {
+		t.Fatal(err)
+	}
+	v := e.Report().View(map[string][]byte{"Home.md": home})
 	edits, findings := v.Plan("Home.md")
 	var got []string
-	for _, e := range edits {
-		got = append(got, e.Old+" -> "+e.New)
+	for _, ed := range edits {
+		got = append(got, ed.Old+" -> "+ed.New)
 	}
 	if diff := cmp.Diff([]string{"[[pager_rotation]] -> [[Pager Rotation]]", "[[disaster-recovery]] -> [[Disaster Recovery]]"}, got); diff != "" || len(findings) != 0 {
 		t.Errorf("buffer plan (-want +got):\n%s\nfindings %+v", diff, findings)
 	}
-	if edits, _ := rep.View(nil).Plan("Home.md"); len(edits) != 1 {
-		t.Errorf("the report's own plan changed: %+v", edits)
+	if text, _ := v.Text("Home.md"); string(text) != string(home) {
+		t.Errorf("the view reads Home.md as %q", text)
 	}
+	wantTree(t, dir, map[string]string{
+		"Topics/Disaster Recovery.md": "# Disaster Recovery\n",
+		"Home.md":                     "[[disaster-recovery]]\n",
+	})
 }

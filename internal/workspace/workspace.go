@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/config"
@@ -107,27 +108,36 @@ func Load(dir string, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := load(v, opt)
+	rep, _, err := load(v, opt, nil)
 	if err != nil {
 		v.Close()
 		return nil, err
 	}
-	if rep.Plan.Stats.Notes == 0 {
-		// A mistyped path that happens to be a folder, or a vault whose
-		// notes another extension holds: "0 notes" alone reads as clean.
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no notes (.md or .markdown files) found in %s", v.Dir))
-	}
 	return rep, nil
 }
 
-func load(v *vault.Vault, opt Options) (*Report, error) {
+// loadParts is what an Engine keeps of a load, besides the report, to
+// update it note by note later.
+type loadParts struct {
+	scan *vault.Scan
+	// ro reads notes as the load did (without the note cache).
+	ro vault.ReadOptions
+	// vaultProblems are the problems of the vault's own files
+	// (dendron.yml), apart from the scan's.
+	vaultProblems []vault.Problem
+	moved         []renames.Moved
+}
+
+// load reads and plans the vault. With mem (an Engine's), plans are
+// recorded in and taken from it instead of the plan cache file.
+func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, error) {
 	cfg, err := config.Load(v.Root)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, err := settle(v, cfg, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ro := vault.ReadOptions{
 		Exclude:     s.Exclude,
@@ -158,7 +168,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	var moved []renames.Moved
 	if opt.Since != "" && !opt.SkipNames {
 		if moved, err = renames.Git(v.Dir, opt.Since); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	last := make(chan *renames.File, 1)
@@ -171,7 +181,7 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	}()
 	scan, err := v.Read(ro)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	saved := make(chan struct{})
 	var defers []chan struct{}
@@ -217,24 +227,13 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if writeTables != nil && !opt.Rewrites {
 		saveBeside(writeTables)
 	}
-	var problems []vault.Problem
-	if s.Dialect.Name() == "dendron" {
-		names, err := v.DendronVaults()
-		// Without a dendron.yml (--dialect dendron on a bare folder of
-		// notes) every link is local: nothing to report.
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			problems = append(problems, vault.Problem{File: "dendron.yml", Message: err.Error() + "; links to other vaults are checked as local"})
-		} else if len(names) > 0 {
-			ix.LocalVaults = map[string]bool{}
-			for _, n := range names {
-				ix.LocalVaults[n] = true
-			}
-		}
-	}
+	problems, localVaults := dendronVaults(v, s)
+	ix.LocalVaults = localVaults
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
 	names := <-last
 	var seen []renames.Note
+	var formers []index.Former
 	if d, ok := <-digest; ok && names != nil && names.Unchanged(d) && len(moved) == 0 {
 		// The notes the last run saw, as it saw them: nothing was
 		// renamed, and nothing is to be written.
@@ -246,8 +245,9 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 			// A damaged file is a first run: it only finds renames.
 			old, _ = names.Notes()
 		}
-		if formers := renames.Match(old, seen, moved); len(formers) > 0 {
-			ix.SetRenamed(indexFormers(formers))
+		if found := renames.Match(old, seen, moved); len(found) > 0 {
+			formers = indexFormers(found)
+			ix.SetRenamed(formers)
 			// Plans made without these names are not this run's, and a
 			// plan taken from the cache would not say which names links
 			// used.
@@ -258,8 +258,12 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
+	} else if mem != nil {
+		mem.begin(plan.ContextSum(ix, scan.Attachments, s.Plan), formers)
+		s.Plan.Memo = mem
 	}
 	pl := plan.Build(ix, s.Plan)
+	s.Plan.Memo, s.Plan.MemoReadOnly = nil, false
 	if names != nil {
 		keepUsedFormers(seen, ix.RenamedUsed())
 		done := make(chan struct{})
@@ -274,17 +278,58 @@ func load(v *vault.Vault, opt Options) (*Report, error) {
 	if memo != nil && !opt.Rewrites {
 		saveBeside(func() { memo.Save() })
 	}
-	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: append(scan.Problems, problems...), Index: ix, IndexCached: cached}
+	rep := assemble(v, s, scan, problems, ix, pl)
+	rep.IndexCached = cached
 	if memo != nil {
 		rep.PlansReused = memo.Hits()
+	} else if mem != nil {
+		rep.PlansReused = mem.Hits()
 	}
+	// A copy: the note cache is still being saved from ro.
+	reread := ro
+	reread.Cache, reread.Progress = nil, nil
+	return rep, &loadParts{scan: scan, ro: reread, vaultProblems: problems, moved: moved}, nil
+}
+
+// dendronVaults reads the vault names a dendron.yml declares (nil for
+// another dialect), with its problem when it cannot be read.
+func dendronVaults(v *vault.Vault, s Settings) ([]vault.Problem, map[string]bool) {
+	if s.Dialect.Name() != "dendron" {
+		return nil, nil
+	}
+	names, err := v.DendronVaults()
+	// Without a dendron.yml (--dialect dendron on a bare folder of
+	// notes) every link is local: nothing to report.
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return []vault.Problem{{File: "dendron.yml", Message: err.Error() + "; links to other vaults are checked as local"}}, nil
+	}
+	if len(names) == 0 {
+		return nil, nil
+	}
+	local := map[string]bool{}
+	for _, n := range names {
+		local[n] = true
+	}
+	return nil, local
+}
+
+// assemble makes the report of a read, indexed and planned vault: its
+// problems in order (files, the vault's own files, the index's), the
+// wrong-dialect guard and the warnings.
+func assemble(v *vault.Vault, s Settings, scan *vault.Scan, vaultProblems []vault.Problem, ix *index.Index, pl *plan.Plan) *Report {
+	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: slices.Concat(scan.Problems, vaultProblems), Index: ix}
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}
 	if rep.Doubt = doubtDialect(v, scan, s, pl); rep.Doubt != nil {
 		rep.Warnings = append(rep.Warnings, rep.Doubt.String()+" (apply refuses until a dialect is given)")
 	}
-	return rep, nil
+	if pl.Stats.Notes == 0 {
+		// A mistyped path that happens to be a folder, or a vault whose
+		// notes another extension holds: "0 notes" alone reads as clean.
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("no notes (.md or .markdown files) found in %s", v.Dir))
+	}
+	return rep
 }
 
 // buildIndex reads the index's tables from the index cache beside the

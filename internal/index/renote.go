@@ -1,0 +1,79 @@
+package index
+
+import (
+	"slices"
+
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// SameNames reports whether two readings of a note give the index the
+// same names: path, frontmatter names (title, aliases, id, canonical id,
+// duplicate of) and whether it could be parsed. Everything else a note
+// holds — links, headings, anchors, its hash — the index reads from
+// Notes when asked, never from its tables.
+func SameNames(a, b *note.Note) bool {
+	if a.Path != b.Path || a.Title != b.Title || a.ID != b.ID || a.CanonicalID != b.CanonicalID ||
+		a.DuplicateOf != b.DuplicateOf || !slices.Equal(a.Aliases, b.Aliases) {
+		return false
+	}
+	if (a.Err == nil) != (b.Err == nil) {
+		return false
+	}
+	return a.Err == nil || a.Err.Error() == b.Err.Error()
+}
+
+// WithNotes returns an index of notes, which must be ix's notes one for
+// one with the same names (SameNames), some read again: it shares ix's
+// name tables, canonical notes, attachments, ladder, hints and former
+// names, and builds only what depends on the notes' headings and anchors
+// (on first use, as Build does). ix stays as it is and usable.
+func (ix *Index) WithNotes(notes []*note.Note) *Index {
+	if len(notes) != len(ix.Notes) {
+		panic("index: WithNotes with another number of notes")
+	}
+	// Built now, if they are not yet, so that both indexes hold them.
+	ix.buildLadder()
+	ix.hintOnce.Do(ix.buildHints)
+	nx := &Index{
+		Notes:       notes,
+		Dialect:     ix.Dialect,
+		MaxLevel:    ix.MaxLevel,
+		Problems:    ix.Problems,
+		LocalVaults: ix.LocalVaults,
+		canon:       ix.canon,
+		exact:       ix.exact,
+		byPath:      ix.byPath,
+		attach:      ix.attach,
+		attachBy:    ix.attachBy,
+		attachExt:   ix.attachExt,
+		trimKey:     ix.trimKey,
+		ladder:      ix.ladder,
+		hints:       ix.hints,
+		renamed:     ix.renamed,
+	}
+	// The completion table depends on names only: shared when built.
+	nx.completions.Store(ix.completions.Load())
+	nx.ladderOnce.Do(func() {})
+	nx.hintOnce.Do(func() {})
+	// Hints depend on names only; an anchor table is kept for a note
+	// that is the same record in both.
+	ix.hintMemo.Range(func(k, v any) bool {
+		nx.hintMemo.Store(k, v)
+		return true
+	})
+	ix.anchors.Range(func(k, v any) bool {
+		if i := k.(int32); notes[i] == ix.Notes[i] {
+			nx.anchors.Store(k, v)
+		}
+		return true
+	})
+	return nx
+}
+
+// RenamedFormers returns the former names SetRenamed gave ix.
+func (ix *Index) RenamedFormers() []Former {
+	if ix.renamed == nil {
+		return nil
+	}
+	return ix.renamed.formers
+}

@@ -1,0 +1,483 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/relinkmd/relink/internal/config"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/renames"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// An Engine keeps a vault loaded for a long-lived client (an MCP or
+// language server) and keeps its Report current as notes change, at the
+// cost of the notes that changed rather than of the vault.
+//
+// # Concurrency
+//
+// Every published State is immutable: State, Report and everything they
+// hold (vault, index, plan) are never written after they are published,
+// so any number of goroutines may read one while the engine makes the
+// next. State never blocks. Updates (Refresh, SetBuffer, DropBuffer,
+// Flush and the watcher's) run one at a time, in the order they take the
+// engine's lock; each publishes one new State with the next Version.
+//
+// # Updates
+//
+// An update re-reads and re-parses only the changed paths (a folder: its
+// tree) and keeps every other parsed note. The index is rebuilt only when
+// names can have changed — a note added, removed or moved, a title,
+// aliases, id, canonical id or duplicate_of changed, a note now readable
+// or not, an attachment added or removed; otherwise the new index shares
+// the old one's name tables (index.WithNotes). Plans come from the
+// engine's plan memo (plan.Memo) for every note whose links, context and
+// fragment targets are unchanged, so only the changed notes and the
+// notes whose fragments point into them are planned again. A change to
+// the vault's settings (.relink.toml, dendron.yml, the dialect's marker
+// files) loads the vault again, as Load does.
+//
+// Writes (Apply, Undo, Move, Merge) go through the workspace functions
+// given State().Report; the engine then reads back the files they wrote
+// (Refresh with their paths, or the watcher).
+type Engine struct {
+	opt EngineOptions
+
+	state atomic.Pointer[State]
+
+	mu       sync.Mutex // held by the update running; never by readers
+	v        *vault.Vault
+	parts    *loadParts
+	names    *renames.File // the names the load saw, to find renames since
+	oldNames []renames.Note
+	formers  []index.Former
+	memo     *memoryMemo
+	buffers  map[string][]byte
+	watch    *watcher
+	closed   bool
+}
+
+// EngineOptions configure an Engine.
+type EngineOptions struct {
+	// Options are Load's. Once and Rewrites do not apply (an engine
+	// loads for good and is not about to rewrite), Hash is always on
+	// (Apply needs each note's hash), and the progress functions are
+	// called for the first load only.
+	Options
+	// Watch follows changes on disk (fsnotify, every folder the vault's
+	// walk enters). Without it the client calls Refresh.
+	Watch bool
+	// OnUpdate, if set, is called with each new State, in Version order,
+	// from the goroutine that made it (with the engine's lock held: it
+	// must not call the engine's updating methods).
+	OnUpdate func(*State)
+	// OnError, if set, is told of what goes wrong in the background: a
+	// watch that cannot be set, an update from disk events that failed.
+	OnError func(error)
+}
+
+// State is one version of the engine's vault.
+type State struct {
+	// Version counts updates from 1 (the first load).
+	Version uint64
+	Report  *Report
+	// Changed are the vault paths this version read again; nil when it
+	// read the whole vault (the first load, a settings change).
+	Changed []string
+}
+
+// OpenEngine loads the vault at dir, as Load does, and keeps it.
+func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
+	v, err := vault.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	opt.Once, opt.Rewrites, opt.Hash = false, false, true
+	e := &Engine{opt: opt, v: v, memo: newMemoryMemo(), buffers: map[string][]byte{}}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.reload(); err != nil {
+		v.Close()
+		return nil, err
+	}
+	// Progress is for the first load only.
+	e.opt.Progress, e.opt.ResolveProgress = nil, nil
+	if opt.Watch {
+		w, err := e.startWatch()
+		if err != nil {
+			v.Close()
+			return nil, err
+		}
+		e.watch = w
+	}
+	return e, nil
+}
+
+// State returns the current state. It never blocks.
+func (e *Engine) State() *State { return e.state.Load() }
+
+// Report returns the current state's report.
+func (e *Engine) Report() *Report { return e.state.Load().Report }
+
+// Dir is the vault's folder (absolute).
+func (e *Engine) Dir() string { return e.v.Dir }
+
+// Refresh reads the given paths again — vault-relative or absolute, files
+// or folders, present or gone — and publishes the new state. With no
+// path, or the vault's own folder, it loads the whole vault again.
+func (e *Engine) Refresh(paths ...string) (*State, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, errEngineClosed
+	}
+	if len(paths) == 0 {
+		err := e.reload()
+		return e.state.Load(), err
+	}
+	roots := make([]string, 0, len(paths))
+	for _, p := range paths {
+		r, err := e.rel(p)
+		if err != nil {
+			return nil, err
+		}
+		roots = append(roots, r)
+	}
+	err := e.update(roots)
+	return e.state.Load(), err
+}
+
+// SetBuffer makes text the note at path (vault-relative or absolute)
+// until DropBuffer: an editor's unsaved text counts instead of the file,
+// and a note not yet saved counts as if it were.
+func (e *Engine) SetBuffer(p string, text []byte) (*State, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, errEngineClosed
+	}
+	r, err := e.rel(p)
+	if err != nil {
+		return nil, err
+	}
+	if !vault.IsNote(r) || vault.Skipped(r, e.parts.ro.Exclude) {
+		return nil, fmt.Errorf("%s: not a note of the vault (a .md or .markdown file the walk reads)", r)
+	}
+	e.buffers[r] = slices.Clone(text)
+	err = e.update([]string{r})
+	return e.state.Load(), err
+}
+
+// DropBuffer forgets path's buffer: the file on disk counts again.
+func (e *Engine) DropBuffer(p string) (*State, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, errEngineClosed
+	}
+	r, err := e.rel(p)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := e.buffers[r]; !ok {
+		return e.state.Load(), nil
+	}
+	delete(e.buffers, r)
+	err = e.update([]string{r})
+	return e.state.Load(), err
+}
+
+// Close stops the watcher and closes the vault. States published before
+// stay readable, but their vault's files can no longer be read through
+// them.
+func (e *Engine) Close() error {
+	if e.watch != nil {
+		e.watch.stop()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	return e.v.Close()
+}
+
+var errEngineClosed = errors.New("the vault engine is closed")
+
+// rel turns a client's path into a clean vault path ("." for the vault).
+func (e *Engine) rel(p string) (string, error) {
+	if filepath.IsAbs(p) {
+		r, err := filepath.Rel(e.v.Dir, p)
+		if err != nil {
+			return "", err
+		}
+		p = r
+	}
+	p = path.Clean(filepath.ToSlash(p))
+	if p == ".." || strings.HasPrefix(p, "../") || path.IsAbs(p) {
+		return "", fmt.Errorf("%s: outside the vault %s", p, e.v.Dir)
+	}
+	return p, nil
+}
+
+// publish makes rep the current state.
+func (e *Engine) publish(rep *Report, changed []string) {
+	var version uint64 = 1
+	if old := e.state.Load(); old != nil {
+		version = old.Version + 1
+	}
+	st := &State{Version: version, Report: rep, Changed: changed}
+	e.state.Store(st)
+	if e.opt.OnUpdate != nil {
+		e.opt.OnUpdate(st)
+	}
+}
+
+// reload loads the whole vault, as Load does, and keeps the plans of the
+// memo that still hold. The caller holds e.mu.
+func (e *Engine) reload() error {
+	rep, parts, err := load(e.v, e.opt.Options, e.memo)
+	if err != nil {
+		return err
+	}
+	e.parts = parts
+	e.names, e.oldNames = nil, nil
+	if rep.Settings.NamesFile != "" {
+		// What this load saw, as the load saved it: a note renamed from
+		// now on is found against it, as the next check run would.
+		e.names = renames.Open(rep.Settings.NamesFile)
+		e.oldNames, _ = e.names.Notes()
+	}
+	e.formers = rep.Index.RenamedFormers()
+	if len(e.buffers) > 0 {
+		// The buffers count over what was read from disk.
+		e.publishQuietly(rep)
+		return e.update(slices.Sorted(mapKeys(e.buffers)))
+	}
+	e.publish(rep, nil)
+	return nil
+}
+
+// publishQuietly stores rep as the base of the next update without
+// telling OnUpdate (the update publishes the state clients see).
+func (e *Engine) publishQuietly(rep *Report) {
+	var version uint64
+	if old := e.state.Load(); old != nil {
+		version = old.Version
+	}
+	e.state.Store(&State{Version: version, Report: rep})
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// isSettings reports whether a change at vault path p changes how the
+// vault is read: its config, Dendron's vault list, the dialect's marker
+// files.
+func isSettings(p string) bool {
+	switch p {
+	case config.FileName, "dendron.yml", ".obsidian", ".foam", ".vscode", ".vscode/settings.json":
+		return true
+	}
+	return false
+}
+
+// under reports whether vault path p is root or inside it.
+func under(p, root string) bool {
+	return p == root || strings.HasPrefix(p, root+"/")
+}
+
+func underAny(p string, roots []string) bool {
+	for _, r := range roots {
+		if under(p, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// update reads roots again and publishes the new state. The caller holds
+// e.mu.
+func (e *Engine) update(roots []string) error {
+	roots = outermost(roots)
+	for _, r := range roots {
+		if r == "." || isSettings(r) {
+			return e.reload()
+		}
+	}
+	cur := e.state.Load().Report
+	old := e.parts.scan
+	ro := e.parts.ro
+	ro.Roots = roots
+	sub, err := e.v.Read(ro)
+	if err != nil {
+		return err
+	}
+	e.overlayBuffers(sub, roots, ro)
+
+	// The notes, files and problems outside the roots stay; those at or
+	// under them are what was just read.
+	keepNotes, goneNotes := splitNotes(old.Notes, roots)
+	keepFiles, goneFiles := splitStrings(old.Attachments, roots)
+	notes := mergeNotes(keepNotes, sub.Notes)
+	attachments := mergeStrings(keepFiles, sub.Attachments)
+	problems := slices.DeleteFunc(slices.Clone(old.Problems), func(p vault.Problem) bool { return underAny(p.File, roots) })
+	problems = append(problems, sub.Problems...)
+	slices.SortStableFunc(problems, func(a, b vault.Problem) int { return strings.Compare(a.File, b.File) })
+	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
+
+	s := cur.Settings
+	var ix *index.Index
+	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
+		ix = cur.Index.WithNotes(notes)
+	} else {
+		ix = index.Build(notes, attachments, s.Dialect, s.Level)
+		ix.LocalVaults = cur.Index.LocalVaults
+		e.formers = e.findRenames(notes)
+		ix.SetRenamed(e.formers)
+	}
+	s.Plan.Workers = runtime.GOMAXPROCS(0)
+	s.Plan.Progress = nil
+	e.memo.begin(plan.ContextSum(ix, attachments, s.Plan), e.formers)
+	s.Plan.Memo = e.memo
+	pl := plan.Build(ix, s.Plan)
+	s.Plan.Memo = nil
+	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl)
+	rep.PlansReused = e.memo.Hits()
+	e.parts.scan = scan
+	e.publish(rep, roots)
+	return nil
+}
+
+// findRenames matches notes against the names the load saw, as load
+// does against the names file: nothing when they are what it saw.
+func (e *Engine) findRenames(notes []*note.Note) []index.Former {
+	if e.names == nil && len(e.parts.moved) == 0 {
+		return nil
+	}
+	if e.names != nil && len(e.parts.moved) == 0 && e.names.Unchanged(digestNotes(notes)) {
+		return nil
+	}
+	return indexFormers(renames.Match(e.oldNames, seenNotes(notes), e.parts.moved))
+}
+
+// overlayBuffers puts the buffers at or under roots in sub in place of
+// what the disk holds there.
+func (e *Engine) overlayBuffers(sub *vault.Scan, roots []string, ro vault.ReadOptions) {
+	changed := false
+	for p, text := range e.buffers {
+		if !underAny(p, roots) {
+			continue
+		}
+		changed = true
+		var n note.Note
+		if int64(len(text)) > ro.MaxFileSize && ro.MaxFileSize > 0 {
+			n = note.Note{Path: p, Err: fmt.Errorf("too large (%d bytes, limit %d)", len(text), ro.MaxFileSize)}
+		} else {
+			n, _ = note.ParsePacked(p, text, ro.Syntax, true, false)
+		}
+		sub.Notes = slices.DeleteFunc(sub.Notes, func(o *note.Note) bool { return o.Path == p })
+		sub.Notes = append(sub.Notes, &n)
+		sub.Problems = slices.DeleteFunc(sub.Problems, func(o vault.Problem) bool { return o.File == p })
+		if n.Err != nil {
+			sub.Problems = append(sub.Problems, vault.Problem{File: p, Message: n.Err.Error() + "; links in it were not checked"})
+		}
+	}
+	if changed {
+		slices.SortFunc(sub.Notes, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
+	}
+}
+
+// outermost sorts roots and drops those inside another.
+func outermost(roots []string) []string {
+	roots = slices.Clone(roots)
+	slices.Sort(roots)
+	roots = slices.Compact(roots)
+	out := roots[:0]
+	for _, r := range roots {
+		if len(out) > 0 && under(r, out[len(out)-1]) || len(out) > 0 && out[len(out)-1] == "." {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func splitNotes(notes []*note.Note, roots []string) (keep, gone []*note.Note) {
+	keep = make([]*note.Note, 0, len(notes))
+	for _, n := range notes {
+		if underAny(n.Path, roots) {
+			gone = append(gone, n)
+		} else {
+			keep = append(keep, n)
+		}
+	}
+	return keep, gone
+}
+
+func splitStrings(ps []string, roots []string) (keep, gone []string) {
+	keep = make([]string, 0, len(ps))
+	for _, p := range ps {
+		if underAny(p, roots) {
+			gone = append(gone, p)
+		} else {
+			keep = append(keep, p)
+		}
+	}
+	return keep, gone
+}
+
+// sameNames reports whether the notes read again carry the names of the
+// notes they replace, one for one (both sorted by path).
+func sameNames(before, after []*note.Note) bool {
+	if len(before) != len(after) {
+		return false
+	}
+	for i := range before {
+		if !index.SameNames(before[i], after[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func mergeNotes(a, b []*note.Note) []*note.Note {
+	out := make([]*note.Note, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].Path < a[0].Path {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+func mergeStrings(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0] < a[0] {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}

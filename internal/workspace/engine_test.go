@@ -1,0 +1,396 @@
+package workspace
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/vaultgen"
+)
+
+// chooser picks numbers for a vault edit: from a PRNG in the random
+// test, from the input in the fuzz target.
+type chooser interface{ IntN(n int) int }
+
+type fuzzChooser struct{ b []byte }
+
+func (c *fuzzChooser) IntN(n int) int {
+	if len(c.b) == 0 || n <= 1 {
+		return 0
+	}
+	v := int(c.b[0])
+	c.b = c.b[1:]
+	return v % n
+}
+
+func (c *fuzzChooser) done() bool { return len(c.b) == 0 }
+
+// vaultNotes lists the notes of dir as the walk would find them.
+func vaultNotes(t testing.TB, dir string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".markdown")) {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out
+}
+
+var titleLine = regexp.MustCompile(`(?m)^title:.*$`)
+var aliasLine = regexp.MustCompile(`(?m)^aliases:.*$`)
+
+// editVault makes one random change to the vault at dir and returns the
+// vault paths it touched, as an editor or a file manager would.
+func editVault(t testing.TB, dir string, c chooser, step int) []string {
+	t.Helper()
+	notes := vaultNotes(t, dir)
+	stemOf := func(p string) string { return strings.TrimSuffix(path.Base(p), path.Ext(p)) }
+	names := []string{"Missing Topic", "Fresh Note", "fresh note", "Shared Name", "shared-name", "Zeta"}
+	for _, p := range notes {
+		names = append(names, stemOf(p), strings.ToLower(stemOf(p)), strings.ReplaceAll(stemOf(p), " ", "-"))
+	}
+	pickName := func() string { return names[c.IntN(len(names))] }
+	read := func(p string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	write := func(p string, b []byte) {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	op := c.IntN(11)
+	if len(notes) == 0 {
+		op = 5
+	}
+	var p string
+	if len(notes) > 0 {
+		p = notes[c.IntN(len(notes))]
+	}
+	switch op {
+	case 0: // a link in the body
+		target := pickName()
+		if c.IntN(3) == 0 {
+			target += "#" + []string{"Risks", "배운 점", "Heading New", "^710a66"}[c.IntN(4)]
+		}
+		write(p, append(read(p), fmt.Sprintf("\nSee [[%s]] and [x](%s.md).\n", target, strings.ReplaceAll(pickName(), " ", "%20"))...))
+		return []string{p}
+	case 1: // a heading
+		write(p, append(read(p), fmt.Sprintf("\n## Heading %s\n\ntext\n", []string{"New", "Risks", "Other"}[c.IntN(3)])...))
+		return []string{p}
+	case 2: // a new title
+		b := read(p)
+		repl := "title: " + pickName()
+		if titleLine.Match(b) {
+			b = titleLine.ReplaceAll(b, []byte(repl))
+		} else {
+			b = append([]byte("---\n"+repl+"\n---\n"), b...)
+		}
+		write(p, b)
+		return []string{p}
+	case 3: // a rename, maybe into a new folder
+		to := path.Join([]string{path.Dir(p), "moved", "new/deeper"}[c.IntN(3)], pickName()+".md")
+		if _, err := os.Stat(filepath.Join(dir, to)); err == nil {
+			return nil
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, to)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(dir, p), filepath.Join(dir, to)); err != nil {
+			t.Fatal(err)
+		}
+		if c.IntN(2) == 0 {
+			return []string{p, path.Dir(to)} // the folder, as a watcher sees a new one
+		}
+		return []string{p, to}
+	case 4: // a deletion
+		if err := os.Remove(filepath.Join(dir, p)); err != nil {
+			t.Fatal(err)
+		}
+		return []string{p}
+	case 5: // a new note
+		to := path.Join([]string{".", "extra", "moved"}[c.IntN(3)], fmt.Sprintf("%s %d.md", pickName(), step))
+		write(to, fmt.Appendf(nil, "---\ntitle: %s\n---\n# Top\n\nLinks to [[%s]] and [[%s#Top]].\n", pickName(), pickName(), pickName()))
+		return []string{to}
+	case 6: // aliases
+		b := read(p)
+		repl := fmt.Sprintf("aliases: [%s]", pickName())
+		if aliasLine.Match(b) {
+			b = aliasLine.ReplaceAll(b, []byte(repl))
+			write(p, b)
+		}
+		return []string{p}
+	case 7: // an attachment, added or removed
+		a := fmt.Sprintf("assets/%s.png", pickName())
+		if err := os.Remove(filepath.Join(dir, a)); err != nil {
+			write(a, []byte("png"))
+		}
+		return []string{a}
+	case 8: // a note that cannot be read, or read again
+		b := read(p)
+		if bytes.HasSuffix(b, []byte("\xff")) {
+			b = b[:len(b)-1]
+		} else {
+			b = append(b, 0xff)
+		}
+		write(p, b)
+		return []string{p}
+	case 9: // a body edit that changes no link
+		write(p, append(read(p), "\nplain words\n"...))
+		return []string{p}
+	default: // a duplicate_of
+		b := read(p)
+		b = bytes.Replace(b, []byte("duplicate_of: none"), fmt.Appendf(nil, "duplicate_of: \"[[%s]]\"", pickName()), 1)
+		write(p, b)
+		return []string{p}
+	}
+}
+
+// sameAsLoad fails t when the engine's report differs from a fresh Load
+// of the vault in findings, edits, counts or problems.
+func sameAsLoad(t testing.TB, e *Engine, dir string, opt Options, what string) {
+	t.Helper()
+	fresh, err := Load(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Vault.Close()
+	got := e.Report()
+	if d := cmp.Diff(fresh.Plan, got.Plan); d != "" {
+		t.Fatalf("%s: engine's plan differs from Load's (-load +engine):\n%s", what, d)
+	}
+	if d := cmp.Diff(fresh.Problems, got.Problems); d != "" {
+		t.Fatalf("%s: engine's problems differ from Load's (-load +engine):\n%s", what, d)
+	}
+	if d := cmp.Diff(fresh.Warnings, got.Warnings); d != "" {
+		t.Fatalf("%s: engine's warnings differ from Load's (-load +engine):\n%s", what, d)
+	}
+}
+
+func genVault(t testing.TB, notes int, d string) string {
+	t.Helper()
+	dir := t.TempDir()
+	gd := d
+	if d == "dendron" {
+		gd = "wiki"
+	}
+	if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: notes, Seed: 7, Dialect: gd, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestEngineMatchesLoad(t *testing.T) {
+	steps := 40
+	if testing.Short() {
+		steps = 10
+	}
+	for _, d := range dialect.Names {
+		t.Run(d, func(t *testing.T) {
+			dir := genVault(t, 30, d)
+			opt := Options{Dialect: d, SkipNames: true}
+			e, err := OpenEngine(dir, EngineOptions{Options: opt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer e.Close()
+			sameAsLoad(t, e, dir, opt, "open")
+			r := rand.New(rand.NewPCG(uint64(len(d)), 1))
+			for step := range steps {
+				changed := editVault(t, dir, r, step)
+				if _, err := e.Refresh(changed...); err != nil {
+					t.Fatal(err)
+				}
+				sameAsLoad(t, e, dir, opt, fmt.Sprintf("step %d (%v)", step, changed))
+			}
+		})
+	}
+}
+
+func FuzzEngineMatchesLoad(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 2, 1, 5, 4, 3, 2, 7, 9, 8, 0})
+	f.Add([]byte{3, 0, 0, 2, 1, 1, 6, 4, 4, 10, 3, 3})
+	f.Add([]byte{8, 2, 8, 2, 2, 5, 5, 7, 7, 7})
+	base := genVault(f, 8, "wiki")
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 64 {
+			ops = ops[:64]
+		}
+		c := &fuzzChooser{b: ops}
+		dialectName := dialect.Names[c.IntN(len(dialect.Names))]
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(base)); err != nil {
+			t.Fatal(err)
+		}
+		opt := Options{Dialect: dialectName, SkipNames: true, Cache: new(bool)}
+		e, err := OpenEngine(dir, EngineOptions{Options: opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		for step := 0; !c.done(); step++ {
+			changed := editVault(t, dir, c, step)
+			if _, err := e.Refresh(changed...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sameAsLoad(t, e, dir, opt, fmt.Sprintf("ops %v", ops))
+	})
+}
+
+// A note renamed while the engine runs is found as the next check run
+// finds it: links by its former name are "renamed", with an edit.
+func TestEngineFindsRenames(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("see [[Old Name]]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "Old Name.md"), []byte("# Old\n"), 0o644)
+	e, err := OpenEngine(dir, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := os.Rename(filepath.Join(dir, "Old Name.md"), filepath.Join(dir, "New Name.md")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Refresh("Old Name.md", "New Name.md"); err != nil {
+		t.Fatal(err)
+	}
+	rep := e.Report()
+	if rep.Plan.Stats.Renamed != 1 || len(rep.Plan.Edits) != 1 || rep.Plan.Edits[0].New != "[[New Name]]" {
+		t.Fatalf("after the rename: stats %+v, edits %+v; want the link renamed to [[New Name]]", rep.Plan.Stats, rep.Plan.Edits)
+	}
+	sameAsLoad(t, e, dir, Options{}, "rename")
+}
+
+// An edit that changes no name keeps the index's tables and re-plans
+// only the note edited (and those whose fragments point into it).
+func TestEngineReplansOnlyChangedNotes(t *testing.T) {
+	dir := genVault(t, 40, "wiki")
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	before := e.Report()
+	p := before.Index.Notes[3].Path
+	b, _ := os.ReadFile(filepath.Join(dir, p))
+	os.WriteFile(filepath.Join(dir, p), append(b, "\n[[Missing Topic]]\n"...), 0o644)
+	st, err := e.Refresh(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := st.Report.Plan.Stats.Notes
+	if st.Report.PlansReused < notes-1 || st.Report.Plan.Stats.Broken != before.Plan.Stats.Broken+1 {
+		t.Fatalf("body edit: %d of %d plans reused, broken %d→%d; want all but one reused and one more broken",
+			st.Report.PlansReused, notes, before.Plan.Stats.Broken, st.Report.Plan.Stats.Broken)
+	}
+	if st.Version != 2 || !slices.Equal(st.Changed, []string{p}) {
+		t.Fatalf("state %d changed %v; want version 2 for %s", st.Version, st.Changed, p)
+	}
+	// The report read before the update is unchanged.
+	if before.Plan.Stats.Broken == st.Report.Plan.Stats.Broken || e.State().Version != 2 {
+		t.Fatal("the earlier report changed with the update")
+	}
+}
+
+// A buffer counts instead of the file until it is dropped.
+func TestEngineBuffers(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("see [[b]]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("# B\n"), 0o644)
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.SetBuffer("a.md", []byte("see [[b]] and [[nowhere]]\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Report().Plan.Stats.Broken; got != 1 {
+		t.Fatalf("with the buffer: %d broken, want 1", got)
+	}
+	// A note not saved yet is linkable.
+	if _, err := e.SetBuffer(filepath.Join(dir, "nowhere.md"), []byte("# N\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Report().Plan.Stats; got.Broken != 0 || got.Notes != 3 {
+		t.Fatalf("with the new note's buffer: %+v, want 3 notes and nothing broken", got)
+	}
+	if _, err := e.SetBuffer("x.txt", []byte("x")); err == nil {
+		t.Fatal("a buffer for x.txt was taken; want an error: not a note")
+	}
+	for _, p := range []string{"a.md", "nowhere.md"} {
+		if _, err := e.DropBuffer(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameAsLoad(t, e, dir, Options{SkipNames: true}, "buffers dropped")
+}
+
+// With Watch, changes on disk reach the state without a call: in notes,
+// in new folders, and a removed folder's notes go.
+func TestEngineWatches(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("see [[b]] and [[c]]\n"), 0o644)
+	opt := Options{SkipNames: true}
+	e, err := OpenEngine(dir, EngineOptions{Options: opt, Watch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	waitFor := func(what string, ok func(*Report) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !ok(e.Report()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not seen; stats %+v", what, e.Report().Plan.Stats)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("# B\n"), 0o644)
+	waitFor("a new note", func(r *Report) bool { return r.Plan.Stats.Broken == 1 })
+	os.MkdirAll(filepath.Join(dir, "sub", "deep"), 0o755)
+	os.WriteFile(filepath.Join(dir, "sub", "deep", "c.md"), []byte("# C\n"), 0o644)
+	waitFor("a note in a new folder", func(r *Report) bool { return r.Plan.Stats.Broken == 0 })
+	// The new folder is watched: a note written there later is seen.
+	os.WriteFile(filepath.Join(dir, "sub", "deep", "d.md"), []byte("[[zzz]]\n"), 0o644)
+	waitFor("a later note in the new folder", func(r *Report) bool { return r.Plan.Stats.Broken == 1 })
+	os.RemoveAll(filepath.Join(dir, "sub"))
+	waitFor("a removed folder", func(r *Report) bool { return r.Plan.Stats.Notes == 2 })
+	// Flush applies what was seen at once.
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("# B\n[[qqq]]\n"), 0o644)
+	waitFor("the edit", func(r *Report) bool { e.Flush(); return r.Plan.Stats.Broken == 2 })
+	sameAsLoad(t, e, dir, opt, "watched")
+}
