@@ -128,3 +128,33 @@ func TestExitWithoutShutdown(t *testing.T) {
 		t.Errorf("exit without shutdown: %v, want exit status 1", err)
 	}
 }
+
+// TestOtherNotesFollow: a note opened in the editor but not saved, and a
+// note written on disk, change the diagnostics of another open note.
+func TestOtherNotesFollow(t *testing.T) {
+	vault := sampleVault(t)
+	c := start(t, vault, nil)
+	c.open("Home.md")
+	c.waitDiags("Home.md", func(ds []diagnostic) bool {
+		_, ok := find(ds, "broken", "[[Nonexistent Topic]]")
+		return ok
+	})
+	c.openText("Nonexistent Topic.md", "# Nonexistent Topic\n")
+	c.waitDiags("Home.md", func(ds []diagnostic) bool {
+		_, ok := find(ds, "broken", "[[Nonexistent Topic]]")
+		return !ok && len(ds) > 0
+	})
+	if err := os.WriteFile(filepath.Join(vault, "Disaster Recovry.md"), []byte("# Disaster Recovry\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.waitDiags("Home.md", func(ds []diagnostic) bool {
+		_, ok := find(ds, "broken", "[[Disaster Recovry]]")
+		return !ok && len(ds) > 0
+	})
+	// Closed unsaved, the new note is gone again.
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": c.uri("Nonexistent Topic.md")}})
+	c.waitDiags("Home.md", func(ds []diagnostic) bool {
+		_, ok := find(ds, "broken", "[[Nonexistent Topic]]")
+		return ok
+	})
+}
