@@ -2,8 +2,10 @@ package index
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -23,10 +25,27 @@ type Completion struct {
 // completionEntry is one name or alias under its key at the index's level.
 type completionEntry struct {
 	key   string
-	note  int32
 	name  string
+	note  int32 // the canonical note of the note that has the name
+	size  int32 // the name's length in runes
 	alias bool
 }
+
+// completionTable holds every name and alias twice over: by key, where
+// the names a typed prefix matches are one run; and by rank — names
+// before aliases, shorter first, then by path — the order Complete
+// answers in.
+type completionTable struct {
+	byKey []completionEntry
+	// rank lists byKey's indexes in rank order.
+	rank []int32
+}
+
+// denseMatch is the share of the table above which Complete walks the
+// rank order instead of the matching run: a short prefix ("", "n")
+// matches most names, and the first notes in rank order that it matches
+// are the answer, found after a few hundred entries instead of all.
+const denseMatch = 64
 
 // Complete returns up to max completions for typed: the notes with a
 // name (stem, path, title, id) that begins with typed once both are
@@ -36,59 +55,89 @@ type completionEntry struct {
 // (its shortest that matched), each alias once; closer matches (shorter)
 // first, then path order.
 func (ix *Index) Complete(typed string, max int) []Completion {
-	es := ix.completionTable()
-	lv := ix.MaxLevel
-	if lv < fold.Unicode {
-		lv = fold.Unicode
+	t := ix.completionTable()
+	if max <= 0 {
+		max = len(t.byKey)
 	}
-	q := fold.Key(lv, trimTrailingSeparators(typed))
-	lo, _ := slices.BinarySearchFunc(es, q, func(e completionEntry, q string) int { return strings.Compare(e.key, q) })
-	type hit struct {
-		c    Completion
-		size int
+	q := fold.Key(completionLevel(ix.MaxLevel), trimTrailingSeparators(typed))
+	prefix := func(e completionEntry, q string) int {
+		return strings.Compare(e.key[:min(len(e.key), len(q))], q)
 	}
-	byName := map[int32]hit{}
+	lo, _ := slices.BinarySearchFunc(t.byKey, q, prefix)
+	hi := lo + sortSearch(len(t.byKey)-lo, func(i int) bool { return prefix(t.byKey[lo+i], q) > 0 })
+	var out []Completion
 	type aliasKey struct {
 		note  int32
 		alias string
 	}
-	byAlias := map[aliasKey]hit{}
-	for i := lo; i < len(es) && strings.HasPrefix(es[i].key, q); i++ {
-		e := es[i]
-		canon := ix.canon[e.note]
-		h := hit{Completion{Note: canon, Name: e.name, Alias: e.alias}, utf8.RuneCountInString(e.name)}
+	seenNote := map[int32]bool{}
+	seenAlias := map[aliasKey]bool{}
+	take := func(e *completionEntry) {
 		if e.alias {
-			byAlias[aliasKey{canon, e.name}] = h
-			continue
-		}
-		if old, seen := byName[canon]; !seen || h.size < old.size {
-			byName[canon] = h
-		}
-	}
-	hits := make([]hit, 0, len(byName)+len(byAlias))
-	for _, h := range byName {
-		hits = append(hits, h)
-	}
-	for _, h := range byAlias {
-		hits = append(hits, h)
-	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		if a.c.Alias != b.c.Alias {
-			if a.c.Alias {
-				return 1
+			if k := (aliasKey{e.note, e.name}); !seenAlias[k] {
+				seenAlias[k] = true
+				out = append(out, Completion{Note: e.note, Name: e.name, Alias: true})
 			}
-			return -1
+		} else if !seenNote[e.note] {
+			seenNote[e.note] = true
+			out = append(out, Completion{Note: e.note, Name: e.name})
 		}
-		return cmp.Or(cmp.Compare(a.size, b.size), strings.Compare(ix.Notes[a.c.Note].Path, ix.Notes[b.c.Note].Path), strings.Compare(a.c.Name, b.c.Name))
-	})
-	if max > 0 && len(hits) > max {
-		hits = hits[:max]
 	}
-	out := make([]Completion, len(hits))
-	for i, h := range hits {
-		out[i] = h.c
+	if (hi-lo)*denseMatch > len(t.byKey) {
+		// In rank order, a note's first entry is its best.
+		for _, i := range t.rank {
+			if len(out) == max {
+				break
+			}
+			if int(i) >= lo && int(i) < hi {
+				take(&t.byKey[i])
+			}
+		}
+		return out
+	}
+	run := make([]int32, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		run = append(run, int32(i))
+	}
+	slices.SortFunc(run, func(a, b int32) int { return rankCompare(&t.byKey[a], &t.byKey[b]) })
+	for _, i := range run {
+		if len(out) == max {
+			break
+		}
+		take(&t.byKey[i])
 	}
 	return out
+}
+
+// sortSearch is sort.Search.
+func sortSearch(n int, f func(int) bool) int {
+	i, j := 0, n
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if !f(h) {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
+}
+
+// rankCompare orders entries as Complete answers: names before aliases,
+// shorter first, then by the note's path and the name.
+func rankCompare(a, b *completionEntry) int {
+	if a.alias != b.alias {
+		if a.alias {
+			return 1
+		}
+		return -1
+	}
+	// Notes are in path order: their indexes compare as their paths.
+	return cmp.Or(cmp.Compare(a.size, b.size), cmp.Compare(a.note, b.note), strings.Compare(a.name, b.name))
+}
+
+func completionLevel(lv fold.Level) fold.Level {
+	return max(lv, fold.Unicode)
 }
 
 // trimTrailingSeparators drops the separators a target being typed ends
@@ -98,28 +147,30 @@ func trimTrailingSeparators(s string) string {
 	return strings.TrimRight(s, " -_\u00a0\t")
 }
 
-// completionTable is the names and aliases under their keys, sorted;
-// built on first use and shared by the indexes WithNotes makes of this
-// one (the names are the same), so that an edit that changes no name
-// costs completion nothing.
-func (ix *Index) completionTable() []completionEntry {
-	if es := ix.completions.Load(); es != nil {
-		return *es
+// completionTable is the table of names and aliases, built on first use
+// and shared by the indexes WithNotes makes of this one (the names are
+// the same), so that an edit that changes no name costs completion
+// nothing.
+func (ix *Index) completionTable() *completionTable {
+	if t := ix.completions.Load(); t != nil {
+		return t
 	}
-	es := ix.buildCompletions()
-	ix.completions.CompareAndSwap(nil, &es)
-	return *ix.completions.Load()
+	t := ix.buildCompletions()
+	ix.completions.CompareAndSwap(nil, t)
+	return ix.completions.Load()
 }
 
-func (ix *Index) buildCompletions() []completionEntry {
-	lv := ix.MaxLevel
-	if lv < fold.Unicode {
-		lv = fold.Unicode
-	}
-	var es []completionEntry
+// WarmCompletions builds the completion table now, if it is not built:
+// a server calls it in the background on a new index, so that the first
+// completion after a name changed does not pay for it.
+func (ix *Index) WarmCompletions() { ix.completionTable() }
+
+func (ix *Index) buildCompletions() *completionTable {
+	lv := completionLevel(ix.MaxLevel)
+	es := make([]completionEntry, 0, 3*len(ix.Notes))
 	add := func(i int, name string, alias bool) {
 		if name = strings.TrimSpace(name); name != "" {
-			es = append(es, completionEntry{fold.Key(lv, name), int32(i), name, alias})
+			es = append(es, completionEntry{name: name, note: ix.canon[i], size: int32(utf8.RuneCountInString(name)), alias: alias})
 		}
 	}
 	for i, n := range ix.Notes {
@@ -141,8 +192,26 @@ func (ix *Index) buildCompletions() []completionEntry {
 			add(i, a, true)
 		}
 	}
+	// Keys on every core, as the ladder's are.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	chunk := (len(es) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(es); lo += chunk {
+		hi := min(lo+chunk, len(es))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				es[i].key = fold.Key(lv, es[i].name)
+			}
+		})
+	}
+	wg.Wait()
 	slices.SortStableFunc(es, func(a, b completionEntry) int { return strings.Compare(a.key, b.key) })
-	return es
+	rank := make([]int32, len(es))
+	for i := range rank {
+		rank[i] = int32(i)
+	}
+	slices.SortStableFunc(rank, func(a, b int32) int { return rankCompare(&es[a], &es[b]) })
+	return &completionTable{byKey: es, rank: rank}
 }
 
 // Attachments lists the vault's files that are not notes, in path order.

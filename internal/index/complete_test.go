@@ -2,6 +2,8 @@ package index
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -79,5 +81,48 @@ func TestCompleteSharedByWithNotes(t *testing.T) {
 	}
 	if diff := cmp.Diff(before, nx.Complete("disaster-rec", 5)); diff != "" {
 		t.Errorf("completions differ (-before +after):\n%s", diff)
+	}
+}
+
+// TestCompleteAgainstBruteForce: the walk in rank order (a prefix most
+// names match) and the sorted run (a rarer prefix) both answer as a
+// brute-force scan of every name does.
+func TestCompleteAgainstBruteForce(t *testing.T) {
+	var notes []*note.Note
+	for i := 0; i < 600; i++ {
+		nn := n(fmt.Sprintf("d%d/Note %c%d x.md", i%7, 'a'+i%5, i), fmt.Sprintf("Note %c%d", 'a'+i%5, i), fmt.Sprintf("Alias %d", i%40))
+		notes = append(notes, nn)
+	}
+	slices.SortFunc(notes, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	brute := func(typed string, max int) []Completion {
+		q := fold.Key(fold.Separators, trimTrailingSeparators(typed))
+		var es []completionEntry
+		for _, e := range ix.completionTable().byKey {
+			if strings.HasPrefix(e.key, q) {
+				es = append(es, e)
+			}
+		}
+		slices.SortFunc(es, func(a, b completionEntry) int { return rankCompare(&a, &b) })
+		var out []Completion
+		seen := map[string]bool{}
+		for _, e := range es {
+			// A note once by a name; each of its aliases once.
+			k := fmt.Sprint(e.note, " ", e.alias)
+			if e.alias {
+				k += " " + e.name
+			}
+			if seen[k] || len(out) == max {
+				continue
+			}
+			seen[k] = true
+			out = append(out, Completion{Note: e.note, Name: e.name, Alias: e.alias})
+		}
+		return out
+	}
+	for _, q := range []string{"", "n", "note", "note a", "note a1", "note-b2", "alias", "alias 3", "d3/note", "zz"} {
+		if diff := cmp.Diff(brute(q, 20), ix.Complete(q, 20)); diff != "" {
+			t.Errorf("%q (-brute +Complete):\n%s", q, diff)
+		}
 	}
 }

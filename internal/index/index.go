@@ -80,7 +80,7 @@ type Index struct {
 	renamed    *renames // former names of renamed notes, nil when none
 	// completions are the names and aliases under their keys, sorted,
 	// built on the first Complete (completionTable).
-	completions atomic.Pointer[[]completionEntry]
+	completions atomic.Pointer[completionTable]
 }
 
 // table maps a key to the notes that carry it, in note order. The first

@@ -24,6 +24,7 @@ import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
+	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/workspace"
 )
 
@@ -460,6 +461,7 @@ func (s *Server) wake() {
 // has a new state that no request has published: a note changed on disk,
 // a title another note's links use.
 func (s *Server) publisher() {
+	var warmed *index.Index
 	for {
 		select {
 		case <-s.done:
@@ -467,7 +469,17 @@ func (s *Server) publisher() {
 		case <-s.updates:
 			s.mu.Lock()
 			s.publishLocked()
+			var ix *index.Index
+			if s.engine != nil {
+				ix = s.engine.Report().Index
+			}
 			s.mu.Unlock()
+			if ix != nil && ix != warmed {
+				// A new index (a name changed) builds its completion table
+				// here, not in the next completion request.
+				warmed = ix
+				ix.WarmCompletions()
+			}
 		}
 	}
 }
