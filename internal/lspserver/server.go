@@ -92,6 +92,10 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 		}
 		r, validMethod, validParams, err := h.Handle(gc)
 		switch {
+		case !validMethod && req.Notif:
+			// A notification the server does not know ($/progress, a
+			// newer protocol's) is ignored, as LSP asks.
+			return nil, nil
 		case !validMethod:
 			return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: "method not supported: " + req.Method}
 		case !validParams:
