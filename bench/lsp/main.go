@@ -233,14 +233,17 @@ func run(bin, vault string, keys, completions int, idle time.Duration) error {
 	quiet := jsonrpc2.SetLogger(log.New(io.Discard, "", 0))
 	c.conn = jsonrpc2.NewConn(context.Background(), jsonrpc2.NewBufferedStream(pipes{out, in}, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(c.handle), quiet)
 	ctx := context.Background()
+	initStart := time.Now()
 	if err := c.conn.Call(ctx, "initialize", map[string]any{
 		"processId": os.Getpid(), "rootUri": c.uri(""), "capabilities": map[string]any{},
 	}, nil); err != nil {
 		return fmt.Errorf("initialize: %w", err)
 	}
+	initialized := time.Since(initStart)
 	if err := c.notify("initialized", map[string]any{}); err != nil {
 		return err
 	}
+	openStart := time.Now()
 	if err := c.open(typing.path, typing.text); err != nil {
 		return err
 	}
@@ -248,6 +251,7 @@ func run(bin, vault string, keys, completions int, idle time.Duration) error {
 		return err
 	}
 	ready := time.Since(started)
+	opened := time.Since(openStart)
 
 	// Keystrokes: one character typed at the end of the note, each
 	// waited for; every tenth a link's letter, so that the findings change.
@@ -346,6 +350,7 @@ func run(bin, vault string, keys, completions int, idle time.Duration) error {
 
 	fmt.Printf("| vault | %s |\n|---|---|\n", vault)
 	fmt.Printf("| ready (start to the first note's diagnostics) | %s |\n", ms(ready))
+	fmt.Printf("| of which initialize (the vault loaded) / didOpen to diagnostics | %s / %s |\n", ms(initialized), ms(opened))
 	fmt.Printf("| keystroke to diagnostics, median / p99 (%d) | %s / %s |\n", keys, ms(percentile(keyLat, 0.5)), ms(percentile(keyLat, 0.99)))
 	fmt.Printf("| completion, median / p99 (%d) | %s / %s |\n", completions, ms(percentile(compLat, 0.5)), ms(percentile(compLat, 0.99)))
 	fmt.Printf("| title change to another note's diagnostics | %s |\n", ms(titleLat))
