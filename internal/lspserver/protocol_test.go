@@ -158,3 +158,26 @@ func TestOtherNotesFollow(t *testing.T) {
 		return ok
 	})
 }
+
+// TestInitializeNewerClient: a client that sends capabilities in a newer
+// protocol's shapes (an object where 3.16 has a bool) still starts it.
+func TestInitializeNewerClient(t *testing.T) {
+	c := launch(t, sampleVault(t))
+	var res struct {
+		Capabilities map[string]any `json:"capabilities"`
+	}
+	err := c.tryCall("initialize", map[string]any{
+		"processId": nil, "rootUri": c.uri(""),
+		"capabilities": map[string]any{
+			"general":      map[string]any{"positionEncodings": []string{"utf-16"}},
+			"textDocument": map[string]any{"synchronization": "full", "completion": true, "diagnostic": map[string]any{"dynamicRegistration": true}},
+			"workspace":    map[string]any{"workspaceFolders": map[string]any{"supported": true}, "didChangeWatchedFiles": 1},
+		},
+	}, &res)
+	if err != nil || res.Capabilities["renameProvider"] == nil {
+		t.Fatalf("initialize: %v %v", err, res.Capabilities)
+	}
+	c.notify("initialized", map[string]any{})
+	c.open("Home.md")
+	c.waitDiags("Home.md", func(ds []diagnostic) bool { return len(ds) > 0 })
+}

@@ -83,6 +83,21 @@ func (s *Server) Serve(ctx context.Context, in io.Reader, out io.Writer) error {
 		if req.Params != nil {
 			gc.Params = *req.Params
 		}
+		if req.Method == protocol.MethodInitialize {
+			// The few fields relink reads, decoded alone: the 3.16 types
+			// of the client's capabilities would refuse a newer client's
+			// (a field that became an object) and fail the whole start.
+			var p initializeParams
+			if err := json.Unmarshal(gc.Params, &p); err != nil {
+				return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: err.Error()}
+			}
+			r, err := s.initialize(gc, &p)
+			if err != nil {
+				return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidRequest, Message: err.Error()}
+			}
+			h.SetInitialized(true)
+			return r, nil
+		}
 		if req.Method == "exit" {
 			s.mu.Lock()
 			s.exited = true
@@ -142,7 +157,6 @@ func (rw readWriteCloser) Close() error {
 
 func (s *Server) handler() *protocol.Handler {
 	h := &protocol.Handler{}
-	h.Initialize = s.initialize
 	h.Initialized = func(*glsp.Context, *protocol.InitializedParams) error { return nil }
 	h.Shutdown = func(*glsp.Context) error {
 		s.mu.Lock()
@@ -180,7 +194,15 @@ type initOptions struct {
 	Severity map[string]string `json:"severity"`
 }
 
-func (s *Server) initialize(_ *glsp.Context, p *protocol.InitializeParams) (any, error) {
+// initializeParams are the fields of initialize's params relink reads.
+type initializeParams struct {
+	RootPath              *string                    `json:"rootPath"`
+	RootURI               *string                    `json:"rootUri"`
+	InitializationOptions any                        `json:"initializationOptions"`
+	WorkspaceFolders      []protocol.WorkspaceFolder `json:"workspaceFolders"`
+}
+
+func (s *Server) initialize(_ *glsp.Context, p *initializeParams) (any, error) {
 	root := ""
 	switch {
 	case p.RootURI != nil && *p.RootURI != "":
