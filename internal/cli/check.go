@@ -27,6 +27,7 @@ type scanOptions struct {
 	exclude          []string
 	noCache          bool
 	since            string
+	changed          string // check --changed: the commit ("" without the flag)
 }
 
 func (o *scanOptions) addFlags(fs *pflag.FlagSet, withFormat bool) {
@@ -95,14 +96,19 @@ change.
 ` + nfdHelp + `
 
 ` + classesHelp + "\n\n" + reportExitHelp,
-		Args:              cobra.MaximumNArgs(1),
+		Args:              changedArgs,
 		ValidArgsFunction: completeVaultArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runReport(cmd, e, &o, vaultArg(args), showCheck)
+			dir := vaultArg(args)
+			if f := cmd.Flags().Lookup("changed"); f.Changed && o.changed == f.NoOptDefVal {
+				o.changed, dir = changedRefAndVault(o.changed, args)
+			}
+			return runReport(cmd, e, &o, dir, showCheck)
 		},
 	}
 	o.addFlags(cmd.Flags(), true)
 	cmd.Flags().Lookup("format").Usage = "output format: text, json, sarif (SARIF 2.1.0) or github (workflow commands); docs/ci.md"
+	addChangedFlag(cmd, &o)
 	return cmd
 }
 
@@ -176,7 +182,13 @@ func runReport(cmd *cobra.Command, e *env, o *scanOptions, dir string, show repo
 	stop := startProgress(e, o.format != "text")
 	wo.Progress = stop.update
 	wo.ResolveProgress = stop.resolve
-	rep, err := workspace.Load(dir, wo)
+	var rep *workspace.Report
+	var err error
+	if o.changed != "" {
+		rep, _, err = workspace.LoadChanged(dir, o.changed, wo)
+	} else {
+		rep, err = workspace.Load(dir, wo)
+	}
 	stop.done()
 	if err != nil {
 		return err

@@ -103,6 +103,8 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
   relink merge DUP CANON send every link to a duplicate note to another;
                          DUP is marked duplicate_of CANON (or --delete'd)
   relink resolve NAME... what a link [[NAME]] would reach, or what to write instead
+  relink mcp [VAULT]     serve the vault to MCP clients (LLM agents) on stdio
+  relink lsp             a Language Server on stdio, for editors (docs/lsp.md)
 
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot

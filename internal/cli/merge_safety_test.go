@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
@@ -69,95 +67,19 @@ func TestMergeCrashPoints(t *testing.T) {
 		// renames are the files written by a rename; removals the files
 		// removed (they pass the before-rename step only).
 		renames, removals int
+		// listed is what snapshot list says of the merge.
+		listed string
 	}{
-		{"mark", workspace.MergeOptions{Alias: true}, []string{"--alias"}, 5, 0},
-		{"delete", workspace.MergeOptions{Delete: true, Alias: true}, []string{"--delete", "--alias"}, 4, 1},
+		{"mark", workspace.MergeOptions{Alias: true}, []string{"--alias"}, 5, 0, "merge " + mergeDup + " into " + mergeCanon},
+		{"delete", workspace.MergeOptions{Delete: true, Alias: true}, []string{"--delete", "--alias"}, 4, 1, "merge " + mergeDup + " into " + mergeCanon + ", " + mergeDup + " deleted"},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			orig := filepath.Join(t.TempDir(), "orig")
 			writeFiles(t, orig, mergeVault)
-			origTree := snapTree(t, orig)
-			mergedTree := plannedMerge(t, orig, mode.opt)
-			if sameTree(origTree, mergedTree) {
-				t.Fatal("nothing planned")
-			}
-			var faults []string
-			for _, step := range []string{atomicfile.StepAfterTempWrite, atomicfile.StepAfterRename} {
-				for n := 1; n <= mode.renames; n++ {
-					faults = append(faults, fmt.Sprintf("kill:%s:%d:*.md", step, n))
-				}
-			}
-			for n := 1; n <= mode.renames+mode.removals; n++ {
-				faults = append(faults, fmt.Sprintf("kill:before-rename:%d:*.md", n))
-			}
-			faults = append(faults,
-				"kill:temp-write:1:*.pack", "kill:after-rename:1:*.pack",
-				"kill:before-rename:1:journal.json", "kill:after-rename:1:journal.json",
-				"kill:before-rename:1:2*.json", "kill:after-rename:1:2*.json")
-			for _, fault := range faults {
-				t.Run(fault, func(t *testing.T) {
-					t.Parallel()
-					dir := t.TempDir()
-					back, fwd := filepath.Join(dir, "back"), filepath.Join(dir, "fwd")
-					for _, d := range []string{back, fwd} {
-						writeFiles(t, filepath.Join(d, "vault"), origTree)
-						args := append([]string{"merge", "--vault", filepath.Join(d, "vault"), "--store", filepath.Join(d, "store")}, mode.args...)
-						r := relinkChild(t, fault, append(args, mergeDup, mergeCanon)...)
-						if r.code != atomicfile.KillExitCode {
-							t.Fatalf("merge with %s: exit %d\n%s%s", fault, r.code, r.stdout, r.stderr)
-						}
-						for p, s := range snapTree(t, filepath.Join(d, "vault")) {
-							if strings.Contains(p, atomicfile.TempPrefix) {
-								continue
-							}
-							if o, ok := origTree[p]; ok && s == o {
-								continue
-							}
-							if n, ok := mergedTree[p]; ok && s == n {
-								continue
-							}
-							t.Errorf("%s is neither old nor new: %q", p, s)
-						}
-					}
-					run := func(d string, args ...string) result {
-						return relinkChild(t, "", append(args, "--store", filepath.Join(d, "store"), filepath.Join(d, "vault"))...)
-					}
-					bv, fv := filepath.Join(back, "vault"), filepath.Join(fwd, "vault")
-
-					r := run(back, "recover")
-					if r.code != 0 {
-						t.Fatalf("recover: %+v", r)
-					}
-					pending := !strings.Contains(r.stdout, "nothing to recover")
-					got := snapTree(t, bv)
-					committed := !pending && sameTree(got, mergedTree)
-					if !committed && !sameTree(got, origTree) {
-						t.Fatalf("after roll back:\n%s", treeDiff(got, origTree))
-					}
-					if committed {
-						if r = run(back, "undo"); r.code != 0 || !sameTree(snapTree(t, bv), origTree) {
-							t.Fatalf("undo: %+v\n%s", r, treeDiff(snapTree(t, bv), origTree))
-						}
-					}
-
-					r = run(fwd, "recover", "--roll-forward")
-					if r.code != 0 {
-						t.Fatalf("recover --roll-forward: %+v", r)
-					}
-					got = snapTree(t, fv)
-					switch {
-					case pending && !sameTree(got, mergedTree):
-						t.Fatalf("after roll forward:\n%s", treeDiff(got, mergedTree))
-					case !pending && !sameTree(got, mergedTree) && !sameTree(got, origTree):
-						t.Fatalf("nothing pending, yet the tree is mixed:\n%s", treeDiff(got, mergedTree))
-					}
-					if sameTree(got, mergedTree) {
-						if r = run(fwd, "undo"); r.code != 0 || !sameTree(snapTree(t, fv), origTree) {
-							t.Fatalf("undo after roll forward: %+v\n%s", r, treeDiff(snapTree(t, fv), origTree))
-						}
-					}
-				})
-			}
+			crashAtEveryWrite(t, crashCase{cmd: "merge", args: append(mode.args, mergeDup, mergeCanon),
+				orig: snapTree(t, orig), done: plannedMerge(t, orig, mode.opt),
+				writes: map[string][2]int{"*.md": {mode.renames, mode.renames + mode.removals}},
+				listed: mode.listed})
 		})
 	}
 }

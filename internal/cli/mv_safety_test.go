@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -77,7 +76,7 @@ func TestMoveCrashPoints(t *testing.T) {
 	// Six vault files are written: the note at its new path, four files
 	// rewritten, and the old path removed (a removal passes the
 	// before-rename step only).
-	crashMove(t, moveVault, moveFrom, moveTo, moveDir, "moves "+moveFrom+" to "+moveTo, map[string][2]int{"*.md": {5, 6}})
+	crashMove(t, moveVault, moveFrom, moveTo, moveDir, "mv "+moveFrom+" → "+moveTo, map[string][2]int{"*.md": {5, 6}})
 }
 
 // moveFolderVault has a folder of notes, a subfolder and an image, linked
@@ -96,7 +95,7 @@ func TestMoveFolderCrashPoints(t *testing.T) {
 	// Written: the folder's two notes at their new paths and o.md
 	// rewritten, then the two old paths removed; the image created and
 	// its old path removed.
-	crashMove(t, moveFolderVault, "notes", "archive/2024/notes", "archive", "moves notes/A.md to archive/2024/notes/A.md; moves notes/pic.png to archive/2024/notes/pic.png", map[string][2]int{"*.md": {3, 5}, "*.png": {1, 2}})
+	crashMove(t, moveFolderVault, "notes", "archive/2024/notes", "archive", "mv notes → archive/2024/notes (3 files)", map[string][2]int{"*.md": {3, 5}, "*.png": {1, 2}})
 }
 
 // TestMoveHeadingCrashPoints is TestMoveCrashPoints for a heading
@@ -109,109 +108,18 @@ func TestMoveHeadingCrashPoints(t *testing.T) {
 		"b.md": "[[n#Old Heading|b]]\n",
 		"c.md": "[[n]] stays\n",
 	}
-	crashMove(t, vault, "n.md#Old Heading", "New Heading", "", "apply  3", map[string][2]int{"*.md": {3, 3}})
+	crashMove(t, vault, "n.md#Old Heading", "New Heading", "", "mv    3      mv n.md#Old Heading → n.md#New Heading", map[string][2]int{"*.md": {3, 3}})
 }
 
-// crashMove kills relink mv from to of vault at each write of the files
-// matching each pattern of writes (its two counts: the atomic writes,
-// and those plus the removals) and of the snapshot; dir is the folder the
-// move creates, which a roll back and an undo remove ("" for none); snapshot list says
-// listed of the move.
-func crashMove(t *testing.T, vault map[string]string, moveFrom, moveTo, moveDir, listed string, writes map[string][2]int) {
+// crashMove kills relink mv from to of vault at each of its writes (see
+// crashAtEveryWrite): writes counts the vault's files, dir is the folder
+// the move creates ("" for none), listed what snapshot list says of it.
+func crashMove(t *testing.T, vault map[string]string, from, to, dir, listed string, writes map[string][2]int) {
 	relinkExe(t)
 	orig := filepath.Join(t.TempDir(), "orig")
 	writeFiles(t, orig, vault)
-	origTree := snapTree(t, orig)
-	movedTree := plannedMove(t, orig, moveFrom, moveTo)
-	if sameTree(origTree, movedTree) {
-		t.Fatal("nothing planned")
-	}
-	var faults []string
-	for pat, n := range writes {
-		for _, step := range []string{atomicfile.StepAfterTempWrite, atomicfile.StepAfterRename} {
-			for i := 1; i <= n[0]; i++ {
-				faults = append(faults, fmt.Sprintf("kill:%s:%d:%s", step, i, pat))
-			}
-		}
-		for i := 1; i <= n[1]; i++ {
-			faults = append(faults, fmt.Sprintf("kill:before-rename:%d:%s", i, pat))
-		}
-	}
-	faults = append(faults,
-		"kill:temp-write:1:*.pack", "kill:after-rename:1:*.pack",
-		"kill:before-rename:1:journal.json", "kill:after-rename:1:journal.json",
-		"kill:before-rename:1:2*.json", "kill:after-rename:1:2*.json")
-	for _, fault := range faults {
-		t.Run(fault, func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			back, fwd := filepath.Join(dir, "back"), filepath.Join(dir, "fwd")
-			for _, d := range []string{back, fwd} {
-				writeFiles(t, filepath.Join(d, "vault"), origTree)
-				r := relinkChild(t, fault, "mv", "--vault", filepath.Join(d, "vault"), "--store", filepath.Join(d, "store"), moveFrom, moveTo)
-				if r.code != atomicfile.KillExitCode {
-					t.Fatalf("mv with %s: exit %d\n%s%s", fault, r.code, r.stdout, r.stderr)
-				}
-				for p, s := range snapTree(t, filepath.Join(d, "vault")) {
-					if strings.Contains(p, atomicfile.TempPrefix) {
-						continue
-					}
-					if o, ok := origTree[p]; ok && s == o {
-						continue
-					}
-					if n, ok := movedTree[p]; ok && s == n {
-						continue
-					}
-					t.Errorf("%s is neither old nor new: %q", p, s)
-				}
-			}
-			run := func(d string, args ...string) result {
-				return relinkChild(t, "", append(args, "--store", filepath.Join(d, "store"), filepath.Join(d, "vault"))...)
-			}
-			bv, fv := filepath.Join(back, "vault"), filepath.Join(fwd, "vault")
-
-			r := run(back, "recover")
-			if r.code != 0 {
-				t.Fatalf("recover: %+v", r)
-			}
-			pending := !strings.Contains(r.stdout, "nothing to recover")
-			got := snapTree(t, bv)
-			committed := !pending && sameTree(got, movedTree)
-			if !committed {
-				if !sameTree(got, origTree) {
-					t.Fatalf("after roll back:\n%s", treeDiff(got, origTree))
-				}
-				noDir(t, bv, moveDir)
-			}
-			if committed {
-				if r = run(back, "undo"); r.code != 0 || !sameTree(snapTree(t, bv), origTree) {
-					t.Fatalf("undo: %+v\n%s", r, treeDiff(snapTree(t, bv), origTree))
-				}
-				noDir(t, bv, moveDir)
-			}
-
-			r = run(fwd, "recover", "--roll-forward")
-			if r.code != 0 {
-				t.Fatalf("recover --roll-forward: %+v", r)
-			}
-			got = snapTree(t, fv)
-			switch {
-			case pending && !sameTree(got, movedTree):
-				t.Fatalf("after roll forward:\n%s", treeDiff(got, movedTree))
-			case !pending && !sameTree(got, movedTree) && !sameTree(got, origTree):
-				t.Fatalf("nothing pending, yet the tree is mixed:\n%s", treeDiff(got, movedTree))
-			}
-			if sameTree(got, movedTree) {
-				if r = run(fwd, "undo"); r.code != 0 || !sameTree(snapTree(t, fv), origTree) {
-					t.Fatalf("undo after roll forward: %+v\n%s", r, treeDiff(snapTree(t, fv), origTree))
-				}
-				noDir(t, fv, moveDir)
-				if r = run(fwd, "snapshot", "list"); !strings.Contains(r.stdout, listed) {
-					t.Errorf("snapshot list does not describe the move:\n%s", r.stdout)
-				}
-			}
-		})
-	}
+	crashAtEveryWrite(t, crashCase{cmd: "mv", args: []string{from, to}, orig: snapTree(t, orig), done: plannedMove(t, orig, from, to),
+		writes: writes, createdDir: dir, listed: listed})
 }
 
 // TestMvExitCodes pins mv's exit status: 0 moved, 2 refused or blocked by

@@ -143,11 +143,13 @@ func newSnapListCmd(e *env, o *snapOptions) *cobra.Command {
 		ValidArgsFunction: completeVaultArg,
 		Short:             "List the vault's snapshots, oldest first",
 		Long: `list prints one line per snapshot, oldest first: its id, local time,
-operation (apply, undo, restore), number of files, and which undo reverted it
-(partly, when that undo left files edited since alone: relink undo --force
-reverts those) or which snapshot it reverts, and the notes it moved (relink
-mv records its moves in an apply snapshot: "moves A to B"; --format json
-lists them as "moves").
+operation (apply, mv, merge, undo, restore), number of files, and which undo
+reverted it (partly, when that undo left files edited since alone: relink
+undo --force reverts those) or which snapshot it reverts, and what an mv or
+merge did: "mv a.md → b/a.md", "mv Inbox → Archive/Inbox (12 files)",
+"merge dup.md into canon.md, dup.md deleted" (an undo of a move: the moves it
+made). --format json gives each snapshot's "moves", the "subject" of an mv
+or merge, and that "summary".
 
 Exit status:
   0  listed (also when there is no snapshot)
@@ -182,10 +184,14 @@ Exit status:
 					Left []string `json:"left,omitempty"`
 					// Moves: the notes the operation moved (relink mv).
 					Moves []snapshot.Move `json:"moves,omitempty"`
+					// Subject: what an mv or merge was asked to do;
+					// Summary: the operation in words, as the text says it.
+					Subject *snapshot.Subject `json:"subject,omitempty"`
+					Summary []string          `json:"summary,omitempty"`
 				}
 				items := []item{}
 				for _, m := range h {
-					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy, m.Left, m.Moves})
+					items = append(items, item{m.ID, m.Time, m.Op, m.Parent, len(m.Files), m.UndoneBy, m.Left, m.Moves, m.Subject, workspace.Summary(m.Manifest)})
 				}
 				return jsonOut(e, struct {
 					Store     string `json:"store"`
@@ -203,9 +209,7 @@ Exit status:
 				if m.Parent != "" {
 					note = append(note, "reverts "+m.Parent)
 				}
-				for _, mv := range m.Moves {
-					note = append(note, "moves "+report.Name(mv.From)+" to "+report.Name(mv.To))
-				}
+				note = append(note, workspace.Summary(m.Manifest)...)
 				switch {
 				case m.PartlyUndone():
 					note = append(note, fmt.Sprintf("partly undone by %s (%s left)", m.UndoneBy, plural(len(m.Left), "file")))
@@ -252,10 +256,12 @@ func newSnapShowCmd(e *env, o *snapOptions) *cobra.Command {
 		ValidArgsFunction: completeSnapshotArgs(o, false),
 		Short:             "Show a snapshot's files with their hashes and sizes",
 		Long: `show prints a snapshot's header (time, operation, vault, the snapshot it
-reverts, each note it moved: "moved A to B") and each file it changed: the SHA-256 (first 12 hex digits) and size
-of its content before and after. --format json prints the manifest, as
-stored (docs/snapshot-format.md), plus "undone_by" and, for a snapshot an
-undo reverted only in part, "left": the files it left.
+reverts, what an mv or merge did as snapshot list says it: "did mv a.md →
+b/a.md", each note it moved: "moved A to B") and each file it changed: the
+SHA-256 (first 12 hex digits) and size of its content before and after.
+--format json prints the manifest, as stored (docs/snapshot-format.md), plus
+"undone_by", for a snapshot an undo reverted only in part "left": the files
+it left, and for an mv or merge "summary".
 
 Exit status:
   0  shown
@@ -292,11 +298,18 @@ Exit status:
 					q, _ := json.Marshal(h.Left)
 					b = append(append(append(b[:len(b)-1], `,"left":`...), q...), '}')
 				}
+				if sum := workspace.Summary(m); len(sum) > 0 {
+					q, _ := json.Marshal(sum)
+					b = append(append(append(b[:len(b)-1], `,"summary":`...), q...), '}')
+				}
 				return jsonOut(e, json.RawMessage(b))
 			}
 			fmt.Fprintf(e.stdout, "snapshot  %s\ntime      %s\nop        %s\nvault     %s\n", m.ID, localTime(m.Time), m.Op, report.Name(m.Vault))
 			if m.Parent != "" {
 				fmt.Fprintf(e.stdout, "reverts   %s\n", m.Parent)
+			}
+			for _, line := range workspace.Summary(m) {
+				fmt.Fprintf(e.stdout, "did       %s\n", line)
 			}
 			switch {
 			case h.PartlyUndone():

@@ -40,7 +40,12 @@ func SetKey(src []byte, key, value string) (splice.Edit, error) {
 	default:
 		ent, found := findKey(src, b, key)
 		if found {
-			e = splice.Edit{Start: ent.value, End: ent.end, New: " " + value}
+			end := ent.end
+			if end == ent.lineEnd {
+				// A value on the key's line: its trailing comment stays.
+				end = ent.value + len(bytes.TrimRight(stripComment(src[ent.value:ent.lineEnd]), " \t\r"))
+			}
+			e = splice.Edit{Start: ent.value, End: end, New: " " + value}
 		} else {
 			e = splice.Edit{Start: b.End, End: b.End, New: key + ": " + value + eol}
 		}

@@ -32,6 +32,8 @@ func TestSetKey(t *testing.T) {
 		{"empty block", "---\n---\nbody\n", "---\nduplicate_of: \"[[Canon]]\"\n---\nbody\n"},
 		{"CRLF block", "---\r\ntitle: Dup\r\n---\r\n", "---\r\ntitle: Dup\r\nduplicate_of: \"[[Canon]]\"\r\n---\r\n"},
 		{"replaced", "---\ntitle: Dup\nduplicate_of: \"[[Other]]\"\nid: x\n---\n", "---\ntitle: Dup\nduplicate_of: \"[[Canon]]\"\nid: x\n---\n"},
+		{"replaced, its comment kept", "---\nduplicate_of: \"[[Other]]\" # was other\r\nid: x\n---\n", "---\nduplicate_of: \"[[Canon]]\" # was other\r\nid: x\n---\n"},
+		{"empty, its comment kept", "---\nduplicate_of:   # none yet\nid: x\n---\n", "---\nduplicate_of: \"[[Canon]]\"   # none yet\nid: x\n---\n"},
 		{"replaced unquoted", "---\nduplicate_of: [[Other]]\n---\n", "---\nduplicate_of: \"[[Canon]]\"\n---\n"},
 		{"replaced multi-line", "---\nduplicate_of: >\n  folded\n  text\n\n# kept\nid: x\n---\n", "---\nduplicate_of: \"[[Canon]]\"\n\n# kept\nid: x\n---\n"},
 		{"quoted key", "---\n\"duplicate_of\": x\n---\n", "---\n\"duplicate_of\": \"[[Canon]]\"\n---\n"},

@@ -10,10 +10,18 @@ import (
 // tells where the chain from dup then ends: at dup itself when ref names
 // no single note or closes a cycle.
 func (ix *Index) WithDuplicateOf(dup int32, ref string) *Index {
-	n := *ix.Notes[dup]
-	n.DuplicateOf = ref
+	return ix.WithDuplicatesOf(map[int32]string{dup: ref})
+}
+
+// WithDuplicatesOf is WithDuplicateOf for several notes at once: refs
+// maps each note to its new duplicate_of value.
+func (ix *Index) WithDuplicatesOf(refs map[int32]string) *Index {
 	notes := slices.Clone(ix.Notes)
-	notes[dup] = &n
+	for dup, ref := range refs {
+		n := *ix.Notes[dup]
+		n.DuplicateOf = ref
+		notes[dup] = &n
+	}
 	attachments := make([]string, 0, len(ix.attach))
 	for a := range ix.attach {
 		attachments = append(attachments, a)

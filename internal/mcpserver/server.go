@@ -41,6 +41,11 @@ func New(eng *workspace.Engine, opt Options) *mcp.Server {
 		return &mcp.ToolAnnotations{Title: title, DestructiveHint: &destructive, OpenWorldHint: new(bool)}
 	}
 	mcp.AddTool(srv, &mcp.Tool{
+		Name:        "resolve",
+		Description: "Before writing a link [[NAME]], ask what it would do in this vault: exact (it works), variant or renamed (write the name in write instead), ambiguous (candidates), alias (the note the alias belongs to), duplicate (the canonical note), broken (near names in hints). A name may carry #heading. Give from, the note the link goes in, for relative paths and [[#heading]].",
+		Annotations: readOnly,
+	}, s.resolve)
+	mcp.AddTool(srv, &mcp.Tool{
 		Name:        "check",
 		Description: "Check the vault's links, or only those of the given notes or folders: counts by class (resolved, variant, ambiguous, alias, broken, duplicate, heading, renamed) and every finding that needs a person (broken, ambiguous, alias-only, ...). Edits relink can make itself are counted here and listed by plan.",
 		Annotations: readOnly,
@@ -106,9 +111,36 @@ func refuseWrite(tool string) error {
 	return errors.New(msg)
 }
 
+// ResolveInput names the links to resolve.
+type ResolveInput struct {
+	Names []string `json:"names" jsonschema:"link targets as they would be written inside [[ ]]: a title, a path, with #heading or #^block"`
+	From  string   `json:"from,omitempty" jsonschema:"the vault path of the note the links would be written in (need not exist yet); the vault root when absent"`
+}
+
+// ResolveResult is resolve's output.
+type ResolveResult struct {
+	Results []workspace.Resolution `json:"results" jsonschema:"one per name, in order"`
+}
+
+func (s *server) resolve(ctx context.Context, _ *mcp.CallToolRequest, in ResolveInput) (*mcp.CallToolResult, ResolveResult, error) {
+	from := in.From
+	if from != "" {
+		var err error
+		if from, err = s.eng.VaultPath(from); err != nil {
+			return nil, ResolveResult{Results: []workspace.Resolution{}}, err
+		}
+	}
+	rs, err := workspace.Resolve(s.current(), in.Names, workspace.ResolveOptions{From: from})
+	if rs == nil {
+		rs = []workspace.Resolution{}
+	}
+	return nil, ResolveResult{Results: rs}, err
+}
+
 // Paths selects notes.
 type Paths struct {
 	Paths []string `json:"paths,omitempty" jsonschema:"vault paths (relative to the vault or absolute) of notes or folders to report on; the whole vault when empty"`
+	Limit int      `json:"limit,omitempty" jsonschema:"list at most this many findings (check) or edits (plan), in file order; all when 0. The counts always cover everything"`
 }
 
 // Counts are a report's counts: the vault's, and the selection's by class.
@@ -125,10 +157,12 @@ type CheckResult struct {
 	Dialect string `json:"dialect"`
 	Level   string `json:"level"`
 	Counts
-	Edits    int             `json:"edits" jsonschema:"edits relink can make (see plan)"`
-	Findings []plan.Finding  `json:"findings" jsonschema:"links that need a person, with candidates and hints"`
-	Problems []vault.Problem `json:"problems,omitempty" jsonschema:"files that could not be read as notes"`
-	Warnings []string        `json:"warnings,omitempty"`
+	Edits    int            `json:"edits" jsonschema:"edits relink can make (see plan)"`
+	Findings []plan.Finding `json:"findings" jsonschema:"links that need a person, with candidates and hints"`
+	// Truncated says limit left findings out.
+	Truncated bool            `json:"truncated,omitempty" jsonschema:"limit left some findings out"`
+	Problems  []vault.Problem `json:"problems,omitempty" jsonschema:"files that could not be read as notes"`
+	Warnings  []string        `json:"warnings,omitempty"`
 }
 
 func (s *server) check(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*mcp.CallToolResult, CheckResult, error) {
@@ -140,6 +174,9 @@ func (s *server) check(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*
 		return nil, out, err
 	}
 	out.Edits, out.Findings, out.Problems = len(edits), findings, problems
+	if in.Limit > 0 && len(out.Findings) > in.Limit {
+		out.Findings, out.Truncated = out.Findings[:in.Limit], true
+	}
 	if out.Findings == nil {
 		out.Findings = []plan.Finding{}
 	}
@@ -171,8 +208,9 @@ type PlanResult struct {
 	Dialect string `json:"dialect"`
 	Level   string `json:"level"`
 	Counts
-	Edits    []Edit   `json:"edits"`
-	Warnings []string `json:"warnings,omitempty"`
+	Edits     []Edit   `json:"edits"`
+	Truncated bool     `json:"truncated,omitempty" jsonschema:"limit left some edits out"`
+	Warnings  []string `json:"warnings,omitempty"`
 }
 
 func (s *server) plan(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*mcp.CallToolResult, PlanResult, error) {
@@ -182,6 +220,9 @@ func (s *server) plan(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*m
 	edits, _, _, err := s.selected(rep, in.Paths, &out.Counts)
 	if err != nil {
 		return nil, out, err
+	}
+	if in.Limit > 0 && len(edits) > in.Limit {
+		edits, out.Truncated = edits[:in.Limit], true
 	}
 	for i := range edits {
 		out.Edits = append(out.Edits, Edit{ID: workspace.EditID(rep, &edits[i]), Edit: edits[i]})

@@ -3,6 +3,7 @@ package mcpserver_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +18,9 @@ import (
 )
 
 // relinkBin is relink built for these tests: the server runs as the
-// real command, in its own process, as an MCP client starts it.
+// real command, in its own process, as an MCP client starts it. (The test
+// cache does not see the build's sources outside this package: after a
+// change elsewhere, run these tests with -count=1.)
 var relinkBin string
 
 func TestMain(m *testing.M) {
@@ -136,7 +139,7 @@ func read(t *testing.T, dir, p string) string {
 	return string(b)
 }
 
-var allTools = []string{"apply", "check", "merge", "mv", "plan", "snapshots", "undo"}
+var allTools = []string{"apply", "check", "merge", "mv", "plan", "resolve", "snapshots", "undo"}
 
 func TestListTools(t *testing.T) {
 	cs := connect(t, newVault(t))
@@ -197,11 +200,49 @@ func TestCheckAndPlan(t *testing.T) {
 		t.Fatalf("check of a missing note: %v %s; want a tool error naming it", res.IsError, text(res))
 	}
 	pl := call[mcpserver.PlanResult](t, cs, "plan", nil)
-	if len(pl.Edits) != 1 || pl.Edits[0].New != "[[B Note]]" || pl.Edits[0].ID == "" {
+	if len(pl.Edits) != 1 || pl.Edits[0].New != "[[B Note]]" || pl.Edits[0].ID == "" || pl.Truncated {
 		t.Fatalf("plan: %+v", pl)
+	}
+	// A limit lists fewer, says so, and counts everything.
+	write(t, dir, "d.md", "[[Gone One]] [[Gone Two]] [[a note]]\n")
+	lim := call[mcpserver.CheckResult](t, cs, "check", map[string]any{"limit": 2})
+	if len(lim.Findings) != 2 || !lim.Truncated || lim.Stats.Broken != 4 {
+		t.Fatalf("check with limit 2: %+v", lim)
+	}
+	if pl := call[mcpserver.PlanResult](t, cs, "plan", map[string]any{"limit": 1}); len(pl.Edits) != 1 || pl.Truncated {
+		t.Fatalf("plan with limit 1 of 1 edit: %+v", pl)
 	}
 	if res := callRaw(t, cs, "snapshots", nil); res.IsError {
 		t.Fatalf("snapshots: %s", text(res))
+	}
+}
+
+func TestResolve(t *testing.T) {
+	dir := newVault(t)
+	cs := connect(t, dir)
+	out := call[mcpserver.ResolveResult](t, cs, "resolve", map[string]any{"names": []string{"a", "b note", "Nowhere", "B Note#Details", "B Note#Nope"}})
+	got := map[string]string{}
+	for _, r := range out.Results {
+		got[r.Name] = r.Class
+	}
+	want := map[string]string{"a": "exact", "b note": "variant", "Nowhere": "broken", "B Note#Details": "exact", "B Note#Nope": "exact"}
+	if len(out.Results) != 5 || !maps.Equal(got, want) {
+		t.Fatalf("resolve: %+v", out.Results)
+	}
+	if r := out.Results[1]; r.Write != "B Note" || r.Note != "B Note.md" {
+		t.Fatalf("b note: %+v; want the note B Note.md and the name to write", r)
+	}
+	if r := out.Results[3]; r.Heading == nil || r.Heading.State != "ok" || !r.Exact() {
+		t.Fatalf("B Note#Details: %+v", r)
+	}
+	if r := out.Results[4]; r.Heading == nil || r.Heading.State != "broken" || r.Exact() {
+		t.Fatalf("B Note#Nope: %+v", r)
+	}
+	// A note written after the server started is resolved at once.
+	write(t, dir, "Nowhere.md", "# N\n")
+	out = call[mcpserver.ResolveResult](t, cs, "resolve", map[string]any{"names": []string{"Nowhere"}, "from": filepath.Join(dir, "a.md")})
+	if out.Results[0].Class != "exact" {
+		t.Fatalf("Nowhere after it was written: %+v", out.Results[0])
 	}
 }
 

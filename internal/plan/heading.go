@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -90,10 +91,12 @@ func lineStart(src []byte, n int) int {
 func RenameHeading(ix *index.Index, target int32, old, new string) (edits []Edit, unfixable []Finding) {
 	tn := ix.Notes[target]
 	other := map[string]bool{}
+	var otherTexts []string
 	for _, h := range tn.Headings {
 		text, id := index.SplitHeadingID(h)
 		if text != old {
 			other[text] = true
+			otherTexts = append(otherTexts, text)
 		}
 		if id != "" {
 			other[id] = true
@@ -123,6 +126,17 @@ func RenameHeading(ix *index.Index, target int32, old, new string) (edits []Edit
 			case index.Resolved, index.Heading, index.Variant, index.Alias, index.Duplicate:
 			default:
 				continue
+			}
+			if frag != old {
+				// A fragment that names another heading of the note as
+				// well ("#old" for "Old!" and "Old") cannot tell which one
+				// it meant: moving it could take it from the other.
+				if i := slices.IndexFunc(otherTexts, func(h string) bool { return d.AnchorResolves(frag, h) }); i >= 0 {
+					unfixable = append(unfixable, Finding{File: n.Path, Line: int(l.Line), Col: int(l.Col), Link: l.Text,
+						Class: ClassRenamed, Candidates: []string{tn.Path},
+						Message: "the fragment names the heading " + otherTexts[i] + " too: relink cannot tell which one it means"})
+					continue
+				}
 			}
 			var next string
 			switch {

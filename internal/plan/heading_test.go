@@ -94,6 +94,7 @@ func TestRenameHeading(t *testing.T) {
 		name    string
 		d       dialect.Dialect
 		files   map[string]string
+		old     string // the heading renamed, when not the dialect's default
 		new     string
 		want    []string
 		unfixed []string
@@ -154,6 +155,43 @@ func TestRenameHeading(t *testing.T) {
 			want:    []string{"n.md: [[#Old Heading]] -> [[#New: Heading]]"},
 			unfixed: []string{"a.md: [[n#Old Heading]]"},
 		},
+		{
+			name: "a fragment that names another heading of the note too cannot tell them apart: unfixable",
+			d:    dialect.Obsidian{},
+			files: map[string]string{
+				"n.md": "## Old!\n\n## Old\n",
+				"a.md": "[[n#Old]] [s](n.md#old) [[n#old]] [[n#Old!]]\n",
+			},
+			old:     "Old",
+			new:     "New",
+			want:    []string{"a.md: [[n#Old]] -> [[n#New]]"},
+			unfixed: []string{"a.md: [s](n.md#old)", "a.md: [[n#old]]"},
+		},
+		{
+			name: "a Markdown fragment is encoded as its destination's style needs: a bare one escapes spaces and parentheses, <...> keeps spaces",
+			d:    dialect.Obsidian{},
+			files: map[string]string{
+				"n.md": "## What is it\n",
+				"a.md": "[b](n.md#What%20is%20it) [c](<n.md#What is it>)\n",
+			},
+			old: "What is it",
+			new: "Step 1) 100% <x>",
+			want: []string{
+				"a.md: [b](n.md#What%20is%20it) -> [b](n.md#Step%201%29%20100%25%20%3Cx%3E)",
+				"a.md: [c](<n.md#What is it>) -> [c](<n.md#Step 1) 100%25 %3Cx%3E>)",
+			},
+		},
+		{
+			name: "wiki: a slug two headings share is unfixable",
+			d:    dialect.Wiki{},
+			files: map[string]string{
+				"n.md": "## Old Heading?\n\n## Old Heading\n",
+				"a.md": "[x](n.md#old-heading) [[n#Old Heading]]\n",
+			},
+			new:     "New Heading",
+			want:    []string{"a.md: [[n#Old Heading]] -> [[n#New Heading]]"},
+			unfixed: []string{"a.md: [x](n.md#old-heading)"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,6 +202,9 @@ func TestRenameHeading(t *testing.T) {
 			old := "Old Heading"
 			if tt.d.Name() == "obsidian" {
 				old = "What is it?"
+			}
+			if tt.old != "" {
+				old = tt.old
 			}
 			got, bad := renameHeading(t, tt.d, tt.files, target, old, tt.new)
 			sort.Strings(got)

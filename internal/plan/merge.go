@@ -114,7 +114,7 @@ func findsNote(r index.Result, n int32) bool {
 // note it was redirected to.
 func anchorIn(ix *index.Index, src int32, l *note.Link, name string) index.AnchorState {
 	probe := note.Link{Link: wikilink.Link{Kind: l.Kind}, Target: name, Frag: l.Frag, HasFrag: true}
-	if l.Kind == wikilink.Markdown && !l.Angle {
+	if l.Kind == wikilink.Markdown {
 		d, err := note.DecodeDestination(name)
 		if err != nil {
 			return index.AnchorBroken

@@ -198,13 +198,12 @@ func moveAttachmentLink(before, after *index.Index, src, srcAfter int32, l *note
 	for _, c := range cands {
 		probe := note.Link{Link: wikilink.Link{Kind: l.Kind}, Target: c}
 		if l.Kind == wikilink.Markdown {
-			if !l.Angle {
-				d, err := note.DecodeDestination(c)
-				if err != nil {
-					continue
-				}
-				probe.Target = d
+			// The parser decodes a destination in <...> as a bare one.
+			d, err := note.DecodeDestination(c)
+			if err != nil {
+				continue
 			}
+			probe.Target = d
 		} else if !safeTarget(c) {
 			continue
 		}

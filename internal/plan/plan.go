@@ -110,8 +110,30 @@ type Plan struct {
 
 // Build resolves every link of every note and plans the repairs.
 func Build(ix *index.Index, opt Options) *Plan {
+	return buildSome(ix, opt, nil)
+}
+
+// BuildNotes is Build for the notes given (indices into ix.Notes, in
+// increasing order) alone: the links of the others are not resolved, and
+// Stats.Notes counts the notes given. A check of what a change touched
+// plans the few notes it can concern and none of the rest.
+func BuildNotes(ix *index.Index, opt Options, notes []int32) *Plan {
+	if notes == nil {
+		notes = []int32{}
+	}
+	return buildSome(ix, opt, notes)
+}
+
+// buildSome plans the notes given, or every note when notes is nil.
+func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
+	if notes == nil {
+		notes = make([]int32, len(ix.Notes))
+		for i := range notes {
+			notes[i] = int32(i)
+		}
+	}
 	workers := max(opt.Workers, 1)
-	parts := make([]notePlan, len(ix.Notes))
+	parts := make([]notePlan, len(notes))
 	var anchors *anchorSums
 	if opt.Memo != nil {
 		anchors = newAnchorSums(ix, workers)
@@ -124,24 +146,25 @@ func Build(ix *index.Index, opt Options) *Plan {
 		go func() {
 			defer wg.Done()
 			var links []note.Link // this worker's, reused note after note
-			for i := range next {
+			for k := range next {
 				if opt.Progress != nil {
-					opt.Progress(int(planned.Add(1)), len(ix.Notes))
+					opt.Progress(int(planned.Add(1)), len(notes))
 				}
+				i := notes[k]
 				if ix.Notes[i].Err != nil {
 					continue
 				}
-				parts[i], links = planNote(ix, opt, int32(i), links, anchors)
+				parts[k], links = planNote(ix, opt, i, links, anchors)
 			}
 		}()
 	}
-	for i := range ix.Notes {
-		next <- i
+	for k := range notes {
+		next <- k
 	}
 	close(next)
 	wg.Wait()
 	pl := &Plan{}
-	pl.Stats.Notes = len(ix.Notes)
+	pl.Stats.Notes = len(notes)
 	var edits, findings int
 	for _, p := range parts {
 		edits += len(p.edits)
@@ -416,14 +439,11 @@ func writeNameIn(ix *index.Index, src index.Source, target int32, l *note.Link, 
 		if !utf8.ValidString(rel) {
 			return "", false // see safeTarget
 		}
-		dest := rel
-		if !l.Angle {
-			// Decode as the parser will when it reads the rewritten link.
-			d, err := note.DecodeDestination(rel)
-			if err != nil {
-				return "", false
-			}
-			dest = d
+		// Decode as the parser will when it reads the rewritten link (a
+		// destination in <...> too).
+		dest, err := note.DecodeDestination(rel)
+		if err != nil {
+			return "", false
 		}
 		probe := note.Link{Link: wikilink.Link{Kind: wikilink.Markdown}, Target: dest}
 		return rel, finds(ix.ResolveFrom(src, &probe))
@@ -487,7 +507,7 @@ func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialec
 		fs := l.Link.Frag
 		text := newFrag
 		if l.Kind == wikilink.Markdown {
-			text = strings.ReplaceAll(newFrag, " ", "%20")
+			text = encodeDestination(newFrag, l.Angle)
 		}
 		rs = append(rs, repl{int(fs.Start) - base, int(fs.End) - base, text})
 	}
@@ -522,10 +542,28 @@ func relPath(from, to string, l *note.Link) string {
 	} else {
 		rel = relative(fromDir, to)
 	}
-	if l.Angle {
-		return rel
+	return encodeDestination(rel, l.Angle)
+}
+
+// encodeDestination writes p (a path or a fragment) into a Markdown link
+// destination: percent-encoded where a bare destination cannot hold a
+// byte, or inside <...> with its spaces kept and only what would end the
+// brackets, or be read as an escape, encoded.
+func encodeDestination(p string, angle bool) string {
+	if !angle {
+		return encodePath(p)
 	}
-	return encodePath(rel)
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c < 0x20 && c != '\t' || c == '<' || c == '>' || c == '%' || c == '\\' || c == 0x7f:
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func relative(dir, to string) string {

@@ -12,7 +12,7 @@ import (
 // work tree of the repository holding dir, with paths relative to dir:
 // the renames `git diff -M ref` finds, and the notes deleted since ref
 // whose exact bytes are in a file git does not track yet (a rename not
-// yet added). It fails when dir is not in a git work tree or ref names
+// yet added), unless the bytes are empty or several deleted notes'. It fails when dir is not in a git work tree or ref names
 // no commit.
 func Git(dir, ref string) ([]Moved, error) {
 	if out, err := git(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
@@ -92,12 +92,20 @@ func Git(dir, ref string) ([]Moved, error) {
 		if i >= len(untracked) {
 			break
 		}
+		// Bytes name a note only when they are its own: not empty, and
+		// not those of several deleted notes (an unedited template).
+		if id == emptyBlob || len(deleted[id]) > 1 {
+			continue
+		}
 		for _, from := range deleted[id] {
 			moved = append(moved, Moved{From: from, To: strings.TrimPrefix(untracked[i], top)})
 		}
 	}
 	return moved, nil
 }
+
+// emptyBlob is git's id for the bytes of an empty file.
+const emptyBlob = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
 
 func git(dir string, stdin []byte, args ...string) ([]byte, error) {
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)

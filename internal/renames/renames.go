@@ -11,7 +11,8 @@
 //     path is gone is found, among the notes at paths the last run did not
 //     see, by the first rule that finds any: its file (device and inode,
 //     with its content, stem, title or id unchanged too, as a freed inode
-//     is soon given to another file), its `id`, its exact content. Two
+//     is soon given to another file), its `id`, its exact content — when
+//     no other note of the last run had it and it is not empty. Two
 //     notes found by one rule are both candidates: the link is ambiguous.
 //   - A note found nowhere is deleted: its names are forgotten.
 //   - Former names are kept from run to run while some link still uses
@@ -91,13 +92,23 @@ func Match(old, cur []Note, moved []Moved) []Former {
 			fresh = append(fresh, i)
 		}
 	}
+	// Bytes identify a note only when no other note of the last run had
+	// them: an empty note or an unedited template's copies would hand
+	// the links of one deleted note to an unrelated new one.
+	holders := make(map[[32]byte]int, len(old))
+	for i := range old {
+		holders[old[i].Sum]++
+	}
+	distinctive := func(sum [32]byte) bool {
+		return sum != [32]byte{} && sum != emptySum && holders[sum] == 1
+	}
 	for i := range old {
 		o := &old[i]
 		var found []int
 		if n, ok := byPath[o.Path]; ok {
 			found = []int{n}
 		} else {
-			found = findMoved(o, cur, fresh)
+			found = findMoved(o, cur, fresh, distinctive(o.Sum))
 		}
 		for _, n := range found {
 			for _, f := range o.Formers {
@@ -119,17 +130,20 @@ func Match(old, cur []Note, moved []Moved) []Former {
 	return out
 }
 
+// emptySum is the SHA-256 of an empty file, which names no note.
+var emptySum = sha256.Sum256(nil)
+
 // findMoved returns the notes among fresh that o became, by the first
-// rule that finds any.
-func findMoved(o *Note, cur []Note, fresh []int) []int {
+// rule that finds any; byContent says whether o's bytes may identify it.
+func findMoved(o *Note, cur []Note, fresh []int, byContent bool) []int {
 	rules := []func(c *Note) bool{
 		func(c *Note) bool {
 			return o.Ino != 0 && c.Ino == o.Ino && c.Dev == o.Dev &&
-				(c.Sum == o.Sum && o.Sum != [32]byte{} || stem(c.Path) == stem(o.Path) ||
+				(byContent && c.Sum == o.Sum || stem(c.Path) == stem(o.Path) ||
 					o.Title != "" && c.Title == o.Title || o.ID != "" && c.ID == o.ID)
 		},
 		func(c *Note) bool { return o.ID != "" && c.ID == o.ID },
-		func(c *Note) bool { return o.Sum != [32]byte{} && c.Sum == o.Sum },
+		func(c *Note) bool { return byContent && c.Sum == o.Sum },
 	}
 	for _, rule := range rules {
 		var found []int

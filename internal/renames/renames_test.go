@@ -1,6 +1,7 @@
 package renames
 
 import (
+	"crypto/sha256"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,6 +9,9 @@ import (
 )
 
 func sum(b byte) [32]byte { return [32]byte{b} }
+
+// sumOfNothing is the SHA-256 of an empty file.
+var sumOfNothing = sha256.Sum256(nil)
 
 func TestMatch(t *testing.T) {
 	tests := []struct {
@@ -81,6 +85,24 @@ func TestMatch(t *testing.T) {
 			old:  []Note{{Path: "a.md", Sum: sum(9)}, {Path: "b.md", Sum: sum(3)}},
 			cur:  []Note{{Path: "b.md", Sum: sum(9)}},
 			want: nil,
+		},
+		{
+			name: "content two notes shared (an unedited template) names neither",
+			old:  []Note{{Path: "a.md", Sum: sum(9)}, {Path: "t.md", Sum: sum(9)}},
+			cur:  []Note{{Path: "t.md", Sum: sum(9)}, {Path: "new.md", Sum: sum(9)}},
+			want: nil,
+		},
+		{
+			name: "an empty note is found by its file or id, never by its bytes",
+			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Sum: sumOfNothing}, {Path: "b.md", Ino: 2, Dev: 1, Sum: sumOfNothing, ID: "b1"}},
+			cur:  []Note{{Path: "c.md", Ino: 1, Dev: 1, Sum: sumOfNothing}, {Path: "d.md", Ino: 3, Dev: 1, Sum: sumOfNothing, ID: "b1"}},
+			want: []Former{{Name{Path: "b.md"}, 1}},
+		},
+		{
+			name: "an empty note moved keeps its stem or title",
+			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Sum: sumOfNothing}},
+			cur:  []Note{{Path: "dir/a.md", Ino: 1, Dev: 1, Sum: sumOfNothing}},
+			want: []Former{{Name{Path: "a.md"}, 0}},
 		},
 		{
 			name: "deleted, found nowhere",

@@ -3,6 +3,7 @@ package review
 import (
 	"bytes"
 	"crypto/sha256"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,11 +34,15 @@ type Data struct {
 	Dialect    string    `json:"dialect"`
 	Level      string    `json:"level"`
 	// Levels are the ladder levels in force, "exact" first.
-	Levels   []string        `json:"levels"`
-	Options  Flags           `json:"options"`
-	Store    string          `json:"store,omitempty"` // the snapshot store apply uses
-	Stats    plan.Stats      `json:"stats"`
-	Edits    []EditItem      `json:"edits"`
+	Levels  []string   `json:"levels"`
+	Options Flags      `json:"options"`
+	Store   string     `json:"store,omitempty"` // the snapshot store apply uses
+	Stats   plan.Stats `json:"stats"`
+	Edits   []EditItem `json:"edits"`
+	// Renames groups the renamed edits by the note they follow: one group
+	// per note moved, renamed or retitled since the last run, which the
+	// page shows as one choice.
+	Renames  []RenameGroup   `json:"renames"`
 	Findings []FindingItem   `json:"findings"`
 	Notes    map[string]Info `json:"notes"` // by vault path: the notes edits and options point to
 	Problems []vault.Problem `json:"problems"`
@@ -86,6 +91,19 @@ type EditItem struct {
 	On       bool    `json:"on"`
 	Spelling string  `json:"spelling"` // the target as written
 	Ctx      Context `json:"ctx"`
+}
+
+// RenameGroup is one note renamed since the last run (moved, renamed or
+// retitled) and every edit that rewrites a link from one of its former
+// names to its name today: accepting or rejecting the rename is one
+// choice, not one per link.
+type RenameGroup struct {
+	ID   int    `json:"id"`   // index in Data.Renames
+	Note string `json:"note"` // the note's path today
+	// Former are its former names that links used: each a path it had,
+	// or a title (a note retitled), in order.
+	Former []string `json:"former"`
+	Edits  []int    `json:"edits"` // ids in Data.Edits, in plan order
 }
 
 // FindingItem is one finding of the plan (same JSON fields as
@@ -161,6 +179,7 @@ func build(rep *workspace.Report, store string, ch *choices) *model {
 		Store:    store,
 		Stats:    pl.Stats,
 		Edits:    make([]EditItem, len(pl.Edits)),
+		Renames:  renameGroups(ix, pl.Edits),
 		Findings: make([]FindingItem, len(pl.Findings)),
 		Notes:    map[string]Info{},
 		Problems: append([]vault.Problem{}, rep.Problems...),
@@ -268,6 +287,43 @@ func build(rep *workspace.Report, store string, ch *choices) *model {
 		d.Notes[p] = in
 	}
 	return m
+}
+
+// renameGroups groups the renamed edits by the note they lead to, in the
+// order of their first edit, each with the former names of that note that
+// links used (ix.RenamedUsed): a path it had, else a title it had.
+func renameGroups(ix *index.Index, edits []plan.Edit) []RenameGroup {
+	out := []RenameGroup{}
+	at := map[string]int{}
+	for i, e := range edits {
+		if e.Class != plan.ClassRenamed {
+			continue
+		}
+		g, ok := at[e.Target]
+		if !ok {
+			g = len(out)
+			at[e.Target] = g
+			out = append(out, RenameGroup{ID: g, Note: e.Target, Former: []string{}})
+		}
+		out[g].Edits = append(out[g].Edits, i)
+	}
+	for _, f := range ix.RenamedUsed() {
+		if f.Note < 0 || int(f.Note) >= len(ix.Notes) {
+			continue
+		}
+		g, ok := at[ix.Notes[f.Note].Path]
+		if !ok {
+			continue
+		}
+		name := f.Path
+		if name == ix.Notes[f.Note].Path {
+			name = f.Title // the note kept its path: it was retitled
+		}
+		if name != "" && !slices.Contains(out[g].Former, name) {
+			out[g].Former = append(out[g].Former, name)
+		}
+	}
+	return out
 }
 
 func addNote(d *Data, ix *index.Index, p string) {

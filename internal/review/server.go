@@ -77,11 +77,14 @@ type Server struct {
 	// (0: DefaultReadTimeout). Set it before Serve.
 	ReadTimeout time.Duration
 
-	dir      string
 	opt      Options
 	token    string
 	opened   chan struct{} // closed when the printed address is first opened
 	openOnce sync.Once
+
+	// eng keeps the vault loaded and follows its files: a reload takes
+	// its current report instead of reading the vault again.
+	eng *workspace.Engine
 
 	mu      sync.Mutex // guards everything below; held through apply and undo
 	rep     *workspace.Report
@@ -98,8 +101,14 @@ func New(dir string, opt Options) (*Server, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, opt: opt, token: hex.EncodeToString(b[:]), ch: newChoices(), opened: make(chan struct{})}
+	s := &Server{opt: opt, token: hex.EncodeToString(b[:]), ch: newChoices(), opened: make(chan struct{})}
+	eng, err := workspace.OpenEngine(dir, workspace.EngineOptions{Options: opt.Load, Watch: true})
+	if err != nil {
+		return nil, err
+	}
+	s.eng = eng
 	if err := s.reload(); err != nil {
+		eng.Close()
 		return nil, err
 	}
 	return s, nil
@@ -129,26 +138,25 @@ func (s *Server) URL(addr net.Addr) string {
 func (s *Server) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.rep != nil {
-		err := s.rep.Vault.Close()
-		s.rep = nil
-		return err
-	}
-	return nil
+	s.rep = nil
+	return s.eng.Close()
 }
 
-// reload re-reads the vault and plans again; the choices made that still
-// apply to a link are kept. The caller holds s.mu (or owns s).
-func (s *Server) reload() error {
-	lo := s.opt.Load
-	lo.Hash = true // the page may be old: refuse files changed since
-	rep, err := workspace.Load(s.dir, lo)
-	if err != nil {
+// reload takes the engine's current report — the vault as it is, with the
+// files changed (the ones written here, and the ones the watcher has seen)
+// read again — and plans the page anew; the choices made that still apply
+// to a link are kept. The caller holds s.mu (or owns s).
+func (s *Server) reload(changed ...string) error {
+	if len(changed) > 0 {
+		if _, err := s.eng.Refresh(changed...); err != nil {
+			return err
+		}
+	} else if err := s.eng.Flush(); err != nil {
 		return err
 	}
+	rep := s.eng.Report()
 	store, err := workspace.StoreDir(rep.Vault.Dir, rep.Settings.Config, s.opt.Store)
 	if err != nil {
-		rep.Vault.Close()
 		return err
 	}
 	m := build(rep, store, s.ch)
@@ -166,9 +174,6 @@ func (s *Server) reload() error {
 		if s.applied != nil && s.applied.Snapshot == last.ID {
 			m.data.Applied = s.applied
 		}
-	}
-	if s.rep != nil {
-		s.rep.Vault.Close()
 	}
 	s.gen++
 	m.data.Generation = s.gen
@@ -580,7 +585,11 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 		kept := resp
 		s.applied = &kept
 	}
-	if err := s.reload(); err != nil && resp.Error == "" {
+	var written []string
+	for _, c := range resp.Changed {
+		written = append(written, c.Path)
+	}
+	if err := s.reload(written...); err != nil && resp.Error == "" {
 		resp.Error = "applied, but reloading the plan failed: " + err.Error()
 	}
 	resp.Generation = s.gen
@@ -656,7 +665,8 @@ func (s *Server) handleUndo(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ctx := context.WithoutCancel(r.Context())
-	res, err := workspace.Undo(ctx, s.rep.Vault, s.rep.Settings.Config, workspace.UndoOptions{Store: s.opt.Store, Snapshot: req.Snapshot})
+	// The engine's Undo reads back the files it restored.
+	res, err := s.eng.Undo(ctx, workspace.UndoOptions{Store: s.opt.Store, Snapshot: req.Snapshot})
 	resp := UndoResponse{Restored: []string{}, Already: []string{}, Skipped: []Skip{}}
 	status := http.StatusOK
 	if res != nil {

@@ -800,3 +800,31 @@ func TestContext(t *testing.T) {
 		t.Errorf("firstLines = %q", got)
 	}
 }
+
+// A reload reads again only what changed on disk: the notes not written
+// keep their plans, and a note written just before the reload is seen.
+func TestReloadReadsOnlyChangedNotes(t *testing.T) {
+	s := newTestServer(t, Options{})
+	d := s.plan(t)
+	p := filepath.Join(s.vault, "Home.md")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, append(b, "\nSee [[Pager-Rotation]].\n"...), 0o644)
+	if st := s.call(t, "POST", "/api/reload", struct{}{}, nil); st != 200 {
+		t.Fatalf("reload: %d", st)
+	}
+	d2 := s.plan(t)
+	if len(d2.Edits) != len(d.Edits)+1 {
+		t.Fatalf("edits after reload: %d, want %d", len(d2.Edits), len(d.Edits)+1)
+	}
+	s.mu.Lock()
+	reused, planned := s.rep.PlansReused, 0
+	for _, n := range s.rep.Index.Notes {
+		if n.Err == nil { // a note that cannot be read has no plan
+			planned++
+		}
+	}
+	s.mu.Unlock()
+	if reused != planned-1 {
+		t.Fatalf("reload re-planned %d of %d notes; want only the note written", planned-reused, planned)
+	}
+}

@@ -93,6 +93,27 @@ func appendManifest(b []byte, m *Manifest) ([]byte, error) {
 		}
 		b = append(b, "\n  ]"...)
 	}
+	if sj := m.Subject; sj != nil {
+		b = append(b, ",\n  \"subject\": {\n    \"from\": "...)
+		b = appendString(b, sj.From)
+		b = append(b, ",\n    \"to\": "...)
+		b = appendString(b, sj.To)
+		if sj.Folder {
+			b = append(b, ",\n    \"folder\": true"...)
+		}
+		if sj.OldHeading != "" {
+			b = append(b, ",\n    \"old_heading\": "...)
+			b = appendString(b, sj.OldHeading)
+		}
+		if sj.NewHeading != "" {
+			b = append(b, ",\n    \"new_heading\": "...)
+			b = appendString(b, sj.NewHeading)
+		}
+		if sj.Deleted {
+			b = append(b, ",\n    \"deleted\": true"...)
+		}
+		b = append(b, "\n  }"...)
+	}
 	return append(b, "\n}\n"...), nil
 }
 

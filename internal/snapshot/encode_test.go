@@ -32,7 +32,7 @@ func TestAppendManifest(t *testing.T) {
 			Version: 1 + rng.IntN(3),
 			ID:      fmt.Sprintf("20261125T101530Z-%08x", rng.Uint32()),
 			Time:    time.Date(2026, 11, 25, 10, 15, 30, rng.IntN(1e9), time.UTC).Add(time.Duration(rng.IntN(1e6)) * time.Second),
-			Op:      []Op{OpApply, OpUndo, OpRestore}[rng.IntN(3)],
+			Op:      []Op{OpApply, OpUndo, OpRestore, OpMove, OpMerge}[rng.IntN(5)],
 			Vault:   "/home/ann/" + strs[rng.IntN(len(strs))],
 			State:   []State{StatePending, StateCommitted}[rng.IntN(2)],
 		}
@@ -54,6 +54,12 @@ func TestAppendManifest(t *testing.T) {
 				mv.Dirs = append(mv.Dirs, strs[rng.IntN(len(strs))])
 			}
 			m.Moves = append(m.Moves, mv)
+		}
+		if rng.IntN(2) == 0 {
+			m.Subject = &Subject{From: strs[rng.IntN(len(strs))], To: strs[rng.IntN(len(strs))], Folder: rng.IntN(2) == 0, Deleted: rng.IntN(2) == 0}
+			if rng.IntN(3) == 0 {
+				m.Subject.OldHeading, m.Subject.NewHeading = strs[rng.IntN(len(strs))], strs[rng.IntN(len(strs))]
+			}
 		}
 		if n%50 == 0 {
 			m.Time = m.Time.In(time.FixedZone("x", 3600))

@@ -99,7 +99,7 @@ func (s *Store) BeginMoves(op Op, vault, parent string, files []FileChange, move
 
 func checkBegin(op Op, parent string) error {
 	switch op {
-	case OpApply, OpUndo, OpRestore:
+	case OpApply, OpUndo, OpRestore, OpMove, OpMerge:
 	default:
 		return fmt.Errorf("begin: unknown op %q", op)
 	}
@@ -122,6 +122,19 @@ type Batch struct {
 	files []FileEntry
 	paths map[string]bool
 	moves []Move
+	subj  *Subject
+}
+
+// SetSubject records what the batch's mv or merge was asked to do (see
+// Subject).
+func (b *Batch) SetSubject(s Subject) error {
+	if err := checkSubject(s); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.subj = &s
+	return nil
 }
 
 // AddMove records that the batch's operation moves a note; its two files
@@ -267,6 +280,7 @@ func (s *Store) beginBatch(op Op, vault, parent string, b *Batch) (*Journal, err
 		State:   StatePending,
 		Files:   files,
 		Moves:   b.moves,
+		Subject: b.subj,
 	}}
 	if j.needsByteNames() {
 		if err := s.upgrade(byteNamesVersion); err != nil {

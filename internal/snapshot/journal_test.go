@@ -709,3 +709,45 @@ func TestManifestWithoutMoves(t *testing.T) {
 		t.Errorf("loaded %+v", got)
 	}
 }
+
+// TestBatchSubject: what an mv or merge was asked to do is in its journal
+// and its committed manifest, and read back the same; an invalid one is
+// refused.
+func TestBatchSubject(t *testing.T) {
+	s := newStore(t)
+	mustLock(t, s)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := b.Add(FileChange{Path: "x.md", Before: []byte("[[dup]]"), After: []byte("[[canon|dup]]")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []Subject{{From: "a.md", To: "a.md"}, {From: "../a.md", To: "b.md"}, {From: "a.md", To: "b.md", OldHeading: "x"}, {From: "", To: "b.md"}} {
+		if err := b.SetSubject(bad); err == nil {
+			t.Errorf("SetSubject(%+v) accepted", bad)
+		}
+	}
+	subj := Subject{From: "dup.md", To: "canon.md", Deleted: true}
+	if err := b.SetSubject(subj); err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.BeginBatch(OpMerge, "/v", "", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Pending(); err != nil || p == nil || p.Op != OpMerge || p.Subject == nil || *p.Subject != subj {
+		t.Fatalf("pending journal = %+v, %v", p, err)
+	}
+	m, err := s.Commit(j, []string{"x.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := s.Load(m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Op != OpMerge || back.Subject == nil || *back.Subject != subj {
+		t.Errorf("loaded %+v", back)
+	}
+}

@@ -27,7 +27,33 @@ const (
 	OpApply   Op = "apply"   // relink apply rewrote links
 	OpUndo    Op = "undo"    // relink undo reverted a snapshot (Parent)
 	OpRestore Op = "restore" // relink snapshot restore wrote back a snapshot (Parent)
+	OpMove    Op = "mv"      // relink mv moved notes or a folder, or renamed a heading (Subject)
+	OpMerge   Op = "merge"   // relink merge sent the links of one note to another (Subject)
 )
+
+// Undoable reports whether op changes the vault by itself, as `relink
+// undo` reverts (apply, mv, merge), rather than reverting another
+// snapshot (undo, restore).
+func (op Op) Undoable() bool { return op == OpApply || op == OpMove || op == OpMerge }
+
+// Subject says what an mv or a merge was asked to do, in the terms of its
+// command line, so that one line can describe a snapshot however many
+// files it holds ("mv Inbox → Archive/Inbox" for a thousand moves).
+type Subject struct {
+	// From and To are, for mv, the note or folder moved and its new path
+	// (for a heading renamed, the note, twice); for merge, the duplicate
+	// note and the note it was merged into.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Folder is set when mv moved the folder From.
+	Folder bool `json:"folder,omitempty"`
+	// OldHeading and NewHeading are set when mv renamed a heading of the
+	// note From.
+	OldHeading string `json:"old_heading,omitempty"`
+	NewHeading string `json:"new_heading,omitempty"`
+	// Deleted is set when merge removed the duplicate.
+	Deleted bool `json:"deleted,omitempty"`
+}
 
 // State is the life-cycle state of a manifest.
 type State string
@@ -165,6 +191,10 @@ type Manifest struct {
 	// manifests of other operations and of stores written before moves
 	// were recorded.
 	Moves []Move `json:"moves,omitempty"`
+	// Subject is what an mv or a merge was asked to do; absent in
+	// manifests of other operations and of stores written before it was
+	// recorded (an mv or merge then has op "apply").
+	Subject *Subject `json:"subject,omitempty"`
 }
 
 // manifestJSON is a Manifest as stored: Vault, like a FileEntry's Path, is
@@ -180,11 +210,12 @@ type manifestJSON struct {
 	State       State       `json:"state"`
 	Files       []FileEntry `json:"files"`
 	Moves       []Move      `json:"moves,omitempty"`
+	Subject     *Subject    `json:"subject,omitempty"`
 }
 
 // MarshalJSON writes m as a store holds it (see manifestJSON).
 func (m Manifest) MarshalJSON() ([]byte, error) {
-	j := manifestJSON{Version: m.Version, ID: m.ID, Time: m.Time, Op: m.Op, Parent: m.Parent, State: m.State, Files: m.Files, Moves: m.Moves}
+	j := manifestJSON{Version: m.Version, ID: m.ID, Time: m.Time, Op: m.Op, Parent: m.Parent, State: m.State, Files: m.Files, Moves: m.Moves, Subject: m.Subject}
 	if utf8.ValidString(m.Vault) {
 		j.Vault = &m.Vault
 	} else {
@@ -202,7 +233,7 @@ func (m *Manifest) UnmarshalJSON(b []byte) error {
 	if j.Vault != nil && j.VaultBase64 != nil {
 		return errors.New("manifest has both vault and vault_base64")
 	}
-	*m = Manifest{Version: j.Version, ID: j.ID, Time: j.Time, Op: j.Op, Parent: j.Parent, State: j.State, Files: j.Files, Moves: j.Moves}
+	*m = Manifest{Version: j.Version, ID: j.ID, Time: j.Time, Op: j.Op, Parent: j.Parent, State: j.State, Files: j.Files, Moves: j.Moves, Subject: j.Subject}
 	if j.Vault != nil {
 		m.Vault = *j.Vault
 	} else {
@@ -279,6 +310,19 @@ func (m *Manifest) check(want State) error {
 		if err := checkMove(mv); err != nil {
 			return err
 		}
+	}
+	if m.Subject != nil {
+		return checkSubject(*m.Subject)
+	}
+	return nil
+}
+
+// checkSubject validates a recorded subject: clean vault paths, the same
+// note twice for a heading renamed, two notes otherwise.
+func checkSubject(s Subject) error {
+	heading := s.OldHeading != "" || s.NewHeading != ""
+	if !validPath(s.From) || !validPath(s.To) || heading != (s.From == s.To) {
+		return fmt.Errorf("invalid subject %q -> %q", s.From, s.To)
 	}
 	return nil
 }

@@ -46,9 +46,10 @@ import (
 // the vault's settings (.relink.toml, dendron.yml, the dialect's marker
 // files) loads the vault again, as Load does.
 //
-// Writes (Apply, Undo, Move, Merge) go through the workspace functions
-// given State().Report; the engine then reads back the files they wrote
-// (Refresh with their paths, or the watcher).
+// Writes go through the workspace's own use cases (Apply, Undo, Move,
+// Merge) on State().Report, unchanged; the engine's methods of the same
+// names do that and then read back the files written (Refresh with their
+// paths), so that the next State holds them.
 type Engine struct {
 	opt EngineOptions
 
@@ -56,14 +57,21 @@ type Engine struct {
 
 	mu       sync.Mutex // held by the update running; never by readers
 	v        *vault.Vault
+	given    string // the vault's folder as given (absolute), before symlinks
 	parts    *loadParts
 	names    *renames.File // the names the load saw, to find renames since
 	oldNames []renames.Note
 	formers  []index.Former
 	memo     *memoryMemo
-	buffers  map[string][]byte
-	watch    *watcher
-	closed   bool
+	// context is plan.ContextSum of the current report: an update that
+	// changes no name keeps it (it covers names, not links or anchors).
+	context [32]byte
+	buffers map[string][]byte
+	watch   *watcher
+	// rescan is set when Watch was asked for and no watcher could be
+	// made: Flush then reads the whole vault again.
+	rescan bool
+	closed bool
 }
 
 // EngineOptions configure an Engine.
@@ -91,7 +99,10 @@ type State struct {
 	Version uint64
 	Report  *Report
 	// Changed are the vault paths this version read again; nil when it
-	// read the whole vault (the first load, a settings change).
+	// read the whole vault (the first load, a settings change). The
+	// findings of other notes can change too (a name changed, a heading
+	// that a #fragment names): a client that shows them per note compares
+	// each note's with the last State's.
 	Changed []string
 }
 
@@ -103,6 +114,7 @@ func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
 	}
 	opt.Once, opt.Rewrites, opt.Hash = false, false, true
 	e := &Engine{opt: opt, v: v, memo: newMemoryMemo(), buffers: map[string][]byte{}}
+	e.given, _ = filepath.Abs(dir)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err := e.reload(); err != nil {
@@ -114,8 +126,9 @@ func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
 	if opt.Watch {
 		w, err := e.startWatch()
 		if err != nil {
-			v.Close()
-			return nil, err
+			// Still correct, only slower: each Flush reads the vault.
+			e.report(fmt.Errorf("%w; the vault is read again whole before each answer", err))
+			e.rescan = true
 		}
 		e.watch = w
 	}
@@ -214,10 +227,19 @@ func (e *Engine) Close() error {
 
 var errEngineClosed = errors.New("the vault engine is closed")
 
+// VaultPath turns a client's path (vault-relative, or absolute inside the
+// vault) into a clean vault path ("." for the vault itself).
+func (e *Engine) VaultPath(p string) (string, error) { return e.rel(p) }
+
 // rel turns a client's path into a clean vault path ("." for the vault).
 func (e *Engine) rel(p string) (string, error) {
 	if filepath.IsAbs(p) {
+		// A client names files through the vault's folder as it was
+		// given, or as it really is (a symlinked vault).
 		r, err := filepath.Rel(e.v.Dir, p)
+		if (err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))) && e.given != "" {
+			r, err = filepath.Rel(e.given, p)
+		}
 		if err != nil {
 			return "", err
 		}
@@ -259,6 +281,7 @@ func (e *Engine) reload() error {
 		e.oldNames, _ = e.names.Notes()
 	}
 	e.formers = rep.Index.RenamedFormers()
+	e.context = plan.ContextSum(rep.Index, parts.scan.Attachments, rep.Settings.Plan)
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)
@@ -301,7 +324,7 @@ func isSettings(p string) bool {
 
 // under reports whether vault path p is root or inside it.
 func under(p, root string) bool {
-	return p == root || strings.HasPrefix(p, root+"/")
+	return strings.HasPrefix(p, root) && (len(p) == len(root) || p[len(root)] == '/')
 }
 
 func underAny(p string, roots []string) bool {
@@ -344,6 +367,8 @@ func (e *Engine) update(roots []string) error {
 	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
 
 	s := cur.Settings
+	s.Plan.Workers = runtime.GOMAXPROCS(0)
+	s.Plan.Progress = nil
 	var ix *index.Index
 	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
 		ix = cur.Index.WithNotes(notes)
@@ -352,14 +377,13 @@ func (e *Engine) update(roots []string) error {
 		ix.LocalVaults = cur.Index.LocalVaults
 		e.formers = e.findRenames(notes)
 		ix.SetRenamed(e.formers)
+		e.context = plan.ContextSum(ix, attachments, s.Plan)
 	}
-	s.Plan.Workers = runtime.GOMAXPROCS(0)
-	s.Plan.Progress = nil
-	e.memo.begin(plan.ContextSum(ix, attachments, s.Plan), e.formers)
+	e.memo.begin(e.context, e.formers)
 	s.Plan.Memo = e.memo
 	pl := plan.Build(ix, s.Plan)
 	s.Plan.Memo = nil
-	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl)
+	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl, true)
 	rep.PlansReused = e.memo.Hits()
 	e.parts.scan = scan
 	e.publish(rep, roots)

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -393,4 +395,137 @@ func TestEngineWatches(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "b.md"), []byte("# B\n[[qqq]]\n"), 0o644)
 	waitFor("the edit", func(r *Report) bool { e.Flush(); return r.Plan.Stats.Broken == 2 })
 	sameAsLoad(t, e, dir, opt, "watched")
+}
+
+// Flush returns with every change written before it was called: a client
+// that writes a note and asks at once gets the note as written.
+func TestEngineFlushSeesEarlierWrites(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("# A\n"), 0o644)
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true}, Watch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for i := range 30 {
+		body := fmt.Sprintf("# A\n%s\n", strings.Repeat("[[missing]] ", i+1))
+		if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.Report().Plan.Stats.Broken; got != i+1 {
+			t.Fatalf("write %d: Flush returned with %d broken links, want %d", i, got, i+1)
+		}
+	}
+}
+
+// Readers take states while updates run: each state they get is whole (its
+// plan counts its index's notes), versions only grow, and a state read
+// before an update is never changed by it.
+func TestEngineReadersDuringUpdates(t *testing.T) {
+	dir := genVault(t, 20, "wiki")
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true, Cache: new(bool)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 3 {
+		go func() {
+			var last uint64
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				st := e.State()
+				notes, stats := len(st.Report.Index.Notes), st.Report.Plan.Stats
+				if st.Version < last || stats.Notes != notes {
+					errs <- fmt.Errorf("version %d after %d, %d notes planned of %d", st.Version, last, stats.Notes, notes)
+					return
+				}
+				last = st.Version
+				if st.Report.Plan.Stats != stats {
+					errs <- fmt.Errorf("state %d changed while read", st.Version)
+					return
+				}
+			}
+		}()
+	}
+	r := rand.New(rand.NewPCG(3, 3))
+	for step := range 25 {
+		if _, err := e.Refresh(editVault(t, dir, r, step)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	sameAsLoad(t, e, dir, Options{SkipNames: true, Cache: new(bool)}, "after concurrent reads")
+}
+
+// Paths name notes relative to the vault, or absolute through the vault's
+// folder as given (a symlink) or as it is; anything else is refused.
+func TestEngineVaultPath(t *testing.T) {
+	real := t.TempDir()
+	os.WriteFile(filepath.Join(real, "a.md"), []byte("# A\n"), 0o644)
+	link := filepath.Join(t.TempDir(), "vault")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	e, err := OpenEngine(link, EngineOptions{Options: Options{SkipNames: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for in, want := range map[string]string{
+		"a.md":                           "a.md",
+		"sub/../a.md":                    "a.md",
+		filepath.Join(link, "a.md"):      "a.md",
+		filepath.Join(e.Dir(), "x/b.md"): "x/b.md",
+		link:                             ".",
+	} {
+		if got, err := e.VaultPath(in); err != nil || got != want {
+			t.Errorf("VaultPath(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"../a.md", filepath.Join(t.TempDir(), "a.md")} {
+		if got, err := e.VaultPath(in); err == nil {
+			t.Errorf("VaultPath(%q) = %q; want an error: outside the vault", in, got)
+		}
+	}
+}
+
+// Without a watcher (the system gives none), Watch still answers with
+// the vault as it is: it says why, and Flush reads the vault again.
+func TestEngineWithoutWatcher(t *testing.T) {
+	saved := newWatcher
+	newWatcher = func() (*fsnotify.Watcher, error) { return nil, errors.New("too many open files") }
+	defer func() { newWatcher = saved }()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("[[b]]\n"), 0o644)
+	var told []error
+	e, err := OpenEngine(dir, EngineOptions{Options: Options{SkipNames: true}, Watch: true, OnError: func(err error) { told = append(told, err) }})
+	if err != nil {
+		t.Fatalf("no watcher failed the engine: %v", err)
+	}
+	defer e.Close()
+	if len(told) != 1 || !strings.Contains(told[0].Error(), "too many open files") {
+		t.Fatalf("told %v; want the watcher's error", told)
+	}
+	os.WriteFile(filepath.Join(dir, "b.md"), []byte("# B\n"), 0o644)
+	if err := e.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Report().Plan.Stats; got.Notes != 2 || got.Broken != 0 {
+		t.Fatalf("after Flush: %+v; want b.md read", got)
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -32,17 +34,36 @@ type watcher struct {
 	mu      sync.Mutex
 	pending map[string]bool
 	timer   *time.Timer
+
+	// barrier is a folder of the watcher's own, outside the vault: Flush
+	// creates a file there and waits for its event, which the kernel
+	// queues after every event of a change made before (one queue per
+	// watcher), so that Flush sees every change made before it was called.
+	barrier  string
+	barrierN int
+	arrived  map[string]chan struct{}
 }
 
+// newWatcher makes the file system watcher (a variable: tests make it
+// fail).
+var newWatcher = fsnotify.NewWatcher
+
 func (e *Engine) startWatch() (*watcher, error) {
-	fw, err := fsnotify.NewWatcher()
+	fw, err := newWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", e.v.Dir, err)
 	}
-	w := &watcher{e: e, fw: fw, exclude: e.parts.ro.Exclude, done: make(chan struct{}), pending: map[string]bool{}}
+	w := &watcher{e: e, fw: fw, exclude: e.parts.ro.Exclude, done: make(chan struct{}), pending: map[string]bool{}, arrived: map[string]chan struct{}{}}
 	if err := w.addTree(e.v.Dir); err != nil {
 		fw.Close()
 		return nil, err
+	}
+	if dir, err := os.MkdirTemp("", "relink-watch-"); err == nil {
+		if fw.Add(dir) == nil {
+			w.barrier = dir
+		} else {
+			os.Remove(dir)
+		}
 	}
 	w.wg.Add(1)
 	go w.loop()
@@ -105,6 +126,15 @@ func (w *watcher) loop() {
 }
 
 func (w *watcher) event(ev fsnotify.Event) {
+	if w.barrier != "" && filepath.Dir(ev.Name) == w.barrier {
+		w.mu.Lock()
+		if ch, ok := w.arrived[ev.Name]; ok {
+			close(ch)
+			delete(w.arrived, ev.Name)
+		}
+		w.mu.Unlock()
+		return
+	}
 	rel, err := filepath.Rel(w.e.v.Dir, ev.Name)
 	if err != nil {
 		return
@@ -170,16 +200,60 @@ func (w *watcher) stop() {
 		w.timer.Stop()
 	}
 	w.mu.Unlock()
+	if w.barrier != "" {
+		os.RemoveAll(w.barrier)
+	}
 }
 
-// Flush applies the changes the watcher has seen and not yet read, now
-// rather than after the debounce: a client calls it before it answers
-// from the State, so that an answer reflects a file saved just before.
-// Without Watch it does nothing.
+// barrierWait is the longest Flush waits for the watcher to catch up: a
+// watcher that does not report within it is read as it is.
+const barrierWait = 2 * time.Second
+
+// catchUp returns once the watcher has taken every event of the changes
+// made before it was called (or after barrierWait).
+func (w *watcher) catchUp() {
+	if w.barrier == "" {
+		return
+	}
+	w.mu.Lock()
+	w.barrierN++
+	name := filepath.Join(w.barrier, strconv.Itoa(w.barrierN))
+	ch := make(chan struct{})
+	w.arrived[name] = ch
+	w.mu.Unlock()
+	defer os.Remove(name)
+	if err := os.WriteFile(name, nil, 0o600); err != nil {
+		w.mu.Lock()
+		delete(w.arrived, name)
+		w.mu.Unlock()
+		return
+	}
+	select {
+	case <-ch:
+	case <-w.done:
+	case <-time.After(barrierWait):
+		w.mu.Lock()
+		delete(w.arrived, name)
+		w.mu.Unlock()
+	}
+}
+
+// Flush applies every change made on disk before it was called that the
+// engine has not read yet, now rather than after the debounce: a client
+// calls it before it answers from the State, so that an answer reflects a
+// file saved just before. It first waits (briefly) for the watcher to
+// have received the file system's events up to the call. Without Watch it
+// does nothing; with Watch but no watcher (the system would not give one),
+// it reads the whole vault again.
 func (e *Engine) Flush() error {
 	if e.watch == nil {
+		if e.rescan {
+			_, err := e.Refresh()
+			return err
+		}
 		return nil
 	}
+	e.watch.catchUp()
 	return e.flush(e.watch.take())
 }
 

@@ -287,18 +287,14 @@ func Merge(ctx context.Context, rep *Report, p *MergePlan, opt ApplyOptions) (*M
 	res := &MergeResult{ApplyResult: ApplyResult{Store: dir}, Plan: p}
 	files, byFile := p.FileEdits()
 	res.Planned = len(p.Files())
-	st, release, err := LockStore(dir)
+	w, err := lockForRewrite(rep, dir, opt.Store)
 	if err != nil {
 		return res, err
 	}
-	defer release()
-	if err := checkPending(st, rep.Vault.Dir, rep.Settings.Config, opt.Store); err != nil {
-		return res, err
-	}
-	fo := newFolders(rep.Vault.Root)
-	defer fo.close()
+	defer w.end()
+	fo := w.fo
 
-	b, err := st.NewBatch()
+	b, err := w.st.NewBatch()
 	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was merged)", err)
 	}
@@ -318,24 +314,16 @@ func Merge(ctx context.Context, rep *Report, p *MergePlan, opt ApplyOptions) (*M
 			changes = append(changes, fileChange{path: p.Dup, before: cur, mode: mode, deleted: true})
 		}
 	}
+	if err == nil {
+		err = b.SetSubject(snapshot.Subject{From: p.Dup, To: p.Canon, Deleted: p.Delete})
+	}
 	if err != nil {
 		b.Discard()
 		return res, fmt.Errorf("snapshot: %w (nothing was merged)", err)
 	}
-	j, err := st.BeginBatch(snapshot.OpApply, rep.Vault.Dir, "", b)
-	if err != nil {
-		return res, fmt.Errorf("snapshot: %w (nothing was merged)", err)
-	}
 	// The duplicate goes last: interrupted before, its links already lead
 	// to the note it merges into, and it is still there.
-	m, written, wskips, interrupted, err := complete(ctx, st, fo, j, changes, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
-	res.Snapshot, res.Interrupted = m, interrupted
-	res.Skipped = wskips
-	sortSkips(res.Skipped)
-	done := map[string]bool{}
-	for _, w := range written {
-		done[w] = true
-	}
+	done, err := w.commit(ctx, snapshot.OpMerge, b, changes, &res.ApplyResult, "merged")
 	res.Deleted = p.Delete && done[p.Dup]
 	for _, f := range files {
 		if done[f] {

@@ -11,12 +11,13 @@ import (
 	"testing"
 
 	"github.com/relinkmd/relink/internal/index"
-	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
-// linkNotes maps each link of the vault that finds a note (as file path
-// and ordinal of the link in it) to that note's path: the note named,
-// even when it is a duplicate of another.
+// linkNotes maps each link of the vault that finds a note (as file path,
+// "#", "f" or "b" for a link in the frontmatter or the body, and its
+// ordinal there) to that note's path: the note named, even when it is a
+// duplicate of another. Keying frontmatter and body apart keeps a body
+// link's key when a merge adds duplicate_of to the frontmatter.
 func linkNotes(rep *Report) map[string]string {
 	out := map[string]string{}
 	ix := rep.Index
@@ -24,7 +25,15 @@ func linkNotes(rep *Report) map[string]string {
 		if n.Err != nil {
 			continue
 		}
-		for k, l := range n.LinkList(nil) {
+		var fm, body int
+		for _, l := range n.LinkList(nil) {
+			key := fmt.Sprintf("%s#b%d", n.Path, body)
+			if l.InFrontmatter {
+				key = fmt.Sprintf("%s#f%d", n.Path, fm)
+				fm++
+			} else {
+				body++
+			}
 			r := ix.Resolve(int32(i), &l)
 			if r.Attachment || r.Outside || r.Target < 0 {
 				continue
@@ -39,7 +48,7 @@ func linkNotes(rep *Report) map[string]string {
 			default:
 				continue
 			}
-			out[fmt.Sprintf("%s#%d", n.Path, k)] = ix.Notes[t].Path
+			out[key] = ix.Notes[t].Path
 		}
 	}
 	return out
@@ -47,16 +56,10 @@ func linkNotes(rep *Report) map[string]string {
 
 func merge(t *testing.T, dir, store, dup, canon string, opt MergeOptions) (*MergeResult, error) {
 	t.Helper()
-	rep, err := Load(dir, Options{Hash: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rep.Vault.Close()
-	mp, err := PlanMerge(rep, dup, canon, opt)
-	if err != nil {
-		return nil, err
-	}
-	return Merge(context.Background(), rep, mp, ApplyOptions{Store: store})
+	return planAndRun(t, dir, func(rep *Report) (*MergePlan, error) { return PlanMerge(rep, dup, canon, opt) },
+		func(ctx context.Context, rep *Report, mp *MergePlan) (*MergeResult, error) {
+			return Merge(ctx, rep, mp, ApplyOptions{Store: store})
+		})
 }
 
 // TestMergeSendsEveryLink merges random notes of generated vaults into
@@ -70,12 +73,7 @@ func TestMergeSendsEveryLink(t *testing.T) {
 	for _, d := range []string{"wiki", "obsidian", "foam"} {
 		for seed := range int64(4) {
 			name := fmt.Sprintf("%s/%d", d, seed)
-			dir := filepath.Join(t.TempDir(), "vault")
-			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 120, Seed: seed, Dialect: d, Workers: 1}); err != nil {
-				t.Fatal(err)
-			}
-			orig := readTree(t, dir)
+			dir, store, orig := generatedVault(t, d, seed, 120)
 			rep, err := Load(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -111,36 +109,7 @@ func TestMergeSendsEveryLink(t *testing.T) {
 				}
 			}
 			rep.Vault.Close()
-			// The duplicate's new duplicate_of is a link of its own, first
-			// in the file: its links are compared as a multiset.
-			inDup := map[string]int{}
-			for k, target := range before {
-				file, _, _ := strings.Cut(k, "#")
-				want := target
-				if target == dup {
-					want = canon
-				}
-				if file == dup {
-					inDup[want]++
-					continue
-				}
-				if got := after[k]; got != want {
-					t.Errorf("%s: after merging %s into %s, link %s finds %q, want %q", name, dup, canon, k, got, want)
-				}
-			}
-			if !opt.Delete {
-				inDup[canon]++
-				for k, target := range after {
-					if file, _, _ := strings.Cut(k, "#"); file == dup {
-						inDup[target]--
-					}
-				}
-				for target, n := range inDup {
-					if n != 0 {
-						t.Errorf("%s: %s's links to %s: %d more before than after", name, dup, target, n)
-					}
-				}
-			}
+			checkMerged(t, name, before, after, dup, canon, opt.Delete)
 			u, err := undo(t, dir, UndoOptions{Store: store})
 			if err != nil || len(u.Skipped) > 0 {
 				t.Fatalf("%s: undo: %+v, %v", name, u, err)
@@ -150,6 +119,31 @@ func TestMergeSendsEveryLink(t *testing.T) {
 	}
 	if merged < 8 {
 		t.Fatalf("only %d of 12 merges were made", merged)
+	}
+}
+
+// checkMerged fails t for each link of before (see linkNotes) that does
+// not find, in after, the note it should after dup was merged into canon:
+// canon for a link that found dup, its old note for any other. dup's own
+// links are not checked when del removed it; a link in dup's frontmatter
+// may find canon instead, as dup's duplicate_of now names canon (a new
+// duplicate_of, after the other keys, takes a key of its own).
+func checkMerged(t *testing.T, name string, before, after map[string]string, dup, canon string, del bool) {
+	t.Helper()
+	for k, target := range before {
+		file, ord, _ := strings.Cut(k, "#")
+		if file == dup && del {
+			continue
+		}
+		want := target
+		if target == dup {
+			want = canon
+		}
+		got := after[k]
+		if got == want || file == dup && strings.HasPrefix(ord, "f") && got == canon {
+			continue
+		}
+		t.Errorf("%s: after merging %s into %s, link %s finds %q, want %q", name, dup, canon, k, got, want)
 	}
 }
 
@@ -225,19 +219,12 @@ func TestMergeRefusesChangedFiles(t *testing.T) {
 	files := map[string]string{"dup.md": "# D\n", "canon.md": "# C\n", "a.md": "[[dup]]\n", "b.md": "[[dup]] b\n"}
 	for _, changed := range []string{"dup.md", "b.md"} {
 		t.Run(changed, func(t *testing.T) {
-			dir, store := newVault(t, files)
-			rep, err := Load(dir, Options{Hash: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rep.Vault.Close()
-			mp, err := PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Delete: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			writeTree(t, dir, map[string]string{changed: "edited [[dup]]\n"})
-			want := readTree(t, dir)
-			_, err = Merge(context.Background(), rep, mp, ApplyOptions{Store: store})
+			dir, want, err := runAfterEdit(t, files, changed, func(rep *Report) (*MergePlan, error) {
+				return PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Delete: true})
+			},
+				func(ctx context.Context, rep *Report, mp *MergePlan, store string) (*MergeResult, error) {
+					return Merge(ctx, rep, mp, ApplyOptions{Store: store})
+				})
 			var me *MergeError
 			if !errors.As(err, &me) || !strings.Contains(err.Error(), changed) {
 				t.Fatalf("Merge = %v, want a refusal naming %s", err, changed)
@@ -268,5 +255,38 @@ func TestMergeFirstByte(t *testing.T) {
 	mp, err := PlanMerge(rep, "dup.md", "canon.md", MergeOptions{Alias: true})
 	if err != nil || len(mp.Frontmatter) != 0 || len(mp.Edits) != 0 || !mp.AliasPresent {
 		t.Fatalf("merging again: %+v, %v", mp, err)
+	}
+}
+
+// TestMergeResolvesAmbiguousLinks: two notes share the stem T2; links by
+// stem in the duplicate were ambiguous between the two. After the merge
+// the duplicate names the other in duplicate_of, so those links find
+// that note: no link that found a note finds another (a link keeps its
+// key when duplicate_of is added to the frontmatter), and the links
+// that were ambiguous now find the note merged into.
+func TestMergeResolvesAmbiguousLinks(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"c d/T2.md": "# Head\n\nblock text ^b1\n\n[[/c d/T2]]\n\n[[T2#^b1]]\n\n![[T2]]\n",
+		"A/T2.md":   "# Head\n\n[x](T2.md)\n\n| a | b |\n|---|---|\n| [[T2\\|in table]] | x |\n",
+	}
+	dir, store := newVault(t, files)
+	rep := loadDialect(t, dir, "wiki")
+	before := linkNotes(rep)
+	rep.Vault.Close()
+	if _, ok := before["c d/T2.md#b1"]; ok {
+		t.Fatalf("[[T2#^b1]] in the duplicate finds a note before the merge: %v", before)
+	}
+	if _, err := merge(t, dir, store, "c d/T2.md", "A/T2.md", MergeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rep = loadDialect(t, dir, "wiki")
+	after := linkNotes(rep)
+	rep.Vault.Close()
+	checkMerged(t, "wiki", before, after, "c d/T2.md", "A/T2.md", false)
+	for _, k := range []string{"c d/T2.md#b0", "c d/T2.md#b1", "c d/T2.md#b2", "c d/T2.md#f0"} {
+		if after[k] != "A/T2.md" {
+			t.Errorf("after the merge %s finds %q, want A/T2.md", k, after[k])
+		}
 	}
 }

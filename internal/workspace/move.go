@@ -178,7 +178,79 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 		}
 		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
 	}
-	return &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits, Moved: []MovedFile{{From: from, To: to, Note: true, Dirs: dirs}}}, nil
+	mp := &MovePlan{From: from, To: to, Dirs: dirs, Edits: edits, Moved: []MovedFile{{From: from, To: to, Note: true, Dirs: dirs}}}
+	if err := checkDuplicatesKept(rep.Index, after, mp); err != nil {
+		return nil, err
+	}
+	return mp, nil
+}
+
+// checkDuplicatesKept refuses a move whose rewritten duplicate_of values
+// would change which note is a duplicate of which. A duplicate_of value is
+// a link, rewritten as links are, but it names its note by the rule of
+// duplicate_of (any note's name, wherever the note is), not by the
+// rule of links: a value two notes' names match is no duplicate relation
+// at all, though as a link it finds one of them. Rewritten to the moved
+// note's new, unique name it would become one, and every link to the
+// duplicate would then lead to another note; a move that gives a note
+// another's name can likewise end a relation. after is the index with
+// the files at their new paths.
+func checkDuplicatesKept(before, after *index.Index, p *MovePlan) error {
+	refs := map[int32]string{}
+	for _, e := range p.Edits {
+		id, ok := after.NoteByPath(e.File)
+		if !ok {
+			continue
+		}
+		cur, seen := refs[id]
+		if !seen {
+			cur = after.Notes[id].DuplicateOf
+		}
+		if strings.Contains(cur, e.Old) {
+			refs[id] = strings.Replace(cur, e.Old, e.New, 1)
+		}
+	}
+	final := after
+	if len(refs) > 0 {
+		final = after.WithDuplicatesOf(refs)
+	}
+	moved := make(map[string]string, len(p.Moved))
+	back := make(map[string]string, len(p.Moved))
+	for _, m := range p.Moved {
+		moved[m.From], back[m.To] = m.To, m.From
+	}
+	newPath := func(old string) string {
+		if p, ok := moved[old]; ok {
+			return p
+		}
+		return old
+	}
+	for i, n := range final.Notes {
+		old := n.Path
+		if p, ok := back[old]; ok {
+			old = p
+		}
+		bi, ok := before.NoteByPath(old)
+		if !ok {
+			continue
+		}
+		want := newPath(before.Notes[before.Canonical(bi)].Path)
+		if got := final.Notes[final.Canonical(int32(i))].Path; got != want {
+			what := "no longer a duplicate of " + want
+			if got != n.Path {
+				what = "a duplicate of " + got
+			}
+			if want == n.Path {
+				what = "a duplicate of " + got + ", which it is not today"
+			}
+			value := n.DuplicateOf
+			if ai, ok := after.NoteByPath(n.Path); ok {
+				value = after.Notes[ai].DuplicateOf
+			}
+			return refuse("moving %s to %s would make %s %s (its duplicate_of %q names its note by any note's name, not as a link does): make it name one note alone first", p.From, p.To, n.Path, what, strings.TrimSpace(value))
+		}
+	}
+	return nil
 }
 
 // headingArg splits a SRC of the form NOTE#Heading into the note's vault
@@ -348,7 +420,11 @@ func planFolderMove(rep *Report, from, to, dst string) (*MovePlan, error) {
 		}
 		return nil, &MoveError{Msg: fmt.Sprintf("moving %s to %s would break %s that cannot be rewritten", from, to, report.Count(len(unfixable), "link")), Detail: ":" + b.String()}
 	}
-	return &MovePlan{From: from, To: to, Dirs: top, Edits: edits, Folder: true, Moved: moved}, nil
+	mp := &MovePlan{From: from, To: to, Dirs: top, Edits: edits, Folder: true, Moved: moved}
+	if err := checkDuplicatesKept(rep.Index, after, mp); err != nil {
+		return nil, err
+	}
+	return mp, nil
 }
 
 // isEmptyDir reports whether the folder d holds nothing.
@@ -464,16 +540,12 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	files, byFile := report.FileEdits(p.Edits)
 	sort.Strings(files)
 	res.Planned = len(files)
-	st, release, err := LockStore(dir)
+	w, err := lockForRewrite(rep, dir, opt.Store)
 	if err != nil {
 		return res, err
 	}
-	defer release()
-	if err := checkPending(st, rep.Vault.Dir, rep.Settings.Config, opt.Store); err != nil {
-		return res, err
-	}
-	fo := newFolders(rep.Vault.Root)
-	defer fo.close()
+	defer w.end()
+	fo := w.fo
 
 	// The moved files: their bytes as planned (a note's as it was read),
 	// its edits spliced in.
@@ -516,7 +588,7 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 			others = append(others, f)
 		}
 	}
-	b, err := st.NewBatch()
+	b, err := w.st.NewBatch()
 	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}
@@ -537,12 +609,12 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 			err = b.AddMove(snapshot.Move{From: mf.From, To: mf.To, Dirs: mf.Dirs})
 		}
 	}
+	if err == nil {
+		subj := snapshot.Subject{From: p.From, To: p.To, Folder: p.Folder, OldHeading: p.OldHeading, NewHeading: p.NewHeading}
+		err = b.SetSubject(subj)
+	}
 	if err != nil {
 		b.Discard()
-		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
-	}
-	j, err := st.BeginBatch(snapshot.OpApply, rep.Vault.Dir, "", b)
-	if err != nil {
 		return res, fmt.Errorf("snapshot: %w (nothing was moved)", err)
 	}
 	// The files appear at their new paths before anything else changes
@@ -556,14 +628,7 @@ func Move(ctx context.Context, rep *Report, p *MovePlan, opt ApplyOptions) (*Mov
 	for i, mf := range p.Moved {
 		all = append(all, fileChange{path: mf.From, before: contents[i].cur, mode: contents[i].mode, deleted: true})
 	}
-	m, written, wskips, interrupted, err := complete(ctx, st, fo, j, all, true, Advice("relink recover", rep.Vault.Dir, rep.Settings.Config, opt.Store))
-	res.Snapshot, res.Interrupted = m, interrupted
-	res.Skipped = wskips
-	sortSkips(res.Skipped)
-	done := map[string]bool{}
-	for _, w := range written {
-		done[w] = true
-	}
+	done, err := w.commit(ctx, snapshot.OpMove, b, all, &res.ApplyResult, "moved")
 	// A heading renamed moves no file: done when its note is written.
 	res.Moved = len(p.Moved) > 0 || done[p.From]
 	for _, mf := range p.Moved {

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/relinkmd/relink/internal/index"
-	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
 // linkTargets maps each link of the vault that resolves to a note (as
@@ -40,16 +39,10 @@ func linkTargets(rep *Report) map[string]string {
 
 func move(t *testing.T, dir, store, src, dst string) (*MoveResult, error) {
 	t.Helper()
-	rep, err := Load(dir, Options{Hash: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rep.Vault.Close()
-	mp, err := PlanMove(rep, src, dst)
-	if err != nil {
-		return nil, err
-	}
-	return Move(context.Background(), rep, mp, ApplyOptions{Store: store})
+	return planAndRun(t, dir, func(rep *Report) (*MovePlan, error) { return PlanMove(rep, src, dst) },
+		func(ctx context.Context, rep *Report, mp *MovePlan) (*MoveResult, error) {
+			return Move(ctx, rep, mp, ApplyOptions{Store: store})
+		})
 }
 
 // TestMoveKeepsEveryLink moves random notes of generated vaults, in every
@@ -63,12 +56,7 @@ func TestMoveKeepsEveryLink(t *testing.T) {
 	for _, d := range []string{"wiki", "obsidian", "foam"} {
 		for seed := range int64(6) {
 			name := fmt.Sprintf("%s/%d", d, seed)
-			dir := filepath.Join(t.TempDir(), "vault")
-			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
-				t.Fatal(err)
-			}
-			orig := readTree(t, dir)
+			dir, store, orig := generatedVault(t, d, seed, 150)
 			rep, err := Load(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -112,13 +100,7 @@ func TestMoveKeepsEveryLink(t *testing.T) {
 				}
 				return p
 			}
-			for k, target := range before {
-				file, ord, _ := strings.Cut(k, "#")
-				key := rename(file) + "#" + ord
-				if got := after[key]; got != rename(target) {
-					t.Errorf("%s: after moving %s to %s, link %s resolves to %q, want %q", name, src, dst, key, got, rename(target))
-				}
-			}
+			checkKeepsLinks(t, fmt.Sprintf("%s: mv %s %s", name, src, dst), before, after, rename)
 			u, err := undo(t, dir, UndoOptions{Store: store})
 			if err != nil || len(u.Skipped) > 0 {
 				t.Fatalf("%s: undo: %+v, %v", name, u, err)
@@ -144,19 +126,10 @@ func TestMoveRefusesChangedFiles(t *testing.T) {
 	files := map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "[[n]] b\n"}
 	for _, changed := range []string{"n.md", "b.md"} {
 		t.Run(changed, func(t *testing.T) {
-			dir, store := newVault(t, files)
-			rep, err := Load(dir, Options{Hash: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rep.Vault.Close()
-			mp, err := PlanMove(rep, "n.md", "sub/m.md")
-			if err != nil {
-				t.Fatal(err)
-			}
-			writeTree(t, dir, map[string]string{changed: "edited [[n]]\n"})
-			want := readTree(t, dir)
-			_, err = Move(context.Background(), rep, mp, ApplyOptions{Store: store})
+			dir, want, err := runAfterEdit(t, files, changed, func(rep *Report) (*MovePlan, error) { return PlanMove(rep, "n.md", "sub/m.md") },
+				func(ctx context.Context, rep *Report, mp *MovePlan, store string) (*MoveResult, error) {
+					return Move(ctx, rep, mp, ApplyOptions{Store: store})
+				})
 			var me *MoveError
 			if !errors.As(err, &me) || !strings.Contains(err.Error(), changed) {
 				t.Fatalf("Move = %v, want a refusal naming %s", err, changed)
@@ -175,8 +148,9 @@ func TestMoveRefusesChangedFiles(t *testing.T) {
 func TestUndoMoveLeavesEditedFiles(t *testing.T) {
 	t.Parallel()
 	dir, store := newVault(t, map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "[[n]] b\n"})
-	if res, err := move(t, dir, store, "n.md", "sub/m.md"); err != nil || !res.Moved {
-		t.Fatalf("move: %+v, %v", res, err)
+	mv, err := move(t, dir, store, "n.md", "sub/m.md")
+	if err != nil || !mv.Moved {
+		t.Fatalf("move: %+v, %v", mv, err)
 	}
 	wantTree(t, dir, map[string]string{"sub/m.md": "# N\n", "a.md": "[[m]]\n", "b.md": "[[m]] b\n"})
 	writeTree(t, dir, map[string]string{"b.md": "mine [[m]] b\n"})
@@ -187,6 +161,10 @@ func TestUndoMoveLeavesEditedFiles(t *testing.T) {
 	wantTree(t, dir, map[string]string{"n.md": "# N\n", "a.md": "[[n]]\n", "b.md": "mine [[m]] b\n"})
 	if _, err := os.Lstat(filepath.Join(dir, "sub")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("folder sub left after undo: %v", err)
+	}
+	// Undo again names what is left to --force: the move, by its op.
+	if _, err := undo(t, dir, UndoOptions{Store: store}); !errors.Is(err, ErrNothingToUndo) || !strings.Contains(err.Error(), "without --force: mv "+mv.Snapshot.ID+" is partly undone, 1 file left (edited since the mv)") {
+		t.Errorf("undo again: %v", err)
 	}
 }
 
@@ -201,11 +179,7 @@ func TestMoveFolderKeepsEveryLink(t *testing.T) {
 	for _, d := range []string{"wiki", "obsidian", "foam"} {
 		for seed := range int64(4) {
 			name := fmt.Sprintf("%s/%d", d, seed)
-			dir := filepath.Join(t.TempDir(), "vault")
-			store := filepath.Join(t.TempDir(), "store")
-			if _, err := vaultgen.Generate(dir, vaultgen.Options{Notes: 150, Seed: seed, Dialect: d, Workers: 1}); err != nil {
-				t.Fatal(err)
-			}
+			dir, store, _ := generatedVault(t, d, seed, 150)
 			rep, err := Load(dir, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -264,13 +238,7 @@ func TestMoveFolderKeepsEveryLink(t *testing.T) {
 				}
 			}
 			rep.Vault.Close()
-			for k, target := range before {
-				file, ord, _ := strings.Cut(k, "#")
-				key := rename(file) + "#" + ord
-				if got := after[key]; got != rename(target) {
-					t.Errorf("%s: after moving %s to %s, link %s resolves to %q, want %q", name, src, dst, key, got, rename(target))
-				}
-			}
+			checkKeepsLinks(t, fmt.Sprintf("%s: mv %s %s", name, src, dst), before, after, rename)
 			if _, err := os.Lstat(filepath.Join(dir, src)); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("%s: folder %s left after the move", name, src)
 			}
@@ -288,5 +256,41 @@ func TestMoveFolderKeepsEveryLink(t *testing.T) {
 	}
 	if moved < 8 {
 		t.Fatalf("only %d of 12 folder moves were made", moved)
+	}
+}
+
+// TestMoveKeepsDuplicateRelations: a move that would change which note is
+// a duplicate of which is refused, nothing written. A duplicate_of value
+// that two notes' names match is no relation (though as a link it finds
+// one of them): rewritten to the moved note's new, unique name it would
+// become one. A move giving a note the name a duplicate_of uses would
+// likewise end a relation.
+func TestMoveKeepsDuplicateRelations(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		src, dst string
+		want     string
+	}{
+		{"made", map[string]string{
+			"a/x y.md": "---\nduplicate_of: \"[[x y]]\"\n---\n# A\n",
+			"x y.md":   "# X\n\n[[a/x y]]\n",
+		}, "x y.md", "T.md", `would make a/x y.md a duplicate of T.md, which it is not today (its duplicate_of "[[x y]]"`},
+		{"ended", map[string]string{
+			"d.md":     "---\nduplicate_of: \"[[c]]\"\n---\n# D\n",
+			"c.md":     "# C\n",
+			"sub/z.md": "# Z\n",
+		}, "sub/z.md", "sub/c.md", `would make d.md no longer a duplicate of c.md`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, store := newVault(t, tc.files)
+			_, err := move(t, dir, store, tc.src, tc.dst)
+			var me *MoveError
+			if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("move = %v, want a refusal saying %s", err, tc.want)
+			}
+			wantTree(t, dir, tc.files)
+		})
 	}
 }

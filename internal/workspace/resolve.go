@@ -145,7 +145,7 @@ func resolveSource(ix *index.Index, from string) (index.Source, error) {
 	if from == "" {
 		return index.Source{Note: -1, Path: ""}, nil
 	}
-	p := path.Clean(strings.ReplaceAll(from, "\\", "/"))
+	p := path.Clean(from)
 	if strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") || p == "." {
 		return index.Source{}, fmt.Errorf("--from %q: want a note's path from the vault root", from)
 	}
@@ -250,10 +250,9 @@ func resolveOne(ix *index.Index, opt plan.Options, src index.Source, name string
 		}
 	case index.Variant, index.Renamed:
 		res.Apply = e != nil
-		if e == nil && f != nil {
-			// No name of the note can be written that reaches it alone.
-			res.Message = f.Message
-		}
+		// A finding here says that no name of the note can be written
+		// that reaches it alone (Message); its candidate is Note.
+		res.Candidates = nil
 	case index.Resolved, index.Heading:
 		res.Apply = e != nil
 	}

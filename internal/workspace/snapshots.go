@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -354,10 +355,10 @@ func History(ms []snapshot.Manifest) []HistoryEntry {
 }
 
 // OpPhrase names an operation with its article: "an apply", "an undo",
-// "a restore".
+// "a restore", "an mv", "a merge".
 func OpPhrase(op snapshot.Op) string {
 	switch op {
-	case snapshot.OpApply, snapshot.OpUndo:
+	case snapshot.OpApply, snapshot.OpUndo, snapshot.OpMove:
 		return "an " + string(op)
 	}
 	return "a " + string(op)
@@ -386,4 +387,68 @@ func LoadSnapshot(st *snapshot.Store, ref string) (snapshot.Manifest, error) {
 		return snapshot.Manifest{}, fmt.Errorf("load snapshot %s: %w (there are %d snapshots)", ref, snapshot.ErrNotFound, len(ms))
 	}
 	return ms[len(ms)-1-n], nil
+}
+
+// Summary describes, a line each, what the snapshot m did besides
+// rewriting links, in the terms of the command that did it: "mv a.md →
+// b/a.md", "mv Inbox → Archive/Inbox (12 files)", "mv n.md#Old → n.md#New"
+// for a heading renamed, "merge dup.md into canon.md" (", dup.md deleted"
+// with --delete). A snapshot with no subject (an undo of a move, or a move
+// recorded before subjects were) has its moves described: one as "mv A →
+// B", several as the folder they share ("mv F → G (N files)") or as their
+// count. Nil when m moved and merged nothing.
+func Summary(m snapshot.Manifest) []string {
+	if s := m.Subject; s != nil {
+		from, to := report.Name(s.From), report.Name(s.To)
+		switch {
+		case m.Op == snapshot.OpMerge && s.Deleted:
+			return []string{fmt.Sprintf("merge %s into %s, %s deleted", from, to, from)}
+		case m.Op == snapshot.OpMerge:
+			return []string{fmt.Sprintf("merge %s into %s", from, to)}
+		case s.OldHeading != "":
+			return []string{fmt.Sprintf("mv %s#%s → %s#%s", from, s.OldHeading, to, s.NewHeading)}
+		case s.Folder:
+			return []string{fmt.Sprintf("mv %s → %s (%s)", from, to, report.Count(len(m.Moves), "file"))}
+		default:
+			return []string{fmt.Sprintf("mv %s → %s", from, to)}
+		}
+	}
+	switch len(m.Moves) {
+	case 0:
+		return nil
+	case 1:
+		return []string{fmt.Sprintf("mv %s → %s", report.Name(m.Moves[0].From), report.Name(m.Moves[0].To))}
+	}
+	if from, to, ok := movedFolder(m.Moves); ok {
+		return []string{fmt.Sprintf("mv %s → %s (%s)", report.Name(from), report.Name(to), report.Count(len(m.Moves), "file"))}
+	}
+	return []string{fmt.Sprintf("moves %s", report.Count(len(m.Moves), "file"))}
+}
+
+// movedFolder finds the folder from that moves lift whole to the path to:
+// every move takes from/X to to/X, X the same path below both. from is
+// the deepest such folder, the one the files share.
+func movedFolder(moves []snapshot.Move) (from, to string, ok bool) {
+	// The first move gives the candidates: the same trailing path X
+	// after a folder in both of its paths, the longest first.
+	first := moves[0]
+	for f := path.Dir(first.From); f != "."; f = path.Dir(f) {
+		rest := strings.TrimPrefix(first.From, f)
+		t, found := strings.CutSuffix(first.To, rest)
+		if !found || t == "" || t == f {
+			continue
+		}
+		all := true
+		for _, mv := range moves[1:] {
+			r, in := strings.CutPrefix(mv.From, f+"/")
+			if !in || mv.To != t+"/"+r {
+				all = false
+				break
+			}
+		}
+		if all {
+			return f, t, true
+		}
+	}
+	return "", "", false
 }

@@ -165,7 +165,7 @@ func movedFrom(own string) (movedStore, bool) {
 		}
 		for _, m := range History(ms) {
 			// An apply that was undone leaves nothing for undo to do.
-			if m.Op != snapshot.OpApply || m.Vault == "" || m.UndoneBy != "" && !m.PartlyUndone() || !m.Time.After(best.last) {
+			if !m.Op.Undoable() || m.Vault == "" || m.UndoneBy != "" && !m.PartlyUndone() || !m.Time.After(best.last) {
 				continue
 			}
 			g, seen := gone[m.Vault]

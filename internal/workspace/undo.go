@@ -96,7 +96,7 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 				if n := len(partly.Left); n > 1 {
 					files, them = fmt.Sprintf("%d files", n), "them"
 				}
-				return res, fmt.Errorf("%w without --force: apply %s is partly undone, %s left (edited since the apply); %s restores %s", ErrNothingToUndo, partly.ID, files, Advice("relink undo --force", v.Dir, cfg, opt.Store), them)
+				return res, fmt.Errorf("%w without --force: %s %s is partly undone, %s left (edited since the %s); %s restores %s", ErrNothingToUndo, partly.Op, partly.ID, files, partly.Op, Advice("relink undo --force", v.Dir, cfg, opt.Store), them)
 			}
 			if applies > 0 {
 				return res, fmt.Errorf("%w: every apply of this vault has been undone (%s shows them)", ErrNothingToUndo, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
@@ -193,7 +193,7 @@ func lastInEffect(h []HistoryEntry, vaultDir string, explicit, force bool) (targ
 	for i := len(h) - 1; i >= 0; i-- {
 		// A store shared by several vaults holds their snapshots side
 		// by side: only this vault's count.
-		if h[i].Op != snapshot.OpApply || !sameVault(h[i].Vault, vaultDir, explicit) {
+		if !h[i].Op.Undoable() || !sameVault(h[i].Vault, vaultDir, explicit) {
 			continue
 		}
 		applies++

@@ -65,6 +65,8 @@ type Options struct {
 	// SkipNames neither reads nor writes the names the last run saw: a
 	// move plans its own renames, and its dry run writes nothing.
 	SkipNames bool
+	// changed, when set, plans only what this change touched (LoadChanged).
+	changed *Change
 }
 
 // Settings are the options in force after flags, config and detection.
@@ -155,7 +157,7 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 		ro.Cache = open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
 	}
 	var memo *plancache.Cache
-	if s.CacheFile != "" && opt.Once {
+	if s.CacheFile != "" && opt.Once && opt.changed == nil {
 		// Loaded while the vault is read.
 		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
@@ -166,7 +168,9 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 		ro.Hash = true
 	}
 	var moved []renames.Moved
-	if opt.Since != "" && !opt.SkipNames {
+	if opt.changed != nil {
+		moved = opt.changed.moved
+	} else if opt.Since != "" && !opt.SkipNames {
 		if moved, err = renames.Git(v.Dir, opt.Since); err != nil {
 			return nil, nil, err
 		}
@@ -262,9 +266,19 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 		mem.begin(plan.ContextSum(ix, scan.Attachments, s.Plan), formers)
 		s.Plan.Memo = mem
 	}
-	pl := plan.Build(ix, s.Plan)
+	var pl *plan.Plan
+	if opt.changed != nil {
+		if pl, err = planChanged(v, opt.changed, ix, scan, s, ro.Syntax); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		pl = plan.Build(ix, s.Plan)
+	}
 	s.Plan.Memo, s.Plan.MemoReadOnly = nil, false
-	if names != nil {
+	// A check of a change reads the names the last run saw, as a full
+	// check does, and reports as it would; it does not write them: it
+	// saw what a change concerns, and the full check's names stay.
+	if names != nil && opt.changed == nil {
 		keepUsedFormers(seen, ix.RenamedUsed())
 		done := make(chan struct{})
 		go func() {
@@ -278,7 +292,7 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 	if memo != nil && !opt.Rewrites {
 		saveBeside(func() { memo.Save() })
 	}
-	rep := assemble(v, s, scan, problems, ix, pl)
+	rep := assemble(v, s, scan, problems, ix, pl, opt.changed == nil)
 	rep.IndexCached = cached
 	if memo != nil {
 		rep.PlansReused = memo.Hits()
@@ -315,11 +329,17 @@ func dendronVaults(v *vault.Vault, s Settings) ([]vault.Problem, map[string]bool
 
 // assemble makes the report of a read, indexed and planned vault: its
 // problems in order (files, the vault's own files, the index's), the
-// wrong-dialect guard and the warnings.
-func assemble(v *vault.Vault, s Settings, scan *vault.Scan, vaultProblems []vault.Problem, ix *index.Index, pl *plan.Plan) *Report {
+// wrong-dialect guard and the warnings. whole says the plan covers every
+// note, so that the guard may weigh its links.
+func assemble(v *vault.Vault, s Settings, scan *vault.Scan, vaultProblems []vault.Problem, ix *index.Index, pl *plan.Plan, whole bool) *Report {
 	rep := &Report{Vault: v, Settings: s, Plan: pl, Problems: slices.Concat(scan.Problems, vaultProblems), Index: ix}
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
+	}
+	// The guard weighs the whole vault's links; what a change touched is
+	// no sample of them (a deleted note breaks all its links at once).
+	if !whole {
+		return rep
 	}
 	if rep.Doubt = doubtDialect(v, scan, s, pl); rep.Doubt != nil {
 		rep.Warnings = append(rep.Warnings, rep.Doubt.String()+" (apply refuses until a dialect is given)")

@@ -113,29 +113,48 @@
     return b.replace(/\.(md|markdown)$/i, '');
   }
 
+  // formerNames is how a rename group names the note's old name(s): the
+  // former paths or titles its links used, else their spellings.
+  function formerNames(r) {
+    if (r.former && r.former.length) return r.former.join(', ');
+    var seen = {}, out = [];
+    r.edits.forEach(function (id) { var t = S.data.edits[id].spelling; if (!seen[t]) { seen[t] = 1; out.push(t); } });
+    return out.join(', ');
+  }
+
   // derive groups the plan's edits by target note and spelling, and counts
-  // what the views show.
+  // what the views show. The edits that follow one renamed note (the
+  // plan's rename groups) make one group of their own, with a single
+  // "spelling": its former name, whatever the links' spellings.
   function derive() {
-    var d = S.data, byTarget = {}, groups = [];
+    var d = S.data, byTarget = {}, groups = [], inRename = {};
+    (d.renames || []).forEach(function (r) { r.edits.forEach(function (id) { inRename[id] = r; }); });
     d.edits.forEach(function (e) {
-      var g = byTarget[e.target];
+      var r = inRename[e.id] || null;
+      var key = r ? 'rename\n' + r.note : e.target;
+      var g = byTarget[key];
       if (!g) {
-        g = byTarget[e.target] = { target: e.target, title: title(e.target), ids: [], sp: {}, spellings: [], classes: {} };
+        g = byTarget[key] = { target: e.target, title: title(e.target), ids: [], sp: {}, spellings: [], classes: {}, rename: r };
+        if (r) g.former = formerNames(r);
         groups.push(g);
       }
       g.ids.push(e.id);
       g.classes[e.class] = true;
-      var sp = g.sp[e.spelling];
-      if (!sp) { sp = g.sp[e.spelling] = { text: e.spelling, ids: [], cls: e.class }; g.spellings.push(sp); }
+      var text = r ? g.former : e.spelling;
+      var sp = g.sp[text];
+      if (!sp) { sp = g.sp[text] = { text: text, ids: [], cls: e.class }; g.spellings.push(sp); }
       sp.ids.push(e.id);
     });
     groups.forEach(function (g) {
       g.spellings.sort(function (a, b) { return b.ids.length - a.ids.length || (a.text < b.text ? -1 : 1); });
       var hay = [g.title, g.target];
-      g.spellings.forEach(function (sp) { hay.push(sp.text); sp.ids.forEach(function (id) { hay.push(d.edits[id].file); }); });
+      g.spellings.forEach(function (sp) { hay.push(sp.text); sp.ids.forEach(function (id) { hay.push(d.edits[id].file, d.edits[id].spelling); }); });
       g.hay = hay.join('\n').toLowerCase();
     });
-    groups.sort(function (a, b) { return b.ids.length - a.ids.length || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0); });
+    // Renamed notes first: each is one decision, made at once.
+    groups.sort(function (a, b) {
+      return (b.rename ? 1 : 0) - (a.rename ? 1 : 0) || b.ids.length - a.ids.length || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+    });
     var editClasses = {};
     d.edits.forEach(function (e) { editClasses[e.class] = (editClasses[e.class] || 0) + 1; });
     var findClasses = {};
@@ -908,7 +927,7 @@
     var d = S.data;
     var v = h('section', { class: 'view', 'aria-label': 'Variants' });
     v.appendChild(h('div', { class: 'view-head' }, h('h1', {}, 'Variants'),
-      h('p', {}, plural(d.edits.length, 'edit') + ' in ' + plural(S.d.editFiles, 'file') + ', grouped by the note they point to. ' +
+      h('p', {}, plural(d.edits.length, 'edit') + ' in ' + plural(S.d.editFiles, 'file') + ', grouped by the note they point to (a renamed note\'s links in one group). ' +
         (S.static ? '' : 'Untick a note, a spelling or a single link to leave it out.'))));
     if (!d.edits.length) {
       v.appendChild(h('div', { class: 'card empty' }, 'No edits: every link resolves, or needs a decision (see Hard cases).'));
@@ -945,7 +964,43 @@
     return v;
   }
 
+  // renameCard shows one renamed note: its former name, its path today,
+  // and every link that still uses the old name, under one checkbox that
+  // accepts or rejects the rename at once.
+  function renameCard(x) {
+    var g = x.g, d = S.data;
+    var count = h('span', { class: 'group-count' });
+    var label = 'Renamed ' + g.former + ' → ' + g.target;
+    var card = h('article', { class: 'card group rename-group', 'aria-label': label, 'data-rename': g.rename.id });
+    card.appendChild(h('div', { class: 'group-head' },
+      checkbox(x.ids, label + ': all ' + plural(x.ids.length, 'link'), null, count),
+      h('div', { class: 'group-title' },
+        h('h3', {}, badge('renamed'), ' ', h('span', { class: 'sp-text' }, g.former), h('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), g.title),
+        h('div', { class: 'path' }, 'now ' + g.target + (S.static ? '' : ' · one choice: tick to rewrite every link below, untick to leave them all'))),
+      count));
+    var key = 'rename\n' + g.rename.note;
+    var shown = S.v.expanded[key] ? x.ids : x.ids.slice(0, LINKS_SHOWN);
+    var ul = h('ul', { class: 'links' });
+    shown.forEach(function (id) {
+      var e = d.edits[id];
+      var li = h('li', { class: 'linkrow', 'data-edit': id });
+      add(li, checkbox([id], e.file + ':' + e.line + ':' + e.col + ' ' + e.old + ' → ' + e.new, li));
+      li.appendChild(h('span', { class: 'loc', title: e.file + ':' + e.line + ':' + e.col }, h('b', {}, e.file), ':' + e.line + ':' + e.col));
+      li.appendChild(linkLine(e.ctx, e.old, e.new));
+      ul.appendChild(li);
+    });
+    card.appendChild(ul);
+    if (x.ids.length > LINKS_SHOWN) {
+      card.appendChild(h('div', { class: 'more' }, h('button', {
+        class: 'btn-link', 'aria-expanded': S.v.expanded[key] ? 'true' : 'false',
+        onclick: function () { if (S.v.expanded[key]) delete S.v.expanded[key]; else S.v.expanded[key] = true; rerenderView(true); }
+      }, S.v.expanded[key] ? 'Show fewer' : 'Show all ' + plural(x.ids.length, 'link'))));
+    }
+    return card;
+  }
+
   function groupCard(x) {
+    if (x.g.rename) return renameCard(x);
     var g = x.g, d = S.data;
     var count = h('span', { class: 'group-count' });
     var card = h('article', { class: 'card group', 'aria-label': g.title });
