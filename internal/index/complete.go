@@ -147,17 +147,21 @@ func trimTrailingSeparators(s string) string {
 	return strings.TrimRight(s, " -_\u00a0\t")
 }
 
+// lazyCompletions is a completion table built on first use.
+type lazyCompletions struct {
+	once  sync.Once
+	table *completionTable
+}
+
 // completionTable is the table of names and aliases, built on first use
 // and shared by the indexes WithNotes makes of this one (the names are
-// the same), so that an edit that changes no name costs completion
-// nothing.
+// the same): an edit that changes no name costs completion nothing, and
+// an index made while the table is being built waits for that build
+// instead of starting another.
 func (ix *Index) completionTable() *completionTable {
-	if t := ix.completions.Load(); t != nil {
-		return t
-	}
-	t := ix.buildCompletions()
-	ix.completions.CompareAndSwap(nil, t)
-	return ix.completions.Load()
+	c := ix.completions
+	c.once.Do(func() { c.table = ix.buildCompletions() })
+	return c.table
 }
 
 // WarmCompletions builds the completion table now, if it is not built:

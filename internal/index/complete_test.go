@@ -68,15 +68,20 @@ func TestComplete(t *testing.T) {
 
 // TestCompleteSharedByWithNotes: an index WithNotes makes (the same names,
 // a note read again) completes from the table its source built, without
-// building it again, and the same way.
+// building it again, and the same way; an index made before the table was
+// built shares the one build.
 func TestCompleteSharedByWithNotes(t *testing.T) {
 	notes := []*note.Note{n("a/Disaster Recovery.md", "Disaster Recovery", "DR"), n("b.md", "")}
 	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	early := ix.WithNotes(slices.Clone(notes))
 	before := ix.Complete("disaster-rec", 5)
+	if early.completionTable() != ix.completionTable() {
+		t.Errorf("an index made before the table was built built another")
+	}
 	again := *notes[0]
 	again.Headings = []string{"New heading"}
 	nx := ix.WithNotes([]*note.Note{&again, notes[1]})
-	if nx.completions.Load() != ix.completions.Load() {
+	if nx.completionTable() != ix.completionTable() {
 		t.Errorf("WithNotes built another completion table")
 	}
 	if diff := cmp.Diff(before, nx.Complete("disaster-rec", 5)); diff != "" {
