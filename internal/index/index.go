@@ -604,3 +604,23 @@ func sortedUnique(xs []int32) []int32 {
 	}
 	return out
 }
+
+// NotesSharingKey returns the notes with a name or an alias whose key at
+// the index's highest level is s's: every note a link could confuse with
+// a note named s, and every note whose written name a note named s could
+// take (check --changed looks at the links to those too).
+func (ix *Index) NotesSharingKey(s string) []int32 {
+	ix.buildLadder()
+	if ix.MaxLevel < fold.Unicode {
+		return nil
+	}
+	first, ok := ix.ladder.head.get(fold.Key(ix.MaxLevel, s))
+	if !ok {
+		return nil
+	}
+	var out []int32
+	for i := int32(first); i >= 0; i = ix.ladder.rungs[i].next {
+		out = append(out, ix.ladder.rungs[i].note)
+	}
+	return sortedUnique(out)
+}

@@ -318,3 +318,21 @@ func TestAnchorsPerDialect(t *testing.T) {
 		}
 	}
 }
+
+// TestNotesSharingKey: the notes with a name or an alias under the same
+// key at the index's highest level, and no others.
+func TestNotesSharingKey(t *testing.T) {
+	t.Parallel()
+	notes := []*note.Note{n("a/Cache-Line.md", ""), n("b/Cache_Line.md", ""), n("c.md", "C", "cache line"), n("Cache.md", "Line Cache")}
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	for give, want := range map[string][]int32{
+		"Cache Line": {0, 1, 2},
+		"line cache": {3},
+		"cacheline":  nil, // compact is above this index's highest level
+		"Nothing":    nil,
+	} {
+		if got := ix.NotesSharingKey(give); !cmp.Equal(got, want) {
+			t.Errorf("NotesSharingKey(%q) = %v, want %v", give, got, want)
+		}
+	}
+}

@@ -139,7 +139,7 @@ func gitChange(dir, ref string) (*Change, error) {
 	} else {
 		return nil, fail(fmt.Errorf("git knows no commit %s in %s", ref, dir))
 	}
-	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", ch.commit, "--")
+	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", "--no-ext-diff", "--no-color", ch.commit, "--")
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -534,8 +534,20 @@ func affectedKeys(ch *Change, now, before *index.Index) map[string]bool {
 	}
 	for _, ix := range []*index.Index{now, before} {
 		for _, n := range ix.Notes {
-			if ch.Has(n.Path) {
-				addNote(n)
+			if !ch.Has(n.Path) {
+				continue
+			}
+			addNote(n)
+			// The untouched notes that share a key with a changed
+			// one: a link to them may now be ambiguous, or get
+			// another name written ([[X Title]] for a note titled so,
+			// until a new note takes the name).
+			for _, s := range noteNames(n) {
+				for _, j := range ix.NotesSharingKey(s) {
+					if m := ix.Notes[j]; !ch.Has(m.Path) {
+						addNote(m)
+					}
+				}
 			}
 		}
 	}
@@ -553,6 +565,19 @@ func affectedKeys(ch *Change, now, before *index.Index) map[string]bool {
 		}
 	}
 	return keys
+}
+
+// noteNames are a note's names and aliases as written, its path without
+// extension and each of its path's suffixes.
+func noteNames(n *note.Note) []string {
+	p := dialect.PathName(n.Path)
+	out := []string{p, dialect.StemOf(n.Path), n.Title, n.ID}
+	for i := strings.IndexByte(p, '/'); i >= 0; i = strings.IndexByte(p, '/') {
+		p = p[i+1:]
+		out = append(out, p)
+	}
+	out = append(out, n.Aliases...)
+	return slices.DeleteFunc(out, func(s string) bool { return strings.TrimSpace(s) == "" })
 }
 
 // affected is what a link's target is compared with to tell whether it

@@ -210,6 +210,8 @@ var changedBase = map[string]string{
 	".gitignore":        "ignored.md\n",
 	"sub/nested/Far.md": "far\n",
 	"f.md":              "[[nested/Far]]\n",
+	"folder/x-path.md":  "---\ntitle: X Title\n---\n",
+	"g.md":              "[[folder/x path]]\n",
 }
 
 // TestChangedMatchesReference: for each kind of change, check --changed
@@ -264,6 +266,9 @@ func TestChangedMatchesReference(t *testing.T) {
 		{"folder moved", func(t *testing.T, dir string) {
 			os.Rename(filepath.Join(dir, "sub", "nested"), filepath.Join(dir, "sub", "deep"))
 		}, "", []string{"f.md renamed [[nested/Far]]"}},
+		{"new note takes the name an edit writes", func(t *testing.T, dir string) {
+			writeTree(t, dir, map[string]string{"X Title.md": "another note\n"})
+		}, "", []string{"g.md variant [[folder/x path]]"}},
 		{"ignored note", func(t *testing.T, dir string) {
 			writeTree(t, dir, map[string]string{"ignored.md": "[[Ignored Link]]\n"})
 		}, "", nil},
