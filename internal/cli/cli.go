@@ -104,6 +104,7 @@ in spelling, refuses every ambiguous case, snapshots originals first and can und
                          DUP is marked duplicate_of CANON (or --delete'd)
   relink resolve NAME... what a link [[NAME]] would reach, or what to write instead
   relink mcp [VAULT]     serve the vault to MCP clients (LLM agents) on stdio
+  relink lsp             a Language Server on stdio, for editors (docs/lsp.md)
 
 Each command's help ends with its exit status. In short: 0 done or nothing
 to report, 1 something to report (check, plan, apply --dry-run, snapshot
@@ -118,7 +119,7 @@ docs/output.md describes what relink prints.`,
 	root.SetVersionTemplate("relink {{.Version}}\n")
 	root.AddCommand(
 		newCheckCmd(e), newPlanCmd(e), newApplyCmd(e), newUndoCmd(e), newMvCmd(e), newMergeCmd(e),
-		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e), newResolveCmd(e), newMCPCmd(e),
+		newSnapshotCmd(e), newRecoverCmd(e), newReviewCmd(e), newReportCmd(e), newResolveCmd(e), newMCPCmd(e), newLspCmd(e),
 		newVersionCmd(e),
 	)
 	registerCompletions(root)

@@ -57,14 +57,15 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"sha256": cmdSHA256,
-			"tree":   cmdTree,
-			"nfd":    cmdNFD,
-			"crlf":   cmdCRLF,
-			"settle": cmdSettle,
-			"mkfifo": cmdMkfifo,
-			"mksock": cmdMksock,
-			"follow": cmdFollow,
+			"sha256":   cmdSHA256,
+			"tree":     cmdTree,
+			"nfd":      cmdNFD,
+			"crlf":     cmdCRLF,
+			"settle":   cmdSettle,
+			"mkfifo":   cmdMkfifo,
+			"mksock":   cmdMksock,
+			"follow":   cmdFollow,
+			"lspframe": cmdLSPFrame,
 		},
 	})
 }
@@ -102,6 +103,24 @@ func cmdTree(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	sort.Strings(lines)
 	fmt.Fprintln(ts.Stdout(), strings.Join(lines, "\n"))
+}
+
+// lspframe IN OUT writes the JSON-RPC messages of IN, one a line, to OUT
+// as a language client sends them: each with its Content-Length header.
+// $WORK in a line is the script's work folder (a workspace URI needs it).
+func cmdLSPFrame(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: lspframe IN OUT")
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(ts.ReadFile(args[0]), "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		line = strings.ReplaceAll(line, "$WORK", filepath.ToSlash(ts.Getenv("WORK")))
+		fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(line), line)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(b.String()), 0o644))
 }
 
 // follow REGEXP runs the relink command that the last command printed on

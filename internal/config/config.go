@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 
@@ -29,6 +31,33 @@ type Config struct {
 	MaxLinksPerNote  int      `toml:"max_links_per_note"`
 	Cache            *bool    `toml:"cache"`
 	Snapshot         Snapshot `toml:"snapshot"`
+	LSP              LSP      `toml:"lsp"`
+}
+
+// LSP configures relink lsp.
+type LSP struct {
+	// Severity maps a class (variant, renamed, heading, ambiguous, alias,
+	// broken, duplicate) to the severity of its diagnostics: error,
+	// warning, information, hint, or off for none.
+	Severity map[string]string `toml:"severity"`
+}
+
+// Classes are the link classes a diagnostic can carry.
+var Classes = []string{"variant", "renamed", "heading", "ambiguous", "alias", "broken", "duplicate"}
+
+// Severities are the severities a class can be given; off shows none.
+var Severities = []string{"error", "warning", "information", "hint", "off"}
+
+// CheckSeverity refuses a class or a severity that is not one of Classes
+// and Severities.
+func CheckSeverity(class, severity string) error {
+	if !slices.Contains(Classes, class) {
+		return fmt.Errorf("unknown class %q (want one of %s)", class, strings.Join(Classes, ", "))
+	}
+	if !slices.Contains(Severities, severity) {
+		return fmt.Errorf("%s = %q: want one of %s", class, severity, strings.Join(Severities, ", "))
+	}
+	return nil
 }
 
 // Snapshot configures the snapshot store and its retention.
@@ -81,6 +110,11 @@ func (c Config) validate(md toml.MetaData) error {
 	}
 	if md.IsDefined("max_links_per_note") && c.MaxLinksPerNote <= 0 {
 		return fmt.Errorf("max_links_per_note = %d: want a count above 0", c.MaxLinksPerNote)
+	}
+	for class, sev := range c.LSP.Severity {
+		if err := CheckSeverity(class, sev); err != nil {
+			return fmt.Errorf("[lsp.severity] %w", err)
+		}
 	}
 	s := c.Snapshot
 	for _, k := range []struct {

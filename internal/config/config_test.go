@@ -24,6 +24,9 @@ func TestLoadValidates(t *testing.T) {
 		{"[snapshot]\nkeep_last = -1", ".relink.toml: [snapshot] keep_last = -1: want a count of 0 or more (0 turns the rule off)"},
 		{"[snapshot]\nkeep_yearly = -3", ".relink.toml: [snapshot] keep_yearly = -3: want a count of 0 or more (0 turns the rule off)"},
 		{"[snapshot]\nkeep_hourly = -2", ".relink.toml: [snapshot] keep_hourly = -2: want a count of 0 or more (0 turns the rule off)"},
+		{"[lsp.severity]\nbroken = \"error\"\nalias = \"off\"", ""},
+		{"[lsp.severity]\nbroken = \"fatal\"", `.relink.toml: [lsp.severity] broken = "fatal": want one of error, warning, information, hint, off`},
+		{"[lsp.severity]\nbroke = \"error\"", `.relink.toml: [lsp.severity] unknown class "broke" (want one of variant, renamed, heading, ambiguous, alias, broken, duplicate)`},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()

@@ -77,6 +77,9 @@ type Index struct {
 	hintMemo   sync.Map // compact key -> []int32
 	anchors    sync.Map // note -> *anchorTable, for notes with many anchors
 	renamed    *renames // former names of renamed notes, nil when none
+	// completions are the names and aliases under their keys, sorted,
+	// built on first use; the indexes WithNotes makes share them.
+	completions *lazyCompletions
 }
 
 // table maps a key to the notes that carry it, in note order. The first
@@ -201,12 +204,13 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 // FromTables share.
 func newIndex(notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) *Index {
 	ix := &Index{
-		Notes:     notes,
-		Dialect:   d,
-		MaxLevel:  max,
-		attach:    make(map[string]bool, len(attachments)),
-		attachBy:  make(map[string][]string, len(attachments)),
-		attachExt: make(map[string]bool),
+		completions: &lazyCompletions{},
+		Notes:       notes,
+		Dialect:     d,
+		MaxLevel:    max,
+		attach:      make(map[string]bool, len(attachments)),
+		attachBy:    make(map[string][]string, len(attachments)),
+		attachExt:   make(map[string]bool),
 	}
 	switch d.(type) {
 	case dialect.Wiki, dialect.Strict, *dialect.Strict:

@@ -51,6 +51,9 @@ func (ix *Index) WithNotes(notes []*note.Note) *Index {
 		hints:       ix.hints,
 		renamed:     ix.renamed,
 	}
+	// The completion table depends on names only: shared, built or
+	// not, so that it is built once for all of them.
+	nx.completions = ix.completions
 	nx.ladderOnce.Do(func() {})
 	nx.hintOnce.Do(func() {})
 	// Hints depend on names only; an anchor table is kept for a note

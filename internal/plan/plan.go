@@ -648,3 +648,28 @@ func RetargetEdit(ix *index.Index, src int32, l *note.Link, target int32, opt Op
 		Target: ix.Notes[target].Path, Class: r.Class.String(), Level: levelName(r.Level),
 	}, nil
 }
+
+// Note plans the links of note i alone, as Build does for every note: an
+// editor re-plans the note it shows, not the vault.
+func Note(ix *index.Index, opt Options, i int32) (edits []Edit, findings []Finding) {
+	if i < 0 || int(i) >= len(ix.Notes) || ix.Notes[i].Err != nil {
+		return nil, nil
+	}
+	opt.Memo = nil
+	p, _ := planNote(ix, opt, i, nil, nil)
+	return p.edits, p.findings
+}
+
+// LinkName is the name a new wikilink in note src writes for note target:
+// the dialect's first choice that resolves to target alone, as a repair
+// writes it. ok is false when no such name exists.
+func LinkName(ix *index.Index, src, target int32) (name string, ok bool) {
+	return writeName(ix, src, target, &note.Link{Link: wikilink.Link{Kind: wikilink.Wiki}}, false)
+}
+
+// MarkdownDestination is the destination a new Markdown link in the note
+// at path from writes for the note at path to: relative to from's folder,
+// percent-encoded where a bare destination needs it.
+func MarkdownDestination(from, to string) string {
+	return encodePath(relative(path.Dir(from), to))
+}

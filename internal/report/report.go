@@ -287,3 +287,18 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	e.err = err
 	return n, err
 }
+
+// FindingLine is a finding as check prints it, without its place:
+// "class: link (detail)". An editor shows it at the link.
+func FindingLine(f *plan.Finding) string {
+	b := append([]byte(f.Class), ": "...)
+	b = append(b, f.Link...)
+	return string(append(b, detail(*f)...))
+}
+
+// EditLine is an edit as check prints it, without its place:
+// "class: old -> new".
+func EditLine(e *plan.Edit) string {
+	b := append([]byte(e.Class), ": "...)
+	return string(AppendChange(b, e.Old, e.New))
+}

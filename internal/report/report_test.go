@@ -94,3 +94,14 @@ func TestDetailNamesAliases(t *testing.T) {
 		}
 	}
 }
+
+func TestLinesWithoutPlace(t *testing.T) {
+	f := plan.Finding{File: "a.md", Line: 3, Col: 1, Link: "[[x]]", Class: "broken", Message: "no note matches", Hints: []string{"X.md"}}
+	if got, want := FindingLine(&f), `broken: [[x]] (no note matches; did you mean: X.md)`; got != want {
+		t.Errorf("FindingLine = %q, want %q", got, want)
+	}
+	e := plan.Edit{File: "a.md", Line: 1, Col: 1, Old: "[[a-b]]", New: "[[A B]]", Class: "variant"}
+	if got, want := EditLine(&e), "variant: [[a-b]] -> [[A B]]"; got != want {
+		t.Errorf("EditLine = %q, want %q", got, want)
+	}
+}

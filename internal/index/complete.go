@@ -1,0 +1,229 @@
+package index
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+)
+
+// Completion is a note offered for a link target being typed.
+type Completion struct {
+	// Note is the note to link: the canonical note of the one whose name
+	// matched, so that completion never starts the drift a duplicate is.
+	Note int32
+	// Name is the name or alias that matched what was typed.
+	Name  string
+	Alias bool
+}
+
+// completionEntry is one name or alias under its key at the index's level.
+type completionEntry struct {
+	key   string
+	name  string
+	note  int32 // the canonical note of the note that has the name
+	size  int32 // the name's length in runes
+	alias bool
+}
+
+// completionTable holds every name and alias twice over: by key, where
+// the names a typed prefix matches are one run; and by rank — names
+// before aliases, shorter first, then by path — the order Complete
+// answers in.
+type completionTable struct {
+	byKey []completionEntry
+	// rank lists byKey's indexes in rank order.
+	rank []int32
+}
+
+// denseMatch is the share of the table above which Complete walks the
+// rank order instead of the matching run: a short prefix ("", "n")
+// matches most names, and the first notes in rank order that it matches
+// are the answer, found after a few hundred entries instead of all.
+const denseMatch = 64
+
+// Complete returns up to max completions for typed: the notes with a
+// name (stem, path, title, id) that begins with typed once both are
+// folded at the index's level, then the aliases that do. The same ladder
+// that repairs links filters completion, so "disaster-rec" offers the
+// note "Disaster Recovery" at separators. Each note comes once by a name
+// (its shortest that matched), each alias once; closer matches (shorter)
+// first, then path order.
+func (ix *Index) Complete(typed string, max int) []Completion {
+	t := ix.completionTable()
+	if max <= 0 {
+		max = len(t.byKey)
+	}
+	q := fold.Key(completionLevel(ix.MaxLevel), trimTrailingSeparators(typed))
+	prefix := func(e completionEntry, q string) int {
+		return strings.Compare(e.key[:min(len(e.key), len(q))], q)
+	}
+	lo, _ := slices.BinarySearchFunc(t.byKey, q, prefix)
+	hi := lo + sortSearch(len(t.byKey)-lo, func(i int) bool { return prefix(t.byKey[lo+i], q) > 0 })
+	var out []Completion
+	type aliasKey struct {
+		note  int32
+		alias string
+	}
+	seenNote := map[int32]bool{}
+	seenAlias := map[aliasKey]bool{}
+	take := func(e *completionEntry) {
+		if e.alias {
+			if k := (aliasKey{e.note, e.name}); !seenAlias[k] {
+				seenAlias[k] = true
+				out = append(out, Completion{Note: e.note, Name: e.name, Alias: true})
+			}
+		} else if !seenNote[e.note] {
+			seenNote[e.note] = true
+			out = append(out, Completion{Note: e.note, Name: e.name})
+		}
+	}
+	if (hi-lo)*denseMatch > len(t.byKey) {
+		// In rank order, a note's first entry is its best.
+		for _, i := range t.rank {
+			if len(out) == max {
+				break
+			}
+			if int(i) >= lo && int(i) < hi {
+				take(&t.byKey[i])
+			}
+		}
+		return out
+	}
+	run := make([]int32, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		run = append(run, int32(i))
+	}
+	slices.SortFunc(run, func(a, b int32) int { return rankCompare(&t.byKey[a], &t.byKey[b]) })
+	for _, i := range run {
+		if len(out) == max {
+			break
+		}
+		take(&t.byKey[i])
+	}
+	return out
+}
+
+// sortSearch is sort.Search.
+func sortSearch(n int, f func(int) bool) int {
+	i, j := 0, n
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if !f(h) {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
+}
+
+// rankCompare orders entries as Complete answers: names before aliases,
+// shorter first, then by the note's path and the name.
+func rankCompare(a, b *completionEntry) int {
+	if a.alias != b.alias {
+		if a.alias {
+			return 1
+		}
+		return -1
+	}
+	// Notes are in path order: their indexes compare as their paths.
+	return cmp.Or(cmp.Compare(a.size, b.size), cmp.Compare(a.note, b.note), strings.Compare(a.name, b.name))
+}
+
+func completionLevel(lv fold.Level) fold.Level {
+	return max(lv, fold.Unicode)
+}
+
+// trimTrailingSeparators drops the separators a target being typed ends
+// in: "disaster-" is on its way to "disaster-recovery", while fold keeps a
+// trailing '-' as part of a name.
+func trimTrailingSeparators(s string) string {
+	return strings.TrimRight(s, " -_\u00a0\t")
+}
+
+// lazyCompletions is a completion table built on first use.
+type lazyCompletions struct {
+	once  sync.Once
+	table *completionTable
+}
+
+// completionTable is the table of names and aliases, built on first use
+// and shared by the indexes WithNotes makes of this one (the names are
+// the same): an edit that changes no name costs completion nothing, and
+// an index made while the table is being built waits for that build
+// instead of starting another.
+func (ix *Index) completionTable() *completionTable {
+	c := ix.completions
+	c.once.Do(func() { c.table = ix.buildCompletions() })
+	return c.table
+}
+
+// WarmCompletions builds the completion table now, if it is not built:
+// a server calls it in the background on a new index, so that the first
+// completion after a name changed does not pay for it.
+func (ix *Index) WarmCompletions() { ix.completionTable() }
+
+func (ix *Index) buildCompletions() *completionTable {
+	lv := completionLevel(ix.MaxLevel)
+	es := make([]completionEntry, 0, 3*len(ix.Notes))
+	add := func(i int, name string, alias bool) {
+		if name = strings.TrimSpace(name); name != "" {
+			es = append(es, completionEntry{name: name, note: ix.canon[i], size: int32(utf8.RuneCountInString(name)), alias: alias})
+		}
+	}
+	for i, n := range ix.Notes {
+		// The title first: of two names as long, the one a note is
+		// known by is shown.
+		stem := dialect.StemOf(n.Path)
+		if n.Err == nil && n.Title != "" && n.Title != stem {
+			add(i, n.Title, false)
+		}
+		add(i, stem, false)
+		if p := dialect.PathName(n.Path); p != stem {
+			add(i, p, false)
+		}
+		if n.Err != nil {
+			continue
+		}
+		add(i, n.ID, false)
+		for _, a := range n.Aliases {
+			add(i, a, true)
+		}
+	}
+	// Keys on every core, as the ladder's are.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	chunk := (len(es) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(es); lo += chunk {
+		hi := min(lo+chunk, len(es))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				es[i].key = fold.Key(lv, es[i].name)
+			}
+		})
+	}
+	wg.Wait()
+	slices.SortStableFunc(es, func(a, b completionEntry) int { return strings.Compare(a.key, b.key) })
+	rank := make([]int32, len(es))
+	for i := range rank {
+		rank[i] = int32(i)
+	}
+	slices.SortStableFunc(rank, func(a, b int32) int { return rankCompare(&es[a], &es[b]) })
+	return &completionTable{byKey: es, rank: rank}
+}
+
+// Attachments lists the vault's files that are not notes, in path order.
+func (ix *Index) Attachments() []string {
+	out := make([]string, 0, len(ix.attach))
+	for a := range ix.attach {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}

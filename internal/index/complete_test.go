@@ -1,0 +1,133 @@
+package index
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
+)
+
+// TestComplete: completion matches prefixes on the ladder up to the
+// index's level, names before aliases, each note once by its shortest
+// matching name, a duplicate by its canonical note.
+func TestComplete(t *testing.T) {
+	dup := n("Archive/DR old.md", "")
+	dup.DuplicateOf = "Disaster Recovery"
+	notes := []*note.Note{
+		dup,
+		n("Cache Line.md", ""),
+		n("Cache_Line_Basics.md", "Cache Line Basics"),
+		n("Topics/Disaster Recovery.md", "Disaster Recovery", "DR", "Disaster plan"),
+		n("상태 관리.md", ""),
+	}
+	show := func(cs []Completion, ix *Index) []string {
+		var out []string
+		for _, c := range cs {
+			s := fmt.Sprintf("%s=%s", c.Name, ix.Notes[c.Note].Path)
+			if c.Alias {
+				s = "alias " + s
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	tests := []struct {
+		level fold.Level
+		typed string
+		want  []string
+	}{
+		{fold.Separators, "disaster-rec", []string{"Disaster Recovery=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "disaster", []string{"Disaster Recovery=Topics/Disaster Recovery.md", "alias Disaster plan=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "d", []string{"DR old=Topics/Disaster Recovery.md", "alias DR=Topics/Disaster Recovery.md", "alias Disaster plan=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "cache line", []string{"Cache Line=Cache Line.md", "Cache Line Basics=Cache_Line_Basics.md"}},
+		{fold.Separators, "cache-", []string{"Cache Line=Cache Line.md", "Cache Line Basics=Cache_Line_Basics.md"}},
+		{fold.Case, "cache-line", nil},
+		{fold.Case, "CACHE LINE B", []string{"Cache Line Basics=Cache_Line_Basics.md"}},
+		{fold.Separators, "상태관", nil},
+		{fold.Compact, "상태관", []string{"상태 관리=상태 관리.md"}},
+		{fold.Separators, "topics/dis", []string{"Topics/Disaster Recovery=Topics/Disaster Recovery.md"}},
+		{fold.Separators, "zzz", nil},
+	}
+	for _, tt := range tests {
+		ix := Build(notes, nil, dialect.Wiki{}, tt.level)
+		if diff := cmp.Diff(tt.want, show(ix.Complete(tt.typed, 10), ix)); diff != "" {
+			t.Errorf("%s %q (-want +got):\n%s", tt.level, tt.typed, diff)
+		}
+	}
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	if got := ix.Complete("", 2); len(got) != 2 {
+		t.Errorf("max 2: %d completions", len(got))
+	}
+}
+
+// TestCompleteSharedByWithNotes: an index WithNotes makes (the same names,
+// a note read again) completes from the table its source built, without
+// building it again, and the same way; an index made before the table was
+// built shares the one build.
+func TestCompleteSharedByWithNotes(t *testing.T) {
+	notes := []*note.Note{n("a/Disaster Recovery.md", "Disaster Recovery", "DR"), n("b.md", "")}
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	early := ix.WithNotes(slices.Clone(notes))
+	before := ix.Complete("disaster-rec", 5)
+	if early.completionTable() != ix.completionTable() {
+		t.Errorf("an index made before the table was built built another")
+	}
+	again := *notes[0]
+	again.Headings = []string{"New heading"}
+	nx := ix.WithNotes([]*note.Note{&again, notes[1]})
+	if nx.completionTable() != ix.completionTable() {
+		t.Errorf("WithNotes built another completion table")
+	}
+	if diff := cmp.Diff(before, nx.Complete("disaster-rec", 5)); diff != "" {
+		t.Errorf("completions differ (-before +after):\n%s", diff)
+	}
+}
+
+// TestCompleteAgainstBruteForce: the walk in rank order (a prefix most
+// names match) and the sorted run (a rarer prefix) both answer as a
+// brute-force scan of every name does.
+func TestCompleteAgainstBruteForce(t *testing.T) {
+	var notes []*note.Note
+	for i := 0; i < 600; i++ {
+		nn := n(fmt.Sprintf("d%d/Note %c%d x.md", i%7, 'a'+i%5, i), fmt.Sprintf("Note %c%d", 'a'+i%5, i), fmt.Sprintf("Alias %d", i%40))
+		notes = append(notes, nn)
+	}
+	slices.SortFunc(notes, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
+	ix := Build(notes, nil, dialect.Wiki{}, fold.Separators)
+	brute := func(typed string, max int) []Completion {
+		q := fold.Key(fold.Separators, trimTrailingSeparators(typed))
+		var es []completionEntry
+		for _, e := range ix.completionTable().byKey {
+			if strings.HasPrefix(e.key, q) {
+				es = append(es, e)
+			}
+		}
+		slices.SortFunc(es, func(a, b completionEntry) int { return rankCompare(&a, &b) })
+		var out []Completion
+		seen := map[string]bool{}
+		for _, e := range es {
+			// A note once by a name; each of its aliases once.
+			k := fmt.Sprint(e.note, " ", e.alias)
+			if e.alias {
+				k += " " + e.name
+			}
+			if seen[k] || len(out) == max {
+				continue
+			}
+			seen[k] = true
+			out = append(out, Completion{Note: e.note, Name: e.name, Alias: e.alias})
+		}
+		return out
+	}
+	for _, q := range []string{"", "n", "note", "note a", "note a1", "note-b2", "alias", "alias 3", "d3/note", "zz"} {
+		if diff := cmp.Diff(brute(q, 20), ix.Complete(q, 20)); diff != "" {
+			t.Errorf("%q (-brute +Complete):\n%s", q, diff)
+		}
+	}
+}
