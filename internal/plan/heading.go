@@ -115,9 +115,12 @@ func RenameHeading(ix *index.Index, target int32, old, new string) (edits []Edit
 				continue
 			}
 			frag := strings.TrimSpace(l.Frag)
-			if frag == "" || strings.HasPrefix(frag, "^") || other[frag] || frag != old && !d.AnchorResolves(frag, old) {
+			if frag == "" || strings.HasPrefix(frag, "^") || other[frag] {
 				continue
 			}
+			// Every other fragment link is resolved too: the ladder may
+			// repair its fragment to old.
+			names := frag == old || d.AnchorResolves(frag, old)
 			r := ix.Resolve(int32(src), &l)
 			if r.Attachment || r.Outside || r.Target != target {
 				continue
@@ -127,7 +130,20 @@ func RenameHeading(ix *index.Index, target int32, old, new string) (edits []Edit
 			default:
 				continue
 			}
-			if frag != old {
+			// A fragment the ladder repairs to old ("#backup strategy" for
+			// "Backup Strategy") pointed there before the rename as surely
+			// as one naming it: it follows, written as the new heading.
+			repaired := false
+			if !names {
+				if r.Anchor.State != index.AnchorRepair {
+					continue
+				}
+				if text, _ := index.SplitHeadingID(r.Anchor.Heading); text != old && r.Anchor.Heading != old {
+					continue
+				}
+				repaired = true
+			}
+			if frag != old && !repaired {
 				// A fragment that names another heading of the note as
 				// well ("#old" for "Old!" and "Old") cannot tell which one
 				// it meant: moving it could take it from the other.
@@ -140,7 +156,7 @@ func RenameHeading(ix *index.Index, target int32, old, new string) (edits []Edit
 			}
 			var next string
 			switch {
-			case frag != old && dialect.SlugShaped(frag):
+			case frag != old && !repaired && dialect.SlugShaped(frag):
 				next = dialect.Slug(new)
 			case d.Name() == "dendron":
 				next = new

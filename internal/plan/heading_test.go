@@ -145,6 +145,20 @@ func TestRenameHeading(t *testing.T) {
 			},
 		},
 		{
+			name: "a fragment the ladder repairs to the old heading follows it; one it repairs elsewhere, or cannot, stays",
+			d:    dialect.Wiki{},
+			files: map[string]string{
+				"n.md": note,
+				"a.md": "[[n#old heading]] [[n#Old-Heading|x]] [[n#other]] [[n#Gone]]\n",
+			},
+			new: "New Heading",
+			want: []string{
+				"a.md: [[n#old heading]] -> [[n#New Heading]]",
+				"a.md: [[n#Old-Heading|x]] -> [[n#New Heading|x]]",
+				"n.md: [[#Old Heading]] -> [[#New Heading]]",
+			},
+		},
+		{
 			name: "a frontmatter link YAML would read differently is unfixable",
 			d:    dialect.Wiki{},
 			files: map[string]string{
