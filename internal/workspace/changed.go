@@ -136,12 +136,8 @@ func gitChange(dir, ref string) (*Change, error) {
 	} else if _, herr := gitOut(dir, nil, "rev-parse", "--verify", "--quiet", "HEAD"); ref == "HEAD" && herr != nil {
 		// No commit yet: everything there is, is new.
 		ch.commit = emptyTree
-	} else if out, err := gitOut(dir, nil, "rev-parse", "--is-shallow-repository"); err == nil && strings.TrimSpace(string(out)) == "true" {
-		// A CI checkout is one commit deep by default: the commit exists,
-		// the clone just does not hold it, and more history fixes that.
-		return nil, fail(fmt.Errorf("git knows no commit %s in %s: the clone is shallow (its history stops before that commit); fetch the rest with git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0)", ref, dir))
 	} else {
-		return nil, fail(fmt.Errorf("git knows no commit %s in %s", ref, dir))
+		return nil, fail(fmt.Errorf("git knows no commit %s in %s%s", ref, dir, renames.ShallowCloneHint(dir)))
 	}
 	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", ch.commit, "--")
 	if err != nil {
