@@ -3,12 +3,14 @@ package mcpserver_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -375,5 +377,66 @@ func TestMoveAndMerge(t *testing.T) {
 	un := call[mcpserver.UndoResult](t, cs, "undo", nil)
 	if un.Undone != mg.Snapshot || read(t, dir, "c.md") != "[[B Moved#Details]]\n" {
 		t.Fatalf("undo: %+v, c.md %q", un, read(t, dir, "c.md"))
+	}
+}
+
+// TestConcurrentWrites: write calls that arrive together each get their
+// turn, rather than finding the snapshot store locked by the server
+// itself; each apply has its own snapshot, and undoing them all gives the
+// bytes back.
+func TestConcurrentWrites(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Target Note.md", "# Target\n")
+	const n = 8
+	before := map[string]string{}
+	for i := range n {
+		f := fmt.Sprintf("n%d.md", i)
+		write(t, dir, f, fmt.Sprintf("note %d links [[target-note]]\n", i))
+		before[f] = read(t, dir, f)
+	}
+	cs := connect(t, dir, "--allow-writes")
+	pl := call[mcpserver.PlanResult](t, cs, "plan", nil)
+	if len(pl.Edits) != n {
+		t.Fatalf("plan: %d edits, want %d", len(pl.Edits), n)
+	}
+	results := make([]*mcp.CallToolResult, n)
+	var wg sync.WaitGroup
+	for i, e := range pl.Edits {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "apply", Arguments: map[string]any{"edits": []string{e.ID}}})
+			if err != nil {
+				t.Errorf("apply %s: %v", e.ID, err)
+				return
+			}
+			results[i] = res
+		}()
+	}
+	wg.Wait()
+	for i, res := range results {
+		if res != nil && res.IsError {
+			t.Errorf("apply %s: tool error: %s", pl.Edits[i].ID, text(res))
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	for f := range before {
+		if got := read(t, dir, f); !strings.Contains(got, "[[Target Note]]") {
+			t.Errorf("%s after the applies: %q", f, got)
+		}
+	}
+	snaps := call[mcpserver.SnapshotsResult](t, cs, "snapshots", nil)
+	if len(snaps.Snapshots) != n {
+		t.Fatalf("%d snapshots, want %d: %+v", len(snaps.Snapshots), n, snaps)
+	}
+	for range n {
+		call[mcpserver.UndoResult](t, cs, "undo", nil)
+	}
+	for f, want := range before {
+		if got := read(t, dir, f); got != want {
+			t.Errorf("%s after undo: %q, want %q", f, got, want)
+		}
 	}
 }

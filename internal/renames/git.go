@@ -8,6 +8,19 @@ import (
 	"strings"
 )
 
+// ShallowCloneHint is what to add to "git knows no commit REF" in the
+// repository holding dir: when the clone is shallow, the commit may well
+// exist and the clone just not hold it (a CI checkout is one commit deep
+// by default), and fetching the rest of the history is the fix. It is ""
+// for a full clone, where the commit is really unknown.
+func ShallowCloneHint(dir string) string {
+	out, err := git(dir, nil, "rev-parse", "--is-shallow-repository")
+	if err != nil || strings.TrimSpace(string(out)) != "true" {
+		return ""
+	}
+	return ": the clone is shallow (its history stops before that commit); fetch the rest with git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+}
+
 // Git returns the renames of notes that git records between ref and the
 // work tree of the repository holding dir, with paths relative to dir:
 // the renames `git diff -M ref` finds, and the notes deleted since ref
@@ -19,7 +32,7 @@ func Git(dir, ref string) ([]Moved, error) {
 		return nil, fmt.Errorf("--since %s: %s is not in a git work tree", ref, dir)
 	}
 	if _, err := git(dir, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
-		return nil, fmt.Errorf("--since %s: git knows no commit %s", ref, ref)
+		return nil, fmt.Errorf("--since %s: git knows no commit %s%s", ref, ref, ShallowCloneHint(dir))
 	}
 	out, err := git(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", ref, "--")
 	if err != nil {

@@ -137,7 +137,7 @@ func gitChange(dir, ref string) (*Change, error) {
 		// No commit yet: everything there is, is new.
 		ch.commit = emptyTree
 	} else {
-		return nil, fail(fmt.Errorf("git knows no commit %s in %s", ref, dir))
+		return nil, fail(fmt.Errorf("git knows no commit %s in %s%s", ref, dir, renames.ShallowCloneHint(dir)))
 	}
 	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", "--no-ext-diff", "--no-color", ch.commit, "--")
 	if err != nil {

@@ -49,13 +49,20 @@ import (
 // Writes go through the workspace's own use cases (Apply, Undo, Move,
 // Merge) on State().Report, unchanged; the engine's methods of the same
 // names do that and then read back the files written (Refresh with their
-// paths), so that the next State holds them.
+// paths), so that the next State holds them. They take turns: one write
+// at a time per engine.
 type Engine struct {
 	opt EngineOptions
 
 	state atomic.Pointer[State]
 
-	mu       sync.Mutex // held by the update running; never by readers
+	mu sync.Mutex // held by the update running; never by readers
+	// writing is held by a write (Apply, Undo, Move, Merge) from the
+	// report it plans on until the files it wrote are read back: writes
+	// that arrive together (an MCP client's concurrent calls) then take
+	// turns, each planning on the last one's result, instead of meeting
+	// the snapshot store locked by their own process.
+	writing  sync.Mutex
 	v        *vault.Vault
 	given    string // the vault's folder as given (absolute), before symlinks
 	parts    *loadParts

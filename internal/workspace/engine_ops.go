@@ -140,6 +140,8 @@ func (e *Engine) Select(rep *Report, paths []string) (*Selection, error) {
 
 // Apply applies the current plan, or only the edits ids name (EditID).
 func (e *Engine) Apply(ctx context.Context, ids []string, opt ApplyOptions) (*ApplyResult, error) {
+	e.writing.Lock()
+	defer e.writing.Unlock()
 	e.Flush()
 	rep := e.Report()
 	if ids != nil {
@@ -164,6 +166,8 @@ func (e *Engine) Apply(ctx context.Context, ids []string, opt ApplyOptions) (*Ap
 
 // Undo reverts a snapshot (see Undo).
 func (e *Engine) Undo(ctx context.Context, opt UndoOptions) (*RevertResult, error) {
+	e.writing.Lock()
+	defer e.writing.Unlock()
 	e.Flush()
 	rep := e.Report()
 	res, err := Undo(ctx, rep.Vault, rep.Settings.Config, opt)
@@ -184,6 +188,8 @@ func (e *Engine) Undo(ctx context.Context, opt UndoOptions) (*RevertResult, erro
 
 // Move plans moving src to dst (see PlanMove) and, unless dryRun, moves.
 func (e *Engine) Move(ctx context.Context, src, dst string, dryRun bool, opt ApplyOptions) (*MovePlan, *MoveResult, error) {
+	e.writing.Lock()
+	defer e.writing.Unlock()
 	e.Flush()
 	rep := e.Report()
 	mp, err := PlanMove(rep, src, dst)
@@ -206,6 +212,8 @@ func (e *Engine) Move(ctx context.Context, src, dst string, dryRun bool, opt App
 // Merge plans merging the note dup into canon (see PlanMerge) and, unless
 // dryRun, merges.
 func (e *Engine) Merge(ctx context.Context, dup, canon string, mo MergeOptions, dryRun bool, opt ApplyOptions) (*MergePlan, *MergeResult, error) {
+	e.writing.Lock()
+	defer e.writing.Unlock()
 	e.Flush()
 	rep := e.Report()
 	mp, err := PlanMerge(rep, dup, canon, mo)
