@@ -94,6 +94,11 @@ type Options struct {
 	// note with more is not read (ErrTooManyLinks): its link records
 	// would take ~1 KB of memory each while it is parsed.
 	MaxLinks int
+	// Reference parses by the slow authority of each step (utf8.Valid,
+	// yaml.v3, the general Markdown block path, no prefilter): the
+	// straightforward path that the fast one is held to, byte for byte,
+	// by workspace's differential test.
+	Reference bool
 }
 
 // DefaultMaxLinks is far above any real note's links (the largest note
@@ -147,13 +152,17 @@ func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (N
 
 func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 	n := Note{Path: p}
-	if err := checkText(src); err != nil {
+	check, decode, analyze := checkText, frontmatter.Decode, markdown.AnalyzeAppend
+	if opt.Reference {
+		check, decode, analyze = checkTextReference, frontmatter.DecodeReference, markdown.AnalyzeAppendReference
+	}
+	if err := check(src); err != nil {
 		n.Err = err
 		return n
 	}
 	fm, hasFM := frontmatter.Split(src)
 	if hasFM {
-		f, err := frontmatter.Decode(src[fm.Start:fm.End])
+		f, err := decode(src[fm.Start:fm.End])
 		if err != nil {
 			n.Err = err
 			return n
@@ -169,7 +178,7 @@ func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 		sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Start, fm.End, sc.skip, fmOpt)
 	}
 	nfm := len(sc.scanned)
-	sc.mdSkip, n.Headings, n.BlockIDs = markdown.AnalyzeAppend(src, fm.Body, sc.mdSkip[:0])
+	sc.mdSkip, n.Headings, n.BlockIDs = analyze(src, fm.Body, sc.mdSkip[:0])
 	sc.skip = sc.skip[:0]
 	for _, x := range sc.mdSkip {
 		sc.skip = append(sc.skip, wikilink.Span{Start: int32(x.Start), End: int32(x.End)})
