@@ -138,6 +138,12 @@ func Parse(p string, src []byte, opt Options) Note {
 // for the next note, so that reading a vault allocates each note's links
 // once, packed.
 func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
+	return ParsePackedIn(nil, p, src, opt, withSum, withDigest)
+}
+
+// ParsePackedIn is ParsePacked with the binary form allocated from arena
+// (nil: on its own), for a note that lives as long as arena's others.
+func ParsePackedIn(arena *Arena, p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	n := parse(p, src, opt, sc, true)
@@ -147,7 +153,7 @@ func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (N
 	if withSum {
 		n.Sum = sha256.Sum256(src)
 	}
-	return n, n.pack(withDigest)
+	return n, n.pack(withDigest, arena)
 }
 
 func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
