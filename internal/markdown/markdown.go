@@ -61,6 +61,18 @@ func AnalyzeAppend(src []byte, start int, skip []Span) (outSkip []Span, headings
 	return skip, headings, blockIDs
 }
 
+// AnalyzeAppendReference is AnalyzeAppend on the general path alone, no
+// line taking a fast path: the reference that relink's differential test
+// holds AnalyzeAppend to.
+func AnalyzeAppendReference(src []byte, start int, skip []Span) (outSkip []Span, headings, blockIDs []string) {
+	s := newScanner()
+	s.noFast = true
+	s.scan(src, start, true)
+	skip = append(skip, s.mergedSkip()...)
+	headings, blockIDs = s.texts()
+	return skip, headings, blockIDs
+}
+
 // analyze is Analyze, with the Obsidian extensions (%%comments%%, $math$)
 // or without them (plain CommonMark, for the differential test).
 func analyze(src []byte, start int, ext bool) Result {

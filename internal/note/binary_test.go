@@ -225,3 +225,32 @@ func TestLinksDigest(t *testing.T) {
 		}
 	}
 }
+
+// An arena's copies are apart from one another: appending to one never
+// writes into the next, and a form too large for a chunk is copied on its
+// own, whole.
+func TestArenaClone(t *testing.T) {
+	var a Arena
+	x := a.clone([]byte("first"))
+	y := a.clone([]byte("second"))
+	_ = append(x, "XXXXXXXX"...)
+	if string(x) != "first" || string(y) != "second" {
+		t.Fatalf("append to one copy changed another: %q %q", x, y)
+	}
+	big := bytes.Repeat([]byte("b"), arenaChunk)
+	z := a.clone(big)
+	w := a.clone([]byte("after"))
+	if !bytes.Equal(z, big) || string(w) != "after" || string(y) != "second" {
+		t.Fatal("a large copy or the one after it is wrong")
+	}
+	// Many copies across chunk boundaries keep their bytes.
+	var got [][]byte
+	for i := range 10_000 {
+		got = append(got, a.clone(fmt.Appendf(nil, "note %d %s", i, bytes.Repeat([]byte("x"), i%300))))
+	}
+	for i, g := range got {
+		if want := fmt.Appendf(nil, "note %d %s", i, bytes.Repeat([]byte("x"), i%300)); !bytes.Equal(g, want) {
+			t.Fatalf("copy %d: %q, want %q", i, g, want)
+		}
+	}
+}

@@ -94,6 +94,11 @@ type Options struct {
 	// note with more is not read (ErrTooManyLinks): its link records
 	// would take ~1 KB of memory each while it is parsed.
 	MaxLinks int
+	// Reference parses by the slow authority of each step (utf8.Valid,
+	// yaml.v3, the general Markdown block path, no prefilter): the
+	// straightforward path that the fast one is held to, byte for byte,
+	// by workspace's differential test.
+	Reference bool
 }
 
 // DefaultMaxLinks is far above any real note's links (the largest note
@@ -133,6 +138,12 @@ func Parse(p string, src []byte, opt Options) Note {
 // for the next note, so that reading a vault allocates each note's links
 // once, packed.
 func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
+	return ParsePackedIn(nil, p, src, opt, withSum, withDigest)
+}
+
+// ParsePackedIn is ParsePacked with the binary form allocated from arena
+// (nil: on its own), for a note that lives as long as arena's others.
+func ParsePackedIn(arena *Arena, p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	n := parse(p, src, opt, sc, true)
@@ -142,18 +153,22 @@ func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (N
 	if withSum {
 		n.Sum = sha256.Sum256(src)
 	}
-	return n, n.pack(withDigest)
+	return n, n.pack(withDigest, arena)
 }
 
 func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 	n := Note{Path: p}
-	if err := checkText(src); err != nil {
+	check, decode, analyze := checkText, frontmatter.Decode, markdown.AnalyzeAppend
+	if opt.Reference {
+		check, decode, analyze = checkTextReference, frontmatter.DecodeReference, markdown.AnalyzeAppendReference
+	}
+	if err := check(src); err != nil {
 		n.Err = err
 		return n
 	}
 	fm, hasFM := frontmatter.Split(src)
 	if hasFM {
-		f, err := frontmatter.Decode(src[fm.Start:fm.End])
+		f, err := decode(src[fm.Start:fm.End])
 		if err != nil {
 			n.Err = err
 			return n
@@ -169,7 +184,7 @@ func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 		sc.scanned = wikilink.AppendScan(sc.scanned, src, fm.Start, fm.End, sc.skip, fmOpt)
 	}
 	nfm := len(sc.scanned)
-	sc.mdSkip, n.Headings, n.BlockIDs = markdown.AnalyzeAppend(src, fm.Body, sc.mdSkip[:0])
+	sc.mdSkip, n.Headings, n.BlockIDs = analyze(src, fm.Body, sc.mdSkip[:0])
 	sc.skip = sc.skip[:0]
 	for _, x := range sc.mdSkip {
 		sc.skip = append(sc.skip, wikilink.Span{Start: int32(x.Start), End: int32(x.End)})

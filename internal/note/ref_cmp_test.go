@@ -124,3 +124,30 @@ func FuzzParseMatchesReference(f *testing.F) {
 		checkSame(t, "f.md", src, opt)
 	})
 }
+
+// FuzzReferenceOption holds Parse to Parse with Options.Reference, which
+// takes the slow authority at each step (utf8.Valid, yaml.v3, the general
+// Markdown block path): every fast path of the parser at once, on any
+// input, as TestReferencePath (internal/workspace) does for whole vaults.
+func FuzzReferenceOption(f *testing.F) {
+	for _, s := range []string{
+		"---\ntitle: Weekly Notes\naliases: [a, b]\n---\n- [[b|c]]\n- `[[d]]`\n> [[e]]\n> lazy\n",
+		"---\ntitle: &a x\nalias: *a\n---\n# H ^id\n[[a#H]] %%[[c]]%% $[[m]]$\n",
+		"\ufeff[[a#b]]\r\n![[c]]\r\n상태 [[x]] [[y]]\n\xff",
+		"1. a\n2. [[b]]\n   c\n\n```\n[[d]]\n```\n<a id=\"x\">\x00",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, dendron bool) {
+		opt := Options{}
+		if dendron {
+			opt = Options{LabelFirst: true, SchemePrefix: "dendron://"}
+		}
+		ref := opt
+		ref.Reference = true
+		if diff := cmp.Diff(parseView("f.md", src, ref), parseView("f.md", src, opt)); diff != "" {
+			t.Fatalf("Parse differs from its reference path (-reference +normal):\n%s", diff)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package note
 import (
 	"bytes"
 	"encoding/binary"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/wikilink"
 )
@@ -21,6 +22,21 @@ func checkText(src []byte) error {
 		return ErrBinary
 	}
 	return ErrEncoding
+}
+
+// checkTextReference is checkText by the standard library's two passes,
+// the authority validText is held to.
+func checkTextReference(src []byte) error {
+	if len(src) > wikilink.MaxSource {
+		return ErrTooLarge
+	}
+	if bytes.IndexByte(src, 0) >= 0 {
+		return ErrBinary
+	}
+	if !utf8.Valid(src) {
+		return ErrEncoding
+	}
+	return nil
 }
 
 // validText reports whether src is valid UTF-8 (as utf8.Valid has it: no

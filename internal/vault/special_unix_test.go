@@ -118,7 +118,7 @@ func TestReadNoteSwappedForPipe(t *testing.T) {
 		var n *note.Note
 		var skipped string
 		finish(t, "readNote "+p, func() {
-			n, skipped, _ = v.readNote(p, ReadOptions{MaxFileSize: DefaultMaxFileSize}, nil)
+			n, skipped, _ = v.readNote(p, ReadOptions{MaxFileSize: DefaultMaxFileSize}, nil, nil)
 		})
 		if n != nil || !strings.HasPrefix(skipped, "not a regular file") {
 			t.Errorf("%s: note %v, skipped %q; want no note, not a regular file", p, n, skipped)

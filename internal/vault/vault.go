@@ -362,6 +362,9 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 			// One read buffer per worker: a parsed note keeps no reference
 			// to its bytes, so the buffer is reused for the next file.
 			var buf []byte
+			// The notes of one read live as long as one another: their
+			// packed links are carved from this worker's chunks.
+			arena := new(note.Arena)
 			var mine []*note.Note
 			var skipped []Problem
 			var batch []string
@@ -371,7 +374,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 					break
 				}
 				for _, p := range batch {
-					n, why, nbuf := v.readNote(p, opt, buf)
+					n, why, nbuf := v.readNote(p, opt, buf, arena)
 					buf = nbuf
 					switch {
 					case n != nil:
@@ -454,7 +457,7 @@ func merge2(a, b []*note.Note) []*note.Note {
 // readNote reads and parses the note at p. A file that turns out not to be
 // a regular file (swapped in after the walk, or a symlink's target) gives
 // no note but the reason it was skipped.
-func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (n *note.Note, skipped string, _ []byte) {
+func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Arena) (n *note.Note, skipped string, _ []byte) {
 	// Only a regular file is cached: a symlinked note would be recorded
 	// under the target's key and never found again by its own.
 	cacheable := false
@@ -506,7 +509,7 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte) (n *note.Note, s
 	// A cached note carries its hash, so that apply can take it from the
 	// cache too. Packed, the links of all notes take a fraction of the
 	// memory of their records (see note.Note.Pack).
-	pn, enc := note.ParsePacked(p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
+	pn, enc := note.ParsePackedIn(arena, p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
 	if key != nil {
 		pn.Dev, pn.Ino = key.Dev, key.Ino
 	}

@@ -65,6 +65,11 @@ type Options struct {
 	// SkipNames neither reads nor writes the names the last run saw: a
 	// move plans its own renames, and its dry run writes nothing.
 	SkipNames bool
+	// Reference loads by the straightforward path: no caches (note,
+	// index, plan), every note parsed by the slow authority of each step
+	// (note.Options.Reference), no in-run memo. Its report is what the
+	// normal path's must equal byte for byte (TestReferencePath).
+	Reference bool
 	// changed, when set, plans only what this change touched (LoadChanged).
 	changed *Change
 }
@@ -149,6 +154,7 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 		Hash:        opt.Hash,
 	}
 	ro.Syntax.MaxLinks = cfg.MaxLinksPerNote
+	ro.Syntax.Reference = opt.Reference
 	if s.CacheFile != "" {
 		open := notecache.Open
 		if opt.Once {
@@ -456,7 +462,7 @@ func settle(v *vault.Vault, cfg config.Config, opt Options) (Settings, error) {
 		if !opt.SkipNames {
 			s.NamesFile = filepath.Join(dir, snapshot.NoteCacheDir, renames.FileName)
 		}
-		if opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache) {
+		if !opt.Reference && (opt.Cache != nil && *opt.Cache || opt.Cache == nil && (cfg.Cache == nil || *cfg.Cache)) {
 			s.CacheFile = filepath.Join(dir, snapshot.NoteCacheDir, "notes.cache")
 		}
 	}
