@@ -372,14 +372,28 @@ func (e *Engine) update(roots []string) error {
 	var ix *index.Index
 	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
 		ix = cur.Index.WithNotes(notes)
+		e.memo.begin(e.context, e.formers)
 	} else {
 		ix = index.Build(notes, attachments, s.Dialect, s.Level)
 		ix.LocalVaults = cur.Index.LocalVaults
-		e.formers = e.findRenames(notes)
-		ix.SetRenamed(e.formers)
+		formers := e.findRenames(notes)
+		ix.SetRenamed(formers)
+		change := nameChange{
+			before: cur.Index, now: ix, roots: roots,
+			gone: goneNotes, read: sub.Notes,
+			formers:         [2][]index.Former{e.formers, formers},
+			beforePlan:      cur.Plan,
+			sameAttachments: slices.Equal(goneFiles, sub.Attachments),
+		}
+		e.formers = formers
 		e.context = plan.ContextSum(ix, attachments, s.Plan)
+		if replan, all := change.replan(); all {
+			e.memo.begin(e.context, e.formers)
+		} else {
+			e.memo.forget(replan)
+			e.memo.adopt(e.context, e.formers)
+		}
 	}
-	e.memo.begin(e.context, e.formers)
 	s.Plan.Memo = e.memo
 	pl := plan.Build(ix, s.Plan)
 	s.Plan.Memo = nil

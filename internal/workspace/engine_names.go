@@ -1,0 +1,188 @@
+package workspace
+
+import (
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/plan"
+)
+
+// nameChange is what an update that changes the vault's names knows: the
+// index before and after, the notes at or under the paths read again as
+// they were and as they are, and the former names (renames) in force
+// before and after.
+type nameChange struct {
+	before, now     *index.Index
+	roots           []string
+	gone, read      []*note.Note
+	formers         [2][]index.Former
+	beforePlan      *plan.Plan
+	sameAttachments bool
+}
+
+// replan returns the vault paths of the notes whose plans a change of
+// names can change, or all when it cannot tell them (every plan is made
+// again then). Every other note's plan is kept: it is what a fresh load
+// makes of the same note.
+//
+// # What a link's plan depends on
+//
+// Resolution (index.Resolve) and planning (plan.Build) of one link read,
+// besides the link itself:
+//
+//   - the names whose key matches the target's at each ladder level:
+//     the exact table (stem, path, path suffixes, title, id) and each fold
+//     level up to the configured one; the ladder is cumulative, so a name
+//     equal to the target at any level is equal to it at Compact, the
+//     highest — a name added or removed under the target's Compact key is
+//     the only kind that can change which entries match at any level, or
+//     their exact-first ranking when several match (the ambiguity guard);
+//   - the path forms of a target (the path, relative paths of Markdown
+//     links, the last element, with or without a note extension), which
+//     meet a note's path or one of its suffixes under the same keys;
+//   - aliases, which confirm a name or make a match ambiguous (alias
+//     class): under the same keys too;
+//   - the canonical note (duplicate_of, canonical_id chains) of the note
+//     it reaches, whose path the edit or finding writes, and the name a
+//     rewrite writes for the note it reaches, which is the note's title
+//     only while no other note shares its key;
+//   - the former names of renamed notes, which a link that the ladder
+//     leaves broken is matched against;
+//   - the headings and anchors of the note a fragment reaches: the plan
+//     memo checks those itself (plan.Memo), by the note's path;
+//   - for a broken link, the near names it hints at: any new stem or
+//     title within the hint distance can change them;
+//   - the attachments, the dialect, the level and the options.
+//
+// So a plan can change only if the note is itself at or under the paths
+// read again, or has a link whose target could name (by the ladder's
+// highest key of itself, its path form or its last element) one of these
+// keys: every name, alias and path suffix, before and after, of the notes
+// read again; of the notes sharing a key with one of those (a rewrite to
+// them may now have to write another name); of the notes whose canonical
+// note changed or is among those read again; and every former name before
+// and after. And every note that has a broken link now is planned again,
+// for its hints. A change of the attachments (rare while editing) makes
+// every plan again, and so does an exact-only ladder (no key table to
+// find notes sharing a key by). When in doubt the set is larger, never
+// smaller: the engine's tests compare every update with a fresh load.
+func (c *nameChange) replan() (paths []string, all bool) {
+	if !c.sameAttachments || c.now.MaxLevel < fold.Unicode || c.before.MaxLevel < fold.Unicode {
+		return nil, true
+	}
+	keys := map[string]bool{}
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			keys[fold.Key(fold.Compact, s)] = true
+		}
+	}
+	addNote := func(n *note.Note) {
+		for _, s := range noteNames(n) {
+			add(s)
+		}
+		for q := n.Path; ; {
+			add(q)
+			i := strings.IndexByte(q, '/')
+			if i < 0 {
+				break
+			}
+			q = q[i+1:]
+		}
+	}
+	replan := map[string]bool{}
+	for _, side := range []struct {
+		ix    *index.Index
+		notes []*note.Note
+	}{{c.before, c.gone}, {c.now, c.read}} {
+		for _, n := range side.notes {
+			replan[n.Path] = true
+			addNote(n)
+			for _, s := range noteNames(n) {
+				for _, j := range side.ix.NotesSharingKey(s) {
+					if m := side.ix.Notes[j]; !underAny(m.Path, c.roots) {
+						addNote(m)
+					}
+				}
+			}
+		}
+	}
+	for i, n := range c.now.Notes {
+		cn := c.now.Canonical(int32(i))
+		j, ok := c.before.NoteByPath(n.Path)
+		if !ok {
+			continue
+		}
+		cb := c.before.Canonical(j)
+		if cn == int32(i) && cb == j {
+			continue
+		}
+		now, was := c.now.Notes[cn].Path, c.before.Notes[cb].Path
+		if now != was || underAny(now, c.roots) {
+			addNote(n)
+		}
+	}
+	for _, fs := range c.formers {
+		for _, f := range fs {
+			add(f.Title)
+			for q := f.Path; ; {
+				add(q)
+				i := strings.IndexByte(q, '/')
+				if i < 0 {
+					break
+				}
+				q = q[i+1:]
+			}
+		}
+	}
+	if c.beforePlan != nil {
+		for i := range c.beforePlan.Findings {
+			if f := &c.beforePlan.Findings[i]; f.Class == "broken" {
+				replan[f.File] = true
+			}
+		}
+	}
+	for _, p := range c.linking(keys, replan) {
+		replan[c.now.Notes[p].Path] = true
+	}
+	return slices.Sorted(mapKeys(replan)), false
+}
+
+// linking returns the notes of the new index, not in skip, with a link
+// whose target may name one of keys, found by one worker per core over a
+// share of the notes each.
+func (c *nameChange) linking(keys map[string]bool, skip map[string]bool) []int32 {
+	if len(keys) == 0 {
+		return nil
+	}
+	notes := c.now.Notes
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(notes)/1000+1))
+	found := make([][]int32, workers)
+	share := (len(notes) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			a := newAffected(keys)
+			var links []note.Link
+			for i := w * share; i < min((w+1)*share, len(notes)); i++ {
+				n := notes[i]
+				if skip[n.Path] {
+					continue
+				}
+				links = n.LinkList(links[:0])
+				for li := range links {
+					if a.mayName(links[li].Target) {
+						found[w] = append(found[w], int32(i))
+						break
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Concat(found...)
+}
