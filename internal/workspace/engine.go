@@ -63,6 +63,9 @@ type Engine struct {
 	oldNames []renames.Note
 	formers  []index.Former
 	memo     *memoryMemo
+	// links files every note's link targets by the keys they could name
+	// a note by, for a change of names to find the notes it can affect.
+	links *linkKeys
 	// context is plan.ContextSum of the current report: an update that
 	// changes no name keeps it (it covers names, not links or anchors).
 	context [32]byte
@@ -282,6 +285,7 @@ func (e *Engine) reload() error {
 	}
 	e.formers = rep.Index.RenamedFormers()
 	e.context = plan.ContextSum(rep.Index, parts.scan.Attachments, rep.Settings.Plan)
+	e.links = startLinkKeys(rep.Index.Notes)
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)
@@ -366,6 +370,8 @@ func (e *Engine) update(roots []string) error {
 	slices.SortStableFunc(problems, func(a, b vault.Problem) int { return strings.Compare(a.File, b.File) })
 	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
 
+	e.links.update(goneNotes, sub.Notes)
+
 	s := cur.Settings
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = nil
@@ -378,8 +384,9 @@ func (e *Engine) update(roots []string) error {
 		ix.LocalVaults = cur.Index.LocalVaults
 		formers := e.findRenames(notes)
 		ix.SetRenamed(formers)
+		e.links.wait()
 		change := nameChange{
-			before: cur.Index, now: ix, roots: roots,
+			before: cur.Index, now: ix, roots: roots, links: e.links,
 			gone: goneNotes, read: sub.Notes,
 			formers:         [2][]index.Former{e.formers, formers},
 			beforePlan:      cur.Plan,

@@ -1,11 +1,10 @@
 package workspace
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
@@ -23,6 +22,7 @@ type nameChange struct {
 	formers         [2][]index.Former
 	beforePlan      *plan.Plan
 	sameAttachments bool
+	links           *linkKeys // current with the notes read
 }
 
 // replan returns the vault paths of the notes whose plans a change of
@@ -66,11 +66,16 @@ type nameChange struct {
 // read again; of the notes sharing a key with one of those (a rewrite to
 // them may now have to write another name); of the notes whose canonical
 // note changed or is among those read again; and every former name before
-// and after. And every note that has a broken link now is planned again,
-// for its hints. A change of the attachments (rare while editing) makes
-// every plan again, and so does an exact-only ladder (no key table to
-// find notes sharing a key by). When in doubt the set is larger, never
-// smaller: the engine's tests compare every update with a fresh load.
+// and after. The notes holding such a link are found through linkKeys,
+// kept current per note, not by reading every link. A broken link's hints
+// are near stems and titles mapped to their canonical notes, so a note
+// with a broken link is planned again when the stem or title, before or
+// after, of a note read again or of a note whose canonical note changed
+// is near enough to the link's target to be hinted (index.HintNear). A
+// change of the attachments (rare while editing) makes every plan again,
+// and so does an exact-only ladder (no key table to find notes sharing a
+// key by). When in doubt the set is larger, never smaller: the engine's
+// tests compare every update with a fresh load.
 func (c *nameChange) replan() (paths []string, all bool) {
 	if !c.sameAttachments || c.now.MaxLevel < fold.Unicode || c.before.MaxLevel < fold.Unicode {
 		return nil, true
@@ -94,6 +99,16 @@ func (c *nameChange) replan() (paths []string, all bool) {
 			q = q[i+1:]
 		}
 	}
+	// The stems and titles whose notes or canonical notes changed: the
+	// only hint names that can come or go.
+	hintKeys := map[string]bool{}
+	addHint := func(n *note.Note) {
+		for _, s := range [2]string{dialect.StemOf(n.Path), n.Title} {
+			if k := index.HintKey(s); k != "" {
+				hintKeys[k] = true
+			}
+		}
+	}
 	replan := map[string]bool{}
 	for _, side := range []struct {
 		ix    *index.Index
@@ -102,6 +117,7 @@ func (c *nameChange) replan() (paths []string, all bool) {
 		for _, n := range side.notes {
 			replan[n.Path] = true
 			addNote(n)
+			addHint(n)
 			for _, s := range noteNames(n) {
 				for _, j := range side.ix.NotesSharingKey(s) {
 					if m := side.ix.Notes[j]; !underAny(m.Path, c.roots) {
@@ -124,6 +140,7 @@ func (c *nameChange) replan() (paths []string, all bool) {
 		now, was := c.now.Notes[cn].Path, c.before.Notes[cb].Path
 		if now != was || underAny(now, c.roots) {
 			addNote(n)
+			addHint(n)
 		}
 	}
 	for _, fs := range c.formers {
@@ -139,50 +156,46 @@ func (c *nameChange) replan() (paths []string, all bool) {
 			}
 		}
 	}
-	if c.beforePlan != nil {
-		for i := range c.beforePlan.Findings {
-			if f := &c.beforePlan.Findings[i]; f.Class == "broken" {
-				replan[f.File] = true
-			}
-		}
+	for _, p := range c.links.linking(keys) {
+		replan[p] = true
 	}
-	for _, p := range c.linking(keys, replan) {
-		replan[c.now.Notes[p].Path] = true
-	}
+	c.nearBroken(hintKeys, replan)
 	return slices.Sorted(mapKeys(replan)), false
 }
 
-// linking returns the notes of the new index, not in skip, with a link
-// whose target may name one of keys, found by one worker per core over a
-// share of the notes each.
-func (c *nameChange) linking(keys map[string]bool, skip map[string]bool) []int32 {
-	if len(keys) == 0 {
-		return nil
+// nearBroken adds to replan the notes not in it with a broken link (in
+// the plan before the change) whose hints a name of hintKeys can change.
+func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool) {
+	if c.beforePlan == nil || len(hintKeys) == 0 {
+		return
 	}
-	notes := c.now.Notes
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(notes)/1000+1))
-	found := make([][]int32, workers)
-	share := (len(notes) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			a := newAffected(keys)
-			var links []note.Link
-			for i := w * share; i < min((w+1)*share, len(notes)); i++ {
-				n := notes[i]
-				if skip[n.Path] {
-					continue
-				}
-				links = n.LinkList(links[:0])
-				for li := range links {
-					if a.mayName(links[li].Target) {
-						found[w] = append(found[w], int32(i))
-						break
-					}
+	type at struct{ line, col int }
+	broken := map[string][]at{}
+	for i := range c.beforePlan.Findings {
+		if f := &c.beforePlan.Findings[i]; f.Class == "broken" && !replan[f.File] {
+			broken[f.File] = append(broken[f.File], at{f.Line, f.Col})
+		}
+	}
+	var links []note.Link
+	for p, where := range broken {
+		i, ok := c.now.NoteByPath(p)
+		if !ok {
+			continue
+		}
+		links = c.now.Notes[i].LinkList(links[:0])
+	link:
+		for li := range links {
+			l := &links[li]
+			if !slices.Contains(where, at{int(l.Line), int(l.Col)}) {
+				continue
+			}
+			q := index.HintKey(l.Target)
+			for k := range hintKeys {
+				if index.HintNear(q, k) {
+					replan[p] = true
+					break link
 				}
 			}
-		})
+		}
 	}
-	wg.Wait()
-	return slices.Concat(found...)
 }

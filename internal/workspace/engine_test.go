@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
@@ -364,8 +365,8 @@ func boolUint(b bool) uint64 { return uint64(boolInt(b)) }
 
 // A change of names re-plans the notes it can affect and keeps the
 // others' plans: a new title re-plans the notes linking to the note by
-// any of its names, those with a broken link (their hints), and no
-// other; the result is a fresh load's.
+// any of its names, those with a broken link that the new title is near
+// enough to hint at, and no other; the result is a fresh load's.
 func TestEngineNameChangeReplansAffectedNotes(t *testing.T) {
 	dir := t.TempDir()
 	write := func(p, text string) {
@@ -381,6 +382,7 @@ func TestEngineNameChangeReplansAffectedNotes(t *testing.T) {
 	write("by-stem.md", "[[target]]\n")
 	write("by-fragment.md", "[[target#Steps]]\n")
 	write("broken.md", "[[Nowhere At All]]\n")
+	write("near.md", "[[Recovery Runbok]]\n")
 	for i := range 20 {
 		write(fmt.Sprintf("other/n%02d.md", i), fmt.Sprintf("# N%d\n[[n%02d]] [[Backup Plan]]\n", i, (i+1)%20))
 	}
@@ -398,9 +400,14 @@ func TestEngineNameChangeReplansAffectedNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameAsLoad(t, e, dir, opt, "retitle")
-	// target.md itself, the three notes linking to it, broken.md.
+	if f := st.Report.Plan.Findings; !slices.ContainsFunc(f, func(f plan.Finding) bool {
+		return f.File == "near.md" && slices.Equal(f.Hints, []string{"target.md"})
+	}) {
+		t.Fatalf("findings %+v; want near.md's broken link hinting at target.md", f)
+	}
+	// target.md itself, the three notes linking to it, near.md.
 	if want := notes - 5; st.Report.PlansReused != want {
-		t.Fatalf("after a retitle %d of %d plans reused; want %d (all but the note, its three linkers and the broken link's)",
+		t.Fatalf("after a retitle %d of %d plans reused; want %d (all but the note, its three linkers and the near broken link's)",
 			st.Report.PlansReused, notes, want)
 	}
 	// A new note taking Backup Plan's name makes the links to it
