@@ -173,13 +173,14 @@ func appendNilableStrings(b []byte, ss []string) []byte {
 }
 
 // appendAnchorDeps appends the fragment targets of a plan, each as its
-// note's path and anchor digest, before the plan in a memo entry. Paths,
-// not note numbers: a memo that outlives a change of the vault's names
-// (the engine keeps the plans a new note cannot affect) sees the notes
-// numbered anew.
+// note number, path and anchor digest, before the plan in a memo entry.
+// The path too: a memo that outlives a change of the vault's names (the
+// engine keeps the plans a new note cannot affect) sees the notes
+// numbered anew; the number finds the note at once while it holds.
 func appendAnchorDeps(b []byte, deps []int32, a *anchorSums) []byte {
 	b = binary.AppendUvarint(b, uint64(len(deps)))
 	for _, id := range deps {
+		b = binary.AppendUvarint(b, uint64(id))
 		b = appendString(b, a.ix.Notes[id].Path)
 		b = append(b, a.sums[id][:]...)
 	}
@@ -196,13 +197,25 @@ func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 	}
 	b = b[k:]
 	for range n {
+		id, k := binary.Uvarint(b)
+		if k <= 0 {
+			return nil, false
+		}
+		b = b[k:]
 		l, k := binary.Uvarint(b)
 		if k <= 0 || l > uint64(len(b)-k) || len(b)-k-int(l) < 32 {
 			return nil, false
 		}
-		id, found := a.ix.NoteByPath(unsafe.String(unsafe.SliceData(b[k:]), int(l)))
+		p := unsafe.String(unsafe.SliceData(b[k:]), int(l))
 		b = b[k+int(l):]
-		if !found || [32]byte(b[:32]) != a.sums[id] {
+		if id >= uint64(len(a.sums)) || a.ix.Notes[id].Path != p {
+			i, found := a.ix.NoteByPath(p)
+			if !found {
+				return nil, false
+			}
+			id = uint64(i)
+		}
+		if [32]byte(b[:32]) != a.sums[id] {
 			return nil, false
 		}
 		b = b[32:]

@@ -66,6 +66,9 @@ type Engine struct {
 	// links files every note's link targets by the keys they could name
 	// a note by, for a change of names to find the notes it can affect.
 	links *linkKeys
+	// broken are the hint keys of broken links by note, as the last
+	// change of names found them.
+	broken map[string]brokenTargets
 	// context is plan.ContextSum of the current report: an update that
 	// changes no name keeps it (it covers names, not links or anchors).
 	context [32]byte
@@ -386,7 +389,7 @@ func (e *Engine) update(roots []string) error {
 		ix.SetRenamed(formers)
 		e.links.wait()
 		change := nameChange{
-			before: cur.Index, now: ix, roots: roots, links: e.links,
+			before: cur.Index, now: ix, roots: roots, links: e.links, broken: e.broken,
 			gone: goneNotes, read: sub.Notes,
 			formers:         [2][]index.Former{e.formers, formers},
 			beforePlan:      cur.Plan,
@@ -394,7 +397,9 @@ func (e *Engine) update(roots []string) error {
 		}
 		e.formers = formers
 		e.context = plan.ContextSum(ix, attachments, s.Plan)
-		if replan, all := change.replan(); all {
+		replan, all := change.replan()
+		e.broken = change.broken
+		if all {
 			e.memo.begin(e.context, e.formers)
 		} else {
 			e.memo.forget(replan)

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"hash/maphash"
 	"path"
 	"runtime"
 	"slices"
@@ -23,36 +24,37 @@ import (
 // that element's stem — each by its ASCII skeleton when it is ASCII (an
 // ASCII spelling's highest-level key has the same skeleton: the test is
 // cheap and never misses) and else by its highest-level key. Keys of
-// either kind share one table: a skeleton equal to some key only makes
+// either kind share one table, and the table holds a 64-bit hash of each,
+// not the string: a skeleton or a hash equal to another key's only makes
 // the set found larger.
 //
-// The first load starts the index in the background; the engine's next
-// update waits for it. It is kept current with each update's notes.
+// A load starts the index in the background; the engine's next change of
+// names waits for it. It is kept current with each update's notes.
 type linkKeys struct {
 	ready chan struct{}
 	// pending are the updates made while the index was being built,
 	// filed once it is: a body edit does not wait for it.
 	pending [][2][]*note.Note
-	ids     map[string]uint32 // key -> key id
-	notes   [][]int32         // key id -> docs holding a link filed under it
-	docs    map[string]int32  // note path -> doc
-	keysOf  [][]uint32        // doc -> its key ids
-	paths   []string          // doc -> note path, "" once removed
-	free    []int32           // removed docs, for reuse
+	seed    maphash.Seed
+	notes   map[uint64][]int32 // key's hash -> docs holding a link filed under it
+	docs    map[string]int32   // note path -> doc
+	keysOf  [][]uint64         // doc -> its keys' hashes
+	paths   []string           // doc -> note path, "" once removed
+	free    []int32            // removed docs, for reuse
 }
 
 // startLinkKeys indexes notes' links in the background.
 func startLinkKeys(notes []*note.Note) *linkKeys {
-	lk := &linkKeys{ready: make(chan struct{}), ids: map[string]uint32{}, docs: make(map[string]int32, len(notes))}
+	lk := &linkKeys{ready: make(chan struct{}), seed: maphash.MakeSeed(), notes: map[uint64][]int32{}, docs: make(map[string]int32, len(notes))}
 	go func() {
 		defer close(lk.ready)
-		keys := make([][]string, len(notes))
+		keys := make([][]uint64, len(notes))
 		workers := max(1, min(runtime.GOMAXPROCS(0), len(notes)/500+1))
 		share := (len(notes) + workers - 1) / workers
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Go(func() {
-				var f targetFiler
+				f := targetFiler{seed: lk.seed}
 				for i := w * share; i < min((w+1)*share, len(notes)); i++ {
 					keys[i] = f.keys(notes[i])
 				}
@@ -92,13 +94,13 @@ func (lk *linkKeys) file(gone, read []*note.Note) {
 	for _, n := range gone {
 		lk.remove(n.Path)
 	}
-	var f targetFiler
+	f := targetFiler{seed: lk.seed}
 	for _, n := range read {
 		lk.add(n.Path, f.keys(n))
 	}
 }
 
-func (lk *linkKeys) add(p string, keys []string) {
+func (lk *linkKeys) add(p string, keys []uint64) {
 	lk.remove(p)
 	if len(keys) == 0 {
 		return
@@ -113,18 +115,10 @@ func (lk *linkKeys) add(p string, keys []string) {
 		lk.keysOf = append(lk.keysOf, nil)
 	}
 	lk.docs[p] = doc
-	ids := make([]uint32, len(keys))
-	for i, k := range keys {
-		id, ok := lk.ids[k]
-		if !ok {
-			id = uint32(len(lk.notes))
-			lk.ids[k] = id
-			lk.notes = append(lk.notes, nil)
-		}
-		ids[i] = id
-		lk.notes[id] = append(lk.notes[id], doc)
+	for _, k := range keys {
+		lk.notes[k] = append(lk.notes[k], doc)
 	}
-	lk.keysOf[doc] = ids
+	lk.keysOf[doc] = keys
 }
 
 func (lk *linkKeys) remove(p string) {
@@ -133,11 +127,15 @@ func (lk *linkKeys) remove(p string) {
 		return
 	}
 	delete(lk.docs, p)
-	for _, id := range lk.keysOf[doc] {
-		docs := lk.notes[id]
+	for _, k := range lk.keysOf[doc] {
+		docs := lk.notes[k]
 		if i := slices.Index(docs, doc); i >= 0 {
 			docs[i] = docs[len(docs)-1]
-			lk.notes[id] = docs[:len(docs)-1]
+			if len(docs) == 1 {
+				delete(lk.notes, k)
+			} else {
+				lk.notes[k] = docs[:len(docs)-1]
+			}
 		}
 	}
 	lk.keysOf[doc], lk.paths[doc] = nil, ""
@@ -151,10 +149,8 @@ func (lk *linkKeys) linking(keys map[string]bool) []string {
 	var out []string
 	var buf []byte
 	take := func(k string) {
-		if id, ok := lk.ids[k]; ok {
-			for _, doc := range lk.notes[id] {
-				out = append(out, lk.paths[doc])
-			}
+		for _, doc := range lk.notes[maphash.String(lk.seed, k)] {
+			out = append(out, lk.paths[doc])
 		}
 	}
 	for k := range keys {
@@ -173,23 +169,39 @@ func (lk *linkKeys) linking(keys map[string]bool) []string {
 // targetFiler computes the keys a note's link targets are filed under,
 // with its buffers and the keys of the non-ASCII spellings seen so far.
 type targetFiler struct {
+	seed   maphash.Seed
 	links  []note.Link
-	seen   map[string]bool
-	folded map[string]string
+	folded map[string]uint64
 	buf    []byte
 }
 
-// keys returns the distinct keys n's link targets are filed under.
-func (f *targetFiler) keys(n *note.Note) []string {
+// keys returns the distinct hashes of the keys n's link targets are filed
+// under.
+func (f *targetFiler) keys(n *note.Note) []uint64 {
 	f.links = n.LinkList(f.links[:0])
 	if len(f.links) == 0 {
 		return nil
 	}
-	if f.seen == nil {
-		f.seen, f.folded = map[string]bool{}, map[string]string{}
+	var out []uint64
+	var seen map[uint64]bool // once out is too long to scan
+	put := func(h uint64) {
+		if seen != nil {
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
+			return
+		}
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+			if len(out) == 32 {
+				seen = make(map[uint64]bool, 64)
+				for _, o := range out {
+					seen[o] = true
+				}
+			}
+		}
 	}
-	clear(f.seen)
-	var out []string
 	for li := range f.links {
 		t := strings.TrimPrefix(strings.TrimSpace(f.links[li].Target), "/")
 		var last string
@@ -198,25 +210,21 @@ func (f *targetFiler) keys(n *note.Note) []string {
 				continue
 			}
 			last = q
-			var k string
 			if isASCII(q) {
 				f.buf = appendSkeleton(f.buf[:0], q)
-				if f.seen[string(f.buf)] {
-					continue
-				}
-				k = string(f.buf)
-			} else {
-				var ok bool
-				if k, ok = f.folded[q]; !ok {
-					k = fold.Key(fold.Compact, q)
-					f.folded[q] = k
-				}
+				put(maphash.Bytes(f.seed, f.buf))
+				continue
 			}
-			if !f.seen[k] {
-				f.seen[k] = true
-				out = append(out, k)
+			h, ok := f.folded[q]
+			if !ok {
+				h = maphash.String(f.seed, fold.Key(fold.Compact, q))
+				if f.folded == nil {
+					f.folded = map[string]uint64{}
+				}
+				f.folded[q] = h
 			}
+			put(h)
 		}
 	}
-	return out
+	return slices.Clip(out)
 }

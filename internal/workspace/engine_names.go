@@ -23,6 +23,9 @@ type nameChange struct {
 	beforePlan      *plan.Plan
 	sameAttachments bool
 	links           *linkKeys // current with the notes read
+	// broken holds the hint keys of broken links found by the last
+	// change of names; replan leaves this change's there.
+	broken map[string]brokenTargets
 }
 
 // replan returns the vault paths of the notes whose plans a change of
@@ -127,20 +130,24 @@ func (c *nameChange) replan() (paths []string, all bool) {
 			}
 		}
 	}
-	for i, n := range c.now.Notes {
-		cn := c.now.Canonical(int32(i))
-		j, ok := c.before.NoteByPath(n.Path)
-		if !ok {
-			continue
+	// A note whose canonical note is itself before and after keeps it.
+	canonMoved := func(p string) {
+		i, ok := c.now.NoteByPath(p)
+		j, was := c.before.NoteByPath(p)
+		if !ok || !was {
+			return
 		}
-		cb := c.before.Canonical(j)
-		if cn == int32(i) && cb == j {
-			continue
+		cn, cb := c.now.Notes[c.now.Canonical(i)].Path, c.before.Notes[c.before.Canonical(j)].Path
+		if cn != cb || underAny(cn, c.roots) {
+			addNote(c.now.Notes[i])
+			addHint(c.now.Notes[i])
 		}
-		now, was := c.now.Notes[cn].Path, c.before.Notes[cb].Path
-		if now != was || underAny(now, c.roots) {
-			addNote(n)
-			addHint(n)
+	}
+	for _, ix := range []*index.Index{c.now, c.before} {
+		for i, n := range ix.Notes {
+			if ix.Canonical(int32(i)) != int32(i) {
+				canonMoved(n.Path)
+			}
 		}
 	}
 	for _, fs := range c.formers {
@@ -159,43 +166,64 @@ func (c *nameChange) replan() (paths []string, all bool) {
 	for _, p := range c.links.linking(keys) {
 		replan[p] = true
 	}
-	c.nearBroken(hintKeys, replan)
+	c.broken = c.nearBroken(hintKeys, replan, c.broken)
 	return slices.Sorted(mapKeys(replan)), false
 }
 
+// brokenTargets are the hint keys of a note's broken links, kept for the
+// next change of names while the note and its broken links stay.
+type brokenTargets struct {
+	note  *note.Note
+	where []linkAt
+	keys  []string
+}
+
+type linkAt struct{ line, col int }
+
 // nearBroken adds to replan the notes not in it with a broken link (in
-// the plan before the change) whose hints a name of hintKeys can change.
-func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool) {
-	if c.beforePlan == nil || len(hintKeys) == 0 {
-		return
+// the plan before the change) whose hints a name of hintKeys can change,
+// and returns the broken links' hint keys by note for the next change.
+func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool, known map[string]brokenTargets) map[string]brokenTargets {
+	if c.beforePlan == nil {
+		return nil
 	}
-	type at struct{ line, col int }
-	broken := map[string][]at{}
+	broken := map[string][]linkAt{}
 	for i := range c.beforePlan.Findings {
-		if f := &c.beforePlan.Findings[i]; f.Class == "broken" && !replan[f.File] {
-			broken[f.File] = append(broken[f.File], at{f.Line, f.Col})
+		if f := &c.beforePlan.Findings[i]; f.Class == "broken" {
+			broken[f.File] = append(broken[f.File], linkAt{f.Line, f.Col})
 		}
 	}
+	next := make(map[string]brokenTargets, len(broken))
 	var links []note.Link
 	for p, where := range broken {
 		i, ok := c.now.NoteByPath(p)
 		if !ok {
 			continue
 		}
-		links = c.now.Notes[i].LinkList(links[:0])
-	link:
-		for li := range links {
-			l := &links[li]
-			if !slices.Contains(where, at{int(l.Line), int(l.Col)}) {
-				continue
+		n := c.now.Notes[i]
+		bt, ok := known[p]
+		if !ok || bt.note != n || !slices.Equal(bt.where, where) {
+			bt = brokenTargets{note: n, where: where}
+			links = n.LinkList(links[:0])
+			for li := range links {
+				if l := &links[li]; slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
+					bt.keys = append(bt.keys, index.HintKey(l.Target))
+				}
 			}
-			q := index.HintKey(l.Target)
+		}
+		next[p] = bt
+		if replan[p] {
+			continue
+		}
+	near:
+		for _, q := range bt.keys {
 			for k := range hintKeys {
 				if index.HintNear(q, k) {
 					replan[p] = true
-					break link
+					break near
 				}
 			}
 		}
 	}
+	return next
 }
