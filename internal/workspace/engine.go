@@ -42,9 +42,15 @@ import (
 // the old one's name tables (index.WithNotes). Plans come from the
 // engine's plan memo (plan.Memo) for every note whose links, context and
 // fragment targets are unchanged, so only the changed notes and the
-// notes whose fragments point into them are planned again. A change to
-// the vault's settings (.relink.toml, dendron.yml, the dialect's marker
-// files) loads the vault again, as Load does.
+// notes whose fragments point into them are planned again. When names
+// change, the memo forgets only the plans the change can affect — those
+// of the notes with a link that could name a changed name, of the notes
+// a new name could give another hint, of the changed notes themselves —
+// and keeps the rest (nameChange.replan says what a plan depends on and
+// why the rest cannot change; linkKeys finds the notes by their links'
+// keys without reading every link). A change to the vault's settings
+// (.relink.toml, dendron.yml, the dialect's marker files) loads the vault
+// again, as Load does.
 //
 // Writes go through the workspace's own use cases (Apply, Undo, Move,
 // Merge) on State().Report, unchanged; the engine's methods of the same
@@ -70,7 +76,9 @@ type Engine struct {
 	// change of names found them.
 	broken map[string]brokenTargets
 	// context is plan.ContextSum of the current report: an update that
-	// changes no name keeps it (it covers names, not links or anchors).
+	// changes no name keeps it (it covers names, not links or anchors);
+	// one that does forgets the plans it can change and adopts the new
+	// sum for the rest.
 	context [32]byte
 	buffers map[string][]byte
 	watch   *watcher
