@@ -43,13 +43,16 @@ type linkKeys struct {
 	free    []int32            // removed docs, for reuse
 }
 
-// startLinkKeys indexes notes' links in the background.
+// startLinkKeys indexes notes' links in the background (at 10k notes,
+// about a quarter of a second of CPU).
 func startLinkKeys(notes []*note.Note) *linkKeys {
 	lk := &linkKeys{ready: make(chan struct{}), seed: maphash.MakeSeed(), notes: map[uint64][]int32{}, docs: make(map[string]int32, len(notes))}
 	go func() {
 		defer close(lk.ready)
 		keys := make([][]uint64, len(notes))
-		workers := max(1, min(runtime.GOMAXPROCS(0), len(notes)/500+1))
+		// A core is left to the updates and answers that run meanwhile
+		// (an editor types as soon as the server is ready).
+		workers := max(1, min(runtime.GOMAXPROCS(0)-1, len(notes)/500+1))
 		share := (len(notes) + workers - 1) / workers
 		var wg sync.WaitGroup
 		for w := range workers {
