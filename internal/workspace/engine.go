@@ -296,7 +296,7 @@ func (e *Engine) reload() error {
 	}
 	e.formers = rep.Index.RenamedFormers()
 	e.context = plan.ContextSum(rep.Index, parts.scan.Attachments, rep.Settings.Plan)
-	e.links = startLinkKeys(rep.Index.Notes)
+	e.links, e.broken = startLinkKeys(rep.Index.Notes), nil
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)
