@@ -47,7 +47,7 @@ type Memo interface {
 
 // memoVersion changes whenever the encoding below or the meaning of a
 // plan does.
-const memoVersion = 3
+const memoVersion = 4
 
 // ContextSum returns the digest of every input of a note's plan but its
 // own links.
@@ -115,11 +115,12 @@ type notePlan struct {
 // They are computed up front on every core: most notes are some
 // fragment's target.
 type anchorSums struct {
+	ix   *index.Index
 	sums [][32]byte
 }
 
 func newAnchorSums(ix *index.Index, workers int) *anchorSums {
-	a := &anchorSums{sums: make([][32]byte, len(ix.Notes))}
+	a := &anchorSums{ix: ix, sums: make([][32]byte, len(ix.Notes))}
 	var wg sync.WaitGroup
 	chunk := (len(ix.Notes) + workers - 1) / max(workers, 1)
 	for lo := 0; lo < len(ix.Notes); lo += max(chunk, 1) {
@@ -172,21 +173,23 @@ func appendNilableStrings(b []byte, ss []string) []byte {
 }
 
 // appendAnchorDeps appends the fragment targets of a plan, each as its
-// note number and anchor digest, before the plan in a memo entry. Note
-// numbers are stable under one context: ContextSum covers every note's
-// path, in order.
+// note number, path and anchor digest, before the plan in a memo entry.
+// The path too: a memo that outlives a change of the vault's names (the
+// engine keeps the plans a new note cannot affect) sees the notes
+// numbered anew; the number finds the note at once while it holds.
 func appendAnchorDeps(b []byte, deps []int32, a *anchorSums) []byte {
 	b = binary.AppendUvarint(b, uint64(len(deps)))
 	for _, id := range deps {
 		b = binary.AppendUvarint(b, uint64(id))
+		b = appendString(b, a.ix.Notes[id].Path)
 		b = append(b, a.sums[id][:]...)
 	}
 	return b
 }
 
 // anchorDepsHold reads what appendAnchorDeps wrote and reports whether
-// every fragment target still has the same headings and anchors, and
-// where the plan starts.
+// every fragment target is still a note with the same headings and
+// anchors, and where the plan starts.
 func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
@@ -195,13 +198,27 @@ func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 	b = b[k:]
 	for range n {
 		id, k := binary.Uvarint(b)
-		if k <= 0 || id >= uint64(len(a.sums)) || len(b)-k < 32 {
+		if k <= 0 {
 			return nil, false
 		}
-		if [32]byte(b[k:k+32]) != a.sums[id] {
+		b = b[k:]
+		l, k := binary.Uvarint(b)
+		if k <= 0 || l > uint64(len(b)-k) || len(b)-k-int(l) < 32 {
 			return nil, false
 		}
-		b = b[k+32:]
+		p := unsafe.String(unsafe.SliceData(b[k:]), int(l))
+		b = b[k+int(l):]
+		if id >= uint64(len(a.sums)) || a.ix.Notes[id].Path != p {
+			i, found := a.ix.NoteByPath(p)
+			if !found {
+				return nil, false
+			}
+			id = uint64(i)
+		}
+		if [32]byte(b[:32]) != a.sums[id] {
+			return nil, false
+		}
+		b = b[32:]
 	}
 	return b, true
 }

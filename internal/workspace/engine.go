@@ -42,9 +42,15 @@ import (
 // the old one's name tables (index.WithNotes). Plans come from the
 // engine's plan memo (plan.Memo) for every note whose links, context and
 // fragment targets are unchanged, so only the changed notes and the
-// notes whose fragments point into them are planned again. A change to
-// the vault's settings (.relink.toml, dendron.yml, the dialect's marker
-// files) loads the vault again, as Load does.
+// notes whose fragments point into them are planned again. When names
+// change, the memo forgets only the plans the change can affect — those
+// of the notes with a link that could name a changed name, of the notes
+// a new name could give another hint, of the changed notes themselves —
+// and keeps the rest (nameChange.replan says what a plan depends on and
+// why the rest cannot change; linkKeys finds the notes by their links'
+// keys without reading every link). A change to the vault's settings
+// (.relink.toml, dendron.yml, the dialect's marker files) loads the vault
+// again, as Load does.
 //
 // Writes go through the workspace's own use cases (Apply, Undo, Move,
 // Merge) on State().Report, unchanged; the engine's methods of the same
@@ -70,8 +76,16 @@ type Engine struct {
 	oldNames []renames.Note
 	formers  []index.Former
 	memo     *memoryMemo
+	// links files every note's link targets by the keys they could name
+	// a note by, for a change of names to find the notes it can affect.
+	links *linkKeys
+	// broken are the hint keys of broken links by note, as the last
+	// change of names found them.
+	broken map[string]brokenTargets
 	// context is plan.ContextSum of the current report: an update that
-	// changes no name keeps it (it covers names, not links or anchors).
+	// changes no name keeps it (it covers names, not links or anchors);
+	// one that does forgets the plans it can change and adopts the new
+	// sum for the rest.
 	context [32]byte
 	buffers map[string][]byte
 	watch   *watcher
@@ -289,6 +303,7 @@ func (e *Engine) reload() error {
 	}
 	e.formers = rep.Index.RenamedFormers()
 	e.context = plan.ContextSum(rep.Index, parts.scan.Attachments, rep.Settings.Plan)
+	e.links, e.broken = startLinkKeys(rep.Index.Notes), nil
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)
@@ -373,20 +388,39 @@ func (e *Engine) update(roots []string) error {
 	slices.SortStableFunc(problems, func(a, b vault.Problem) int { return strings.Compare(a.File, b.File) })
 	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
 
+	e.links.update(goneNotes, sub.Notes)
+
 	s := cur.Settings
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = nil
 	var ix *index.Index
 	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
 		ix = cur.Index.WithNotes(notes)
+		e.memo.begin(e.context, e.formers)
 	} else {
 		ix = index.Build(notes, attachments, s.Dialect, s.Level)
 		ix.LocalVaults = cur.Index.LocalVaults
-		e.formers = e.findRenames(notes)
-		ix.SetRenamed(e.formers)
+		formers := e.findRenames(notes)
+		ix.SetRenamed(formers)
+		e.links.wait()
+		change := nameChange{
+			before: cur.Index, now: ix, roots: roots, links: e.links, broken: e.broken,
+			gone: goneNotes, read: sub.Notes,
+			formers:         [2][]index.Former{e.formers, formers},
+			beforePlan:      cur.Plan,
+			sameAttachments: slices.Equal(goneFiles, sub.Attachments),
+		}
+		e.formers = formers
 		e.context = plan.ContextSum(ix, attachments, s.Plan)
+		replan, all := change.replan()
+		e.broken = change.broken
+		if all {
+			e.memo.begin(e.context, e.formers)
+		} else {
+			e.memo.forget(replan)
+			e.memo.adopt(e.context, e.formers)
+		}
 	}
-	e.memo.begin(e.context, e.formers)
 	s.Plan.Memo = e.memo
 	pl := plan.Build(ix, s.Plan)
 	s.Plan.Memo = nil

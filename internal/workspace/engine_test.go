@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/vaultgen"
 )
 
@@ -64,6 +65,9 @@ func vaultNotes(t testing.TB, dir string) []string {
 
 var titleLine = regexp.MustCompile(`(?m)^title:.*$`)
 var aliasLine = regexp.MustCompile(`(?m)^aliases:.*$`)
+var idLine = regexp.MustCompile(`(?m)^id:.*$`)
+var canonicalLine = regexp.MustCompile(`(?m)^canonical_id:.*$`)
+var duplicateLine = regexp.MustCompile(`(?m)^duplicate_of:.*$`)
 
 // editVault makes one random change to the vault at dir and returns the
 // vault paths it touched, as an editor or a file manager would.
@@ -92,7 +96,7 @@ func editVault(t testing.TB, dir string, c chooser, step int) []string {
 			t.Fatal(err)
 		}
 	}
-	op := c.IntN(11)
+	op := c.IntN(17)
 	if len(notes) == 0 {
 		op = 5
 	}
@@ -171,10 +175,88 @@ func editVault(t testing.TB, dir string, c chooser, step int) []string {
 	case 9: // a body edit that changes no link
 		write(p, append(read(p), "\nplain words\n"...))
 		return []string{p}
-	default: // a duplicate_of
+	case 10: // a duplicate_of
 		b := read(p)
 		b = bytes.Replace(b, []byte("duplicate_of: none"), fmt.Appendf(nil, "duplicate_of: \"[[%s]]\"", pickName()), 1)
 		write(p, b)
+		return []string{p}
+	case 11: // aliases removed, or one more
+		b := read(p)
+		if aliasLine.Match(b) && c.IntN(2) == 0 {
+			b = aliasLine.ReplaceAll(b, []byte("aliases: []"))
+		} else if aliasLine.Match(b) {
+			b = aliasLine.ReplaceAllFunc(b, func(l []byte) []byte {
+				return fmt.Appendf(nil, "aliases: [%s, %s]", pickName(), pickName())
+			})
+		}
+		write(p, b)
+		return []string{p}
+	case 12: // another id, maybe one some canonical_id names
+		b := read(p)
+		id := "id-" + strings.ReplaceAll(strings.ToLower(pickName()), " ", "-")
+		if c.IntN(2) == 0 && len(notes) > 1 {
+			if m := idLine.Find(read(notes[c.IntN(len(notes))])); m != nil {
+				id = strings.TrimSpace(strings.TrimPrefix(string(m), "id:"))
+			}
+		}
+		if idLine.Match(b) {
+			b = idLine.ReplaceAll(b, []byte("id: "+id))
+			write(p, b)
+		}
+		return []string{p}
+	case 13: // a canonical_id naming another note's id, or none
+		b := read(p)
+		repl := "canonical_id: self"
+		if c.IntN(3) > 0 && len(notes) > 1 {
+			if m := idLine.Find(read(notes[c.IntN(len(notes))])); m != nil {
+				repl = "canonical_id: " + strings.TrimSpace(strings.TrimPrefix(string(m), "id:"))
+			}
+		}
+		if canonicalLine.Match(b) {
+			b = canonicalLine.ReplaceAll(b, []byte(repl))
+			b = duplicateLine.ReplaceAll(b, []byte("duplicate_of: none"))
+			write(p, b)
+		}
+		return []string{p}
+	case 14: // a new note taking another note's name: links to it turn ambiguous
+		other := notes[c.IntN(len(notes))]
+		ob := read(other)
+		title := strings.TrimSuffix(path.Base(other), path.Ext(other))
+		if m := titleLine.Find(ob); m != nil {
+			title = strings.TrimSpace(strings.TrimPrefix(string(m), "title:"))
+		}
+		to := path.Join([]string{"clash", "moved/clash"}[c.IntN(2)], fmt.Sprintf("%s.md", []string{title, strings.ToLower(title), path.Base(strings.TrimSuffix(other, path.Ext(other)))}[c.IntN(3)]))
+		if _, err := os.Stat(filepath.Join(dir, to)); err == nil {
+			return nil
+		}
+		write(to, fmt.Appendf(nil, "---\ntitle: %s\naliases: [%s]\n---\n# Clash\n", title, pickName()))
+		return []string{to}
+	case 15: // a folder moved, with every note in it
+		folder := path.Dir(p)
+		if folder == "." {
+			return nil
+		}
+		to := path.Join("relocated", fmt.Sprintf("%s-%d", path.Base(folder), step))
+		if err := os.MkdirAll(filepath.Join(dir, path.Dir(to)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(dir, folder), filepath.Join(dir, to)); err != nil {
+			t.Fatal(err)
+		}
+		return []string{folder, to}
+	default: // a title taken from another note, or dropped
+		b := read(p)
+		repl := ""
+		if c.IntN(3) > 0 {
+			other := notes[c.IntN(len(notes))]
+			repl = "title: " + strings.TrimSuffix(path.Base(other), path.Ext(other))
+			if m := titleLine.Find(read(other)); m != nil && c.IntN(2) == 0 {
+				repl = string(m)
+			}
+		}
+		if titleLine.Match(b) {
+			write(p, titleLine.ReplaceAll(b, []byte(repl)))
+		}
 		return []string{p}
 	}
 }
@@ -237,6 +319,110 @@ func TestEngineMatchesLoad(t *testing.T) {
 				sameAsLoad(t, e, dir, opt, fmt.Sprintf("step %d (%v)", step, changed))
 			}
 		})
+	}
+}
+
+// Every ladder level and --strict, each with another dialect: the plans
+// an update keeps after a change of names are what a fresh load makes.
+func TestEngineMatchesLoadAtEveryLevel(t *testing.T) {
+	steps := 40
+	if testing.Short() {
+		steps = 10
+	}
+	levels := []string{"unicode", "case", "width", "separators", "compact"}
+	for i, level := range levels {
+		for _, strict := range []bool{false, true} {
+			d := dialect.Names[(2*i+len(levels)*boolInt(strict))%len(dialect.Names)]
+			t.Run(fmt.Sprintf("%s/%s/strict=%t", level, d, strict), func(t *testing.T) {
+				dir := genVault(t, 30, d)
+				opt := Options{Dialect: d, Level: level, Strict: &strict, SkipNames: true}
+				e, err := OpenEngine(dir, EngineOptions{Options: opt})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer e.Close()
+				r := rand.New(rand.NewPCG(uint64(i), boolUint(strict)))
+				for step := range steps {
+					changed := editVault(t, dir, r, step)
+					if _, err := e.Refresh(changed...); err != nil {
+						t.Fatal(err)
+					}
+					sameAsLoad(t, e, dir, opt, fmt.Sprintf("step %d (%v)", step, changed))
+				}
+			})
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func boolUint(b bool) uint64 { return uint64(boolInt(b)) }
+
+// A change of names re-plans the notes it can affect and keeps the
+// others' plans: a new title re-plans the notes linking to the note by
+// any of its names, those with a broken link that the new title is near
+// enough to hint at, and no other; the result is a fresh load's.
+func TestEngineNameChangeReplansAffectedNotes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, text string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("target.md", "---\ntitle: Disaster Recovery\n---\n# Steps\n")
+	write("by-title.md", "[[disaster recovery]]\n")
+	write("by-stem.md", "[[target]]\n")
+	write("by-fragment.md", "[[target#Steps]]\n")
+	write("broken.md", "[[Nowhere At All]]\n")
+	write("near.md", "[[Recovery Runbok]]\n")
+	for i := range 20 {
+		write(fmt.Sprintf("other/n%02d.md", i), fmt.Sprintf("# N%d\n[[n%02d]] [[Backup Plan]]\n", i, (i+1)%20))
+	}
+	write("backup.md", "---\ntitle: Backup Plan\n---\n")
+	opt := Options{SkipNames: true}
+	e, err := OpenEngine(dir, EngineOptions{Options: opt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	notes := len(e.Report().Index.Notes)
+	write("target.md", "---\ntitle: Recovery Runbook\n---\n# Steps\n")
+	st, err := e.Refresh("target.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsLoad(t, e, dir, opt, "retitle")
+	if f := st.Report.Plan.Findings; !slices.ContainsFunc(f, func(f plan.Finding) bool {
+		return f.File == "near.md" && slices.Equal(f.Hints, []string{"target.md"})
+	}) {
+		t.Fatalf("findings %+v; want near.md's broken link hinting at target.md", f)
+	}
+	// target.md itself, the three notes linking to it, near.md.
+	if want := notes - 5; st.Report.PlansReused != want {
+		t.Fatalf("after a retitle %d of %d plans reused; want %d (all but the note, its three linkers and the near broken link's)",
+			st.Report.PlansReused, notes, want)
+	}
+	// A new note taking Backup Plan's name makes the links to it
+	// ambiguous: every note linking to it is planned again.
+	write("more/plan.md", "---\ntitle: Backup Plan\n---\n")
+	st, err = e.Refresh("more")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsLoad(t, e, dir, opt, "a name taken")
+	if st.Report.Plan.Stats.Ambiguous < 20 {
+		t.Fatalf("after a new note took a name: %+v; want the 20 links to Backup Plan ambiguous", st.Report.Plan.Stats)
+	}
+	if reused := st.Report.PlansReused; reused == 0 || reused > notes+1-21 {
+		t.Fatalf("after a new note took a name %d plans reused; want those of the notes not linking to Backup Plan", reused)
 	}
 }
 

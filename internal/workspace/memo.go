@@ -12,7 +12,9 @@ import (
 // memoryMemo is an Engine's plan.Memo: each note's plan, encoded by
 // plan.Build, kept in memory for the next update. It is tied to one plan
 // context (plan.ContextSum and the former names in force): begin with
-// another context forgets every plan.
+// another context forgets every plan. After a change of names the engine
+// forgets the plans the change can affect (engine_names.go) and adopts
+// the new context, keeping the others.
 type memoryMemo struct {
 	mu      sync.Mutex
 	context [32]byte
@@ -31,6 +33,38 @@ func newMemoryMemo() *memoryMemo { return &memoryMemo{plans: map[string]memoPlan
 // former names the index resolves (plans made with other former names say
 // other things of the same links).
 func (m *memoryMemo) begin(contextSum [32]byte, formers []index.Former) {
+	sum := memoContext(contextSum, formers)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.hits.Store(0)
+	if sum != m.context {
+		m.context = sum
+		m.plans = map[string]memoPlan{}
+	}
+}
+
+// adopt starts a plan.Build under a new context and keeps every plan: the
+// caller has forgotten those the new context can change.
+func (m *memoryMemo) adopt(contextSum [32]byte, formers []index.Former) {
+	sum := memoContext(contextSum, formers)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.hits.Store(0)
+	m.context = sum
+}
+
+// forget drops the plans of the notes at paths.
+func (m *memoryMemo) forget(paths []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range paths {
+		delete(m.plans, p)
+	}
+}
+
+// memoContext is the memo's context: the plan context sum and the former
+// names in force.
+func memoContext(contextSum [32]byte, formers []index.Former) [32]byte {
 	h := sha256.New()
 	h.Write(contextSum[:])
 	var b []byte
@@ -44,13 +78,7 @@ func (m *memoryMemo) begin(contextSum [32]byte, formers []index.Former) {
 	}
 	var sum [32]byte
 	h.Sum(sum[:0])
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.hits.Store(0)
-	if sum != m.context {
-		m.context = sum
-		m.plans = map[string]memoPlan{}
-	}
+	return sum
 }
 
 func (m *memoryMemo) Lookup(path string, d [32]byte) ([]byte, bool) {

@@ -1,0 +1,229 @@
+package workspace
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/plan"
+)
+
+// nameChange is what an update that changes the vault's names knows: the
+// index before and after, the notes at or under the paths read again as
+// they were and as they are, and the former names (renames) in force
+// before and after.
+type nameChange struct {
+	before, now     *index.Index
+	roots           []string
+	gone, read      []*note.Note
+	formers         [2][]index.Former
+	beforePlan      *plan.Plan
+	sameAttachments bool
+	links           *linkKeys // current with the notes read
+	// broken holds the hint keys of broken links found by the last
+	// change of names; replan leaves this change's there.
+	broken map[string]brokenTargets
+}
+
+// replan returns the vault paths of the notes whose plans a change of
+// names can change, or all when it cannot tell them (every plan is made
+// again then). Every other note's plan is kept: it is what a fresh load
+// makes of the same note.
+//
+// # What a link's plan depends on
+//
+// Resolution (index.Resolve) and planning (plan.Build) of one link read,
+// besides the link itself:
+//
+//   - the names whose key matches the target's at each ladder level:
+//     the exact table (stem, path, path suffixes, title, id) and each fold
+//     level up to the configured one; the ladder is cumulative, so a name
+//     equal to the target at any level is equal to it at Compact, the
+//     highest — a name added or removed under the target's Compact key is
+//     the only kind that can change which entries match at any level, or
+//     their exact-first ranking when several match (the ambiguity guard);
+//   - the path forms of a target (the path, relative paths of Markdown
+//     links, the last element, with or without a note extension), which
+//     meet a note's path or one of its suffixes under the same keys;
+//   - aliases, which confirm a name or make a match ambiguous (alias
+//     class): under the same keys too;
+//   - the canonical note (duplicate_of, canonical_id chains) of the note
+//     it reaches, whose path the edit or finding writes, and the name a
+//     rewrite writes for the note it reaches, which is the note's title
+//     only while no other note shares its key;
+//   - the former names of renamed notes, which a link that the ladder
+//     leaves broken is matched against;
+//   - the headings and anchors of the note a fragment reaches: the plan
+//     memo checks those itself (plan.Memo), by the note's path;
+//   - for a broken link, the near names it hints at: any new stem or
+//     title within the hint distance can change them;
+//   - the attachments, the dialect, the level and the options.
+//
+// So a plan can change only if the note is itself at or under the paths
+// read again, or has a link whose target could name (by the ladder's
+// highest key of itself, its path form or its last element) one of these
+// keys: every name, alias and path suffix, before and after, of the notes
+// read again; of the notes sharing a key with one of those (a rewrite to
+// them may now have to write another name); of the notes whose canonical
+// note changed or is among those read again; and every former name before
+// and after. The notes holding such a link are found through linkKeys,
+// kept current per note, not by reading every link. A broken link's hints
+// are near stems and titles mapped to their canonical notes, so a note
+// with a broken link is planned again when the stem or title, before or
+// after, of a note read again or of a note whose canonical note changed
+// is near enough to the link's target to be hinted (index.HintNear). A
+// change of the attachments (rare while editing) makes every plan again,
+// and so does an exact-only ladder (no key table to find notes sharing a
+// key by). When in doubt the set is larger, never smaller: the engine's
+// tests compare every update with a fresh load.
+func (c *nameChange) replan() (paths []string, all bool) {
+	if !c.sameAttachments || c.now.MaxLevel < fold.Unicode || c.before.MaxLevel < fold.Unicode {
+		return nil, true
+	}
+	keys := map[string]bool{}
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			keys[fold.Key(fold.Compact, s)] = true
+		}
+	}
+	addNote := func(n *note.Note) {
+		for _, s := range noteNames(n) {
+			add(s)
+		}
+		for q := n.Path; ; {
+			add(q)
+			i := strings.IndexByte(q, '/')
+			if i < 0 {
+				break
+			}
+			q = q[i+1:]
+		}
+	}
+	// The stems and titles whose notes or canonical notes changed: the
+	// only hint names that can come or go.
+	hintKeys := map[string]bool{}
+	addHint := func(n *note.Note) {
+		for _, s := range [2]string{dialect.StemOf(n.Path), n.Title} {
+			if k := index.HintKey(s); k != "" {
+				hintKeys[k] = true
+			}
+		}
+	}
+	replan := map[string]bool{}
+	for _, side := range []struct {
+		ix    *index.Index
+		notes []*note.Note
+	}{{c.before, c.gone}, {c.now, c.read}} {
+		for _, n := range side.notes {
+			replan[n.Path] = true
+			addNote(n)
+			addHint(n)
+			for _, s := range noteNames(n) {
+				for _, j := range side.ix.NotesSharingKey(s) {
+					if m := side.ix.Notes[j]; !underAny(m.Path, c.roots) {
+						addNote(m)
+					}
+				}
+			}
+		}
+	}
+	// A note whose canonical note is itself before and after keeps it.
+	canonMoved := func(p string) {
+		i, ok := c.now.NoteByPath(p)
+		j, was := c.before.NoteByPath(p)
+		if !ok || !was {
+			return
+		}
+		cn, cb := c.now.Notes[c.now.Canonical(i)].Path, c.before.Notes[c.before.Canonical(j)].Path
+		if cn != cb || underAny(cn, c.roots) {
+			addNote(c.now.Notes[i])
+			addHint(c.now.Notes[i])
+		}
+	}
+	for _, ix := range []*index.Index{c.now, c.before} {
+		for i, n := range ix.Notes {
+			if ix.Canonical(int32(i)) != int32(i) {
+				canonMoved(n.Path)
+			}
+		}
+	}
+	for _, fs := range c.formers {
+		for _, f := range fs {
+			add(f.Title)
+			for q := f.Path; ; {
+				add(q)
+				i := strings.IndexByte(q, '/')
+				if i < 0 {
+					break
+				}
+				q = q[i+1:]
+			}
+		}
+	}
+	for _, p := range c.links.linking(keys) {
+		replan[p] = true
+	}
+	c.broken = c.nearBroken(hintKeys, replan, c.broken)
+	return slices.Sorted(mapKeys(replan)), false
+}
+
+// brokenTargets are the hint keys of a note's broken links, kept for the
+// next change of names while the note and its broken links stay.
+type brokenTargets struct {
+	note  *note.Note
+	where []linkAt
+	keys  []string
+}
+
+type linkAt struct{ line, col int }
+
+// nearBroken adds to replan the notes not in it with a broken link (in
+// the plan before the change) whose hints a name of hintKeys can change,
+// and returns the broken links' hint keys by note for the next change.
+func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool, known map[string]brokenTargets) map[string]brokenTargets {
+	if c.beforePlan == nil {
+		return nil
+	}
+	broken := map[string][]linkAt{}
+	for i := range c.beforePlan.Findings {
+		if f := &c.beforePlan.Findings[i]; f.Class == "broken" {
+			broken[f.File] = append(broken[f.File], linkAt{f.Line, f.Col})
+		}
+	}
+	next := make(map[string]brokenTargets, len(broken))
+	var links []note.Link
+	for p, where := range broken {
+		i, ok := c.now.NoteByPath(p)
+		if !ok {
+			continue
+		}
+		n := c.now.Notes[i]
+		bt, ok := known[p]
+		if !ok || bt.note != n || !slices.Equal(bt.where, where) {
+			bt = brokenTargets{note: n, where: where}
+			links = n.LinkList(links[:0])
+			for li := range links {
+				if l := &links[li]; slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
+					bt.keys = append(bt.keys, index.HintKey(l.Target))
+				}
+			}
+		}
+		next[p] = bt
+		if replan[p] {
+			continue
+		}
+	near:
+		for _, q := range bt.keys {
+			for k := range hintKeys {
+				if index.HintNear(q, k) {
+					replan[p] = true
+					break near
+				}
+			}
+		}
+	}
+	return next
+}
