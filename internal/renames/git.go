@@ -3,9 +3,10 @@ package renames
 import (
 	"bytes"
 	"fmt"
-	"os/exec"
 	"path"
 	"strings"
+
+	"github.com/relinkmd/relink/internal/git"
 )
 
 // ShallowCloneHint is what to add to "git knows no commit REF" in the
@@ -14,7 +15,7 @@ import (
 // by default), and fetching the rest of the history is the fix. It is ""
 // for a full clone, where the commit is really unknown.
 func ShallowCloneHint(dir string) string {
-	out, err := git(dir, nil, "rev-parse", "--is-shallow-repository")
+	out, err := git.Output(dir, nil, "rev-parse", "--is-shallow-repository")
 	if err != nil || strings.TrimSpace(string(out)) != "true" {
 		return ""
 	}
@@ -28,13 +29,13 @@ func ShallowCloneHint(dir string) string {
 // yet added), unless the bytes are empty or several deleted notes'. It fails when dir is not in a git work tree or ref names
 // no commit.
 func Git(dir, ref string) ([]Moved, error) {
-	if out, err := git(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
+	if out, err := git.Output(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
 		return nil, fmt.Errorf("--since %s: %s is not in a git work tree", ref, dir)
 	}
-	if _, err := git(dir, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
+	if _, err := git.Output(dir, nil, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("--since %s: git knows no commit %s%s", ref, ref, ShallowCloneHint(dir))
 	}
-	out, err := git(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", ref, "--")
+	out, err := git.Output(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", ref, "--")
 	if err != nil {
 		return nil, fmt.Errorf("--since %s: %w", ref, err)
 	}
@@ -76,12 +77,12 @@ func Git(dir, ref string) ([]Moved, error) {
 	}
 	// hash-object reads its paths from the top of the work tree: list
 	// them from there, and give them back relative to dir.
-	prefix, err := git(dir, nil, "rev-parse", "--show-prefix")
+	prefix, err := git.Output(dir, nil, "rev-parse", "--show-prefix")
 	if err != nil {
 		return nil, fmt.Errorf("--since %s: %w", ref, err)
 	}
 	top := strings.TrimRight(string(prefix), "\n")
-	out, err = git(dir, nil, "ls-files", "-z", "--others", "--exclude-standard", "--full-name")
+	out, err = git.Output(dir, nil, "ls-files", "-z", "--others", "--exclude-standard", "--full-name")
 	if err != nil {
 		return nil, fmt.Errorf("--since %s: %w", ref, err)
 	}
@@ -96,7 +97,7 @@ func Git(dir, ref string) ([]Moved, error) {
 	}
 	// The blob ids the untracked notes would get, to find the deleted
 	// notes' bytes among them.
-	out, err = git(dir, []byte(strings.Join(untracked, "\n")+"\n"), "hash-object", "--stdin-paths")
+	out, err = git.Output(dir, []byte(strings.Join(untracked, "\n")+"\n"), "hash-object", "--stdin-paths")
 	if err != nil {
 		return nil, fmt.Errorf("--since %s: %w", ref, err)
 	}
@@ -119,24 +120,6 @@ func Git(dir, ref string) ([]Moved, error) {
 
 // emptyBlob is git's id for the bytes of an empty file.
 const emptyBlob = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
-
-func git(dir string, stdin []byte, args ...string) ([]byte, error) {
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("git %s: %s", args[0], msg)
-	}
-	return out, nil
-}
 
 func isNote(p string) bool {
 	e := strings.ToLower(path.Ext(p))
