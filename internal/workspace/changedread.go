@@ -1,0 +1,297 @@
+package workspace
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"math/bits"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// lightReads are the notes a check of a change read for their names
+// alone (note.ParseNames), with what tells, once the change's keys are
+// known, whether a note may hold a link to what the change touched.
+type lightReads struct {
+	mu       sync.Mutex
+	maxLinks int
+	// filters are the trigram filters of the light notes that hold a
+	// '[' (every link starts with one): a note without is in neither
+	// map's keys but in light.
+	filters map[string]*trigramFilter
+	light   map[string]bool
+}
+
+// read is vault.ReadOptions.Light for a check of change ch: a changed note
+// is parsed in full, and so is an untouched one the filter cannot speak
+// for (non-ASCII text, or as many '[' as the note may have links: only a
+// full parse tells whether it has too many). Every other note gives its
+// names, its hash and, when it has a '[', its trigram filter.
+func (lr *lightReads) read(ch *Change) func(p string, src []byte) (note.Note, bool) {
+	return func(p string, src []byte) (note.Note, bool) {
+		if ch.Has(p) {
+			return note.Note{}, false
+		}
+		var f *trigramFilter
+		if brackets := bytes.Count(src, []byte{'['}); brackets > 0 {
+			if brackets >= lr.maxLinks {
+				return note.Note{}, false
+			}
+			var ok bool
+			if f, ok = newTrigramFilter(src); !ok {
+				return note.Note{}, false
+			}
+		}
+		n := note.ParseNames(p, src)
+		if n.Err == nil {
+			n.Sum = sha256.Sum256(src)
+		}
+		lr.mu.Lock()
+		lr.light[p] = true
+		if f != nil {
+			lr.filters[p] = f
+		}
+		lr.mu.Unlock()
+		return n, true
+	}
+}
+
+// parseInFull reads the light notes of ix whose paths are in paths again
+// and parses them in full, in place: the index, and the index of the vault
+// as it was, which shares the untouched notes, see their links and
+// anchors from then on. Their names are those the light read gave (the
+// same frontmatter), so the index stays right.
+func (lr *lightReads) parseInFull(v *vault.Vault, ix *index.Index, paths map[string]bool, syntax note.Options) {
+	var todo []*note.Note
+	for _, n := range ix.Notes {
+		if paths[n.Path] && lr.light[n.Path] {
+			todo = append(todo, n)
+			delete(lr.light, n.Path)
+			delete(lr.filters, n.Path)
+		}
+	}
+	var wg sync.WaitGroup
+	next := make(chan *note.Note)
+	for range min(len(todo), 8) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range next {
+				src, err := v.ReadFile(n.Path)
+				if err != nil {
+					// Gone or unreadable since the walk: its names
+					// stay, without links.
+					continue
+				}
+				// Packed, as a vault read keeps them: the records of a
+				// parse are scratch memory, reused by the next one.
+				full, _ := note.ParsePacked(n.Path, src, syntax, false, false)
+				if full.Err != nil && n.Err == nil {
+					// Changed since it was read: as it was read.
+					continue
+				}
+				full.Dev, full.Ino, full.Sum = n.Dev, n.Ino, n.Sum
+				full.Fields = n.Fields
+				*n = full
+			}
+		}()
+	}
+	for _, n := range todo {
+		next <- n
+	}
+	close(next)
+	wg.Wait()
+}
+
+// trigramFilter is a Bloom filter of the three-character runs of a note's
+// skeleton (appendSkeleton: ASCII letters lower-cased and digits), of its
+// text as written and with its %XX escapes decoded. A link target is a
+// run of the note's text (a Markdown one percent-decoded, which only
+// shortens escapes; backslash escapes drop punctuation, which the skeleton
+// drops too); on an ASCII target each of mayName's spellings is a run of
+// it, and its skeleton is a key's skeleton when its key is a key (see
+// appendSkeleton). So a note whose filter lacks a trigram of every key's
+// skeleton holds no link mayName would accept: the filter can say "maybe"
+// wrongly, never "no".
+type trigramFilter struct {
+	bits []uint64
+	mask uint32
+}
+
+// newTrigramFilter builds src's filter; ok is false for a text with a byte
+// outside ASCII, or an escape that decodes to one, which the skeleton
+// cannot speak for.
+func newTrigramFilter(src []byte) (*trigramFilter, bool) {
+	skel := make([]byte, 0, len(src))
+	decoded := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c >= 0x80 {
+			return nil, false
+		}
+		if c == '%' && i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
+			if unhex(src[i+1]) >= 8 {
+				return nil, false
+			}
+			decoded = true
+		}
+		skel = appendSkeletonByte(skel, c)
+	}
+	nbits := uint32(1) << bits.Len32(uint32(max(512, len(skel)*8)-1))
+	f := &trigramFilter{bits: make([]uint64, nbits/64), mask: nbits - 1}
+	f.addRuns(skel)
+	if decoded {
+		skel = skel[:0]
+		for i := 0; i < len(src); i++ {
+			c := src[i]
+			if c == '%' && i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
+				c = unhex(src[i+1])<<4 | unhex(src[i+2])
+				i += 2
+			}
+			skel = appendSkeletonByte(skel, c)
+		}
+		f.addRuns(skel)
+	}
+	return f, true
+}
+
+func (f *trigramFilter) addRuns(skel []byte) {
+	for i := 0; i+3 <= len(skel); i++ {
+		h1, h2 := trigramHashes(skel[i], skel[i+1], skel[i+2])
+		f.bits[(h1&f.mask)/64] |= 1 << (h1 & 63)
+		f.bits[(h2&f.mask)/64] |= 1 << (h2 & 63)
+	}
+}
+
+// mayHold reports whether the skeleton skel may be a run of the note's.
+func (f *trigramFilter) mayHold(skel []byte) bool {
+	if len(skel) < 3 {
+		return true
+	}
+	for i := 0; i+3 <= len(skel); i++ {
+		h1, h2 := trigramHashes(skel[i], skel[i+1], skel[i+2])
+		if f.bits[(h1&f.mask)/64]&(1<<(h1&63)) == 0 || f.bits[(h2&f.mask)/64]&(1<<(h2&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func trigramHashes(a, b, c byte) (uint32, uint32) {
+	x := uint32(a)<<16 | uint32(b)<<8 | uint32(c)
+	h := x * 0x9E3779B1
+	return h >> 7, (h ^ x*0x85EBCA77) >> 11
+}
+
+func appendSkeletonByte(b []byte, c byte) []byte {
+	switch {
+	case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		return append(b, c)
+	case 'A' <= c && c <= 'Z':
+		return append(b, c+'a'-'A')
+	}
+	return b
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// mayLink returns the light notes whose filter may hold a link with one of
+// keys (affectedKeys) for a key.
+func (lr *lightReads) mayLink(keys map[string]bool) map[string]bool {
+	var skels [][]byte
+	for k := range keys {
+		// An ASCII target's key is ASCII: only those keys can be a
+		// light note's.
+		if isASCII(k) {
+			skels = append(skels, appendSkeleton(nil, k))
+		}
+	}
+	out := map[string]bool{}
+	if len(skels) == 0 {
+		return out
+	}
+	for p, f := range lr.filters {
+		for _, sk := range skels {
+			if f.mayHold(sk) {
+				out[p] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// fragmentTargets are the paths of the notes a link with a fragment, of
+// the notes planned (indexes into now), may point into, in the vault now
+// or as it was: the note each resolves to, the candidates, the notes that
+// share a key with any spelling of its target, and their canonical notes.
+func fragmentTargets(now, before *index.Index, planned []int32) map[string]bool {
+	out := map[string]bool{}
+	addNote := func(ix *index.Index, i int32) {
+		if i < 0 || int(i) >= len(ix.Notes) {
+			return
+		}
+		out[ix.Notes[i].Path] = true
+		out[ix.Notes[ix.Canonical(i)].Path] = true
+	}
+	var links []note.Link
+	for _, i := range planned {
+		src := now.Notes[i]
+		links = src.LinkList(links[:0])
+		for li := range links {
+			l := links[li]
+			if !l.HasFrag {
+				continue
+			}
+			t := strings.TrimPrefix(strings.TrimSpace(l.Target), "/")
+			// The target alone: which note it names does not depend
+			// on the anchors.
+			bare := l
+			bare.HasFrag, bare.Frag = false, ""
+			for _, ix := range []*index.Index{now, before} {
+				j := i
+				if ix != now {
+					var ok bool
+					if j, ok = ix.NoteByPath(src.Path); !ok {
+						j = -1
+					}
+				}
+				if j >= 0 {
+					r := ix.Resolve(j, &bare)
+					if !r.Attachment && !r.Outside {
+						addNote(ix, r.Target)
+					}
+					for _, c := range r.Candidates {
+						addNote(ix, c)
+					}
+				}
+				for _, q := range [...]string{t, dialect.PathName(t), path.Base(t), dialect.StemOf(t)} {
+					if q == "" || q == "." {
+						continue
+					}
+					for _, m := range ix.NotesSharingKey(q) {
+						addNote(ix, m)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
