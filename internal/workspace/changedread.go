@@ -7,8 +7,10 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/vault"
@@ -29,8 +31,8 @@ type lightReads struct {
 
 // read is vault.ReadOptions.Light for a check of change ch: a changed note
 // is parsed in full, and so is an untouched one the filter cannot speak
-// for (non-ASCII text, or as many '[' as the note may have links: only a
-// full parse tells whether it has too many). Every other note gives its
+// for (one with a conjoining jamo, or as many '[' as the note may have
+// links: only a full parse tells whether it has too many). Every other note gives its
 // names, its hash and, when it has a '[', its trigram filter.
 func (lr *lightReads) read(ch *Change) func(p string, src []byte) (note.Note, bool) {
 	return func(p string, src []byte) (note.Note, bool) {
@@ -108,72 +110,136 @@ func (lr *lightReads) parseInFull(v *vault.Vault, ix *index.Index, paths map[str
 	wg.Wait()
 }
 
-// trigramFilter is a Bloom filter of the three-character runs of a note's
-// skeleton (appendSkeleton: ASCII letters lower-cased and digits), of its
-// text as written and with its %XX escapes decoded. A link target is a
-// run of the note's text (a Markdown one percent-decoded, which only
-// shortens escapes; backslash escapes drop punctuation, which the skeleton
-// drops too); on an ASCII target each of mayName's spellings is a run of
-// it, and its skeleton is a key's skeleton when its key is a key (see
-// appendSkeleton). So a note whose filter lacks a trigram of every key's
-// skeleton holds no link mayName would accept: the filter can say "maybe"
-// wrongly, never "no".
+// trigramFilter is a Bloom filter of the three-symbol runs of a note's
+// skeleton (see appendSkeletonRunes), of its text as written and with its
+// %XX escapes decoded. A link target is a stretch of the note's text (a
+// Markdown one percent-decoded, which only shortens escapes; backslash
+// escapes drop punctuation, which the skeleton drops too), and so is each
+// of mayName's spellings of it; the skeleton of a spelling's key is made
+// of runs of the spelling's skeleton, so of the note's. A note whose
+// filter lacks a trigram of every key's skeleton therefore holds no link
+// mayName would accept: the filter can say "maybe" wrongly, never "no".
 type trigramFilter struct {
 	bits []uint64
 	mask uint32
 }
 
-// newTrigramFilter builds src's filter; ok is false for a text with a byte
-// outside ASCII, or an escape that decodes to one, which the skeleton
-// cannot speak for.
+// newTrigramFilter builds src's filter; ok is false for a text holding a
+// conjoining Hangul jamo, which a key may compose with the syllable before
+// it into one the text does not show.
 func newTrigramFilter(src []byte) (*trigramFilter, bool) {
-	skel := make([]byte, 0, len(src))
-	decoded := false
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		if c >= 0x80 {
-			return nil, false
-		}
-		if c == '%' && i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
-			if unhex(src[i+1]) >= 8 {
-				return nil, false
-			}
-			decoded = true
-		}
-		skel = appendSkeletonByte(skel, c)
+	skel, ok := appendSkeletonRunes(nil, src)
+	if !ok {
+		return nil, false
 	}
 	nbits := uint32(1) << bits.Len32(uint32(max(512, len(skel)*8)-1))
 	f := &trigramFilter{bits: make([]uint64, nbits/64), mask: nbits - 1}
 	f.addRuns(skel)
-	if decoded {
-		skel = skel[:0]
+	if bytes.IndexByte(src, '%') >= 0 {
+		decoded := make([]byte, 0, len(src))
 		for i := 0; i < len(src); i++ {
 			c := src[i]
 			if c == '%' && i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
 				c = unhex(src[i+1])<<4 | unhex(src[i+2])
 				i += 2
 			}
-			skel = appendSkeletonByte(skel, c)
+			decoded = append(decoded, c)
+		}
+		if skel, ok = appendSkeletonRunes(skel[:0], decoded); !ok {
+			return nil, false
 		}
 		f.addRuns(skel)
 	}
 	return f, true
 }
 
-func (f *trigramFilter) addRuns(skel []byte) {
+// skeletonBreak ends a run of the skeleton: a character that folds to
+// something other than letters, digits and Hangul syllables.
+const skeletonBreak = 0
+
+// appendSkeletonRunes appends the skeleton of s: each character as the
+// ladder's highest level folds it alone — ASCII letters lower-cased and
+// digits kept, Hangul syllables kept, any other character that folds to
+// ASCII (full-width letters, K, ß, ligatures) as the letters and digits
+// it folds to, separators and ASCII punctuation dropped, and everything
+// else a break. Folded together, the characters of a spelling give the
+// same skeleton, except where a combining mark joins the letter before it
+// into one the skeleton breaks at (a shorter run, still a run of the
+// text's) or a conjoining jamo joins a syllable: ok is false for a text
+// with one.
+func appendSkeletonRunes(out []rune, s []byte) ([]rune, bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				out = append(out, rune(c))
+			case 'A' <= c && c <= 'Z':
+				out = append(out, rune(c+'a'-'A'))
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		i += n
+		switch {
+		case r >= 0xAC00 && r <= 0xD7A3:
+			out = append(out, r)
+		case r >= 0x1100 && r <= 0x11FF, r >= 0xA960 && r <= 0xA97F, r >= 0xD7B0 && r <= 0xD7FF:
+			return out, false
+		default:
+			out = appendRuneFold(out, r)
+		}
+	}
+	return out, true
+}
+
+// runeFolds caches the skeleton of each non-ASCII character seen: a
+// fold through x/text per occurrence would cost what parsing does.
+var runeFolds sync.Map // rune -> []rune
+
+func appendRuneFold(out []rune, r rune) []rune {
+	if v, ok := runeFolds.Load(r); ok {
+		return append(out, v.([]rune)...)
+	}
+	k := fold.Key(fold.Compact, string(r))
+	var sk []rune
+	ascii := true
+	for j := 0; j < len(k); j++ {
+		if k[j] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	switch {
+	case k == "":
+	case ascii:
+		sk, _ = appendSkeletonRunes(nil, []byte(k))
+	default:
+		sk = []rune{skeletonBreak}
+	}
+	runeFolds.Store(r, sk)
+	return append(out, sk...)
+}
+
+func (f *trigramFilter) addRuns(skel []rune) {
 	for i := 0; i+3 <= len(skel); i++ {
+		if skel[i] == skeletonBreak || skel[i+1] == skeletonBreak || skel[i+2] == skeletonBreak {
+			continue
+		}
 		h1, h2 := trigramHashes(skel[i], skel[i+1], skel[i+2])
 		f.bits[(h1&f.mask)/64] |= 1 << (h1 & 63)
 		f.bits[(h2&f.mask)/64] |= 1 << (h2 & 63)
 	}
 }
 
-// mayHold reports whether the skeleton skel may be a run of the note's.
-func (f *trigramFilter) mayHold(skel []byte) bool {
-	if len(skel) < 3 {
-		return true
-	}
+// mayHold reports whether every run of the skeleton skel (of a key) may
+// be a run of the note's.
+func (f *trigramFilter) mayHold(skel []rune) bool {
 	for i := 0; i+3 <= len(skel); i++ {
+		if skel[i] == skeletonBreak || skel[i+1] == skeletonBreak || skel[i+2] == skeletonBreak {
+			continue
+		}
 		h1, h2 := trigramHashes(skel[i], skel[i+1], skel[i+2])
 		if f.bits[(h1&f.mask)/64]&(1<<(h1&63)) == 0 || f.bits[(h2&f.mask)/64]&(1<<(h2&63)) == 0 {
 			return false
@@ -182,20 +248,10 @@ func (f *trigramFilter) mayHold(skel []byte) bool {
 	return true
 }
 
-func trigramHashes(a, b, c byte) (uint32, uint32) {
-	x := uint32(a)<<16 | uint32(b)<<8 | uint32(c)
-	h := x * 0x9E3779B1
-	return h >> 7, (h ^ x*0x85EBCA77) >> 11
-}
-
-func appendSkeletonByte(b []byte, c byte) []byte {
-	switch {
-	case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		return append(b, c)
-	case 'A' <= c && c <= 'Z':
-		return append(b, c+'a'-'A')
-	}
-	return b
+func trigramHashes(a, b, c rune) (uint32, uint32) {
+	x := uint64(a)<<42 | uint64(b)<<21 | uint64(c)
+	h := x * 0x9E3779B97F4A7C15
+	return uint32(h >> 40), uint32(h >> 13)
 }
 
 func isHex(c byte) bool {
@@ -215,13 +271,15 @@ func unhex(c byte) byte {
 // mayLink returns the light notes whose filter may hold a link with one of
 // keys (affectedKeys) for a key.
 func (lr *lightReads) mayLink(keys map[string]bool) map[string]bool {
-	var skels [][]byte
+	var skels [][]rune
 	for k := range keys {
-		// An ASCII target's key is ASCII: only those keys can be a
-		// light note's.
-		if isASCII(k) {
-			skels = append(skels, appendSkeleton(nil, k))
+		sk, ok := appendSkeletonRunes(nil, []byte(k))
+		if !ok {
+			// A key with a jamo: only a note with one, parsed in
+			// full, can hold it.
+			continue
 		}
+		skels = append(skels, sk)
 	}
 	out := map[string]bool{}
 	if len(skels) == 0 {
