@@ -111,8 +111,9 @@ func (lr *lightReads) parseInFull(v *vault.Vault, ix *index.Index, paths map[str
 }
 
 // trigramFilter is a Bloom filter of the three-symbol runs of a note's
-// skeleton (see appendSkeletonRunes), of its text as written and with its
-// %XX escapes decoded. A link target is a stretch of the note's text (a
+// skeleton (see appendSkeletonRunes), of the stretches of its text that
+// may hold a link's target, as written and with their %XX escapes
+// decoded. A link target is a stretch of the note's text (a
 // Markdown one percent-decoded, which only shortens escapes; backslash
 // escapes drop punctuation, which the skeleton drops too), and so is each
 // of mayName's spellings of it; the skeleton of a spelling's key is made
@@ -124,33 +125,169 @@ type trigramFilter struct {
 	mask uint32
 }
 
-// newTrigramFilter builds src's filter; ok is false for a text holding a
-// conjoining Hangul jamo, which a key may compose with the syllable before
-// it into one the text does not show.
-func newTrigramFilter(src []byte) (*trigramFilter, bool) {
-	skel, ok := appendSkeletonRunes(nil, src)
-	if !ok {
-		return nil, false
-	}
-	nbits := uint32(1) << bits.Len32(uint32(max(512, len(skel)*8)-1))
-	f := &trigramFilter{bits: make([]uint64, nbits/64), mask: nbits - 1}
-	f.addRuns(skel)
-	if bytes.IndexByte(src, '%') >= 0 {
-		decoded := make([]byte, 0, len(src))
-		for i := 0; i < len(src); i++ {
-			c := src[i]
-			if c == '%' && i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]) {
-				c = unhex(src[i+1])<<4 | unhex(src[i+2])
-				i += 2
-			}
-			decoded = append(decoded, c)
+// newTrigramFilter builds src's filter, from the stretches of its text a
+// link's target may lie in: every link ends on the line it starts on; a
+// wikilink's target lies between its "[[" and the first "]]" after it,
+// a Markdown link's after its "](" (and spaces) up to the first space or
+// control character not escaped, or in "<…>" up to the end of the line.
+// It returns nil for a note without such a stretch (it has no link), and
+// ok false for one holding a conjoining Hangul jamo, which a key may
+// compose with the syllable before it into one the text does not show.
+func newTrigramFilter(src []byte) (f *trigramFilter, ok bool) {
+	var spans [][]byte
+	size := 0
+	for rest := src; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
 		}
-		if skel, ok = appendSkeletonRunes(skel[:0], decoded); !ok {
+		for i := 0; i+1 < len(line); i++ {
+			if line[i+1] != '[' && line[i+1] != '(' || line[i] != '[' && line[i] != ']' {
+				continue
+			}
+			var span []byte
+			switch {
+			case line[i] == '[' && line[i+1] == '[':
+				e := bytes.Index(line[i+2:], []byte("]]"))
+				if e < 0 {
+					continue
+				}
+				span = line[i+2 : i+2+e]
+			case line[i] == ']' && line[i+1] == '(':
+				d := i + 2
+				for d < len(line) && line[d] == ' ' {
+					d++
+				}
+				e := d
+				if d < len(line) && line[d] == '<' {
+					e = len(line)
+				} else {
+					for e < len(line) && (line[e] > ' ' || e > d && line[e-1] == '\\') {
+						e++
+					}
+				}
+				span = line[d:e]
+			default:
+				continue
+			}
+			spans = append(spans, span)
+			size += len(span)
+		}
+	}
+	if len(spans) == 0 {
+		return nil, true
+	}
+	nbits := uint32(1) << bits.Len32(uint32(max(512, size*16)-1))
+	f = &trigramFilter{bits: make([]uint64, nbits/64), mask: nbits - 1}
+	for _, span := range spans {
+		if !f.addText(span, false) {
 			return nil, false
 		}
-		f.addRuns(skel)
+		if bytes.IndexByte(span, '%') >= 0 && !f.addText(span, true) {
+			return nil, false
+		}
 	}
 	return f, true
+}
+
+// addText adds the trigrams of src's skeleton (appendSkeletonRunes), with
+// its %XX escapes decoded when decode, one character at a time: building
+// the skeleton first cost as much as parsing.
+func (f *trigramFilter) addText(src []byte, decode bool) bool {
+	var a, b rune // the two symbols before, in the run
+	run := 0
+	add := func(r rune) {
+		if r == skeletonBreak {
+			run = 0
+			return
+		}
+		if run >= 2 {
+			h1, h2 := trigramHashes(a, b, r)
+			f.bits[(h1&f.mask)/64] |= 1 << (h1 & 63)
+			f.bits[(h2&f.mask)/64] |= 1 << (h2 & 63)
+		}
+		a, b = b, r
+		run++
+	}
+	var buf [4]byte
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf && (!decode || c != '%') {
+			if sym := asciiSkeleton[c]; sym != 0 {
+				add(rune(sym))
+			}
+			i++
+			continue
+		}
+		var r rune
+		if decode {
+			// The decoded bytes of a run of escapes, as one character.
+			n := 0
+			j := i
+			for n < len(buf) && j+2 < len(src) && src[j] == '%' && isHex(src[j+1]) && isHex(src[j+2]) {
+				buf[n] = unhex(src[j+1])<<4 | unhex(src[j+2])
+				n++
+				j += 3
+				if utf8.FullRune(buf[:n]) {
+					break
+				}
+			}
+			if n == 0 {
+				i++ // a '%' that escapes nothing
+				continue
+			}
+			var w int
+			r, w = utf8.DecodeRune(buf[:n])
+			if w < n || buf[0] < utf8.RuneSelf {
+				// An ASCII escape, or bytes that are no character:
+				// each byte alone, as the decoded text has them.
+				for k := 0; k < n; k++ {
+					if buf[k] < utf8.RuneSelf {
+						if sym := asciiSkeleton[buf[k]]; sym != 0 {
+							add(rune(sym))
+						}
+					} else {
+						add(skeletonBreak)
+					}
+				}
+				i = j
+				continue
+			}
+			i = j
+		} else {
+			var n int
+			r, n = utf8.DecodeRune(src[i:])
+			i += n
+		}
+		switch {
+		case r >= 0xAC00 && r <= 0xD7A3:
+			add(r)
+		case isJamo(r):
+			return false
+		default:
+			for _, sym := range runeSkeleton(r) {
+				add(sym)
+			}
+		}
+	}
+	return true
+}
+
+// asciiSkeleton is the skeleton of each ASCII byte: 0 for those dropped.
+var asciiSkeleton = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	return t
+}()
+
+func isJamo(r rune) bool {
+	return r >= 0x1100 && r <= 0x11FF || r >= 0xA960 && r <= 0xA97F || r >= 0xD7B0 && r <= 0xD7FF
 }
 
 // skeletonBreak ends a run of the skeleton: a character that folds to
@@ -185,10 +322,10 @@ func appendSkeletonRunes(out []rune, s []byte) ([]rune, bool) {
 		switch {
 		case r >= 0xAC00 && r <= 0xD7A3:
 			out = append(out, r)
-		case r >= 0x1100 && r <= 0x11FF, r >= 0xA960 && r <= 0xA97F, r >= 0xD7B0 && r <= 0xD7FF:
+		case isJamo(r):
 			return out, false
 		default:
-			out = appendRuneFold(out, r)
+			out = append(out, runeSkeleton(r)...)
 		}
 	}
 	return out, true
@@ -198,9 +335,10 @@ func appendSkeletonRunes(out []rune, s []byte) ([]rune, bool) {
 // fold through x/text per occurrence would cost what parsing does.
 var runeFolds sync.Map // rune -> []rune
 
-func appendRuneFold(out []rune, r rune) []rune {
+// runeSkeleton is the skeleton of the non-ASCII character r alone.
+func runeSkeleton(r rune) []rune {
 	if v, ok := runeFolds.Load(r); ok {
-		return append(out, v.([]rune)...)
+		return v.([]rune)
 	}
 	k := fold.Key(fold.Compact, string(r))
 	var sk []rune
@@ -219,18 +357,7 @@ func appendRuneFold(out []rune, r rune) []rune {
 		sk = []rune{skeletonBreak}
 	}
 	runeFolds.Store(r, sk)
-	return append(out, sk...)
-}
-
-func (f *trigramFilter) addRuns(skel []rune) {
-	for i := 0; i+3 <= len(skel); i++ {
-		if skel[i] == skeletonBreak || skel[i+1] == skeletonBreak || skel[i+2] == skeletonBreak {
-			continue
-		}
-		h1, h2 := trigramHashes(skel[i], skel[i+1], skel[i+2])
-		f.bits[(h1&f.mask)/64] |= 1 << (h1 & 63)
-		f.bits[(h2&f.mask)/64] |= 1 << (h2 & 63)
-	}
+	return sk
 }
 
 // mayHold reports whether every run of the skeleton skel (of a key) may
