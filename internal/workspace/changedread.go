@@ -129,52 +129,54 @@ type trigramFilter struct {
 // link's target may lie in: every link ends on the line it starts on; a
 // wikilink's target lies between its "[[" and the first "]]" after it,
 // a Markdown link's after its "](" (and spaces) up to the first space or
-// control character not escaped, or in "<…>" up to the end of the line.
+// control character not escaped, or in "<…>" up to the first newline not
+// escaped.
 // It returns nil for a note without such a stretch (it has no link), and
 // ok false for one holding a conjoining Hangul jamo, which a key may
 // compose with the syllable before it into one the text does not show.
 func newTrigramFilter(src []byte) (f *trigramFilter, ok bool) {
 	var spans [][]byte
 	size := 0
-	for rest := src; len(rest) > 0; {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("[["))
+		if j < 0 {
+			break
 		}
-		for i := 0; i+1 < len(line); i++ {
-			if line[i+1] != '[' && line[i+1] != '(' || line[i] != '[' && line[i] != ']' {
-				continue
-			}
-			var span []byte
-			switch {
-			case line[i] == '[' && line[i+1] == '[':
-				e := bytes.Index(line[i+2:], []byte("]]"))
-				if e < 0 {
-					continue
-				}
-				span = line[i+2 : i+2+e]
-			case line[i] == ']' && line[i+1] == '(':
-				d := i + 2
-				for d < len(line) && line[d] == ' ' {
-					d++
-				}
-				e := d
-				if d < len(line) && line[d] == '<' {
-					e = len(line)
-				} else {
-					for e < len(line) && (line[e] > ' ' || e > d && line[e-1] == '\\') {
-						e++
-					}
-				}
-				span = line[d:e]
-			default:
-				continue
-			}
+		from := i + j + 2
+		e := bytes.Index(src[from:], []byte("]]"))
+		if e < 0 {
+			break
+		}
+		i = from
+		if span := src[from : from+e]; bytes.IndexByte(span, '\n') < 0 {
 			spans = append(spans, span)
 			size += len(span)
 		}
+	}
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("]("))
+		if j < 0 {
+			break
+		}
+		d := i + j + 2
+		i = d
+		for d < len(src) && src[d] == ' ' {
+			d++
+		}
+		e := d
+		if d < len(src) && src[d] == '<' {
+			// Up to the end of the line, or past it after a
+			// backslash (which escapes the newline).
+			for e < len(src) && (src[e] != '\n' || e > d && src[e-1] == '\\') {
+				e++
+			}
+		} else {
+			for e < len(src) && (src[e] > ' ' || e > d && src[e-1] == '\\') {
+				e++
+			}
+		}
+		spans = append(spans, src[d:e])
+		size += e - d
 	}
 	if len(spans) == 0 {
 		return nil, true

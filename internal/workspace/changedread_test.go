@@ -34,6 +34,7 @@ func FuzzLightFilter(f *testing.F) {
 		{"ǰx", "[[J\u030cx]]"},
 		{"ﬀab", "[[ffab]] [[FFAB]]"},
 		{"abc", "[[ａｂｃ]]"},
+		{"ab", "[x](<a\\\nb.md>) [y](a\\\nb.md)"},
 		{"a b", "[x]( <a b.md> ) [y](a\\ b.md) [z](a\x7fb.md \"t\")"},
 		{"Café Noir", "[[cafe\u0301-noir]] [x](Caf%C3%A9.md)"},
 	} {
