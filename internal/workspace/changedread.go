@@ -438,10 +438,11 @@ func fragmentTargets(now, before *index.Index, planned []int32) map[string]bool 
 		out[ix.Notes[i].Path] = true
 		out[ix.Notes[ix.Canonical(i)].Path] = true
 	}
-	var links []note.Link
 	for _, i := range planned {
 		src := now.Notes[i]
-		links = src.LinkList(links[:0])
+		// A fresh list: an unpacked note's list is its own Links, which
+		// a buffer passed on would overwrite.
+		links := src.LinkList(nil)
 		for li := range links {
 			l := links[li]
 			if !l.HasFrag {
