@@ -97,6 +97,10 @@ type ReadOptions struct {
 	// under these vault paths (files or folders, present or gone): a
 	// long-lived reader re-reads the paths that changed and nothing else.
 	Roots []string
+	// Light, when set, may read a note without parsing it in full: it is
+	// given the bytes of every note the cache did not give, and the note
+	// it returns (ok) stands for the parse. Such a note is not cached.
+	Light func(p string, src []byte) (n note.Note, ok bool)
 }
 
 // Scan is the result of reading a vault.
@@ -505,6 +509,14 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Aren
 	buf = buf[:size]
 	if err := f.readFull(buf); err != nil {
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
+	}
+	if opt.Light != nil {
+		if ln, ok := opt.Light(p, buf); ok {
+			if key != nil {
+				ln.Dev, ln.Ino = key.Dev, key.Ino
+			}
+			return &ln, "", buf
+		}
 	}
 	// A cached note carries its hash, so that apply can take it from the
 	// cache too. Packed, the links of all notes take a fraction of the

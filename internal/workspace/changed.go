@@ -49,6 +49,8 @@ type Change struct {
 	problemsBefore map[vault.Problem]bool
 	// moved are the renames git records since Ref.
 	moved []renames.Moved
+	// reads are the notes read for their names alone.
+	reads *lightReads
 }
 
 type blob struct {
@@ -301,6 +303,9 @@ func planChanged(v *vault.Vault, ch *Change, ix *index.Index, scan *vault.Scan, 
 		ch.problemsBefore[vault.Problem{File: p.File, Message: p.Message}] = true
 	}
 	keys := affectedKeys(ch, ix, before)
+	if ch.reads != nil {
+		ch.reads.parseInFull(v, ix, ch.reads.mayLink(keys), syntax)
+	}
 	var changed []int32
 	for i, n := range ix.Notes {
 		if ch.Has(n.Path) {
@@ -338,6 +343,11 @@ func planChanged(v *vault.Vault, ch *Change, ix *index.Index, scan *vault.Scan, 
 		wg.Wait()
 	}
 	untouched := slices.Concat(found...)
+	if ch.reads != nil && len(ch.reads.light) > 0 {
+		// The notes a fragment of the links planned may point into
+		// need their anchors.
+		ch.reads.parseInFull(v, ix, fragmentTargets(ix, before, slices.Concat(changed, untouched)), syntax)
+	}
 	pl := plan.BuildNotes(ix, s.Plan, changed)
 	// Every note lent its names to the check; the links counted are the
 	// changed notes' and the untouched ones reported.

@@ -176,6 +176,13 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 	var moved []renames.Moved
 	if opt.changed != nil {
 		moved = opt.changed.moved
+		// The notes the change did not touch lend their names; only
+		// those that may link to what it touched are parsed in full.
+		opt.changed.reads = &lightReads{maxLinks: ro.Syntax.MaxLinks, filters: map[string]*trigramFilter{}, light: map[string]bool{}}
+		if opt.changed.reads.maxLinks <= 0 {
+			opt.changed.reads.maxLinks = note.DefaultMaxLinks
+		}
+		ro.Light = opt.changed.reads.read(opt.changed)
 	} else if opt.Since != "" && !opt.SkipNames {
 		if moved, err = renames.Git(v.Dir, opt.Since); err != nil {
 			return nil, nil, err
@@ -233,7 +240,9 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 		}
 		close(digest)
 	}()
-	ix, cached, writeTables := buildIndex(scan, s, opt.Once)
+	// The index cache is not for an index of notes read for their names
+	// alone: its tables would be saved without their anchors.
+	ix, cached, writeTables := buildIndex(scan, s, opt.Once && (opt.changed == nil || len(opt.changed.reads.light) == 0))
 	if writeTables != nil && !opt.Rewrites {
 		saveBeside(writeTables)
 	}
