@@ -1,7 +1,7 @@
-// Package git runs the git command for the features that read a work
-// tree's history (renames since a commit, the files a change touched).
-// It is the one place that spawns git, so that every caller reports a
-// failure the same way: git's own message, not an exit status.
+// Package git runs the git commands whose whole output relink reads, for
+// the features that read a work tree's history (renames since a commit,
+// the files a change touched), so that every caller reports a failure the
+// same way: git's own message, not an exit status.
 package git
 
 import (

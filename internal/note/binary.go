@@ -173,9 +173,11 @@ func (n *Note) pack(withDigest bool, arena *Arena) []byte {
 	return enc
 }
 
-// LinkList returns the note's links: Links, or the packed links decoded
-// into buf's memory (which the result may reuse; it is valid until buf is
-// passed again).
+// LinkList returns the note's links, in buf's memory (which the result
+// may reuse; it is valid until buf is passed again): the packed links
+// decoded, or a copy of Links. Never Links itself: a loop that passes each
+// result back as the next buffer would otherwise decode the next note's
+// links over this note's.
 //
 // Packed links come from Pack or from DecodeBinary of a cache entry whose
 // checksum held, both written by this program's AppendBinary: that they
@@ -183,7 +185,7 @@ func (n *Note) pack(withDigest bool, arena *Arena) []byte {
 // a bug, reported by a panic naming the note rather than with wrong links.
 func (n *Note) LinkList(buf []Link) []Link {
 	if !n.hasPacked {
-		return n.Links
+		return append(buf[:0], n.Links...)
 	}
 	out, err := decodeLinks(buf[:0], n.packed, int(n.packedCount))
 	if err != nil {

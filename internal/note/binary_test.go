@@ -254,3 +254,22 @@ func TestArenaClone(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkListNeverLendsLinks: a loop reusing each result as the next
+// buffer, over an unpacked note then a packed one, leaves the unpacked
+// note's links as they were.
+func TestLinkListNeverLendsLinks(t *testing.T) {
+	plain := Parse("a.md", []byte("[[One]] [[Two]] [[Three]]\n"), Options{})
+	packed, _ := ParsePacked("b.md", []byte("[[Four]] [[Five]]\n"), Options{}, false, false)
+	var links []Link
+	for _, n := range []*Note{&plain, &packed} {
+		links = n.LinkList(links[:0])
+	}
+	var got []string
+	for _, l := range plain.Links {
+		got = append(got, l.Target)
+	}
+	if want := []string{"One", "Two", "Three"}; !slices.Equal(got, want) {
+		t.Errorf("after the loop, a.md's links are %q, want %q", got, want)
+	}
+}

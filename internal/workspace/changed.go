@@ -17,6 +17,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/git"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/plan"
@@ -131,17 +132,17 @@ func gitChange(dir, ref string) (*Change, error) {
 		return nil, fail(fmt.Errorf("git is needed to find what changed in %s, and it is not installed", dir))
 	}
 	ch := &Change{Ref: ref, before: map[string]blob{}, files: map[string]bool{}}
-	if out, err := gitOut(dir, nil, "rev-parse", "--is-inside-work-tree", "--verify", "--quiet", ref+"^{commit}"); err == nil && strings.HasPrefix(string(out), "true\n") {
+	if out, err := git.Output(dir, nil, "rev-parse", "--is-inside-work-tree", "--verify", "--quiet", ref+"^{commit}"); err == nil && strings.HasPrefix(string(out), "true\n") {
 		ch.commit = strings.TrimSpace(strings.TrimPrefix(string(out), "true\n"))
-	} else if out, err := gitOut(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
+	} else if out, err := git.Output(dir, nil, "rev-parse", "--is-inside-work-tree"); err != nil || strings.TrimSpace(string(out)) != "true" {
 		return nil, fail(fmt.Errorf("%s is not in a git work tree", dir))
-	} else if _, herr := gitOut(dir, nil, "rev-parse", "--verify", "--quiet", "HEAD"); ref == "HEAD" && herr != nil {
+	} else if _, herr := git.Output(dir, nil, "rev-parse", "--verify", "--quiet", "HEAD"); ref == "HEAD" && herr != nil {
 		// No commit yet: everything there is, is new.
 		ch.commit = emptyTree
 	} else {
 		return nil, fail(fmt.Errorf("git knows no commit %s in %s%s", ref, dir, renames.ShallowCloneHint(dir)))
 	}
-	out, err := gitOut(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", "--no-ext-diff", "--no-color", ch.commit, "--")
+	out, err := git.Output(dir, nil, "diff", "--raw", "--no-abbrev", "-z", "-M", "--relative", "--ignore-submodules", "--no-ext-diff", "--no-color", ch.commit, "--")
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -179,7 +180,7 @@ func gitChange(dir, ref string) (*Change, error) {
 			deleted[meta[2]] = append(deleted[meta[2]], from)
 		}
 	}
-	out, err = gitOut(dir, nil, "ls-files", "-z", "--others", "--exclude-standard")
+	out, err = git.Output(dir, nil, "ls-files", "-z", "--others", "--exclude-standard")
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -203,7 +204,7 @@ func gitChange(dir, ref string) (*Change, error) {
 		for i, p := range untracked {
 			abs[i] = filepath.Join(dir, filepath.FromSlash(p))
 		}
-		out, err := gitOut(dir, []byte(strings.Join(abs, "\n")+"\n"), "hash-object", "--stdin-paths")
+		out, err := git.Output(dir, []byte(strings.Join(abs, "\n")+"\n"), "hash-object", "--stdin-paths")
 		if err != nil {
 			return nil, fail(err)
 		}
@@ -221,24 +222,6 @@ func gitChange(dir, ref string) (*Change, error) {
 	}
 	slices.Sort(ch.Files)
 	return ch, nil
-}
-
-func gitOut(dir string, stdin []byte, args ...string) ([]byte, error) {
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("git %s: %s", args[0], msg)
-	}
-	return out, nil
 }
 
 // readBlobs returns the contents of the blobs given, by id, in one git
