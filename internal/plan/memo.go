@@ -45,6 +45,16 @@ type Memo interface {
 	Record(path string, d [32]byte, enc []byte)
 }
 
+// StableNumbering is implemented by a Memo whose entries all come from
+// runs under the context it is kept under: ContextSum covers every note's
+// path in order, so a note number in an entry still names the note it
+// named, and reading an entry need not compare the path beside it (a
+// tenth of a warm check's plan stage at 100,000 notes). A memo that keeps
+// plans across a change of names (the engine's) does not implement it.
+type StableNumbering interface {
+	NumbersStable() bool
+}
+
 // memoVersion changes whenever the encoding below or the meaning of a
 // plan does.
 const memoVersion = 4
@@ -117,6 +127,9 @@ type notePlan struct {
 type anchorSums struct {
 	ix   *index.Index
 	sums [][32]byte
+	// stable says a note number in an entry names the note it named when
+	// written (StableNumbering): the path beside it is skipped unread.
+	stable bool
 }
 
 func newAnchorSums(ix *index.Index, workers int) *anchorSums {
@@ -208,7 +221,9 @@ func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 		}
 		p := unsafe.String(unsafe.SliceData(b[k:]), int(l))
 		b = b[k+int(l):]
-		if id >= uint64(len(a.sums)) || a.ix.Notes[id].Path != p {
+		if a.stable && id < uint64(len(a.sums)) {
+			// The number names the note it named: see StableNumbering.
+		} else if id >= uint64(len(a.sums)) || a.ix.Notes[id].Path != p {
 			i, found := a.ix.NoteByPath(p)
 			if !found {
 				return nil, false

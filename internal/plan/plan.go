@@ -137,6 +137,9 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 	var anchors *anchorSums
 	if opt.Memo != nil {
 		anchors = newAnchorSums(ix, workers)
+		if st, ok := opt.Memo.(StableNumbering); ok {
+			anchors.stable = st.NumbersStable()
+		}
 	}
 	var planned atomic.Int64
 	var wg sync.WaitGroup

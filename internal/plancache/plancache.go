@@ -92,6 +92,10 @@ func (c *Cache) Begin(tag string, context [32]byte) {
 	c.match = c.old != nil && bytes.Equal(c.tag, c.cur) && c.context == context
 }
 
+// NumbersStable reports that every plan Lookup returns was recorded under
+// this run's context (plan.StableNumbering): Lookup answers nothing else.
+func (c *Cache) NumbersStable() bool { return true }
+
 // Lookup returns the plan recorded for the note at path with links digest
 // d, when its context and tag are this run's.
 func (c *Cache) Lookup(path string, d [32]byte) ([]byte, bool) {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/relinkmd/relink/internal/plan"
 )
 
 func digest(i int) [32]byte {
@@ -133,3 +135,7 @@ func TestSaveKeepsWhatWasUsed(t *testing.T) {
 		t.Error("a used plan was not kept")
 	}
 }
+
+// The plan cache answers only under the context it was written in, so
+// plan.Build may trust the note numbers in its entries.
+var _ plan.StableNumbering = (*Cache)(nil)
