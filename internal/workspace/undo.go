@@ -99,9 +99,9 @@ func Undo(ctx context.Context, v *vault.Vault, cfg config.Config, opt UndoOption
 				return res, fmt.Errorf("%w without --force: %s %s is partly undone, %s left (edited since the %s); %s restores %s", ErrNothingToUndo, partly.Op, partly.ID, files, partly.Op, Advice("relink undo --force", v.Dir, cfg, opt.Store), them)
 			}
 			if applies > 0 {
-				return res, fmt.Errorf("%w: every apply of this vault has been undone (%s shows them)", ErrNothingToUndo, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
+				return res, fmt.Errorf("%w: every apply, mv and merge of this vault has been undone (%s shows them)", ErrNothingToUndo, Advice("relink snapshot list", v.Dir, cfg, opt.Store))
 			}
-			return res, fmt.Errorf("%w: no apply of this vault is recorded in %s", ErrNothingToUndo, res.Store)
+			return res, fmt.Errorf("%w: no apply, mv or merge of this vault is recorded in %s", ErrNothingToUndo, res.Store)
 		}
 	}
 	res.Target = target.Manifest
