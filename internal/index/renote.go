@@ -78,3 +78,13 @@ func (ix *Index) RenamedFormers() []Former {
 	}
 	return ix.renamed.formers
 }
+
+// Settle waits for what Build starts in the background (the ladder and
+// the hints), which read the notes' names. A caller that replaces a
+// note's parse in place with another of the same names (check --changed
+// reads some notes for their names first, and in full later) calls it
+// first: the names stay the same, but the note's memory is rewritten.
+func (ix *Index) Settle() {
+	ix.buildLadder()
+	ix.hintOnce.Do(ix.buildHints)
+}

@@ -287,6 +287,10 @@ func planChanged(v *vault.Vault, ch *Change, ix *index.Index, scan *vault.Scan, 
 	}
 	keys := affectedKeys(ch, ix, before)
 	if ch.reads != nil {
+		// Notes parsed in full are rewritten in place; both indexes hold
+		// them, and their background builds read them.
+		ix.Settle()
+		before.Settle()
 		ch.reads.parseInFull(v, ix, ch.reads.mayLink(keys), syntax)
 	}
 	var changed []int32
