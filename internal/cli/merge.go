@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,11 +15,7 @@ import (
 )
 
 type mergeOptions struct {
-	scanOptions
-	vault  string
-	store  string
-	dryRun bool
-	diff   bool
+	rewriteOptions
 	quiet  bool
 	delete bool
 	alias  bool
@@ -84,12 +79,7 @@ Exit status:
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.vault, "vault", ".", "the vault the notes are in")
-	fs.StringVar(&o.format, "format", "text", "output format: text or json")
-	o.addRuleFlags(fs)
-	addStoreFlag(fs, &o.store)
-	fs.BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print what the merge would do")
-	fs.BoolVar(&o.diff, "diff", false, "change nothing: print the merge as a git diff")
+	o.addFlags(fs, "the vault the notes are in", "print what the merge would do", "print the merge as a git diff")
 	fs.BoolVar(&o.delete, "delete", false, "remove DUP instead of marking it with duplicate_of")
 	fs.BoolVar(&o.alias, "alias", false, "add DUP's title to CANON's aliases")
 	addQuietFlag(fs, &o.quiet, "edit")
@@ -97,28 +87,11 @@ Exit status:
 }
 
 func runMerge(cmd *cobra.Command, e *env, o *mergeOptions, dup, canon string) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
-	}
-	if o.diff && o.format == "json" {
-		return errors.New("--diff and --format json cannot be combined")
-	}
-	wo := o.workspaceOptions(cmd)
-	wo.Once = true
-	wo.Rewrites = true
-	wo.Hash = true // refuse files edited between reading and writing
-	wo.Store = o.store
-	stop := startProgress(e, o.format == "json" || o.quiet)
-	wo.Progress = stop.update
-	wo.ResolveProgress = stop.resolve
-	rep, err := workspace.Load(o.vault, wo)
-	stop.done()
+	rep, err := o.load(cmd, e, o.quiet, false)
 	if err != nil {
 		return err
 	}
 	defer rep.Vault.Close()
-	report.Problems(e.stderr, rep.Problems)
-	report.Warnings(e.stderr, rep.Warnings)
 	mp, err := workspace.PlanMerge(rep, dup, canon, workspace.MergeOptions{Delete: o.delete, Alias: o.alias})
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,11 +13,7 @@ import (
 )
 
 type mvOptions struct {
-	scanOptions
-	vault  string
-	store  string
-	dryRun bool
-	diff   bool
+	rewriteOptions
 }
 
 func newMvCmd(e *env) *cobra.Command {
@@ -93,40 +88,18 @@ Exit status:
 			return runMv(cmd, e, &o, args[0], args[1])
 		},
 	}
-	fs := cmd.Flags()
-	fs.StringVar(&o.vault, "vault", ".", "the vault the note is in")
-	fs.StringVar(&o.format, "format", "text", "output format: text or json")
-	o.addRuleFlags(fs)
-	addStoreFlag(fs, &o.store)
-	fs.BoolVarP(&o.dryRun, "dry-run", "n", false, "change nothing: print the move and each edit")
-	fs.BoolVar(&o.diff, "diff", false, "change nothing: print the move as a git diff")
+	o.addFlags(cmd.Flags(), "the vault the note is in", "print the move and each edit", "print the move as a git diff")
 	return cmd
 }
 
 func runMv(cmd *cobra.Command, e *env, o *mvOptions, src, dst string) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q (want text or json)", o.format)
-	}
-	if o.diff && o.format == "json" {
-		return errors.New("--diff and --format json cannot be combined")
-	}
-	wo := o.workspaceOptions(cmd)
-	wo.Once = true
-	wo.Rewrites = true
-	wo.Hash = true // refuse files edited between reading and writing
-	wo.Store = o.store
-	wo.SkipNames = true
-	stop := startProgress(e, o.format == "json")
-	wo.Progress = stop.update
-	wo.ResolveProgress = stop.resolve
-	rep, err := workspace.Load(o.vault, wo)
-	stop.done()
+	// A move plans its own renames: the names the last run saw are
+	// neither read nor written.
+	rep, err := o.load(cmd, e, false, true)
 	if err != nil {
 		return err
 	}
 	defer rep.Vault.Close()
-	report.Problems(e.stderr, rep.Problems)
-	report.Warnings(e.stderr, rep.Warnings)
 	mp, err := workspace.PlanMove(rep, src, dst)
 	if err != nil {
 		return err
