@@ -36,7 +36,7 @@ func (ix *Index) anchorsOf(n int32) *anchorTable {
 	if len(nt.Headings)+len(nt.BlockIDs)+len(nt.AnchorIDs) <= manyAnchors {
 		return nil
 	}
-	if t, ok := ix.anchors.Load(n); ok {
+	if t, ok := ix.anchors.Load(nt); ok {
 		return t.(*anchorTable)
 	}
 	t := &anchorTable{
@@ -60,7 +60,7 @@ func (ix *Index) anchorsOf(n int32) *anchorTable {
 		texts = append(texts, text)
 	}
 	t.resolves = ix.Dialect.AnchorSet(texts)
-	got, _ := ix.anchors.LoadOrStore(n, t)
+	got, _ := ix.anchors.LoadOrStore(nt, t)
 	return got.(*anchorTable)
 }
 

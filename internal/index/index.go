@@ -74,9 +74,12 @@ type Index struct {
 	ladder     ladder
 	hintOnce   sync.Once
 	hints      hintTable
-	hintMemo   sync.Map // compact key -> []int32
-	anchors    sync.Map // note -> *anchorTable, for notes with many anchors
-	renamed    *renames // former names of renamed notes, nil when none
+	// hintMemo and anchors are shared by the indexes WithNotes makes
+	// from this one (hints depend on names only; an anchor table on its
+	// note's record only).
+	hintMemo *sync.Map // compact key -> []int32
+	anchors  *sync.Map // *note.Note -> *anchorTable, for notes with many anchors
+	renamed  *renames  // former names of renamed notes, nil when none
 	// completions are the names and aliases under their keys, sorted,
 	// built on first use; the indexes WithNotes makes share them.
 	completions *lazyCompletions
@@ -205,6 +208,8 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 func newIndex(notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) *Index {
 	ix := &Index{
 		completions: &lazyCompletions{},
+		hintMemo:    &sync.Map{},
+		anchors:     &sync.Map{},
 		Notes:       notes,
 		Dialect:     d,
 		MaxLevel:    max,

@@ -56,18 +56,15 @@ func (ix *Index) WithNotes(notes []*note.Note) *Index {
 	nx.completions = ix.completions
 	nx.ladderOnce.Do(func() {})
 	nx.hintOnce.Do(func() {})
-	// Hints depend on names only; an anchor table is kept for a note
-	// that is the same record in both.
-	ix.hintMemo.Range(func(k, v any) bool {
-		nx.hintMemo.Store(k, v)
-		return true
-	})
-	ix.anchors.Range(func(k, v any) bool {
-		if i := k.(int32); notes[i] == ix.Notes[i] {
-			nx.anchors.Store(k, v)
+	// Hints depend on names only, and an anchor table on its note's
+	// record: both memos are shared. The tables of the records replaced
+	// go (an older index that still needs one builds it again).
+	nx.hintMemo, nx.anchors = ix.hintMemo, ix.anchors
+	for i, n := range ix.Notes {
+		if notes[i] != n {
+			ix.anchors.Delete(n)
 		}
-		return true
-	})
+	}
 	return nx
 }
 

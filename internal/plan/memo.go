@@ -118,6 +118,9 @@ type notePlan struct {
 	findings []Finding
 	stats    Stats
 	nl, off  int
+	// deps are the notes its links' fragments were checked against
+	// (indices into the index's notes, sorted), kept for a Ledger.
+	deps []int32
 }
 
 // anchorSums holds, for each note, a SHA-256 of what a fragment is
@@ -203,7 +206,7 @@ func appendAnchorDeps(b []byte, deps []int32, a *anchorSums) []byte {
 // anchorDepsHold reads what appendAnchorDeps wrote and reports whether
 // every fragment target is still a note with the same headings and
 // anchors, and where the plan starts.
-func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
+func anchorDepsHold(b []byte, a *anchorSums, deps *[]int32) (rest []byte, ok bool) {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
 		return nil, false
@@ -234,6 +237,9 @@ func anchorDepsHold(b []byte, a *anchorSums) (rest []byte, ok bool) {
 			return nil, false
 		}
 		b = b[32:]
+		if deps != nil {
+			*deps = append(*deps, int32(id))
+		}
 	}
 	return b, true
 }
@@ -374,8 +380,15 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 	if opt.Memo != nil {
 		digest = n.LinksDigest()
 		if enc, ok := opt.Memo.Lookup(n.Path, digest); ok {
-			if rest, ok := anchorDepsHold(enc, anchors); ok {
+			var deps *[]int32
+			if opt.Ledger != nil {
+				deps = new([]int32)
+			}
+			if rest, ok := anchorDepsHold(enc, anchors, deps); ok {
 				if p, err := decodeNotePlan(rest, n.Path); err == nil {
+					if deps != nil {
+						p.deps = *deps
+					}
 					return p, links
 				}
 			}
@@ -404,10 +417,14 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 			}
 		}
 	}
+	slices.Sort(deps)
+	deps = slices.Compact(deps)
 	if opt.Memo != nil && !opt.MemoReadOnly {
-		slices.Sort(deps)
-		enc := appendAnchorDeps(nil, slices.Compact(deps), anchors)
+		enc := appendAnchorDeps(nil, deps, anchors)
 		opt.Memo.Record(n.Path, digest, appendNotePlan(enc, &p))
+	}
+	if opt.Ledger != nil {
+		p.deps = deps
 	}
 	return p, links
 }

@@ -43,6 +43,9 @@ type Options struct {
 	// change right after).
 	Memo         Memo
 	MemoReadOnly bool
+	// Ledger, if set, is filled with each note's share of the plan
+	// (Build and BuildNotes) or kept current (Patch).
+	Ledger *Ledger
 }
 
 // Edit is one link rewrite. Start and End are byte offsets of Old in File.
@@ -132,6 +135,44 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 			notes[i] = int32(i)
 		}
 	}
+	parts := planParts(ix, opt, notes)
+	if opt.Ledger != nil {
+		opt.Ledger.reset(ix, notes, parts)
+	}
+	pl := &Plan{}
+	pl.Stats.Notes = len(notes)
+	var edits, findings int
+	for _, p := range parts {
+		edits += len(p.edits)
+		findings += len(p.findings)
+	}
+	pl.Edits = make([]Edit, 0, edits)
+	pl.Findings = make([]Finding, 0, findings)
+	for _, p := range parts {
+		pl.Edits = append(pl.Edits, p.edits...)
+		pl.Findings = append(pl.Findings, p.findings...)
+		add(&pl.Stats, p.stats)
+		pl.NoteLinks += p.nl
+		pl.NoteLinksOff += p.off
+	}
+	// Notes are sorted by path and links by offset, so edits already are;
+	// findings from one link come in order too.
+	// (Checked first: sorting is a tenth of a second at 100,000 notes.)
+	byPlace := func(a, b Finding) int {
+		if a.File != b.File { // mostly one string, which == sees at once
+			return strings.Compare(a.File, b.File)
+		}
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	}
+	if !slices.IsSortedFunc(pl.Findings, byPlace) {
+		slices.SortStableFunc(pl.Findings, byPlace)
+	}
+	return pl
+}
+
+// planParts plans the notes given (indices into ix.Notes) on opt.Workers
+// goroutines and returns each one's share, in the same order.
+func planParts(ix *index.Index, opt Options, notes []int32) []notePlan {
 	workers := max(opt.Workers, 1)
 	parts := make([]notePlan, len(notes))
 	var anchors *anchorSums
@@ -166,35 +207,7 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 	}
 	close(next)
 	wg.Wait()
-	pl := &Plan{}
-	pl.Stats.Notes = len(notes)
-	var edits, findings int
-	for _, p := range parts {
-		edits += len(p.edits)
-		findings += len(p.findings)
-	}
-	pl.Edits = make([]Edit, 0, edits)
-	pl.Findings = make([]Finding, 0, findings)
-	for _, p := range parts {
-		pl.Edits = append(pl.Edits, p.edits...)
-		pl.Findings = append(pl.Findings, p.findings...)
-		add(&pl.Stats, p.stats)
-		pl.NoteLinks += p.nl
-		pl.NoteLinksOff += p.off
-	}
-	// Notes are sorted by path and links by offset, so edits already are;
-	// findings from one link come in order too.
-	// (Checked first: sorting is a tenth of a second at 100,000 notes.)
-	byPlace := func(a, b Finding) int {
-		if a.File != b.File { // mostly one string, which == sees at once
-			return strings.Compare(a.File, b.File)
-		}
-		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
-	}
-	if !slices.IsSortedFunc(pl.Findings, byPlace) {
-		slices.SortStableFunc(pl.Findings, byPlace)
-	}
-	return pl
+	return parts
 }
 
 func count(s *Stats, c index.Class) {

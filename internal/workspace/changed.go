@@ -89,7 +89,7 @@ func LoadChanged(dir, ref string, opt Options) (*Report, *Change, error) {
 	}
 	opt.Since = ""
 	opt.changed = ch
-	rep, _, err := load(v, opt, nil)
+	rep, _, err := load(v, opt)
 	if err != nil {
 		v.Close()
 		return nil, nil, err

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,18 +40,21 @@ import (
 // names can have changed — a note added, removed or moved, a title,
 // aliases, id, canonical id or duplicate_of changed, a note now readable
 // or not, an attachment added or removed; otherwise the new index shares
-// the old one's name tables (index.WithNotes). Plans come from the
-// engine's plan memo (plan.Memo) for every note whose links, context and
-// fragment targets are unchanged, so only the changed notes and the
-// notes whose fragments point into them are planned again. When names
-// change, the memo forgets only the plans the change can affect — those
-// of the notes with a link that could name a changed name, of the notes
-// a new name could give another hint, of the changed notes themselves —
-// and keeps the rest (nameChange.replan says what a plan depends on and
-// why the rest cannot change; linkKeys finds the notes by their links'
-// keys without reading every link). A change to the vault's settings
+// the old one's name tables (index.WithNotes). The plan is patched
+// (plan.Ledger): only the changed notes, and the notes whose fragments
+// point into a changed note whose headings or anchors changed, are
+// planned again; every other note's edits and findings are copied from
+// the plan before. When names change, the notes planned again are also
+// those the change can affect — the notes with a link that could name a
+// changed name, the notes a new name could give another hint — and the
+// rest are kept (nameChange.replan says what a plan depends on and why
+// the rest cannot change; linkKeys finds the notes by their links' keys
+// without reading every link). A change to the vault's settings
 // (.relink.toml, dendron.yml, the dialect's marker files) loads the vault
 // again, as Load does.
+//
+// The first load is check's: it takes the notes, the index's tables and
+// the plans from the vault's caches when they hold, and saves them.
 //
 // Writes go through the workspace's own use cases (Apply, Undo, Move,
 // Merge) on State().Report, unchanged; the engine's methods of the same
@@ -75,18 +79,18 @@ type Engine struct {
 	names    *renames.File // the names the load saw, to find renames since
 	oldNames []renames.Note
 	formers  []index.Former
-	memo     *memoryMemo
+	// ledger is the current plan's per-note counts and fragment targets,
+	// for the next update to patch it.
+	ledger *plan.Ledger
+	// loaded says the first load is done: a load again (a settings
+	// change) reads no cache, whose mapping would stay for good.
+	loaded bool
 	// links files every note's link targets by the keys they could name
 	// a note by, for a change of names to find the notes it can affect.
 	links *linkKeys
 	// broken are the hint keys of broken links by note, as the last
 	// change of names found them.
-	broken map[string]brokenTargets
-	// context is plan.ContextSum of the current report: an update that
-	// changes no name keeps it (it covers names, not links or anchors);
-	// one that does forgets the plans it can change and adopts the new
-	// sum for the rest.
-	context [32]byte
+	broken  map[string]brokenTargets
 	buffers map[string][]byte
 	watch   *watcher
 	// rescan is set when Watch was asked for and no watcher could be
@@ -134,7 +138,7 @@ func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
 		return nil, err
 	}
 	opt.Once, opt.Rewrites, opt.Hash = false, false, true
-	e := &Engine{opt: opt, v: v, memo: newMemoryMemo(), buffers: map[string][]byte{}}
+	e := &Engine{opt: opt, v: v, buffers: map[string][]byte{}}
 	e.given, _ = filepath.Abs(dir)
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -289,10 +293,15 @@ func (e *Engine) publish(rep *Report, changed []string) {
 // reload loads the whole vault, as Load does, and keeps the plans of the
 // memo that still hold. The caller holds e.mu.
 func (e *Engine) reload() error {
-	rep, parts, err := load(e.v, e.opt.Options, e.memo)
+	opt := e.opt.Options
+	opt.Once = !e.loaded
+	e.ledger = plan.NewLedger()
+	opt.ledger = e.ledger
+	rep, parts, err := load(e.v, opt)
 	if err != nil {
 		return err
 	}
+	e.loaded = true
 	e.parts = parts
 	e.names, e.oldNames = nil, nil
 	if rep.Settings.NamesFile != "" {
@@ -302,7 +311,6 @@ func (e *Engine) reload() error {
 		e.oldNames, _ = e.names.Notes()
 	}
 	e.formers = rep.Index.RenamedFormers()
-	e.context = plan.ContextSum(rep.Index, parts.scan.Attachments, rep.Settings.Plan)
 	e.links, e.broken = startLinkKeys(rep.Index.Notes), nil
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
@@ -393,10 +401,14 @@ func (e *Engine) update(roots []string) error {
 	s := cur.Settings
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = nil
+	// The notes read again, and those whose fragments point into one
+	// whose headings or anchors changed, are planned again.
+	replan := readPaths(goneNotes, sub.Notes)
+	replan = append(replan, e.ledger.FragmentDependents(anchorsChanged(goneNotes, sub.Notes))...)
+	whole := false
 	var ix *index.Index
 	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
 		ix = cur.Index.WithNotes(notes)
-		e.memo.begin(e.context, e.formers)
 	} else {
 		ix = index.Build(notes, attachments, s.Dialect, s.Level)
 		ix.LocalVaults = cur.Index.LocalVaults
@@ -411,21 +423,27 @@ func (e *Engine) update(roots []string) error {
 			sameAttachments: slices.Equal(goneFiles, sub.Attachments),
 		}
 		e.formers = formers
-		e.context = plan.ContextSum(ix, attachments, s.Plan)
-		replan, all := change.replan()
+		more, all := change.replan()
 		e.broken = change.broken
-		if all {
-			e.memo.begin(e.context, e.formers)
-		} else {
-			e.memo.forget(replan)
-			e.memo.adopt(e.context, e.formers)
+		replan, whole = append(replan, more...), all
+	}
+	var pl *plan.Plan
+	ok := false
+	if !whole {
+		pl, ok = e.ledger.Patch(cur.Plan, ix, s.Plan, replan)
+	}
+	if !ok {
+		e.ledger = plan.NewLedger()
+		s.Plan.Ledger = e.ledger
+		pl = plan.Build(ix, s.Plan)
+		s.Plan.Ledger = nil
+		replan = nil
+		for _, n := range notes {
+			replan = append(replan, n.Path)
 		}
 	}
-	s.Plan.Memo = e.memo
-	pl := plan.Build(ix, s.Plan)
-	s.Plan.Memo = nil
 	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl, true)
-	rep.PlansReused = e.memo.Hits()
+	rep.PlansReused = plansKept(ix, replan)
 	e.parts.scan = scan
 	e.publish(rep, roots)
 	return nil
@@ -485,16 +503,43 @@ func outermost(roots []string) []string {
 	return out
 }
 
+// splitNotes splits notes (sorted by path) into those outside roots
+// (sorted, as outermost returns them) and those at or under one. The
+// notes under a root are found by binary search: a root's own path and
+// the paths under it ("root/…") are each one run of the sorted list.
 func splitNotes(notes []*note.Note, roots []string) (keep, gone []*note.Note) {
-	keep = make([]*note.Note, 0, len(notes))
-	for _, n := range notes {
-		if underAny(n.Path, roots) {
-			gone = append(gone, n)
-		} else {
-			keep = append(keep, n)
+	type span struct{ lo, hi int }
+	var spans []span
+	find := func(lo, hi int) {
+		if lo < hi {
+			spans = append(spans, span{lo, hi})
 		}
 	}
-	return keep, gone
+	for _, r := range roots {
+		i := sort.Search(len(notes), func(i int) bool { return notes[i].Path >= r })
+		if i < len(notes) && notes[i].Path == r {
+			find(i, i+1)
+		}
+		dir := r + "/"
+		lo := sort.Search(len(notes), func(i int) bool { return notes[i].Path >= dir })
+		hi := lo + sort.Search(len(notes)-lo, func(i int) bool { return !strings.HasPrefix(notes[lo+i].Path, dir) })
+		find(lo, hi)
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.lo - b.lo })
+	keep = make([]*note.Note, 0, len(notes))
+	at := 0
+	for _, s := range spans {
+		if s.lo < at { // a span inside one taken (roots are outermost: not expected)
+			s.lo = at
+		}
+		if s.hi <= at {
+			continue
+		}
+		keep = append(keep, notes[at:s.lo]...)
+		gone = append(gone, notes[s.lo:s.hi]...)
+		at = s.hi
+	}
+	return append(keep, notes[at:]...), gone
 }
 
 func splitStrings(ps []string, roots []string) (keep, gone []string) {
@@ -545,4 +590,56 @@ func mergeStrings(a, b []string) []string {
 		}
 	}
 	return append(append(out, a...), b...)
+}
+
+// readPaths are the paths of the notes read again, as they were and as
+// they are.
+func readPaths(gone, read []*note.Note) []string {
+	out := make([]string, 0, len(gone)+len(read))
+	for _, n := range gone {
+		out = append(out, n.Path)
+	}
+	for _, n := range read {
+		out = append(out, n.Path)
+	}
+	return out
+}
+
+// anchorsChanged are the paths of the notes read again whose headings,
+// block ids or anchors changed, or which came or went.
+func anchorsChanged(gone, read []*note.Note) []string {
+	was := make(map[string]*note.Note, len(gone))
+	for _, n := range gone {
+		was[n.Path] = n
+	}
+	var out []string
+	for _, n := range read {
+		if w, ok := was[n.Path]; !ok || !plan.SameAnchors(w, n) || (w.Err == nil) != (n.Err == nil) {
+			out = append(out, n.Path)
+		}
+		delete(was, n.Path)
+	}
+	for p := range was {
+		out = append(out, p)
+	}
+	return out
+}
+
+// plansKept counts the notes of ix with a plan (those read without
+// error) that are not at paths: their plans were kept.
+func plansKept(ix *index.Index, paths []string) int {
+	kept := 0
+	for _, n := range ix.Notes {
+		if n.Err == nil {
+			kept++
+		}
+	}
+	seen := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		if i, ok := ix.NoteByPath(p); ok && !seen[p] && ix.Notes[i].Err == nil {
+			seen[p] = true
+			kept--
+		}
+	}
+	return kept
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relinkmd/relink/internal/dialect"
+	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/vaultgen"
 )
@@ -714,4 +715,38 @@ func TestEngineWithoutWatcher(t *testing.T) {
 	if got := e.Report().Plan.Stats; got.Notes != 2 || got.Broken != 0 {
 		t.Fatalf("after Flush: %+v; want b.md read", got)
 	}
+}
+
+// TestSplitNotes: the binary search finds what testing every path finds,
+// with paths that sort between a root and the notes under it.
+func TestSplitNotes(t *testing.T) {
+	paths := []string{"a.md", "a/b!x.md", "a/b", "a/b.md", "a/b/c.md", "a/b/d/e.md", "a/b0.md", "a/bc.md", "b.md", "b/a.md", "c.md"}
+	slices.Sort(paths)
+	var notes []*note.Note
+	for _, p := range paths {
+		notes = append(notes, &note.Note{Path: p})
+	}
+	for _, roots := range [][]string{{"a/b"}, {"a/b.md"}, {"a"}, {"a/b", "b"}, {"a.md", "c.md"}, {"zz"}, {"a/b/d"}, {"b", "a/b/c.md"}} {
+		roots = outermost(roots)
+		keep, gone := splitNotes(notes, roots)
+		var wantKeep, wantGone []*note.Note
+		for _, n := range notes {
+			if underAny(n.Path, roots) {
+				wantGone = append(wantGone, n)
+			} else {
+				wantKeep = append(wantKeep, n)
+			}
+		}
+		if !slices.Equal(keep, wantKeep) || !slices.Equal(gone, wantGone) {
+			t.Errorf("roots %v: kept %v, gone %v", roots, notePaths(keep), notePaths(gone))
+		}
+	}
+}
+
+func notePaths(ns []*note.Note) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.Path)
+	}
+	return out
 }

@@ -70,6 +70,9 @@ type Options struct {
 	// (note.Options.Reference), no in-run memo. Its report is what the
 	// normal path's must equal byte for byte (TestReferencePath).
 	Reference bool
+	// ledger, when set, is filled with the plan's per-note shares (an
+	// Engine's first load).
+	ledger *plan.Ledger
 	// changed, when set, plans only what this change touched (LoadChanged).
 	changed *Change
 }
@@ -115,7 +118,7 @@ func Load(dir string, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, _, err := load(v, opt, nil)
+	rep, _, err := load(v, opt)
 	if err != nil {
 		v.Close()
 		return nil, err
@@ -137,7 +140,7 @@ type loadParts struct {
 
 // load reads and plans the vault. With mem (an Engine's), plans are
 // recorded in and taken from it instead of the plan cache file.
-func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, error) {
+func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	cfg, err := config.Load(v.Root)
 	if err != nil {
 		return nil, nil, err
@@ -277,10 +280,8 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
-	} else if mem != nil {
-		mem.begin(plan.ContextSum(ix, scan.Attachments, s.Plan), formers)
-		s.Plan.Memo = mem
 	}
+	s.Plan.Ledger = opt.ledger
 	var pl *plan.Plan
 	if opt.changed != nil {
 		if pl, err = planChanged(v, opt.changed, ix, scan, s, ro.Syntax); err != nil {
@@ -289,7 +290,7 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 	} else {
 		pl = plan.Build(ix, s.Plan)
 	}
-	s.Plan.Memo, s.Plan.MemoReadOnly = nil, false
+	s.Plan.Memo, s.Plan.MemoReadOnly, s.Plan.Ledger = nil, false, nil
 	// A check of a change reads the names the last run saw, as a full
 	// check does, and reports as it would; it does not write them: it
 	// saw what a change concerns, and the full check's names stay.
@@ -311,8 +312,6 @@ func load(v *vault.Vault, opt Options, mem *memoryMemo) (*Report, *loadParts, er
 	rep.IndexCached = cached
 	if memo != nil {
 		rep.PlansReused = memo.Hits()
-	} else if mem != nil {
-		rep.PlansReused = mem.Hits()
 	}
 	// A copy: the note cache is still being saved from ro.
 	reread := ro
