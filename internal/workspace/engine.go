@@ -311,7 +311,11 @@ func (e *Engine) reload() error {
 		e.oldNames, _ = e.names.Notes()
 	}
 	e.formers = rep.Index.RenamedFormers()
-	e.links, e.broken = startLinkKeys(rep.Index.Notes), nil
+	var linkCache string
+	if rep.Settings.CacheFile != "" {
+		linkCache = filepath.Join(filepath.Dir(rep.Settings.CacheFile), linkKeysCacheFile)
+	}
+	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache), nil
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)

@@ -1,12 +1,14 @@
 package workspace
 
 import (
-	"hash/maphash"
+	"cmp"
 	"path"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
@@ -28,48 +30,143 @@ import (
 // not the string: a skeleton or a hash equal to another key's only makes
 // the set found larger.
 //
+// The keys of the notes as loaded are one array of (hash, note) pairs
+// sorted by hash, the base; the notes read again since are filed in a
+// map beside it, and the base's entry of a note read again or gone is
+// marked dead. The base is read from the vault's link-key cache
+// (linkKeysCacheFile, beside the note cache) for every note whose links
+// digest is the one the cache holds, and built for the others; when the
+// cache was missing or stale, a new one is written. So a server started
+// on an unchanged vault has it at once, and the keys of a 100,000-note
+// vault (seconds of CPU) are worked out once.
+//
 // A load starts the index in the background; the engine's next change of
 // names waits for it. It is kept current with each update's notes.
 type linkKeys struct {
 	ready chan struct{}
+	// saved is closed once the cache is written (or found current).
+	saved chan struct{}
+	// fromCache counts the notes whose keys the cache gave.
+	fromCache int
 	// pending are the updates made while the index was being built,
 	// filed once it is: a body edit does not wait for it.
 	pending [][2][]*note.Note
-	seed    maphash.Seed
-	notes   map[uint64][]int32 // key's hash -> docs holding a link filed under it
-	docs    map[string]int32   // note path -> doc
-	keysOf  [][]uint64         // doc -> its keys' hashes
-	paths   []string           // doc -> note path, "" once removed
-	free    []int32            // removed docs, for reuse
+
+	// The base: hashes sorted, with the doc of each pair beside it.
+	baseHash []uint64
+	baseDoc  []uint32
+	basePath []string         // base doc -> note path
+	baseLive []bool           // base doc -> still the note's keys
+	baseDocs map[string]int32 // note path -> its live base doc
+
+	notes  map[uint64][]int32 // key's hash -> docs holding a link filed under it
+	docs   map[string]int32   // note path -> doc
+	keysOf [][]uint64         // doc -> its keys' hashes
+	paths  []string           // doc -> note path, "" once removed
+	free   []int32            // removed docs, for reuse
 }
 
-// startLinkKeys indexes notes' links in the background (at 10k notes,
-// about a quarter of a second of CPU).
-func startLinkKeys(notes []*note.Note) *linkKeys {
-	lk := &linkKeys{ready: make(chan struct{}), seed: maphash.MakeSeed(), notes: map[uint64][]int32{}, docs: make(map[string]int32, len(notes))}
+// startLinkKeys indexes notes' links in the background, taking what it
+// can from the cache file (none when ""). At 10k notes, without the
+// cache, it takes about a quarter of a second of CPU.
+func startLinkKeys(notes []*note.Note, cache string) *linkKeys {
+	lk := &linkKeys{ready: make(chan struct{}), saved: make(chan struct{}), notes: map[uint64][]int32{}, docs: map[string]int32{}}
 	go func() {
-		defer close(lk.ready)
+		defer close(lk.saved)
+		old := readLinkKeysCache(cache)
 		keys := make([][]uint64, len(notes))
+		fresh := make([]bool, len(notes))
+		var todo []int
+		for i, n := range notes {
+			if d, ok := old.docs[n.Path]; !ok || old.digests[d] != n.LinksDigest() {
+				fresh[i] = true
+				todo = append(todo, i)
+			}
+		}
 		// A core is left to the updates and answers that run meanwhile
 		// (an editor types as soon as the server is ready).
-		workers := max(1, min(runtime.GOMAXPROCS(0)-1, len(notes)/500+1))
-		share := (len(notes) + workers - 1) / workers
+		workers := max(1, min(runtime.GOMAXPROCS(0)-1, len(todo)/500+1))
+		share := (len(todo) + workers - 1) / workers
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Go(func() {
-				f := targetFiler{seed: lk.seed}
-				for i := w * share; i < min((w+1)*share, len(notes)); i++ {
+				var f targetFiler
+				for _, i := range todo[min(w*share, len(todo)):min((w+1)*share, len(todo))] {
 					keys[i] = f.keys(notes[i])
 				}
 			})
 		}
 		wg.Wait()
-		for i, n := range notes {
-			lk.add(n.Path, keys[i])
-			keys[i] = nil
+		lk.setBase(notes, keys, fresh, old)
+		lk.fromCache = len(notes) - len(todo)
+		close(lk.ready)
+		// The base's pairs and the notes are not written after this:
+		// updates mark base entries dead and file into the map.
+		if cache != "" && len(todo) > 0 {
+			writeLinkKeysCache(cache, notes, lk)
 		}
 	}()
 	return lk
+}
+
+// setBase makes the base of notes: the keys given for the notes marked
+// fresh, the old cache's for the others.
+func (lk *linkKeys) setBase(notes []*note.Note, keys [][]uint64, fresh []bool, old linkKeysFile) {
+	lk.basePath = make([]string, len(notes))
+	lk.baseLive = make([]bool, len(notes))
+	lk.baseDocs = make(map[string]int32, len(notes))
+	same := len(old.paths) == len(notes)
+	for i, nt := range notes {
+		lk.basePath[i], lk.baseLive[i] = nt.Path, true
+		lk.baseDocs[nt.Path] = int32(i)
+		same = same && !fresh[i] && old.paths[i] == nt.Path
+	}
+	if same {
+		// The cache's notes, numbered alike: its pairs as they are.
+		lk.baseHash, lk.baseDoc = old.pairHash, old.pairDoc
+		return
+	}
+	type pair struct {
+		h   uint64
+		doc uint32
+	}
+	n := 0
+	for i := range notes {
+		n += len(keys[i])
+	}
+	oldDoc := make([]uint32, len(old.paths)) // old doc -> new doc + 1, 0 for none
+	for i, nt := range notes {
+		if !fresh[i] {
+			oldDoc[old.docs[nt.Path]] = uint32(i) + 1
+		}
+	}
+	for _, d := range old.pairDoc {
+		if oldDoc[d] != 0 {
+			n++
+		}
+	}
+	pairs := make([]pair, 0, n)
+	for i := range notes {
+		for _, h := range keys[i] {
+			pairs = append(pairs, pair{h, uint32(i)})
+		}
+	}
+	for k, d := range old.pairDoc {
+		if nd := oldDoc[d]; nd != 0 {
+			pairs = append(pairs, pair{old.pairHash[k], nd - 1})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if a.h != b.h {
+			return cmp.Compare(a.h, b.h)
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	lk.baseHash = make([]uint64, len(pairs))
+	lk.baseDoc = make([]uint32, len(pairs))
+	for k, p := range pairs {
+		lk.baseHash[k], lk.baseDoc[k] = p.h, p.doc
+	}
 }
 
 // wait returns once the index is built and current.
@@ -97,7 +194,7 @@ func (lk *linkKeys) file(gone, read []*note.Note) {
 	for _, n := range gone {
 		lk.remove(n.Path)
 	}
-	f := targetFiler{seed: lk.seed}
+	var f targetFiler
 	for _, n := range read {
 		lk.add(n.Path, f.keys(n))
 	}
@@ -125,6 +222,10 @@ func (lk *linkKeys) add(p string, keys []uint64) {
 }
 
 func (lk *linkKeys) remove(p string) {
+	if d, ok := lk.baseDocs[p]; ok {
+		lk.baseLive[d] = false
+		delete(lk.baseDocs, p)
+	}
 	doc, ok := lk.docs[p]
 	if !ok {
 		return
@@ -151,17 +252,22 @@ func (lk *linkKeys) remove(p string) {
 func (lk *linkKeys) linking(keys map[string]bool) []string {
 	var out []string
 	var buf []byte
-	take := func(k string) {
-		for _, doc := range lk.notes[maphash.String(lk.seed, k)] {
+	take := func(h uint64) {
+		for k, _ := slices.BinarySearch(lk.baseHash, h); k < len(lk.baseHash) && lk.baseHash[k] == h; k++ {
+			if d := lk.baseDoc[k]; lk.baseLive[d] {
+				out = append(out, lk.basePath[d])
+			}
+		}
+		for _, doc := range lk.notes[h] {
 			out = append(out, lk.paths[doc])
 		}
 	}
 	for k := range keys {
-		take(k)
+		take(keyHash(k))
 		if isASCII(k) {
 			buf = appendSkeleton(buf[:0], k)
 			if string(buf) != k {
-				take(string(buf))
+				take(keyHash(string(buf)))
 			}
 		}
 	}
@@ -169,10 +275,13 @@ func (lk *linkKeys) linking(keys map[string]bool) []string {
 	return slices.Compact(out)
 }
 
+// keyHash is the hash a key is filed under. It has no per-process seed:
+// the cache holds it.
+func keyHash(k string) uint64 { return xxhash.Sum64String(k) }
+
 // targetFiler computes the keys a note's link targets are filed under,
 // with its buffers and the keys of the non-ASCII spellings seen so far.
 type targetFiler struct {
-	seed   maphash.Seed
 	links  []note.Link
 	folded map[string]uint64
 	buf    []byte
@@ -215,12 +324,12 @@ func (f *targetFiler) keys(n *note.Note) []uint64 {
 			last = q
 			if isASCII(q) {
 				f.buf = appendSkeleton(f.buf[:0], q)
-				put(maphash.Bytes(f.seed, f.buf))
+				put(xxhash.Sum64(f.buf))
 				continue
 			}
 			h, ok := f.folded[q]
 			if !ok {
-				h = maphash.String(f.seed, fold.Key(fold.Compact, q))
+				h = keyHash(fold.Key(fold.Compact, q))
 				if f.folded == nil {
 					f.folded = map[string]uint64{}
 				}

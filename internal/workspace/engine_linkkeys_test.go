@@ -1,12 +1,15 @@
 package workspace
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/notecache"
 )
 
 // linkKeys finds every note that a scan of all links with affected.mayName
@@ -22,7 +25,7 @@ func TestLinkKeysFindWhatMayNameFinds(t *testing.T) {
 			}
 			defer rep.Vault.Close()
 			notes := rep.Index.Notes
-			lk := startLinkKeys(notes)
+			lk := startLinkKeys(notes, "")
 			lk.wait()
 			scan := func(keys map[string]bool) []string {
 				a := newAffected(keys)
@@ -70,5 +73,82 @@ func TestLinkKeysFindWhatMayNameFinds(t *testing.T) {
 				t.Fatalf("%s not found after it was filed again", n.Path)
 			}
 		})
+	}
+}
+
+// The link-key cache: a second start takes every note's keys from it and
+// finds what a start without it finds; a note whose links changed since
+// is worked out again; a damaged or foreign file reads as empty.
+func TestLinkKeysCache(t *testing.T) {
+	dir := genVault(t, 80, "obsidian")
+	rep, err := Load(dir, Options{SkipNames: true, Cache: new(bool)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Vault.Close()
+	notes := rep.Index.Notes
+	cache := filepath.Join(t.TempDir(), linkKeysCacheFile)
+	plain := startLinkKeys(notes, "")
+	plain.wait()
+	first := startLinkKeys(notes, cache)
+	first.wait()
+	<-first.saved
+	if first.fromCache != 0 {
+		t.Fatalf("%d notes from a cache not yet written", first.fromCache)
+	}
+	// One note's links change.
+	changed := *notes[5]
+	changed.Links = append(changed.LinkList(nil), note.Link{Text: "[[Brand New Topic]]", Target: "Brand New Topic", Line: 900, Col: 1})
+	changed = note.Note{Path: changed.Path, Links: changed.Links}
+	now := slices.Clone(notes)
+	now[5] = &changed
+	second := startLinkKeys(now, cache)
+	second.wait()
+	<-second.saved
+	if second.fromCache != len(notes)-1 {
+		t.Fatalf("%d of %d notes from the cache; want all but the changed one", second.fromCache, len(notes))
+	}
+	// The cache now holds these notes: a third start takes its pairs as
+	// they are.
+	third := startLinkKeys(now, cache)
+	third.wait()
+	if third.fromCache != len(notes) {
+		t.Fatalf("%d of %d notes from the cache; want all", third.fromCache, len(notes))
+	}
+	fresh := startLinkKeys(now, "")
+	fresh.wait()
+	for _, m := range now {
+		for _, s := range append(noteNames(m), "Brand New Topic", "missing-topic") {
+			keys := map[string]bool{fold.Key(fold.Compact, s): true}
+			want := fresh.linking(keys)
+			if got := second.linking(keys); !slices.Equal(got, want) {
+				t.Fatalf("name %q: partly from the cache %v, worked out %v", s, got, want)
+			}
+			if got := third.linking(keys); !slices.Equal(got, want) {
+				t.Fatalf("name %q: from the cache %v, worked out %v", s, got, want)
+			}
+		}
+	}
+	if got := second.linking(map[string]bool{fold.Key(fold.Compact, "Brand New Topic"): true}); !slices.Contains(got, changed.Path) {
+		t.Fatalf("the changed note's new link is not found: %v", got)
+	}
+	b, err := os.ReadFile(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, damaged := range map[string][]byte{
+		"a byte flipped": append(append([]byte(nil), b[:len(b)/2]...), append([]byte{b[len(b)/2] ^ 1}, b[len(b)/2+1:]...)...),
+		"cut short":      b[:len(b)-9],
+		"empty":          nil,
+	} {
+		if _, ok := decodeLinkKeys(damaged, notecache.ExecutableTag()); ok {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+	if _, ok := decodeLinkKeys(b, "another build"); ok {
+		t.Error("the cache of another build decoded")
+	}
+	if _, ok := decodeLinkKeys(b, notecache.ExecutableTag()); !ok {
+		t.Error("the cache written does not decode")
 	}
 }
