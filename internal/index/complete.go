@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -29,6 +30,11 @@ type completionEntry struct {
 	note  int32 // the canonical note of the note that has the name
 	size  int32 // the name's length in runes
 	alias bool
+	// src is the note that has the name and ord the name's place among
+	// its names: a table derived from another (DeriveCompletions) orders
+	// equal keys as a fresh one does.
+	src int32
+	ord int32
 }
 
 // completionTable holds every name and alias twice over: by key, where
@@ -150,7 +156,7 @@ func trimTrailingSeparators(s string) string {
 // lazyCompletions is a completion table built on first use.
 type lazyCompletions struct {
 	once  sync.Once
-	table *completionTable
+	table atomic.Pointer[completionTable]
 }
 
 // completionTable is the table of names and aliases, built on first use
@@ -160,8 +166,8 @@ type lazyCompletions struct {
 // instead of starting another.
 func (ix *Index) completionTable() *completionTable {
 	c := ix.completions
-	c.once.Do(func() { c.table = ix.buildCompletions() })
-	return c.table
+	c.once.Do(func() { c.table.Store(ix.buildCompletions()) })
+	return c.table.Load()
 }
 
 // WarmCompletions builds the completion table now, if it is not built:
@@ -172,29 +178,8 @@ func (ix *Index) WarmCompletions() { ix.completionTable() }
 func (ix *Index) buildCompletions() *completionTable {
 	lv := completionLevel(ix.MaxLevel)
 	es := make([]completionEntry, 0, 3*len(ix.Notes))
-	add := func(i int, name string, alias bool) {
-		if name = strings.TrimSpace(name); name != "" {
-			es = append(es, completionEntry{name: name, note: ix.canon[i], size: int32(utf8.RuneCountInString(name)), alias: alias})
-		}
-	}
-	for i, n := range ix.Notes {
-		// The title first: of two names as long, the one a note is
-		// known by is shown.
-		stem := dialect.StemOf(n.Path)
-		if n.Err == nil && n.Title != "" && n.Title != stem {
-			add(i, n.Title, false)
-		}
-		add(i, stem, false)
-		if p := dialect.PathName(n.Path); p != stem {
-			add(i, p, false)
-		}
-		if n.Err != nil {
-			continue
-		}
-		add(i, n.ID, false)
-		for _, a := range n.Aliases {
-			add(i, a, true)
-		}
+	for i := range ix.Notes {
+		es = ix.appendCompletions(es, int32(i))
 	}
 	// Keys on every core, as the ladder's are.
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -217,6 +202,119 @@ func (ix *Index) buildCompletions() *completionTable {
 	slices.SortStableFunc(rank, func(a, b int32) int { return rankCompare(&es[a], &es[b]) })
 	return &completionTable{byKey: es, rank: rank}
 }
+
+// appendCompletions appends note i's names, without their keys.
+func (ix *Index) appendCompletions(es []completionEntry, i int32) []completionEntry {
+	n := ix.Notes[i]
+	var ord int32
+	add := func(name string, alias bool) {
+		if name = strings.TrimSpace(name); name != "" {
+			es = append(es, completionEntry{name: name, note: ix.canon[i], size: int32(utf8.RuneCountInString(name)), alias: alias, src: i, ord: ord})
+			ord++
+		}
+	}
+	stem := dialect.StemOf(n.Path)
+	if n.Err == nil && n.Title != "" && n.Title != stem {
+		add(n.Title, false)
+	}
+	add(stem, false)
+	if p := dialect.PathName(n.Path); p != stem {
+		add(p, false)
+	}
+	if n.Err != nil {
+		return es
+	}
+	add(n.ID, false)
+	for _, a := range n.Aliases {
+		add(a, true)
+	}
+	return es
+}
+
+// DeriveCompletions gives ix, built anew after a few notes' names changed,
+// the completion table of from with those notes' names in place of the
+// old: what a fresh table holds, at the cost of the changed notes and a
+// copy, instead of every name's key and two sorts. It does nothing when
+// from has no table yet, or when the two differ in more than the names
+// of a few notes (another count or order of notes, a canonical note
+// changed, another level): ix then builds its own on first use.
+func (ix *Index) DeriveCompletions(from *Index) {
+	old := from.completions.table.Load()
+	if old == nil || len(ix.Notes) != len(from.Notes) || ix.MaxLevel != from.MaxLevel || !slices.Equal(ix.canon, from.canon) {
+		return
+	}
+	var changed []int32
+	for i, n := range ix.Notes {
+		if o := from.Notes[i]; o != n {
+			if o.Path != n.Path || len(changed) == maxDerived {
+				return
+			}
+			changed = append(changed, int32(i))
+		}
+	}
+	lv := completionLevel(ix.MaxLevel)
+	var add []completionEntry
+	for _, i := range changed {
+		add = ix.appendCompletions(add, i)
+	}
+	for k := range add {
+		add[k].key = fold.Key(lv, add[k].name)
+	}
+	// A fresh table orders equal keys by note and place (a stable sort
+	// of entries made in that order).
+	byPlace := func(a, b *completionEntry) int {
+		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.src, b.src), cmp.Compare(a.ord, b.ord))
+	}
+	slices.SortFunc(add, func(a, b completionEntry) int { return byPlace(&a, &b) })
+	gone := func(e *completionEntry) bool { _, ok := slices.BinarySearch(changed, e.src); return ok }
+
+	t := &completionTable{byKey: make([]completionEntry, 0, len(old.byKey)+len(add))}
+	moved := make([]int32, len(old.byKey)) // old place -> new place + 1, 0 when dropped
+	var added []int32                       // new places of add's entries
+	k := 0
+	for i := range old.byKey {
+		e := &old.byKey[i]
+		if gone(e) {
+			continue
+		}
+		for k < len(add) && byPlace(&add[k], e) < 0 {
+			added = append(added, int32(len(t.byKey)))
+			t.byKey = append(t.byKey, add[k])
+			k++
+		}
+		moved[i] = int32(len(t.byKey)) + 1
+		t.byKey = append(t.byKey, *e)
+	}
+	for ; k < len(add); k++ {
+		added = append(added, int32(len(t.byKey)))
+		t.byKey = append(t.byKey, add[k])
+	}
+	// The rank: a stable sort by rankCompare is a sort by rankCompare and
+	// then place; the kept entries keep their order, the new ones merge in.
+	byRank := func(a, b int32) int { return cmp.Or(rankCompare(&t.byKey[a], &t.byKey[b]), cmp.Compare(a, b)) }
+	slices.SortFunc(added, byRank)
+	t.rank = make([]int32, 0, len(t.byKey))
+	k = 0
+	for _, r := range old.rank {
+		m := moved[r]
+		if m == 0 {
+			continue
+		}
+		for k < len(added) && byRank(added[k], m-1) < 0 {
+			t.rank = append(t.rank, added[k])
+			k++
+		}
+		t.rank = append(t.rank, m-1)
+	}
+	t.rank = append(t.rank, added[k:]...)
+	c := &lazyCompletions{}
+	c.once.Do(func() { c.table.Store(t) })
+	ix.completions = c
+}
+
+// maxDerived is the most notes whose names DeriveCompletions takes anew:
+// beyond it, a table built whole costs about as much.
+const maxDerived = 256
 
 // Attachments lists the vault's files that are not notes, in path order.
 func (ix *Index) Attachments() []string {

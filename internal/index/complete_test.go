@@ -131,3 +131,55 @@ func TestCompleteAgainstBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestDeriveCompletions: after random changes of titles and aliases of a
+// few notes, a table derived from the old one is the table built fresh,
+// entry for entry and rank for rank; an index that differs in more than
+// names is left to build its own.
+func TestDeriveCompletions(t *testing.T) {
+	d, _ := dialect.ByName("obsidian")
+	words := []string{"Cache Line", "cache-line", "Disaster Recovery", "DR", "상태 관리", "Ｆｕｌｌ", "a", "Notes", "notes", "Zeta"}
+	var notes []*note.Note
+	for i := range 300 {
+		w := words[i%len(words)]
+		notes = append(notes, n(fmt.Sprintf("f%d/%s %d.md", i%7, w, i/len(words)), words[(i*3)%len(words)], words[(i*7)%len(words)]))
+	}
+	slices.SortFunc(notes, func(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) })
+	ix := Build(notes, nil, d, fold.Compact)
+	ix.WarmCompletions()
+	for round := range 60 {
+		next := slices.Clone(notes)
+		for k := range 1 + round%5 {
+			j := (round*37 + k*101) % len(next)
+			c := *next[j]
+			switch (round + k) % 4 {
+			case 0:
+				c.Title = words[(round+k)%len(words)] + " Renamed"
+			case 1:
+				c.Aliases = append(slices.Clone(c.Aliases), words[(round*k)%len(words)])
+			case 2:
+				c.Aliases = nil
+			case 3:
+				c.Title = ""
+			}
+			next[j] = &c
+		}
+		nx := Build(next, nil, d, fold.Compact)
+		nx.DeriveCompletions(ix)
+		got := nx.completions.table.Load()
+		if got == nil {
+			t.Fatalf("round %d: no table derived", round)
+		}
+		want := nx.buildCompletions()
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(completionTable{}, completionEntry{})); diff != "" {
+			t.Fatalf("round %d: derived table differs (-fresh +derived):\n%s", round, diff)
+		}
+		notes, ix = next, nx
+	}
+	// Another count of notes: nothing derived.
+	nx := Build(notes[1:], nil, d, fold.Compact)
+	nx.DeriveCompletions(ix)
+	if nx.completions.table.Load() != nil {
+		t.Fatal("a table derived for another set of notes")
+	}
+}

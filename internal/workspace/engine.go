@@ -416,6 +416,8 @@ func (e *Engine) update(roots []string) error {
 	} else {
 		ix = index.Build(notes, attachments, s.Dialect, s.Level)
 		ix.LocalVaults = cur.Index.LocalVaults
+		// A retitled note's completions, without every name's again.
+		ix.DeriveCompletions(cur.Index)
 		formers := e.findRenames(notes)
 		ix.SetRenamed(formers)
 		e.links.wait()
