@@ -2,6 +2,8 @@ package cli
 
 import (
 	"errors"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +31,7 @@ Exit status:
   2  error`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			serverMemory()
 			err := lspserver.New(lspserver.OpenVault).Serve(e.ctx, e.stdin, e.stdout)
 			if errors.Is(err, lspserver.ErrNoShutdown) {
 				return exitCode(1)
@@ -37,3 +40,16 @@ Exit status:
 		},
 	}
 }
+
+// serverMemory sets the garbage collector of a long-lived server (lsp,
+// mcp): it lets the heap grow to half again the live data, not twice it,
+// since a server's heap is mostly the vault it keeps, not garbage. At
+// 100,000 notes the language server's peak goes from about 1.1 GB to
+// 0.86 GB at no cost in time (docs/performance.md). GOGC, when set, wins.
+func serverMemory() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serverGCPercent)
+	}
+}
+
+const serverGCPercent = 50

@@ -60,6 +60,7 @@ Exit status:
 }
 
 func runMCP(cmd *cobra.Command, e *env, o *mcpOptions, dir string) error {
+	serverMemory()
 	wo := o.workspaceOptions(cmd)
 	wo.Store = o.store
 	eng, err := workspace.OpenEngine(dir, workspace.EngineOptions{

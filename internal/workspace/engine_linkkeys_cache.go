@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -126,13 +127,24 @@ func writeLinkKeysCache(file string, notes []*note.Note, lk *linkKeys) {
 		return
 	}
 	notecache.WriteAtomic(file, func(w *bufio.Writer) error {
-		_, err := w.Write(encodeLinkKeys(notes, lk, notecache.ExecutableTag()))
-		return err
+		return encodeLinkKeys(w, notes, lk, notecache.ExecutableTag())
 	})
 }
 
-func encodeLinkKeys(notes []*note.Note, lk *linkKeys, tag string) []byte {
+// encodeLinkKeys writes the cache to w, piece by piece (at 100,000 notes
+// it is tens of megabytes: a server is not to hold it twice).
+func encodeLinkKeys(w io.Writer, notes []*note.Note, lk *linkKeys, tag string) error {
+	crc := crc32.New(castagnoli)
+	out := io.MultiWriter(w, crc)
 	b := append([]byte(nil), linkKeysMagic...)
+	flush := func(force bool) error {
+		if len(b) < 64<<10 && !force {
+			return nil
+		}
+		_, err := out.Write(b)
+		b = b[:0]
+		return err
+	}
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
@@ -143,11 +155,21 @@ func encodeLinkKeys(notes []*note.Note, lk *linkKeys, tag string) []byte {
 		str(n.Path)
 		d := n.LinksDigest()
 		b = append(b, d[:]...)
+		if err := flush(false); err != nil {
+			return err
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(lk.baseHash)))
 	for k, h := range lk.baseHash {
 		b = binary.LittleEndian.AppendUint64(b, h)
 		b = binary.LittleEndian.AppendUint32(b, lk.baseDoc[k])
+		if err := flush(false); err != nil {
+			return err
+		}
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	if err := flush(true); err != nil {
+		return err
+	}
+	_, err := w.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+	return err
 }
