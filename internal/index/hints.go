@@ -174,15 +174,14 @@ func (ix *Index) hintsFor(q string, max int) []int32 {
 	p := prefix(q)
 	qc := runeClasses(q)
 	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
-		for i, names := 0, ix.hints.bucket(hintBucket(p, l)); i < len(names); i++ {
-			h := &names[i]
+		ix.hintBucketNames(hintBucket(p, l), func(t *hintTable, h *hintName) {
 			if classBound(qc, h.classes) > limit {
-				continue
+				return
 			}
-			if d := distance(qr, []rune(ix.hints.key(h)), limit); d <= limit {
+			if d := distance(qr, []rune(t.key(h)), limit); d <= limit {
 				hits = append(hits, hit{ix.canon[h.note], d})
 			}
-		}
+		})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].dist != hits[j].dist {

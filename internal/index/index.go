@@ -80,6 +80,12 @@ type Index struct {
 	hintMemo *sync.Map // compact key -> []int32
 	anchors  *sync.Map // *note.Note -> *anchorTable, for notes with many anchors
 	renamed  *renames  // former names of renamed notes, nil when none
+	// refs are the duplicate_of and canonical_id references and the
+	// notes they name (nil for an index read from the cache).
+	refs *canonicalRefs
+	// over, when not nil, holds the names that changed since the tables
+	// above were built (Rename).
+	over *overlay
 	// completions are the names and aliases under their keys, sorted,
 	// built on first use; the indexes WithNotes makes share them.
 	completions *lazyCompletions
@@ -415,12 +421,10 @@ func (ld *ladder) addRung(first int, name string, note int32, k kinds, seen map[
 // matching appends to buf the rungs that a spelling with key key at level
 // lv matches there, of those under its key at the highest level: the chain
 // that starts at rung first.
-func (ix *Index) matching(first int32, lv fold.Level, key string, buf []*rung) []*rung {
-	ld := &ix.ladder
-	for i := first; i >= 0; i = ld.rungs[i].next {
-		r := &ld.rungs[i]
+func (ix *Index) matching(chain []*rung, lv fold.Level, key string, buf []*rung) []*rung {
+	for _, r := range chain {
 		// Every rung under top matches at the highest level.
-		if lv == ix.MaxLevel || fold.Key(lv, ld.name(r)) == key {
+		if lv == ix.MaxLevel || fold.Key(lv, ix.rungName(r)) == key {
 			buf = append(buf, r)
 		}
 	}
@@ -432,17 +436,19 @@ func (ix *Index) Canonical(i int32) int32 { return ix.canon[i] }
 
 // buildCanon follows duplicate_of and canonical_id chains.
 func (ix *Index) buildCanon() {
-	refs := ix.canonRefs()
+	ix.refs = ix.canonRefs()
+	ix.canonFrom(ix.refs)
+}
+
+// canonFrom follows the chains of the references refs resolves.
+func (ix *Index) canonFrom(refs *canonicalRefs) {
 	parent := make([]int32, len(ix.Notes))
-	for i, n := range ix.Notes {
+	for i := range parent {
 		parent[i] = -1
-		if n.Err != nil {
-			continue
-		}
+	}
+	for _, i := range refs.notes {
+		n := ix.Notes[i]
 		ref, field := canonicalRef(n)
-		if ref == "" {
-			continue
-		}
 		var hits []int32
 		if field == "canonical_id" {
 			hits = refs.byID[strings.TrimSpace(ref)]
@@ -457,7 +463,7 @@ func (ix *Index) buildCanon() {
 			ix.Problems = append(ix.Problems, Problem{n.Path, fmt.Sprintf("%s %q matches no note", field, ref)})
 		case len(hits) > 1:
 			ix.Problems = append(ix.Problems, Problem{n.Path, fmt.Sprintf("%s %q matches %d notes", field, ref, len(hits))})
-		case hits[0] != int32(i):
+		case hits[0] != i:
 			parent[i] = hits[0]
 		}
 	}
@@ -482,25 +488,20 @@ func (ix *Index) buildCanon() {
 
 // canonicalRefs holds the notes that the vault's duplicate_of and
 // canonical_id references name exactly, sorted: byAny by title, id, stem or
-// path, byID by id.
+// path, byID by id; and the notes with a reference, in order.
 type canonicalRefs struct {
 	byAny, byID map[string][]int32
+	notes       []int32
 }
 
 // canonRefs collects the references first and then matches every name
 // against them: a few references against all names, instead of a map of
 // all names for a few lookups.
-func (ix *Index) canonRefs() canonicalRefs {
-	refs := canonicalRefs{byAny: map[string][]int32{}, byID: map[string][]int32{}}
-	for _, n := range ix.Notes {
-		if n.Err != nil {
-			continue
-		}
-		switch ref, field := canonicalRef(n); field {
-		case "canonical_id":
-			refs.byID[strings.TrimSpace(ref)] = nil
-		case "duplicate_of":
-			refs.byAny[strings.TrimSpace(ref)] = nil
+func (ix *Index) canonRefs() *canonicalRefs {
+	refs := &canonicalRefs{byAny: map[string][]int32{}, byID: map[string][]int32{}}
+	for i, n := range ix.Notes {
+		if refs.add(n) {
+			refs.notes = append(refs.notes, int32(i))
 		}
 	}
 	if len(refs.byAny) == 0 && len(refs.byID) == 0 {
@@ -508,25 +509,113 @@ func (ix *Index) canonRefs() canonicalRefs {
 	}
 	var buf []name
 	for i, n := range ix.Notes {
-		buf = namesOf(n, buf[:0])
-		for _, nm := range buf {
-			if nm.kind == dialect.Suffix {
-				continue
-			}
-			if hits, ok := refs.byAny[nm.name]; ok {
-				refs.byAny[nm.name] = append(hits, int32(i))
-			}
-			if hits, ok := refs.byID[nm.name]; ok && nm.kind == dialect.ID {
-				refs.byID[nm.name] = append(hits, int32(i))
-			}
+		buf = refs.match(int32(i), n, buf)
+	}
+	refs.sort()
+	return refs
+}
+
+// add files note n's reference, if it has one, as a key to match, and
+// reports whether it has one.
+func (r *canonicalRefs) add(n *note.Note) bool {
+	if n.Err != nil {
+		return false
+	}
+	switch ref, field := canonicalRef(n); field {
+	case "canonical_id":
+		if _, ok := r.byID[strings.TrimSpace(ref)]; !ok {
+			r.byID[strings.TrimSpace(ref)] = nil
+		}
+		return true
+	case "duplicate_of":
+		if _, ok := r.byAny[strings.TrimSpace(ref)]; !ok {
+			r.byAny[strings.TrimSpace(ref)] = nil
+		}
+		return true
+	}
+	return false
+}
+
+// has reports whether n's reference, if it has one, is a key of r.
+func (r *canonicalRefs) has(n *note.Note) bool {
+	if n.Err != nil {
+		return true
+	}
+	switch ref, field := canonicalRef(n); field {
+	case "canonical_id":
+		_, ok := r.byID[strings.TrimSpace(ref)]
+		return ok
+	case "duplicate_of":
+		_, ok := r.byAny[strings.TrimSpace(ref)]
+		return ok
+	}
+	return true
+}
+
+// match files note i (n) under each key that one of its names is.
+func (r *canonicalRefs) match(i int32, n *note.Note, buf []name) []name {
+	buf = namesOf(n, buf[:0])
+	for _, nm := range buf {
+		if nm.kind == dialect.Suffix {
+			continue
+		}
+		if hits, ok := r.byAny[nm.name]; ok {
+			r.byAny[nm.name] = append(hits, i)
+		}
+		if hits, ok := r.byID[nm.name]; ok && nm.kind == dialect.ID {
+			r.byID[nm.name] = append(hits, i)
 		}
 	}
-	for _, m := range []map[string][]int32{refs.byAny, refs.byID} {
+	return buf
+}
+
+func (r *canonicalRefs) sort() {
+	for _, m := range []map[string][]int32{r.byAny, r.byID} {
 		for k, hits := range m {
 			m[k] = sortedUnique(hits)
 		}
 	}
-	return refs
+}
+
+// derive returns the references of notes, which are r's notes but for
+// those at changed (sorted), or false when a changed note has a reference
+// that r has no key for (the notes are all matched again then).
+func (r *canonicalRefs) derive(notes []*note.Note, changed []int32) (*canonicalRefs, bool) {
+	for _, i := range changed {
+		if !r.has(notes[i]) {
+			return nil, false
+		}
+	}
+	isChanged := func(i int32) bool { _, ok := slices.BinarySearch(changed, i); return ok }
+	d := &canonicalRefs{byAny: make(map[string][]int32, len(r.byAny)), byID: make(map[string][]int32, len(r.byID))}
+	for _, pair := range [][2]map[string][]int32{{r.byAny, d.byAny}, {r.byID, d.byID}} {
+		for k, hits := range pair[0] {
+			kept := make([]int32, 0, len(hits))
+			for _, h := range hits {
+				if !isChanged(h) {
+					kept = append(kept, h)
+				}
+			}
+			pair[1][k] = kept
+		}
+	}
+	for _, i := range r.notes {
+		if !isChanged(i) {
+			d.notes = append(d.notes, i)
+		}
+	}
+	var buf []name
+	for _, i := range changed {
+		if notes[i].Err == nil {
+			if _, field := canonicalRef(notes[i]); field != "" {
+				d.notes = append(d.notes, i)
+			}
+		}
+		buf = d.match(i, notes[i], buf)
+	}
+	slices.Sort(d.notes)
+	d.sort()
+	return d, true
 }
 
 func (ix *Index) cycle(parent []int32, start int32) string {
@@ -564,8 +653,9 @@ func (ix *Index) lookupLadder(s string) []int32 {
 		return nil
 	}
 	top := fold.Key(ix.MaxLevel, s)
-	first, ok := ix.ladder.head.get(top)
-	if !ok {
+	var chainBuf [8]*rung
+	chain := ix.chain(top, chainBuf[:0])
+	if len(chain) == 0 {
 		return nil
 	}
 	var buf [8]*rung
@@ -581,7 +671,7 @@ func (ix *Index) lookupLadder(s string) []int32 {
 			continue
 		}
 		var out []int32
-		for _, r := range ix.matching(int32(first), lv, key, buf[:0]) {
+		for _, r := range ix.matching(chain, lv, key, buf[:0]) {
 			if !r.alias() {
 				out = append(out, r.note)
 			}
@@ -619,13 +709,9 @@ func (ix *Index) NotesSharingKey(s string) []int32 {
 	if ix.MaxLevel < fold.Unicode {
 		return nil
 	}
-	first, ok := ix.ladder.head.get(fold.Key(ix.MaxLevel, s))
-	if !ok {
-		return nil
-	}
 	var out []int32
-	for i := int32(first); i >= 0; i = ix.ladder.rungs[i].next {
-		out = append(out, ix.ladder.rungs[i].note)
+	for _, r := range ix.chain(fold.Key(ix.MaxLevel, s), nil) {
+		out = append(out, r.note)
 	}
 	return sortedUnique(out)
 }

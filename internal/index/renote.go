@@ -50,6 +50,7 @@ func (ix *Index) WithNotes(notes []*note.Note) *Index {
 		ladder:      ix.ladder,
 		hints:       ix.hints,
 		renamed:     ix.renamed,
+		over:        ix.over,
 	}
 	// The completion table depends on names only: shared, built or
 	// not, so that it is built once for all of them.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"path"
 	"slices"
 	"strings"
@@ -197,7 +198,7 @@ func (ix *Index) resolveExact(t string, pathOnly bool) (Result, bool) {
 	} else {
 		key = ix.Dialect.ExactKey(t)
 	}
-	if es := ix.exact.lookup(key, buf[:0]); len(es) > 0 {
+	if es := ix.exactLookup(key, buf[:0]); len(es) > 0 {
 		if len(es) > 1 {
 			es = ix.closest(t, es, pathOnly)
 		}
@@ -431,8 +432,9 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		return broken
 	}
 	top := fold.Key(ix.MaxLevel, t)
-	first, ok := ix.ladder.head.get(top)
-	if !ok {
+	var chainBuf [8]*rung
+	chain := ix.chain(top, chainBuf[:0])
+	if len(chain) == 0 {
 		return broken
 	}
 	var rungBuf [8]*rung
@@ -461,7 +463,7 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 			break
 		}
 		byName, byAlias := nameBuf[:0], aliasBuf[:0]
-		for _, r := range ix.matching(int32(first), lv, key, rungBuf[:0]) {
+		for _, r := range ix.matching(chain, lv, key, rungBuf[:0]) {
 			switch {
 			case r.alias():
 				if !pathOnly {
@@ -476,7 +478,9 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		}
 		// In the order the notes list them (the chain runs backwards),
 		// so that a report quotes a note's first matching alias.
-		slices.SortFunc(byAlias, func(a, b *rung) int { return int(a.nameOff) - int(b.nameOff) })
+		// (A note's rungs are all in one ladder: the base's or an
+		// overlay's.)
+		slices.SortFunc(byAlias, func(a, b *rung) int { return cmp.Or(int(a.note)-int(b.note), int(a.nameOff)-int(b.nameOff)) })
 		aliases = append(aliases, byAlias...)
 		if len(byName) == 0 {
 			if !stopped {
@@ -537,7 +541,7 @@ func (ix *Index) aliasOnly(candidates, byName []int32, aliases []*rung) []AliasM
 		}
 		for _, r := range aliases {
 			if ix.canon[r.note] == c {
-				out = append(out, AliasMatch{Note: c, Alias: ix.ladder.name(r)})
+				out = append(out, AliasMatch{Note: c, Alias: ix.rungName(r)})
 				break
 			}
 		}
@@ -549,7 +553,7 @@ func (ix *Index) aliasOnly(candidates, byName []int32, aliases []*rung) []AliasM
 func (ix *Index) aliasOf(n int32, aliases []*rung) string {
 	for _, r := range aliases {
 		if r.note == n {
-			return ix.ladder.name(r)
+			return ix.rungName(r)
 		}
 	}
 	return ""

@@ -87,6 +87,9 @@ func TablesSum(notes []*note.Note, d dialect.Dialect, max fold.Level) Sum {
 // on: the executable) in the header. It builds the ladder and the hints
 // first if no link needed them yet.
 func (ix *Index) WriteTables(w io.Writer, sum Sum, tag string) error {
+	if ix.hasOverlay() {
+		return errors.New("index: the tables of an index with renamed notes are its base's")
+	}
 	ix.buildLadder()
 	ix.hintOnce.Do(ix.buildHints)
 	head := append([]byte(nil), tablesMagic...)

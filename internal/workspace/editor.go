@@ -50,8 +50,10 @@ func (v *View) Text(p string) ([]byte, error) {
 }
 
 // Plan is the edits and findings of the note at p, sorted by offset.
-func (v *View) Plan(p string) ([]plan.Edit, []plan.Finding) {
-	pl := v.Report.Plan
+func (v *View) Plan(p string) ([]plan.Edit, []plan.Finding) { return planOf(v.Report.Plan, p) }
+
+// planOf returns the edits and findings of the note at p in pl.
+func planOf(pl *plan.Plan, p string) ([]plan.Edit, []plan.Finding) {
 	lo := sort.Search(len(pl.Edits), func(i int) bool { return pl.Edits[i].File >= p })
 	hi := lo
 	for hi < len(pl.Edits) && pl.Edits[hi].File == p {

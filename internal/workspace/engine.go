@@ -88,9 +88,9 @@ type Engine struct {
 	// links files every note's link targets by the keys they could name
 	// a note by, for a change of names to find the notes it can affect.
 	links *linkKeys
-	// broken are the hint keys of broken links by note, as the last
-	// change of names found them.
-	broken  map[string]brokenTargets
+	// broken are the hint keys of broken links by note, current with the
+	// plan.
+	broken  *brokenLinks
 	buffers map[string][]byte
 	watch   *watcher
 	// rescan is set when Watch was asked for and no watcher could be
@@ -315,7 +315,7 @@ func (e *Engine) reload() error {
 	if rep.Settings.CacheFile != "" {
 		linkCache = filepath.Join(filepath.Dir(rep.Settings.CacheFile), linkKeysCacheFile)
 	}
-	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache), nil
+	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache), startBrokenLinks(rep)
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)
@@ -414,7 +414,16 @@ func (e *Engine) update(roots []string) error {
 	if sameNames(goneNotes, sub.Notes) && slices.Equal(goneFiles, sub.Attachments) {
 		ix = cur.Index.WithNotes(notes)
 	} else {
-		ix = index.Build(notes, attachments, s.Dialect, s.Level)
+		// The same notes with other names (a title typed, an alias
+		// added): the name tables are read through an overlay of the
+		// changed notes' names instead of built again.
+		var ok bool
+		if slices.Equal(goneFiles, sub.Attachments) {
+			ix, ok = cur.Index.Rename(notes)
+		}
+		if !ok {
+			ix = index.Build(notes, attachments, s.Dialect, s.Level)
+		}
 		ix.LocalVaults = cur.Index.LocalVaults
 		// A retitled note's completions, without every name's again.
 		ix.DeriveCompletions(cur.Index)
@@ -422,15 +431,13 @@ func (e *Engine) update(roots []string) error {
 		ix.SetRenamed(formers)
 		e.links.wait()
 		change := nameChange{
-			before: cur.Index, now: ix, roots: roots, links: e.links, broken: e.broken,
+			before: cur.Index, now: ix, roots: roots, links: e.links, broken: e.broken.wait(cur.Plan, cur.Index),
 			gone: goneNotes, read: sub.Notes,
 			formers:         [2][]index.Former{e.formers, formers},
-			beforePlan:      cur.Plan,
 			sameAttachments: slices.Equal(goneFiles, sub.Attachments),
 		}
 		e.formers = formers
 		more, all := change.replan()
-		e.broken = change.broken
 		replan, whole = append(replan, more...), all
 	}
 	var pl *plan.Plan
@@ -447,6 +454,9 @@ func (e *Engine) update(roots []string) error {
 		for _, n := range notes {
 			replan = append(replan, n.Path)
 		}
+		e.broken.update(pl, ix, nil)
+	} else {
+		e.broken.update(pl, ix, replan)
 	}
 	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl, true)
 	rep.PlansReused = plansKept(ix, replan)

@@ -20,12 +20,11 @@ type nameChange struct {
 	roots           []string
 	gone, read      []*note.Note
 	formers         [2][]index.Former
-	beforePlan      *plan.Plan
 	sameAttachments bool
 	links           *linkKeys // current with the notes read
-	// broken holds the hint keys of broken links found by the last
-	// change of names; replan leaves this change's there.
-	broken map[string]brokenTargets
+	// broken holds the hint keys of each note's broken links in the plan
+	// before the change.
+	broken map[string][]string
 }
 
 // replan returns the vault paths of the notes whose plans a change of
@@ -166,57 +165,117 @@ func (c *nameChange) replan() (paths []string, all bool) {
 	for _, p := range c.links.linking(keys) {
 		replan[p] = true
 	}
-	c.broken = c.nearBroken(hintKeys, replan, c.broken)
+	c.nearBroken(hintKeys, replan)
 	return slices.Sorted(mapKeys(replan)), false
 }
 
-// brokenTargets are the hint keys of a note's broken links, kept for the
-// next change of names while the note and its broken links stay.
-type brokenTargets struct {
-	note  *note.Note
-	where []linkAt
-	keys  []string
+// brokenLinks keeps the hint keys of every note's broken links, as the
+// current plan finds them, for the next change of names to find the notes
+// whose hints it can change without reading every finding. A load builds
+// it in the background from the plan; each update then takes again the
+// notes it planned again.
+type brokenLinks struct {
+	ready   chan struct{}
+	pending [][]string // the paths of updates made while it was built
+	byNote  map[string][]string
+}
+
+// startBrokenLinks files the broken links of rep's plan in the background.
+func startBrokenLinks(rep *Report) *brokenLinks {
+	b := &brokenLinks{ready: make(chan struct{})}
+	go func() {
+		defer close(b.ready)
+		b.byNote = map[string][]string{}
+		b.take(rep.Plan, rep.Index, nil)
+	}()
+	return b
+}
+
+// take files again the broken links of the notes at paths (all, when
+// nil) from pl.
+func (b *brokenLinks) take(pl *plan.Plan, ix *index.Index, paths []string) {
+	fs := pl.Findings
+	if paths == nil {
+		clear(b.byNote)
+	} else {
+		for _, p := range paths {
+			delete(b.byNote, p)
+		}
+		for _, p := range paths {
+			_, f := planOf(pl, p)
+			b.file(ix, p, f)
+		}
+		return
+	}
+	for lo := 0; lo < len(fs); {
+		hi := lo + 1
+		for hi < len(fs) && fs[hi].File == fs[lo].File {
+			hi++
+		}
+		b.file(ix, fs[lo].File, fs[lo:hi])
+		lo = hi
+	}
+}
+
+// file files note p's broken links among its findings fs.
+func (b *brokenLinks) file(ix *index.Index, p string, fs []plan.Finding) {
+	var where []linkAt
+	for i := range fs {
+		if fs[i].Class == "broken" {
+			where = append(where, linkAt{fs[i].Line, fs[i].Col})
+		}
+	}
+	if len(where) == 0 {
+		return
+	}
+	i, ok := ix.NoteByPath(p)
+	if !ok {
+		return
+	}
+	var keys []string
+	for _, l := range ix.Notes[i].LinkList(nil) {
+		if slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
+			keys = append(keys, index.HintKey(l.Target))
+		}
+	}
+	b.byNote[p] = keys
+}
+
+// update takes again the notes at paths from the current plan, now if the
+// filing is done, else once it is.
+func (b *brokenLinks) update(pl *plan.Plan, ix *index.Index, paths []string) {
+	select {
+	case <-b.ready:
+		b.take(pl, ix, paths)
+	default:
+		b.pending = append(b.pending, paths)
+	}
+}
+
+// wait returns the broken links' hint keys by note, current with pl.
+func (b *brokenLinks) wait(pl *plan.Plan, ix *index.Index) map[string][]string {
+	<-b.ready
+	for _, paths := range b.pending {
+		b.take(pl, ix, paths)
+	}
+	b.pending = nil
+	return b.byNote
 }
 
 type linkAt struct{ line, col int }
 
 // nearBroken adds to replan the notes not in it with a broken link (in
-// the plan before the change) whose hints a name of hintKeys can change,
-// and returns the broken links' hint keys by note for the next change.
-func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool, known map[string]brokenTargets) map[string]brokenTargets {
-	if c.beforePlan == nil {
-		return nil
+// the plan before the change) whose hints a name of hintKeys can change.
+func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool) {
+	if c.broken == nil {
+		return
 	}
-	broken := map[string][]linkAt{}
-	for i := range c.beforePlan.Findings {
-		if f := &c.beforePlan.Findings[i]; f.Class == "broken" {
-			broken[f.File] = append(broken[f.File], linkAt{f.Line, f.Col})
-		}
-	}
-	next := make(map[string]brokenTargets, len(broken))
-	var links []note.Link
-	for p, where := range broken {
-		i, ok := c.now.NoteByPath(p)
-		if !ok {
-			continue
-		}
-		n := c.now.Notes[i]
-		bt, ok := known[p]
-		if !ok || bt.note != n || !slices.Equal(bt.where, where) {
-			bt = brokenTargets{note: n, where: where}
-			links = n.LinkList(links[:0])
-			for li := range links {
-				if l := &links[li]; slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
-					bt.keys = append(bt.keys, index.HintKey(l.Target))
-				}
-			}
-		}
-		next[p] = bt
+	for p, keys := range c.broken {
 		if replan[p] {
 			continue
 		}
 	near:
-		for _, q := range bt.keys {
+		for _, q := range keys {
 			for k := range hintKeys {
 				if index.HintNear(q, k) {
 					replan[p] = true
@@ -225,5 +284,4 @@ func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool
 			}
 		}
 	}
-	return next
 }
