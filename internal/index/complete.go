@@ -270,7 +270,7 @@ func (ix *Index) DeriveCompletions(from *Index) {
 
 	t := &completionTable{byKey: make([]completionEntry, 0, len(old.byKey)+len(add))}
 	moved := make([]int32, len(old.byKey)) // old place -> new place + 1, 0 when dropped
-	var added []int32                       // new places of add's entries
+	var added []int32                      // new places of add's entries
 	k := 0
 	for i := range old.byKey {
 		e := &old.byKey[i]
