@@ -138,7 +138,7 @@ func (s *Server) moveEdit(mp *workspace.MovePlan, editorMoves bool) (*protocol.W
 	}
 	for _, f := range files {
 		old := mp.OldPath(f)
-		text, err := s.engine.Report().Vault.ReadFile(old)
+		text, err := s.engine.Latest().Report.Vault.ReadFile(old)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", old, err)
 		}

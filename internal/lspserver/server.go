@@ -350,7 +350,7 @@ func uriPath(uri string) string {
 // checked as the editor has it. A file the vault does not read as a note
 // (excluded, not .md) is kept for positions only.
 func (s *Server) setBufferLocked(d *document) {
-	if _, err := s.engine.SetBuffer(d.path, d.text); err != nil {
+	if err := s.engine.SetBuffer(d.path, d.text); err != nil {
 		d.note = false
 		return
 	}
@@ -359,7 +359,7 @@ func (s *Server) setBufferLocked(d *document) {
 
 // savedLocked tells whether the document's text is its file's.
 func (s *Server) savedLocked(d *document) bool {
-	disk, err := s.engine.Report().Vault.ReadFile(d.path)
+	disk, err := s.engine.Latest().Report.Vault.ReadFile(d.path)
 	return err == nil && bytes.Equal(disk, d.text)
 }
 
@@ -423,7 +423,7 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 		if d.note {
 			// The file counts again; its diagnostics go with the editor's
 			// copy, and the other open notes' follow the new state.
-			if _, err := s.engine.DropBuffer(path); err != nil {
+			if err := s.engine.DropBuffer(path); err != nil {
 				s.backgroundError(err)
 			}
 		}
@@ -497,7 +497,7 @@ func (s *Server) publisher() {
 			s.publishLocked()
 			var ix *index.Index
 			if s.engine != nil {
-				ix = s.engine.Report().Index
+				ix = s.engine.Latest().Report.Index
 			}
 			s.mu.Unlock()
 			if ix != nil && ix != warmed {
@@ -519,7 +519,7 @@ func (s *Server) viewLocked() *workspace.View {
 			texts[p] = d.text
 		}
 	}
-	return s.engine.Report().View(texts)
+	return s.engine.Latest().Report.View(texts)
 }
 
 func (s *Server) notifyLocked(method string, params any) {
@@ -536,7 +536,7 @@ func (s *Server) publishLocked() {
 	if s.engine == nil {
 		return
 	}
-	st := s.engine.State()
+	st := s.engine.Latest()
 	v := st.Report.View(nil)
 	for _, d := range s.docs {
 		if d.published == st.Version && d.publishedVersion == d.version {

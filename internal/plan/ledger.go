@@ -2,9 +2,11 @@ package plan
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"sort"
-	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
@@ -86,6 +88,83 @@ func SameAnchors(a, b *note.Note) bool {
 	return slices.Equal(a.Headings, b.Headings) && slices.Equal(a.BlockIDs, b.BlockIDs) && slices.Equal(a.AnchorIDs, b.AnchorIDs)
 }
 
+// A Lazy is a plan as Patch keeps it: a flat Plan and the shares of the
+// notes planned since, with the counts of the whole. Of reads a note's
+// edits and findings from it; Plan makes the flat lists (once). So a
+// keystroke costs the note typed in, not a copy of the vault's findings
+// (tens of megabytes at 100,000 notes, and the garbage collection that
+// follows): the lists are made when a reader asks for them, or once the
+// notes planned since the flat plan are many (maxLazy).
+type Lazy struct {
+	Stats                   Stats
+	NoteLinks, NoteLinksOff int
+
+	base            *Plan
+	over            map[string]*notePlan // nil: the note is gone or unreadable
+	edits, findings int
+	once            sync.Once
+	flat            atomic.Pointer[Plan]
+}
+
+// Flat is the Lazy of a plan made whole.
+func Flat(p *Plan) *Lazy {
+	z := &Lazy{Stats: p.Stats, NoteLinks: p.NoteLinks, NoteLinksOff: p.NoteLinksOff, base: p, edits: len(p.Edits), findings: len(p.Findings)}
+	z.flat.Store(p)
+	z.once.Do(func() {})
+	return z
+}
+
+// maxLazy is the most notes a Lazy holds shares of beside its flat plan
+// before Patch makes the lists (one copy per so many notes planned).
+const maxLazy = 512
+
+// Of returns the edits and findings of the note at file, sorted by
+// offset. They share the plan's memory.
+func (z *Lazy) Of(file string) ([]Edit, []Finding) {
+	if f := z.flat.Load(); f != nil {
+		return f.Of(file)
+	}
+	if part, ok := z.over[file]; ok {
+		if part == nil {
+			return nil, nil
+		}
+		return part.edits, part.findings
+	}
+	return z.base.Of(file)
+}
+
+// EditCount is the number of edits, without making the lists.
+func (z *Lazy) EditCount() int { return z.edits }
+
+// Plan returns the plan with its lists, made on first call (safe for
+// concurrent use).
+func (z *Lazy) Plan() *Plan {
+	z.once.Do(func() {
+		paths := slices.Sorted(maps.Keys(z.over))
+		p := &Plan{Stats: z.Stats, NoteLinks: z.NoteLinks, NoteLinksOff: z.NoteLinksOff}
+		p.Edits, _ = splice(z.base.Edits, paths, z.over, func(e *Edit) string { return e.File }, func(p *notePlan) []Edit { return p.edits })
+		p.Findings, _ = splice(z.base.Findings, paths, z.over, func(f *Finding) string { return f.File }, func(p *notePlan) []Finding { return p.findings })
+		z.flat.Store(p)
+	})
+	return z.flat.Load()
+}
+
+// Of returns the edits and findings of the note at file in p, sorted by
+// offset. They share p's memory.
+func (p *Plan) Of(file string) ([]Edit, []Finding) {
+	lo := sort.Search(len(p.Edits), func(i int) bool { return p.Edits[i].File >= file })
+	hi := lo
+	for hi < len(p.Edits) && p.Edits[hi].File == file {
+		hi++
+	}
+	flo := sort.Search(len(p.Findings), func(i int) bool { return p.Findings[i].File >= file })
+	fhi := flo
+	for fhi < len(p.Findings) && p.Findings[fhi].File == file {
+		fhi++
+	}
+	return p.Edits[lo:hi], p.Findings[flo:fhi]
+}
+
 // Patch returns the plan of ix, whose notes are those of the plan old
 // (made with l, by Build or Patch, on an index of the same options) but
 // for the notes at paths: read again, added or gone. It plans the notes
@@ -95,12 +174,19 @@ func SameAnchors(a, b *note.Note) bool {
 // see Memo); Patch cannot tell.
 //
 // ok is false, with no plan, when old and l do not agree (a note at
-// paths whose share old has and l does not, or the reverse): the caller
-// builds the plan whole then.
-func (l *Ledger) Patch(old *Plan, ix *index.Index, opt Options, paths []string) (pl *Plan, ok bool) {
+// paths whose share old has and l does not): the caller builds the plan
+// whole then.
+func (l *Ledger) Patch(old *Lazy, ix *index.Index, opt Options, paths []string) (z *Lazy, ok bool) {
 	paths = slices.Clone(paths)
 	slices.Sort(paths)
 	paths = slices.Compact(paths)
+	for _, p := range paths {
+		if _, was := l.notes[p]; !was {
+			if e, f := old.Of(p); len(e)+len(f) > 0 {
+				return nil, false
+			}
+		}
+	}
 	var notes []int32
 	for _, p := range paths {
 		if i, found := ix.NoteByPath(p); found && ix.Notes[i].Err == nil {
@@ -114,47 +200,57 @@ func (l *Ledger) Patch(old *Plan, ix *index.Index, opt Options, paths []string) 
 	parts := planParts(ix, opt, notes)
 	byPath := make(map[string]*notePlan, len(notes))
 	for k, i := range notes {
-		byPath[ix.Notes[i].Path] = &parts[k]
+		p := &parts[k]
+		slices.SortStableFunc(p.findings, func(a, b Finding) int { return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) })
+		for _, e := range p.edits {
+			if e.File != ix.Notes[i].Path {
+				return nil, false
+			}
+		}
+		for _, f := range p.findings {
+			if f.File != ix.Notes[i].Path {
+				return nil, false
+			}
+		}
+		byPath[ix.Notes[i].Path] = p
 	}
 
-	pl = &Plan{Stats: old.Stats, NoteLinks: old.NoteLinks, NoteLinksOff: old.NoteLinksOff}
-	pl.Stats.Notes = len(ix.Notes)
+	z = &Lazy{Stats: old.Stats, NoteLinks: old.NoteLinks, NoteLinksOff: old.NoteLinksOff, edits: old.edits, findings: old.findings}
+	if f := old.flat.Load(); f != nil {
+		z.base, z.over = f, map[string]*notePlan{}
+	} else {
+		z.base, z.over = old.base, maps.Clone(old.over)
+	}
 	for _, p := range paths {
 		if e, was := l.notes[p]; was {
-			sub(&pl.Stats, e.stats)
-			pl.NoteLinks -= e.nl
-			pl.NoteLinksOff -= e.off
+			sub(&z.Stats, e.stats)
+			z.NoteLinks -= e.nl
+			z.NoteLinksOff -= e.off
 		}
-		if part := byPath[p]; part != nil {
-			add(&pl.Stats, part.stats)
-			pl.NoteLinks += part.nl
-			pl.NoteLinksOff += part.off
+		oe, of := old.Of(p)
+		z.edits -= len(oe)
+		z.findings -= len(of)
+		part := byPath[p]
+		if part != nil {
+			add(&z.Stats, part.stats)
+			z.NoteLinks += part.nl
+			z.NoteLinksOff += part.off
+			z.edits += len(part.edits)
+			z.findings += len(part.findings)
 		}
+		z.over[p] = part
 	}
-	pl.Stats.Notes = len(ix.Notes)
-
-	edits, eok := splice(old.Edits, paths, byPath, func(e *Edit) string { return e.File }, func(p *notePlan) []Edit { return p.edits })
-	findings, fok := splice(old.Findings, paths, byPath, func(f *Finding) string { return f.File }, func(p *notePlan) []Finding {
-		slices.SortStableFunc(p.findings, func(a, b Finding) int { return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) })
-		return p.findings
-	})
-	if !eok || !fok {
-		return nil, false
-	}
-	// Old's shares of notes not in l are shares l does not know of.
-	for _, p := range paths {
-		if _, was := l.notes[p]; !was && (hasFile(old.Edits, p, func(e *Edit) string { return e.File }) || hasFile(old.Findings, p, func(f *Finding) string { return f.File })) {
-			return nil, false
-		}
-	}
-	pl.Edits, pl.Findings = edits, findings
+	z.Stats.Notes = len(ix.Notes)
 	for _, p := range paths {
 		delete(l.notes, p)
 	}
 	for p, part := range byPath {
 		l.record(ix, p, part)
 	}
-	return pl, true
+	if len(z.over) > maxLazy {
+		return Flat(z.Plan()), true
+	}
+	return z, true
 }
 
 // splice returns old with the items of each file at paths (sorted)
@@ -163,7 +259,9 @@ func (l *Ledger) Patch(old *Plan, ix *index.Index, opt Options, paths []string) 
 func splice[T any](old []T, paths []string, parts map[string]*notePlan, file func(*T) string, items func(*notePlan) []T) ([]T, bool) {
 	n := len(old)
 	for _, p := range parts {
-		n += len(items(p))
+		if p != nil {
+			n += len(items(p))
+		}
 	}
 	out := make([]T, 0, n)
 	rest := old
@@ -186,11 +284,6 @@ func splice[T any](old []T, paths []string, parts map[string]*notePlan, file fun
 		}
 	}
 	return append(out, rest...), true
-}
-
-func hasFile[T any](items []T, p string, file func(*T) string) bool {
-	i := sort.Search(len(items), func(i int) bool { return strings.Compare(file(&items[i]), p) >= 0 })
-	return i < len(items) && file(&items[i]) == p
 }
 
 func sub(s *Stats, o Stats) {

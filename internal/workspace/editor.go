@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -50,22 +49,7 @@ func (v *View) Text(p string) ([]byte, error) {
 }
 
 // Plan is the edits and findings of the note at p, sorted by offset.
-func (v *View) Plan(p string) ([]plan.Edit, []plan.Finding) { return planOf(v.Report.Plan, p) }
-
-// planOf returns the edits and findings of the note at p in pl.
-func planOf(pl *plan.Plan, p string) ([]plan.Edit, []plan.Finding) {
-	lo := sort.Search(len(pl.Edits), func(i int) bool { return pl.Edits[i].File >= p })
-	hi := lo
-	for hi < len(pl.Edits) && pl.Edits[hi].File == p {
-		hi++
-	}
-	flo := sort.Search(len(pl.Findings), func(i int) bool { return pl.Findings[i].File >= p })
-	fhi := flo
-	for fhi < len(pl.Findings) && pl.Findings[fhi].File == p {
-		fhi++
-	}
-	return pl.Edits[lo:hi], pl.Findings[flo:fhi]
-}
+func (v *View) Plan(p string) ([]plan.Edit, []plan.Finding) { return v.Report.PlanOf(p) }
 
 // Problem is what keeps the note at p from being checked (broken YAML,
 // invalid UTF-8, …), or nil.

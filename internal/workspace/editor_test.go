@@ -115,10 +115,10 @@ func TestViewBuffers(t *testing.T) {
 	}
 	defer e.Close()
 	home := []byte("[[pager_rotation]] [[disaster-recovery]]\n")
-	if _, err := e.SetBuffer("Home.md", home); err != nil {
+	if err := e.SetBuffer("Home.md", home); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.SetBuffer("Pager Rotation.md", []byte("# Pager Rotation\n")); err != nil {
+	if err := e.SetBuffer("Pager Rotation.md", []byte("# Pager Rotation\n")); err != nil {
 		t.Fatal(err)
 	}
 	v := e.Report().View(map[string][]byte{"Home.md": home})

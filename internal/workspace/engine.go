@@ -111,7 +111,8 @@ type EngineOptions struct {
 	Watch bool
 	// OnUpdate, if set, is called with each new State, in Version order,
 	// from the goroutine that made it (with the engine's lock held: it
-	// must not call the engine's updating methods).
+	// must not call the engine's updating methods). The State is as
+	// Latest gives it: its plan's lists are made by Engine.State.
 	OnUpdate func(*State)
 	// OnError, if set, is told of what goes wrong in the background: a
 	// watch that cannot be set, an update from disk events that failed.
@@ -160,11 +161,26 @@ func OpenEngine(dir string, opt EngineOptions) (*Engine, error) {
 	return e, nil
 }
 
-// State returns the current state. It never blocks.
-func (e *Engine) State() *State { return e.state.Load() }
+// State returns the current state, its plan's lists made (the first
+// reader of a state after a keystroke pays for them). It never waits for
+// an update.
+func (e *Engine) State() *State { return e.state.Load().ensured() }
 
-// Report returns the current state's report.
-func (e *Engine) Report() *Report { return e.state.Load().Report }
+// ensured returns st with its report's plan lists made.
+func (st *State) ensured() *State {
+	st.Report.ensurePlan()
+	return st
+}
+
+// Report returns the current state's report, as State does.
+func (e *Engine) Report() *Report { return e.State().Report }
+
+// Latest returns the current state as it is: its report's Plan may be nil
+// until State or Report makes it. A client that reads a few notes' edits
+// and findings after each keystroke (a language server) reads them with
+// Report.PlanOf and Report.EditCount, and pays for the note, not the
+// vault.
+func (e *Engine) Latest() *State { return e.state.Load() }
 
 // Dir is the vault's folder (absolute).
 func (e *Engine) Dir() string { return e.v.Dir }
@@ -180,7 +196,7 @@ func (e *Engine) Refresh(paths ...string) (*State, error) {
 	}
 	if len(paths) == 0 {
 		err := e.reload()
-		return e.state.Load(), err
+		return e.state.Load().ensured(), err
 	}
 	roots := make([]string, 0, len(paths))
 	for _, p := range paths {
@@ -191,47 +207,47 @@ func (e *Engine) Refresh(paths ...string) (*State, error) {
 		roots = append(roots, r)
 	}
 	err := e.update(roots)
-	return e.state.Load(), err
+	return e.state.Load().ensured(), err
 }
 
 // SetBuffer makes text the note at path (vault-relative or absolute)
 // until DropBuffer: an editor's unsaved text counts instead of the file,
-// and a note not yet saved counts as if it were.
-func (e *Engine) SetBuffer(p string, text []byte) (*State, error) {
+// and a note not yet saved counts as if it were. The new state is
+// Latest's: an editor calls it at each keystroke, and reads the notes it
+// shows with Report.PlanOf.
+func (e *Engine) SetBuffer(p string, text []byte) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		return nil, errEngineClosed
+		return errEngineClosed
 	}
 	r, err := e.rel(p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !vault.IsNote(r) || vault.Skipped(r, e.parts.ro.Exclude) {
-		return nil, fmt.Errorf("%s: not a note of the vault (a .md or .markdown file the walk reads)", r)
+		return fmt.Errorf("%s: not a note of the vault (a .md or .markdown file the walk reads)", r)
 	}
 	e.buffers[r] = slices.Clone(text)
-	err = e.update([]string{r})
-	return e.state.Load(), err
+	return e.update([]string{r})
 }
 
 // DropBuffer forgets path's buffer: the file on disk counts again.
-func (e *Engine) DropBuffer(p string) (*State, error) {
+func (e *Engine) DropBuffer(p string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		return nil, errEngineClosed
+		return errEngineClosed
 	}
 	r, err := e.rel(p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, ok := e.buffers[r]; !ok {
-		return e.state.Load(), nil
+		return nil
 	}
 	delete(e.buffers, r)
-	err = e.update([]string{r})
-	return e.state.Load(), err
+	return e.update([]string{r})
 }
 
 // Close stops the watcher and closes the vault. States published before
@@ -247,6 +263,9 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	e.closed = true
+	// The link-key cache is written in the background: done before the
+	// engine is, so that nothing writes in the store after Close.
+	<-e.links.saved
 	return e.v.Close()
 }
 
@@ -301,6 +320,7 @@ func (e *Engine) reload() error {
 	if err != nil {
 		return err
 	}
+	rep.withLazy(plan.Flat(rep.Plan))
 	e.loaded = true
 	e.parts = parts
 	e.names, e.oldNames = nil, nil
@@ -314,6 +334,9 @@ func (e *Engine) reload() error {
 	var linkCache string
 	if rep.Settings.CacheFile != "" {
 		linkCache = filepath.Join(filepath.Dir(rep.Settings.CacheFile), linkKeysCacheFile)
+	}
+	if e.links != nil {
+		<-e.links.saved // the last load's cache written before the next one
 	}
 	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache), startBrokenLinks(rep)
 	if len(e.buffers) > 0 {
@@ -431,7 +454,7 @@ func (e *Engine) update(roots []string) error {
 		ix.SetRenamed(formers)
 		e.links.wait()
 		change := nameChange{
-			before: cur.Index, now: ix, roots: roots, links: e.links, broken: e.broken.wait(cur.Plan, cur.Index),
+			before: cur.Index, now: ix, roots: roots, links: e.links, broken: e.broken.wait(cur.lazyPlan(), cur.Index),
 			gone: goneNotes, read: sub.Notes,
 			formers:         [2][]index.Former{e.formers, formers},
 			sameAttachments: slices.Equal(goneFiles, sub.Attachments),
@@ -440,25 +463,29 @@ func (e *Engine) update(roots []string) error {
 		more, all := change.replan()
 		replan, whole = append(replan, more...), all
 	}
-	var pl *plan.Plan
+	var z *plan.Lazy
 	ok := false
 	if !whole {
-		pl, ok = e.ledger.Patch(cur.Plan, ix, s.Plan, replan)
+		z, ok = e.ledger.Patch(cur.lazyPlan(), ix, s.Plan, replan)
 	}
 	if !ok {
 		e.ledger = plan.NewLedger()
 		s.Plan.Ledger = e.ledger
-		pl = plan.Build(ix, s.Plan)
+		z = plan.Flat(plan.Build(ix, s.Plan))
 		s.Plan.Ledger = nil
 		replan = nil
 		for _, n := range notes {
 			replan = append(replan, n.Path)
 		}
-		e.broken.update(pl, ix, nil)
+		e.broken.update(z, ix, nil)
 	} else {
-		e.broken.update(pl, ix, replan)
+		e.broken.update(z, ix, replan)
 	}
+	// The report's counts now; its lists when a reader asks (State).
+	pl := &plan.Plan{Stats: z.Stats, NoteLinks: z.NoteLinks, NoteLinksOff: z.NoteLinksOff}
 	rep := assemble(e.v, s, scan, e.parts.vaultProblems, ix, pl, true)
+	rep.Plan = nil
+	rep.withLazy(z)
 	rep.PlansReused = plansKept(ix, replan)
 	e.parts.scan = scan
 	e.publish(rep, roots)

@@ -183,18 +183,18 @@ type brokenLinks struct {
 // startBrokenLinks files the broken links of rep's plan in the background.
 func startBrokenLinks(rep *Report) *brokenLinks {
 	b := &brokenLinks{ready: make(chan struct{})}
+	z, ix := rep.lazyPlan(), rep.Index
 	go func() {
 		defer close(b.ready)
 		b.byNote = map[string][]string{}
-		b.take(rep.Plan, rep.Index, nil)
+		b.take(z, ix, nil)
 	}()
 	return b
 }
 
 // take files again the broken links of the notes at paths (all, when
 // nil) from pl.
-func (b *brokenLinks) take(pl *plan.Plan, ix *index.Index, paths []string) {
-	fs := pl.Findings
+func (b *brokenLinks) take(z *plan.Lazy, ix *index.Index, paths []string) {
 	if paths == nil {
 		clear(b.byNote)
 	} else {
@@ -202,11 +202,12 @@ func (b *brokenLinks) take(pl *plan.Plan, ix *index.Index, paths []string) {
 			delete(b.byNote, p)
 		}
 		for _, p := range paths {
-			_, f := planOf(pl, p)
+			_, f := z.Of(p)
 			b.file(ix, p, f)
 		}
 		return
 	}
+	fs := z.Plan().Findings
 	for lo := 0; lo < len(fs); {
 		hi := lo + 1
 		for hi < len(fs) && fs[hi].File == fs[lo].File {
@@ -243,20 +244,20 @@ func (b *brokenLinks) file(ix *index.Index, p string, fs []plan.Finding) {
 
 // update takes again the notes at paths from the current plan, now if the
 // filing is done, else once it is.
-func (b *brokenLinks) update(pl *plan.Plan, ix *index.Index, paths []string) {
+func (b *brokenLinks) update(z *plan.Lazy, ix *index.Index, paths []string) {
 	select {
 	case <-b.ready:
-		b.take(pl, ix, paths)
+		b.take(z, ix, paths)
 	default:
 		b.pending = append(b.pending, paths)
 	}
 }
 
 // wait returns the broken links' hint keys by note, current with pl.
-func (b *brokenLinks) wait(pl *plan.Plan, ix *index.Index) map[string][]string {
+func (b *brokenLinks) wait(z *plan.Lazy, ix *index.Index) map[string][]string {
 	<-b.ready
 	for _, paths := range b.pending {
-		b.take(pl, ix, paths)
+		b.take(z, ix, paths)
 	}
 	b.pending = nil
 	return b.byNote

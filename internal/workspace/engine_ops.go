@@ -59,7 +59,7 @@ func ChooseEdits(rep *Report, ids []string) (*Report, error) {
 	chosen := *rep
 	pl := *rep.Plan
 	pl.Edits = edits
-	chosen.Plan = &pl
+	chosen.Plan, chosen.lazy = &pl, nil
 	return &chosen, nil
 }
 

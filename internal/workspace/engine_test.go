@@ -17,6 +17,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/note"
@@ -271,6 +272,19 @@ func sameAsLoad(t testing.TB, e *Engine, dir string, opt Options, what string) {
 		t.Fatal(err)
 	}
 	defer fresh.Vault.Close()
+	// Each note's share as a language server reads it, from the plan as
+	// the engine keeps it (before State makes the lists).
+	latest := e.Latest().Report
+	for _, n := range fresh.Index.Notes {
+		we, wf := fresh.Plan.Of(n.Path)
+		ge, gf := latest.PlanOf(n.Path)
+		if d := cmp.Diff(we, ge, cmpopts.EquateEmpty()) + cmp.Diff(wf, gf, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("%s: engine's plan of %s differs from Load's (-load +engine):\n%s", what, n.Path, d)
+		}
+	}
+	if latest.EditCount() != len(fresh.Plan.Edits) {
+		t.Fatalf("%s: engine counts %d edits, Load plans %d", what, latest.EditCount(), len(fresh.Plan.Edits))
+	}
 	got := e.Report()
 	if d := cmp.Diff(fresh.Plan, got.Plan); d != "" {
 		t.Fatalf("%s: engine's plan differs from Load's (-load +engine):\n%s", what, d)
@@ -523,24 +537,24 @@ func TestEngineBuffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if _, err := e.SetBuffer("a.md", []byte("see [[b]] and [[nowhere]]\n")); err != nil {
+	if err := e.SetBuffer("a.md", []byte("see [[b]] and [[nowhere]]\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.Report().Plan.Stats.Broken; got != 1 {
 		t.Fatalf("with the buffer: %d broken, want 1", got)
 	}
 	// A note not saved yet is linkable.
-	if _, err := e.SetBuffer(filepath.Join(dir, "nowhere.md"), []byte("# N\n")); err != nil {
+	if err := e.SetBuffer(filepath.Join(dir, "nowhere.md"), []byte("# N\n")); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.Report().Plan.Stats; got.Broken != 0 || got.Notes != 3 {
 		t.Fatalf("with the new note's buffer: %+v, want 3 notes and nothing broken", got)
 	}
-	if _, err := e.SetBuffer("x.txt", []byte("x")); err == nil {
+	if err := e.SetBuffer("x.txt", []byte("x")); err == nil {
 		t.Fatal("a buffer for x.txt was taken; want an error: not a note")
 	}
 	for _, p := range []string{"a.md", "nowhere.md"} {
-		if _, err := e.DropBuffer(p); err != nil {
+		if err := e.DropBuffer(p); err != nil {
 			t.Fatal(err)
 		}
 	}

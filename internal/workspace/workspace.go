@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/relinkmd/relink/internal/config"
 	"github.com/relinkmd/relink/internal/dialect"
@@ -109,6 +110,55 @@ type Report struct {
 	IndexCached bool
 	// PlansReused counts the notes whose plans came from the plan cache.
 	PlansReused int
+
+	// lazy, set in an Engine's reports, is the plan as the engine keeps
+	// it: Plan is nil until made from it (Engine.State and Report make
+	// it; Engine.Latest does not, and its readers use PlanOf).
+	lazy *lazyReportPlan
+}
+
+type lazyReportPlan struct {
+	once sync.Once
+	z    *plan.Lazy
+}
+
+// withLazy makes z the report's plan, kept lazy.
+func (r *Report) withLazy(z *plan.Lazy) {
+	r.lazy = &lazyReportPlan{z: z}
+}
+
+// ensurePlan makes Plan from the lazy plan, once.
+func (r *Report) ensurePlan() *Report {
+	if l := r.lazy; l != nil {
+		l.once.Do(func() { r.Plan = l.z.Plan() })
+	}
+	return r
+}
+
+// lazyPlan is the report's plan as a plan.Lazy.
+func (r *Report) lazyPlan() *plan.Lazy {
+	if r.lazy != nil {
+		return r.lazy.z
+	}
+	return plan.Flat(r.Plan)
+}
+
+// PlanOf returns the edits and findings of the note at p, sorted by
+// offset, without making a lazy plan's lists.
+func (r *Report) PlanOf(p string) ([]plan.Edit, []plan.Finding) {
+	if r.lazy != nil {
+		return r.lazy.z.Of(p)
+	}
+	return r.Plan.Of(p)
+}
+
+// EditCount is the number of planned edits, without making a lazy plan's
+// lists.
+func (r *Report) EditCount() int {
+	if r.lazy != nil {
+		return r.lazy.z.EditCount()
+	}
+	return len(r.Plan.Edits)
 }
 
 // Load reads the vault at dir and plans its repairs. The returned report
