@@ -26,6 +26,7 @@ import (
 	"errors"
 	"hash"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -64,25 +65,47 @@ type Moved struct {
 // last run saw (old, with their formers) and the renames moved records.
 // cur's own Formers are ignored. A name is given once per note.
 func Match(old, cur []Note, moved []Moved) []Former {
+	return NewMatcher(old, moved).Match(cur)
+}
+
+// A Matcher matches today's notes against the notes the last run saw, as
+// Match does, and then again after a few notes changed (Rematch), at the
+// cost of those notes: a long-lived server asks after each title typed.
+type Matcher struct {
+	old   []Note
+	moved []Moved
+	// From the last Match: the formers each old note gave (by its index)
+	// and those moved gave, before the names given twice are dropped;
+	// cur's paths, and which old note is at each of cur's paths.
+	byOld   map[int][]Former
+	byMoved []Former
+	paths   []string
+	oldAt   []int // cur index -> old index at its path, -1 for none
+	matched bool
+}
+
+// NewMatcher returns a Matcher of the notes the last run saw and the
+// renames moved records.
+func NewMatcher(old []Note, moved []Moved) *Matcher {
+	return &Matcher{old: old, moved: moved}
+}
+
+// Match is the package's Match for cur.
+func (m *Matcher) Match(cur []Note) []Former {
+	old, moved := m.old, m.moved
 	byPath := make(map[string]int, len(cur))
 	for i := range cur {
 		byPath[cur[i].Path] = i
 	}
+	m.byOld, m.byMoved = map[int][]Former{}, nil
+	m.paths = make([]string, len(cur))
+	m.oldAt = make([]int, len(cur))
+	for i := range cur {
+		m.paths[i], m.oldAt[i] = cur[i].Path, -1
+	}
 	seen := make(map[string]bool, len(old))
 	for i := range old {
 		seen[old[i].Path] = true
-	}
-	var out []Former
-	given := map[Former]bool{}
-	give := func(n int, nm Name) {
-		if nm.Path == cur[n].Path && (nm.Title == "" || nm.Title == cur[n].Title) {
-			return // no name it lacks today
-		}
-		f := Former{Name: nm, Note: n}
-		if !given[f] {
-			given[f] = true
-			out = append(out, f)
-		}
 	}
 	// The notes at paths the last run did not see: only they can be
 	// where a vanished note went.
@@ -107,26 +130,104 @@ func Match(old, cur []Note, moved []Moved) []Former {
 		var found []int
 		if n, ok := byPath[o.Path]; ok {
 			found = []int{n}
+			m.oldAt[n] = i
 		} else {
 			found = findMoved(o, cur, fresh, distinctive(o.Sum))
 		}
 		for _, n := range found {
-			for _, f := range o.Formers {
-				give(n, f)
+			if g := gives(o, n, &cur[n]); len(g) > 0 {
+				m.byOld[i] = append(m.byOld[i], g...)
 			}
-			give(n, Name{Path: o.Path, Title: o.Title})
 		}
 	}
-	for _, m := range moved {
-		n, ok := byPath[m.To]
+	for _, mv := range moved {
+		n, ok := byPath[mv.To]
 		if !ok {
 			continue
 		}
-		if _, still := byPath[m.From]; still {
+		if _, still := byPath[mv.From]; still {
 			continue // the old path holds a note again: links to it resolve
 		}
-		give(n, Name{Path: m.From})
+		if f, ok := give(n, &cur[n], Name{Path: mv.From}); ok {
+			m.byMoved = append(m.byMoved, f)
+		}
 	}
+	m.matched = true
+	return m.formers()
+}
+
+// Rematch returns Match's answer for the notes of the last Match with the
+// notes at the given indices replaced (cur[i] for each i of changed): the
+// same paths, other titles, ids or bytes. ok is false when it cannot tell
+// without matching all again: no Match yet, another path, or a changed
+// note at a path the last run did not see (a note a vanished one may have
+// become).
+func (m *Matcher) Rematch(changed map[int]Note) (formers []Former, ok bool) {
+	if !m.matched {
+		return nil, false
+	}
+	for n, c := range changed {
+		if n < 0 || n >= len(m.paths) || c.Path != m.paths[n] || m.oldAt[n] < 0 {
+			return nil, false
+		}
+	}
+	for n, c := range changed {
+		i := m.oldAt[n]
+		if g := gives(&m.old[i], n, &c); len(g) > 0 {
+			m.byOld[i] = g
+		} else {
+			delete(m.byOld, i)
+		}
+	}
+	return m.formers(), true
+}
+
+// gives returns the formers old note o gives today's note n (cur): o's
+// own formers, and o's name.
+func gives(o *Note, n int, cur *Note) []Former {
+	var out []Former
+	for _, f := range o.Formers {
+		if g, ok := give(n, cur, f); ok {
+			out = append(out, g)
+		}
+	}
+	if g, ok := give(n, cur, Name{Path: o.Path, Title: o.Title}); ok {
+		out = append(out, g)
+	}
+	return out
+}
+
+// give returns the former nm of note n (cur), unless it is no name n
+// lacks today.
+func give(n int, cur *Note, nm Name) (Former, bool) {
+	if nm.Path == cur.Path && (nm.Title == "" || nm.Title == cur.Title) {
+		return Former{}, false
+	}
+	return Former{Name: nm, Note: n}, true
+}
+
+// formers lists the formers given, in the order of the old notes and then
+// of moved, each once.
+func (m *Matcher) formers() []Former {
+	order := make([]int, 0, len(m.byOld))
+	for i := range m.byOld {
+		order = append(order, i)
+	}
+	slices.Sort(order)
+	var out []Former
+	given := map[Former]bool{}
+	take := func(fs []Former) {
+		for _, f := range fs {
+			if !given[f] {
+				given[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	for _, i := range order {
+		take(m.byOld[i])
+	}
+	take(m.byMoved)
 	return out
 }
 

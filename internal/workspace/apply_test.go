@@ -223,7 +223,7 @@ func TestApplyChangedBeforeWrite(t *testing.T) {
 	if sk := skipped(res.Skipped); sk["b.md"] != "changed since it was read; not overwritten" || len(sk) != 1 {
 		t.Errorf("skipped %q", sk)
 	}
-	want := maps(testVaultApplied, map[string]string{"b.md": edited})
+	want := withFiles(testVaultApplied, map[string]string{"b.md": edited})
 	wantTree(t, dir, want)
 	if got := manifestPaths(res.Snapshot); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
 		t.Errorf("snapshot files %v", got)
@@ -251,14 +251,14 @@ func TestApplyChangedBeforeStage(t *testing.T) {
 	if sk := skipped(res.Skipped); sk["b.md"] != "changed since it was read; not overwritten" || len(sk) != 1 {
 		t.Errorf("skipped %q", sk)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": testVault["b.md"]}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"b.md": testVault["b.md"]}))
 	if got := manifestPaths(res.Snapshot); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
 		t.Errorf("snapshot files %v", got)
 	}
 }
 
-// maps returns a copy of a with b's entries set (and "" values deleted).
-func maps(a, b map[string]string) map[string]string {
+// withFiles returns a copy of a with b's entries set (and "" values deleted).
+func withFiles(a, b map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range a {
 		out[k] = v
@@ -286,7 +286,7 @@ func TestApplyWriteFails(t *testing.T) {
 	if sk := skipped(res.Skipped); !strings.HasPrefix(sk["b.md"], "cannot write: injected fault") {
 		t.Errorf("skipped %q", sk)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": testVault["b.md"]}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"b.md": testVault["b.md"]}))
 	if got := manifestPaths(res.Snapshot); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
 		t.Errorf("snapshot files %v", got)
 	}
@@ -323,7 +323,7 @@ func TestApplyReadOnlyFolder(t *testing.T) {
 	if sk := skipped(res.Skipped); !strings.Contains(sk["c/d.md"], "permission denied") {
 		t.Errorf("skipped %q", sk)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"c/d.md": testVault["c/d.md"]}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"c/d.md": testVault["c/d.md"]}))
 }
 
 // Cancelling (Ctrl-C) stops before the next file; what was written is in
@@ -345,7 +345,7 @@ func TestApplyInterrupted(t *testing.T) {
 	if !res.Interrupted || !slices.Equal(manifestPaths(res.Snapshot), []string{"a.md", "b.md"}) {
 		t.Errorf("interrupted %v, snapshot %v", res.Interrupted, manifestPaths(res.Snapshot))
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"c/d.md": testVault["c/d.md"]}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"c/d.md": testVault["c/d.md"]}))
 }
 
 // Another relink holding the lock: apply changes nothing.
@@ -540,7 +540,7 @@ func TestApplyChangedSameSizeAndTime(t *testing.T) {
 	if sk := skipped(res.Skipped); sk["b.md"] != "changed since it was read; not overwritten" || len(sk) != 1 {
 		t.Errorf("skipped %q", sk)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": edited}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"b.md": edited}))
 }
 
 // A large batch is renamed by several workers: a file changed behind

@@ -3,6 +3,7 @@ package workspace
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -79,6 +80,11 @@ type Engine struct {
 	names    *renames.File // the names the load saw, to find renames since
 	oldNames []renames.Note
 	formers  []index.Former
+	// matcher is the last match of the notes against the names the load
+	// saw, for the next change of names at the same paths; nil when none.
+	matcher *renames.Matcher
+	// sinceMatch are the paths read again since the last match.
+	sinceMatch map[string]bool
 	// ledger is the current plan's per-note counts and fragment targets,
 	// for the next update to patch it.
 	ledger *plan.Ledger
@@ -331,6 +337,7 @@ func (e *Engine) reload() error {
 		e.oldNames, _ = e.names.Notes()
 	}
 	e.formers = rep.Index.RenamedFormers()
+	e.matcher, e.sinceMatch = nil, nil
 	var linkCache string
 	if rep.Settings.CacheFile != "" {
 		linkCache = filepath.Join(filepath.Dir(rep.Settings.CacheFile), linkKeysCacheFile)
@@ -424,6 +431,14 @@ func (e *Engine) update(roots []string) error {
 	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
 
 	e.links.update(goneNotes, sub.Notes)
+	if e.matcher != nil {
+		if e.sinceMatch == nil {
+			e.sinceMatch = map[string]bool{}
+		}
+		for _, p := range readPaths(goneNotes, sub.Notes) {
+			e.sinceMatch[p] = true
+		}
+	}
 
 	s := cur.Settings
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
@@ -444,13 +459,14 @@ func (e *Engine) update(roots []string) error {
 		if slices.Equal(goneFiles, sub.Attachments) {
 			ix, ok = cur.Index.Rename(notes)
 		}
+		renamed := ok
 		if !ok {
 			ix = index.Build(notes, attachments, s.Dialect, s.Level)
 		}
 		ix.LocalVaults = cur.Index.LocalVaults
 		// A retitled note's completions, without every name's again.
 		ix.DeriveCompletions(cur.Index)
-		formers := e.findRenames(notes)
+		formers := e.findRenames(notes, sub.Notes, renamed)
 		ix.SetRenamed(formers)
 		e.links.wait()
 		change := nameChange{
@@ -493,15 +509,37 @@ func (e *Engine) update(roots []string) error {
 }
 
 // findRenames matches notes against the names the load saw, as load
-// does against the names file: nothing when they are what it saw.
-func (e *Engine) findRenames(notes []*note.Note) []index.Former {
+// does against the names file: nothing when they are what it saw. When
+// the notes are those of the last match at the same paths but for read
+// (a title typed), only those are matched again (renames.Matcher).
+func (e *Engine) findRenames(notes, read []*note.Note, samePaths bool) []index.Former {
 	if e.names == nil && len(e.parts.moved) == 0 {
 		return nil
 	}
+	since := e.sinceMatch
+	e.sinceMatch = nil
+	if samePaths && e.matcher != nil {
+		// Every note read again since the last match, body edits too
+		// (its bytes are the content a moved note is found by).
+		changed := make(map[int]renames.Note, len(since)+len(read))
+		for _, p := range append(slices.Collect(maps.Keys(since)), readPaths(nil, read)...) {
+			i := sort.Search(len(notes), func(i int) bool { return notes[i].Path >= p })
+			if i < len(notes) && notes[i].Path == p {
+				changed[i] = seenNote(notes[i])
+			}
+		}
+		if fs, ok := e.matcher.Rematch(changed); ok {
+			return indexFormers(fs)
+		}
+	}
+	e.matcher = nil
 	if e.names != nil && len(e.parts.moved) == 0 && e.names.Unchanged(digestNotes(notes)) {
+		// (Matched, this would give nothing too: the file holds no
+		// former names then.)
 		return nil
 	}
-	return indexFormers(renames.Match(e.oldNames, seenNotes(notes), e.parts.moved))
+	e.matcher = renames.NewMatcher(e.oldNames, e.parts.moved)
+	return indexFormers(e.matcher.Match(seenNotes(notes)))
 }
 
 // overlayBuffers puts the buffers at or under roots in sub in place of

@@ -66,8 +66,10 @@ type nameChange struct {
 // highest key of itself, its path form or its last element) one of these
 // keys: every name, alias and path suffix, before and after, of the notes
 // read again; of the notes sharing a key with one of those (a rewrite to
-// them may now have to write another name); of the notes whose canonical
-// note changed or is among those read again; and every former name before
+// them may now have to write another name) and of their duplicates (a
+// link to a duplicate is rewritten to that name); of the notes whose
+// canonical note changed or is among those read again; and every former
+// name before
 // and after. The notes holding such a link are found through linkKeys,
 // kept current per note, not by reading every link. A broken link's hints
 // are near stems and titles mapped to their canonical notes, so a note
@@ -112,6 +114,10 @@ func (c *nameChange) replan() (paths []string, all bool) {
 		}
 	}
 	replan := map[string]bool{}
+	// The notes whose written name a change can change (they share a key
+	// with a name read again): the links that reach them through a
+	// duplicate, whose edits write their name, depend on it too.
+	sharing := map[string]bool{}
 	for _, side := range []struct {
 		ix    *index.Index
 		notes []*note.Note
@@ -124,6 +130,7 @@ func (c *nameChange) replan() (paths []string, all bool) {
 				for _, j := range side.ix.NotesSharingKey(s) {
 					if m := side.ix.Notes[j]; !underAny(m.Path, c.roots) {
 						addNote(m)
+						sharing[m.Path] = true
 					}
 				}
 			}
@@ -144,8 +151,11 @@ func (c *nameChange) replan() (paths []string, all bool) {
 	}
 	for _, ix := range []*index.Index{c.now, c.before} {
 		for i, n := range ix.Notes {
-			if ix.Canonical(int32(i)) != int32(i) {
+			if cn := ix.Canonical(int32(i)); cn != int32(i) {
 				canonMoved(n.Path)
+				if sharing[ix.Notes[cn].Path] {
+					addNote(n)
+				}
 			}
 		}
 	}

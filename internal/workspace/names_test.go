@@ -69,7 +69,7 @@ func roundTripName(t *testing.T, name string) {
 	if got := readTree(t, dir); got[name] != before {
 		t.Skipf("the file system does not keep the name %q as it is", name)
 	}
-	state := func(content string) map[string]string { return maps(target, map[string]string{name: content}) }
+	state := func(content string) map[string]string { return withFiles(target, map[string]string{name: content}) }
 
 	res := apply(t, dir, store)
 	if got := changedPaths(res); !slices.Equal(got, []string{name}) {

@@ -62,7 +62,7 @@ func TestRecoverRollBack(t *testing.T) {
 	if err != nil || res.LeftAlone() != 1 || res.Temps != 1 {
 		t.Fatal(res, err)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"b.md": "someone else's b\n"}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"b.md": "someone else's b\n"}))
 	if pe, err := Pending(dir, config.Config{}, store); pe != nil || err != nil {
 		t.Errorf("still pending: %v %v", pe, err)
 	}
@@ -82,7 +82,7 @@ func TestRecoverRollForward(t *testing.T) {
 	if got := actions(res); !mapsEqual(got, want) {
 		t.Errorf("actions %v", got)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": "someone else's b\n"}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"b.md": "someone else's b\n"}))
 	if got := manifestPaths(res.Commit); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
 		t.Errorf("committed %v", got)
 	}
@@ -90,7 +90,7 @@ func TestRecoverRollForward(t *testing.T) {
 	if _, err := undo(t, dir, UndoOptions{Store: store}); err != nil {
 		t.Fatal(err)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"b.md": "someone else's b\n"}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"b.md": "someone else's b\n"}))
 }
 
 // A write that fails during recovery keeps the journal, so that recover can
@@ -112,7 +112,7 @@ func TestRecoverWriteFails(t *testing.T) {
 	if err != nil || actions(res)["a.md"] != ActionRestored {
 		t.Fatal(res, err)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"b.md": "someone else's b\n"}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"b.md": "someone else's b\n"}))
 }
 
 func mapsEqual(a, b map[string]string) bool {

@@ -45,7 +45,7 @@ func TestUndoWalksBack(t *testing.T) {
 	if err != nil || res.Target.ID != first.Snapshot.ID || res.Snapshot.Parent != first.Snapshot.ID || res.Snapshot.Op != snapshot.OpUndo {
 		t.Fatalf("undo 2: %+v, %v", res, err)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"e.md": "[[disaster recovery]] e\n"}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"e.md": "[[disaster recovery]] e\n"}))
 	if _, err := undo(t, dir, UndoOptions{Store: store}); !errors.Is(err, ErrNothingToUndo) {
 		t.Fatalf("undo 3: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestUndoConflicts(t *testing.T) {
 	if sk := skipped(res.Skipped); !strings.HasPrefix(sk["b.md"], "changed since snapshot") || len(sk) != 1 {
 		t.Errorf("skipped %q", sk)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"b.md": edited}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"b.md": edited}))
 	if got := manifestPaths(res.Snapshot); !slices.Equal(got, []string{"a.md", "c/d.md"}) {
 		t.Errorf("undo snapshot %v", got)
 	}
@@ -155,12 +155,12 @@ func TestRestore(t *testing.T) {
 	if err != nil || !slices.Equal(res.Overwritten, []string{"a.md"}) || res.Snapshot.Op != snapshot.OpRestore {
 		t.Fatal(res, err)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"a.md": testVault["a.md"]}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"a.md": testVault["a.md"]}))
 	res, err = undo(t, dir, UndoOptions{Store: store, Snapshot: res.Snapshot.ID})
 	if err != nil || len(res.Restored) != 1 {
 		t.Fatal(res, err)
 	}
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"a.md": edited}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"a.md": edited}))
 
 	if _, err := Restore(context.Background(), v, cfg, RestoreOptions{Store: store, Snapshot: "latest", Paths: []string{"x.md"}}); err == nil || !strings.Contains(err.Error(), "no such file in snapshot") {
 		t.Errorf("unknown path: %v", err)
@@ -307,7 +307,7 @@ func TestUndoForceAfterPartialUndo(t *testing.T) {
 	if err != nil || res.Target.ID != a.Snapshot.ID || !slices.Equal(res.Restored, []string{"b.md"}) || !slices.Equal(res.Overwritten, []string{"b.md"}) {
 		t.Fatalf("undo --force: %+v, %v", res, err)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"a.md": "a, rewritten by hand\n"}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"a.md": "a, rewritten by hand\n"}))
 	h = History(listSnapshots(t, store))
 	if e := h[0]; e.UndoneBy != res.Snapshot.ID || e.PartlyUndone() {
 		t.Fatalf("history after undo --force: %+v", e)
@@ -359,7 +359,7 @@ func TestUndoMovedVault(t *testing.T) {
 // A vault whose store is inside it (the config's [snapshot] dir) takes
 // its store along when moved: undo finds the apply without --store.
 func TestUndoMovedVaultStoreInside(t *testing.T) {
-	dir, _ := newVault(t, maps(testVault, map[string]string{".relink.toml": "[snapshot]\ndir = \".relink\"\n"}))
+	dir, _ := newVault(t, withFiles(testVault, map[string]string{".relink.toml": "[snapshot]\ndir = \".relink\"\n"}))
 	if _, err := Apply(context.Background(), loadVault(t, dir), ApplyOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestApplyEditInPlaceBeforeRename(t *testing.T) {
 	editBeforeRename(t, "b.md", func() { appendInPlace(t, dir, "b.md", "a line the user added\r\n") })
 	res := apply(t, dir, store)
 	edited := testVault["b.md"] + "a line the user added\r\n"
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": edited}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"b.md": edited}))
 	if sk := skipped(res.Skipped); sk["b.md"] != reasonPutBack || len(sk) != 1 {
 		t.Errorf("skipped %q", sk)
 	}
@@ -98,7 +98,7 @@ func TestApplyEditInPlaceBeforeRename(t *testing.T) {
 	if sk := skipped(u.Skipped); !strings.HasPrefix(sk["b.md"], "changed since snapshot") {
 		t.Errorf("undo skipped %q", sk)
 	}
-	wantTree(t, dir, maps(testVault, map[string]string{"b.md": edited}))
+	wantTree(t, dir, withFiles(testVault, map[string]string{"b.md": edited}))
 }
 
 // An editor's own atomic save between the last check and the rename puts
@@ -109,7 +109,7 @@ func TestApplySaveByRenameBeforeRename(t *testing.T) {
 	saved := "saved by an editor\n"
 	editBeforeRename(t, "b.md", func() { saveByRename(t, dir, "b.md", saved) })
 	res := apply(t, dir, store)
-	wantTree(t, dir, maps(testVaultApplied, map[string]string{"b.md": saved}))
+	wantTree(t, dir, withFiles(testVaultApplied, map[string]string{"b.md": saved}))
 	if sk := skipped(res.Skipped); sk["b.md"] != reasonReplaced || len(sk) != 1 {
 		t.Errorf("skipped %q", sk)
 	}
@@ -150,7 +150,7 @@ func TestRevertEditInPlaceBeforeRename(t *testing.T) {
 			apply(t, dir, store)
 			editBeforeRename(t, "b.md", func() { appendInPlace(t, dir, "b.md", "user\r\n") })
 			restored, skips, m := tc.run(t, dir, store)
-			wantTree(t, dir, maps(testVault, map[string]string{"b.md": testVaultApplied["b.md"] + "user\r\n"}))
+			wantTree(t, dir, withFiles(testVault, map[string]string{"b.md": testVaultApplied["b.md"] + "user\r\n"}))
 			if sk := skipped(skips); sk["b.md"] != reasonPutBack || len(sk) != 1 {
 				t.Errorf("skipped %q", sk)
 			}
