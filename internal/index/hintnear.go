@@ -26,3 +26,7 @@ func HintNear(target, name string) bool {
 	}
 	return distance(qr, []rune(name), limit) <= limit
 }
+
+// HintPrefix is the first two runes of a hint key: HintNear is false for
+// keys whose prefixes differ.
+func HintPrefix(k string) string { return prefix(k) }

@@ -81,8 +81,9 @@ type Index struct {
 	anchors  *sync.Map // *note.Note -> *anchorTable, for notes with many anchors
 	renamed  *renames  // former names of renamed notes, nil when none
 	// refs are the duplicate_of and canonical_id references and the
-	// notes they name (nil for an index read from the cache).
-	refs *canonicalRefs
+	// notes they name (for an index read from the cache, made by WarmRefs).
+	refs     *canonicalRefs
+	refsOnce sync.Once
 	// over, when not nil, holds the names that changed since the tables
 	// above were built (Rename).
 	over *overlay
@@ -438,6 +439,17 @@ func (ix *Index) Canonical(i int32) int32 { return ix.canon[i] }
 func (ix *Index) buildCanon() {
 	ix.refs = ix.canonRefs()
 	ix.canonFrom(ix.refs)
+}
+
+// WarmRefs makes the references' table of an index read from the cache,
+// which Rename derives the next one's from (at 100,000 notes a fifth of a
+// second: a server makes it in the background after a load).
+func (ix *Index) WarmRefs() {
+	ix.refsOnce.Do(func() {
+		if ix.refs == nil {
+			ix.refs = ix.canonRefs()
+		}
+	})
 }
 
 // canonFrom follows the chains of the references refs resolves.

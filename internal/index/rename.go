@@ -103,6 +103,7 @@ func (ix *Index) Rename(notes []*note.Note) (nx *Index, ok bool) {
 	nx.over = o
 	// The references, from ix's when it has them: only the notes that
 	// changed since ix are matched again.
+	ix.WarmRefs()
 	var refs *canonicalRefs
 	if ix.refs != nil {
 		var delta []int32

@@ -156,6 +156,9 @@ func (m *Matcher) Match(cur []Note) []Former {
 	return m.formers()
 }
 
+// Len is the number of notes the last Match matched.
+func (m *Matcher) Len() int { return len(m.paths) }
+
 // Rematch returns Match's answer for the notes of the last Match with the
 // notes at the given indices replaced (cur[i] for each i of changed): the
 // same paths, other titles, ids or bytes. ok is false when it cannot tell

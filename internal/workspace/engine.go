@@ -83,6 +83,8 @@ type Engine struct {
 	// matcher is the last match of the notes against the names the load
 	// saw, for the next change of names at the same paths; nil when none.
 	matcher *renames.Matcher
+	// primed, until taken, gives the match of the notes as loaded.
+	primed chan *renames.Matcher
 	// sinceMatch are the paths read again since the last match.
 	sinceMatch map[string]bool
 	// ledger is the current plan's per-note counts and fragment targets,
@@ -337,7 +339,23 @@ func (e *Engine) reload() error {
 		e.oldNames, _ = e.names.Notes()
 	}
 	e.formers = rep.Index.RenamedFormers()
-	e.matcher, e.sinceMatch = nil, nil
+	e.matcher, e.sinceMatch, e.primed = nil, nil, nil
+	if e.names != nil || len(parts.moved) > 0 {
+		// The match of the notes as loaded, for the first change of
+		// names to match again only what changed since (its formers
+		// are the load's: Match finds none where the load's digest
+		// said nothing changed).
+		primed := make(chan *renames.Matcher, 1)
+		m, notes := renames.NewMatcher(e.oldNames, parts.moved), rep.Index.Notes
+		go func() {
+			m.Match(seenNotes(notes))
+			primed <- m
+		}()
+		e.primed = primed
+	}
+	// Rename's first derivation reads the references of the index
+	// loaded (from the cache: not made yet).
+	go rep.Index.WarmRefs()
 	var linkCache string
 	if rep.Settings.CacheFile != "" {
 		linkCache = filepath.Join(filepath.Dir(rep.Settings.CacheFile), linkKeysCacheFile)
@@ -431,7 +449,7 @@ func (e *Engine) update(roots []string) error {
 	scan := &vault.Scan{Notes: notes, Attachments: attachments, Problems: problems}
 
 	e.links.update(goneNotes, sub.Notes)
-	if e.matcher != nil {
+	if e.matcher != nil || e.primed != nil {
 		if e.sinceMatch == nil {
 			e.sinceMatch = map[string]bool{}
 		}
@@ -516,9 +534,12 @@ func (e *Engine) findRenames(notes, read []*note.Note, samePaths bool) []index.F
 	if e.names == nil && len(e.parts.moved) == 0 {
 		return nil
 	}
+	if e.primed != nil {
+		e.matcher, e.primed = <-e.primed, nil
+	}
 	since := e.sinceMatch
 	e.sinceMatch = nil
-	if samePaths && e.matcher != nil {
+	if samePaths && e.matcher != nil && e.matcher.Len() == len(notes) {
 		// Every note read again since the last match, body edits too
 		// (its bytes are the content a moved note is found by).
 		changed := make(map[int]renames.Note, len(since)+len(read))

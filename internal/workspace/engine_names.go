@@ -24,7 +24,7 @@ type nameChange struct {
 	links           *linkKeys // current with the notes read
 	// broken holds the hint keys of each note's broken links in the plan
 	// before the change.
-	broken map[string][]string
+	broken *brokenLinks
 }
 
 // replan returns the vault paths of the notes whose plans a change of
@@ -188,6 +188,10 @@ type brokenLinks struct {
 	ready   chan struct{}
 	pending [][]string // the paths of updates made while it was built
 	byNote  map[string][]string
+	// byPrefix files the notes of byNote by their keys' first two runes
+	// (index.HintPrefix), with how many keys each has there: a name is
+	// near only a key with its own first two runes.
+	byPrefix map[string]map[string]int
 }
 
 // startBrokenLinks files the broken links of rep's plan in the background.
@@ -196,7 +200,7 @@ func startBrokenLinks(rep *Report) *brokenLinks {
 	z, ix := rep.lazyPlan(), rep.Index
 	go func() {
 		defer close(b.ready)
-		b.byNote = map[string][]string{}
+		b.byNote, b.byPrefix = map[string][]string{}, map[string]map[string]int{}
 		b.take(z, ix, nil)
 	}()
 	return b
@@ -207,9 +211,10 @@ func startBrokenLinks(rep *Report) *brokenLinks {
 func (b *brokenLinks) take(z *plan.Lazy, ix *index.Index, paths []string) {
 	if paths == nil {
 		clear(b.byNote)
+		clear(b.byPrefix)
 	} else {
 		for _, p := range paths {
-			delete(b.byNote, p)
+			b.drop(p)
 		}
 		for _, p := range paths {
 			_, f := z.Of(p)
@@ -250,6 +255,29 @@ func (b *brokenLinks) file(ix *index.Index, p string, fs []plan.Finding) {
 		}
 	}
 	b.byNote[p] = keys
+	for _, k := range keys {
+		pre := index.HintPrefix(k)
+		if b.byPrefix[pre] == nil {
+			b.byPrefix[pre] = map[string]int{}
+		}
+		b.byPrefix[pre][p]++
+	}
+}
+
+// drop forgets note p's broken links.
+func (b *brokenLinks) drop(p string) {
+	for _, k := range b.byNote[p] {
+		pre := index.HintPrefix(k)
+		if m := b.byPrefix[pre]; m != nil {
+			if m[p]--; m[p] <= 0 {
+				delete(m, p)
+			}
+			if len(m) == 0 {
+				delete(b.byPrefix, pre)
+			}
+		}
+	}
+	delete(b.byNote, p)
 }
 
 // update takes again the notes at paths from the current plan, now if the
@@ -263,14 +291,14 @@ func (b *brokenLinks) update(z *plan.Lazy, ix *index.Index, paths []string) {
 	}
 }
 
-// wait returns the broken links' hint keys by note, current with pl.
-func (b *brokenLinks) wait(z *plan.Lazy, ix *index.Index) map[string][]string {
+// wait returns b once it is current with z.
+func (b *brokenLinks) wait(z *plan.Lazy, ix *index.Index) *brokenLinks {
 	<-b.ready
 	for _, paths := range b.pending {
 		b.take(z, ix, paths)
 	}
 	b.pending = nil
-	return b.byNote
+	return b
 }
 
 type linkAt struct{ line, col int }
@@ -281,16 +309,15 @@ func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool
 	if c.broken == nil {
 		return
 	}
-	for p, keys := range c.broken {
-		if replan[p] {
-			continue
-		}
-	near:
-		for _, q := range keys {
-			for k := range hintKeys {
+	for k := range hintKeys {
+		for p := range c.broken.byPrefix[index.HintPrefix(k)] {
+			if replan[p] {
+				continue
+			}
+			for _, q := range c.broken.byNote[p] {
 				if index.HintNear(q, k) {
 					replan[p] = true
-					break near
+					break
 				}
 			}
 		}

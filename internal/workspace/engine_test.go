@@ -764,3 +764,47 @@ func notePaths(ns []*note.Note) []string {
 	}
 	return out
 }
+
+// Titles typed one after another, with the names the load saw: links by a
+// title a note had when the engine loaded are "renamed", as the next check
+// run finds them, and each retitle after the first is matched again only
+// for the notes read since (renames.Matcher.Rematch).
+func TestEngineRetitlesWithNames(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		".relink.toml": "dialect = \"wiki\"\n",
+		"alpha.md":     "---\ntitle: Alpha Topic\n---\n# A\n",
+		"beta.md":      "---\ntitle: Beta Topic\n---\n# B\n",
+		"links.md":     "[[Alpha Topic]] [[Beta Topic]] [[alpha topic]]\n",
+		"other.md":     "[[Beta Topic]]\n",
+	}
+	for p, s := range files {
+		os.WriteFile(filepath.Join(dir, p), []byte(s), 0o644)
+	}
+	e, err := OpenEngine(dir, EngineOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	steps := []struct{ path, text string }{
+		{"alpha.md", "---\ntitle: Alpha Two\n---\n# A\n"},
+		{"alpha.md", "---\ntitle: Alpha Three\n---\n# A\n"},
+		{"other.md", "[[Beta Topic]] and more\n"},
+		{"beta.md", "---\ntitle: Beta Renamed\n---\n# B\n"},
+		{"alpha.md", "---\ntitle: Alpha Topic\n---\n# A\n"},
+	}
+	for i, st := range steps {
+		os.WriteFile(filepath.Join(dir, st.path), []byte(st.text), 0o644)
+		if _, err := e.Refresh(st.path); err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 && e.Report().Plan.Stats.Renamed != 2 {
+			t.Fatalf("after two retitles: %+v; want the two links by the first title renamed", e.Report().Plan.Stats)
+		}
+	}
+	rep := e.Report()
+	if rep.Plan.Stats.Renamed != 2 {
+		t.Fatalf("after the steps: %+v; want the two links to Beta Topic renamed", rep.Plan.Stats)
+	}
+	sameAsLoad(t, e, dir, Options{}, "retitles")
+}
