@@ -157,6 +157,9 @@ func trimTrailingSeparators(s string) string {
 type lazyCompletions struct {
 	once  sync.Once
 	table atomic.Pointer[completionTable]
+	// derive, when set, makes the table from another index's
+	// (DeriveCompletions) instead of building it.
+	derive func() *completionTable
 }
 
 // completionTable is the table of names and aliases, built on first use
@@ -166,7 +169,14 @@ type lazyCompletions struct {
 // instead of starting another.
 func (ix *Index) completionTable() *completionTable {
 	c := ix.completions
-	c.once.Do(func() { c.table.Store(ix.buildCompletions()) })
+	c.once.Do(func() {
+		if c.derive != nil {
+			c.table.Store(c.derive())
+			c.derive = nil
+			return
+		}
+		c.table.Store(ix.buildCompletions())
+	})
 	return c.table.Load()
 }
 
@@ -234,7 +244,9 @@ func (ix *Index) appendCompletions(es []completionEntry, i int32) []completionEn
 // DeriveCompletions gives ix, built anew after a few notes' names changed,
 // the completion table of from with those notes' names in place of the
 // old: what a fresh table holds, at the cost of the changed notes and a
-// copy, instead of every name's key and two sorts. It does nothing when
+// copy, instead of every name's key and two sorts. The copy is made on
+// first use (WarmCompletions), not here: a title typed is not kept
+// waiting for it. It does nothing when
 // from has no table yet, or when the two differ in more than the names
 // of a few notes (another count or order of notes, a canonical note
 // changed, another level): ix then builds its own on first use.
@@ -252,6 +264,12 @@ func (ix *Index) DeriveCompletions(from *Index) {
 			changed = append(changed, int32(i))
 		}
 	}
+	ix.completions = &lazyCompletions{derive: func() *completionTable { return ix.deriveCompletions(old, changed) }}
+}
+
+// deriveCompletions is the table of old with the names of the notes at
+// changed taken anew.
+func (ix *Index) deriveCompletions(old *completionTable, changed []int32) *completionTable {
 	lv := completionLevel(ix.MaxLevel)
 	var add []completionEntry
 	for _, i := range changed {
@@ -307,9 +325,7 @@ func (ix *Index) DeriveCompletions(from *Index) {
 		t.rank = append(t.rank, m-1)
 	}
 	t.rank = append(t.rank, added[k:]...)
-	c := &lazyCompletions{}
-	c.once.Do(func() { c.table.Store(t) })
-	ix.completions = c
+	return t
 }
 
 // maxDerived is the most notes whose names DeriveCompletions takes anew:

@@ -166,10 +166,10 @@ func TestDeriveCompletions(t *testing.T) {
 		}
 		nx := Build(next, nil, d, fold.Compact)
 		nx.DeriveCompletions(ix)
-		got := nx.completions.table.Load()
-		if got == nil {
+		if nx.completions.derive == nil {
 			t.Fatalf("round %d: no table derived", round)
 		}
+		got := nx.completionTable()
 		want := nx.buildCompletions()
 		if diff := cmp.Diff(want, got, cmp.AllowUnexported(completionTable{}, completionEntry{})); diff != "" {
 			t.Fatalf("round %d: derived table differs (-fresh +derived):\n%s", round, diff)
@@ -179,7 +179,7 @@ func TestDeriveCompletions(t *testing.T) {
 	// Another count of notes: nothing derived.
 	nx := Build(notes[1:], nil, d, fold.Compact)
 	nx.DeriveCompletions(ix)
-	if nx.completions.table.Load() != nil {
+	if nx.completions.derive != nil {
 		t.Fatal("a table derived for another set of notes")
 	}
 }

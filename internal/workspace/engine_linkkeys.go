@@ -83,9 +83,10 @@ func startLinkKeys(notes []*note.Note, cache string) *linkKeys {
 				todo = append(todo, i)
 			}
 		}
-		// A core is left to the updates and answers that run meanwhile
-		// (an editor types as soon as the server is ready).
-		workers := max(1, min(runtime.GOMAXPROCS(0)-1, len(todo)/500+1))
+		// On every core: the first change of names waits for it, and the
+		// updates and answers that run meanwhile (an editor types as soon
+		// as the server is ready) are a note's work each.
+		workers := max(1, min(runtime.GOMAXPROCS(0), len(todo)/500+1))
 		share := (len(todo) + workers - 1) / workers
 		var wg sync.WaitGroup
 		for w := range workers {
