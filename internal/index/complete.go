@@ -11,6 +11,7 @@ import (
 
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/note"
 )
 
 // Completion is a note offered for a link target being typed.
@@ -45,7 +46,24 @@ type completionTable struct {
 	byKey []completionEntry
 	// rank lists byKey's indexes in rank order.
 	rank []int32
+	// over, when set, is a table derived from another: byKey and rank
+	// are empty, and the entries are over.base's but for the notes that
+	// changed, whose entries are over.add's (DeriveCompletions).
+	over *completionOverlay
 }
+
+// completionOverlay holds the entries of the notes whose names changed
+// since a table was built, over that table.
+type completionOverlay struct {
+	base      *completionTable // built whole
+	baseNotes []*note.Note     // the notes base was built from
+	changed   []int32          // sorted: notes whose base entries are passed over
+	dead      []uint64         // bit set of changed
+	add       []completionEntry
+	addRank   []int32 // add's indexes in rank order
+}
+
+func (o *completionOverlay) isDead(n int32) bool { return o.dead[n>>6]&(1<<(n&63)) != 0 }
 
 // denseMatch is the share of the table above which Complete walks the
 // rank order instead of the matching run: a short prefix ("", "n")
@@ -62,33 +80,17 @@ const denseMatch = 64
 // first, then path order.
 func (ix *Index) Complete(typed string, max int) []Completion {
 	t := ix.completionTable()
+	q := fold.Key(completionLevel(ix.MaxLevel), trimTrailingSeparators(typed))
+	if t.over != nil {
+		return t.over.complete(q, max)
+	}
 	if max <= 0 {
 		max = len(t.byKey)
 	}
-	q := fold.Key(completionLevel(ix.MaxLevel), trimTrailingSeparators(typed))
-	prefix := func(e completionEntry, q string) int {
-		return strings.Compare(e.key[:min(len(e.key), len(q))], q)
-	}
-	lo, _ := slices.BinarySearchFunc(t.byKey, q, prefix)
-	hi := lo + sortSearch(len(t.byKey)-lo, func(i int) bool { return prefix(t.byKey[lo+i], q) > 0 })
+	lo, hi := prefixRange(t.byKey, q)
 	var out []Completion
-	type aliasKey struct {
-		note  int32
-		alias string
-	}
-	seenNote := map[int32]bool{}
-	seenAlias := map[aliasKey]bool{}
-	take := func(e *completionEntry) {
-		if e.alias {
-			if k := (aliasKey{e.note, e.name}); !seenAlias[k] {
-				seenAlias[k] = true
-				out = append(out, Completion{Note: e.note, Name: e.name, Alias: true})
-			}
-		} else if !seenNote[e.note] {
-			seenNote[e.note] = true
-			out = append(out, Completion{Note: e.note, Name: e.name})
-		}
-	}
+	tk := newTaker()
+	take := func(e *completionEntry) { out = tk.take(out, e) }
 	if (hi-lo)*denseMatch > len(t.byKey) {
 		// In rank order, a note's first entry is its best.
 		for _, i := range t.rank {
@@ -116,6 +118,102 @@ func (ix *Index) Complete(typed string, max int) []Completion {
 }
 
 // sortSearch is sort.Search.
+// prefixRange returns the run of es (sorted by key) whose keys begin
+// with q.
+func prefixRange(es []completionEntry, q string) (lo, hi int) {
+	prefix := func(e completionEntry, q string) int {
+		return strings.Compare(e.key[:min(len(e.key), len(q))], q)
+	}
+	lo, _ = slices.BinarySearchFunc(es, q, prefix)
+	hi = lo + sortSearch(len(es)-lo, func(i int) bool { return prefix(es[lo+i], q) > 0 })
+	return lo, hi
+}
+
+// taker keeps each note once by a name, and each alias once.
+type taker struct {
+	seenNote  map[int32]bool
+	seenAlias map[aliasKey]bool
+}
+
+type aliasKey struct {
+	note  int32
+	alias string
+}
+
+func newTaker() *taker { return &taker{seenNote: map[int32]bool{}, seenAlias: map[aliasKey]bool{}} }
+
+func (t *taker) take(out []Completion, e *completionEntry) []Completion {
+	if e.alias {
+		if k := (aliasKey{e.note, e.name}); !t.seenAlias[k] {
+			t.seenAlias[k] = true
+			out = append(out, Completion{Note: e.note, Name: e.name, Alias: true})
+		}
+	} else if !t.seenNote[e.note] {
+		t.seenNote[e.note] = true
+		out = append(out, Completion{Note: e.note, Name: e.name})
+	}
+	return out
+}
+
+// complete is Complete over a derived table: the base's matching entries
+// but the changed notes', and the added ones, in rank order. (Entries
+// equal in rank are the same completion, so their order does not show.)
+func (o *completionOverlay) complete(q string, max int) []Completion {
+	b := o.base
+	if max <= 0 {
+		max = len(b.byKey) + len(o.add)
+	}
+	lo, hi := prefixRange(b.byKey, q)
+	alo, ahi := prefixRange(o.add, q)
+	var out []Completion
+	tk := newTaker()
+	var added []*completionEntry // in rank order
+	for _, i := range o.addRank {
+		if int(i) >= alo && int(i) < ahi {
+			added = append(added, &o.add[i])
+		}
+	}
+	k := 0
+	emit := func(e *completionEntry) bool {
+		for k < len(added) && rankCompare(added[k], e) < 0 {
+			if len(out) == max {
+				return false
+			}
+			out = tk.take(out, added[k])
+			k++
+		}
+		if len(out) == max {
+			return false
+		}
+		out = tk.take(out, e)
+		return true
+	}
+	if (hi-lo)*denseMatch > len(b.byKey) {
+		for _, i := range b.rank {
+			if int(i) >= lo && int(i) < hi && !o.isDead(b.byKey[i].src) && !emit(&b.byKey[i]) {
+				return out
+			}
+		}
+	} else {
+		run := make([]int32, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			if !o.isDead(b.byKey[i].src) {
+				run = append(run, int32(i))
+			}
+		}
+		slices.SortFunc(run, func(a, c int32) int { return rankCompare(&b.byKey[a], &b.byKey[c]) })
+		for _, i := range run {
+			if !emit(&b.byKey[i]) {
+				return out
+			}
+		}
+	}
+	for ; k < len(added) && len(out) < max; k++ {
+		out = tk.take(out, added[k])
+	}
+	return out
+}
+
 func sortSearch(n int, f func(int) bool) int {
 	i, j := 0, n
 	for i < j {
@@ -255,77 +353,43 @@ func (ix *Index) DeriveCompletions(from *Index) {
 	if old == nil || len(ix.Notes) != len(from.Notes) || ix.MaxLevel != from.MaxLevel || !slices.Equal(ix.canon, from.canon) {
 		return
 	}
+	base, baseNotes := old, from.Notes
+	if old.over != nil {
+		base, baseNotes = old.over.base, old.over.baseNotes
+	}
 	var changed []int32
 	for i, n := range ix.Notes {
-		if o := from.Notes[i]; o != n {
+		if o := baseNotes[i]; o != n {
 			if o.Path != n.Path || len(changed) == maxDerived {
 				return
 			}
 			changed = append(changed, int32(i))
 		}
 	}
-	ix.completions = &lazyCompletions{derive: func() *completionTable { return ix.deriveCompletions(old, changed) }}
+	ix.completions = &lazyCompletions{derive: func() *completionTable { return ix.overlayCompletions(base, baseNotes, changed) }}
 }
 
-// deriveCompletions is the table of old with the names of the notes at
-// changed taken anew.
-func (ix *Index) deriveCompletions(old *completionTable, changed []int32) *completionTable {
+// overlayCompletions is the table of base (built from baseNotes) with the
+// names of the notes at changed taken anew.
+func (ix *Index) overlayCompletions(base *completionTable, baseNotes []*note.Note, changed []int32) *completionTable {
 	lv := completionLevel(ix.MaxLevel)
-	var add []completionEntry
+	o := &completionOverlay{base: base, baseNotes: baseNotes, changed: changed, dead: make([]uint64, (len(ix.Notes)+63)/64)}
 	for _, i := range changed {
-		add = ix.appendCompletions(add, i)
+		o.dead[i>>6] |= 1 << (i & 63)
+		o.add = ix.appendCompletions(o.add, i)
 	}
-	for k := range add {
-		add[k].key = fold.Key(lv, add[k].name)
+	for k := range o.add {
+		o.add[k].key = fold.Key(lv, o.add[k].name)
 	}
-	// A fresh table orders equal keys by note and place (a stable sort
-	// of entries made in that order).
-	byPlace := func(a, b *completionEntry) int {
+	slices.SortFunc(o.add, func(a, b completionEntry) int {
 		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.src, b.src), cmp.Compare(a.ord, b.ord))
+	})
+	o.addRank = make([]int32, len(o.add))
+	for i := range o.addRank {
+		o.addRank[i] = int32(i)
 	}
-	slices.SortFunc(add, func(a, b completionEntry) int { return byPlace(&a, &b) })
-	gone := func(e *completionEntry) bool { _, ok := slices.BinarySearch(changed, e.src); return ok }
-
-	t := &completionTable{byKey: make([]completionEntry, 0, len(old.byKey)+len(add))}
-	moved := make([]int32, len(old.byKey)) // old place -> new place + 1, 0 when dropped
-	var added []int32                      // new places of add's entries
-	k := 0
-	for i := range old.byKey {
-		e := &old.byKey[i]
-		if gone(e) {
-			continue
-		}
-		for k < len(add) && byPlace(&add[k], e) < 0 {
-			added = append(added, int32(len(t.byKey)))
-			t.byKey = append(t.byKey, add[k])
-			k++
-		}
-		moved[i] = int32(len(t.byKey)) + 1
-		t.byKey = append(t.byKey, *e)
-	}
-	for ; k < len(add); k++ {
-		added = append(added, int32(len(t.byKey)))
-		t.byKey = append(t.byKey, add[k])
-	}
-	// The rank: a stable sort by rankCompare is a sort by rankCompare and
-	// then place; the kept entries keep their order, the new ones merge in.
-	byRank := func(a, b int32) int { return cmp.Or(rankCompare(&t.byKey[a], &t.byKey[b]), cmp.Compare(a, b)) }
-	slices.SortFunc(added, byRank)
-	t.rank = make([]int32, 0, len(t.byKey))
-	k = 0
-	for _, r := range old.rank {
-		m := moved[r]
-		if m == 0 {
-			continue
-		}
-		for k < len(added) && byRank(added[k], m-1) < 0 {
-			t.rank = append(t.rank, added[k])
-			k++
-		}
-		t.rank = append(t.rank, m-1)
-	}
-	t.rank = append(t.rank, added[k:]...)
-	return t
+	slices.SortStableFunc(o.addRank, func(a, b int32) int { return rankCompare(&o.add[a], &o.add[b]) })
+	return &completionTable{over: o}
 }
 
 // maxDerived is the most notes whose names DeriveCompletions takes anew:
