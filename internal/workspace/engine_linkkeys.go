@@ -288,6 +288,7 @@ func keyHash(k string) uint64 { return xxhash.Sum64String(k) }
 // targetFiler computes the keys a note's link targets are filed under,
 // with its buffers and the keys of the non-ASCII spellings seen so far.
 type targetFiler struct {
+	out    []uint64
 	links  []note.Link
 	folded map[string]uint64
 	buf    []byte
@@ -300,26 +301,10 @@ func (f *targetFiler) keys(n *note.Note) []uint64 {
 	if len(f.links) == 0 {
 		return nil
 	}
-	var out []uint64
-	var seen map[uint64]bool // once out is too long to scan
-	put := func(h uint64) {
-		if seen != nil {
-			if !seen[h] {
-				seen[h] = true
-				out = append(out, h)
-			}
-			return
-		}
-		if !slices.Contains(out, h) {
-			out = append(out, h)
-			if len(out) == 32 {
-				seen = make(map[uint64]bool, 64)
-				for _, o := range out {
-					seen[o] = true
-				}
-			}
-		}
-	}
+	// Every spelling's hash, then sorted and made distinct: cheaper than
+	// a set per note (a note has tens of links, each up to four keys).
+	out := f.out[:0]
+	put := func(h uint64) { out = append(out, h) }
 	for li := range f.links {
 		t := strings.TrimPrefix(strings.TrimSpace(f.links[li].Target), "/")
 		var last string
@@ -344,5 +329,7 @@ func (f *targetFiler) keys(n *note.Note) []uint64 {
 			put(h)
 		}
 	}
-	return slices.Clip(out)
+	f.out = out
+	slices.Sort(out)
+	return slices.Clone(slices.Compact(out))
 }
