@@ -108,6 +108,10 @@ type Scan struct {
 	Notes       []*note.Note // sorted by path
 	Attachments []string     // other files, sorted
 	Problems    []Problem
+	// Folders are the folders the walk entered ("." for the vault's),
+	// in no order: a watcher of the vault watches them, without walking
+	// the vault again.
+	Folders []string
 }
 
 // skipDir reports folders relink never reads: hidden ones (.git, .obsidian,
@@ -125,7 +129,7 @@ func IsNote(name string) bool {
 // Files walks the vault and returns note and attachment paths, sorted.
 func (v *Vault) Files(exclude []string) (notes, other []string, problems []Problem, err error) {
 	var mu sync.Mutex
-	problems, err = v.walk(exclude, func(p string, isNote bool) {
+	problems, _, err = v.walk(exclude, func(p string, isNote bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if isNote {
@@ -143,23 +147,24 @@ func (v *Vault) Files(exclude []string) (notes, other []string, problems []Probl
 // hundreds of folders, and listing each is a round of system calls) and
 // calls emit, concurrently, for every file that counts. Problems come back
 // sorted.
-func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Problem, error) {
+func (v *Vault) walk(exclude []string, emit func(p string, isNote bool)) ([]Problem, []string, error) {
 	w := &walker{v: v, exclude: exclude, emit: emit, sem: make(chan struct{}, 8)}
 	entries, err := w.list(".")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	w.folders = append(w.folders, ".")
 	w.wg.Add(1)
 	w.visit(".", 0, entries)
 	w.wg.Wait()
 	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
-	return w.problems, nil
+	return w.problems, w.folders, nil
 }
 
 // walkRoots is walk limited to roots (nil: the whole vault). A root the
 // walk would pass by (hidden, excluded, in a folder never entered) or that
 // is gone gives nothing; a root folder is walked whole.
-func (v *Vault) walkRoots(roots, exclude []string, emit func(p string, isNote bool)) ([]Problem, error) {
+func (v *Vault) walkRoots(roots, exclude []string, emit func(p string, isNote bool)) ([]Problem, []string, error) {
 	if roots == nil {
 		return v.walk(exclude, emit)
 	}
@@ -191,7 +196,7 @@ func (v *Vault) walkRoots(roots, exclude []string, emit func(p string, isNote bo
 	}
 	w.wg.Wait()
 	sort.Slice(w.problems, func(i, j int) bool { return w.problems[i].File < w.problems[j].File })
-	return w.problems, nil
+	return w.problems, w.folders, nil
 }
 
 type walker struct {
@@ -202,6 +207,7 @@ type walker struct {
 	wg       sync.WaitGroup
 	mu       sync.Mutex
 	problems []Problem
+	folders  []string // entered
 }
 
 func (w *walker) problem(p, msg string) {
@@ -284,6 +290,10 @@ func (w *walker) visit(dir string, depth int, entries []entry) {
 				sub, err := w.list(p)
 				if err != nil {
 					w.problem(p, "cannot read: "+unwrapPath(err))
+				} else {
+					w.mu.Lock()
+					w.folders = append(w.folders, p)
+					w.mu.Unlock()
 				}
 				w.visit(p, depth+1, sub)
 			}()
@@ -337,13 +347,14 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 		found        int
 		problems     []Problem
 		readProblems []Problem // files found not to be notes once opened
+		folders      []string
 		walkErr      error
 		shares       [][]*note.Note
 		done         int
 		workerWait   sync.WaitGroup
 	)
 	go func() {
-		problems, walkErr = v.walkRoots(opt.Roots, opt.Exclude, func(p string, isNote bool) {
+		problems, folders, walkErr = v.walkRoots(opt.Roots, opt.Exclude, func(p string, isNote bool) {
 			if !isNote {
 				mu.Lock()
 				other = append(other, p)
@@ -416,7 +427,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 		}
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].File < problems[j].File })
-	return &Scan{Notes: notes, Attachments: other, Problems: problems}, nil
+	return &Scan{Notes: notes, Attachments: other, Problems: problems, Folders: folders}, nil
 }
 
 func byPath(a, b *note.Note) int { return strings.Compare(a.Path, b.Path) }

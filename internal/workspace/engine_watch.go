@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -54,7 +55,7 @@ func (e *Engine) startWatch() (*watcher, error) {
 		return nil, fmt.Errorf("watch %s: %w", e.v.Dir, err)
 	}
 	w := &watcher{e: e, fw: fw, exclude: e.parts.ro.Exclude, done: make(chan struct{}), pending: map[string]bool{}, arrived: map[string]chan struct{}{}}
-	if err := w.addTree(e.v.Dir); err != nil {
+	if err := w.addFolders(e.parts.scan.Folders); err != nil {
 		fw.Close()
 		return nil, err
 	}
@@ -68,6 +69,28 @@ func (e *Engine) startWatch() (*watcher, error) {
 	w.wg.Add(1)
 	go w.loop()
 	return w, nil
+}
+
+// addFolders watches the folders the load's walk entered (vault paths):
+// the vault is not walked a second time (a fifth of a second at 100,000
+// notes). A folder made since is watched when its creation is seen.
+func (w *watcher) addFolders(folders []string) error {
+	if !slices.Contains(folders, ".") {
+		// A scan that did not walk the vault (never the load's).
+		return w.addTree(w.e.v.Dir)
+	}
+	for _, f := range folders {
+		p := filepath.Join(w.e.v.Dir, filepath.FromSlash(f))
+		if err := w.fw.Add(p); err != nil {
+			if f == "." {
+				return fmt.Errorf("watch %s: %w", p, err)
+			}
+			if !errors.Is(err, fs.ErrNotExist) { // gone since: its removal is an event already
+				w.e.report(fmt.Errorf("watch %s: %w", p, err))
+			}
+		}
+	}
+	return nil
 }
 
 // addTree watches dir and every folder under it that the walk enters.
