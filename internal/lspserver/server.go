@@ -502,9 +502,10 @@ func (s *Server) publisher() {
 			s.mu.Unlock()
 			if ix != nil && ix != warmed {
 				// A new index (a name changed) builds its completion table
-				// here, not in the next completion request.
+				// now, not in the next completion request, and beside the
+				// publisher: the next diagnostics do not wait for it.
 				warmed = ix
-				ix.WarmCompletions()
+				go ix.WarmCompletions()
 			}
 		}
 	}
