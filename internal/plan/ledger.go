@@ -193,7 +193,7 @@ func (l *Ledger) Patch(old *Lazy, ix *index.Index, opt Options, paths []string) 
 			notes = append(notes, i)
 		}
 	}
-	opt.Memo, opt.Progress, opt.Ledger = nil, nil, nil
+	opt.Memo, opt.Progress, opt.Ledger, opt.OnLinks = nil, nil, nil, nil
 	if len(notes) < 16 {
 		opt.Workers = 1
 	}

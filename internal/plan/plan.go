@@ -46,6 +46,11 @@ type Options struct {
 	// Ledger, if set, is filled with each note's share of the plan
 	// (Build and BuildNotes) or kept current (Patch).
 	Ledger *Ledger
+	// OnLinks, if set, is called with the links of each note planned
+	// from its links (not taken from the memo), from the planning
+	// goroutines: a server files them by key while they are decoded
+	// anyway. links is the caller's only during the call.
+	OnLinks func(note int32, links []note.Link)
 }
 
 // Edit is one link rewrite. Start and End are byte offsets of Old in File.

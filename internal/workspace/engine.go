@@ -324,6 +324,8 @@ func (e *Engine) reload() error {
 	opt.Once = !e.loaded
 	e.ledger = plan.NewLedger()
 	opt.ledger = e.ledger
+	var linkKeys [][]uint64
+	opt.linkKeys = &linkKeys
 	rep, parts, err := load(e.v, opt)
 	if err != nil {
 		return err
@@ -363,7 +365,7 @@ func (e *Engine) reload() error {
 	if e.links != nil {
 		<-e.links.saved // the last load's cache written before the next one
 	}
-	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache), startBrokenLinks(rep)
+	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache, linkKeys), startBrokenLinks(rep)
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)

@@ -69,7 +69,9 @@ type linkKeys struct {
 // startLinkKeys indexes notes' links in the background, taking what it
 // can from the cache file (none when ""). At 10k notes, without the
 // cache, it takes about a quarter of a second of CPU.
-func startLinkKeys(notes []*note.Note, cache string) *linkKeys {
+//
+// pre, when not nil, holds keys already worked out, by note (nil: not).
+func startLinkKeys(notes []*note.Note, cache string, pre [][]uint64) *linkKeys {
 	lk := &linkKeys{ready: make(chan struct{}), saved: make(chan struct{}), notes: map[uint64][]int32{}, docs: map[string]int32{}}
 	go func() {
 		defer close(lk.saved)
@@ -80,7 +82,11 @@ func startLinkKeys(notes []*note.Note, cache string) *linkKeys {
 		for i, n := range notes {
 			if d, ok := old.docs[n.Path]; !ok || old.digests[d] != n.LinksDigest() {
 				fresh[i] = true
-				todo = append(todo, i)
+				if pre != nil && pre[i] != nil {
+					keys[i] = pre[i]
+				} else {
+					todo = append(todo, i)
+				}
 			}
 		}
 		// On every core: the first change of names waits for it, and the
@@ -99,11 +105,16 @@ func startLinkKeys(notes []*note.Note, cache string) *linkKeys {
 		}
 		wg.Wait()
 		lk.setBase(notes, keys, fresh, old)
-		lk.fromCache = len(notes) - len(todo)
+		lk.fromCache = len(notes)
+		for _, f := range fresh {
+			if f {
+				lk.fromCache--
+			}
+		}
 		close(lk.ready)
 		// The base's pairs and the notes are not written after this:
 		// updates mark base entries dead and file into the map.
-		if cache != "" && len(todo) > 0 {
+		if cache != "" && lk.fromCache < len(notes) {
 			writeLinkKeysCache(cache, notes, lk)
 		}
 	}()
@@ -298,15 +309,21 @@ type targetFiler struct {
 // under.
 func (f *targetFiler) keys(n *note.Note) []uint64 {
 	f.links = n.LinkList(f.links[:0])
-	if len(f.links) == 0 {
-		return nil
+	return f.keysOf(f.links)
+}
+
+// keysOf returns the distinct hashes of the keys links' targets are filed
+// under (empty, not nil, when there are none).
+func (f *targetFiler) keysOf(links []note.Link) []uint64 {
+	if len(links) == 0 {
+		return []uint64{}
 	}
 	// Every spelling's hash, then sorted and made distinct: cheaper than
 	// a set per note (a note has tens of links, each up to four keys).
 	out := f.out[:0]
 	put := func(h uint64) { out = append(out, h) }
-	for li := range f.links {
-		t := strings.TrimPrefix(strings.TrimSpace(f.links[li].Target), "/")
+	for li := range links {
+		t := strings.TrimPrefix(strings.TrimSpace(links[li].Target), "/")
 		var last string
 		for _, q := range [...]string{t, dialect.PathName(t), path.Base(t), dialect.StemOf(t)} {
 			if q == "" || q == last {

@@ -10,6 +10,7 @@ import (
 	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/notecache"
+	"github.com/relinkmd/relink/internal/vault"
 )
 
 // linkKeys finds every note that a scan of all links with affected.mayName
@@ -25,8 +26,30 @@ func TestLinkKeysFindWhatMayNameFinds(t *testing.T) {
 			}
 			defer rep.Vault.Close()
 			notes := rep.Index.Notes
-			lk := startLinkKeys(notes, "")
+			lk := startLinkKeys(notes, "", nil)
 			lk.wait()
+			// The keys a load files while it plans give the same index.
+			v, err := vault.Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			var pre [][]uint64
+			rep2, _, err := load(v, Options{Dialect: d, SkipNames: true, Cache: new(bool), linkKeys: &pre})
+			if err != nil {
+				t.Fatal(err)
+			}
+			filed := 0
+			for _, k := range pre {
+				if k != nil {
+					filed++
+				}
+			}
+			if filed == 0 {
+				t.Fatal("the load filed no note's link keys")
+			}
+			lk2 := startLinkKeys(rep2.Index.Notes, "", pre)
+			lk2.wait()
 			scan := func(keys map[string]bool) []string {
 				a := newAffected(keys)
 				var out []string
@@ -44,6 +67,9 @@ func TestLinkKeysFindWhatMayNameFinds(t *testing.T) {
 				for _, s := range append(noteNames(m), "배운 점", "Ｆｕｌｌ Ｗｉｄｔｈ", "missing-topic") {
 					keys := map[string]bool{fold.Key(fold.Compact, s): true}
 					want, got := scan(keys), lk.linking(keys)
+					if filedToo := lk2.linking(keys); !slices.Equal(got, filedToo) {
+						t.Fatalf("name %q: the keys filed while planning find %v, worked out after %v", s, filedToo, got)
+					}
 					found += len(want)
 					for _, p := range want {
 						if !slices.Contains(got, p) {
@@ -88,9 +114,9 @@ func TestLinkKeysCache(t *testing.T) {
 	defer rep.Vault.Close()
 	notes := rep.Index.Notes
 	cache := filepath.Join(t.TempDir(), linkKeysCacheFile)
-	plain := startLinkKeys(notes, "")
+	plain := startLinkKeys(notes, "", nil)
 	plain.wait()
-	first := startLinkKeys(notes, cache)
+	first := startLinkKeys(notes, cache, nil)
 	first.wait()
 	<-first.saved
 	if first.fromCache != 0 {
@@ -102,7 +128,7 @@ func TestLinkKeysCache(t *testing.T) {
 	changed = note.Note{Path: changed.Path, Links: changed.Links}
 	now := slices.Clone(notes)
 	now[5] = &changed
-	second := startLinkKeys(now, cache)
+	second := startLinkKeys(now, cache, nil)
 	second.wait()
 	<-second.saved
 	if second.fromCache != len(notes)-1 {
@@ -110,12 +136,12 @@ func TestLinkKeysCache(t *testing.T) {
 	}
 	// The cache now holds these notes: a third start takes its pairs as
 	// they are.
-	third := startLinkKeys(now, cache)
+	third := startLinkKeys(now, cache, nil)
 	third.wait()
 	if third.fromCache != len(notes) {
 		t.Fatalf("%d of %d notes from the cache; want all", third.fromCache, len(notes))
 	}
-	fresh := startLinkKeys(now, "")
+	fresh := startLinkKeys(now, "", nil)
 	fresh.wait()
 	for _, m := range now {
 		for _, s := range append(noteNames(m), "Brand New Topic", "missing-topic") {

@@ -74,6 +74,10 @@ type Options struct {
 	// ledger, when set, is filled with the plan's per-note shares (an
 	// Engine's first load).
 	ledger *plan.Ledger
+	// linkKeys, when set, receives the link keys (engine_linkkeys.go) of
+	// the notes planned from their links, by note: an Engine files them
+	// while the plan decodes the links anyway.
+	linkKeys *[][]uint64
 	// changed, when set, plans only what this change touched (LoadChanged).
 	changed *Change
 }
@@ -332,6 +336,16 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
 	s.Plan.Ledger = opt.ledger
+	if opt.linkKeys != nil {
+		out := make([][]uint64, len(ix.Notes))
+		*opt.linkKeys = out
+		filers := sync.Pool{New: func() any { return &targetFiler{} }}
+		s.Plan.OnLinks = func(i int32, links []note.Link) {
+			f := filers.Get().(*targetFiler)
+			out[i] = f.keysOf(links)
+			filers.Put(f)
+		}
+	}
 	var pl *plan.Plan
 	if opt.changed != nil {
 		if pl, err = planChanged(v, opt.changed, ix, scan, s, ro.Syntax); err != nil {
@@ -340,7 +354,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	} else {
 		pl = plan.Build(ix, s.Plan)
 	}
-	s.Plan.Memo, s.Plan.MemoReadOnly, s.Plan.Ledger = nil, false, nil
+	s.Plan.Memo, s.Plan.MemoReadOnly, s.Plan.Ledger, s.Plan.OnLinks = nil, false, nil, nil
 	// A check of a change reads the names the last run saw, as a full
 	// check does, and reports as it would; it does not write them: it
 	// saw what a change concerns, and the full check's names stay.
