@@ -87,6 +87,8 @@ type Engine struct {
 	primed chan *renames.Matcher
 	// sinceMatch are the paths read again since the last match.
 	sinceMatch map[string]bool
+	// saving are the caches' writes a load left running.
+	saving []chan struct{}
 	// ledger is the current plan's per-note counts and fragment targets,
 	// for the next update to patch it.
 	ledger *plan.Ledger
@@ -271,9 +273,10 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	e.closed = true
-	// The link-key cache is written in the background: done before the
-	// engine is, so that nothing writes in the store after Close.
+	// The caches are written in the background: done before the engine
+	// is, so that nothing writes in the store after Close.
 	<-e.links.saved
+	e.waitSaves()
 	return e.v.Close()
 }
 
@@ -326,6 +329,8 @@ func (e *Engine) reload() error {
 	opt.ledger = e.ledger
 	var linkKeys [][]uint64
 	opt.linkKeys = &linkKeys
+	e.waitSaves() // the last load's, before this one writes the same files
+	opt.saving = &e.saving
 	rep, parts, err := load(e.v, opt)
 	if err != nil {
 		return err
@@ -337,6 +342,9 @@ func (e *Engine) reload() error {
 	if rep.Settings.NamesFile != "" {
 		// What this load saw, as the load saved it: a note renamed from
 		// now on is found against it, as the next check run would.
+		if parts.namesSaved != nil {
+			<-parts.namesSaved
+		}
 		e.names = renames.Open(rep.Settings.NamesFile)
 		e.oldNames, _ = e.names.Notes()
 	}
@@ -746,4 +754,12 @@ func plansKept(ix *index.Index, paths []string) int {
 		}
 	}
 	return kept
+}
+
+// waitSaves waits for the caches' writes of the last load.
+func (e *Engine) waitSaves() {
+	for _, d := range e.saving {
+		<-d
+	}
+	e.saving = nil
 }

@@ -74,6 +74,9 @@ type Options struct {
 	// ledger, when set, is filled with the plan's per-note shares (an
 	// Engine's first load).
 	ledger *plan.Ledger
+	// saving, when set, receives the caches' writes still running when
+	// load returns, instead of load waiting for them (an Engine).
+	saving *[]chan struct{}
 	// linkKeys, when set, receives the link keys (engine_linkkeys.go) of
 	// the notes planned from their links, by note: an Engine files them
 	// while the plan decodes the links anyway.
@@ -190,6 +193,9 @@ type loadParts struct {
 	// (dendron.yml), apart from the scan's.
 	vaultProblems []vault.Problem
 	moved         []renames.Moved
+	// namesSaved is closed once the names file is written (nil when the
+	// load does not write it).
+	namesSaved chan struct{}
 }
 
 // load reads and plans the vault. With mem (an Engine's), plans are
@@ -267,7 +273,6 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		}
 		close(saved)
 	}()
-	defer func() { <-saved }()
 	// saveBeside writes another cache in the background once the note
 	// cache is saved, and only beside it: a vault whose notes are all too
 	// fresh to be cached gets no store of its own from a check. The run
@@ -284,7 +289,14 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		defers = append(defers, done)
 	}
 	defer func() {
-		for _, d := range defers {
+		waits := append([]chan struct{}{saved}, defers...)
+		if opt.saving != nil {
+			// An engine waits for them when it closes: its first answer
+			// does not wait for the caches to be written.
+			*opt.saving = append(*opt.saving, waits...)
+			return
+		}
+		for _, d := range waits {
 			<-d
 		}
 	}()
@@ -358,9 +370,11 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	// A check of a change reads the names the last run saw, as a full
 	// check does, and reports as it would; it does not write them: it
 	// saw what a change concerns, and the full check's names stay.
+	var namesSaved chan struct{}
 	if names != nil && opt.changed == nil {
 		keepUsedFormers(seen, ix.RenamedUsed())
 		done := make(chan struct{})
+		namesSaved = done
 		go func() {
 			defer close(done)
 			// Like the caches, the state only finds renames: a file that
@@ -380,7 +394,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	// A copy: the note cache is still being saved from ro.
 	reread := ro
 	reread.Cache, reread.Progress = nil, nil
-	return rep, &loadParts{scan: scan, ro: reread, vaultProblems: problems, moved: moved}, nil
+	return rep, &loadParts{scan: scan, ro: reread, vaultProblems: problems, moved: moved, namesSaved: namesSaved}, nil
 }
 
 // dendronVaults reads the vault names a dendron.yml declares (nil for
