@@ -301,7 +301,6 @@ func keyHash(k string) uint64 { return xxhash.Sum64String(k) }
 type targetFiler struct {
 	out    []uint64
 	links  []note.Link
-	folded map[string]uint64
 	buf    []byte
 }
 
@@ -335,15 +334,9 @@ func (f *targetFiler) keysOf(links []note.Link) []uint64 {
 				put(xxhash.Sum64(f.buf))
 				continue
 			}
-			h, ok := f.folded[q]
-			if !ok {
-				h = keyHash(fold.Key(fold.Compact, q))
-				if f.folded == nil {
-					f.folded = map[string]uint64{}
-				}
-				f.folded[q] = h
-			}
-			put(h)
+			// (No cache of these: a map per filer cost more than the
+			// folding it saved, at 100,000 notes.)
+			put(keyHash(fold.Key(fold.Compact, q)))
 		}
 	}
 	f.out = out
