@@ -78,7 +78,9 @@ type Engine struct {
 	given    string // the vault's folder as given (absolute), before symlinks
 	parts    *loadParts
 	names    *renames.File // the names the load saw, to find renames since
-	oldNames []renames.Note
+	// oldNames are the notes the names file held at the load, read once
+	// asked for (in the background after the load).
+	oldNames func() []renames.Note
 	formers  []index.Former
 	// matcher is the last match of the notes against the names the load
 	// saw, for the next change of names at the same paths; nil when none.
@@ -338,7 +340,7 @@ func (e *Engine) reload() error {
 	rep.withLazy(plan.Flat(rep.Plan))
 	e.loaded = true
 	e.parts = parts
-	e.names, e.oldNames = nil, nil
+	e.names, e.oldNames = nil, func() []renames.Note { return nil }
 	if rep.Settings.NamesFile != "" {
 		// What this load saw, as the load saved it: a note renamed from
 		// now on is found against it, as the next check run would.
@@ -346,7 +348,11 @@ func (e *Engine) reload() error {
 			<-parts.namesSaved
 		}
 		e.names = renames.Open(rep.Settings.NamesFile)
-		e.oldNames, _ = e.names.Notes()
+		names := e.names
+		e.oldNames = sync.OnceValue(func() []renames.Note {
+			old, _ := names.Notes()
+			return old
+		})
 	}
 	e.formers = rep.Index.RenamedFormers()
 	e.matcher, e.sinceMatch, e.primed = nil, nil, nil
@@ -356,8 +362,9 @@ func (e *Engine) reload() error {
 		// are the load's: Match finds none where the load's digest
 		// said nothing changed).
 		primed := make(chan *renames.Matcher, 1)
-		m, notes := renames.NewMatcher(e.oldNames, parts.moved), rep.Index.Notes
+		oldNames, moved, notes := e.oldNames, parts.moved, rep.Index.Notes
 		go func() {
+			m := renames.NewMatcher(oldNames(), moved)
 			m.Match(seenNotes(notes))
 			primed <- m
 		}()
@@ -569,7 +576,7 @@ func (e *Engine) findRenames(notes, read []*note.Note, samePaths bool) []index.F
 		// former names then.)
 		return nil
 	}
-	e.matcher = renames.NewMatcher(e.oldNames, e.parts.moved)
+	e.matcher = renames.NewMatcher(e.oldNames(), e.parts.moved)
 	return indexFormers(e.matcher.Match(seenNotes(notes)))
 }
 
