@@ -48,6 +48,7 @@ func TestLedgerPatch(t *testing.T) {
 				j, kind := rng.IntN(len(next)), rng.IntN(4)
 				if kind == 3 {
 					// A note some fragment points into.
+					<-l.ready
 					for _, e := range l.notes {
 						if len(e.deps) > 0 {
 							k, _ := ix.NoteByPath(e.deps[rng.IntN(len(e.deps))])
