@@ -496,7 +496,9 @@ func (s *Server) publisher() {
 			s.mu.Lock()
 			s.publishLocked()
 			var ix *index.Index
-			if s.engine != nil {
+			// Once a document is open and its diagnostics are out: the
+			// first ones are not kept waiting for the table's CPU.
+			if s.engine != nil && len(s.docs) > 0 {
 				ix = s.engine.Latest().Report.Index
 			}
 			s.mu.Unlock()

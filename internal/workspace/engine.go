@@ -73,11 +73,11 @@ type Engine struct {
 	// that arrive together (an MCP client's concurrent calls) then take
 	// turns, each planning on the last one's result, instead of meeting
 	// the snapshot store locked by their own process.
-	writing  sync.Mutex
-	v        *vault.Vault
-	given    string // the vault's folder as given (absolute), before symlinks
-	parts    *loadParts
-	names    *renames.File // the names the load saw, to find renames since
+	writing sync.Mutex
+	v       *vault.Vault
+	given   string // the vault's folder as given (absolute), before symlinks
+	parts   *loadParts
+	names   *renames.File // the names the load saw, to find renames since
 	// oldNames are the notes the names file held at the load, read once
 	// asked for (in the background after the load).
 	oldNames func() []renames.Note

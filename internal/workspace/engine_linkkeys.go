@@ -299,9 +299,9 @@ func keyHash(k string) uint64 { return xxhash.Sum64String(k) }
 // targetFiler computes the keys a note's link targets are filed under,
 // with its buffers and the keys of the non-ASCII spellings seen so far.
 type targetFiler struct {
-	out    []uint64
-	links  []note.Link
-	buf    []byte
+	out   []uint64
+	links []note.Link
+	buf   []byte
 }
 
 // keys returns the distinct hashes of the keys n's link targets are filed
