@@ -34,10 +34,14 @@ type Ledger struct {
 type ledgerEntry struct {
 	stats   Stats
 	nl, off int
-	// deps are the paths of the notes the note's links' fragments were
-	// checked against.
-	deps []string
+	// deps are the notes the note's links' fragments were checked
+	// against, as they were then (their records: only their paths are
+	// read).
+	deps []*note.Note
 }
+
+// Ready is closed once the ledger's shares are filed.
+func (l *Ledger) Ready() <-chan struct{} { return l.ready }
 
 // NewLedger returns an empty Ledger for Options.Ledger.
 func NewLedger() *Ledger {
@@ -63,9 +67,9 @@ func (l *Ledger) reset(ix *index.Index, notes []int32, parts []notePlan) {
 func (l *Ledger) record(ix *index.Index, p string, part *notePlan) {
 	e := ledgerEntry{stats: part.stats, nl: part.nl, off: part.off}
 	if len(part.deps) > 0 {
-		e.deps = make([]string, len(part.deps))
+		e.deps = make([]*note.Note, len(part.deps))
 		for j, d := range part.deps {
-			e.deps[j] = ix.Notes[d].Path
+			e.deps[j] = ix.Notes[d]
 		}
 	}
 	l.notes[p] = e
@@ -86,7 +90,7 @@ func (l *Ledger) FragmentDependents(paths []string) []string {
 	var out []string
 	for src, e := range l.notes {
 		for _, d := range e.deps {
-			if want[d] {
+			if want[d.Path] {
 				out = append(out, src)
 				break
 			}

@@ -51,7 +51,7 @@ func TestLedgerPatch(t *testing.T) {
 					<-l.ready
 					for _, e := range l.notes {
 						if len(e.deps) > 0 {
-							k, _ := ix.NoteByPath(e.deps[rng.IntN(len(e.deps))])
+							k, _ := ix.NoteByPath(e.deps[rng.IntN(len(e.deps))].Path)
 							j = int(k)
 							break
 						}

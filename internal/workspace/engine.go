@@ -356,6 +356,10 @@ func (e *Engine) reload() error {
 	}
 	e.formers = rep.Index.RenamedFormers()
 	e.matcher, e.sinceMatch, e.primed = nil, nil, nil
+	// What only a change of names needs is made in the background once
+	// the ledger is (the first keystroke's update needs that): a core
+	// is the first answer's meanwhile.
+	gate := e.ledger.Ready()
 	if e.names != nil || len(parts.moved) > 0 {
 		// The match of the notes as loaded, for the first change of
 		// names to match again only what changed since (its formers
@@ -364,6 +368,7 @@ func (e *Engine) reload() error {
 		primed := make(chan *renames.Matcher, 1)
 		oldNames, moved, notes := e.oldNames, parts.moved, rep.Index.Notes
 		go func() {
+			<-gate
 			m := renames.NewMatcher(oldNames(), moved)
 			m.Match(seenNotes(notes))
 			primed <- m
@@ -372,7 +377,10 @@ func (e *Engine) reload() error {
 	}
 	// Rename's first derivation reads the references of the index
 	// loaded (from the cache: not made yet).
-	go rep.Index.WarmRefs()
+	go func() {
+		<-gate
+		rep.Index.WarmRefs()
+	}()
 	var linkCache string
 	if rep.Settings.CacheFile != "" {
 		linkCache = filepath.Join(filepath.Dir(rep.Settings.CacheFile), linkKeysCacheFile)
@@ -380,7 +388,7 @@ func (e *Engine) reload() error {
 	if e.links != nil {
 		<-e.links.saved // the last load's cache written before the next one
 	}
-	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache, linkKeys), startBrokenLinks(rep)
+	e.links, e.broken = startLinkKeys(rep.Index.Notes, linkCache, linkKeys, gate), startBrokenLinks(rep, gate)
 	if len(e.buffers) > 0 {
 		// The buffers count over what was read from disk.
 		e.publishQuietly(rep)

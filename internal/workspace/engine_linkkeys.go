@@ -71,10 +71,15 @@ type linkKeys struct {
 // cache, it takes about a quarter of a second of CPU.
 //
 // pre, when not nil, holds keys already worked out, by note (nil: not).
-func startLinkKeys(notes []*note.Note, cache string, pre [][]uint64) *linkKeys {
+//
+// It starts once gate is closed.
+func startLinkKeys(notes []*note.Note, cache string, pre [][]uint64, gate <-chan struct{}) *linkKeys {
 	lk := &linkKeys{ready: make(chan struct{}), saved: make(chan struct{}), notes: map[uint64][]int32{}, docs: map[string]int32{}}
 	go func() {
 		defer close(lk.saved)
+		if gate != nil {
+			<-gate
+		}
 		old := readLinkKeysCache(cache)
 		keys := make([][]uint64, len(notes))
 		fresh := make([]bool, len(notes))

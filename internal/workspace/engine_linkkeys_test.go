@@ -26,7 +26,7 @@ func TestLinkKeysFindWhatMayNameFinds(t *testing.T) {
 			}
 			defer rep.Vault.Close()
 			notes := rep.Index.Notes
-			lk := startLinkKeys(notes, "", nil)
+			lk := startLinkKeys(notes, "", nil, nil)
 			lk.wait()
 			// The keys a load files while it plans give the same index.
 			v, err := vault.Open(dir)
@@ -48,7 +48,7 @@ func TestLinkKeysFindWhatMayNameFinds(t *testing.T) {
 			if filed == 0 {
 				t.Fatal("the load filed no note's link keys")
 			}
-			lk2 := startLinkKeys(rep2.Index.Notes, "", pre)
+			lk2 := startLinkKeys(rep2.Index.Notes, "", pre, nil)
 			lk2.wait()
 			scan := func(keys map[string]bool) []string {
 				a := newAffected(keys)
@@ -114,9 +114,9 @@ func TestLinkKeysCache(t *testing.T) {
 	defer rep.Vault.Close()
 	notes := rep.Index.Notes
 	cache := filepath.Join(t.TempDir(), linkKeysCacheFile)
-	plain := startLinkKeys(notes, "", nil)
+	plain := startLinkKeys(notes, "", nil, nil)
 	plain.wait()
-	first := startLinkKeys(notes, cache, nil)
+	first := startLinkKeys(notes, cache, nil, nil)
 	first.wait()
 	<-first.saved
 	if first.fromCache != 0 {
@@ -128,7 +128,7 @@ func TestLinkKeysCache(t *testing.T) {
 	changed = note.Note{Path: changed.Path, Links: changed.Links}
 	now := slices.Clone(notes)
 	now[5] = &changed
-	second := startLinkKeys(now, cache, nil)
+	second := startLinkKeys(now, cache, nil, nil)
 	second.wait()
 	<-second.saved
 	if second.fromCache != len(notes)-1 {
@@ -136,12 +136,12 @@ func TestLinkKeysCache(t *testing.T) {
 	}
 	// The cache now holds these notes: a third start takes its pairs as
 	// they are.
-	third := startLinkKeys(now, cache, nil)
+	third := startLinkKeys(now, cache, nil, nil)
 	third.wait()
 	if third.fromCache != len(notes) {
 		t.Fatalf("%d of %d notes from the cache; want all", third.fromCache, len(notes))
 	}
-	fresh := startLinkKeys(now, "", nil)
+	fresh := startLinkKeys(now, "", nil, nil)
 	fresh.wait()
 	for _, m := range now {
 		for _, s := range append(noteNames(m), "Brand New Topic", "missing-topic") {

@@ -195,11 +195,12 @@ type brokenLinks struct {
 }
 
 // startBrokenLinks files the broken links of rep's plan in the background.
-func startBrokenLinks(rep *Report) *brokenLinks {
+func startBrokenLinks(rep *Report, gate <-chan struct{}) *brokenLinks {
 	b := &brokenLinks{ready: make(chan struct{})}
 	z, ix := rep.lazyPlan(), rep.Index
 	go func() {
 		defer close(b.ready)
+		<-gate
 		b.byNote, b.byPrefix = map[string][]string{}, map[string]map[string]int{}
 		b.take(z, ix, nil)
 	}()
