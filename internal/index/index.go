@@ -317,29 +317,7 @@ func (ix *Index) buildLadder() {
 		var buf []name
 		var seen map[rungKey]int // a note's rungs, for a note with many names
 		for i, n := range ix.Notes {
-			id := int32(i)
-			first := len(ld.rungs)
-			buf = namesOf(n, buf[:0])
-			count := len(buf)
-			if n.Err == nil {
-				count += len(n.Aliases)
-			}
-			var dedup map[rungKey]int
-			if count > manyNames {
-				if seen == nil {
-					seen = make(map[rungKey]int)
-				}
-				clear(seen)
-				dedup = seen
-			}
-			for _, x := range buf {
-				ld.addRung(first, x.name, id, 1<<x.kind, dedup)
-			}
-			if n.Err == nil {
-				for _, a := range n.Aliases {
-					ld.addRung(first, a, id, 0, dedup)
-				}
-			}
+			buf = ld.addNote(n, int32(i), buf, &seen)
 		}
 		if len(ld.names) > math.MaxUint32 {
 			panic("index: more than 4 GB of names")
@@ -377,6 +355,34 @@ func (ix *Index) buildLadder() {
 		ld.head = head
 		ix.ladder = ld
 	})
+}
+
+// addNote appends the rungs of note n (number id): its names, then its
+// aliases. buf and seen are the caller's scratch, reused note after note.
+func (ld *ladder) addNote(n *note.Note, id int32, buf []name, seen *map[rungKey]int) []name {
+	first := len(ld.rungs)
+	buf = namesOf(n, buf[:0])
+	count := len(buf)
+	if n.Err == nil {
+		count += len(n.Aliases)
+	}
+	var dedup map[rungKey]int
+	if count > manyNames {
+		if *seen == nil {
+			*seen = make(map[rungKey]int)
+		}
+		clear(*seen)
+		dedup = *seen
+	}
+	for _, x := range buf {
+		ld.addRung(first, x.name, id, 1<<x.kind, dedup)
+	}
+	if n.Err == nil {
+		for _, a := range n.Aliases {
+			ld.addRung(first, a, id, 0, dedup)
+		}
+	}
+	return buf
 }
 
 // manyNames is the count of names and aliases above which a note's rungs

@@ -129,29 +129,7 @@ func ladderOf(notes []*note.Note, ids []int32, max fold.Level) ladder {
 	var buf []name
 	var seen map[rungKey]int
 	for _, id := range ids {
-		n := notes[id]
-		first := len(ld.rungs)
-		buf = namesOf(n, buf[:0])
-		count := len(buf)
-		if n.Err == nil {
-			count += len(n.Aliases)
-		}
-		var dedup map[rungKey]int
-		if count > manyNames {
-			if seen == nil {
-				seen = make(map[rungKey]int)
-			}
-			clear(seen)
-			dedup = seen
-		}
-		for _, x := range buf {
-			ld.addRung(first, x.name, id, 1<<x.kind, dedup)
-		}
-		if n.Err == nil {
-			for _, a := range n.Aliases {
-				ld.addRung(first, a, id, 0, dedup)
-			}
-		}
+		buf = ld.addNote(notes[id], id, buf, &seen)
 	}
 	if len(ld.names) > math.MaxUint32 {
 		panic("index: more than 4 GB of names")
