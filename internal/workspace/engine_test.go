@@ -441,7 +441,14 @@ func TestEngineNameChangeReplansAffectedNotes(t *testing.T) {
 	}
 }
 
-func FuzzEngineMatchesLoad(f *testing.F) {
+func FuzzEngineMatchesLoad(f *testing.F) { fuzzEngineMatchesLoad(f, true) }
+
+// FuzzEngineMatchesLoadWithNames is FuzzEngineMatchesLoad with the names
+// file on: retitles, moves and deletions give former names (class
+// renamed), matched again per change (renames.Matcher).
+func FuzzEngineMatchesLoadWithNames(f *testing.F) { fuzzEngineMatchesLoad(f, false) }
+
+func fuzzEngineMatchesLoad(f *testing.F, skipNames bool) {
 	f.Add([]byte{0, 1, 2, 3, 2, 1, 5, 4, 3, 2, 7, 9, 8, 0})
 	f.Add([]byte{3, 0, 0, 2, 1, 1, 6, 4, 4, 10, 3, 3})
 	f.Add([]byte{8, 2, 8, 2, 2, 5, 5, 7, 7, 7})
@@ -456,7 +463,7 @@ func FuzzEngineMatchesLoad(f *testing.F) {
 		if err := os.CopyFS(dir, os.DirFS(base)); err != nil {
 			t.Fatal(err)
 		}
-		opt := Options{Dialect: dialectName, SkipNames: true, Cache: new(bool)}
+		opt := Options{Dialect: dialectName, SkipNames: skipNames, Cache: new(bool)}
 		e, err := OpenEngine(dir, EngineOptions{Options: opt})
 		if err != nil {
 			t.Fatal(err)
