@@ -37,15 +37,16 @@ import (
 // # Updates
 //
 // An update re-reads and re-parses only the changed paths (a folder: its
-// tree) and keeps every other parsed note. The index is rebuilt only when
-// names can have changed — a note added, removed or moved, a title,
-// aliases, id, canonical id or duplicate_of changed, a note now readable
-// or not, an attachment added or removed; otherwise the new index shares
-// the old one's name tables (index.WithNotes). The plan is patched
-// (plan.Ledger): only the changed notes, and the notes whose fragments
-// point into a changed note whose headings or anchors changed, are
-// planned again; every other note's edits and findings are copied from
-// the plan before. When names change, the notes planned again are also
+// tree) and keeps every other parsed note. When no name changed the new
+// index shares the old one's name tables (index.WithNotes); when names of
+// the same notes changed (a title, aliases, an id) it reads them through
+// an overlay of the changed notes' names (index.Rename); a note added,
+// removed or moved, or an attachment, builds them again. The plan is
+// patched (plan.Ledger): only the changed notes, and the notes whose
+// fragments point into a changed note whose headings or anchors changed,
+// are planned again; every other note's edits and findings are kept from
+// the plan before, which stays lazy (plan.Lazy) until a reader asks for
+// its lists (State, Report; Latest does not). When names change, the notes planned again are also
 // those the change can affect — the notes with a link that could name a
 // changed name, the notes a new name could give another hint — and the
 // rest are kept (nameChange.replan says what a plan depends on and why
