@@ -331,28 +331,38 @@ func FuzzMove(f *testing.F) {
 			}
 			return p
 		}
-		for _, d := range dialect.Names {
-			var before map[string]string
-			fuzzOp(t, d, v, func(dir, store string) (bool, error) {
-				rep := loadDialect(t, dir, d)
-				defer rep.Vault.Close()
-				before = linkTargets(rep)
-				mp, err := PlanMove(rep, src, dst)
-				if err != nil {
-					return false, err
-				}
-				res, err := Move(t.Context(), rep, mp, ApplyOptions{Store: store})
-				return res != nil && res.Moved && len(res.Skipped) == 0, err
-			}, func(dir string) {
-				rep := loadDialect(t, dir, d)
-				after := linkTargets(rep)
-				rep.Vault.Close()
-				name := fmt.Sprintf("%s: mv %s %s", d, src, dst)
-				checkKeepsLinks(t, name, before, after, rename)
-				checkProtected(t, name, dir, v, rename)
-			})
-		}
+		fuzzMoveEveryDialect(t, v, src, dst, rename, nil)
 	})
+}
+
+// fuzzMoveEveryDialect moves src to dst in v in every dialect, and checks
+// that every link finds what it found (rename maps a path before to after),
+// that protected text is untouched, and then more(dialect, dir, report).
+func fuzzMoveEveryDialect(t *testing.T, v *fuzzVault, src, dst string, rename func(string) string, more func(d, dir string, rep *Report)) {
+	for _, d := range dialect.Names {
+		var before map[string]string
+		fuzzOp(t, d, v, func(dir, store string) (bool, error) {
+			rep := loadDialect(t, dir, d)
+			defer rep.Vault.Close()
+			before = linkTargets(rep)
+			mp, err := PlanMove(rep, src, dst)
+			if err != nil {
+				return false, err
+			}
+			res, err := Move(t.Context(), rep, mp, ApplyOptions{Store: store})
+			return res != nil && res.Moved && len(res.Skipped) == 0, err
+		}, func(dir string) {
+			rep := loadDialect(t, dir, d)
+			after := linkTargets(rep)
+			if more != nil {
+				more(d, dir, rep)
+			}
+			rep.Vault.Close()
+			name := fmt.Sprintf("%s: mv %s %s", d, src, dst)
+			checkKeepsLinks(t, name, before, after, rename)
+			checkProtected(t, name, dir, v, rename)
+		})
+	}
 }
 
 // FuzzMoveFolder moves a folder of a fuzzed vault, with an attachment in
@@ -393,36 +403,17 @@ func FuzzMoveFolder(f *testing.F) {
 			}
 			return p
 		}
-		for _, d := range dialect.Names {
-			var before map[string]string
-			fuzzOp(t, d, v, func(dir, store string) (bool, error) {
-				rep := loadDialect(t, dir, d)
-				defer rep.Vault.Close()
-				before = linkTargets(rep)
-				mp, err := PlanMove(rep, src, dst)
-				if err != nil {
-					return false, err
+		fuzzMoveEveryDialect(t, v, src, dst, rename, func(d, dir string, rep *Report) {
+			pics, _ := rep.Index.NoteByPath("pics.md")
+			for _, l := range rep.Index.Notes[pics].LinkList(nil) {
+				if got, ok := rep.Index.AttachmentPath(pics, &l); !ok || got != rename(img) {
+					t.Errorf("%s: mv %s %s: %s finds %q, want %q", d, src, dst, l.Text, got, rename(img))
 				}
-				res, err := Move(t.Context(), rep, mp, ApplyOptions{Store: store})
-				return res != nil && res.Moved && len(res.Skipped) == 0, err
-			}, func(dir string) {
-				rep := loadDialect(t, dir, d)
-				after := linkTargets(rep)
-				pics, _ := rep.Index.NoteByPath("pics.md")
-				for _, l := range rep.Index.Notes[pics].LinkList(nil) {
-					if got, ok := rep.Index.AttachmentPath(pics, &l); !ok || got != rename(img) {
-						t.Errorf("%s: mv %s %s: %s finds %q, want %q", d, src, dst, l.Text, got, rename(img))
-					}
-				}
-				rep.Vault.Close()
-				name := fmt.Sprintf("%s: mv %s %s", d, src, dst)
-				checkKeepsLinks(t, name, before, after, rename)
-				checkProtected(t, name, dir, v, rename)
-				if _, err := os.Lstat(filepath.Join(dir, src)); !errors.Is(err, os.ErrNotExist) {
-					t.Errorf("%s: folder %s left after the move", name, src)
-				}
-			})
-		}
+			}
+			if _, err := os.Lstat(filepath.Join(dir, src)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s: mv %s %s: folder %s left after the move", d, src, dst, src)
+			}
+		})
 	})
 }
 
