@@ -90,18 +90,22 @@ func (c *nameChange) replan() (paths []string, all bool) {
 			keys[fold.Key(fold.Compact, s)] = true
 		}
 	}
+	// addPath adds a path and each of its suffixes after a '/'.
+	addPath := func(q string) {
+		for {
+			add(q)
+			i := strings.IndexByte(q, '/')
+			if i < 0 {
+				return
+			}
+			q = q[i+1:]
+		}
+	}
 	addNote := func(n *note.Note) {
 		for _, s := range noteNames(n) {
 			add(s)
 		}
-		for q := n.Path; ; {
-			add(q)
-			i := strings.IndexByte(q, '/')
-			if i < 0 {
-				break
-			}
-			q = q[i+1:]
-		}
+		addPath(n.Path)
 	}
 	// The stems and titles whose notes or canonical notes changed: the
 	// only hint names that can come or go.
@@ -162,14 +166,7 @@ func (c *nameChange) replan() (paths []string, all bool) {
 	for _, fs := range c.formers {
 		for _, f := range fs {
 			add(f.Title)
-			for q := f.Path; ; {
-				add(q)
-				i := strings.IndexByte(q, '/')
-				if i < 0 {
-					break
-				}
-				q = q[i+1:]
-			}
+			addPath(f.Path)
 		}
 	}
 	for _, p := range c.links.linking(keys) {
