@@ -112,7 +112,8 @@ func benchLoad(b *testing.B, dir string, size int64, cache, once bool) {
 // reports each as seconds per run: read (walk, read and parse in
 // parallel), index (index.Build, serial), ladder (the folded-name maps,
 // built on the first link that does not resolve exactly) and plan
-// (resolution, hints and edits, in parallel).
+// (resolution, hints and edits, in parallel), and the CPU time of each
+// (index-cpu-s covers the index and the ladder).
 func BenchmarkStagesVault(b *testing.B) {
 	dir := os.Getenv("BENCH_VAULT")
 	if dir == "" {
@@ -123,7 +124,9 @@ func BenchmarkStagesVault(b *testing.B) {
 		b.Fatal(err)
 	}
 	var read, build, ladder, planning time.Duration
+	var readCPU, buildCPU, planCPU time.Duration
 	for b.Loop() {
+		c0 := cpuTime()
 		t0 := time.Now()
 		v, err := vault.Open(dir)
 		if err != nil {
@@ -133,13 +136,16 @@ func BenchmarkStagesVault(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		t1 := time.Now()
+		t1, c1 := time.Now(), cpuTime()
 		ix := index.Build(scan.Notes, scan.Attachments, d, fold.Separators)
 		t2 := time.Now()
 		ix.Resolve(0, &note.Link{Target: "zz no such note zz"})
-		t3 := time.Now()
+		t3, c3 := time.Now(), cpuTime()
 		plan.Build(ix, plan.Options{Workers: runtime.GOMAXPROCS(0)})
-		t4 := time.Now()
+		t4, c4 := time.Now(), cpuTime()
+		readCPU += c1 - c0
+		buildCPU += c3 - c1
+		planCPU += c4 - c3
 		v.Close()
 		read += t1.Sub(t0)
 		build += t2.Sub(t1)
@@ -151,4 +157,9 @@ func BenchmarkStagesVault(b *testing.B) {
 	b.ReportMetric(build.Seconds()/n, "index-s")
 	b.ReportMetric(ladder.Seconds()/n, "ladder-s")
 	b.ReportMetric(planning.Seconds()/n, "plan-s")
+	// CPU time (user and system, every core): steadier than wall time on
+	// a shared machine, and what a 2-core run is bound by.
+	b.ReportMetric(readCPU.Seconds()/n, "read-cpu-s")
+	b.ReportMetric(buildCPU.Seconds()/n, "index-cpu-s")
+	b.ReportMetric(planCPU.Seconds()/n, "plan-cpu-s")
 }

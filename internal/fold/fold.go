@@ -98,6 +98,91 @@ func generalKey(l Level, s string) string {
 	return k
 }
 
+// Steps computes the keys of one string level by level, as a climb up the
+// ladder asks for them: Key(l) equals the package's Key(l, s) for every
+// level, but what the levels have in common (valid UTF-8 and NFC, case
+// folding, width folding) is done once, not once a level. The zero value is
+// not ready: use NewSteps.
+type Steps struct {
+	s     string // trimmed
+	plain bool   // ASCII and Hangul syllables only: plainKey's fast path
+	// The string before separate, per level: unicode, case, and width
+	// (which separators and compact share); set on first use.
+	unicode, cased, wide string
+	done                 uint8
+}
+
+const (
+	stepUnicode = 1 << iota
+	stepCase
+	stepWidth
+)
+
+// NewSteps starts the keys of s.
+func NewSteps(s string) Steps {
+	s = strings.TrimSpace(s)
+	return Steps{s: s, plain: isPlain(s)}
+}
+
+// isPlain reports whether plainKey takes s: ASCII and Hangul syllables.
+func isPlain(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isHangulSyllable(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// Key returns the key of the string at level l.
+func (st *Steps) Key(l Level) string {
+	if l == Exact {
+		return st.s
+	}
+	if st.plain {
+		k, _ := plainKey(l, st.s)
+		return k
+	}
+	k := separate(l, st.before(l))
+	if l == Compact {
+		// As generalKey: fold again until nothing moves.
+		for i := 0; i < 8; i++ {
+			next := foldOnce(l, k)
+			if next == k {
+				break
+			}
+			k = next
+		}
+	}
+	return k
+}
+
+// before is foldOnce(l, s) without its last step, separate.
+func (st *Steps) before(l Level) string {
+	if st.done&stepUnicode == 0 {
+		st.unicode, st.done = nfc(validUTF8(st.s)), st.done|stepUnicode
+	}
+	if l < Case {
+		return st.unicode
+	}
+	if l < Width || !hasWide(st.unicode) {
+		if st.done&stepCase == 0 {
+			st.cased, st.done = nfc(foldCase(st.unicode)), st.done|stepCase
+		}
+		return st.cased
+	}
+	if st.done&stepWidth == 0 {
+		st.wide, st.done = nfc(foldCase(width.Fold.String(st.unicode))), st.done|stepWidth
+	}
+	return st.wide
+}
+
 func foldOnce(l Level, s string) string {
 	s = nfc(validUTF8(s))
 	if l >= Width && hasWide(s) {
@@ -164,11 +249,10 @@ func validUTF8(s string) string {
 	return b.String()
 }
 
-// nfc skips the copy when s is already NFC, as nearly every title is.
+// nfc returns s itself when its quick check passes, as nearly every title
+// does. (It used to ask IsNormalString first: for a string that is not NFC,
+// which is when this matters, that built x/text's reorder buffer twice.)
 func nfc(s string) string {
-	if norm.NFC.IsNormalString(s) {
-		return s
-	}
 	return norm.NFC.String(s)
 }
 

@@ -148,8 +148,11 @@ func TestLadderIsCumulative(t *testing.T) {
 	}
 }
 
+// climb is every level, exact first, as a climb asks for them.
+var climb = append([]Level{Exact}, Levels...)
+
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"Cache Line", "상태 관리", "Ｓｎａｐ", "a-b_c", "\u00a0x", "Haskell -", "_draft", "-", "x\u3000\uff0d"} {
+	for _, s := range []string{"Cache Line", "상태 관리", "Ｓｎａｐ", "a-b_c", "\u00a0x", "Haskell -", "_draft", "-", "x\u3000\uff0d", "Cafe\u0301 Ｎｏｔｅ", "  \u1100\u1161 Ｘ ", "a \u0311"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -157,6 +160,17 @@ func FuzzKey(f *testing.F) {
 		for _, l := range Levels {
 			if got, want := Key(l, s), generalKey(l, trimmed); got != want {
 				t.Fatalf("Key(%v, %q) = %q, general path %q", l, s, got, want)
+			}
+		}
+		// Steps gives each level's key, whichever level is asked first.
+		up, down := NewSteps(s), NewSteps(s)
+		for i, l := range climb {
+			if got, want := up.Key(l), Key(l, s); got != want {
+				t.Fatalf("Steps.Key(%v) of %q climbing = %q, Key %q", l, s, got, want)
+			}
+			l = climb[len(climb)-1-i]
+			if got, want := down.Key(l), Key(l, s); got != want {
+				t.Fatalf("Steps.Key(%v) of %q descending = %q, Key %q", l, s, got, want)
 			}
 		}
 		prev := ""

@@ -428,12 +428,22 @@ func (ld *ladder) addRung(first int, name string, note int32, k kinds, seen map[
 // matching appends to buf the rungs that a spelling with key key at level
 // lv matches there, of those under its key at the highest level: the chain
 // that starts at rung first.
-func (ix *Index) matching(chain []*rung, lv fold.Level, key string, buf []*rung) []*rung {
-	for _, r := range chain {
+// names holds the keys of the chain's names (chainSteps), in its order.
+func (ix *Index) matching(chain []*rung, names []fold.Steps, lv fold.Level, key string, buf []*rung) []*rung {
+	for i, r := range chain {
 		// Every rung under top matches at the highest level.
-		if lv == ix.MaxLevel || fold.Key(lv, ix.rungName(r)) == key {
+		if lv == ix.MaxLevel || names[i].Key(lv) == key {
 			buf = append(buf, r)
 		}
+	}
+	return buf
+}
+
+// chainSteps appends to buf the keys, level by level, of the chain's names:
+// a climb asks for each level in turn.
+func (ix *Index) chainSteps(chain []*rung, buf []fold.Steps) []fold.Steps {
+	for _, r := range chain {
+		buf = append(buf, fold.NewSteps(ix.rungName(r)))
 	}
 	return buf
 }
@@ -670,12 +680,15 @@ func (ix *Index) lookupLadder(s string) []int32 {
 	if ix.MaxLevel < fold.Unicode {
 		return nil
 	}
-	top := fold.Key(ix.MaxLevel, s)
+	keys := fold.NewSteps(s)
+	top := keys.Key(ix.MaxLevel)
 	var chainBuf [8]*rung
 	chain := ix.chain(top, chainBuf[:0])
 	if len(chain) == 0 {
 		return nil
 	}
+	var stepsBuf [8]fold.Steps
+	names := ix.chainSteps(chain, stepsBuf[:0])
 	var buf [8]*rung
 	for _, lv := range fold.Levels {
 		if lv > ix.MaxLevel {
@@ -683,13 +696,13 @@ func (ix *Index) lookupLadder(s string) []int32 {
 		}
 		key := top
 		if lv != ix.MaxLevel {
-			key = fold.Key(lv, s)
+			key = keys.Key(lv)
 		}
 		if key == "" {
 			continue
 		}
 		var out []int32
-		for _, r := range ix.matching(chain, lv, key, buf[:0]) {
+		for _, r := range ix.matching(chain, names, lv, key, buf[:0]) {
 			if !r.alias() {
 				out = append(out, r.note)
 			}

@@ -431,12 +431,17 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 	if ix.MaxLevel < fold.Unicode {
 		return broken
 	}
-	top := fold.Key(ix.MaxLevel, t)
+	// The keys of t and of the chain's names, level by level: the
+	// climb stops at the first level that matches.
+	keys := fold.NewSteps(t)
+	top := keys.Key(ix.MaxLevel)
 	var chainBuf [8]*rung
 	chain := ix.chain(top, chainBuf[:0])
 	if len(chain) == 0 {
 		return broken
 	}
+	var stepsBuf [8]fold.Steps
+	names := ix.chainSteps(chain, stepsBuf[:0])
 	var rungBuf [8]*rung
 	var nameBuf [8]int32
 	var aliasBuf [8]*rung
@@ -457,13 +462,13 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		case ix.MaxLevel:
 			key = top
 		default:
-			key = fold.Key(lv, t)
+			key = keys.Key(lv)
 		}
 		if key == "" {
 			break
 		}
 		byName, byAlias := nameBuf[:0], aliasBuf[:0]
-		for _, r := range ix.matching(chain, lv, key, rungBuf[:0]) {
+		for _, r := range ix.matching(chain, names, lv, key, rungBuf[:0]) {
 			switch {
 			case r.alias():
 				if !pathOnly {
