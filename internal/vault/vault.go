@@ -101,6 +101,11 @@ type ReadOptions struct {
 	// given the bytes of every note the cache did not give, and the note
 	// it returns (ok) stands for the parse. Such a note is not cached.
 	Light func(p string, src []byte) (n note.Note, ok bool)
+	// Parsed, if set, is called with the size of each note parsed (not
+	// given by the cache), from the readers' goroutines: a one-shot run
+	// reserves heap ahead of what the parsed notes will take
+	// (internal/hugepages).
+	Parsed func(size int)
 }
 
 // Scan is the result of reading a vault.
@@ -532,6 +537,9 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Aren
 	// A cached note carries its hash, so that apply can take it from the
 	// cache too. Packed, the links of all notes take a fraction of the
 	// memory of their records (see note.Note.Pack).
+	if opt.Parsed != nil {
+		opt.Parsed(len(buf))
+	}
 	pn, enc := note.ParsePackedIn(arena, p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
 	if key != nil {
 		pn.Dev, pn.Ino = key.Dev, key.Ino

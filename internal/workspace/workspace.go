@@ -19,6 +19,7 @@ import (
 	"github.com/relinkmd/relink/internal/config"
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/hugepages"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/notecache"
@@ -217,6 +218,11 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		Hash:        opt.Hash,
 	}
 	ro.Syntax.MaxLinks = cfg.MaxLinksPerNote
+	if opt.Once && opt.saving == nil {
+		// A command, not a server: its heap is fresh memory, touched
+		// once (internal/hugepages).
+		ro.Parsed = new(hugepages.Reserver).Parsed
+	}
 	ro.Syntax.Reference = opt.Reference
 	if s.CacheFile != "" {
 		open := notecache.Open

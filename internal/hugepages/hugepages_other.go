@@ -1,0 +1,7 @@
+//go:build !linux
+
+package hugepages
+
+func available() bool { return false }
+
+func reserve(int) {}

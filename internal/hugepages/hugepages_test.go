@@ -1,0 +1,76 @@
+package hugepages
+
+import (
+	"testing"
+)
+
+// fake replaces the system calls with a record of the blocks reserved.
+func fake(t *testing.T) *[]int {
+	var blocks []int
+	oldAdvisable, oldReserve := advisable, reserveBlock
+	advisable = func() bool { return true }
+	reserveBlock = func(n int) { blocks = append(blocks, n) }
+	t.Cleanup(func() { advisable, reserveBlock = oldAdvisable, oldReserve })
+	return &blocks
+}
+
+func TestEnsureReservesAheadThenStops(t *testing.T) {
+	blocks := fake(t)
+	var r Reserver
+	for _, step := range []struct {
+		ensure   int
+		reserved int
+	}{
+		{6 << 20, firstBlock},          // the first block is large
+		{firstBlock, firstBlock},       // covered: nothing more
+		{firstBlock + 1, maxReserved},  // doubling, capped
+		{4 * maxReserved, maxReserved}, // never past the cap
+	} {
+		r.Ensure(step.ensure)
+		if got := r.Reserved(); got != step.reserved {
+			t.Fatalf("after Ensure(%d): reserved %d, want %d (blocks %v)", step.ensure, got, step.reserved, *blocks)
+		}
+	}
+	if len(*blocks) != 2 {
+		t.Errorf("blocks %v, want two", *blocks)
+	}
+}
+
+func TestEnsureDoesNothingWhereItCannotHelp(t *testing.T) {
+	blocks := fake(t)
+	advisable = func() bool { return false }
+	var r Reserver
+	r.Ensure(1 << 30)
+	if r.Reserved() != 0 || len(*blocks) != 0 {
+		t.Errorf("reserved %d in %v with huge pages unavailable", r.Reserved(), *blocks)
+	}
+}
+
+// TestParsedWaitsForAVaultWorthIt: nothing for the first checkEvery bytes
+// (a small vault pays no reservation), then one reservation, however many
+// readers report at once.
+func TestParsedWaitsForAVaultWorthIt(t *testing.T) {
+	blocks := fake(t)
+	var r Reserver
+	for range checkEvery/4096 - 1 {
+		r.Parsed(4096)
+	}
+	if len(*blocks) != 0 {
+		t.Fatalf("reserved %v before %d bytes were parsed", *blocks, checkEvery)
+	}
+	done := make(chan struct{})
+	for range 8 {
+		go func() {
+			for range 1000 {
+				r.Parsed(4096)
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if len(*blocks) != 1 || (*blocks)[0] != firstBlock {
+		t.Errorf("blocks %v after %d bytes, want one of %d", *blocks, checkEvery+8*1000*4096, firstBlock)
+	}
+}
