@@ -62,6 +62,17 @@ func (r *Reserver) Parsed(size int) {
 	r.Ensure(int(float64(total) * heapPerByte))
 }
 
+// Cached reserves for a run that takes its notes from a note cache of
+// size bytes, before it reads them: such a run holds about twice the
+// cache's size in heap (100,000 generated notes: a 119 MB cache, ~2,400
+// page faults with the reservation instead of ~45,000). A cache under
+// checkEvery is a vault too small to be worth it.
+func (r *Reserver) Cached(size int64) {
+	if size >= checkEvery {
+		r.Ensure(int(size) * 2)
+	}
+}
+
 // firstBlock, the first reservation, is large: the heap allocated before
 // a reservation, or past the reserved ranges between two, faults in small
 // pages, and a vault worth reserving for is seldom small (reserved and

@@ -74,3 +74,16 @@ func TestParsedWaitsForAVaultWorthIt(t *testing.T) {
 		t.Errorf("blocks %v after %d bytes, want one of %d", *blocks, checkEvery+8*1000*4096, firstBlock)
 	}
 }
+
+func TestCachedReservesForALargeCacheOnly(t *testing.T) {
+	blocks := fake(t)
+	var r Reserver
+	r.Cached(checkEvery - 1)
+	if len(*blocks) != 0 {
+		t.Fatalf("reserved %v for a small cache", *blocks)
+	}
+	r.Cached(120 << 20)
+	if r.Reserved() != firstBlock {
+		t.Errorf("reserved %d for a 120 MB cache, want %d", r.Reserved(), firstBlock)
+	}
+}

@@ -218,10 +218,12 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		Hash:        opt.Hash,
 	}
 	ro.Syntax.MaxLinks = cfg.MaxLinksPerNote
+	var heap *hugepages.Reserver
 	if opt.Once && opt.saving == nil {
 		// A command, not a server: its heap is fresh memory, touched
 		// once (internal/hugepages).
-		ro.Parsed = new(hugepages.Reserver).Parsed
+		heap = new(hugepages.Reserver)
+		ro.Parsed = heap.Parsed
 	}
 	ro.Syntax.Reference = opt.Reference
 	if s.CacheFile != "" {
@@ -230,6 +232,9 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 			open = notecache.OpenMapped
 		}
 		ro.Cache = open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
+		if st, err := os.Stat(s.CacheFile); err == nil && heap != nil {
+			heap.Cached(st.Size())
+		}
 	}
 	var memo *plancache.Cache
 	if s.CacheFile != "" && opt.Once && opt.changed == nil {
