@@ -34,6 +34,7 @@ import (
 type Reserver struct {
 	mu       sync.Mutex
 	reserved int
+	advised  []advice
 	parsed   atomic.Int64
 	next     atomic.Int64 // the parsed total of the next Ensure
 }
@@ -98,14 +99,34 @@ func (r *Reserver) Ensure(n int) {
 	}
 	block := max(n-r.reserved, r.reserved, firstBlock)
 	block = min(block, maxReserved-r.reserved)
-	reserveBlock(block)
+	r.advised = append(r.advised, reserveBlock(block))
 	r.reserved += block
+}
+
+// advice is an advised address range [lo, hi).
+type advice struct{ lo, hi uintptr }
+
+// Settle takes the advice back once a long-lived process has loaded what
+// it keeps (a server's first load): what it loaded keeps its huge pages,
+// but memory it frees and touches again later takes small ones, and
+// khugepaged, which gathers even a sparse 2 MB range into a huge page,
+// leaves the ranges alone. A server's resident memory then follows its
+// heap, as without the advice. Ensure does nothing after Settle.
+func (r *Reserver) Settle() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, a := range r.advised {
+		withdrawBlock(a)
+	}
+	r.advised = nil
+	r.reserved = maxReserved
 }
 
 // advisable and reserveBlock are the system's; tests replace them.
 var (
-	advisable    = available
-	reserveBlock = reserve
+	advisable     = available
+	reserveBlock  = reserve
+	withdrawBlock = withdraw
 )
 
 // Reserved is how many bytes were reserved so far.

@@ -8,28 +8,34 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unsafe"
 )
 
-// TestReservedHeapIsAdvised allocates heap after a reservation and reads
-// from the kernel that the memory it got is advised for huge pages (the
-// "hg" flag of its mapping). It runs only where the kernel's mode is
-// "madvise": elsewhere Ensure does nothing, by design.
-func TestReservedHeapIsAdvised(t *testing.T) {
+// TestReserveAdvisesThenSettleWithdraws reads from the kernel that the
+// reserved range is advised for huge pages (the "hg" flag of its mapping)
+// and that Settle takes the advice back ("nh"). It runs only where the
+// kernel's mode is "madvise": elsewhere Ensure does nothing, by design.
+func TestReserveAdvisesThenSettleWithdraws(t *testing.T) {
 	if !available() {
 		t.Skip("transparent huge pages are not in madvise mode here, or RLIMIT_AS is set")
 	}
 	var r Reserver
 	r.Ensure(64 << 20)
-	b := make([]byte, 64<<20)
-	if !advised(t, uintptr(unsafe.Pointer(&b[len(b)/2]))) {
-		t.Error("heap allocated after a reservation is not in a mapping advised for huge pages")
+	if len(r.advised) != 1 || r.advised[0].hi <= r.advised[0].lo {
+		t.Fatalf("advised ranges %v after one reservation", r.advised)
 	}
-	b[0] = 1
+	at := (r.advised[0].lo + r.advised[0].hi) / 2
+	if flags := vmFlags(t, at); !strings.Contains(flags, " hg ") {
+		t.Errorf("the reserved range's mapping has flags %q, want hg", flags)
+	}
+	r.Settle()
+	if flags := vmFlags(t, at); strings.Contains(flags, " hg ") || !strings.Contains(flags, " nh ") {
+		t.Errorf("after Settle the range's mapping has flags %q, want nh", flags)
+	}
 }
 
-// advised reports whether the mapping holding address a has VM_HUGEPAGE.
-func advised(t *testing.T, a uintptr) bool {
+// vmFlags returns the VmFlags of the mapping holding address a, with a
+// space on each side.
+func vmFlags(t *testing.T, a uintptr) string {
 	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		t.Skip(err)
@@ -44,11 +50,11 @@ func advised(t *testing.T, a uintptr) bool {
 			continue
 		}
 		if flags, ok := strings.CutPrefix(line, "VmFlags:"); ok && in {
-			return strings.Contains(" "+flags+" ", " hg ")
+			return " " + strings.TrimSpace(flags) + " "
 		}
 	}
 	t.Fatalf("no mapping holds %#x", a)
-	return false
+	return ""
 }
 
 // mappingRange reads the address range of a mapping's first line

@@ -4,4 +4,6 @@ package hugepages
 
 func available() bool { return false }
 
-func reserve(int) {}
+func reserve(int) advice { return advice{} }
+
+func withdraw(advice) {}

@@ -7,10 +7,14 @@ import (
 // fake replaces the system calls with a record of the blocks reserved.
 func fake(t *testing.T) *[]int {
 	var blocks []int
-	oldAdvisable, oldReserve := advisable, reserveBlock
+	oldAdvisable, oldReserve, oldWithdraw := advisable, reserveBlock, withdrawBlock
 	advisable = func() bool { return true }
-	reserveBlock = func(n int) { blocks = append(blocks, n) }
-	t.Cleanup(func() { advisable, reserveBlock = oldAdvisable, oldReserve })
+	reserveBlock = func(n int) advice {
+		blocks = append(blocks, n)
+		return advice{uintptr(len(blocks)), uintptr(len(blocks) + 1)}
+	}
+	withdrawBlock = func(a advice) { blocks = append(blocks, -int(a.lo)) }
+	t.Cleanup(func() { advisable, reserveBlock, withdrawBlock = oldAdvisable, oldReserve, oldWithdraw })
 	return &blocks
 }
 
@@ -85,5 +89,26 @@ func TestCachedReservesForALargeCacheOnly(t *testing.T) {
 	r.Cached(120 << 20)
 	if r.Reserved() != firstBlock {
 		t.Errorf("reserved %d for a 120 MB cache, want %d", r.Reserved(), firstBlock)
+	}
+}
+
+// TestSettleWithdrawsEveryBlock: a server's reservations are withdrawn
+// once it has loaded, and none is made after.
+func TestSettleWithdrawsEveryBlock(t *testing.T) {
+	blocks := fake(t)
+	var r Reserver
+	r.Ensure(1)
+	r.Ensure(firstBlock + 1)
+	r.Settle()
+	r.Ensure(2 * maxReserved)
+	r.Parsed(4 * checkEvery)
+	want := []int{firstBlock, maxReserved - firstBlock, -1, -2}
+	if len(*blocks) != len(want) {
+		t.Fatalf("blocks %v, want %v", *blocks, want)
+	}
+	for i := range want {
+		if (*blocks)[i] != want[i] {
+			t.Fatalf("blocks %v, want %v", *blocks, want)
+		}
 	}
 }
