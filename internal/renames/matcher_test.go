@@ -88,3 +88,45 @@ func cmpString(a, b string) int {
 	}
 	return 0
 }
+
+// TestJoinPathsMergeMatchesMaps: the one-pass merge of sorted lists pairs
+// notes as the maps do, duplicates in the old list and paths on one side
+// only included; a shuffled list takes the maps.
+func TestJoinPathsMergeMatchesMaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	byMaps := func(old, cur []Note) ([]int, []bool) {
+		curAt := map[string]int{}
+		for n := range cur {
+			curAt[cur[n].Path] = n
+		}
+		at, seen := make([]int, len(old)), make([]bool, len(cur))
+		for i := range old {
+			at[i] = -1
+			if n, ok := curAt[old[i].Path]; ok {
+				at[i], seen[n] = n, true
+			}
+		}
+		return at, seen
+	}
+	for trial := range 200 {
+		var old, cur []Note
+		for range rng.IntN(30) {
+			old = append(old, Note{Path: fmt.Sprintf("n%02d.md", rng.IntN(40))})
+		}
+		for i := range 40 {
+			if rng.IntN(2) == 0 {
+				cur = append(cur, Note{Path: fmt.Sprintf("n%02d.md", i)})
+			}
+		}
+		slices.SortFunc(old, func(a, b Note) int { return cmpString(a.Path, b.Path) })
+		if trial%3 == 0 {
+			rng.Shuffle(len(old), func(i, j int) { old[i], old[j] = old[j], old[i] })
+			rng.Shuffle(len(cur), func(i, j int) { cur[i], cur[j] = cur[j], cur[i] })
+		}
+		at, seen := joinPaths(old, cur)
+		wantAt, wantSeen := byMaps(old, cur)
+		if !slices.Equal(at, wantAt) || !slices.Equal(seen, wantSeen) {
+			t.Fatalf("trial %d: joinPaths %v %v, maps %v %v\nold %v\ncur %v", trial, at, seen, wantAt, wantSeen, old, cur)
+		}
+	}
+}
