@@ -80,20 +80,25 @@ func Key(l Level, s string) string {
 // generalKey is Key for any trimmed s: NFC, width and case folding through
 // x/text, then separators.
 func generalKey(l Level, s string) string {
-	k := foldOnce(l, s)
-	if l == Compact {
-		// Dropping separators can join a combining mark to the letter
-		// before the space ("a \u0311" -> "ȃ"), and what composes may fold
-		// again (U+1FB3 folds to "αι"): a key must be a key of itself, so
-		// fold again until nothing moves. Each round only composes or
-		// shortens, so this ends within a few rounds.
-		for i := 0; i < 8; i++ {
-			next := foldOnce(l, k)
-			if next == k {
-				break
-			}
-			k = next
+	return settle(l, foldOnce(l, s))
+}
+
+// settle finishes a key k of level l that foldOnce made. At Compact,
+// dropping separators can join a combining mark to the letter before the
+// space ("a \u0311" -> "ȃ"), and what composes may fold again (U+1FB3
+// folds to "αι"): a key must be a key of itself, so k is folded again
+// until nothing moves. Each round only composes or shortens, so this ends
+// within a few rounds.
+func settle(l Level, k string) string {
+	if l != Compact {
+		return k
+	}
+	for i := 0; i < 8; i++ {
+		next := foldOnce(l, k)
+		if next == k {
+			break
 		}
+		k = next
 	}
 	return k
 }
@@ -149,18 +154,7 @@ func (st *Steps) Key(l Level) string {
 		k, _ := plainKey(l, st.s)
 		return k
 	}
-	k := separate(l, st.before(l))
-	if l == Compact {
-		// As generalKey: fold again until nothing moves.
-		for i := 0; i < 8; i++ {
-			next := foldOnce(l, k)
-			if next == k {
-				break
-			}
-			k = next
-		}
-	}
-	return k
+	return settle(l, separate(l, st.before(l)))
 }
 
 // before is foldOnce(l, s) without its last step, separate.
