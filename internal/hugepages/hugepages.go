@@ -4,13 +4,13 @@
 // Why: on the virtual machines relink is measured on, the first touch of
 // a fresh 4 KB page costs ~12 µs, and a 100,000-note check without caches
 // touches ~450 MB of fresh heap: ~110,000 page faults, a sixth of the
-// run's CPU time. With 2 MB pages the same memory takes ~1,700 faults.
+// run's CPU time. With 2 MB pages the run takes ~5,000 faults.
 // Most Linux systems ship with transparent huge pages in "madvise" mode,
 // where only memory marked MADV_HUGEPAGE gets them, and the Go runtime
 // marks none of its heap.
 //
-// How: Reserve allocates one large block, marks its pages MADV_HUGEPAGE
-// and drops it. The collector frees it at its next cycle, and since the
+// How: a Reserver allocates one large block, marks its pages
+// MADV_HUGEPAGE and drops it. The collector frees it at its next cycle, and since the
 // runtime's page allocator hands out the lowest free addresses first, the
 // heap that follows is carved from that range: its pages fault in 2 MB at
 // a time. Nothing else changes: the memory is ordinary Go heap, freed and
@@ -122,7 +122,8 @@ func (r *Reserver) Settle() {
 	r.reserved = maxReserved
 }
 
-// advisable and reserveBlock are the system's; tests replace them.
+// advisable, reserveBlock and withdrawBlock are the system's; tests
+// replace them.
 var (
 	advisable     = available
 	reserveBlock  = reserve

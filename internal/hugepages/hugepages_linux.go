@@ -28,9 +28,9 @@ var available = sync.OnceValue(func() bool {
 
 // reserve allocates a block of n bytes, advises the whole 2 MB pages in
 // it, and drops it. The block is never touched: until it is reused, it is
-// address space, not memory.
-// It returns the advised range, as addresses: the block itself must not
-// be kept, or it would never be freed for the heap to reuse.
+// address space, not memory. It returns the advised range as addresses:
+// the block itself must not be kept, or it would never be freed for the
+// heap to reuse.
 func reserve(n int) advice {
 	b := make([]byte, n)
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))

@@ -232,8 +232,10 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 			open = notecache.OpenMapped
 		}
 		ro.Cache = open(s.CacheFile, fmt.Sprintf("syntax=%+v max=%d", ro.Syntax, ro.MaxFileSize))
-		if st, err := os.Stat(s.CacheFile); err == nil && heap != nil {
-			heap.Cached(st.Size())
+		if heap != nil {
+			if st, err := os.Stat(s.CacheFile); err == nil {
+				heap.Cached(st.Size())
+			}
 		}
 	}
 	var memo *plancache.Cache
