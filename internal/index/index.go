@@ -426,8 +426,7 @@ func (ld *ladder) addRung(first int, name string, note int32, k kinds, seen map[
 }
 
 // matching appends to buf the rungs that a spelling with key key at level
-// lv matches there, of those under its key at the highest level: the chain
-// that starts at rung first.
+// lv matches there, of those under its key at the highest level (chain).
 // names holds the keys of the chain's names (chainSteps), in its order.
 func (ix *Index) matching(chain []*rung, names []fold.Steps, lv fold.Level, key string, buf []*rung) []*rung {
 	for i, r := range chain {
