@@ -219,11 +219,15 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	}
 	ro.Syntax.MaxLinks = cfg.MaxLinksPerNote
 	var heap *hugepages.Reserver
-	if opt.Once && opt.saving == nil {
-		// A command, not a server: its heap is fresh memory, touched
-		// once (internal/hugepages).
+	if opt.Once {
+		// A command's heap, or what a server's first load keeps: fresh
+		// memory, touched once (internal/hugepages). A server takes the
+		// advice back once loaded.
 		heap = new(hugepages.Reserver)
 		ro.Parsed = heap.Parsed
+		if opt.saving != nil {
+			defer heap.Settle()
+		}
 	}
 	ro.Syntax.Reference = opt.Reference
 	if s.CacheFile != "" {
