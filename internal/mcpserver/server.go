@@ -169,6 +169,9 @@ func (s *server) check(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*
 	rep := s.current()
 	out := CheckResult{Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(), Warnings: rep.Warnings}
 	out.Stats = rep.Plan.Stats
+	if err := in.checkLimit(); err != nil {
+		return nil, out, err
+	}
 	edits, findings, problems, err := s.selected(rep, in.Paths, &out.Counts)
 	if err != nil {
 		return nil, out, err
@@ -181,6 +184,15 @@ func (s *server) check(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*
 		out.Findings = []plan.Finding{}
 	}
 	return nil, out, nil
+}
+
+// checkLimit refuses a negative limit: it would list everything, as 0
+// does, and a caller who sent one meant something else.
+func (in Paths) checkLimit() error {
+	if in.Limit < 0 {
+		return fmt.Errorf("limit %d: give 0 (everything) or a positive number", in.Limit)
+	}
+	return nil
 }
 
 // selected is the report's, or the paths' share of it.
@@ -217,6 +229,9 @@ func (s *server) plan(ctx context.Context, _ *mcp.CallToolRequest, in Paths) (*m
 	rep := s.current()
 	out := PlanResult{Vault: rep.Vault.Dir, Dialect: rep.Settings.Dialect.Name(), Level: rep.Settings.Level.String(), Warnings: rep.Warnings, Edits: []Edit{}}
 	out.Stats = rep.Plan.Stats
+	if err := in.checkLimit(); err != nil {
+		return nil, out, err
+	}
 	edits, _, _, err := s.selected(rep, in.Paths, &out.Counts)
 	if err != nil {
 		return nil, out, err

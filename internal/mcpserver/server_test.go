@@ -214,6 +214,11 @@ func TestCheckAndPlan(t *testing.T) {
 	if pl := call[mcpserver.PlanResult](t, cs, "plan", map[string]any{"limit": 1}); len(pl.Edits) != 1 || pl.Truncated {
 		t.Fatalf("plan with limit 1 of 1 edit: %+v", pl)
 	}
+	for _, tool := range []string{"check", "plan"} {
+		if res := callRaw(t, cs, tool, map[string]any{"limit": -1}); !res.IsError || !strings.Contains(text(res), "limit -1") {
+			t.Errorf("%s with limit -1: error %v %q; want a tool error naming the limit", tool, res.IsError, text(res))
+		}
+	}
 	if res := callRaw(t, cs, "snapshots", nil); res.IsError {
 		t.Fatalf("snapshots: %s", text(res))
 	}
