@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"math"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -45,9 +46,16 @@ var noProgress = progress{done: func() {}}
 // writing happens on the drawing goroutine, at most once per tick, so the
 // hot path pays a few nanoseconds per note.
 func newProgressLine(w *os.File, delay, every time.Duration) progress {
+	// A phase's done and total are stored together: read apart, the
+	// drawer could take an old total with a newer count, which reads as
+	// the phase finished (the bar erased) while the total still grows.
 	type phase struct {
-		what        string
-		done, total atomic.Int64
+		what  string
+		count atomic.Uint64 // total<<32 | done, each at most 2^32-1
+	}
+	load := func(ph *phase) (done, total int64) {
+		c := ph.count.Load()
+		return int64(c & math.MaxUint32), int64(c >> 32)
 	}
 	phases := [...]*phase{{what: "reading notes"}, {what: "resolving links"}}
 	stop := make(chan struct{})
@@ -67,13 +75,13 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 			// The latest phase that has started is the one to show.
 			cur := -1
 			for i, ph := range phases {
-				if ph.total.Load() > 0 {
+				if _, t := load(ph); t > 0 {
 					cur = i
 				}
 			}
 			if cur >= 0 {
 				ph := phases[cur]
-				t := ph.total.Load()
+				d, t := load(ph)
 				if cur != shown {
 					if bar != nil && !bar.IsFinished() {
 						bar.Clear()
@@ -95,7 +103,7 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 					bar.ChangeMax64(t)
 				}
 				// Reaching the total finishes the bar, which erases it.
-				bar.Set64(min(ph.done.Load(), t))
+				bar.Set64(min(d, t))
 			}
 			select {
 			case <-stop:
@@ -110,8 +118,8 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 	var once sync.Once
 	counter := func(ph *phase) func(d, t int) {
 		return func(d, t int) {
-			ph.done.Store(int64(d))
-			ph.total.Store(int64(t))
+			d, t = min(max(d, 0), math.MaxUint32), min(max(t, 0), math.MaxUint32)
+			ph.count.Store(uint64(t)<<32 | uint64(d))
 		}
 	}
 	return progress{
