@@ -140,7 +140,7 @@ func (s *server) resolve(ctx context.Context, _ *mcp.CallToolRequest, in Resolve
 // Paths selects notes.
 type Paths struct {
 	Paths []string `json:"paths,omitempty" jsonschema:"vault paths (relative to the vault or absolute) of notes or folders to report on; the whole vault when empty"`
-	Limit int      `json:"limit,omitempty" jsonschema:"list at most this many findings (check) or edits (plan), in file order; all when 0. The counts always cover everything"`
+	Limit int      `json:"limit,omitempty" jsonschema:"list at most this many findings (check) or edits (plan), in file order; all when 0; a negative limit is refused. The counts always cover everything"`
 }
 
 // Counts are a report's counts: the vault's, and the selection's by class.
