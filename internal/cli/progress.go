@@ -102,8 +102,14 @@ func newProgressLine(w *os.File, delay, every time.Duration) progress {
 				if t > bar.GetMax64() {
 					bar.ChangeMax64(t)
 				}
-				// Reaching the total finishes the bar, which erases it.
-				bar.Set64(min(d, t))
+				// Reaching the total would finish the bar, which erases
+				// it for good, while the walk may still be finding notes
+				// (the readers caught up with it): the bar stops one short
+				// and is erased when the next phase starts or the run
+				// ends.
+				if d < t {
+					bar.Set64(d)
+				}
 			}
 			select {
 			case <-stop:

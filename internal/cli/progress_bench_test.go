@@ -135,3 +135,18 @@ func drawLine(t *testing.T, steps func(p progress)) []byte {
 	}
 	return out
 }
+
+// TestProgressLineOutlivesACaughtUpWalk: readers that catch up with a walk
+// still finding notes (done equal to the total so far) do not finish the
+// bar: it goes on when the total grows.
+func TestProgressLineOutlivesACaughtUpWalk(t *testing.T) {
+	out := drawLine(t, func(p progress) {
+		p.update(10, 10)
+		time.Sleep(30 * time.Millisecond)
+		p.update(15, 40)
+		time.Sleep(30 * time.Millisecond)
+	})
+	if !bytes.Contains(out, []byte("15/40")) {
+		t.Errorf("the line stopped when the readers caught up with the walk: %q", out)
+	}
+}
