@@ -542,25 +542,32 @@ func (ix *Index) canonRefs() *canonicalRefs {
 	return refs
 }
 
+// table returns the table n's reference is a key of and the key, or a nil
+// table when n has no reference.
+func (r *canonicalRefs) table(n *note.Note) (map[string][]int32, string) {
+	switch ref, field := canonicalRef(n); field {
+	case "canonical_id":
+		return r.byID, strings.TrimSpace(ref)
+	case "duplicate_of":
+		return r.byAny, strings.TrimSpace(ref)
+	}
+	return nil, ""
+}
+
 // add files note n's reference, if it has one, as a key to match, and
 // reports whether it has one.
 func (r *canonicalRefs) add(n *note.Note) bool {
 	if n.Err != nil {
 		return false
 	}
-	switch ref, field := canonicalRef(n); field {
-	case "canonical_id":
-		if _, ok := r.byID[strings.TrimSpace(ref)]; !ok {
-			r.byID[strings.TrimSpace(ref)] = nil
-		}
-		return true
-	case "duplicate_of":
-		if _, ok := r.byAny[strings.TrimSpace(ref)]; !ok {
-			r.byAny[strings.TrimSpace(ref)] = nil
-		}
-		return true
+	m, key := r.table(n)
+	if m == nil {
+		return false
 	}
-	return false
+	if _, ok := m[key]; !ok {
+		m[key] = nil
+	}
+	return true
 }
 
 // has reports whether n's reference, if it has one, is a key of r.
@@ -568,15 +575,12 @@ func (r *canonicalRefs) has(n *note.Note) bool {
 	if n.Err != nil {
 		return true
 	}
-	switch ref, field := canonicalRef(n); field {
-	case "canonical_id":
-		_, ok := r.byID[strings.TrimSpace(ref)]
-		return ok
-	case "duplicate_of":
-		_, ok := r.byAny[strings.TrimSpace(ref)]
-		return ok
+	m, key := r.table(n)
+	if m == nil {
+		return true
 	}
-	return true
+	_, ok := m[key]
+	return ok
 }
 
 // match files note i (n) under each key that one of its names is.
