@@ -61,6 +61,20 @@ import (
 // recorded (coarse file-system clocks tick every 1–2 s).
 const Settle = 2 * time.Second
 
+// settle is Settle but in tests that shorten it (SettleForTests).
+var settle atomic.Int64
+
+func init() { settle.Store(int64(Settle)) }
+
+// SettleForTests makes a file count as left alone once d has passed, not
+// Settle, until restore is called: the tests of other packages that run
+// the cache over a vault changed step by step would otherwise wait
+// seconds per step. d must exceed the file system clock's granularity.
+func SettleForTests(d time.Duration) (restore func()) {
+	old := settle.Swap(int64(d))
+	return func() { settle.Store(old) }
+}
+
 // formatVersion changes whenever the file layout or note.AppendBinary does.
 // 3: entries may follow the count written in the header (appends).
 // 4: a note's packed links are followed by their digest (a flag byte, and
@@ -119,6 +133,8 @@ type Cache struct {
 	entryFrom int64 // offset of the first entry
 	mu        sync.Mutex
 	fresh     map[string]freshEntry
+	// missed are the paths looked up and not found as they are.
+	missed []string
 }
 
 // loadedFile identifies the cache file a run read (ok false where files
@@ -232,19 +248,57 @@ var executableTag = sync.OnceValue(func() string {
 func (c *Cache) Lookup(p string, k Key, withSum bool) (*note.Note, bool) {
 	<-c.ready
 	i, ok := c.byPath[p]
-	if !ok {
+	if !ok || c.old[i].key != k {
+		c.miss(p)
 		return nil, false
 	}
 	e := &c.old[i]
-	if e.key != k || !e.intact() {
-		return nil, false
-	}
-	n, rest, err := note.DecodeBinary(e.note)
-	if err != nil || len(rest) != 0 || n.Path != p || withSum && n.Sum == ([32]byte{}) {
+	n, ok := e.decode(p)
+	if !ok || withSum && n.Sum == ([32]byte{}) {
+		c.miss(p)
 		return nil, false
 	}
 	e.used.Store(true)
+	return n, true
+}
+
+func (c *Cache) miss(p string) {
+	c.mu.Lock()
+	c.missed = append(c.missed, p)
+	c.mu.Unlock()
+}
+
+// decode returns the entry's note, when the entry is intact and the note
+// at p.
+func (e *entry) decode(p string) (*note.Note, bool) {
+	if !e.intact() {
+		return nil, false
+	}
+	n, rest, err := note.DecodeBinary(e.note)
+	if err != nil || len(rest) != 0 || n.Path != p {
+		return nil, false
+	}
 	return &n, true
+}
+
+// Missed returns the paths Lookup did not find as they are, sorted: the
+// notes read again in this run.
+func (c *Cache) Missed() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Sorted(slices.Values(c.missed))
+}
+
+// Former returns the note the file holds for the path p whatever its
+// file's key: the note as the run that recorded it read it, which may be
+// older than the file now.
+func (c *Cache) Former(p string) (*note.Note, bool) {
+	<-c.ready
+	i, ok := c.byPath[p]
+	if !ok {
+		return nil, false
+	}
+	return c.old[i].decode(p)
 }
 
 // intact reports whether the entry's checksum holds.
@@ -270,7 +324,7 @@ func (c *Cache) Hits() int {
 // Files changed too recently to be trusted are not recorded; nor should
 // notes that could not be parsed be given.
 func (c *Cache) Put(p string, k Key, enc []byte) {
-	if k.Mtime >= c.start-int64(Settle) || k.Ctime >= c.start-int64(Settle) {
+	if d := settle.Load(); k.Mtime >= c.start-d || k.Ctime >= c.start-d {
 		return
 	}
 	c.mu.Lock()

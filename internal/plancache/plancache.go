@@ -13,6 +13,12 @@
 //     entry is a miss, the others still hit.
 //   - A missing, unreadable or damaged file is an empty cache, never an
 //     error; writes go through a temporary file and a rename.
+//   - Beside its plan, an entry keeps what a change of names needs to
+//     tell whether the plan still holds (Describe): the hashes its note's
+//     link targets are filed under and the hint keys of its broken links.
+//     A run whose context is not the file's may still use the entries a
+//     change of names cannot touch (BeginExcept); its caller proves which
+//     those are. An entry recorded without them makes Linking say no.
 package plancache
 
 import (
@@ -29,7 +35,7 @@ import (
 	"github.com/relinkmd/relink/internal/notecache"
 )
 
-const formatVersion = 1
+const formatVersion = 2
 
 var magic = []byte("relink plancache\n")
 
@@ -43,23 +49,44 @@ type Cache struct {
 	// From the file: its tag and context, and its entries by path.
 	tag     []byte
 	context [32]byte
+	formers []Former
 	old     []entry
 	byPath  map[string]int32 // index into old
 	// This run's context and tag (Begin); lookups miss until they match
 	// the file's.
-	begun bool
-	match bool
-	cur   []byte
-	ctx   [32]byte
+	begun      bool
+	match      bool
+	cur        []byte
+	ctx        [32]byte
+	curFormers []Former
+	// except, when not nil, holds the paths whose entries miss although
+	// the context is not the file's (BeginExcept): the run reuses every
+	// other entry across a change of names.
+	except map[string]bool
 
 	mu    sync.Mutex
 	fresh map[string]freshEntry // recorded this run
+	about map[string]About      // described this run
+}
+
+// About is what a change of names reads of a note's entry besides its
+// plan.
+type About struct {
+	// Keys are the hashes its link targets are filed under; nil when not
+	// known (then the entry cannot be told untouched by a change).
+	Keys []uint64
+	// Hints are the hint keys of its broken links.
+	Hints []string
+	// Names is the caller's encoding of the note's names as the plan's
+	// run saw them (nil when not known).
+	Names []byte
 }
 
 type entry struct {
 	path   string
 	digest [32]byte
 	enc    []byte
+	about  []byte // About's encoding
 	raw    []byte // the whole entry as in the file
 	crc    uint32
 	used   atomic.Bool // looked up in this run
@@ -74,7 +101,7 @@ type freshEntry struct {
 // process must load the vault only once: the plans read from it point
 // into the mapping).
 func Open(file string) *Cache {
-	c := &Cache{file: file, ready: make(chan struct{}), fresh: map[string]freshEntry{}}
+	c := &Cache{file: file, ready: make(chan struct{}), fresh: map[string]freshEntry{}, about: map[string]About{}}
 	go func() {
 		defer close(c.ready)
 		if b, err := notecache.Map(file); err == nil {
@@ -86,20 +113,137 @@ func Open(file string) *Cache {
 
 // Begin sets the run's tag (the executable and anything else the caller
 // ties plans to) and context. Call it once, before Lookup.
+// The run has no former names in force: the file's plans are used only
+// when they were made without any too.
 func (c *Cache) Begin(tag string, context [32]byte) {
 	<-c.ready
 	c.cur, c.ctx, c.begun = []byte(tag), context, true
-	c.match = c.old != nil && bytes.Equal(c.tag, c.cur) && c.context == context
+	c.match = c.old != nil && bytes.Equal(c.tag, c.cur) && c.context == context && len(c.formers) == 0
+}
+
+// Former is a former name of a renamed note, in force in a run: links
+// that the ladder leaves broken are matched against them.
+type Former struct{ Path, Title string }
+
+// Context returns the context the file's plans were made in and the
+// former names then in force, when the file was written by the
+// executable tag names.
+func (c *Cache) Context(tag string) ([32]byte, []Former, bool) {
+	<-c.ready
+	return c.context, c.formers, c.old != nil && string(c.tag) == tag
+}
+
+// BeginExcept is Begin for a run whose context or former names differ
+// from the file's by a change of names: every entry but those of the
+// notes at replan is used as if made in this context. The caller has
+// made sure that the change cannot touch their plans (workspace's
+// nameChange.replan).
+func (c *Cache) BeginExcept(tag string, context [32]byte, formers []Former, replan []string) {
+	<-c.ready
+	c.cur, c.ctx, c.curFormers, c.begun = []byte(tag), context, formers, true
+	c.match = c.old != nil && bytes.Equal(c.tag, c.cur)
+	c.except = make(map[string]bool, len(replan))
+	for _, p := range replan {
+		c.except[p] = true
+	}
+}
+
+// BeginAfresh is Begin for a run that uses none of the file's plans: it
+// records its own, made with formers in force.
+func (c *Cache) BeginAfresh(tag string, context [32]byte, formers []Former) {
+	<-c.ready
+	c.cur, c.ctx, c.curFormers, c.begun = []byte(tag), context, formers, true
+	c.match = false
 }
 
 // NumbersStable reports that every plan Lookup returns was recorded under
-// this run's context (plan.StableNumbering): Lookup answers nothing else.
-func (c *Cache) NumbersStable() bool { return true }
+// this run's context (plan.StableNumbering): Lookup answers nothing else,
+// unless the run reuses plans across a change of names (BeginExcept),
+// which may have added or removed notes.
+func (c *Cache) NumbersStable() bool { return c.except == nil }
+
+// Linking returns the paths of the file's entries whose notes have a link
+// filed under one of hashes; ok is false when an entry does not say what
+// its links are filed under.
+func (c *Cache) Linking(hashes map[uint64]bool) (paths []string, ok bool) {
+	<-c.ready
+	// A first look through a bit set: most keys are in none of hashes.
+	var filter [64]uint64
+	for h := range hashes {
+		filter[h>>58] |= 1 << (h & 63)
+	}
+	for i := range c.old {
+		e := &c.old[i]
+		keys, _, _, ok := aboutParts(e.about)
+		if !ok || keys == nil {
+			return nil, false
+		}
+		for k := 0; k+8 <= len(keys); k += 8 {
+			h := binary.LittleEndian.Uint64(keys[k:])
+			if filter[h>>58]&(1<<(h&63)) != 0 && hashes[h] {
+				paths = append(paths, e.path)
+				break
+			}
+		}
+	}
+	return paths, true
+}
+
+// Broken calls yield with the hint keys of the broken links of each entry
+// that has some.
+func (c *Cache) Broken(yield func(path string, hints []string)) {
+	<-c.ready
+	for i := range c.old {
+		e := &c.old[i]
+		_, hb, _, ok := aboutParts(e.about)
+		if !ok || len(hb) < 2 {
+			continue
+		}
+		r := reader{b: hb}
+		n := r.uvarint()
+		hints := make([]string, 0, min(n, uint64(len(hb))))
+		for range n {
+			hints = append(hints, string(r.take(int(r.uvarint()))))
+		}
+		if !r.bad {
+			yield(e.path, hints)
+		}
+	}
+}
+
+// NamesOf returns the names recorded beside the plan of the note at path
+// (About.Names).
+func (c *Cache) NamesOf(path string) ([]byte, bool) {
+	<-c.ready
+	i, ok := c.byPath[path]
+	if !ok {
+		return nil, false
+	}
+	_, _, names, ok := aboutParts(c.old[i].about)
+	return names, ok && names != nil
+}
+
+// Has reports whether the file holds a plan of the note at path.
+func (c *Cache) Has(path string) bool {
+	<-c.ready
+	_, ok := c.byPath[path]
+	return ok
+}
+
+// Paths returns the paths of the file's plans, in order.
+func (c *Cache) Paths() []string {
+	<-c.ready
+	out := make([]string, len(c.old))
+	for i := range c.old {
+		out[i] = c.old[i].path
+	}
+	return out
+}
 
 // Lookup returns the plan recorded for the note at path with links digest
 // d, when its context and tag are this run's.
 func (c *Cache) Lookup(path string, d [32]byte) ([]byte, bool) {
-	if !c.match {
+	if !c.match || c.except[path] {
 		return nil, false
 	}
 	i, ok := c.byPath[path]
@@ -119,6 +263,36 @@ func (c *Cache) Record(path string, d [32]byte, enc []byte) {
 	c.mu.Lock()
 	c.fresh[path] = freshEntry{d, enc}
 	c.mu.Unlock()
+}
+
+// Describe keeps what a change of names reads of the note at path beside
+// the plan recorded for it (keys must not change afterwards).
+func (c *Cache) Describe(path string, a About) {
+	c.mu.Lock()
+	c.about[path] = a
+	c.mu.Unlock()
+}
+
+// DescribeBroken sets the hint keys of the broken links of the note at
+// path, recorded this run.
+func (c *Cache) DescribeBroken(path string, hints []string) {
+	c.mu.Lock()
+	a := c.about[path]
+	a.Hints = hints
+	c.about[path] = a
+	c.mu.Unlock()
+}
+
+// Recorded returns the paths of the plans recorded this run.
+func (c *Cache) Recorded() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, 0, len(c.fresh))
+	for p := range c.fresh {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Hits returns how many notes' plans came from the cache: entries found
@@ -153,7 +327,7 @@ func (c *Cache) Save() error {
 	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.begun || len(c.fresh) == 0 && c.match && c.allUsed() {
+	if !c.begun || len(c.fresh) == 0 && c.match && c.except == nil && len(c.curFormers) == 0 && c.allUsed() {
 		return nil
 	}
 	paths := make([]string, 0, len(c.fresh)+len(c.old))
@@ -174,9 +348,16 @@ func (c *Cache) Save() error {
 		head = binary.AppendUvarint(head, uint64(len(c.cur)))
 		head = append(head, c.cur...)
 		head = append(head, c.ctx[:]...)
+		head = binary.AppendUvarint(head, uint64(len(c.curFormers)))
+		for _, f := range c.curFormers {
+			head = binary.AppendUvarint(head, uint64(len(f.Path)))
+			head = append(head, f.Path...)
+			head = binary.AppendUvarint(head, uint64(len(f.Title)))
+			head = append(head, f.Title...)
+		}
 		head = binary.AppendUvarint(head, uint64(len(paths)))
 		w.Write(head)
-		var b []byte
+		var b, ab []byte
 		for _, p := range paths {
 			f, ok := c.fresh[p]
 			if !ok {
@@ -188,6 +369,9 @@ func (c *Cache) Save() error {
 			b = append(b, f.digest[:]...)
 			b = binary.AppendUvarint(b, uint64(len(f.enc)))
 			b = append(b, f.enc...)
+			ab = appendAbout(ab[:0], c.about[p])
+			b = binary.AppendUvarint(b, uint64(len(ab)))
+			b = append(b, ab...)
 			b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 			w.Write(b)
 		}
@@ -207,6 +391,15 @@ func (c *Cache) decode(b []byte) {
 	}
 	tag := r.take(int(r.uvarint()))
 	ctx := r.take(32)
+	nf := r.uvarint()
+	if nf > uint64(len(r.b)) {
+		return
+	}
+	var formers []Former
+	for range nf {
+		p := string(r.take(int(r.uvarint())))
+		formers = append(formers, Former{Path: p, Title: string(r.take(int(r.uvarint())))})
+	}
 	count := r.uvarint()
 	// Every entry takes more than 32 bytes: a larger count is damage and
 	// must not size the map.
@@ -220,18 +413,68 @@ func (c *Cache) decode(b []byte) {
 		pb := r.take(int(r.uvarint()))
 		d := r.take(32)
 		enc := r.take(int(r.uvarint()))
+		about := r.take(int(r.uvarint()))
 		crc := r.take(4)
 		if r.bad {
 			return
 		}
 		e := &old[i]
 		e.path = unsafe.String(unsafe.SliceData(pb), len(pb))
-		e.enc, e.raw, e.crc = enc, start[:len(start)-len(r.b)], binary.LittleEndian.Uint32(crc)
+		e.enc, e.about, e.raw, e.crc = enc, about, start[:len(start)-len(r.b)], binary.LittleEndian.Uint32(crc)
 		copy(e.digest[:], d)
 		byPath[e.path] = int32(i)
 	}
-	c.tag, c.old, c.byPath = tag, old, byPath
+	c.tag, c.old, c.byPath, c.formers = tag, old, byPath, formers
 	copy(c.context[:], ctx)
+}
+
+// appendAbout appends a's encoding: 1 and the keys (or 0 when they are
+// not known), then the hints.
+func appendAbout(b []byte, a About) []byte {
+	if a.Keys == nil {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = binary.AppendUvarint(b, uint64(len(a.Keys)))
+		for _, k := range a.Keys {
+			b = binary.LittleEndian.AppendUint64(b, k)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(a.Hints)))
+	for _, h := range a.Hints {
+		b = binary.AppendUvarint(b, uint64(len(h)))
+		b = append(b, h...)
+	}
+	if a.Names == nil {
+		return append(b, 0)
+	}
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(len(a.Names)))
+	return append(b, a.Names...)
+}
+
+// aboutParts splits an entry's About encoding: keys (nil when not known),
+// the hints' part, and names (nil when not known).
+func aboutParts(b []byte) (keys, hints, names []byte, ok bool) {
+	r := reader{b: b}
+	if r.uvarint() != 0 {
+		keys = r.take(8 * int(r.uvarint()))
+		if keys == nil {
+			keys = []byte{}
+		}
+	}
+	start := r.b
+	for n := r.uvarint(); n > 0 && !r.bad; n-- {
+		r.take(int(r.uvarint()))
+	}
+	if r.bad {
+		return nil, nil, nil, false
+	}
+	hints = start[:len(start)-len(r.b)]
+	if r.uvarint() != 0 {
+		names = r.take(int(r.uvarint()))
+	}
+	return keys, hints, names, !r.bad
 }
 
 type reader struct {

@@ -139,3 +139,91 @@ func TestSaveKeepsWhatWasUsed(t *testing.T) {
 // The plan cache answers only under the context it was written in, so
 // plan.Build may trust the note numbers in its entries.
 var _ plan.StableNumbering = (*Cache)(nil)
+
+// TestAcrossNames: what an entry keeps beside its plan (About) and the
+// former names of its run come back from the file, and a run begun
+// except some paths misses those and hits the rest although its context
+// is another.
+func TestAcrossNames(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plans.cache")
+	ctx := digest(100)
+	formers := []Former{{Path: "old.md", Title: "Old Title"}, {Title: "Only a title"}}
+	c := Open(file)
+	c.BeginAfresh("exe", ctx, formers)
+	abouts := map[string]About{
+		"a.md": {Keys: []uint64{1, 2, 3}, Names: []byte("names of a")},
+		"b.md": {Keys: []uint64{4}, Names: []byte{}},
+		"c.md": {Keys: []uint64{}, Hints: []string{"near", "nearer"}},
+	}
+	for i, p := range []string{"a.md", "b.md", "c.md"} {
+		c.Record(p, digest(i), []byte("plan "+p))
+		c.Describe(p, About{Keys: abouts[p].Keys, Names: abouts[p].Names})
+		if h := abouts[p].Hints; h != nil {
+			c.DescribeBroken(p, h)
+		}
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	c = Open(file)
+	got, gotFormers, ok := c.Context("exe")
+	if !ok || got != ctx || fmt.Sprint(gotFormers) != fmt.Sprint(formers) {
+		t.Fatalf("context %x, formers %v, %v", got, gotFormers, ok)
+	}
+	if _, _, ok := c.Context("exe2"); ok {
+		t.Error("another executable's context was given")
+	}
+	for _, tt := range []struct {
+		hashes map[uint64]bool
+		want   string
+	}{
+		{map[uint64]bool{2: true}, "[a.md]"},
+		{map[uint64]bool{4: true, 3: true}, "[a.md b.md]"},
+		{map[uint64]bool{5: true}, "[]"},
+	} {
+		if paths, ok := c.Linking(tt.hashes); !ok || fmt.Sprint(paths) != tt.want {
+			t.Errorf("Linking(%v) = %v, %v; want %s", tt.hashes, paths, ok, tt.want)
+		}
+	}
+	var broken []string
+	c.Broken(func(p string, hints []string) { broken = append(broken, p+fmt.Sprint(hints)) })
+	if fmt.Sprint(broken) != "[c.md[near nearer]]" {
+		t.Errorf("broken: %v", broken)
+	}
+	for p, want := range map[string]string{"a.md": "names of a", "b.md": ""} {
+		if names, ok := c.NamesOf(p); !ok || string(names) != want {
+			t.Errorf("NamesOf(%s) = %q, %v", p, names, ok)
+		}
+	}
+	if _, ok := c.NamesOf("c.md"); ok {
+		t.Error("names given where none were recorded")
+	}
+	// A plain Begin does not take plans made under former names.
+	c.Begin("exe", ctx)
+	if _, ok := c.Lookup("a.md", digest(0)); ok {
+		t.Error("a plan made under former names was used by a run without them")
+	}
+	c = Open(file)
+	c.BeginExcept("exe", digest(101), nil, []string{"b.md"})
+	if _, ok := c.Lookup("a.md", digest(0)); !ok {
+		t.Error("a plan kept across the change missed")
+	}
+	if _, ok := c.Lookup("b.md", digest(1)); ok {
+		t.Error("a plan to make again was used")
+	}
+	if c.NumbersStable() {
+		t.Error("numbers said stable across a change of names")
+	}
+
+	// An entry recorded without its keys makes Linking say no.
+	c = Open(file)
+	c.BeginAfresh("exe", ctx, nil)
+	c.Record("d.md", digest(3), []byte("plan d"))
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Open(file).Linking(map[uint64]bool{1: true}); ok {
+		t.Error("Linking answered for an entry without keys")
+	}
+}

@@ -156,8 +156,10 @@ func TestIndexCache(t *testing.T) {
 // when the note's links and every other note's names and headings are as
 // they were; a note whose body changed is planned again alone, a new
 // heading plans again the notes that link into its note with a fragment,
-// and a new title anywhere plans every note again. Every run plans what a
-// run without any cache plans.
+// and a new title plans again its note and the notes with a link that may
+// name it or the title it replaced (names_since.go), whether or not that
+// title is kept as a former name. Every run plans what a run without any
+// cache plans.
 func TestPlanCache(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state"))
 	t.Setenv("XDG_CACHE_HOME", "")
@@ -200,19 +202,19 @@ func TestPlanCache(t *testing.T) {
 		t.Errorf("the anchor still counts as broken: %+v", got.Plan.Stats)
 	}
 	writeTree(t, dir, map[string]string{"cache.md": "---\ntitle: Cache Lane\n---\nbody\n"})
-	// The links to the former title are renamed now; plans are made
-	// afresh while a former name is known.
-	if got := check("after a title changed", 0); got.Plan.Stats.Renamed != 2 {
+	// The links to the former title are renamed now: a.md and b.md link
+	// to it, and are planned again with cache.md.
+	if got := check("after a title changed", 1); got.Plan.Stats.Renamed != 2 {
 		t.Errorf("the links to the former title are not renamed: %+v", got.Plan.Stats)
 	}
 	writeTree(t, dir, map[string]string{
 		"a.md": "[[disaster-recovery]] [[Cache Lane]] [[nowhere else]]\n",
 		"b.md": "[[cache_lane]] [[nowhere]] [[Disaster Recovery#Runbook]]\n",
 	})
-	check("after the links followed", 0)
-	// The first run without former names plans afresh: the plans of the
-	// runs that knew them were not kept.
-	check("with the former title forgotten", 0)
+	check("after the links followed", 2)
+	// No link names the former title any more: forgetting it changes no
+	// plan.
+	check("with the former title forgotten", 4)
 	check("once more", 4)
 
 	// apply's Load reads the caches but writes neither.

@@ -273,8 +273,7 @@ func (lk *linkKeys) remove(p string) {
 // affected.mayName would find, and maybe a few more.
 func (lk *linkKeys) linking(keys map[string]bool) []string {
 	var out []string
-	var buf []byte
-	take := func(h uint64) {
+	for h := range filedUnder(keys) {
 		for k, _ := slices.BinarySearch(lk.baseHash, h); k < len(lk.baseHash) && lk.baseHash[k] == h; k++ {
 			if d := lk.baseDoc[k]; lk.baseLive[d] {
 				out = append(out, lk.basePath[d])
@@ -284,17 +283,28 @@ func (lk *linkKeys) linking(keys map[string]bool) []string {
 			out = append(out, lk.paths[doc])
 		}
 	}
-	for k := range keys {
-		take(keyHash(k))
-		if isASCII(k) {
-			buf = appendSkeleton(buf[:0], k)
-			if string(buf) != k {
-				take(keyHash(string(buf)))
-			}
-		}
-	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// notesLinking is linkFinder's: the index always tells.
+func (lk *linkKeys) notesLinking(keys map[string]bool) ([]string, bool) {
+	return lk.linking(keys), true
+}
+
+// filedUnder returns the hashes a link that may name one of keys
+// (highest-level keys) is filed under.
+func filedUnder(keys map[string]bool) map[uint64]bool {
+	out := make(map[uint64]bool, 2*len(keys))
+	var buf []byte
+	for k := range keys {
+		out[keyHash(k)] = true
+		if isASCII(k) {
+			buf = appendSkeleton(buf[:0], k)
+			out[keyHash(string(buf))] = true
+		}
+	}
+	return out
 }
 
 // keyHash is the hash a key is filed under. It has no per-process seed:

@@ -21,10 +21,24 @@ type nameChange struct {
 	gone, read      []*note.Note
 	formers         [2][]index.Former
 	sameAttachments bool
-	links           *linkKeys // current with the notes read
+	links           linkFinder // current with the notes read
 	// broken holds the hint keys of each note's broken links in the plan
 	// before the change.
-	broken *brokenLinks
+	broken brokenFinder
+}
+
+// linkFinder finds the notes with a link whose target may name something
+// with one of keys (highest-level keys): every note affected.mayName
+// would find, and maybe a few more; ok is false when it cannot tell.
+type linkFinder interface {
+	notesLinking(keys map[string]bool) (paths []string, ok bool)
+}
+
+// brokenFinder calls yield with the hint keys of the broken links of each
+// note that has some and a hint key with one of prefixes
+// (index.HintPrefix), in the plan before a change; maybe of a few more.
+type brokenFinder interface {
+	withBroken(prefixes map[string]bool, yield func(path string, hints []string))
 }
 
 // replan returns the vault paths of the notes whose plans a change of
@@ -169,7 +183,11 @@ func (c *nameChange) replan() (paths []string, all bool) {
 			addPath(f.Path)
 		}
 	}
-	for _, p := range c.links.linking(keys) {
+	linking, ok := c.links.notesLinking(keys)
+	if !ok {
+		return nil, true
+	}
+	for _, p := range linking {
 		replan[p] = true
 	}
 	c.nearBroken(hintKeys, replan)
@@ -233,12 +251,7 @@ func (b *brokenLinks) take(z *plan.Lazy, ix *index.Index, paths []string) {
 
 // file files note p's broken links among its findings fs.
 func (b *brokenLinks) file(ix *index.Index, p string, fs []plan.Finding) {
-	var where []linkAt
-	for i := range fs {
-		if fs[i].Class == "broken" {
-			where = append(where, linkAt{fs[i].Line, fs[i].Col})
-		}
-	}
+	where := brokenAt(fs)
 	if len(where) == 0 {
 		return
 	}
@@ -246,12 +259,7 @@ func (b *brokenLinks) file(ix *index.Index, p string, fs []plan.Finding) {
 	if !ok {
 		return
 	}
-	var keys []string
-	for _, l := range ix.Notes[i].LinkList(nil) {
-		if slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
-			keys = append(keys, index.HintKey(l.Target))
-		}
-	}
+	keys := brokenHints(ix.Notes[i], where)
 	b.byNote[p] = keys
 	for _, k := range keys {
 		pre := index.HintPrefix(k)
@@ -299,7 +307,42 @@ func (b *brokenLinks) wait(z *plan.Lazy, ix *index.Index) *brokenLinks {
 	return b
 }
 
+// withBroken is brokenFinder's.
+func (b *brokenLinks) withBroken(prefixes map[string]bool, yield func(path string, hints []string)) {
+	seen := map[string]bool{}
+	for pre := range prefixes {
+		for p := range b.byPrefix[pre] {
+			if !seen[p] {
+				seen[p] = true
+				yield(p, b.byNote[p])
+			}
+		}
+	}
+}
+
 type linkAt struct{ line, col int }
+
+// brokenAt returns where the broken links among a note's findings fs are.
+func brokenAt(fs []plan.Finding) []linkAt {
+	var where []linkAt
+	for i := range fs {
+		if fs[i].Class == "broken" {
+			where = append(where, linkAt{fs[i].Line, fs[i].Col})
+		}
+	}
+	return where
+}
+
+// brokenHints returns the hint keys of n's links at where.
+func brokenHints(n *note.Note, where []linkAt) []string {
+	var keys []string
+	for _, l := range n.LinkList(nil) {
+		if slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
+			keys = append(keys, index.HintKey(l.Target))
+		}
+	}
+	return keys
+}
 
 // nearBroken adds to replan the notes not in it with a broken link (in
 // the plan before the change) whose hints a name of hintKeys can change.
@@ -307,17 +350,21 @@ func (c *nameChange) nearBroken(hintKeys map[string]bool, replan map[string]bool
 	if c.broken == nil {
 		return
 	}
+	prefixes := map[string]bool{}
 	for k := range hintKeys {
-		for p := range c.broken.byPrefix[index.HintPrefix(k)] {
-			if replan[p] {
-				continue
-			}
-			for _, q := range c.broken.byNote[p] {
+		prefixes[index.HintPrefix(k)] = true
+	}
+	c.broken.withBroken(prefixes, func(p string, hints []string) {
+		if replan[p] {
+			return
+		}
+		for _, q := range hints {
+			for k := range hintKeys {
 				if index.HintNear(q, k) {
 					replan[p] = true
-					break
+					return
 				}
 			}
 		}
-	}
+	})
 }

@@ -353,26 +353,48 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		if found := renames.Match(old, seen, moved); len(found) > 0 {
 			formers = indexFormers(found)
 			ix.SetRenamed(formers)
-			// Plans made without these names are not this run's, and a
-			// plan taken from the cache would not say which names links
-			// used.
-			memo = nil
 		}
 	}
 	if memo != nil {
-		memo.Begin(notecache.ExecutableTag(), plan.ContextSum(ix, scan.Attachments, s.Plan))
+		ctx, tag := plan.ContextSum(ix, scan.Attachments, s.Plan), notecache.ExecutableTag()
+		if replan, ok := keptAcrossNames(memo, ro.Cache, scan, ix, s, ctx, formers); ok {
+			memo.BeginExcept(tag, ctx, cacheFormers(formers), replan)
+		} else if len(formers) == 0 {
+			memo.Begin(tag, ctx)
+		} else {
+			// Plans made without these former names are not this run's,
+			// and one taken from the cache does not say which former
+			// names its links used (ix.RenamedUsed, which the names file
+			// keeps): a change of names plans again every note with a
+			// link that may name one.
+			memo.BeginAfresh(tag, ctx, cacheFormers(formers))
+		}
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
 	s.Plan.Ledger = opt.ledger
-	if opt.linkKeys != nil {
-		out := make([][]uint64, len(ix.Notes))
-		*opt.linkKeys = out
+	// The keys each note's links are filed under (engine_linkkeys.go):
+	// for an Engine's index of them, and beside each plan recorded in the
+	// plan cache, for the next run's change of names (names_since.go).
+	describe := memo != nil && !opt.Rewrites
+	if opt.linkKeys != nil || describe {
+		var out [][]uint64
+		if opt.linkKeys != nil {
+			out = make([][]uint64, len(ix.Notes))
+			*opt.linkKeys = out
+		}
 		filers := sync.Pool{New: func() any { return &targetFiler{} }}
 		s.Plan.OnLinks = func(i int32, links []note.Link) {
 			f := filers.Get().(*targetFiler)
-			out[i] = f.keysOf(links)
+			keys := f.keysOf(links)
 			filers.Put(f)
+			if out != nil {
+				out[i] = keys
+			}
+			if describe {
+				n := ix.Notes[i]
+				memo.Describe(n.Path, plancache.About{Keys: keys, Names: appendContextFields(nil, n)})
+			}
 		}
 	}
 	var pl *plan.Plan
@@ -401,7 +423,10 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		defers = append(defers, done)
 	}
 	if memo != nil && !opt.Rewrites {
-		saveBeside(func() { memo.Save() })
+		saveBeside(func() {
+			describeBroken(memo, ix, pl)
+			memo.Save()
+		})
 	}
 	rep := assemble(v, s, scan, problems, ix, pl, opt.changed == nil)
 	rep.IndexCached = cached

@@ -1,0 +1,274 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"strings"
+
+	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/index"
+	"github.com/relinkmd/relink/internal/note"
+	"github.com/relinkmd/relink/internal/notecache"
+	"github.com/relinkmd/relink/internal/plan"
+	"github.com/relinkmd/relink/internal/plancache"
+	"github.com/relinkmd/relink/internal/vault"
+)
+
+// A one-shot run (check, plan, apply) keeps the plans a change of names
+// since the plan cache was written cannot touch, as an Engine does across
+// an update: after one note's title changed, a 100,000-note vault would
+// otherwise resolve every link again, for the few hundred that can read
+// the changed names.
+//
+// The plan cache's context (plan.ContextSum) is the digest of every
+// note's names, as the run that wrote it saw them. The notes this run
+// read again (the note cache's misses) are put back as the note cache
+// holds them, the notes added since are taken out and those removed put
+// back: when the digest of the vault so rebuilt is the cache's, those
+// notes are exactly what changed names since, and their former versions
+// are known. nameChange.replan then finds the notes whose plans the
+// change can touch, as it does for an Engine, from what the plan cache's
+// entries keep of each note (plancache.About: the keys its links are
+// filed under, the hint keys of its broken links). Any doubt — another
+// digest, too many notes read again, a ladder without keys, an entry
+// without its keys — and every plan is made again.
+
+// maxReadAgain is the most notes read again (and added or removed) whose
+// change of names is worked out: beyond it, planning every note costs
+// about what working out the change would.
+const maxReadAgain = 256
+
+// cachedPlans is the plan cache file as a linkFinder and a brokenFinder:
+// what its entries keep of their notes.
+type cachedPlans struct{ memo *plancache.Cache }
+
+func (c cachedPlans) notesLinking(keys map[string]bool) ([]string, bool) {
+	return c.memo.Linking(filedUnder(keys))
+}
+
+func (c cachedPlans) withBroken(prefixes map[string]bool, yield func(path string, hints []string)) {
+	c.memo.Broken(func(p string, hints []string) {
+		for _, h := range hints {
+			if prefixes[index.HintPrefix(h)] {
+				yield(p, hints)
+				return
+			}
+		}
+	})
+}
+
+// keptAcrossNames returns the notes to plan again when the plan cache was
+// made in another context than ctx (this run's) and a change of names
+// since accounts for it; ok is false when every note is to be planned
+// again.
+func keptAcrossNames(memo *plancache.Cache, cache *notecache.Cache, scan *vault.Scan, ix *index.Index, s Settings, ctx [32]byte, formers []index.Former) (replan []string, ok bool) {
+	was, wasFormers, ok := memo.Context(notecache.ExecutableTag())
+	if !ok || was == ctx && len(wasFormers) == 0 && len(formers) == 0 || ix.MaxLevel < fold.Unicode {
+		return nil, false
+	}
+	missed := cache.Missed()
+	if len(missed) > maxReadAgain {
+		return nil, false
+	}
+	readAgain := make(map[string]bool, len(missed))
+	for _, p := range missed {
+		readAgain[p] = true
+	}
+	// The vault as the plans' run saw it: the two lists of paths, both
+	// in order, walked together. A note read again whose names are the
+	// ones beside its plan had its body edited, if anything: the plan
+	// cache looks its plan up by its links.
+	var gone, read []*note.Note
+	var roots []string
+	before := make([]*note.Note, 0, len(scan.Notes)+len(missed))
+	planned := memo.Paths()
+	sameNotes := true
+	for i, j := 0, 0; i < len(scan.Notes) || j < len(planned); {
+		var c int
+		switch {
+		case i == len(scan.Notes):
+			c = 1
+		case j == len(planned):
+			c = -1
+		default:
+			c = strings.Compare(scan.Notes[i].Path, planned[j])
+		}
+		switch {
+		case c < 0: // added since
+			n := scan.Notes[i]
+			read, roots, sameNotes = append(read, n), append(roots, n.Path), false
+			i++
+		case c > 0: // removed since
+			was, ok := formerNote(memo, &note.Note{Path: planned[j]})
+			if !ok {
+				return nil, false
+			}
+			before, gone, roots, sameNotes = append(before, was), append(gone, was), append(roots, was.Path), false
+			j++
+		default:
+			n := scan.Notes[i]
+			if !readAgain[n.Path] {
+				before = append(before, n)
+			} else if was, ok := formerNote(memo, n); !ok {
+				return nil, false
+			} else if sameContextFields(was, n) {
+				before = append(before, n)
+			} else {
+				before, gone, read, roots = append(before, was), append(gone, was), append(read, n), append(roots, n.Path)
+			}
+			i, j = i+1, j+1
+		}
+		if len(roots) > maxReadAgain {
+			return nil, false
+		}
+	}
+	var bx *index.Index
+	if sameNotes {
+		bx, ok = ix.Rename(before)
+	}
+	if !sameNotes || !ok {
+		bx = index.Build(before, scan.Attachments, s.Dialect, s.Level)
+	}
+	bx.LocalVaults = ix.LocalVaults
+	if plan.ContextSum(bx, scan.Attachments, s.Plan) != was {
+		return nil, false
+	}
+	change := nameChange{
+		before: bx, now: ix, roots: roots, gone: gone, read: read,
+		formers:         [2][]index.Former{fromCacheFormers(wasFormers), formers},
+		sameAttachments: true, // the context covers them
+		links:           cachedPlans{memo},
+		broken:          cachedPlans{memo},
+	}
+	replan, all := change.replan()
+	return replan, !all
+}
+
+// formerNote returns n with the names recorded beside its plan in memo:
+// the note as the plans' run saw it, for the index and the digest of that
+// run's vault (n's other fields stay: neither reads them).
+func formerNote(memo *plancache.Cache, n *note.Note) (*note.Note, bool) {
+	b, ok := memo.NamesOf(n.Path)
+	if !ok {
+		return nil, false
+	}
+	was := *n
+	if !decodeContextFields(b, &was) {
+		return nil, false
+	}
+	return &was, true
+}
+
+// appendContextFields appends what plan.ContextSum reads of n besides its
+// path: its names and its parse error.
+func appendContextFields(b []byte, n *note.Note) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	if n.Err != nil {
+		b = append(b, 1)
+		str(n.Err.Error())
+	} else {
+		b = append(b, 0)
+	}
+	str(n.Title)
+	b = binary.AppendUvarint(b, uint64(len(n.Aliases)))
+	for _, a := range n.Aliases {
+		str(a)
+	}
+	str(n.ID)
+	str(n.CanonicalID)
+	str(n.DuplicateOf)
+	return b
+}
+
+// decodeContextFields sets n's names and parse error from what
+// appendContextFields wrote.
+func decodeContextFields(b []byte, n *note.Note) bool {
+	bad := false
+	u := func() uint64 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 || v > uint64(len(b)) {
+			bad, b = true, nil
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	str := func() string {
+		l := u()
+		if l > uint64(len(b)) {
+			bad, b = true, nil
+			return ""
+		}
+		s := string(b[:l])
+		b = b[l:]
+		return s
+	}
+	if len(b) == 0 {
+		return false
+	}
+	hasErr := b[0] == 1
+	b = b[1:]
+	n.Err = nil
+	if hasErr {
+		n.Err = errors.New(str())
+	}
+	n.Title = str()
+	n.Aliases = nil
+	for k := u(); k > 0 && !bad; k-- {
+		n.Aliases = append(n.Aliases, str())
+	}
+	n.ID, n.CanonicalID, n.DuplicateOf = str(), str(), str()
+	return !bad && len(b) == 0
+}
+
+// sameContextFields reports whether a and b have the same names and
+// parse error, as plan.ContextSum reads them.
+func sameContextFields(a, b *note.Note) bool {
+	return bytes.Equal(appendContextFields(nil, a), appendContextFields(nil, b))
+}
+
+// cacheFormers and fromCacheFormers convert former names for the plan
+// cache, which keeps their names (nameChange.replan reads no more).
+func cacheFormers(fs []index.Former) []plancache.Former {
+	out := make([]plancache.Former, len(fs))
+	for i, f := range fs {
+		out[i] = plancache.Former{Path: f.Path, Title: f.Title}
+	}
+	return out
+}
+
+func fromCacheFormers(fs []plancache.Former) []index.Former {
+	out := make([]index.Former, len(fs))
+	for i, f := range fs {
+		out[i] = index.Former{Path: f.Path, Title: f.Title, Note: -1}
+	}
+	return out
+}
+
+// describeBroken keeps in memo the hint keys of the broken links of each
+// note whose plan was recorded this run, for the next run's change of
+// names (nearBroken).
+func describeBroken(memo *plancache.Cache, ix *index.Index, pl *plan.Plan) {
+	recorded := map[string]bool{}
+	for _, p := range memo.Recorded() {
+		recorded[p] = true
+	}
+	fs := pl.Findings
+	for lo := 0; lo < len(fs); {
+		hi := lo + 1
+		for hi < len(fs) && fs[hi].File == fs[lo].File {
+			hi++
+		}
+		p := fs[lo].File
+		if where := brokenAt(fs[lo:hi]); recorded[p] && len(where) > 0 {
+			if i, ok := ix.NoteByPath(p); ok {
+				memo.DescribeBroken(p, brokenHints(ix.Notes[i], where))
+			}
+		}
+		lo = hi
+	}
+}
