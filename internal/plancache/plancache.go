@@ -63,6 +63,8 @@ type Cache struct {
 	// the context is not the file's (BeginExcept): the run reuses every
 	// other entry across a change of names.
 	except map[string]bool
+	// renumbered says notes were added or removed since the file's run.
+	renumbered bool
 
 	mu    sync.Mutex
 	fresh map[string]freshEntry // recorded this run
@@ -138,9 +140,14 @@ func (c *Cache) Context(tag string) ([32]byte, []Former, bool) {
 // notes at replan is used as if made in this context. The caller has
 // made sure that the change cannot touch their plans (workspace's
 // nameChange.replan).
-func (c *Cache) BeginExcept(tag string, context [32]byte, formers []Former, replan []string) {
+//
+// samePaths says the run's notes are the file's, path for path in order:
+// a note number in an entry still names the note it named
+// (NumbersStable).
+func (c *Cache) BeginExcept(tag string, context [32]byte, formers []Former, replan []string, samePaths bool) {
 	<-c.ready
 	c.cur, c.ctx, c.curFormers, c.begun = []byte(tag), context, formers, true
+	c.renumbered = !samePaths
 	c.match = c.old != nil && bytes.Equal(c.tag, c.cur)
 	c.except = make(map[string]bool, len(replan))
 	for _, p := range replan {
@@ -160,7 +167,7 @@ func (c *Cache) BeginAfresh(tag string, context [32]byte, formers []Former) {
 // this run's context (plan.StableNumbering): Lookup answers nothing else,
 // unless the run reuses plans across a change of names (BeginExcept),
 // which may have added or removed notes.
-func (c *Cache) NumbersStable() bool { return c.except == nil }
+func (c *Cache) NumbersStable() bool { return !c.renumbered }
 
 // Linking returns the paths of the file's entries whose notes have a link
 // filed under one of hashes; ok is false when an entry does not say what
@@ -190,7 +197,7 @@ func (c *Cache) Linking(hashes map[uint64]bool) (paths []string, ok bool) {
 }
 
 // Broken calls yield with the hint keys of the broken links of each entry
-// that has some.
+// that has some; they point into the file's mapping.
 func (c *Cache) Broken(yield func(path string, hints []string)) {
 	<-c.ready
 	for i := range c.old {
@@ -203,7 +210,9 @@ func (c *Cache) Broken(yield func(path string, hints []string)) {
 		n := r.uvarint()
 		hints := make([]string, 0, min(n, uint64(len(hb))))
 		for range n {
-			hints = append(hints, string(r.take(int(r.uvarint()))))
+			// Into the file's memory, as the paths are: it stays.
+			h := r.take(int(r.uvarint()))
+			hints = append(hints, unsafe.String(unsafe.SliceData(h), len(h)))
 		}
 		if !r.bad {
 			yield(e.path, hints)

@@ -205,7 +205,7 @@ func TestAcrossNames(t *testing.T) {
 		t.Error("a plan made under former names was used by a run without them")
 	}
 	c = Open(file)
-	c.BeginExcept("exe", digest(101), nil, []string{"b.md"})
+	c.BeginExcept("exe", digest(101), nil, []string{"b.md"}, false)
 	if _, ok := c.Lookup("a.md", digest(0)); !ok {
 		t.Error("a plan kept across the change missed")
 	}

@@ -58,15 +58,23 @@ func (c cachedPlans) withBroken(prefixes map[string]bool, yield func(path string
 	})
 }
 
-// keptAcrossNames returns the notes to plan again when the plan cache was
-// made in another context than ctx (this run's) and a change of names
-// since accounts for it; ok is false when every note is to be planned
-// again.
-func keptAcrossNames(memo *plancache.Cache, cache *notecache.Cache, scan *vault.Scan, ix *index.Index, s Settings, ctx [32]byte, formers []index.Former) (replan []string, ok bool) {
-	was, wasFormers, ok := memo.Context(notecache.ExecutableTag())
-	if !ok || was == ctx && len(wasFormers) == 0 && len(formers) == 0 || ix.MaxLevel < fold.Unicode {
-		return nil, false
-	}
+// formerVault is the vault as the plan cache's run saw it, worked out
+// from this run's notes and the names beside the cached plans.
+type formerVault struct {
+	notes []*note.Note // in path order
+	// gone and read are the notes whose names changed since, as they were
+	// and as they are (a note added is only read, one removed only gone);
+	// roots are their paths.
+	gone, read []*note.Note
+	roots      []string
+	// samePaths says no note was added or removed.
+	samePaths bool
+}
+
+// findFormerVault works out the vault the plan cache's plans were made
+// in; ok is false when it cannot be told cheaply. What it gives is only a
+// candidate: the caller holds it to the cache's context.
+func findFormerVault(memo *plancache.Cache, cache *notecache.Cache, scan *vault.Scan) (fv *formerVault, ok bool) {
 	missed := cache.Missed()
 	if len(missed) > maxReadAgain {
 		return nil, false
@@ -75,15 +83,11 @@ func keptAcrossNames(memo *plancache.Cache, cache *notecache.Cache, scan *vault.
 	for _, p := range missed {
 		readAgain[p] = true
 	}
-	// The vault as the plans' run saw it: the two lists of paths, both
-	// in order, walked together. A note read again whose names are the
-	// ones beside its plan had its body edited, if anything: the plan
-	// cache looks its plan up by its links.
-	var gone, read []*note.Note
-	var roots []string
-	before := make([]*note.Note, 0, len(scan.Notes)+len(missed))
+	// The two lists of paths, both in order, walked together. A note read
+	// again whose names are the ones beside its plan had its body edited,
+	// if anything: the plan cache looks its plan up by its links.
+	fv = &formerVault{notes: make([]*note.Note, 0, len(scan.Notes)+len(missed)), samePaths: true}
 	planned := memo.Paths()
-	sameNotes := true
 	for i, j := 0, 0; i < len(scan.Notes) || j < len(planned); {
 		var c int
 		switch {
@@ -97,45 +101,57 @@ func keptAcrossNames(memo *plancache.Cache, cache *notecache.Cache, scan *vault.
 		switch {
 		case c < 0: // added since
 			n := scan.Notes[i]
-			read, roots, sameNotes = append(read, n), append(roots, n.Path), false
+			fv.read, fv.roots, fv.samePaths = append(fv.read, n), append(fv.roots, n.Path), false
 			i++
 		case c > 0: // removed since
 			was, ok := formerNote(memo, &note.Note{Path: planned[j]})
 			if !ok {
 				return nil, false
 			}
-			before, gone, roots, sameNotes = append(before, was), append(gone, was), append(roots, was.Path), false
+			fv.notes, fv.gone, fv.roots, fv.samePaths = append(fv.notes, was), append(fv.gone, was), append(fv.roots, was.Path), false
 			j++
 		default:
 			n := scan.Notes[i]
 			if !readAgain[n.Path] {
-				before = append(before, n)
+				fv.notes = append(fv.notes, n)
 			} else if was, ok := formerNote(memo, n); !ok {
 				return nil, false
 			} else if sameContextFields(was, n) {
-				before = append(before, n)
+				fv.notes = append(fv.notes, n)
 			} else {
-				before, gone, read, roots = append(before, was), append(gone, was), append(read, n), append(roots, n.Path)
+				fv.notes, fv.gone, fv.read, fv.roots = append(fv.notes, was), append(fv.gone, was), append(fv.read, n), append(fv.roots, n.Path)
 			}
 			i, j = i+1, j+1
 		}
-		if len(roots) > maxReadAgain {
+		if len(fv.roots) > maxReadAgain {
 			return nil, false
 		}
 	}
-	var bx *index.Index
-	if sameNotes {
-		bx, ok = ix.Rename(before)
+	return fv, true
+}
+
+// keptAcrossNames returns the notes to plan again when the plan cache was
+// made in another context than ctx (this run's) or under other former
+// names, and a change of names since accounts for it; ok is false when
+// every note is to be planned again. fv is the vault the cache's run saw,
+// and bx, when not nil, its index.
+func keptAcrossNames(memo *plancache.Cache, fv *formerVault, bx *index.Index, scan *vault.Scan, ix *index.Index, s Settings, ctx [32]byte, formers []index.Former) (replan []string, ok bool) {
+	was, wasFormers, ok := memo.Context(notecache.ExecutableTag())
+	if !ok || fv == nil || was == ctx && len(wasFormers) == 0 && len(formers) == 0 || ix.MaxLevel < fold.Unicode {
+		return nil, false
 	}
-	if !sameNotes || !ok {
-		bx = index.Build(before, scan.Attachments, s.Dialect, s.Level)
+	if bx == nil && fv.samePaths {
+		bx, ok = ix.Rename(fv.notes)
+	}
+	if bx == nil || !ok {
+		bx = index.Build(fv.notes, scan.Attachments, s.Dialect, s.Level)
 	}
 	bx.LocalVaults = ix.LocalVaults
 	if plan.ContextSum(bx, scan.Attachments, s.Plan) != was {
 		return nil, false
 	}
 	change := nameChange{
-		before: bx, now: ix, roots: roots, gone: gone, read: read,
+		before: bx, now: ix, roots: fv.roots, gone: fv.gone, read: fv.read,
 		formers:         [2][]index.Former{fromCacheFormers(wasFormers), formers},
 		sameAttachments: true, // the context covers them
 		links:           cachedPlans{memo},
