@@ -397,9 +397,6 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 	var p notePlan
 	var deps []int32
 	links = n.LinkList(links)
-	if opt.OnLinks != nil {
-		opt.OnLinks(i, links)
-	}
 	ix.Warm(links)
 	for li := range links {
 		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li])
@@ -419,6 +416,9 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 				p.off++
 			}
 		}
+	}
+	if opt.OnLinks != nil {
+		opt.OnLinks(i, links, p.findings)
 	}
 	slices.Sort(deps)
 	deps = slices.Compact(deps)

@@ -47,10 +47,11 @@ type Options struct {
 	// (Build and BuildNotes) or kept current (Patch).
 	Ledger *Ledger
 	// OnLinks, if set, is called with the links of each note planned
-	// from its links (not taken from the memo), from the planning
-	// goroutines: a server files them by key while they are decoded
-	// anyway. links is the caller's only during the call.
-	OnLinks func(note int32, links []note.Link)
+	// from its links (not taken from the memo) and the findings they
+	// gave, from the planning goroutines: a server files them by key,
+	// and the plan cache keeps what a change of names reads, while they
+	// are decoded anyway. Both are the caller's only during the call.
+	OnLinks func(note int32, links []note.Link, findings []Finding)
 }
 
 // Edit is one link rewrite. Start and End are byte offsets of Old in File.

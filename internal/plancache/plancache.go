@@ -14,7 +14,7 @@
 //   - A missing, unreadable or damaged file is an empty cache, never an
 //     error; writes go through a temporary file and a rename.
 //   - Beside its plan, an entry keeps what a change of names needs to
-//     tell whether the plan still holds (Describe): the hashes its note's
+//     tell whether the plan still holds (About, given to Save): the hashes its note's
 //     link targets are filed under and the hint keys of its broken links.
 //     A run whose context is not the file's may still use the entries a
 //     change of names cannot touch (BeginExcept); its caller proves which
@@ -68,7 +68,6 @@ type Cache struct {
 
 	mu    sync.Mutex
 	fresh map[string]freshEntry // recorded this run
-	about map[string]About      // described this run
 }
 
 // About is what a change of names reads of a note's entry besides its
@@ -103,7 +102,7 @@ type freshEntry struct {
 // process must load the vault only once: the plans read from it point
 // into the mapping).
 func Open(file string) *Cache {
-	c := &Cache{file: file, ready: make(chan struct{}), fresh: map[string]freshEntry{}, about: map[string]About{}}
+	c := &Cache{file: file, ready: make(chan struct{}), fresh: map[string]freshEntry{}}
 	go func() {
 		defer close(c.ready)
 		if b, err := notecache.Map(file); err == nil {
@@ -274,36 +273,6 @@ func (c *Cache) Record(path string, d [32]byte, enc []byte) {
 	c.mu.Unlock()
 }
 
-// Describe keeps what a change of names reads of the note at path beside
-// the plan recorded for it (keys must not change afterwards).
-func (c *Cache) Describe(path string, a About) {
-	c.mu.Lock()
-	c.about[path] = a
-	c.mu.Unlock()
-}
-
-// DescribeBroken sets the hint keys of the broken links of the note at
-// path, recorded this run.
-func (c *Cache) DescribeBroken(path string, hints []string) {
-	c.mu.Lock()
-	a := c.about[path]
-	a.Hints = hints
-	c.about[path] = a
-	c.mu.Unlock()
-}
-
-// Recorded returns the paths of the plans recorded this run.
-func (c *Cache) Recorded() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]string, 0, len(c.fresh))
-	for p := range c.fresh {
-		out = append(out, p)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // Hits returns how many notes' plans came from the cache: entries found
 // and not recorded again (a plan found whose fragment targets changed is
 // made again and recorded).
@@ -331,8 +300,9 @@ func (c *Cache) allUsed() bool {
 }
 
 // Save writes the plans used or recorded in this run, in path order,
-// unless they are the file's already.
-func (c *Cache) Save() error {
+// unless they are the file's already. about, when not nil, gives what a
+// change of names reads of each note whose plan was recorded.
+func (c *Cache) Save(about func(path string) About) error {
 	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -378,7 +348,11 @@ func (c *Cache) Save() error {
 			b = append(b, f.digest[:]...)
 			b = binary.AppendUvarint(b, uint64(len(f.enc)))
 			b = append(b, f.enc...)
-			ab = appendAbout(ab[:0], c.about[p])
+			var a About
+			if about != nil {
+				a = about(p)
+			}
+			ab = appendAbout(ab[:0], a)
 			b = binary.AppendUvarint(b, uint64(len(ab)))
 			b = append(b, ab...)
 			b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))

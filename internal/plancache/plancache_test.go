@@ -24,7 +24,7 @@ func fill(t *testing.T, file string, n int, tag string, ctx [32]byte) {
 	for i := range n {
 		c.Record(fmt.Sprintf("n%03d.md", i), digest(i), []byte(fmt.Sprintf("plan %d", i)))
 	}
-	if err := c.Save(); err != nil {
+	if err := c.Save(nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -107,7 +107,7 @@ func TestSaveKeepsWhatWasUsed(t *testing.T) {
 	for i := range 10 {
 		c.Lookup(fmt.Sprintf("n%03d.md", i), digest(i))
 	}
-	if err := c.Save(); err != nil {
+	if err := c.Save(nil); err != nil {
 		t.Fatal(err)
 	}
 	if after, _ := os.Stat(file); !os.SameFile(before, after) {
@@ -120,7 +120,7 @@ func TestSaveKeepsWhatWasUsed(t *testing.T) {
 		c.Lookup(fmt.Sprintf("n%03d.md", i), digest(i))
 	}
 	c.Record("new.md", digest(50), []byte("new plan"))
-	if err := c.Save(); err != nil {
+	if err := c.Save(nil); err != nil {
 		t.Fatal(err)
 	}
 	c = Open(file)
@@ -157,12 +157,8 @@ func TestAcrossNames(t *testing.T) {
 	}
 	for i, p := range []string{"a.md", "b.md", "c.md"} {
 		c.Record(p, digest(i), []byte("plan "+p))
-		c.Describe(p, About{Keys: abouts[p].Keys, Names: abouts[p].Names})
-		if h := abouts[p].Hints; h != nil {
-			c.DescribeBroken(p, h)
-		}
 	}
-	if err := c.Save(); err != nil {
+	if err := c.Save(func(p string) About { return abouts[p] }); err != nil {
 		t.Fatal(err)
 	}
 
@@ -220,7 +216,7 @@ func TestAcrossNames(t *testing.T) {
 	c = Open(file)
 	c.BeginAfresh("exe", ctx, nil)
 	c.Record("d.md", digest(3), []byte("plan d"))
-	if err := c.Save(); err != nil {
+	if err := c.Save(nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := Open(file).Linking(map[uint64]bool{1: true}); ok {

@@ -335,9 +335,17 @@ func brokenAt(fs []plan.Finding) []linkAt {
 
 // brokenHints returns the hint keys of n's links at where.
 func brokenHints(n *note.Note, where []linkAt) []string {
+	return brokenHintsIn(n.LinkList(nil), where)
+}
+
+// brokenHintsIn returns the hint keys of the links at where.
+func brokenHintsIn(links []note.Link, where []linkAt) []string {
+	if len(where) == 0 {
+		return nil
+	}
 	var keys []string
-	for _, l := range n.LinkList(nil) {
-		if slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
+	for i := range links {
+		if l := &links[i]; slices.Contains(where, linkAt{int(l.Line), int(l.Col)}) {
 			keys = append(keys, index.HintKey(l.Target))
 		}
 	}

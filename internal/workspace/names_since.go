@@ -264,27 +264,3 @@ func fromCacheFormers(fs []plancache.Former) []index.Former {
 	}
 	return out
 }
-
-// describeBroken keeps in memo the hint keys of the broken links of each
-// note whose plan was recorded this run, for the next run's change of
-// names (nearBroken).
-func describeBroken(memo *plancache.Cache, ix *index.Index, pl *plan.Plan) {
-	recorded := map[string]bool{}
-	for _, p := range memo.Recorded() {
-		recorded[p] = true
-	}
-	fs := pl.Findings
-	for lo := 0; lo < len(fs); {
-		hi := lo + 1
-		for hi < len(fs) && fs[hi].File == fs[lo].File {
-			hi++
-		}
-		p := fs[lo].File
-		if where := brokenAt(fs[lo:hi]); recorded[p] && len(where) > 0 {
-			if i, ok := ix.NoteByPath(p); ok {
-				memo.DescribeBroken(p, brokenHints(ix.Notes[i], where))
-			}
-		}
-		lo = hi
-	}
-}

@@ -391,26 +391,29 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	}
 	s.Plan.Ledger = opt.ledger
 	// The keys each note's links are filed under (engine_linkkeys.go):
-	// for an Engine's index of them, and beside each plan recorded in the
-	// plan cache, for the next run's change of names (names_since.go).
-	describe := memo != nil && !opt.Rewrites
-	if opt.linkKeys != nil || describe {
+	// for an Engine's index of them, and, with the hint keys of its broken
+	// links, beside each plan recorded in the plan cache, for the next
+	// run's change of names (names_since.go).
+	var abouts []plancache.About
+	if memo != nil && !opt.Rewrites {
+		abouts = make([]plancache.About, len(ix.Notes))
+	}
+	if opt.linkKeys != nil || abouts != nil {
 		var out [][]uint64
 		if opt.linkKeys != nil {
 			out = make([][]uint64, len(ix.Notes))
 			*opt.linkKeys = out
 		}
 		filers := sync.Pool{New: func() any { return &targetFiler{} }}
-		s.Plan.OnLinks = func(i int32, links []note.Link) {
+		s.Plan.OnLinks = func(i int32, links []note.Link, findings []plan.Finding) {
 			f := filers.Get().(*targetFiler)
 			keys := f.keysOf(links)
 			filers.Put(f)
 			if out != nil {
 				out[i] = keys
 			}
-			if describe {
-				n := ix.Notes[i]
-				memo.Describe(n.Path, plancache.About{Keys: keys, Names: appendContextFields(nil, n)})
+			if abouts != nil {
+				abouts[i] = plancache.About{Keys: keys, Hints: brokenHintsIn(links, brokenAt(findings))}
 			}
 		}
 	}
@@ -441,8 +444,15 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	}
 	if memo != nil && !opt.Rewrites {
 		saveBeside(func() {
-			describeBroken(memo, ix, pl)
-			memo.Save()
+			memo.Save(func(p string) plancache.About {
+				i, ok := ix.NoteByPath(p)
+				if !ok {
+					return plancache.About{}
+				}
+				a := abouts[i]
+				a.Names = appendContextFields(nil, ix.Notes[i])
+				return a
+			})
 		})
 	}
 	rep := assemble(v, s, scan, problems, ix, pl, opt.changed == nil)
