@@ -130,24 +130,47 @@ func findFormerVault(memo *plancache.Cache, cache *notecache.Cache, scan *vault.
 	return fv, true
 }
 
-// keptAcrossNames returns the notes to plan again when the plan cache was
-// made in another context than ctx (this run's) or under other former
-// names, and a change of names since accounts for it; ok is false when
-// every note is to be planned again. fv is the vault the cache's run saw,
-// and bx, when not nil, its index.
-func keptAcrossNames(memo *plancache.Cache, fv *formerVault, bx *index.Index, scan *vault.Scan, ix *index.Index, s Settings, ctx [32]byte, formers []index.Former) (replan []string, ok bool) {
-	was, wasFormers, ok := memo.Context(notecache.ExecutableTag())
-	if !ok || fv == nil || was == ctx && len(wasFormers) == 0 && len(formers) == 0 || ix.MaxLevel < fold.Unicode {
-		return nil, false
+// formerIndex returns the index of the vault the plan cache's plans were
+// made in, and that vault, when this run can tell them: when the digest
+// of the vault former gives (formerIx, when not nil, is its index) is
+// the plan cache's context. When ctx, this run's context, is the file's,
+// the names did not change: ix is that index.
+func formerIndex(memo *plancache.Cache, former func() *formerVault, formerIx *index.Index, scan *vault.Scan, ix *index.Index, s Settings, ctx [32]byte) (*index.Index, *formerVault) {
+	was, _, ok := memo.Context(notecache.ExecutableTag())
+	switch {
+	case !ok:
+		return nil, nil
+	case was == ctx:
+		return ix, &formerVault{notes: scan.Notes, samePaths: true}
+	case ix.MaxLevel < fold.Unicode:
+		return nil, nil
 	}
+	fv := former()
+	if fv == nil {
+		return nil, nil
+	}
+	bx := formerIx
 	if bx == nil && fv.samePaths {
-		bx, ok = ix.Rename(fv.notes)
+		bx, _ = ix.Rename(fv.notes)
 	}
-	if bx == nil || !ok {
+	if bx == nil {
 		bx = index.Build(fv.notes, scan.Attachments, s.Dialect, s.Level)
 	}
 	bx.LocalVaults = ix.LocalVaults
 	if plan.ContextSum(bx, scan.Attachments, s.Plan) != was {
+		return nil, nil
+	}
+	return bx, fv
+}
+
+// keptAcrossNames returns the notes to plan again when the plan cache was
+// made in another context than ctx (this run's) or under other former
+// names than formers, and a change of names since accounts for it: bx
+// and fv are the index and vault of the plan cache's run (formerIndex).
+// ok is false when every note is to be planned again, or none.
+func keptAcrossNames(memo *plancache.Cache, fv *formerVault, bx, ix *index.Index, ctx [32]byte, formers []index.Former) (replan []string, ok bool) {
+	was, wasFormers, ok := memo.Context(notecache.ExecutableTag())
+	if !ok || bx == nil || was == ctx && len(wasFormers) == 0 && len(formers) == 0 {
 		return nil, false
 	}
 	change := nameChange{

@@ -326,8 +326,33 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		}
 		close(digest)
 	}()
-	// The index cache is not for an index of notes read for their names
-	// alone: its tables would be saved without their anchors.
+	// What the names file finds renamed since its run, worked out while
+	// the index is built.
+	type renamesFound struct {
+		names   *renames.File
+		seen    []renames.Note
+		formers []index.Former
+	}
+	found := make(chan renamesFound, 1)
+	go func() {
+		r := renamesFound{names: <-last}
+		if d, ok := <-digest; ok && r.names != nil && r.names.Unchanged(d) && len(moved) == 0 {
+			// The notes the last run saw, as it saw them: nothing was
+			// renamed, and nothing is to be written.
+			r.names = nil
+		} else if r.names != nil || len(moved) > 0 {
+			r.seen = seenNotes(scan.Notes)
+			var old []renames.Note
+			if r.names != nil {
+				// A damaged file is a first run: it only finds renames.
+				old, _ = r.names.Notes()
+			}
+			if fs := renames.Match(old, r.seen, moved); len(fs) > 0 {
+				r.formers = indexFormers(fs)
+			}
+		}
+		found <- r
+	}()
 	// The vault as the plan cache's run saw it, when its names changed
 	// since (names_since.go): worked out once, when asked.
 	var former func() *formerVault
@@ -345,6 +370,8 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		// first: it builds it whole.
 		tablesFormer = nil
 	}
+	// The index cache is not for an index of notes read for their names
+	// alone: its tables would be saved without their anchors.
 	ix, cached, writeTables, formerIx := buildIndex(scan, s, opt.Once && (opt.changed == nil || len(opt.changed.reads.light) == 0), tablesFormer)
 	if writeTables != nil && !opt.Rewrites {
 		saveBeside(writeTables)
@@ -353,29 +380,22 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	ix.LocalVaults = localVaults
 	s.Plan.Workers = runtime.GOMAXPROCS(0)
 	s.Plan.Progress = opt.ResolveProgress
-	names := <-last
-	var seen []renames.Note
-	var formers []index.Former
-	if d, ok := <-digest; ok && names != nil && names.Unchanged(d) && len(moved) == 0 {
-		// The notes the last run saw, as it saw them: nothing was
-		// renamed, and nothing is to be written.
-		names = nil
-	} else if names != nil || len(moved) > 0 {
-		seen = seenNotes(scan.Notes)
-		var old []renames.Note
-		if names != nil {
-			// A damaged file is a first run: it only finds renames.
-			old, _ = names.Notes()
-		}
-		if found := renames.Match(old, seen, moved); len(found) > 0 {
-			formers = indexFormers(found)
-			ix.SetRenamed(formers)
-		}
+	var ctx [32]byte
+	var fv *formerVault
+	var bx *index.Index
+	if memo != nil {
+		ctx = plan.ContextSum(ix, scan.Attachments, s.Plan)
+		bx, fv = formerIndex(memo, former, formerIx, scan, ix, s, ctx)
+	}
+	r := <-found
+	names, seen, formers := r.names, r.seen, r.formers
+	if len(formers) > 0 {
+		ix.SetRenamed(formers)
 	}
 	if memo != nil {
-		ctx, tag := plan.ContextSum(ix, scan.Attachments, s.Plan), notecache.ExecutableTag()
-		if replan, ok := keptAcrossNames(memo, former(), formerIx, scan, ix, s, ctx, formers); ok {
-			memo.BeginExcept(tag, ctx, cacheFormers(formers), replan, former().samePaths)
+		tag := notecache.ExecutableTag()
+		if replan, ok := keptAcrossNames(memo, fv, bx, ix, ctx, formers); ok {
+			memo.BeginExcept(tag, ctx, cacheFormers(formers), replan, fv.samePaths)
 		} else if len(formers) == 0 {
 			memo.Begin(tag, ctx)
 		} else {
