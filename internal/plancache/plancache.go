@@ -26,6 +26,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -178,45 +179,85 @@ func (c *Cache) Linking(hashes map[uint64]bool) (paths []string, ok bool) {
 	for h := range hashes {
 		filter[h>>58] |= 1 << (h & 63)
 	}
-	for i := range c.old {
-		e := &c.old[i]
+	found, whole := shards(c.old, func(e *entry, out []string) ([]string, bool) {
 		keys, _, _, ok := aboutParts(e.about)
 		if !ok || keys == nil {
-			return nil, false
+			return out, false
 		}
 		for k := 0; k+8 <= len(keys); k += 8 {
 			h := binary.LittleEndian.Uint64(keys[k:])
 			if filter[h>>58]&(1<<(h&63)) != 0 && hashes[h] {
-				paths = append(paths, e.path)
-				break
+				return append(out, e.path), true
 			}
 		}
+		return out, true
+	})
+	if !whole {
+		return nil, false
 	}
-	return paths, true
+	return found, true
 }
 
 // Broken calls yield with the hint keys of the broken links of each entry
-// that has some; they point into the file's mapping.
-func (c *Cache) Broken(yield func(path string, hints []string)) {
+// that has some, among those with a hint key keep takes; they point into
+// the file's mapping.
+func (c *Cache) Broken(keep func(hint string) bool, yield func(path string, hints []string)) {
 	<-c.ready
-	for i := range c.old {
-		e := &c.old[i]
+	type found struct {
+		path  string
+		hints []string
+	}
+	var all []found
+	var mu sync.Mutex
+	shards(c.old, func(e *entry, _ []string) ([]string, bool) {
 		_, hb, _, ok := aboutParts(e.about)
 		if !ok || len(hb) < 2 {
-			continue
+			return nil, true
 		}
 		r := reader{b: hb}
 		n := r.uvarint()
 		hints := make([]string, 0, min(n, uint64(len(hb))))
+		kept := false
 		for range n {
 			// Into the file's memory, as the paths are: it stays.
 			h := r.take(int(r.uvarint()))
-			hints = append(hints, unsafe.String(unsafe.SliceData(h), len(h)))
+			hint := unsafe.String(unsafe.SliceData(h), len(h))
+			hints = append(hints, hint)
+			kept = kept || keep(hint)
 		}
-		if !r.bad {
-			yield(e.path, hints)
+		if !r.bad && kept {
+			mu.Lock()
+			all = append(all, found{e.path, hints})
+			mu.Unlock()
 		}
+		return nil, true
+	})
+	slices.SortFunc(all, func(a, b found) int { return strings.Compare(a.path, b.path) })
+	for _, f := range all {
+		yield(f.path, f.hints)
 	}
+}
+
+// shards calls visit on every entry of old, on every core, and returns
+// what the calls appended, in order; whole is false when a call said so
+// (the rest may not be visited).
+func shards(old []entry, visit func(e *entry, out []string) ([]string, bool)) (out []string, whole bool) {
+	n := max(1, min(runtime.GOMAXPROCS(0), len(old)/4096))
+	parts := make([][]string, n)
+	failed := atomic.Bool{}
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() {
+			var ok bool
+			for i := w * len(old) / n; i < (w+1)*len(old)/n && !failed.Load(); i++ {
+				if parts[w], ok = visit(&old[i], parts[w]); !ok {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Concat(parts...), !failed.Load()
 }
 
 // NamesOf returns the names recorded beside the plan of the note at path

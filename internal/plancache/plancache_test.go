@@ -183,7 +183,7 @@ func TestAcrossNames(t *testing.T) {
 		}
 	}
 	var broken []string
-	c.Broken(func(p string, hints []string) { broken = append(broken, p+fmt.Sprint(hints)) })
+	c.Broken(func(string) bool { return true }, func(p string, hints []string) { broken = append(broken, p+fmt.Sprint(hints)) })
 	if fmt.Sprint(broken) != "[c.md[near nearer]]" {
 		t.Errorf("broken: %v", broken)
 	}

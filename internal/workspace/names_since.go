@@ -48,14 +48,7 @@ func (c cachedPlans) notesLinking(keys map[string]bool) ([]string, bool) {
 }
 
 func (c cachedPlans) withBroken(prefixes map[string]bool, yield func(path string, hints []string)) {
-	c.memo.Broken(func(p string, hints []string) {
-		for _, h := range hints {
-			if prefixes[index.HintPrefix(h)] {
-				yield(p, hints)
-				return
-			}
-		}
-	})
+	c.memo.Broken(func(h string) bool { return prefixes[index.HintPrefix(h)] }, yield)
 }
 
 // formerVault is the vault as the plan cache's run saw it, worked out
