@@ -74,8 +74,9 @@ type Cache struct {
 // About is what a change of names reads of a note's entry besides its
 // plan.
 type About struct {
-	// Keys are the hashes its link targets are filed under; nil when not
-	// known (then the entry cannot be told untouched by a change).
+	// Keys are the hashes its link targets are filed under (the file
+	// keeps their low 32 bits); nil when not known (then the entry cannot
+	// be told untouched by a change).
 	Keys []uint64
 	// Hints are the hint keys of its broken links.
 	Hints []string
@@ -174,19 +175,23 @@ func (c *Cache) NumbersStable() bool { return !c.renumbered }
 // its links are filed under.
 func (c *Cache) Linking(hashes map[uint64]bool) (paths []string, ok bool) {
 	<-c.ready
-	// A first look through a bit set: most keys are in none of hashes.
+	// The keys' low 32 bits, as the entries keep them, with a first look
+	// through a bit set: most keys are in none of hashes.
 	var filter [64]uint64
+	low := make(map[uint32]bool, len(hashes))
 	for h := range hashes {
-		filter[h>>58] |= 1 << (h & 63)
+		l := uint32(h)
+		low[l] = true
+		filter[l>>26] |= 1 << (l & 63)
 	}
 	found, whole := shards(c.old, func(e *entry, out []string) ([]string, bool) {
 		keys, _, _, ok := aboutParts(e.about)
 		if !ok || keys == nil {
 			return out, false
 		}
-		for k := 0; k+8 <= len(keys); k += 8 {
-			h := binary.LittleEndian.Uint64(keys[k:])
-			if filter[h>>58]&(1<<(h&63)) != 0 && hashes[h] {
+		for k := 0; k+4 <= len(keys); k += 4 {
+			h := binary.LittleEndian.Uint32(keys[k:])
+			if filter[h>>26]&(1<<(h&63)) != 0 && low[h] {
 				return append(out, e.path), true
 			}
 		}
@@ -458,10 +463,13 @@ func appendAbout(b []byte, a About) []byte {
 	if a.Keys == nil {
 		b = append(b, 0)
 	} else {
+		// The low 32 bits of each: a key's hash equal to another's only
+		// makes the notes Linking finds more, and the file is 11 MB
+		// smaller at 100,000 notes.
 		b = append(b, 1)
 		b = binary.AppendUvarint(b, uint64(len(a.Keys)))
 		for _, k := range a.Keys {
-			b = binary.LittleEndian.AppendUint64(b, k)
+			b = binary.LittleEndian.AppendUint32(b, uint32(k))
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(a.Hints)))
@@ -482,7 +490,7 @@ func appendAbout(b []byte, a About) []byte {
 func aboutParts(b []byte) (keys, hints, names []byte, ok bool) {
 	r := reader{b: b}
 	if r.uvarint() != 0 {
-		keys = r.take(8 * int(r.uvarint()))
+		keys = r.take(4 * int(r.uvarint()))
 		if keys == nil {
 			keys = []byte{}
 		}
