@@ -34,9 +34,12 @@ import (
 // digest, too many notes read again, a ladder without keys, an entry
 // without its keys — and every plan is made again.
 
-// maxReadAgain is the most notes read again (and added or removed) whose
-// change of names is worked out: beyond it, planning every note costs
-// about what working out the change would.
+// maxReadAgain is the most notes whose names changed (or that were added
+// or removed) that a change of names is worked out for: beyond it,
+// planning every note costs about what working out the change would (and
+// an index overlay holds no more, index.Rename). Of the notes read again
+// for any reason (a body edited), up to an eighth of the vault are looked
+// at: telling a body edit from a change of names costs a lookup each.
 const maxReadAgain = 256
 
 // cachedPlans is the plan cache file as a linkFinder and a brokenFinder:
@@ -69,7 +72,7 @@ type formerVault struct {
 // candidate: the caller holds it to the cache's context.
 func findFormerVault(memo *plancache.Cache, cache *notecache.Cache, scan *vault.Scan) (fv *formerVault, ok bool) {
 	missed := cache.Missed()
-	if len(missed) > maxReadAgain {
+	if len(missed) > max(maxReadAgain, len(scan.Notes)/8) {
 		return nil, false
 	}
 	readAgain := make(map[string]bool, len(missed))
