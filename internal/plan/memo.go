@@ -83,17 +83,7 @@ func ContextSum(ix *index.Index, attachments []string, opt Options) [32]byte {
 	b = binary.AppendUvarint(b, uint64(len(ix.Notes)))
 	for _, n := range ix.Notes {
 		str(n.Path)
-		if n.Err != nil {
-			b = append(b, 1)
-			str(n.Err.Error())
-		} else {
-			b = append(b, 0)
-		}
-		str(n.Title)
-		strs(n.Aliases)
-		str(n.ID)
-		str(n.CanonicalID)
-		str(n.DuplicateOf)
+		b = AppendNoteContext(b, n)
 		if len(b) > 64<<10 {
 			h.Write(b)
 			b = b[:0]
@@ -102,6 +92,75 @@ func ContextSum(ix *index.Index, attachments []string, opt Options) [32]byte {
 	h.Write(b)
 	var s [32]byte
 	h.Sum(s[:0])
+	return s
+}
+
+// AppendNoteContext appends what ContextSum reads of n besides its path:
+// its names and its parse error. A caller that keeps it beside a plan can
+// tell later whether the note's names are still the ones the plan was
+// made with (DecodeNoteContext).
+func AppendNoteContext(b []byte, n *note.Note) []byte {
+	if n.Err != nil {
+		b = append(b, 1)
+		b = appendString(b, n.Err.Error())
+	} else {
+		b = append(b, 0)
+	}
+	b = appendString(b, n.Title)
+	b = appendStrings(b, n.Aliases)
+	b = appendString(b, n.ID)
+	b = appendString(b, n.CanonicalID)
+	return appendString(b, n.DuplicateOf)
+}
+
+// DecodeNoteContext sets n's names and parse error from what
+// AppendNoteContext wrote (the error as its message alone), and reports
+// whether b held that and nothing more.
+func DecodeNoteContext(b []byte, n *note.Note) bool {
+	r := memoReader{b: b}
+	if len(b) == 0 {
+		return false
+	}
+	hasErr := r.b[0] == 1
+	r.b = r.b[1:]
+	n.Err = nil
+	if hasErr {
+		n.Err = errors.New(r.str())
+	}
+	n.Title = r.str()
+	n.Aliases = nil
+	for k := r.u(); k > 0 && !r.bad; k-- {
+		n.Aliases = append(n.Aliases, r.str())
+	}
+	n.ID, n.CanonicalID, n.DuplicateOf = r.str(), r.str(), r.str()
+	return !r.bad && len(r.b) == 0
+}
+
+// memoReader reads what the append functions above wrote; past damage,
+// everything reads as zero and bad is set.
+type memoReader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *memoReader) u() uint64 {
+	v, k := binary.Uvarint(r.b)
+	if k <= 0 || v > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	r.b = r.b[k:]
+	return v
+}
+
+func (r *memoReader) str() string {
+	l := r.u()
+	if l > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
+		return ""
+	}
+	s := string(r.b[:l])
+	r.b = r.b[l:]
 	return s
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/relinkmd/relink/bench/benchdata"
 	"github.com/relinkmd/relink/internal/dialect"
 	"github.com/relinkmd/relink/internal/fold"
+	"github.com/relinkmd/relink/internal/frontmatter"
 	"github.com/relinkmd/relink/internal/index"
 	"github.com/relinkmd/relink/internal/note"
 )
@@ -413,5 +414,38 @@ func TestMemoReadOnly(t *testing.T) {
 	got := Build(index.Build(notes, nil, d, fold.Compact), Options{Workers: 2, Memo: m, MemoReadOnly: true})
 	if diff := cmp.Diff(want, got); diff != "" || m.rc != len(notes)-1 {
 		t.Fatalf("read-only memo after a recording run: %d recorded; plan differs:\n%s", m.rc, diff)
+	}
+}
+
+// TestNoteContextRoundTrip: what AppendNoteContext keeps of a note comes
+// back by DecodeNoteContext, encodes alike again, and a cut or longer
+// encoding is refused.
+func TestNoteContextRoundTrip(t *testing.T) {
+	for _, n := range []*note.Note{
+		{Path: "a.md"},
+		{Path: "b.md", Err: errors.New("broken YAML")},
+		{Path: "c.md", Fields: frontmatter.Fields{Title: "캐시 라인", Aliases: []string{"Cache Line", ""}, ID: "c1", CanonicalID: "c0", DuplicateOf: "Other"}},
+		{Path: "d.md", Fields: frontmatter.Fields{Aliases: []string{}}},
+	} {
+		enc := AppendNoteContext(nil, n)
+		var got note.Note
+		if !DecodeNoteContext(enc, &got) {
+			t.Fatalf("%s: %q does not decode", n.Path, enc)
+		}
+		if again := AppendNoteContext(nil, &got); string(again) != string(enc) {
+			t.Errorf("%s: %q encodes again as %q", n.Path, enc, again)
+		}
+		if got.Title != n.Title || got.ID != n.ID || got.CanonicalID != n.CanonicalID || got.DuplicateOf != n.DuplicateOf ||
+			fmt.Sprint(got.Aliases) != fmt.Sprint(n.Aliases) || (got.Err == nil) != (n.Err == nil) {
+			t.Errorf("%s: decoded as %+v", n.Path, got)
+		}
+		for cut := range len(enc) {
+			if DecodeNoteContext(enc[:cut], &got) {
+				t.Errorf("%s: cut at %d decodes", n.Path, cut)
+			}
+		}
+		if DecodeNoteContext(append(enc, 0), &got) {
+			t.Errorf("%s: a longer encoding decodes", n.Path)
+		}
 	}
 }

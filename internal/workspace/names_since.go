@@ -2,8 +2,6 @@ package workspace
 
 import (
 	"bytes"
-	"encoding/binary"
-	"errors"
 	"strings"
 
 	"github.com/relinkmd/relink/internal/fold"
@@ -189,81 +187,16 @@ func formerNote(memo *plancache.Cache, n *note.Note) (*note.Note, bool) {
 		return nil, false
 	}
 	was := *n
-	if !decodeContextFields(b, &was) {
+	if !plan.DecodeNoteContext(b, &was) {
 		return nil, false
 	}
 	return &was, true
 }
 
-// appendContextFields appends what plan.ContextSum reads of n besides its
-// path: its names and its parse error.
-func appendContextFields(b []byte, n *note.Note) []byte {
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	if n.Err != nil {
-		b = append(b, 1)
-		str(n.Err.Error())
-	} else {
-		b = append(b, 0)
-	}
-	str(n.Title)
-	b = binary.AppendUvarint(b, uint64(len(n.Aliases)))
-	for _, a := range n.Aliases {
-		str(a)
-	}
-	str(n.ID)
-	str(n.CanonicalID)
-	str(n.DuplicateOf)
-	return b
-}
-
-// decodeContextFields sets n's names and parse error from what
-// appendContextFields wrote.
-func decodeContextFields(b []byte, n *note.Note) bool {
-	bad := false
-	u := func() uint64 {
-		v, k := binary.Uvarint(b)
-		if k <= 0 || v > uint64(len(b)) {
-			bad, b = true, nil
-			return 0
-		}
-		b = b[k:]
-		return v
-	}
-	str := func() string {
-		l := u()
-		if l > uint64(len(b)) {
-			bad, b = true, nil
-			return ""
-		}
-		s := string(b[:l])
-		b = b[l:]
-		return s
-	}
-	if len(b) == 0 {
-		return false
-	}
-	hasErr := b[0] == 1
-	b = b[1:]
-	n.Err = nil
-	if hasErr {
-		n.Err = errors.New(str())
-	}
-	n.Title = str()
-	n.Aliases = nil
-	for k := u(); k > 0 && !bad; k-- {
-		n.Aliases = append(n.Aliases, str())
-	}
-	n.ID, n.CanonicalID, n.DuplicateOf = str(), str(), str()
-	return !bad && len(b) == 0
-}
-
 // sameContextFields reports whether a and b have the same names and
 // parse error, as plan.ContextSum reads them.
 func sameContextFields(a, b *note.Note) bool {
-	return bytes.Equal(appendContextFields(nil, a), appendContextFields(nil, b))
+	return bytes.Equal(plan.AppendNoteContext(nil, a), plan.AppendNoteContext(nil, b))
 }
 
 // cacheFormers and fromCacheFormers convert former names for the plan

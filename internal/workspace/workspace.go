@@ -470,7 +470,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 					return plancache.About{}
 				}
 				a := abouts[i]
-				a.Names = appendContextFields(nil, ix.Notes[i])
+				a.Names = plan.AppendNoteContext(nil, ix.Notes[i])
 				return a
 			})
 		})
