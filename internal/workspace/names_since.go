@@ -178,6 +178,26 @@ func keptAcrossNames(memo *plancache.Cache, fv *formerVault, bx, ix *index.Index
 	return replan, !all
 }
 
+// beginPlans starts the plan cache's use in this run, whose context is
+// ctx and former names formers: every plan a change of names since cannot
+// touch is used (keptAcrossNames), or all of them when nothing changed,
+// or none.
+func beginPlans(memo *plancache.Cache, fv *formerVault, bx, ix *index.Index, ctx [32]byte, formers []index.Former) {
+	tag := notecache.ExecutableTag()
+	if replan, ok := keptAcrossNames(memo, fv, bx, ix, ctx, formers); ok {
+		memo.BeginExcept(tag, ctx, cacheFormers(formers), replan, fv.samePaths)
+	} else if len(formers) == 0 {
+		memo.Begin(tag, ctx)
+	} else {
+		// Plans made without these former names are not this run's, and
+		// one taken from the cache does not say which former names its
+		// links used (ix.RenamedUsed, which the names file keeps): a
+		// change of names plans again every note with a link that may
+		// name one.
+		memo.BeginAfresh(tag, ctx, cacheFormers(formers))
+	}
+}
+
 // formerNote returns n with the names recorded beside its plan in memo:
 // the note as the plans' run saw it, for the index and the digest of that
 // run's vault (n's other fields stay: neither reads them).

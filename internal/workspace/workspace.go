@@ -393,19 +393,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		ix.SetRenamed(formers)
 	}
 	if memo != nil {
-		tag := notecache.ExecutableTag()
-		if replan, ok := keptAcrossNames(memo, fv, bx, ix, ctx, formers); ok {
-			memo.BeginExcept(tag, ctx, cacheFormers(formers), replan, fv.samePaths)
-		} else if len(formers) == 0 {
-			memo.Begin(tag, ctx)
-		} else {
-			// Plans made without these former names are not this run's,
-			// and one taken from the cache does not say which former
-			// names its links used (ix.RenamedUsed, which the names file
-			// keeps): a change of names plans again every note with a
-			// link that may name one.
-			memo.BeginAfresh(tag, ctx, cacheFormers(formers))
-		}
+		beginPlans(memo, fv, bx, ix, ctx, formers)
 		s.Plan.Memo = memo
 		s.Plan.MemoReadOnly = opt.Rewrites
 	}
@@ -414,9 +402,11 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 	// for an Engine's index of them, and, with the hint keys of its broken
 	// links, beside each plan recorded in the plan cache, for the next
 	// run's change of names (names_since.go).
-	var abouts []plancache.About
+	// (Made when a first note is planned: a run that takes every plan
+	// from the cache has none to keep.)
+	var abouts func() []plancache.About
 	if memo != nil && !opt.Rewrites {
-		abouts = make([]plancache.About, len(ix.Notes))
+		abouts = sync.OnceValue(func() []plancache.About { return make([]plancache.About, len(ix.Notes)) })
 	}
 	if opt.linkKeys != nil || abouts != nil {
 		var out [][]uint64
@@ -433,7 +423,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 				out[i] = keys
 			}
 			if abouts != nil {
-				abouts[i] = plancache.About{Keys: keys, Hints: brokenHintsIn(links, brokenAt(findings))}
+				abouts()[i] = plancache.About{Keys: keys, Hints: brokenHintsIn(links, brokenAt(findings))}
 			}
 		}
 	}
@@ -469,7 +459,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 				if !ok {
 					return plancache.About{}
 				}
-				a := abouts[i]
+				a := abouts()[i]
 				a.Names = plan.AppendNoteContext(nil, ix.Notes[i])
 				return a
 			})
