@@ -338,71 +338,118 @@ func isHangulSyllable(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
 // returns s itself, without allocating, when the level changes nothing.
 // ok is false for any other rune; generalKey handles those.
 func plainKey(l Level, s string) (key string, ok bool) {
-	// lo and hi bound the core of s, as core does for separate.
-	lo, hi := -1, 0
-	upper := false
+	p, ok := scanPlain(l, s)
+	if !ok {
+		return "", false
+	}
+	if p.clean(s) {
+		return s, true
+	}
+	buf := p.appendKey(make([]byte, 0, len(s)), s)
+	// buf is not written again: the key shares it rather than copy it.
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
+}
+
+// AppendKey appends Key(l, s) to dst: the same bytes, without allocating
+// a string for a name of ASCII and Hangul syllables (a caller that only
+// hashes the key, for one).
+func AppendKey(dst []byte, l Level, s string) []byte {
+	s = strings.TrimSpace(s)
+	if l == Exact {
+		return append(dst, s...)
+	}
+	p, ok := scanPlain(l, s)
+	switch {
+	case !ok:
+		return append(dst, generalKey(l, s)...)
+	case p.clean(s):
+		return append(dst, s...)
+	}
+	return p.appendKey(dst, s)
+}
+
+// plainScan is what scanPlain finds of a plain name (ASCII and Hangul
+// syllables) on its way through: where its core is, as core does for
+// separate, and whether it has an upper-case letter the level lowers.
+type plainScan struct {
+	l      Level
+	lo, hi int
+	upper  bool
+}
+
+func scanPlain(l Level, s string) (p plainScan, ok bool) {
+	p = plainScan{l: l, lo: -1}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, n := utf8.DecodeRuneInString(s[i:])
 			if !isHangulSyllable(r) {
-				return "", false
+				return p, false
 			}
-			if lo < 0 {
-				lo = i
+			if p.lo < 0 {
+				p.lo = i
 			}
 			i += n
-			hi = i
+			p.hi = i
 			continue
 		}
 		if !isASCIISep(l, c) {
-			if lo < 0 {
-				lo = i
+			if p.lo < 0 {
+				p.lo = i
 			}
-			hi = i + 1
+			p.hi = i + 1
 		}
-		upper = upper || l >= Case && 'A' <= c && c <= 'Z'
+		p.upper = p.upper || l >= Case && 'A' <= c && c <= 'Z'
 		i++
 	}
-	if lo < 0 {
-		lo, hi = len(s), len(s)
+	if p.lo < 0 {
+		p.lo, p.hi = len(s), len(s)
 	}
-	// collapses reports whether the byte at i is part of a separator run
-	// (an edge '-' or '_' is not: it is part of the name).
-	collapses := func(i int) bool {
-		c := s[i]
-		return c < utf8.RuneSelf && isASCIISep(l, c) && !((i < lo || i >= hi) && (c == '-' || c == '_'))
+	return p, true
+}
+
+// collapses reports whether the byte of s at i is part of a separator run
+// (an edge '-' or '_' is not: it is part of the name).
+func (p *plainScan) collapses(s string, i int) bool {
+	c := s[i]
+	return c < utf8.RuneSelf && isASCIISep(p.l, c) && !((i < p.lo || i >= p.hi) && (c == '-' || c == '_'))
+}
+
+// clean reports whether the key of s is s itself.
+func (p *plainScan) clean(s string) bool {
+	if p.upper {
+		return false
 	}
-	clean := !upper // the key equals s
-	for i := 0; clean && i < len(s); i++ {
-		if collapses(i) {
-			// Kept as is only when it is a single space between two
-			// characters that stay, below Compact.
-			clean = l != Compact && s[i] == ' ' && i > 0 && !collapses(i-1) && i+1 < len(s) && !collapses(i+1)
+	for i := 0; i < len(s); i++ {
+		// A separator is kept as is only when it is a single space
+		// between two characters that stay, below Compact.
+		if p.collapses(s, i) && !(p.l != Compact && s[i] == ' ' && i > 0 && !p.collapses(s, i-1) && i+1 < len(s) && !p.collapses(s, i+1)) {
+			return false
 		}
 	}
-	if clean {
-		return s, true
-	}
-	buf := make([]byte, 0, len(s))
+	return true
+}
+
+// appendKey appends the key of s to dst.
+func (p *plainScan) appendKey(dst []byte, s string) []byte {
+	start := len(dst)
 	pending := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if collapses(i) {
+		if p.collapses(s, i) {
 			pending = true
 			continue
 		}
-		if pending && len(buf) > 0 && l != Compact {
-			buf = append(buf, ' ')
+		if pending && len(dst) > start && p.l != Compact {
+			dst = append(dst, ' ')
 		}
 		pending = false
-		if l >= Case && 'A' <= c && c <= 'Z' {
+		if p.l >= Case && 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf = append(buf, c)
+		dst = append(dst, c)
 	}
-	// buf is not written again: the key shares it rather than copy it.
-	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
+	return dst
 }
 
 // isASCIISep is isSep for an ASCII byte.

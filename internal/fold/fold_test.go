@@ -161,6 +161,9 @@ func FuzzKey(f *testing.F) {
 			if got, want := Key(l, s), generalKey(l, trimmed); got != want {
 				t.Fatalf("Key(%v, %q) = %q, general path %q", l, s, got, want)
 			}
+			if got := AppendKey([]byte("x"), l, s); string(got) != "x"+Key(l, s) {
+				t.Fatalf("AppendKey(%v, %q) = %q, Key %q", l, s, got[1:], Key(l, s))
+			}
 		}
 		// Steps gives each level's key, whichever level is asked first.
 		up, down := NewSteps(s), NewSteps(s)

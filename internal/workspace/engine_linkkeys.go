@@ -350,8 +350,10 @@ func (f *targetFiler) keysOf(links []note.Link) []uint64 {
 				continue
 			}
 			// (No cache of these: a map per filer cost more than the
-			// folding it saved, at 100,000 notes.)
-			put(keyHash(fold.Key(fold.Compact, q)))
+			// folding it saved, at 100,000 notes. The key is hashed where
+			// it is made: keyHash of the same bytes.)
+			f.buf = fold.AppendKey(f.buf[:0], fold.Compact, q)
+			put(xxhash.Sum64(f.buf))
 		}
 	}
 	f.out = out
