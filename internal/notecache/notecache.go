@@ -289,18 +289,6 @@ func (c *Cache) Missed() []string {
 	return slices.Sorted(slices.Values(c.missed))
 }
 
-// Former returns the note the file holds for the path p whatever its
-// file's key: the note as the run that recorded it read it, which may be
-// older than the file now.
-func (c *Cache) Former(p string) (*note.Note, bool) {
-	<-c.ready
-	i, ok := c.byPath[p]
-	if !ok {
-		return nil, false
-	}
-	return c.old[i].decode(p)
-}
-
 // intact reports whether the entry's checksum holds.
 func (e *entry) intact() bool {
 	body := e.raw[:len(e.raw)-4]

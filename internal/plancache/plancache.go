@@ -14,11 +14,13 @@
 //   - A missing, unreadable or damaged file is an empty cache, never an
 //     error; writes go through a temporary file and a rename.
 //   - Beside its plan, an entry keeps what a change of names needs to
-//     tell whether the plan still holds (About, given to Save): the hashes its note's
-//     link targets are filed under and the hint keys of its broken links.
-//     A run whose context is not the file's may still use the entries a
-//     change of names cannot touch (BeginExcept); its caller proves which
-//     those are. An entry recorded without them makes Linking say no.
+//     tell whether the plan still holds (About, given to Save): the hashes
+//     its note's link targets are filed under, the hint keys of its broken
+//     links and the note's names; the file keeps the former names in force
+//     in its run. A run whose context is not the file's may still use the
+//     entries a change of names cannot touch (BeginExcept); its caller
+//     proves which those are. An entry recorded without its keys makes
+//     Linking say no.
 package plancache
 
 import (
@@ -115,9 +117,9 @@ func Open(file string) *Cache {
 }
 
 // Begin sets the run's tag (the executable and anything else the caller
-// ties plans to) and context. Call it once, before Lookup.
-// The run has no former names in force: the file's plans are used only
-// when they were made without any too.
+// ties plans to) and context, for a run with no former names in force:
+// the file's plans are used only when they were made without any too.
+// Call it (or BeginExcept, or BeginAfresh) once, before Lookup.
 func (c *Cache) Begin(tag string, context [32]byte) {
 	<-c.ready
 	c.cur, c.ctx, c.begun = []byte(tag), context, true
@@ -275,13 +277,6 @@ func (c *Cache) NamesOf(path string) ([]byte, bool) {
 	}
 	_, _, names, ok := aboutParts(c.old[i].about)
 	return names, ok && names != nil
-}
-
-// Has reports whether the file holds a plan of the note at path.
-func (c *Cache) Has(path string) bool {
-	<-c.ready
-	_, ok := c.byPath[path]
-	return ok
 }
 
 // Paths returns the paths of the file's plans, in order.

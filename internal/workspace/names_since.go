@@ -21,15 +21,15 @@ import (
 //
 // The plan cache's context (plan.ContextSum) is the digest of every
 // note's names, as the run that wrote it saw them. The notes this run
-// read again (the note cache's misses) are put back as the note cache
-// holds them, the notes added since are taken out and those removed put
-// back: when the digest of the vault so rebuilt is the cache's, those
-// notes are exactly what changed names since, and their former versions
-// are known. nameChange.replan then finds the notes whose plans the
-// change can touch, as it does for an Engine, from what the plan cache's
-// entries keep of each note (plancache.About: the keys its links are
-// filed under, the hint keys of its broken links). Any doubt — another
-// digest, too many notes read again, a ladder without keys, an entry
+// read again (the note cache's misses) are given back the names recorded
+// beside their plans, the notes added since are taken out and those
+// removed put back: when the digest of the vault so rebuilt is the
+// cache's, those notes are exactly what changed names since, and their
+// former names are known. nameChange.replan then finds the notes whose
+// plans the change can touch, as it does for an Engine, from what the
+// plan cache's entries keep of each note (plancache.About: the keys its
+// links are filed under, the hint keys of its broken links). Any doubt —
+// another digest, too many notes changed, a ladder without keys, an entry
 // without its keys — and every plan is made again.
 
 // maxReadAgain is the most notes whose names changed (or that were added
