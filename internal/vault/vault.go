@@ -330,8 +330,19 @@ func notRegular(m fs.FileMode) string {
 }
 
 // readBatch is the most paths a reader takes from the queue at once: a
-// few, so that the last notes still spread over all readers.
-const readBatch = 8
+// few, so that the last notes still spread over all readers. A reader
+// with a ring takes more: a ring's batch costs a few system calls however
+// many files it holds.
+const (
+	readBatch = 8
+	ringBatch = 32
+)
+
+// miss is a note the cache did not give.
+type miss struct {
+	path      string
+	cacheable bool
+}
 
 // Read walks the vault and parses every note in parallel. Parsing starts
 // while the walk is still listing folders.
@@ -387,27 +398,51 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 			arena := new(note.Arena)
 			var mine []*note.Note
 			var skipped []Problem
+			record := func(p string, n *note.Note, why string) {
+				switch {
+				case n != nil:
+					mine = append(mine, n)
+				case why != "":
+					skipped = append(skipped, Problem{p, why})
+				}
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, found)
+					mu.Unlock()
+				}
+			}
+			// The notes the cache does not give are read a batch at a
+			// time through a ring of this worker's, where there is one.
+			ring := v.newNoteRing()
+			defer ring.close()
+			take := readBatch
+			if ring != nil {
+				take = ringBatch
+			}
 			var batch []string
+			var misses []miss
 			for {
-				batch = paths.take(batch, readBatch)
+				batch = paths.take(batch, take)
 				if len(batch) == 0 {
 					break
 				}
+				misses = misses[:0]
 				for _, p := range batch {
-					n, why, nbuf := v.readNote(p, opt, buf, arena)
+					if n, cacheable := v.cachedNote(p, opt); n != nil {
+						record(p, n, "")
+					} else {
+						misses = append(misses, miss{p, cacheable})
+					}
+				}
+				if ring.usable(v, len(misses)) {
+					buf = ring.readBatch(v, misses, opt, buf, arena, record)
+					continue
+				}
+				for _, m := range misses {
+					n, why, nbuf := v.readUncached(m.path, opt, m.cacheable, buf, arena)
 					buf = nbuf
-					switch {
-					case n != nil:
-						mine = append(mine, n)
-					case why != "":
-						skipped = append(skipped, Problem{p, why})
-					}
-					if opt.Progress != nil {
-						mu.Lock()
-						done++
-						opt.Progress(done, found)
-						mu.Unlock()
-					}
+					record(m.path, n, why)
 				}
 			}
 			// Each worker sorts its own share, on its own core; the
@@ -478,20 +513,38 @@ func merge2(a, b []*note.Note) []*note.Note {
 // a regular file (swapped in after the walk, or a symlink's target) gives
 // no note but the reason it was skipped.
 func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Arena) (n *note.Note, skipped string, _ []byte) {
+	n, cacheable := v.cachedNote(p, opt)
+	if n != nil {
+		return n, "", buf
+	}
+	return v.readUncached(p, opt, cacheable, buf, arena)
+}
+
+// cachedNote returns the cache's note of the file at p, or nil and whether
+// the note parsed from p may be cached.
+func (v *Vault) cachedNote(p string, opt ReadOptions) (n *note.Note, cacheable bool) {
 	// Only a regular file is cached: a symlinked note would be recorded
 	// under the target's key and never found again by its own.
-	cacheable := false
-	if opt.Cache != nil {
-		if k, ok := v.cacheKey(p); ok {
-			cacheable = true
-			if k.Size <= opt.MaxFileSize {
-				if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
-					n.Dev, n.Ino = k.Dev, k.Ino
-					return n, "", buf
-				}
-			}
+	if opt.Cache == nil {
+		return nil, false
+	}
+	k, ok := v.cacheKey(p)
+	if !ok {
+		return nil, false
+	}
+	if k.Size <= opt.MaxFileSize {
+		if n, ok := opt.Cache.Lookup(p, k, opt.Hash); ok {
+			n.Dev, n.Ino = k.Dev, k.Ino
+			return n, true
 		}
 	}
+	return nil, true
+}
+
+// readUncached reads the note at p from its file, one system call at a
+// time: the way of every note the cache does not give where there is no
+// ring (noteRing), and of every file the ring leaves to it.
+func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []byte, arena *note.Arena) (n *note.Note, skipped string, _ []byte) {
 	f, ok := v.notes.open(p)
 	if !ok {
 		rf, err := v.Root.OpenFile(p, openFlags, 0)
@@ -526,21 +579,28 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Aren
 	if err := f.readFull(buf); err != nil {
 		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 	}
+	return v.parseNote(p, opt, buf, key, cacheable, arena), "", buf
+}
+
+// parseNote parses the bytes src read from the regular file at p, whose
+// note cache key (from the open file, taken before the read) is key (nil
+// where there are no keys).
+func (v *Vault) parseNote(p string, opt ReadOptions, src []byte, key *notecache.Key, cacheable bool, arena *note.Arena) *note.Note {
 	if opt.Light != nil {
-		if ln, ok := opt.Light(p, buf); ok {
+		if ln, ok := opt.Light(p, src); ok {
 			if key != nil {
 				ln.Dev, ln.Ino = key.Dev, key.Ino
 			}
-			return &ln, "", buf
+			return &ln
 		}
 	}
 	// A cached note carries its hash, so that apply can take it from the
 	// cache too. Packed, the links of all notes take a fraction of the
 	// memory of their records (see note.Note.Pack).
 	if opt.Parsed != nil {
-		opt.Parsed(len(buf))
+		opt.Parsed(len(src))
 	}
-	pn, enc := note.ParsePackedIn(arena, p, buf, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
+	pn, enc := note.ParsePackedIn(arena, p, src, opt.Syntax, opt.Hash || opt.Cache != nil, opt.Cache != nil)
 	if key != nil {
 		pn.Dev, pn.Ino = key.Dev, key.Ino
 	}
@@ -549,7 +609,7 @@ func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Aren
 		// during the read moves the change time past it.
 		opt.Cache.Put(p, *key, enc)
 	}
-	return &pn, "", buf
+	return &pn
 }
 
 // statFile returns what readNote needs of an open file: its size, its type

@@ -1,0 +1,312 @@
+//go:build linux
+
+package uring
+
+import (
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The kernel's io_uring ABI (include/uapi/linux/io_uring.h), as far as a
+// Reader uses it.
+
+type sqringOffsets struct {
+	head, tail, ringMask, ringEntries, flags, dropped, array, resv1 uint32
+	userAddr                                                        uint64
+}
+
+type cqringOffsets struct {
+	head, tail, ringMask, ringEntries, overflow, cqes, flags, resv1 uint32
+	userAddr                                                        uint64
+}
+
+type params struct {
+	sqEntries, cqEntries, flags, sqThreadCPU, sqThreadIdle, features, wqFd uint32
+	resv                                                                   [3]uint32
+	sqOff                                                                  sqringOffsets
+	cqOff                                                                  cqringOffsets
+}
+
+// sqe is a submission queue entry (64 bytes).
+type sqe struct {
+	opcode      uint8
+	flags       uint8
+	ioprio      uint16
+	fd          int32
+	off         uint64 // or addr2
+	addr        uint64
+	len         uint32
+	opFlags     uint32
+	userData    uint64
+	bufIndex    uint16
+	personality uint16
+	fileIndex   int32
+	addr3       uint64
+	pad         uint64
+}
+
+// cqe is a completion queue entry (16 bytes).
+type cqe struct {
+	userData uint64
+	res      int32
+	flags    uint32
+}
+
+const (
+	opClose   = 19
+	opStatx   = 21
+	opRead    = 22
+	opOpenat2 = 28
+
+	offSQRing = 0
+	offCQRing = 0x8000000
+	offSQEs   = 0x10000000
+
+	enterGetEvents = 1
+	registerProbe  = 8
+	opSupported    = 1
+
+	// entries is the ring's size: a batch's steps never have more in
+	// flight.
+	entries     = MaxBatch
+	statxNeeded = unix.STATX_TYPE | unix.STATX_MTIME | unix.STATX_CTIME | unix.STATX_INO | unix.STATX_SIZE
+
+	// maxRead is the largest file a Reader reads: each of a batch's
+	// slots keeps a buffer as large as the largest file it read.
+	maxRead = 1 << 20
+)
+
+var _ [64]byte = [unsafe.Sizeof(sqe{})]byte{}
+var _ [16]byte = [unsafe.Sizeof(cqe{})]byte{}
+
+// Reader reads batches of files through one io_uring ring. It is not safe
+// for concurrent use: each reading goroutine has its own.
+type Reader struct {
+	fd        int
+	maps      [][]byte
+	sqHead    *uint32
+	sqTail    *uint32
+	sqMask    uint32
+	sqArray   []uint32
+	sqes      []sqe
+	cqHead    *uint32
+	cqTail    *uint32
+	cqMask    uint32
+	cqes      []cqe
+	pending   int // submitted, not yet completed
+	toSubmit  int
+	res       [MaxBatch]int32
+	fds       [MaxBatch]int32
+	paths     [MaxBatch][]byte // NUL-terminated
+	hows      [MaxBatch]unix.OpenHow
+	stats     [MaxBatch]unix.Statx_t
+	bufs      [MaxBatch][]byte
+	emptyPath [1]byte
+	unusable  bool
+}
+
+// NewReader sets up a ring. It fails where io_uring is unavailable or
+// lacks one of the operations a Reader asks for.
+func NewReader() (*Reader, error) {
+	var p params
+	fd, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, entries, uintptr(unsafe.Pointer(&p)), 0)
+	if errno != 0 {
+		return nil, ErrUnsupported
+	}
+	r := &Reader{fd: int(fd)}
+	ok := false
+	defer func() {
+		if !ok {
+			r.Close()
+		}
+	}()
+	mmap := func(off int64, size uint32) []byte {
+		b, err := unix.Mmap(r.fd, off, int(size), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_POPULATE)
+		if err != nil {
+			return nil
+		}
+		r.maps = append(r.maps, b)
+		return b
+	}
+	sq := mmap(offSQRing, p.sqOff.array+p.sqEntries*4)
+	cq := mmap(offCQRing, p.cqOff.cqes+p.cqEntries*uint32(unsafe.Sizeof(cqe{})))
+	sqes := mmap(offSQEs, p.sqEntries*uint32(unsafe.Sizeof(sqe{})))
+	if sq == nil || cq == nil || sqes == nil || !r.supports(opOpenat2, opStatx, opRead, opClose) {
+		return nil, ErrUnsupported
+	}
+	r.sqHead = (*uint32)(unsafe.Pointer(&sq[p.sqOff.head]))
+	r.sqTail = (*uint32)(unsafe.Pointer(&sq[p.sqOff.tail]))
+	r.sqMask = *(*uint32)(unsafe.Pointer(&sq[p.sqOff.ringMask]))
+	r.sqArray = unsafe.Slice((*uint32)(unsafe.Pointer(&sq[p.sqOff.array])), p.sqEntries)
+	r.sqes = unsafe.Slice((*sqe)(unsafe.Pointer(&sqes[0])), p.sqEntries)
+	r.cqHead = (*uint32)(unsafe.Pointer(&cq[p.cqOff.head]))
+	r.cqTail = (*uint32)(unsafe.Pointer(&cq[p.cqOff.tail]))
+	r.cqMask = *(*uint32)(unsafe.Pointer(&cq[p.cqOff.ringMask]))
+	r.cqes = unsafe.Slice((*cqe)(unsafe.Pointer(&cq[p.cqOff.cqes])), p.cqEntries)
+	ok = true
+	return r, nil
+}
+
+// supports asks the kernel (IORING_REGISTER_PROBE, Linux 5.6) whether it
+// knows every op.
+func (r *Reader) supports(ops ...uint8) bool {
+	var probe struct {
+		lastOp, opsLen uint8
+		resv           uint16
+		resv2          [3]uint32
+		ops            [256]struct {
+			op, resv uint8
+			flags    uint16
+			resv2    uint32
+		}
+	}
+	_, _, errno := unix.Syscall6(unix.SYS_IO_URING_REGISTER, uintptr(r.fd), registerProbe, uintptr(unsafe.Pointer(&probe)), 256, 0, 0)
+	if errno != 0 {
+		return false
+	}
+	for _, op := range ops {
+		if op > probe.lastOp || probe.ops[op].flags&opSupported == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Close releases the ring.
+func (r *Reader) Close() error {
+	if r == nil {
+		return nil
+	}
+	for _, m := range r.maps {
+		unix.Munmap(m)
+	}
+	r.maps = nil
+	return unix.Close(r.fd)
+}
+
+func (r *Reader) push(e sqe) {
+	tail := atomic.LoadUint32(r.sqTail)
+	i := tail & r.sqMask
+	r.sqes[i] = e
+	r.sqArray[i] = i
+	atomic.StoreUint32(r.sqTail, tail+1)
+	r.toSubmit++
+}
+
+// run submits what was pushed and waits until all of it has completed,
+// recording each result under its user data (a slot of the batch). False
+// means the ring failed: what it ran is unknown.
+func (r *Reader) run() bool {
+	for r.toSubmit > 0 || r.pending > 0 {
+		n, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(r.toSubmit), 1, enterGetEvents, 0, 0)
+		switch errno {
+		case 0:
+			r.toSubmit -= int(n)
+			r.pending += int(n)
+		case unix.EINTR, unix.EAGAIN, unix.EBUSY:
+			// Interrupted, or completions to reap first.
+		default:
+			return false
+		}
+		head := atomic.LoadUint32(r.cqHead)
+		tail := atomic.LoadUint32(r.cqTail)
+		for ; head != tail; head++ {
+			c := &r.cqes[head&r.cqMask]
+			if c.userData < MaxBatch {
+				r.res[c.userData] = c.res
+			}
+			r.pending--
+		}
+		atomic.StoreUint32(r.cqHead, head)
+	}
+	return true
+}
+
+// Read opens each of paths (at most MaxBatch) relative to the folder dirfd
+// with how, stats it, reads it whole when it is a regular file of at most
+// maxSize bytes (and at most a megabyte), and closes it, filling files[k]
+// for paths[k]. A path with OK false is the caller's to read.
+func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int64, files []File) []File {
+	files = files[:0]
+	for range paths {
+		files = append(files, File{})
+	}
+	if r.unusable || len(paths) > MaxBatch {
+		return files
+	}
+	// The ring's completions come back as work queued on the thread that
+	// submitted: staying on it, a wait never depends on another thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for k, p := range paths {
+		r.paths[k] = append(append(r.paths[k][:0], p...), 0)
+		r.hows[k] = *how
+		r.fds[k] = -1
+		r.push(sqe{opcode: opOpenat2, fd: int32(dirfd), addr: uint64(uintptr(unsafe.Pointer(&r.paths[k][0]))),
+			len: uint32(unsafe.Sizeof(unix.OpenHow{})), off: uint64(uintptr(unsafe.Pointer(&r.hows[k]))), userData: uint64(k)})
+	}
+	if !r.run() {
+		r.unusable = true
+		return files
+	}
+	for k := range paths {
+		if r.res[k] < 0 {
+			continue
+		}
+		r.fds[k] = r.res[k]
+		r.push(sqe{opcode: opStatx, fd: r.fds[k], addr: uint64(uintptr(unsafe.Pointer(&r.emptyPath[0]))),
+			len: unix.STATX_BASIC_STATS, opFlags: unix.AT_EMPTY_PATH, off: uint64(uintptr(unsafe.Pointer(&r.stats[k]))), userData: uint64(k)})
+	}
+	ran := r.run()
+	limit := min(maxSize, maxRead)
+	for k := range paths {
+		st := &r.stats[k]
+		if !ran || r.fds[k] < 0 || r.res[k] < 0 || st.Mask&statxNeeded != statxNeeded ||
+			st.Mode&unix.S_IFMT != unix.S_IFREG || int64(st.Size) > limit {
+			r.res[k] = -1
+			continue
+		}
+		size := int(st.Size)
+		if cap(r.bufs[k]) < size {
+			r.bufs[k] = make([]byte, size, size+size/4)
+		}
+		r.bufs[k] = r.bufs[k][:size]
+		files[k] = File{Size: int64(size), Ino: st.Ino, Dev: unix.Mkdev(st.Dev_major, st.Dev_minor),
+			Mtime: st.Mtime.Sec*1e9 + int64(st.Mtime.Nsec), Ctime: st.Ctime.Sec*1e9 + int64(st.Ctime.Nsec)}
+		if size == 0 {
+			r.res[k] = 0
+			continue
+		}
+		r.res[k] = -1
+		r.push(sqe{opcode: opRead, fd: r.fds[k], addr: uint64(uintptr(unsafe.Pointer(&r.bufs[k][0]))), len: uint32(size), userData: uint64(k)})
+	}
+	ran = r.run()
+	for k := range paths {
+		if ran && r.res[k] >= 0 && int64(r.res[k]) == files[k].Size {
+			files[k].OK, files[k].Data = true, r.bufs[k][:files[k].Size]
+		} else {
+			files[k] = File{}
+		}
+	}
+	for k := range paths {
+		if r.fds[k] >= 0 {
+			r.push(sqe{opcode: opClose, fd: r.fds[k], userData: uint64(k)})
+		}
+	}
+	if !r.run() {
+		// The descriptors the ring could not close are closed here.
+		r.unusable = true
+		for k := range paths {
+			if r.fds[k] >= 0 {
+				unix.Close(int(r.fds[k]))
+			}
+		}
+		for k := range files {
+			files[k] = File{}
+		}
+	}
+	return files
+}

@@ -1,0 +1,151 @@
+//go:build linux
+
+package uring
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+var beneath = unix.OpenHow{
+	Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NONBLOCK | unix.O_NOCTTY,
+	Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS,
+}
+
+func newReader(t *testing.T) *Reader {
+	t.Helper()
+	r, err := NewReader()
+	if err != nil {
+		t.Skipf("io_uring: %v", err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// A Reader reads what plain system calls read, and gives back to the
+// caller every path that is not a plain regular file it could read whole.
+func TestReadMatchesSystemCalls(t *testing.T) {
+	r := newReader(t)
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"empty.md":      nil,
+		"one.md":        []byte("x"),
+		"page.md":       bytes.Repeat([]byte("a"), 4096),
+		"sub/deep.md":   bytes.Repeat([]byte("한글 "), 3000),
+		"limit.md":      bytes.Repeat([]byte("b"), maxRead),
+		"too-large.md":  bytes.Repeat([]byte("c"), maxRead+1),
+		"over-asked.md": bytes.Repeat([]byte("d"), 2000),
+	}
+	for p, b := range files {
+		full := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(dir, "folder.md"), 0o755)
+	if err := unix.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink("one.md", filepath.Join(dir, "link.md"))
+	os.Symlink("..", filepath.Join(dir, "up"))
+	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(root)
+	paths := []string{"empty.md", "one.md", "page.md", "sub/deep.md", "limit.md", "too-large.md", "over-asked.md",
+		"folder.md", "pipe.md", "link.md", "up/x.md", "../x.md", "missing.md", "/etc/hostname"}
+	const maxSize = maxRead
+	var got []File
+	for round := 0; round < 2; round++ { // the second reuses the buffers
+		got = r.Read(root, &beneath, paths, maxSize, got)
+		for k, p := range paths {
+			want, plain := files[p]
+			if p == "too-large.md" {
+				plain = false
+			}
+			f := got[k]
+			if f.OK != plain {
+				t.Fatalf("%s: OK %v, want %v", p, f.OK, plain)
+			}
+			if !plain {
+				continue
+			}
+			if !bytes.Equal(f.Data, want) {
+				t.Errorf("%s: read %d bytes, want %d", p, len(f.Data), len(want))
+			}
+			var st unix.Stat_t
+			if err := unix.Stat(filepath.Join(dir, p), &st); err != nil {
+				t.Fatal(err)
+			}
+			if f.Size != st.Size || f.Ino != st.Ino || f.Dev != st.Dev || f.Mtime != st.Mtim.Nano() || f.Ctime != st.Ctim.Nano() {
+				t.Errorf("%s: statx %+v, stat size %d ino %d dev %d mtime %d ctime %d", p,
+					File{Size: f.Size, Ino: f.Ino, Dev: f.Dev, Mtime: f.Mtime, Ctime: f.Ctime}, st.Size, st.Ino, st.Dev, st.Mtim.Nano(), st.Ctim.Nano())
+			}
+		}
+	}
+	// The size limit is the caller's.
+	got = r.Read(root, &beneath, []string{"over-asked.md", "one.md"}, 1999, got)
+	if got[0].OK || !got[1].OK {
+		t.Errorf("limit 1999: OK %v %v, want false true", got[0].OK, got[1].OK)
+	}
+	// Nothing is left open.
+	before := openFDs(t)
+	for i := 0; i < 5; i++ {
+		got = r.Read(root, &beneath, paths, maxSize, got)
+	}
+	if after := openFDs(t); after != before {
+		t.Errorf("open descriptors: %d before, %d after", before, after)
+	}
+}
+
+// A batch as large as the ring, read many times over.
+func TestReadFullBatches(t *testing.T) {
+	r := newReader(t)
+	dir := t.TempDir()
+	var paths []string
+	for i := 0; i < 3*MaxBatch; i++ {
+		p := fmt.Sprintf("n%03d.md", i)
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(root)
+	var got []File
+	for lo := 0; lo < len(paths); lo += MaxBatch {
+		batch := paths[lo : lo+MaxBatch]
+		got = r.Read(root, &beneath, batch, 100, got)
+		for k, p := range batch {
+			if !got[k].OK || string(got[k].Data) != p {
+				t.Errorf("%s: OK %v, %q", p, got[k].OK, got[k].Data)
+			}
+		}
+	}
+	// More than a batch is refused whole.
+	got = r.Read(root, &beneath, paths, 100, got)
+	for k := range got {
+		if got[k].OK {
+			t.Fatalf("%d paths: read, want every one left to the caller", len(paths))
+		}
+	}
+}
+
+func openFDs(t *testing.T) int {
+	t.Helper()
+	es, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip(err)
+	}
+	return len(es)
+}
