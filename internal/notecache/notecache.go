@@ -79,7 +79,8 @@ func SettleForTests(d time.Duration) (restore func()) {
 // 3: entries may follow the count written in the header (appends).
 // 4: a note's packed links are followed by their digest (a flag byte, and
 // the digest when the note was parsed for the cache).
-const formatVersion = 4
+// 5: a note's content hash follows its SHA-256.
+const formatVersion = 5
 
 var magic = []byte("relink notecache\n")
 

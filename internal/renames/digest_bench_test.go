@@ -12,7 +12,7 @@ func BenchmarkUnchanged(b *testing.B) {
 		b.Run(fmt.Sprintf("notes=%d", n), func(b *testing.B) {
 			notes := make([]Note, n)
 			for i := range notes {
-				notes[i] = Note{Path: fmt.Sprintf("folder%02d/some note title number %d.md", i%73, i), Title: fmt.Sprintf("Some Note Title %d", i), Ino: uint64(i + 100), Dev: 2049, Sum: [32]byte{byte(i), byte(i >> 8)}}
+				notes[i] = Note{Path: fmt.Sprintf("folder%02d/some note title number %d.md", i%73, i), Title: fmt.Sprintf("Some Note Title %d", i), Ino: uint64(i + 100), Dev: 2049, Content: uint64(i) + 1<<40}
 			}
 			for b.Loop() {
 				d := NewDigester(len(notes))

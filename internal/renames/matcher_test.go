@@ -16,11 +16,11 @@ import (
 // git renames.
 func TestRematchMatchesMatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	sum := func(k int) [32]byte { var s [32]byte; s[0] = byte(k); s[1] = 1; return s }
+	sum := func(k int) uint64 { return uint64(k) + 1<<40 }
 	for trial := range 40 {
 		var old []Note
 		for i := range 30 {
-			o := Note{Path: fmt.Sprintf("n%02d.md", i), Title: fmt.Sprintf("T%d", i%9), ID: fmt.Sprintf("id%d", i%5), Ino: uint64(100 + i), Dev: 1, Sum: sum(i)}
+			o := Note{Path: fmt.Sprintf("n%02d.md", i), Title: fmt.Sprintf("T%d", i%9), ID: fmt.Sprintf("id%d", i%5), Ino: uint64(100 + i), Dev: 1, Content: sum(i)}
 			if i%4 == 0 {
 				o.Formers = []Name{{Path: fmt.Sprintf("was%d.md", i)}, {Path: o.Path, Title: "Old title"}}
 			}
@@ -39,7 +39,7 @@ func TestRematchMatchesMatch(t *testing.T) {
 			}
 			cur = append(cur, c)
 		}
-		cur = append(cur, Note{Path: "fresh.md", Title: "T1", Sum: sum(99)})
+		cur = append(cur, Note{Path: "fresh.md", Title: "T1", Content: sum(99)})
 		slices.SortFunc(cur, func(a, b Note) int { return cmpString(a.Path, b.Path) })
 		moved := []Moved{{From: "gone.md", To: cur[2].Path}, {From: "n00.md", To: cur[3].Path}}
 		m := NewMatcher(old, moved)
@@ -57,7 +57,7 @@ func TestRematchMatchesMatch(t *testing.T) {
 				case 1:
 					c.ID = fmt.Sprintf("id%d", rng.IntN(7))
 				case 2:
-					c.Sum = sum(rng.IntN(40))
+					c.Content = sum(rng.IntN(40))
 				case 3:
 					c.Title = old[rng.IntN(len(old))].Title
 				}

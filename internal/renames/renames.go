@@ -24,6 +24,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"github.com/cespare/xxhash/v2"
 	"hash"
 	"path"
 	"slices"
@@ -43,8 +44,9 @@ type Note struct {
 	ID    string
 	// Dev and Ino identify the file; both 0 where the system has none.
 	Dev, Ino uint64
-	// Sum is the SHA-256 of the note's bytes; zero when unknown.
-	Sum [32]byte
+	// Content is the hash of the note's bytes (note.ContentHash); zero
+	// when unknown.
+	Content uint64
 	// Formers are names the note had before, which links still used.
 	Formers []Name
 }
@@ -115,15 +117,15 @@ func (m *Matcher) Match(cur []Note) []Former {
 	// the links of one deleted note to an unrelated new one. Counted on
 	// the first vanished note: a run where every note is where it was
 	// needs no count.
-	var holders map[[32]byte]int
-	distinctive := func(sum [32]byte) bool {
+	var holders map[uint64]int
+	distinctive := func(content uint64) bool {
 		if holders == nil {
-			holders = make(map[[32]byte]int, len(old))
+			holders = make(map[uint64]int, len(old))
 			for i := range old {
-				holders[old[i].Sum]++
+				holders[old[i].Content]++
 			}
 		}
-		return sum != [32]byte{} && sum != emptySum && holders[sum] == 1
+		return content != 0 && content != emptyContent && holders[content] == 1
 	}
 	for i := range old {
 		o := &old[i]
@@ -132,7 +134,7 @@ func (m *Matcher) Match(cur []Note) []Former {
 			found = []int{n}
 			m.oldAt[n] = i
 		} else {
-			found = findMoved(o, cur, fresh, distinctive(o.Sum))
+			found = findMoved(o, cur, fresh, distinctive(o.Content))
 		}
 		for _, n := range found {
 			if g := gives(o, n, &cur[n]); len(g) > 0 {
@@ -281,8 +283,8 @@ func (m *Matcher) formers() []Former {
 	return out
 }
 
-// emptySum is the SHA-256 of an empty file, which names no note.
-var emptySum = sha256.Sum256(nil)
+// emptyContent is the hash of an empty file, which names no note.
+var emptyContent = xxhash.Sum64(nil)
 
 // findMoved returns the notes among fresh that o became, by the first
 // rule that finds any; byContent says whether o's bytes may identify it.
@@ -290,11 +292,11 @@ func findMoved(o *Note, cur []Note, fresh []int, byContent bool) []int {
 	rules := []func(c *Note) bool{
 		func(c *Note) bool {
 			return o.Ino != 0 && c.Ino == o.Ino && c.Dev == o.Dev &&
-				(byContent && c.Sum == o.Sum || stem(c.Path) == stem(o.Path) ||
+				(byContent && c.Content == o.Content || stem(c.Path) == stem(o.Path) ||
 					o.Title != "" && c.Title == o.Title || o.ID != "" && c.ID == o.ID)
 		},
 		func(c *Note) bool { return o.ID != "" && c.ID == o.ID },
-		func(c *Note) bool { return byContent && c.Sum == o.Sum },
+		func(c *Note) bool { return byContent && c.Content == o.Content },
 	}
 	for _, rule := range rules {
 		var found []int
@@ -317,8 +319,14 @@ func stem(p string) string {
 
 // magic starts a state file; the digit is the format's version. The
 // SHA-256 of the body follows it, so that a run over an unchanged vault
-// compares 32 bytes, not the whole file (Digester).
-const magic = "relink names 2\n"
+// compares 32 bytes, not the whole file (Digester). Version 2 kept each
+// note's SHA-256 where 3 keeps its content hash: a file of version 2 is
+// still read, its notes' content unknown, so that the renames since the
+// last run of an older relink are still found (by all but their bytes).
+const (
+	magic   = "relink names 3\n"
+	magicV2 = "relink names 2\n"
+)
 
 // HeaderLen is the length of the magic and the body's digest.
 const HeaderLen = len(magic) + sha256.Size
@@ -346,7 +354,7 @@ func Encode(notes []Note) []byte {
 // encodedSize bounds the length appendNote gives n.
 func encodedSize(n *Note) int {
 	const lenBytes = binary.MaxVarintLen64
-	size := 3*lenBytes + len(n.Path) + len(n.Title) + len(n.ID) + 2*lenBytes + len(n.Sum) + lenBytes
+	size := 3*lenBytes + len(n.Path) + len(n.Title) + len(n.ID) + 2*lenBytes + 8 + lenBytes
 	for _, f := range n.Formers {
 		size += 2*lenBytes + len(f.Path) + len(f.Title)
 	}
@@ -363,7 +371,7 @@ func appendNote(b []byte, n *Note) []byte {
 	str(n.ID)
 	b = binary.AppendUvarint(b, n.Dev)
 	b = binary.AppendUvarint(b, n.Ino)
-	b = append(b, n.Sum[:]...)
+	b = binary.LittleEndian.AppendUint64(b, n.Content)
 	b = binary.AppendUvarint(b, uint64(len(n.Formers)))
 	for _, f := range n.Formers {
 		str(f.Path)
@@ -409,7 +417,15 @@ var ErrCorrupt = errors.New("not a relink names file, or a damaged one")
 
 // Decode reads what Encode wrote.
 func Decode(b []byte) ([]Note, error) {
-	if len(b) < HeaderLen || string(b[:len(magic)]) != magic || [32]byte(b[len(magic):HeaderLen]) != sha256.Sum256(b[HeaderLen:]) {
+	if len(b) < HeaderLen || [32]byte(b[len(magic):HeaderLen]) != sha256.Sum256(b[HeaderLen:]) {
+		return nil, ErrCorrupt
+	}
+	contentLen := 8
+	switch string(b[:len(magic)]) {
+	case magic:
+	case magicV2:
+		contentLen = sha256.Size
+	default:
 		return nil, ErrCorrupt
 	}
 	b = b[HeaderLen:]
@@ -445,11 +461,13 @@ func Decode(b []byte) ([]Note, error) {
 		var n Note
 		n.Path, n.Title, n.ID = str(), str(), str()
 		n.Dev, n.Ino = u(), u()
-		if bad || len(b) < 32 {
+		if bad || len(b) < contentLen {
 			return nil, ErrCorrupt
 		}
-		n.Sum = [32]byte(b[:32])
-		b = b[32:]
+		if contentLen == 8 {
+			n.Content = binary.LittleEndian.Uint64(b)
+		}
+		b = b[contentLen:]
 		formers := u()
 		if bad || formers > uint64(len(b)) {
 			return nil, ErrCorrupt

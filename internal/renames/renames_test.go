@@ -2,16 +2,19 @@ package renames
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
+
+	"github.com/cespare/xxhash/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 )
 
-func sum(b byte) [32]byte { return [32]byte{b} }
+func sum(b byte) uint64 { return uint64(b) + 1<<40 }
 
-// sumOfNothing is the SHA-256 of an empty file.
-var sumOfNothing = sha256.Sum256(nil)
+// sumOfNothing is the content hash of an empty file.
+var sumOfNothing = xxhash.Sum64(nil)
 
 func TestMatch(t *testing.T) {
 	tests := []struct {
@@ -22,26 +25,26 @@ func TestMatch(t *testing.T) {
 	}{
 		{
 			name: "same file at a new path",
-			old:  []Note{{Path: "Old.md", Ino: 7, Dev: 1, Sum: sum(1)}, {Path: "b.md", Ino: 8, Dev: 1}},
-			cur:  []Note{{Path: "New.md", Ino: 7, Dev: 1, Sum: sum(1)}, {Path: "b.md", Ino: 8, Dev: 1}},
+			old:  []Note{{Path: "Old.md", Ino: 7, Dev: 1, Content: sum(1)}, {Path: "b.md", Ino: 8, Dev: 1}},
+			cur:  []Note{{Path: "New.md", Ino: 7, Dev: 1, Content: sum(1)}, {Path: "b.md", Ino: 8, Dev: 1}},
 			want: []Former{{Name{Path: "Old.md"}, 0}},
 		},
 		{
 			name: "moved into a folder and edited: same file, same stem",
-			old:  []Note{{Path: "Old.md", Ino: 7, Dev: 1, Sum: sum(1)}},
-			cur:  []Note{{Path: "dir/Old.md", Ino: 7, Dev: 1, Sum: sum(2)}},
+			old:  []Note{{Path: "Old.md", Ino: 7, Dev: 1, Content: sum(1)}},
+			cur:  []Note{{Path: "dir/Old.md", Ino: 7, Dev: 1, Content: sum(2)}},
 			want: []Former{{Name{Path: "Old.md"}, 0}},
 		},
 		{
 			name: "a freed inode given to an unrelated note is no rename",
-			old:  []Note{{Path: "Gone.md", Ino: 7, Dev: 1, Sum: sum(1)}},
-			cur:  []Note{{Path: "Other.md", Ino: 7, Dev: 1, Sum: sum(2)}},
+			old:  []Note{{Path: "Gone.md", Ino: 7, Dev: 1, Content: sum(1)}},
+			cur:  []Note{{Path: "Other.md", Ino: 7, Dev: 1, Content: sum(2)}},
 			want: nil,
 		},
 		{
 			name: "same inode on another device is another file",
-			old:  []Note{{Path: "Old.md", Ino: 7, Dev: 1, Sum: sum(1)}},
-			cur:  []Note{{Path: "New.md", Ino: 7, Dev: 2, Sum: sum(2)}},
+			old:  []Note{{Path: "Old.md", Ino: 7, Dev: 1, Content: sum(1)}},
+			cur:  []Note{{Path: "New.md", Ino: 7, Dev: 2, Content: sum(2)}},
 			want: nil,
 		},
 		{
@@ -58,62 +61,62 @@ func TestMatch(t *testing.T) {
 		},
 		{
 			name: "by id, rewritten elsewhere",
-			old:  []Note{{Path: "a.md", ID: "x1", Ino: 1, Dev: 1, Sum: sum(1)}},
-			cur:  []Note{{Path: "b.md", ID: "x1", Ino: 2, Dev: 1, Sum: sum(2)}},
+			old:  []Note{{Path: "a.md", ID: "x1", Ino: 1, Dev: 1, Content: sum(1)}},
+			cur:  []Note{{Path: "b.md", ID: "x1", Ino: 2, Dev: 1, Content: sum(2)}},
 			want: []Former{{Name{Path: "a.md"}, 0}},
 		},
 		{
 			name: "by content, copied and removed",
-			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Sum: sum(9)}},
-			cur:  []Note{{Path: "c.md", Ino: 5, Dev: 1, Sum: sum(9)}},
+			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Content: sum(9)}},
+			cur:  []Note{{Path: "c.md", Ino: 5, Dev: 1, Content: sum(9)}},
 			want: []Former{{Name{Path: "a.md"}, 0}},
 		},
 		{
 			name: "two copies: both candidates",
-			old:  []Note{{Path: "a.md", Sum: sum(9)}},
-			cur:  []Note{{Path: "b.md", Sum: sum(9)}, {Path: "c.md", Sum: sum(9)}},
+			old:  []Note{{Path: "a.md", Content: sum(9)}},
+			cur:  []Note{{Path: "b.md", Content: sum(9)}, {Path: "c.md", Content: sum(9)}},
 			want: []Former{{Name{Path: "a.md"}, 0}, {Name{Path: "a.md"}, 1}},
 		},
 		{
 			name: "the file itself wins over a copy of its content",
-			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Sum: sum(9)}},
-			cur:  []Note{{Path: "b.md", Ino: 1, Dev: 1, Sum: sum(9)}, {Path: "c.md", Ino: 2, Dev: 1, Sum: sum(9)}},
+			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Content: sum(9)}},
+			cur:  []Note{{Path: "b.md", Ino: 1, Dev: 1, Content: sum(9)}, {Path: "c.md", Ino: 2, Dev: 1, Content: sum(9)}},
 			want: []Former{{Name{Path: "a.md"}, 0}},
 		},
 		{
 			name: "only notes at paths the last run did not see",
-			old:  []Note{{Path: "a.md", Sum: sum(9)}, {Path: "b.md", Sum: sum(3)}},
-			cur:  []Note{{Path: "b.md", Sum: sum(9)}},
+			old:  []Note{{Path: "a.md", Content: sum(9)}, {Path: "b.md", Content: sum(3)}},
+			cur:  []Note{{Path: "b.md", Content: sum(9)}},
 			want: nil,
 		},
 		{
 			name: "content two notes shared (an unedited template) names neither",
-			old:  []Note{{Path: "a.md", Sum: sum(9)}, {Path: "t.md", Sum: sum(9)}},
-			cur:  []Note{{Path: "t.md", Sum: sum(9)}, {Path: "new.md", Sum: sum(9)}},
+			old:  []Note{{Path: "a.md", Content: sum(9)}, {Path: "t.md", Content: sum(9)}},
+			cur:  []Note{{Path: "t.md", Content: sum(9)}, {Path: "new.md", Content: sum(9)}},
 			want: nil,
 		},
 		{
 			name: "an empty note is found by its file or id, never by its bytes",
-			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Sum: sumOfNothing}, {Path: "b.md", Ino: 2, Dev: 1, Sum: sumOfNothing, ID: "b1"}},
-			cur:  []Note{{Path: "c.md", Ino: 1, Dev: 1, Sum: sumOfNothing}, {Path: "d.md", Ino: 3, Dev: 1, Sum: sumOfNothing, ID: "b1"}},
+			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Content: sumOfNothing}, {Path: "b.md", Ino: 2, Dev: 1, Content: sumOfNothing, ID: "b1"}},
+			cur:  []Note{{Path: "c.md", Ino: 1, Dev: 1, Content: sumOfNothing}, {Path: "d.md", Ino: 3, Dev: 1, Content: sumOfNothing, ID: "b1"}},
 			want: []Former{{Name{Path: "b.md"}, 1}},
 		},
 		{
 			name: "an empty note moved keeps its stem or title",
-			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Sum: sumOfNothing}},
-			cur:  []Note{{Path: "dir/a.md", Ino: 1, Dev: 1, Sum: sumOfNothing}},
+			old:  []Note{{Path: "a.md", Ino: 1, Dev: 1, Content: sumOfNothing}},
+			cur:  []Note{{Path: "dir/a.md", Ino: 1, Dev: 1, Content: sumOfNothing}},
 			want: []Former{{Name{Path: "a.md"}, 0}},
 		},
 		{
 			name: "deleted, found nowhere",
-			old:  []Note{{Path: "a.md", Sum: sum(9), Ino: 4}},
-			cur:  []Note{{Path: "b.md", Sum: sum(1), Ino: 5}},
+			old:  []Note{{Path: "a.md", Content: sum(9), Ino: 4}},
+			cur:  []Note{{Path: "b.md", Content: sum(1), Ino: 5}},
 			want: nil,
 		},
 		{
 			name: "former names carried and extended",
-			old:  []Note{{Path: "b.md", Sum: sum(1), Formers: []Name{{Path: "a.md"}}}},
-			cur:  []Note{{Path: "c.md", Sum: sum(1)}},
+			old:  []Note{{Path: "b.md", Content: sum(1), Formers: []Name{{Path: "a.md"}}}},
+			cur:  []Note{{Path: "c.md", Content: sum(1)}},
 			want: []Former{{Name{Path: "a.md"}, 0}, {Name{Path: "b.md"}, 0}},
 		},
 		{
@@ -141,7 +144,7 @@ func TestMatch(t *testing.T) {
 
 func TestEncodeDecode(t *testing.T) {
 	notes := []Note{
-		{Path: "a/b c.md", Title: "T\tab", ID: "x", Dev: 1 << 40, Ino: 99, Sum: sum(7),
+		{Path: "a/b c.md", Title: "T\tab", ID: "x", Dev: 1 << 40, Ino: 99, Content: sum(7),
 			Formers: []Name{{Path: "old.md", Title: "Old"}, {Path: "z.md"}}},
 		{Path: "ü.md"},
 	}
@@ -185,7 +188,7 @@ func FuzzDecode(f *testing.F) {
 // TestUnchanged: the digest of notes given one at a time is the one Save
 // writes, so that an unchanged vault is told by the file's header alone.
 func TestUnchanged(t *testing.T) {
-	notes := []Note{{Path: "a.md", Title: "A", Ino: 3, Sum: sum(1)}, {Path: "b.md", ID: "x"}}
+	notes := []Note{{Path: "a.md", Title: "A", Ino: 3, Content: sum(1)}, {Path: "b.md", ID: "x"}}
 	digest := func(notes []Note) [32]byte {
 		d := NewDigester(len(notes))
 		for i := range notes {
@@ -218,5 +221,44 @@ func TestUnchanged(t *testing.T) {
 	}
 	if got, err := Open(file).Notes(); err == nil {
 		t.Errorf("a damaged file reads as %+v", got)
+	}
+}
+
+// A file of version 2 (each note's SHA-256 where version 3 has its
+// content hash) still reads: its notes, their content unknown.
+func TestDecodeVersion2(t *testing.T) {
+	notes := []Note{
+		{Path: "a/b c.md", Title: "T", ID: "x", Dev: 1 << 40, Ino: 99, Formers: []Name{{Path: "old.md", Title: "Old"}}},
+		{Path: "ü.md"},
+	}
+	body := binary.AppendUvarint(nil, uint64(len(notes)))
+	for _, n := range notes {
+		for _, s := range []string{n.Path, n.Title, n.ID} {
+			body = binary.AppendUvarint(body, uint64(len(s)))
+			body = append(body, s...)
+		}
+		body = binary.AppendUvarint(body, n.Dev)
+		body = binary.AppendUvarint(body, n.Ino)
+		sum := sha256.Sum256([]byte(n.Path)) // a SHA-256 of some bytes
+		body = append(body, sum[:]...)
+		body = binary.AppendUvarint(body, uint64(len(n.Formers)))
+		for _, f := range n.Formers {
+			for _, s := range []string{f.Path, f.Title} {
+				body = binary.AppendUvarint(body, uint64(len(s)))
+				body = append(body, s...)
+			}
+		}
+	}
+	digest := sha256.Sum256(body)
+	file := append(append([]byte(magicV2), digest[:]...), body...)
+	got, err := Decode(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, notes) {
+		t.Errorf("version 2: %+v, want %+v", got, notes)
+	}
+	if _, err := Decode(append([]byte("relink names 9\n"), file[len(magicV2):]...)); err == nil {
+		t.Error("an unknown version decodes")
 	}
 }

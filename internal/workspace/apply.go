@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/relinkmd/relink/internal/atomicfile"
+	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/plan"
 	"github.com/relinkmd/relink/internal/report"
 	"github.com/relinkmd/relink/internal/snapshot"
@@ -211,7 +212,8 @@ func addEdits(b *snapshot.Batch, fo *folders, rep *Report, files []string, byFil
 			errs[i] = err
 			return false
 		}
-		prep[i] = fileChange{path: f, mode: mode, edits: edits, streamed: true, beforeSum: bsum, afterSum: asum}
+		prep[i] = fileChange{path: f, mode: mode, edits: edits, streamed: true, beforeSum: bsum, afterSum: asum,
+			afterContent: note.ContentHash(joined[len(cur):])}
 		return true
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -245,6 +247,9 @@ type fileChange struct {
 	streamed            bool
 	edits               []splice.Edit
 	beforeSum, afterSum snapshot.Hash
+	// afterContent is the note.ContentHash of the after content, which
+	// the names file identifies the rewritten note by.
+	afterContent uint64
 }
 
 // isBefore reports whether data is c's before content.

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"math/bits"
 	"path"
 	"strings"
@@ -51,7 +50,7 @@ func (lr *lightReads) read(ch *Change) func(p string, src []byte) (note.Note, bo
 		}
 		n := note.ParseNames(p, src)
 		if n.Err == nil {
-			n.Sum = sha256.Sum256(src)
+			n.ContentHash = note.ContentHash(src)
 		}
 		lr.mu.Lock()
 		lr.light[p] = true
@@ -97,7 +96,7 @@ func (lr *lightReads) parseInFull(v *vault.Vault, ix *index.Index, paths map[str
 					// Changed since it was read: as it was read.
 					continue
 				}
-				full.Dev, full.Ino, full.Sum = n.Dev, n.Ino, n.Sum
+				full.Dev, full.Ino, full.ContentHash = n.Dev, n.Ino, n.ContentHash
 				full.Fields = n.Fields
 				*n = full
 			}

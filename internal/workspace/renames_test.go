@@ -36,7 +36,7 @@ func TestNamesRememberFreshNotes(t *testing.T) {
 			var paths []string
 			for _, n := range seen {
 				paths = append(paths, n.Path)
-				if n.Sum == [32]byte{} {
+				if n.Content == 0 {
 					t.Errorf("%s is remembered without its content hash", n.Path)
 				}
 			}

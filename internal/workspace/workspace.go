@@ -247,12 +247,6 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		// Loaded while the vault is read.
 		memo = plancache.Open(filepath.Join(filepath.Dir(s.CacheFile), planCacheFile))
 	}
-	if s.CacheFile == "" && s.NamesFile != "" {
-		// Cached notes carry their hash; without the cache it is taken
-		// here, so that a note moved since the last run is still found
-		// by its content.
-		ro.Hash = true
-	}
 	var moved []renames.Moved
 	if opt.changed != nil {
 		moved = opt.changed.moved
@@ -673,7 +667,7 @@ func seenNotes(notes []*note.Note) []renames.Note {
 }
 
 func seenNote(n *note.Note) renames.Note {
-	return renames.Note{Path: n.Path, Title: n.Title, ID: n.ID, Dev: n.Dev, Ino: n.Ino, Sum: n.Sum}
+	return renames.Note{Path: n.Path, Title: n.Title, ID: n.ID, Dev: n.Dev, Ino: n.Ino, Content: n.ContentHash}
 }
 
 // digestNotes is the digest of the names file that would remember notes,
@@ -712,9 +706,9 @@ func rememberWritten(rep *Report, changes []fileChange, written []string) {
 	if rep.Settings.NamesFile == "" || len(written) == 0 {
 		return
 	}
-	after := make(map[string]snapshot.Hash, len(changes))
+	after := make(map[string]uint64, len(changes))
 	for i := range changes {
-		after[changes[i].path] = changes[i].afterSum
+		after[changes[i].path] = changes[i].afterContent
 	}
 	done := make(map[string]bool, len(written))
 	for _, p := range written {
@@ -730,7 +724,7 @@ func rememberWritten(rep *Report, changes []fileChange, written []string) {
 		if !done[n.Path] {
 			continue
 		}
-		n.Sum = after[n.Path]
+		n.Content = after[n.Path]
 		n.Dev, n.Ino = 0, 0
 		if fi, err := rep.Vault.Root.Lstat(n.Path); err == nil {
 			if k, ok := notecache.KeyOf(fi); ok {
