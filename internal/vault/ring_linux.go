@@ -24,10 +24,16 @@ type noteRing struct {
 	failed bool
 }
 
+// ringPossible says whether a reader may read through a ring: notes are
+// opened by openat2.
+func (v *Vault) ringPossible() bool {
+	return !ringOff && v.notes != nil && !v.notes.off.Load()
+}
+
 // newNoteRing returns nil where notes are not opened by openat2 or the
 // kernel refuses io_uring.
 func (v *Vault) newNoteRing() *noteRing {
-	if ringOff || v.notes == nil || v.notes.off.Load() {
+	if !v.ringPossible() {
 		return nil
 	}
 	r, err := uring.NewReader()

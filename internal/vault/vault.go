@@ -413,11 +413,14 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 				}
 			}
 			// The notes the cache does not give are read a batch at a
-			// time through a ring of this worker's, where there is one.
-			ring := v.newNoteRing()
-			defer ring.close()
+			// time through a ring of this worker's, where there is one,
+			// made for the first batch of two notes or more to read (a
+			// ring costs a few system calls to set up).
+			var ring *noteRing
+			ringTried := false
+			defer func() { ring.close() }()
 			take := readBatch
-			if ring != nil {
+			if v.ringPossible() {
 				take = ringBatch
 			}
 			var batch []string
@@ -434,6 +437,9 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 					} else {
 						misses = append(misses, miss{p, cacheable})
 					}
+				}
+				if len(misses) >= 2 && !ringTried && take == ringBatch {
+					ring, ringTried = v.newNoteRing(), true
 				}
 				if ring.usable(v, len(misses)) {
 					buf = ring.readBatch(v, misses, opt, buf, arena, record)
