@@ -6,6 +6,9 @@
 // system call costs about a microsecond before it does anything; at
 // 100,000 notes the four calls a note were a seventh of a check's CPU time.
 //
+// Stat does the same for the note cache's question (a note's size, times
+// and inode, by path), a batch of statx calls in one io_uring_enter.
+//
 // It does only the plain case: a regular file, opened, stat'ed and read
 // whole without error. Anything else (an error at any step, another kind
 // of file, a file larger than asked, a short read) is left for the caller

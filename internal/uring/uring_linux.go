@@ -274,8 +274,7 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 			r.bufs[k] = make([]byte, size, size+size/4)
 		}
 		r.bufs[k] = r.bufs[k][:size]
-		files[k] = File{Size: int64(size), Ino: st.Ino, Dev: unix.Mkdev(st.Dev_major, st.Dev_minor),
-			Mtime: st.Mtime.Sec*1e9 + int64(st.Mtime.Nsec), Ctime: st.Ctime.Sec*1e9 + int64(st.Ctime.Nsec)}
+		files[k] = fileOf(st)
 		if size == 0 {
 			r.res[k] = 0
 			continue
@@ -309,4 +308,44 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 		}
 	}
 	return files
+}
+
+// Stat stats each of paths (at most MaxBatch) relative to the folder
+// dirfd without following a symlink at its end, as fstatat with
+// AT_SYMLINK_NOFOLLOW does, filling stats[k] for paths[k] (without Data).
+// OK is true for a regular file only: for anything else, and for any
+// error, the caller stats the path itself.
+func (r *Reader) Stat(dirfd int, paths []string, stats []File) []File {
+	stats = stats[:0]
+	for range paths {
+		stats = append(stats, File{})
+	}
+	if r.unusable || len(paths) > MaxBatch {
+		return stats
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for k, p := range paths {
+		r.paths[k] = append(append(r.paths[k][:0], p...), 0)
+		r.res[k] = -1
+		r.push(sqe{opcode: opStatx, fd: int32(dirfd), addr: uint64(uintptr(unsafe.Pointer(&r.paths[k][0]))),
+			len: unix.STATX_BASIC_STATS, opFlags: unix.AT_SYMLINK_NOFOLLOW, off: uint64(uintptr(unsafe.Pointer(&r.stats[k]))), userData: uint64(k)})
+	}
+	if !r.run() {
+		r.unusable = true
+		return stats
+	}
+	for k := range paths {
+		if st := &r.stats[k]; r.res[k] >= 0 && st.Mask&statxNeeded == statxNeeded && st.Mode&unix.S_IFMT == unix.S_IFREG {
+			stats[k] = fileOf(st)
+			stats[k].OK = true
+		}
+	}
+	return stats
+}
+
+// fileOf is what a File says of the statx st.
+func fileOf(st *unix.Statx_t) File {
+	return File{Size: int64(st.Size), Ino: st.Ino, Dev: unix.Mkdev(st.Dev_major, st.Dev_minor),
+		Mtime: st.Mtime.Sec*1e9 + int64(st.Mtime.Nsec), Ctime: st.Ctime.Sec*1e9 + int64(st.Ctime.Nsec)}
 }

@@ -149,3 +149,47 @@ func openFDs(t *testing.T) int {
 	}
 	return len(es)
 }
+
+// Stat gives what fstatat with AT_SYMLINK_NOFOLLOW gives, for regular
+// files, and leaves everything else to the caller.
+func TestStatMatchesFstatat(t *testing.T) {
+	r := newReader(t)
+	dir := t.TempDir()
+	for p, b := range map[string]string{"a.md": "x", "sub/b.md": "yy", "empty.md": ""} {
+		full := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Mkdir(filepath.Join(dir, "folder.md"), 0o755)
+	unix.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644)
+	os.Symlink("a.md", filepath.Join(dir, "link.md"))
+	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(root)
+	paths := []string{"a.md", "sub/b.md", "empty.md", "folder.md", "pipe.md", "link.md", "missing.md"}
+	var got []File
+	for round := 0; round < 2; round++ {
+		got = r.Stat(root, paths, got)
+		for k, p := range paths {
+			var st unix.Stat_t
+			err := unix.Fstatat(root, p, &st, unix.AT_SYMLINK_NOFOLLOW)
+			regular := err == nil && st.Mode&unix.S_IFMT == unix.S_IFREG
+			f := got[k]
+			if f.OK != regular {
+				t.Fatalf("%s: OK %v, want %v", p, f.OK, regular)
+			}
+			if regular && (f.Size != st.Size || f.Ino != st.Ino || f.Dev != st.Dev || f.Mtime != st.Mtim.Nano() || f.Ctime != st.Ctim.Nano() || f.Data != nil) {
+				t.Errorf("%s: %+v, fstatat size %d ino %d dev %d mtime %d ctime %d", p, f, st.Size, st.Ino, st.Dev, st.Mtim.Nano(), st.Ctim.Nano())
+			}
+		}
+	}
+	// Reads and stats share the ring's slots: a read after a stat is whole.
+	files := r.Read(root, &beneath, paths[:2], 100, nil)
+	if !files[0].OK || string(files[0].Data) != "x" || !files[1].OK || string(files[1].Data) != "yy" {
+		t.Errorf("read after stat: %+v", files)
+	}
+}

@@ -3,6 +3,8 @@
 package vault
 
 import (
+	"sync"
+
 	"github.com/relinkmd/relink/internal/note"
 	"github.com/relinkmd/relink/internal/notecache"
 	"github.com/relinkmd/relink/internal/uring"
@@ -30,6 +32,17 @@ func (v *Vault) ringPossible() bool {
 	return !ringOff && v.notes != nil && !v.notes.off.Load()
 }
 
+// ringsWork says whether the kernel gives this process io_uring rings
+// (asked once).
+var ringsWork = sync.OnceValue(func() bool {
+	r, err := uring.NewReader()
+	if err != nil {
+		return false
+	}
+	r.Close()
+	return true
+})
+
 // newNoteRing returns nil where notes are not opened by openat2 or the
 // kernel refuses io_uring.
 func (v *Vault) newNoteRing() *noteRing {
@@ -54,6 +67,32 @@ func (nr *noteRing) usable(v *Vault, n int) bool {
 	return nr != nil && !nr.failed && n >= 2 && n <= uring.MaxBatch && !v.notes.off.Load()
 }
 
+// lookupBatch stats paths for the note cache and hands each note it gives
+// to record; it returns, appended to misses, the notes it does not give.
+func (nr *noteRing) lookupBatch(v *Vault, paths []string, opt ReadOptions, misses []miss, record func(p string, n *note.Note, why string)) []miss {
+	nr.files = nr.r.Stat(v.notes.fd, paths, nr.files)
+	for k, p := range paths {
+		var n *note.Note
+		var cacheable bool
+		if f := &nr.files[k]; f.OK {
+			n, cacheable = lookupCached(p, keyOf(f), opt), true
+		} else {
+			// Not a regular file, or not stat'ed: as the calls find it.
+			n, cacheable = v.cachedNote(p, opt)
+		}
+		if n != nil {
+			record(p, n, "")
+		} else {
+			misses = append(misses, miss{p, cacheable})
+		}
+	}
+	return misses
+}
+
+func keyOf(f *uring.File) notecache.Key {
+	return notecache.Key{Size: f.Size, Mtime: f.Mtime, Ctime: f.Ctime, Ino: f.Ino, Dev: f.Dev}
+}
+
 // readBatch reads and parses the notes of misses, handing each to record.
 func (nr *noteRing) readBatch(v *Vault, misses []miss, opt ReadOptions, buf []byte, arena *note.Arena, record func(p string, n *note.Note, why string)) []byte {
 	nr.paths = nr.paths[:0]
@@ -64,7 +103,7 @@ func (nr *noteRing) readBatch(v *Vault, misses []miss, opt ReadOptions, buf []by
 	read, readAfter := 0, 0
 	for k, m := range misses {
 		if f := &nr.files[k]; f.OK {
-			key := notecache.Key{Size: f.Size, Mtime: f.Mtime, Ctime: f.Ctime, Ino: f.Ino, Dev: f.Dev}
+			key := keyOf(f)
 			record(m.path, v.parseNote(m.path, opt, f.Data, &key, m.cacheable, arena), "")
 			read++
 			continue
