@@ -137,18 +137,18 @@ func Parse(p string, src []byte, opt Options) Note {
 }
 
 // ParsePacked is Parse, with the SHA-256 of src in Sum when withSum, then
-// Pack: it returns the note with its links packed, and its binary form
-// (nil when Err is set), with the links' digest when withDigest (for a
-// note that will be cached). Its link records are scratch memory, reused
-// for the next note, so that reading a vault allocates each note's links
-// once, packed.
-func ParsePacked(p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
-	return ParsePackedIn(nil, p, src, opt, withSum, withDigest)
+// Pack: it returns the note with its links packed and, when withBinary
+// (a note that will be cached), its binary form, with the links' digest
+// (nil when Err is set, and without withBinary). Its link records are
+// scratch memory, reused for the next note, so that reading a vault
+// allocates each note's links once, packed.
+func ParsePacked(p string, src []byte, opt Options, withSum, withBinary bool) (Note, []byte) {
+	return ParsePackedIn(nil, p, src, opt, withSum, withBinary)
 }
 
 // ParsePackedIn is ParsePacked with the binary form allocated from arena
 // (nil: on its own), for a note that lives as long as arena's others.
-func ParsePackedIn(arena *Arena, p string, src []byte, opt Options, withSum, withDigest bool) (Note, []byte) {
+func ParsePackedIn(arena *Arena, p string, src []byte, opt Options, withSum, withBinary bool) (Note, []byte) {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	n := parse(p, src, opt, sc, true)
@@ -158,7 +158,7 @@ func ParsePackedIn(arena *Arena, p string, src []byte, opt Options, withSum, wit
 	if withSum {
 		n.Sum = sha256.Sum256(src)
 	}
-	return n, n.pack(withDigest, arena)
+	return n, n.pack(withBinary, arena)
 }
 
 func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
