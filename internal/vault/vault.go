@@ -2,8 +2,9 @@
 // through an os.Root (so no symlink or "../" can lead outside), reads and
 // parses notes in parallel on all cores, and returns them sorted by path.
 // On Linux a note is opened with one openat2 call that the kernel keeps
-// beneath the vault folder and off symlinks; anything that call refuses
-// goes through the os.Root.
+// beneath the vault folder and off symlinks, a batch of notes at a time
+// through an io_uring ring where the kernel gives one (ring_linux.go);
+// anything that call refuses goes through the os.Root.
 //
 // Bad files (invalid UTF-8, a NUL byte, too large, unreadable, broken YAML)
 // are reported as Problems and kept as notes without content, so that their
