@@ -225,24 +225,37 @@ func (r *Reader) run() bool {
 	return true
 }
 
+// start readies a batch: out holds a zero File for each path, and each
+// path is copied, NUL-terminated, where the kernel reads it. False: the
+// ring is not to be used, and out is the answer.
+func (r *Reader) start(paths []string, out []File) ([]File, bool) {
+	out = out[:0]
+	for range paths {
+		out = append(out, File{})
+	}
+	if r.unusable || len(paths) > MaxBatch {
+		return out, false
+	}
+	for k, p := range paths {
+		r.paths[k] = append(append(r.paths[k][:0], p...), 0)
+	}
+	return out, true
+}
+
 // Read opens each of paths (at most MaxBatch) relative to the folder dirfd
 // with how, stats it, reads it whole when it is a regular file of at most
 // maxSize bytes (and at most a megabyte), and closes it, filling files[k]
 // for paths[k]. A path with OK false is the caller's to read.
 func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int64, files []File) []File {
-	files = files[:0]
-	for range paths {
-		files = append(files, File{})
-	}
-	if r.unusable || len(paths) > MaxBatch {
+	files, ok := r.start(paths, files)
+	if !ok {
 		return files
 	}
 	// The ring's completions come back as work queued on the thread that
 	// submitted: staying on it, a wait never depends on another thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	for k, p := range paths {
-		r.paths[k] = append(append(r.paths[k][:0], p...), 0)
+	for k := range paths {
 		r.hows[k] = *how
 		r.fds[k] = -1
 		r.push(sqe{opcode: opOpenat2, fd: int32(dirfd), addr: uint64(uintptr(unsafe.Pointer(&r.paths[k][0]))),
@@ -316,17 +329,13 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 // OK is true for a regular file only: for anything else, and for any
 // error, the caller stats the path itself.
 func (r *Reader) Stat(dirfd int, paths []string, stats []File) []File {
-	stats = stats[:0]
-	for range paths {
-		stats = append(stats, File{})
-	}
-	if r.unusable || len(paths) > MaxBatch {
+	stats, ok := r.start(paths, stats)
+	if !ok {
 		return stats
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	for k, p := range paths {
-		r.paths[k] = append(append(r.paths[k][:0], p...), 0)
+	for k := range paths {
 		r.res[k] = -1
 		r.push(sqe{opcode: opStatx, fd: int32(dirfd), addr: uint64(uintptr(unsafe.Pointer(&r.paths[k][0]))),
 			len: unix.STATX_BASIC_STATS, opFlags: unix.AT_SYMLINK_NOFOLLOW, off: uint64(uintptr(unsafe.Pointer(&r.stats[k]))), userData: uint64(k)})
