@@ -3,5 +3,6 @@ package vault
 import "github.com/relinkmd/relink/internal/regularfile"
 
 // openFlags open a note without blocking on a named pipe put where the
-// walk saw a note; readNote checks the opened file's type next.
+// walk saw a note; readUncached checks the opened file's type next (and
+// the ring its statx).
 const openFlags = regularfile.OpenFlags

@@ -105,7 +105,8 @@ func TestReadSpecialFiles(t *testing.T) {
 }
 
 // A pipe put where a note was after the walk saw a regular file is caught
-// by the check of the opened file: readNote neither blocks nor reads it.
+// by the check of the opened file: a read, one call at a time or through a
+// ring, neither blocks nor reads it.
 func TestReadNoteSwappedForPipe(t *testing.T) {
 	t.Parallel()
 	dir := specialVault(t)
@@ -114,14 +115,39 @@ func TestReadNoteSwappedForPipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	for _, p := range []string{"pipe.md", "sock.md", "sub/linked.md"} {
+	opt := ReadOptions{MaxFileSize: DefaultMaxFileSize}
+	paths := []string{"pipe.md", "sock.md", "sub/linked.md"}
+	for _, p := range paths {
 		var n *note.Note
 		var skipped string
-		finish(t, "readNote "+p, func() {
-			n, skipped, _ = v.readNote(p, ReadOptions{MaxFileSize: DefaultMaxFileSize}, nil, nil)
+		finish(t, "readUncached "+p, func() {
+			n, skipped, _ = v.readUncached(p, opt, false, nil, nil)
 		})
 		if n != nil || !strings.HasPrefix(skipped, "not a regular file") {
 			t.Errorf("%s: note %v, skipped %q; want no note, not a regular file", p, n, skipped)
+		}
+	}
+	ring := v.newNoteRing()
+	if ring == nil {
+		return // no ring here: every read is the one above
+	}
+	defer ring.close()
+	var misses []miss
+	for _, p := range paths {
+		misses = append(misses, miss{path: p})
+	}
+	got := map[string]string{}
+	finish(t, "a ring's batch", func() {
+		ring.readBatch(v, misses, opt, nil, nil, func(p string, n *note.Note, why string) {
+			if n != nil {
+				why = "a note"
+			}
+			got[p] = why
+		})
+	})
+	for _, p := range paths {
+		if !strings.HasPrefix(got[p], "not a regular file") {
+			t.Errorf("%s through a ring: %q; want not a regular file", p, got[p])
 		}
 	}
 }

@@ -528,17 +528,6 @@ func merge2(a, b []*note.Note) []*note.Note {
 	return append(append(out, a...), b...)
 }
 
-// readNote reads and parses the note at p. A file that turns out not to be
-// a regular file (swapped in after the walk, or a symlink's target) gives
-// no note but the reason it was skipped.
-func (v *Vault) readNote(p string, opt ReadOptions, buf []byte, arena *note.Arena) (n *note.Note, skipped string, _ []byte) {
-	n, cacheable := v.cachedNote(p, opt)
-	if n != nil {
-		return n, "", buf
-	}
-	return v.readUncached(p, opt, cacheable, buf, arena)
-}
-
 // cachedNote returns the cache's note of the file at p, or nil and whether
 // the note parsed from p may be cached.
 func (v *Vault) cachedNote(p string, opt ReadOptions) (n *note.Note, cacheable bool) {
@@ -568,7 +557,9 @@ func lookupCached(p string, k notecache.Key, opt ReadOptions) *note.Note {
 
 // readUncached reads the note at p from its file, one system call at a
 // time: the way of every note the cache does not give where there is no
-// ring (noteRing), and of every file the ring leaves to it.
+// ring (noteRing), and of every file the ring leaves to it. A file that
+// turns out not to be a regular file (swapped in after the walk, or a
+// symlink's target) gives no note but the reason it was skipped.
 func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []byte, arena *note.Arena) (n *note.Note, skipped string, _ []byte) {
 	f, ok := v.notes.open(p)
 	if !ok {
@@ -637,7 +628,7 @@ func (v *Vault) parseNote(p string, opt ReadOptions, src []byte, key *notecache.
 	return &pn
 }
 
-// statFile returns what readNote needs of an open file: its size, its type
+// statFile returns what readUncached needs of an open file: its size, its type
 // (the fs.ModeType bits), and its note cache key (nil for anything but a
 // regular file, or where there are no keys).
 func statFile(f *os.File) (size int64, typ fs.FileMode, key *notecache.Key, err error) {
