@@ -8,10 +8,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"github.com/cespare/xxhash/v2"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/relinkmd/relink/internal/frontmatter"
 	"github.com/relinkmd/relink/internal/markdown"
