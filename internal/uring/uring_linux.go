@@ -5,6 +5,7 @@ package uring
 import (
 	"runtime"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -71,7 +72,12 @@ const (
 
 	// entries is the ring's size: a batch's steps never have more in
 	// flight.
-	entries     = MaxBatch
+	entries = MaxBatch
+	// maxStalls times stallWait is how long a ring that gets nowhere is
+	// waited for.
+	maxStalls = 100
+	stallWait = 100 * time.Microsecond
+
 	statxNeeded = unix.STATX_TYPE | unix.STATX_MTIME | unix.STATX_CTIME | unix.STATX_INO | unix.STATX_SIZE
 
 	// maxRead is the largest file a Reader reads: each of a batch's
@@ -106,6 +112,9 @@ type Reader struct {
 	bufs      [MaxBatch][]byte
 	emptyPath [1]byte
 	unusable  bool
+	// enter submits toSubmit entries and waits for a completion
+	// (io_uring_enter); a test's stands in for the kernel's.
+	enter func(toSubmit int) (int, unix.Errno)
 }
 
 // NewReader sets up a ring. It fails where io_uring is unavailable or
@@ -117,6 +126,13 @@ func NewReader() (*Reader, error) {
 		return nil, ErrUnsupported
 	}
 	r := &Reader{fd: int(fd)}
+	r.enter = func(toSubmit int) (int, unix.Errno) {
+		n, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(toSubmit), 1, enterGetEvents, 0, 0)
+		if errno != 0 {
+			return 0, errno
+		}
+		return int(n), 0
+	}
 	ok := false
 	defer func() {
 		if !ok {
@@ -200,19 +216,31 @@ func (r *Reader) push(e sqe) {
 // recording each result under its user data (a slot of the batch). False
 // means the ring failed: what it ran is unknown.
 func (r *Reader) run() bool {
+	stalls := 0
 	for r.toSubmit > 0 || r.pending > 0 {
-		n, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), uintptr(r.toSubmit), 1, enterGetEvents, 0, 0)
+		n, errno := r.enter(r.toSubmit)
 		switch errno {
 		case 0:
-			r.toSubmit -= int(n)
-			r.pending += int(n)
-		case unix.EINTR, unix.EAGAIN, unix.EBUSY:
-			// Interrupted, or completions to reap first.
+			r.toSubmit -= n
+			r.pending += n
+		case unix.EINTR:
+		case unix.EAGAIN, unix.EBUSY:
+			// The kernel is short of memory for requests, or has
+			// completions to be reaped first (below). A ring that gets
+			// nowhere is given up, not spun on: its files are read one
+			// call at a time.
+			if stalls++; stalls > maxStalls {
+				return false
+			}
+			time.Sleep(stallWait)
 		default:
 			return false
 		}
 		head := atomic.LoadUint32(r.cqHead)
 		tail := atomic.LoadUint32(r.cqTail)
+		if head != tail || n > 0 {
+			stalls = 0
+		}
 		for ; head != tail; head++ {
 			c := &r.cqes[head&r.cqMask]
 			if c.userData < MaxBatch {
@@ -255,29 +283,49 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 	// submitted: staying on it, a wait never depends on another thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	for k := range paths {
-		r.hows[k] = *how
-		r.fds[k] = -1
-		r.push(sqe{opcode: opOpenat2, fd: int32(dirfd), addr: uint64(uintptr(unsafe.Pointer(&r.paths[k][0]))),
-			len: uint32(unsafe.Sizeof(unix.OpenHow{})), off: uint64(uintptr(unsafe.Pointer(&r.hows[k]))), userData: uint64(k)})
-	}
-	if !r.run() {
+	// fail gives the batch back when the ring fails before the closes are
+	// asked for: what it ran is unknown, and nothing of it is used. The
+	// descriptors it is known to have opened are closed here (an open
+	// still in flight leaks its descriptor; the ring is not used again).
+	fail := func() []File {
 		r.unusable = true
+		for k := range paths {
+			if r.fds[k] >= 0 {
+				unix.Close(int(r.fds[k]))
+			}
+			files[k] = File{}
+		}
 		return files
 	}
 	for k := range paths {
-		if r.res[k] < 0 {
-			continue
-		}
-		r.fds[k] = r.res[k]
-		r.push(sqe{opcode: opStatx, fd: r.fds[k], addr: uint64(uintptr(unsafe.Pointer(&r.emptyPath[0]))),
-			len: unix.STATX_BASIC_STATS, opFlags: unix.AT_EMPTY_PATH, off: uint64(uintptr(unsafe.Pointer(&r.stats[k]))), userData: uint64(k)})
+		r.hows[k] = *how
+		r.fds[k], r.res[k] = -1, -1
+		r.push(sqe{opcode: opOpenat2, fd: int32(dirfd), addr: uint64(uintptr(unsafe.Pointer(&r.paths[k][0]))),
+			len: uint32(unsafe.Sizeof(unix.OpenHow{})), off: uint64(uintptr(unsafe.Pointer(&r.hows[k]))), userData: uint64(k)})
 	}
 	ran := r.run()
+	for k := range paths {
+		if r.res[k] >= 0 {
+			r.fds[k] = r.res[k]
+		}
+	}
+	if !ran {
+		return fail()
+	}
+	for k := range paths {
+		r.res[k] = -1
+		if r.fds[k] >= 0 {
+			r.push(sqe{opcode: opStatx, fd: r.fds[k], addr: uint64(uintptr(unsafe.Pointer(&r.emptyPath[0]))),
+				len: unix.STATX_BASIC_STATS, opFlags: unix.AT_EMPTY_PATH, off: uint64(uintptr(unsafe.Pointer(&r.stats[k]))), userData: uint64(k)})
+		}
+	}
+	if !r.run() {
+		return fail()
+	}
 	limit := min(maxSize, maxRead)
 	for k := range paths {
 		st := &r.stats[k]
-		if !ran || r.fds[k] < 0 || r.res[k] < 0 || st.Mask&statxNeeded != statxNeeded ||
+		if r.fds[k] < 0 || r.res[k] < 0 || st.Mask&statxNeeded != statxNeeded ||
 			st.Mode&unix.S_IFMT != unix.S_IFREG || int64(st.Size) > limit {
 			r.res[k] = -1
 			continue
@@ -295,9 +343,11 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 		r.res[k] = -1
 		r.push(sqe{opcode: opRead, fd: r.fds[k], addr: uint64(uintptr(unsafe.Pointer(&r.bufs[k][0]))), len: uint32(size), userData: uint64(k)})
 	}
-	ran = r.run()
+	if !r.run() {
+		return fail()
+	}
 	for k := range paths {
-		if ran && r.res[k] >= 0 && int64(r.res[k]) == files[k].Size {
+		if r.res[k] >= 0 && int64(r.res[k]) == files[k].Size {
 			files[k].OK, files[k].Data = true, r.bufs[k][:files[k].Size]
 		} else {
 			files[k] = File{}
@@ -309,16 +359,11 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 		}
 	}
 	if !r.run() {
-		// The descriptors the ring could not close are closed here.
+		// Some closes may have run: closing the descriptors again could
+		// close another file that took one's number since. They are left
+		// open (32 at most, once: the ring is not used again); what was
+		// read is whole.
 		r.unusable = true
-		for k := range paths {
-			if r.fds[k] >= 0 {
-				unix.Close(int(r.fds[k]))
-			}
-		}
-		for k := range files {
-			files[k] = File{}
-		}
 	}
 	return files
 }

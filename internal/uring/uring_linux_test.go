@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -191,5 +192,75 @@ func TestStatMatchesFstatat(t *testing.T) {
 	files := r.Read(root, &beneath, paths[:2], 100, nil)
 	if !files[0].OK || string(files[0].Data) != "x" || !files[1].OK || string(files[1].Data) != "yy" {
 		t.Errorf("read after stat: %+v", files)
+	}
+}
+
+// A ring the kernel keeps answering "try again" is given up, not spun on:
+// the batch is left to the caller, and so is every later one.
+func TestStalledRingGivesUp(t *testing.T) {
+	r := newReader(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(root)
+	if got := r.Read(root, &beneath, []string{"a.md"}, 10, nil); !got[0].OK {
+		t.Fatal("a.md not read by a working ring")
+	}
+	calls := 0
+	r.enter = func(int) (int, unix.Errno) { calls++; return 0, unix.EAGAIN }
+	start := time.Now()
+	got := r.Read(root, &beneath, []string{"a.md"}, 10, nil)
+	if got[0].OK || calls != maxStalls+1 {
+		t.Fatalf("stalled ring: OK %v after %d calls, want false after %d", got[0].OK, calls, maxStalls+1)
+	}
+	if waited := time.Since(start); waited > time.Second {
+		t.Errorf("gave up after %v", waited)
+	}
+	calls = 0
+	if got := r.Stat(root, []string{"a.md"}, nil); got[0].OK || calls != 0 {
+		t.Errorf("a ring given up is asked again (%d calls)", calls)
+	}
+}
+
+// A ring that fails after it opened the batch's files closes them: none
+// is left open, and none of what it read is handed out.
+func TestRingFailingMidBatchClosesWhatItOpened(t *testing.T) {
+	r := newReader(t)
+	dir := t.TempDir()
+	var paths []string
+	for i := 0; i < 8; i++ {
+		p := fmt.Sprintf("n%d.md", i)
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(root)
+	real := r.enter
+	calls := 0
+	r.enter = func(n int) (int, unix.Errno) {
+		if calls++; calls == 1 {
+			return real(n) // the opens
+		}
+		return 0, unix.EBADF
+	}
+	before := openFDs(t)
+	got := r.Read(root, &beneath, paths, 100, nil)
+	for k := range got {
+		if got[k].OK {
+			t.Errorf("%s: handed out by a ring that failed", paths[k])
+		}
+	}
+	if after := openFDs(t); after != before {
+		t.Errorf("open descriptors: %d before, %d after", before, after)
 	}
 }
