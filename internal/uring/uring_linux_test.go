@@ -55,11 +55,7 @@ func TestReadMatchesSystemCalls(t *testing.T) {
 	}
 	os.Symlink("one.md", filepath.Join(dir, "link.md"))
 	os.Symlink("..", filepath.Join(dir, "up"))
-	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(root)
+	root := openFolder(t, dir)
 	paths := []string{"empty.md", "one.md", "page.md", "sub/deep.md", "limit.md", "too-large.md", "over-asked.md",
 		"folder.md", "pipe.md", "link.md", "up/x.md", "../x.md", "missing.md", "/etc/hostname"}
 	const maxSize = maxRead
@@ -110,19 +106,8 @@ func TestReadMatchesSystemCalls(t *testing.T) {
 func TestReadFullBatches(t *testing.T) {
 	r := newReader(t)
 	dir := t.TempDir()
-	var paths []string
-	for i := 0; i < 3*MaxBatch; i++ {
-		p := fmt.Sprintf("n%03d.md", i)
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(p), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(root)
+	paths := numberedNotes(t, dir, 3*MaxBatch)
+	root := openFolder(t, dir)
 	var got []File
 	for lo := 0; lo < len(paths); lo += MaxBatch {
 		batch := paths[lo : lo+MaxBatch]
@@ -156,21 +141,11 @@ func openFDs(t *testing.T) int {
 func TestStatMatchesFstatat(t *testing.T) {
 	r := newReader(t)
 	dir := t.TempDir()
-	for p, b := range map[string]string{"a.md": "x", "sub/b.md": "yy", "empty.md": ""} {
-		full := filepath.Join(dir, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(b), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeNotes(t, dir, map[string]string{"a.md": "x", "sub/b.md": "yy", "empty.md": ""})
 	os.Mkdir(filepath.Join(dir, "folder.md"), 0o755)
 	unix.Mkfifo(filepath.Join(dir, "pipe.md"), 0o644)
 	os.Symlink("a.md", filepath.Join(dir, "link.md"))
-	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(root)
+	root := openFolder(t, dir)
 	paths := []string{"a.md", "sub/b.md", "empty.md", "folder.md", "pipe.md", "link.md", "missing.md"}
 	var got []File
 	for round := 0; round < 2; round++ {
@@ -200,14 +175,8 @@ func TestStatMatchesFstatat(t *testing.T) {
 func TestStalledRingGivesUp(t *testing.T) {
 	r := newReader(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(root)
+	writeNotes(t, dir, map[string]string{"a.md": "x"})
+	root := openFolder(t, dir)
 	if got := r.Read(root, &beneath, []string{"a.md"}, 10, nil); !got[0].OK {
 		t.Fatal("a.md not read by a working ring")
 	}
@@ -232,19 +201,8 @@ func TestStalledRingGivesUp(t *testing.T) {
 func TestRingFailingMidBatchClosesWhatItOpened(t *testing.T) {
 	r := newReader(t)
 	dir := t.TempDir()
-	var paths []string
-	for i := 0; i < 8; i++ {
-		p := fmt.Sprintf("n%d.md", i)
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(p), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(root)
+	paths := numberedNotes(t, dir, 8)
+	root := openFolder(t, dir)
 	real := r.enter
 	calls := 0
 	r.enter = func(n int) (int, unix.Errno) {
@@ -263,4 +221,42 @@ func TestRingFailingMidBatchClosesWhatItOpened(t *testing.T) {
 	if after := openFDs(t); after != before {
 		t.Errorf("open descriptors: %d before, %d after", before, after)
 	}
+}
+
+// writeNotes writes files (path -> content) under dir.
+func writeNotes(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, b := range files {
+		full := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// numberedNotes writes n notes under dir, each holding its own path, and
+// returns their paths in order.
+func numberedNotes(t *testing.T, dir string, n int) []string {
+	t.Helper()
+	var paths []string
+	files := map[string]string{}
+	for i := 0; i < n; i++ {
+		p := fmt.Sprintf("n%03d.md", i)
+		files[p] = p
+		paths = append(paths, p)
+	}
+	writeNotes(t, dir, files)
+	return paths
+}
+
+// openFolder opens dir for paths relative to it, until the test ends.
+func openFolder(t *testing.T, dir string) int {
+	t.Helper()
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	return fd
 }
