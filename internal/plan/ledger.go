@@ -213,7 +213,12 @@ func (l *Ledger) Patch(old *Lazy, ix *index.Index, opt Options, paths []string) 
 			notes = append(notes, i)
 		}
 	}
-	opt.Memo, opt.Progress, opt.Ledger, opt.OnLinks = nil, nil, nil, nil
+	// The ledger stays set so that the notes planned here record the
+	// notes their fragments were checked against (planParts only reads
+	// it as that flag): without them a later change of those notes'
+	// headings would not name these notes again.
+	opt.Memo, opt.Progress, opt.OnLinks = nil, nil, nil
+	opt.Ledger = l
 	if len(notes) < 16 {
 		opt.Workers = 1
 	}

@@ -169,3 +169,48 @@ func TestLedgerPatchNotes(t *testing.T) {
 		t.Fatal("Patch of a plan its ledger does not know was accepted")
 	}
 }
+
+// TestLedgerPatchKeepsDeps: a note planned again by Patch keeps its
+// fragment dependencies in the ledger, so a later change of the headings
+// it points into still names it. (Patch once planned without recording
+// them, and a note patched once was then missed: its heading finding went
+// stale.)
+func TestLedgerPatchKeepsDeps(t *testing.T) {
+	notes := memoNotes(t)
+	d := wikiDialect(t)
+	ix := index.Build(notes, nil, d, fold.Compact)
+	l := NewLedger()
+	z := Flat(Build(ix, Options{Workers: 2, Ledger: l}))
+	<-l.Ready()
+	var srcs []string
+	for src, e := range l.notes {
+		if len(e.deps) > 0 {
+			srcs = append(srcs, src)
+		}
+	}
+	if len(srcs) == 0 {
+		t.Fatal("no note's links have fragments")
+	}
+	slices.Sort(srcs)
+	for _, src := range srcs[:min(len(srcs), 20)] {
+		var before []string
+		for _, dep := range l.notes[src].deps {
+			before = append(before, dep.Path)
+		}
+		got, ok := l.Patch(z, ix, Options{Workers: 2}, []string{src})
+		if !ok {
+			t.Fatal("Patch refused")
+		}
+		z = got
+		var after []string
+		for _, dep := range l.notes[src].deps {
+			after = append(after, dep.Path)
+		}
+		if !slices.Equal(before, after) {
+			t.Fatalf("%s's fragment dependencies after Patch: %q, want %q", src, after, before)
+		}
+		if !slices.Contains(l.FragmentDependents(before[:1]), src) {
+			t.Fatalf("%s is not among %s's fragment dependents after Patch", src, before[0])
+		}
+	}
+}

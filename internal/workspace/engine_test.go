@@ -815,3 +815,42 @@ func TestEngineRetitlesWithNames(t *testing.T) {
 	}
 	sameAsLoad(t, e, dir, Options{}, "retitles")
 }
+
+// TestEngineFragmentAfterEdit: a note edited once, and then the heading
+// its link points into renamed, is planned again: its link's heading
+// finding appears, as a check run would give it.
+func TestEngineFragmentAfterEdit(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, text string) {
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("target.md", "# Steps\n")
+	write("linker.md", "[[target#Steps]]\n")
+	for i := range 20 {
+		write(fmt.Sprintf("n%02d.md", i), fmt.Sprintf("[[n%02d]]\n", (i+1)%20))
+	}
+	opt := Options{SkipNames: true}
+	e, err := OpenEngine(dir, EngineOptions{Options: opt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	write("linker.md", "An edit.\n\n[[target#Steps]]\n")
+	if _, err := e.Refresh("linker.md"); err != nil {
+		t.Fatal(err)
+	}
+	sameAsLoad(t, e, dir, opt, "linker edited")
+	write("target.md", "# Stages\n")
+	st, err := e.Refresh("target.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsLoad(t, e, dir, opt, "heading renamed")
+	if !slices.ContainsFunc(st.Report.Plan.Findings, func(f plan.Finding) bool {
+		return f.File == "linker.md" && f.Class == "heading"
+	}) {
+		t.Fatalf("findings %+v; want linker.md's link to a heading that is gone", st.Report.Plan.Findings)
+	}
+}
