@@ -28,6 +28,19 @@ func TestCheckText(t *testing.T) {
 		"\xf5\x80\x80\x80", "\x80", "a\xbf", "\xe2\x82", "\xe2\x82\xac", strings.Repeat("€", 40) + "\xe2\x82",
 		"\xe2\x82\xac\x80", "\xf0\x9f\x98", "\xf0\x9f\x98\x80",
 	}
+	// Past the vector code's 32-byte steps: each case at every offset of
+	// a 100-byte run of ASCII and of Korean, so that a bad sequence
+	// straddles every step boundary.
+	for _, c := range cases {
+		for _, fill := range []string{strings.Repeat("x", 100), strings.Repeat("상", 34)} {
+			for at := 0; at <= len(fill); at++ {
+				src := []byte(fill[:at] + c + fill[at:])
+				if got, want := checkText(src), wantText(src); got != want {
+					t.Errorf("checkText(%q) = %v, want %v", src, got, want)
+				}
+			}
+		}
+	}
 	for _, c := range cases {
 		for pad := range 20 {
 			for _, src := range [][]byte{[]byte(strings.Repeat("x", pad) + c), []byte(c + strings.Repeat("y", pad))} {
