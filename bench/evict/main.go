@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command evict drops the page cache of every file under the given folders
 // (posix_fadvise POSIX_FADV_DONTNEED), so that the next run reads them from
 // disk: bench/run uses it for its cold-cache figures. With -check it
