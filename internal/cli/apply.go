@@ -104,7 +104,7 @@ func runApply(cmd *cobra.Command, e *env, o *applyOptions, dir string) error {
 	defer rep.Vault.Close()
 	report.Problems(e.stderr, rep.Problems)
 	res, err := workspace.Apply(e.ctx, rep, workspace.ApplyOptions{Store: o.store})
-	if errors.Is(err, workspace.ErrWrongDialect) {
+	if errors.Is(err, workspace.ErrWrongDialect) || errors.Is(err, workspace.ErrUnread) {
 		return err
 	}
 	report.Warnings(e.stderr, rep.Warnings)

@@ -92,7 +92,7 @@ func codeActions(v *workspace.View, d *document, r protocol.Range, only []protoc
 			Edit: &protocol.WorkspaceEdit{Changes: map[string][]protocol.TextEdit{d.uri: tes}}})
 	}
 	kv := kindFixAllVault
-	if n := v.Report.EditCount(); n > 0 && wants(only, kv) {
+	if n := v.VaultFixCount(); n > 0 && wants(only, kv) {
 		out = append(out, protocol.CodeAction{Title: fmt.Sprintf("Fix all in the vault (%s, with a snapshot)", report.Count(n, "link")), Kind: &kv,
 			Command: &protocol.Command{Title: "Fix all in the vault", Command: commandFixVault}})
 	}

@@ -577,7 +577,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		resp.Error = err.Error()
 		status = http.StatusInternalServerError
-		if errors.Is(err, workspace.ErrWrongDialect) || errors.Is(err, snapshot.ErrPending) || errors.Is(err, snapshot.ErrLocked) {
+		if errors.Is(err, workspace.ErrWrongDialect) || errors.Is(err, workspace.ErrUnread) || errors.Is(err, snapshot.ErrPending) || errors.Is(err, snapshot.ErrLocked) {
 			status = http.StatusConflict
 		}
 	}

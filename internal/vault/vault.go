@@ -78,7 +78,17 @@ func (v *Vault) Close() error {
 type Problem struct {
 	File    string `json:"file"`
 	Message string `json:"message"`
+	// Unread says relink could not read the file or folder at all (a
+	// folder it could not list, a note it could not open or read, a
+	// folder too deep to enter), not that it read something that is no
+	// note: the names of the notes there are unknown, and a link that
+	// matches none of the names relink knows may name one of them.
+	Unread bool `json:"-"`
 }
+
+// ErrCannotRead is the error of a note relink could not read (Note.Err
+// wraps it): its title, aliases and id are unknown.
+var ErrCannotRead = errors.New("cannot read")
 
 // ReadOptions configure a scan.
 type ReadOptions struct {
@@ -218,7 +228,15 @@ type walker struct {
 
 func (w *walker) problem(p, msg string) {
 	w.mu.Lock()
-	w.problems = append(w.problems, Problem{p, msg})
+	w.problems = append(w.problems, Problem{File: p, Message: msg})
+	w.mu.Unlock()
+}
+
+// unread is problem for a file or folder whose names the walk could not
+// learn.
+func (w *walker) unread(p, msg string) {
+	w.mu.Lock()
+	w.problems = append(w.problems, Problem{File: p, Message: msg, Unread: true})
 	w.mu.Unlock()
 }
 
@@ -275,7 +293,7 @@ func (w *walker) visit(dir string, depth int, entries []entry) {
 		if typ == typeUnknown {
 			st, err := w.v.Root.Lstat(p)
 			if err != nil {
-				w.problem(p, "cannot read: "+unwrapPath(err))
+				w.unread(p, "cannot read: "+unwrapPath(err))
 				continue
 			}
 			typ = st.Mode().Type()
@@ -288,14 +306,14 @@ func (w *walker) visit(dir string, depth int, entries []entry) {
 				continue
 			}
 			if depth == MaxFolderDepth {
-				w.problem(p, fmt.Sprintf("folder more than %d levels deep; skipped", MaxFolderDepth))
+				w.unread(p, fmt.Sprintf("folder more than %d levels deep; skipped", MaxFolderDepth))
 				continue
 			}
 			w.wg.Add(1)
 			go func() {
 				sub, err := w.list(p)
 				if err != nil {
-					w.problem(p, "cannot read: "+unwrapPath(err))
+					w.unread(p, "cannot read: "+unwrapPath(err))
 				} else {
 					w.mu.Lock()
 					w.folders = append(w.folders, p)
@@ -411,7 +429,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 				case n != nil:
 					mine = append(mine, n)
 				case why != "":
-					skipped = append(skipped, Problem{p, why})
+					skipped = append(skipped, Problem{File: p, Message: why})
 				}
 				if opt.Progress != nil {
 					mu.Lock()
@@ -482,7 +500,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	problems = append(problems, readProblems...)
 	for _, n := range notes {
 		if n.Err != nil {
-			problems = append(problems, Problem{n.Path, n.Err.Error() + "; links in it were not checked"})
+			problems = append(problems, Problem{File: n.Path, Message: n.Err.Error() + "; links in it were not checked", Unread: errors.Is(n.Err, ErrCannotRead)})
 		}
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].File < problems[j].File })
@@ -571,7 +589,7 @@ func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []by
 			if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
 				return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, "", buf
 			}
-			return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
+			return &note.Note{Path: p, Err: fmt.Errorf("%w: %s", ErrCannotRead, unwrapPath(err))}, "", buf
 		}
 		f = noteFile{f: rf}
 	}
@@ -580,7 +598,7 @@ func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []by
 	// the walk saw a regular file, but another may be in its place now.
 	size, typ, key, err := f.stat()
 	if err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
+		return &note.Note{Path: p, Err: fmt.Errorf("%w: %s", ErrCannotRead, unwrapPath(err))}, "", buf
 	}
 	if !typ.IsRegular() {
 		return nil, notRegular(typ), buf
@@ -593,7 +611,7 @@ func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []by
 	}
 	buf = buf[:size]
 	if err := f.readFull(buf); err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
+		return &note.Note{Path: p, Err: fmt.Errorf("%w: %s", ErrCannotRead, unwrapPath(err))}, "", buf
 	}
 	return v.parseNote(p, opt, buf, key, cacheable, arena), "", buf
 }

@@ -112,6 +112,9 @@ func Apply(ctx context.Context, rep *Report, opt ApplyOptions) (*ApplyResult, er
 	if rep.Doubt != nil {
 		return res, fmt.Errorf("%w, refusing to apply: %s", ErrWrongDialect, rep.Doubt)
 	}
+	if err := refuseUnread(rep, "apply"); err != nil {
+		return res, err
+	}
 
 	st, release, err := LockStore(dir)
 	if err != nil {

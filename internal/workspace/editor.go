@@ -508,8 +508,23 @@ func (v *View) NoteName(i int32) string { return noteName(v.Index.Notes[i]) }
 // FixAll is every edit the plan makes in the note at p: what "fix all in
 // this file" writes into the editor's buffer.
 func (v *View) FixAll(p string) []plan.Edit {
+	if len(v.Report.Unread()) > 0 {
+		// As apply refuses (ErrUnread): a fix of every link at once
+		// is not offered while some notes' names are unknown.
+		return nil
+	}
 	edits, _ := v.Plan(p)
 	return edits
+}
+
+// VaultFixCount is the number of links "fix all in the vault" would fix:
+// the plan's edits, or none while part of the vault is unread (Apply
+// refuses then, ErrUnread).
+func (v *View) VaultFixCount() int {
+	if len(v.Report.Unread()) > 0 {
+		return 0
+	}
+	return v.Report.EditCount()
 }
 
 // VaultApplyResult is what ApplyExcept did: Apply's result, and the

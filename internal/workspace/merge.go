@@ -112,6 +112,9 @@ func PlanMerge(rep *Report, dupArg, canonArg string, opt MergeOptions) (*MergePl
 	if rep.Doubt != nil {
 		return nil, fmt.Errorf("%w, refusing to merge: %s", ErrWrongDialect, rep.Doubt)
 	}
+	if err := refuseUnread(rep, "merge"); err != nil {
+		return nil, err
+	}
 	ix := rep.Index
 	noteAt := func(arg string) (string, int32, error) {
 		p, err := vaultPath(rep.Vault.Dir, arg)

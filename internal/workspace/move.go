@@ -112,6 +112,9 @@ func PlanMove(rep *Report, src, dst string) (*MovePlan, error) {
 	if rep.Doubt != nil {
 		return nil, fmt.Errorf("%w, refusing to move: %s", ErrWrongDialect, rep.Doubt)
 	}
+	if err := refuseUnread(rep, "move"); err != nil {
+		return nil, err
+	}
 	root := rep.Vault.Root
 	if note, heading, ok := headingArg(rep, src); ok {
 		return planHeadingRename(rep, note, heading, dst)

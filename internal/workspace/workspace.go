@@ -501,6 +501,9 @@ func assemble(v *vault.Vault, s Settings, scan *vault.Scan, vaultProblems []vaul
 	for _, p := range ix.Problems {
 		rep.Problems = append(rep.Problems, vault.Problem{File: p.File, Message: p.Message})
 	}
+	if w := unreadWarning(rep.Unread()); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
 	// The guard weighs the whole vault's links; what a change touched is
 	// no sample of them (a deleted note breaks all its links at once).
 	if !whole {
