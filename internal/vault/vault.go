@@ -78,17 +78,14 @@ func (v *Vault) Close() error {
 type Problem struct {
 	File    string `json:"file"`
 	Message string `json:"message"`
-	// Unread says relink could not read the file or folder at all (a
-	// folder it could not list, a note it could not open or read, a
-	// folder too deep to enter), not that it read something that is no
-	// note: the names of the notes there are unknown, and a link that
-	// matches none of the names relink knows may name one of them.
+	// Unread says the walk could not learn what is there at all (a
+	// folder it could not list, an entry it could not stat, a folder too
+	// deep to enter): the names of the notes there are unknown, and a
+	// link that matches none of the names relink knows may name one of
+	// them. (A note it could not open keeps its path names, as a note
+	// with broken frontmatter does: it is a bad file, not an Unread one.)
 	Unread bool `json:"-"`
 }
-
-// ErrCannotRead is the error of a note relink could not read (Note.Err
-// wraps it): its title, aliases and id are unknown.
-var ErrCannotRead = errors.New("cannot read")
 
 // ReadOptions configure a scan.
 type ReadOptions struct {
@@ -233,10 +230,11 @@ func (w *walker) problem(p, msg string) {
 }
 
 // unread is problem for a file or folder whose names the walk could not
-// learn.
-func (w *walker) unread(p, msg string) {
+// learn because of err (nil: a limit of relink's own). One that is gone
+// since it was listed hides nothing.
+func (w *walker) unread(p, msg string, err error) {
 	w.mu.Lock()
-	w.problems = append(w.problems, Problem{File: p, Message: msg, Unread: true})
+	w.problems = append(w.problems, Problem{File: p, Message: msg, Unread: !errors.Is(err, fs.ErrNotExist)})
 	w.mu.Unlock()
 }
 
@@ -293,7 +291,7 @@ func (w *walker) visit(dir string, depth int, entries []entry) {
 		if typ == typeUnknown {
 			st, err := w.v.Root.Lstat(p)
 			if err != nil {
-				w.unread(p, "cannot read: "+unwrapPath(err))
+				w.unread(p, "cannot read: "+unwrapPath(err), err)
 				continue
 			}
 			typ = st.Mode().Type()
@@ -306,14 +304,14 @@ func (w *walker) visit(dir string, depth int, entries []entry) {
 				continue
 			}
 			if depth == MaxFolderDepth {
-				w.unread(p, fmt.Sprintf("folder more than %d levels deep; skipped", MaxFolderDepth))
+				w.unread(p, fmt.Sprintf("folder more than %d levels deep; skipped", MaxFolderDepth), nil)
 				continue
 			}
 			w.wg.Add(1)
 			go func() {
 				sub, err := w.list(p)
 				if err != nil {
-					w.unread(p, "cannot read: "+unwrapPath(err))
+					w.unread(p, "cannot read: "+unwrapPath(err), err)
 				} else {
 					w.mu.Lock()
 					w.folders = append(w.folders, p)
@@ -500,7 +498,7 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 	problems = append(problems, readProblems...)
 	for _, n := range notes {
 		if n.Err != nil {
-			problems = append(problems, Problem{File: n.Path, Message: n.Err.Error() + "; links in it were not checked", Unread: errors.Is(n.Err, ErrCannotRead)})
+			problems = append(problems, Problem{File: n.Path, Message: n.Err.Error() + "; links in it were not checked"})
 		}
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return problems[i].File < problems[j].File })
@@ -589,7 +587,7 @@ func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []by
 			if st, lerr := v.Root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 {
 				return &note.Note{Path: p, Err: errors.New("symlink points outside the vault or nowhere")}, "", buf
 			}
-			return &note.Note{Path: p, Err: fmt.Errorf("%w: %s", ErrCannotRead, unwrapPath(err))}, "", buf
+			return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 		}
 		f = noteFile{f: rf}
 	}
@@ -598,7 +596,7 @@ func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []by
 	// the walk saw a regular file, but another may be in its place now.
 	size, typ, key, err := f.stat()
 	if err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("%w: %s", ErrCannotRead, unwrapPath(err))}, "", buf
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 	}
 	if !typ.IsRegular() {
 		return nil, notRegular(typ), buf
@@ -611,7 +609,7 @@ func (v *Vault) readUncached(p string, opt ReadOptions, cacheable bool, buf []by
 	}
 	buf = buf[:size]
 	if err := f.readFull(buf); err != nil {
-		return &note.Note{Path: p, Err: fmt.Errorf("%w: %s", ErrCannotRead, unwrapPath(err))}, "", buf
+		return &note.Note{Path: p, Err: fmt.Errorf("cannot read: %s", unwrapPath(err))}, "", buf
 	}
 	return v.parseNote(p, opt, buf, key, cacheable, arena), "", buf
 }

@@ -10,13 +10,15 @@ import (
 )
 
 // ErrUnread is returned by Apply, PlanMove and PlanMerge when part of the
-// vault could not be read at all: a folder relink could not list, a note
-// it could not open. The names of the notes there are unknown, so a link
-// that matches none of the names relink knows may name one of them: its
-// "repair" to a note of a similar name would be a guess (a link to
-// locked/Foo.md written [[Foo]] would become [[foo]] for another note
-// foo.md). Nothing is written until the files can be read, or are left
-// out of the vault by exclude in .relink.toml.
+// vault could not be read at all: a folder relink could not list (or an
+// entry it could not stat, a folder too deep to enter). The names of the
+// notes there are unknown, so a link that matches none of the names
+// relink knows may name one of them: its "repair" to a note of a similar
+// name would be a guess (a link to locked/Foo.md written [[Foo]] would
+// become [[foo]] for another note foo.md). Nothing is written until the
+// folder can be read, or is left out of the vault by exclude in
+// .relink.toml. A note that could not be opened is not such a part: like
+// any bad file (SPEC §7) it keeps its path names and is skipped.
 var ErrUnread = errors.New("part of the vault could not be read")
 
 // Unread returns the problems of files and folders relink could not read

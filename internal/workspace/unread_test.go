@@ -112,6 +112,32 @@ func TestUnreadFolderWithoutPermission(t *testing.T) {
 	}
 }
 
+// TestUnreadNoteIsABadFile: a note relink may not open (not as root) is
+// a bad file, as broken frontmatter is (SPEC §7): its path names stay,
+// [[Bar]] still resolves to it, and apply goes on with the other links.
+func TestUnreadNoteIsABadFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root opens a file without permissions")
+	}
+	dir, store := newVault(t, map[string]string{"a.md": "[[Bar]] [[FOO]]\n", "foo.md": "# foo\n", "Bar.md": "# Bar\n"})
+	bar := filepath.Join(dir, "Bar.md")
+	if err := os.Chmod(bar, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(bar, 0o644)
+	rep := loadVault(t, dir)
+	if u := rep.Unread(); len(u) != 0 {
+		t.Fatalf("unread %+v", u)
+	}
+	res, err := Apply(context.Background(), rep, ApplyOptions{Store: store})
+	if err != nil || res.Links() != 1 {
+		t.Fatalf("apply: %+v, %v", res, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "a.md")); err != nil || string(b) != "[[Bar]] [[foo]]\n" {
+		t.Errorf("a.md = %q, %v", b, err)
+	}
+}
+
 // TestExcludeLine: each unread path is a glob that matches itself, in a
 // TOML string that the config's parser reads back.
 func TestExcludeLine(t *testing.T) {
