@@ -42,8 +42,9 @@ Exit status:
 }
 
 // serverMemory sets the garbage collector of a long-lived server (lsp,
-// mcp): it lets the heap grow to half again the live data, not twice it,
-// since a server's heap is mostly the vault it keeps, not garbage. At
+// mcp, review): it lets the heap grow to half again the live data, not
+// five times it as a one-shot command does, since a server's heap is
+// mostly the vault it keeps, not garbage, and it lives on. At
 // 100,000 notes the language server's peak goes from about 1.1 GB to
 // 0.86 GB at no cost in time (docs/performance.md). GOGC, when set, wins.
 func serverMemory() {

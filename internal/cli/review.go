@@ -83,6 +83,9 @@ func runReview(cmd *cobra.Command, e *env, o *reviewOptions, dir string) error {
 		return err
 	}
 	defer srv.Close()
+	// The page's server lives on with what it loaded: from here on, a
+	// server's pacing, not a command's (cmd/relink's tuneGC).
+	serverMemory()
 	report.Problems(e.stderr, srv.Problems())
 	url := srv.URL(ln.Addr())
 	fmt.Fprintf(e.stdout, "relink review: %s\n(Ctrl-C to stop)\n", url)
