@@ -114,7 +114,7 @@ func BenchmarkResolveWarm(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for i, n := range ix.Notes {
-			ix.Warm(n.Links)
+			ix.Warm(int32(i), n.Links)
 			for j := range n.Links {
 				ix.Resolve(int32(i), &n.Links[j])
 			}

@@ -970,54 +970,86 @@ const warmBatch = 16
 // warmSink keeps Warm's loads from being optimized away.
 var warmSink atomic.Uint64
 
-// Warm reads ahead, for links of one note about to be resolved in order,
+// Warm reads ahead, for links of note src about to be resolved in order,
 // the memory that resolving them reads first and most likely misses: the
-// exact table's slot and record of each plain wikilink target and, for a
-// link with a fragment, the target note's anchor lists. Resolving one link
-// at a time waits for these loads one after another; here each phase issues
-// the loads of a whole batch before using any, so the processor overlaps
-// the misses. It changes nothing that Resolve computes.
-func (ix *Index) Warm(links []note.Link) {
+// slot and record of the table each target is looked up in (the exact
+// table for a plain wikilink target, the paths for a Markdown link to a
+// note), the canonical note of what it finds and, for a link with a
+// fragment, the target note's anchor lists. Resolving one link at a time
+// waits for these loads one after another; here each phase issues the
+// loads of a whole batch before using any, so the processor overlaps the
+// misses. It changes nothing that Resolve computes. src may be -1 (a note
+// the vault does not hold): its Markdown links are not read ahead.
+func (ix *Index) Warm(src int32, links []note.Link) {
 	if !ix.trimKey {
 		return
 	}
 	var (
-		hs  [warmBatch]uint64
-		ss  [warmBatch]uint64
-		nts [warmBatch]*note.Note
-		ok  [warmBatch]bool
-		acc uint64
+		hs   [warmBatch]uint64
+		ss   [warmBatch]uint64
+		tabs [warmBatch]*strtab
+		nts  [warmBatch]*note.Note
+		acc  uint64
 	)
 	head := ix.exact.head
 	if head.n == 0 {
 		return
 	}
+	// The folder Markdown links start from, as resolveMarkdown takes it.
+	base, haveBase := "", false
+	if src >= 0 && int(src) < len(ix.Notes) && ix.byPath != nil && ix.byPath.n > 0 {
+		base, haveBase = path.Dir(ix.Notes[src].Path), true
+	}
 	for lo := 0; lo < len(links); lo += warmBatch {
 		ls := links[lo:min(lo+warmBatch, len(links))]
 		for i := range ls {
 			l := &ls[i]
-			t := trimSpace(l.Target)
-			ok[i] = l.Kind != wikilink.Markdown && t != "" && t[0] != '/' && t[0] != '.'
-			if ok[i] {
-				hs[i] = head.hash(t)
+			tabs[i] = nil
+			if l.Kind == wikilink.Markdown {
+				if !haveBase {
+					continue
+				}
+				t, dir := l.Target, base
+				if strings.HasPrefix(t, "/") {
+					dir = ""
+				}
+				var buf [256]byte
+				pb := joinPath(buf[:0], dir, strings.TrimPrefix(t, "/"))
+				if insideVault(pb) && isNoteExtBytes(pb) {
+					hs[i], tabs[i] = hashBytes(pb), ix.byPath
+				}
+				continue
+			}
+			if t := trimSpace(l.Target); t != "" && t[0] != '/' && t[0] != '.' {
+				hs[i], tabs[i] = head.hash(t), head
 			}
 		}
 		for i := range ls {
-			if ok[i] {
-				ss[i] = head.home(hs[i])
+			if tabs[i] != nil {
+				ss[i] = tabs[i].home(hs[i])
 			}
 		}
 		for i := range ls {
 			nts[i] = nil
-			if !ok[i] {
+			if tabs[i] == nil {
 				continue
 			}
-			v, found := head.peek(ss[i], hs[i])
-			acc += v
-			if found && ls[i].HasFrag {
-				if n := unpackNode(v).note; n >= 0 && int(n) < len(ix.Notes) {
-					nts[i] = ix.Notes[n]
-				}
+			v, keyEnd, found := tabs[i].peek(ss[i], hs[i])
+			acc += v + uint64(keyEnd)
+			if !found {
+				continue
+			}
+			n := int32(v) // byPath holds the note; the exact table a node
+			if tabs[i] == head {
+				n = unpackNode(v).note
+			}
+			if n < 0 || int(n) >= len(ix.Notes) || int(n) >= len(ix.canon) {
+				continue
+			}
+			// The verdict reads the note's canonical note next.
+			acc += uint64(ix.canon[n])
+			if ls[i].HasFrag {
+				nts[i] = ix.Notes[n]
 			}
 		}
 		for i := range ls {

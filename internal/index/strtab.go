@@ -156,11 +156,20 @@ func (t *strtab) home(h uint64) uint64 { return t.slots[h&uint64(len(t.slots)-1)
 
 // peek returns the value of the record that slot s points to, when s is
 // full and carries h's fingerprint: most likely key's value, but unchecked.
-func (t *strtab) peek(s, h uint64) (uint64, bool) {
+// It also returns the last byte of the record's key: find compares the
+// key, which starts 12 bytes into the record and so, for a key of a few
+// dozen bytes, often ends in the next cache line; reading it here is what
+// brings that line in too.
+func (t *strtab) peek(s, h uint64) (v uint64, keyEnd byte, ok bool) {
 	if s == 0 || s>>32 != h>>32 {
-		return 0, false
+		return 0, 0, false
 	}
-	return t.load(uint32(s) - 1), true
+	o := uint32(s) - 1
+	n := binary.LittleEndian.Uint32(t.arena[o+8:])
+	if n > 0 {
+		keyEnd = t.arena[o+recordHeader+n-1]
+	}
+	return t.load(o), keyEnd, true
 }
 
 func hashString(s string) uint64 { return xxhash.Sum64String(s) }

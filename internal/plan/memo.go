@@ -456,7 +456,7 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 	var p notePlan
 	var deps []int32
 	links = n.LinkList(links)
-	ix.Warm(links)
+	ix.Warm(i, links)
 	for li := range links {
 		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li])
 		if anchorOf >= 0 {
