@@ -985,11 +985,14 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 		return
 	}
 	var (
-		hs   [warmBatch]uint64
-		ss   [warmBatch]uint64
-		tabs [warmBatch]*strtab
-		nts  [warmBatch]*note.Note
-		acc  uint64
+		hs       [warmBatch]uint64
+		ss       [warmBatch]uint64
+		tabs     [warmBatch]*strtab
+		bare     [warmBatch]uint64
+		bareSlot [warmBatch]uint64
+		withBare [warmBatch]bool
+		nts      [warmBatch]*note.Note
+		acc      uint64
 	)
 	head := ix.exact.head
 	if head.n == 0 {
@@ -1022,20 +1025,41 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 			}
 			if t := trimSpace(l.Target); t != "" && t[0] != '/' && t[0] != '.' {
 				hs[i], tabs[i] = head.hash(t), head
+				// [[Topic.md]] most often names the note Topic:
+				// resolveWithExt looks up "Topic" next. Its home slot
+				// and record are read ahead too.
+				if ext := path.Ext(t); ext != "" && IsNoteExt(ext) {
+					bare[i] = head.hash(strings.TrimSuffix(t, ext))
+					withBare[i] = true
+				}
 			}
 		}
 		for i := range ls {
 			if tabs[i] != nil {
 				ss[i] = tabs[i].home(hs[i])
 			}
+			if withBare[i] {
+				bareSlot[i] = head.home(bare[i])
+			}
 		}
 		for i := range ls {
 			nts[i] = nil
+			var bv uint64
+			bareFound := false
+			if withBare[i] {
+				var keyEnd byte
+				bv, keyEnd, bareFound = head.peek(bareSlot[i], bare[i])
+				acc += bv + uint64(keyEnd)
+				withBare[i] = false
+			}
 			if tabs[i] == nil {
 				continue
 			}
 			v, keyEnd, found := tabs[i].peek(ss[i], hs[i])
 			acc += v + uint64(keyEnd)
+			if !found && bareFound {
+				v, found = bv, true // [[Topic.md]] found as Topic
+			}
 			if !found {
 				continue
 			}
