@@ -70,7 +70,7 @@ func ByName(name string) (Dialect, error) {
 // Strict wraps a dialect so that only byte-equal names resolve (--strict).
 type Strict struct{ Dialect }
 
-func (s Strict) ExactKey(x string) string { return strings.TrimSpace(x) }
+func (s Strict) ExactKey(x string) string { return fold.TrimSpace(x) }
 
 // Wiki is the default: title, file stem or path resolve a link exactly.
 type Wiki struct{}
@@ -78,7 +78,7 @@ type Wiki struct{}
 func (Wiki) Name() string               { return "wiki" }
 func (Wiki) Syntax() note.Options       { return note.Options{} }
 func (Wiki) Resolves(NameKind) bool     { return true }
-func (Wiki) ExactKey(s string) string   { return strings.TrimSpace(s) }
+func (Wiki) ExactKey(s string) string   { return fold.TrimSpace(s) }
 func (Wiki) CheckAnchor(string) bool    { return true }
 func (Wiki) AnchorText(h string) string { return h }
 func (Wiki) WriteNames(n *note.Note) []string {

@@ -3,6 +3,7 @@ package dialect
 import (
 	"strings"
 
+	"github.com/relinkmd/relink/internal/fold"
 	"github.com/relinkmd/relink/internal/note"
 )
 
@@ -31,7 +32,7 @@ func (Foam) Resolves(k NameKind) bool {
 
 // ExactKey lower-cases as JavaScript's toLocaleLowerCase does for the names
 // of a vault, and unlike Obsidian's key it keeps NFD and NFC apart.
-func (Foam) ExactKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func (Foam) ExactKey(s string) string { return strings.ToLower(fold.TrimSpace(s)) }
 
 func (Foam) CheckAnchor(string) bool    { return true }
 func (Foam) AnchorText(h string) string { return h }

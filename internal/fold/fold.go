@@ -67,7 +67,7 @@ func ParseLevel(s string) (Level, error) {
 
 // Key returns the key of s at level l.
 func Key(l Level, s string) string {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if l == Exact {
 		return s
 	}
@@ -125,7 +125,7 @@ const (
 
 // NewSteps starts the keys of s.
 func NewSteps(s string) Steps {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	return Steps{s: s, plain: isPlain(s)}
 }
 
@@ -354,7 +354,7 @@ func plainKey(l Level, s string) (key string, ok bool) {
 // a string for a name of ASCII and Hangul syllables (a caller that only
 // hashes the key, for one).
 func AppendKey(dst []byte, l Level, s string) []byte {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if l == Exact {
 		return append(dst, s...)
 	}
@@ -460,7 +460,7 @@ func isASCIISep(l Level, c byte) bool {
 // CaseOnly folds case and composes to NFC, but keeps whitespace as it is:
 // how Obsidian compares a link with a file name.
 func CaseOnly(s string) string {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if k, ok := plainLower(s); ok {
 		return k
 	}

@@ -2,9 +2,11 @@ package index
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"math/bits"
 	"sort"
+	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
 
@@ -21,12 +23,48 @@ func (ix *Index) Hints(t string, max int) []int32 {
 	if q == "" {
 		return nil
 	}
-	if v, ok := ix.hintMemo.Load(q); ok {
-		return v.([]int32)
+	if out, ok := ix.hintMemo.load(q, max); ok {
+		return out
 	}
 	out := ix.hintsFor(q, max)
-	ix.hintMemo.Store(q, out)
+	ix.hintMemo.store(q, max, out)
 	return out
+}
+
+// hintCache remembers the hints of recent queries, for the broken name
+// that many notes write alike: a fixed array of slots, each holding the
+// last query that hashed to it, read and replaced atomically. It was a
+// sync.Map of every query, which at 100,000 notes (52,000 broken links,
+// nearly all to distinct names) cost more to fill and read than the hints
+// did to compute (docs/performance.md); bounded, it costs 32 KB and a
+// hash a query, and a query it has lost is computed again, alike.
+type hintCache struct {
+	slots [hintCacheSlots]atomic.Pointer[hintEntry]
+}
+
+const hintCacheSlots = 4096
+
+type hintEntry struct {
+	q   string
+	max int
+	out []int32
+}
+
+var hintSeed = maphash.MakeSeed()
+
+func (c *hintCache) slot(q string) *atomic.Pointer[hintEntry] {
+	return &c.slots[maphash.String(hintSeed, q)%hintCacheSlots]
+}
+
+func (c *hintCache) load(q string, max int) ([]int32, bool) {
+	if e := c.slot(q).Load(); e != nil && e.q == q && e.max == max {
+		return e.out, true
+	}
+	return nil, false
+}
+
+func (c *hintCache) store(q string, max int, out []int32) {
+	c.slot(q).Store(&hintEntry{q: q, max: max, out: out})
 }
 
 // buildHints buckets every stem and title by the first two runes and the

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -69,5 +70,36 @@ func TestDistanceAndBoundAgreeWithFullTable(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The hint cache gives back what was computed, for the query and the
+// count asked, and computes again what it does not hold: a query that
+// shares a slot with another, or the same query with another count.
+func TestHintCache(t *testing.T) {
+	var c hintCache
+	if _, ok := c.load("q", 3); ok {
+		t.Fatal("an empty cache holds q")
+	}
+	c.store("q", 3, []int32{1, 2})
+	if out, ok := c.load("q", 3); !ok || len(out) != 2 || out[0] != 1 {
+		t.Errorf("load(q, 3) = %v, %v", out, ok)
+	}
+	if _, ok := c.load("q", 2); ok {
+		t.Error("load(q, 2) gave q's hints for 3")
+	}
+	// Another query in q's slot replaces it.
+	var other string
+	for i := 0; ; i++ {
+		if other = fmt.Sprint("x", i); c.slot(other) == c.slot("q") {
+			break
+		}
+	}
+	c.store(other, 3, nil)
+	if _, ok := c.load("q", 3); ok {
+		t.Error("q is still held after", other, "took its slot")
+	}
+	if out, ok := c.load(other, 3); !ok || out != nil {
+		t.Errorf("load(%s) = %v, %v", other, out, ok)
 	}
 }

@@ -77,9 +77,9 @@ type Index struct {
 	// hintMemo and anchors are shared by the indexes WithNotes makes
 	// from this one (hints depend on names only; an anchor table on its
 	// note's record only).
-	hintMemo *sync.Map // compact key -> []int32
-	anchors  *sync.Map // *note.Note -> *anchorTable, for notes with many anchors
-	renamed  *renames  // former names of renamed notes, nil when none
+	hintMemo *hintCache // compact key -> hints
+	anchors  *sync.Map  // *note.Note -> *anchorTable, for notes with many anchors
+	renamed  *renames   // former names of renamed notes, nil when none
 	// refs are the duplicate_of and canonical_id references and the
 	// notes they name (for an index read from the cache, made by WarmRefs).
 	refs     *canonicalRefs
@@ -215,7 +215,7 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 func newIndex(notes []*note.Note, attachments []string, d dialect.Dialect, max fold.Level) *Index {
 	ix := &Index{
 		completions: &lazyCompletions{},
-		hintMemo:    &sync.Map{},
+		hintMemo:    new(hintCache),
 		anchors:     &sync.Map{},
 		Notes:       notes,
 		Dialect:     d,
@@ -257,10 +257,10 @@ func namesOf(n *note.Note, buf []name) []name {
 		i += j + 1
 	}
 	if n.Err == nil {
-		if t := strings.TrimSpace(n.Title); t != "" {
+		if t := fold.TrimSpace(n.Title); t != "" {
 			out = append(out, name{t, dialect.Title})
 		}
-		if id := strings.TrimSpace(n.ID); id != "" {
+		if id := fold.TrimSpace(n.ID); id != "" {
 			out = append(out, name{id, dialect.ID})
 		}
 	}
@@ -547,9 +547,9 @@ func (ix *Index) canonRefs() *canonicalRefs {
 func (r *canonicalRefs) table(n *note.Note) (map[string][]int32, string) {
 	switch ref, field := canonicalRef(n); field {
 	case "canonical_id":
-		return r.byID, strings.TrimSpace(ref)
+		return r.byID, fold.TrimSpace(ref)
 	case "duplicate_of":
-		return r.byAny, strings.TrimSpace(ref)
+		return r.byAny, fold.TrimSpace(ref)
 	}
 	return nil, ""
 }

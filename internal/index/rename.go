@@ -3,7 +3,6 @@ package index
 import (
 	"math"
 	"slices"
-	"sync"
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/fold"
@@ -77,7 +76,7 @@ func (ix *Index) Rename(notes []*note.Note) (nx *Index, ok bool) {
 		trimKey:     base.trimKey,
 		ladder:      base.ladder,
 		hints:       base.hints,
-		hintMemo:    &sync.Map{},
+		hintMemo:    new(hintCache),
 		anchors:     base.anchors,
 		completions: &lazyCompletions{},
 	}

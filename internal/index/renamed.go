@@ -1,7 +1,6 @@
 package index
 
 import (
-	"strings"
 	"sync/atomic"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -102,7 +101,7 @@ func (ix *Index) resolveRenamed(t string, pathOnly bool, broken Result) Result {
 	if rn == nil {
 		return broken
 	}
-	t = strings.TrimSpace(t)
+	t = fold.TrimSpace(t)
 	for li, lv := range rn.levels {
 		k := ix.Dialect.ExactKey(t)
 		if lv != fold.Exact {

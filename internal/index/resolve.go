@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -663,26 +662,8 @@ func inVault(dir, p string) (string, bool) {
 	return c, true
 }
 
-// trimSpace is strings.TrimSpace, quick for a string that starts and ends
-// with a rune that is not a space whatever its script: strings.TrimSpace
-// takes a slow path for any string that does not start with ASCII, such
-// as most link targets of a vault written in Korean.
-func trimSpace(s string) string {
-	if s == "" {
-		return s
-	}
-	first, last := rune(s[0]), rune(s[len(s)-1])
-	if first >= utf8.RuneSelf {
-		first, _ = utf8.DecodeRuneInString(s)
-	}
-	if last >= utf8.RuneSelf {
-		last, _ = utf8.DecodeLastRuneInString(s)
-	}
-	if unicode.IsSpace(first) || unicode.IsSpace(last) {
-		return strings.TrimSpace(s)
-	}
-	return s
-}
+// trimSpace is fold.TrimSpace: strings.TrimSpace, quick for most names.
+func trimSpace(s string) string { return fold.TrimSpace(s) }
 
 // joinPath appends path.Join(dir, p) to buf. It is path.Clean's algorithm
 // run in place over dir + "/" + p: the cleaned path never runs ahead of

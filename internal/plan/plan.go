@@ -475,7 +475,7 @@ func writeNameIn(ix *index.Index, src index.Source, target int32, l *note.Link, 
 		// A link written as a path keeps being a path: from the root when it
 		// was, else the full vault path.
 		p := dialect.PathName(tn.Path)
-		if strings.HasPrefix(strings.TrimSpace(l.Target), "/") {
+		if strings.HasPrefix(fold.TrimSpace(l.Target), "/") {
 			p = "/" + p
 		}
 		cands = []string{p}
@@ -483,7 +483,7 @@ func writeNameIn(ix *index.Index, src index.Source, target int32, l *note.Link, 
 		cands = ix.Dialect.WriteNames(tn)
 	}
 	for _, c := range cands {
-		c = strings.TrimSpace(c)
+		c = fold.TrimSpace(c)
 		if c == "" || !safeTarget(c) {
 			continue
 		}
@@ -540,7 +540,7 @@ func rewrite(l *note.Link, newTarget, newFrag string, keepDisplay bool, d dialec
 		out = out[:r.s] + r.text + out[r.e:]
 	}
 	if keepDisplay && newTarget != "" && l.Kind == wikilink.Wiki && !l.Display.Valid() && !l.Embed {
-		old := strings.TrimSpace(l.Target)
+		old := fold.TrimSpace(l.Target)
 		sep := "|"
 		if l.InFrontmatter {
 			return out

@@ -1,0 +1,32 @@
+package fold
+
+import (
+	"strings"
+	"testing"
+)
+
+var trimCases = []string{
+	"", " ", "a", " a", "a ", "\u3000상태\u3000", "상태 관리", "상태\u00a0", "\u0085x", "x\u2028",
+	"\xff", "\xe2\x80", " \xff ", "a\xe3\x80\x80", "\t\n", "노트\t", "\ufeffx",
+}
+
+// TestTrimSpace: TrimSpace is strings.TrimSpace, whatever the script or
+// the bytes (invalid UTF-8 included).
+func TestTrimSpace(t *testing.T) {
+	for _, s := range trimCases {
+		if got, want := TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("TrimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzTrimSpace(f *testing.F) {
+	for _, s := range trimCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("TrimSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
