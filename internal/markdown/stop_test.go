@@ -1,0 +1,63 @@
+package markdown
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+)
+
+// skipPlain with the vector scan finds what the table loop finds: every
+// stop byte at every position of stretches from 0 to 200 bytes long, from
+// every start, in ASCII and in Korean text (whose bytes are all above
+// 0x80), and in random bytes.
+func TestSkipPlainMatchesTable(t *testing.T) {
+	check := func(b []byte, p int) {
+		t.Helper()
+		if got, want := skipPlain(b, p), skipPlainTable(b, p); got != want {
+			t.Fatalf("skipPlain(%q, %d) = %d, want %d", b, p, got, want)
+		}
+	}
+	fills := [][]byte{[]byte("plain text "), []byte("상태 관리 ")}
+	for _, fill := range fills {
+		for n := 0; n <= 200; n++ {
+			base := bytes.Repeat(fill, n/len(fill)+1)[:n]
+			// No stop at all, from every start.
+			for p := 0; p <= n; p++ {
+				check(base, p)
+			}
+			for _, stop := range []byte("\n\\`<[]!%$") {
+				for at := 0; at < n; at++ {
+					b := bytes.Clone(base)
+					b[at] = stop
+					for _, p := range []int{0, 1, at / 2, at, min(at+1, n)} {
+						check(b, p)
+					}
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, r.IntN(300))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+			if r.IntN(8) != 0 && b[i] < 0x80 && inlineStop[b[i]] != 0 {
+				b[i] = 'a' // sparser stops, longer stretches
+			}
+		}
+		check(b, r.IntN(len(b)+1))
+	}
+}
+
+func FuzzSkipPlain(f *testing.F) {
+	f.Add([]byte("some plain text, then a [[link]] and more plain text to pass 64 bytes"), 0)
+	f.Add(bytes.Repeat([]byte("상태 "), 40), 3)
+	f.Fuzz(func(t *testing.T, b []byte, p int) {
+		if p < 0 || p > len(b) {
+			return
+		}
+		if got, want := skipPlain(b, p), skipPlainTable(b, p); got != want {
+			t.Fatalf("skipPlain(%q, %d) = %d, want %d", b, p, got, want)
+		}
+	})
+}
