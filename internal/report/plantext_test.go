@@ -189,3 +189,56 @@ func FuzzLinePreview(f *testing.F) {
 		}
 	})
 }
+
+// equalNFC is the comparison of the two strings' NFC forms, whichever of
+// them is NFC already.
+func TestEqualNFC(t *testing.T) {
+	samples := []string{"", "a", "[[상태 관리]]", norm.NFD.String("[[상태 관리]]"), "[[Cafe\u0301]]", "[[Café]]",
+		norm.NFD.String("[[상태-관리]]"), "[[" + strings.Repeat("가", 200) + "]]", norm.NFD.String("[[" + strings.Repeat("가", 200) + "]]"),
+		"\u0301", "e\u0301\u0301", "\xff\xfe"}
+	for _, a := range samples {
+		for _, b := range samples {
+			want := norm.NFC.String(a) == norm.NFC.String(b)
+			if got := equalNFC(a, b, norm.NFC.IsNormalString(a), norm.NFC.IsNormalString(b)); got != want {
+				t.Errorf("equalNFC(%q, %q) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}
+
+// NormalizationTags gives what the straightforward definition gives
+// (both strings' NFC forms made and compared) for every pair of samples:
+// NFC, NFD, mixed, visible changes, invalid UTF-8.
+func TestNormalizationTagsReference(t *testing.T) {
+	reference := func(old, new string) (string, string) {
+		if old == new {
+			return "", ""
+		}
+		oldNFC, newNFC := norm.NFC.IsNormalString(old), norm.NFC.IsNormalString(new)
+		if oldNFC && newNFC || norm.NFC.String(old) != norm.NFC.String(new) {
+			return "", ""
+		}
+		o, n := "", ""
+		if !oldNFC {
+			o = NFDTag
+		}
+		if !newNFC {
+			n = NFDTag
+		}
+		return o, n
+	}
+	var samples []string
+	for _, s := range []string{"[[상태 관리]]", "[[상태-관리]]", "[[Café]]", "[[a b]]", "[[A B]]", "", "가", "é", "\xff", "[[" + strings.Repeat("관", 100) + "]]"} {
+		samples = append(samples, s, norm.NFD.String(s), norm.NFKD.String(s))
+	}
+	samples = append(samples, "e\u0301\u0300", "e\u0300\u0301", "\u1100\u1161\u11a8x", "가\u11a8")
+	for _, a := range samples {
+		for _, b := range samples {
+			go1, gn := NormalizationTags(a, b)
+			wo, wn := reference(a, b)
+			if go1 != wo || gn != wn {
+				t.Errorf("NormalizationTags(%q, %q) = %q, %q; want %q, %q", a, b, go1, gn, wo, wn)
+			}
+		}
+	}
+}
