@@ -1,6 +1,7 @@
 package fold
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -29,4 +30,18 @@ func FuzzTrimSpace(f *testing.F) {
 			t.Errorf("TrimSpace(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+func TestTrimSpaceMatchesStrings(t *testing.T) {
+	parts := []string{"", " ", "\t", "\u00a0", "\u3000", "\u2029", "\u0085", "a", "한", "\xff", "\xe3\x80", "\x80", "x y"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		s := ""
+		for k := rng.IntN(5); k > 0; k-- {
+			s += parts[rng.IntN(len(parts))]
+		}
+		if got, want := TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("TrimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

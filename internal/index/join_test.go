@@ -3,7 +3,6 @@ package index
 import (
 	"math/rand/v2"
 	"path"
-	"strings"
 	"testing"
 )
 
@@ -34,20 +33,6 @@ func TestJoinPathMatchesPathJoin(t *testing.T) {
 		c := path.Join(dir, p)
 		if got, want := insideVault([]byte(c)), !(c == "." || c == ".." || len(c) >= 3 && c[:3] == "../"); got != want {
 			t.Fatalf("insideVault(%q) = %v", c, got)
-		}
-	}
-}
-
-func TestTrimSpaceMatchesStrings(t *testing.T) {
-	parts := []string{"", " ", "\t", "\u00a0", "\u3000", "\u2029", "\u0085", "a", "한", "\xff", "\xe3\x80", "\x80", "x y"}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for range 50000 {
-		s := ""
-		for k := rng.IntN(5); k > 0; k-- {
-			s += parts[rng.IntN(len(parts))]
-		}
-		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
-			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -143,7 +143,7 @@ func (ix *Index) ResolveFrom(src Source, l *note.Link) Result {
 }
 
 func (ix *Index) resolveWiki(src Source, l *note.Link) Result {
-	t := trimSpace(l.Target)
+	t := fold.TrimSpace(l.Target)
 	if v := l.Vault(); v != "" && ix.LocalVaults != nil && !ix.LocalVaults[v] {
 		return Result{Class: External, Target: -1}
 	}
@@ -193,7 +193,7 @@ func (ix *Index) resolveExact(t string, pathOnly bool) (Result, bool) {
 	var buf [8]entry
 	var key string
 	if ix.trimKey {
-		key = trimSpace(t)
+		key = fold.TrimSpace(t)
 	} else {
 		key = ix.Dialect.ExactKey(t)
 	}
@@ -312,7 +312,7 @@ func (ix *Index) exactResult(es []entry, pathOnly bool) (Result, bool) {
 // note's path suffix byte for byte), all stay, and the link is ambiguous
 // unless they lead to one note.
 func (ix *Index) closest(t string, es []entry, pathOnly bool) []entry {
-	t = trimSpace(t)
+	t = fold.TrimSpace(t)
 	// Each entry's names as points (spelling, kind): bit 3*spelling+kind.
 	var buf [8]uint16
 	marks := buf[:0]
@@ -340,7 +340,7 @@ func (ix *Index) closest(t string, es []entry, pathOnly bool) []entry {
 					continue
 				}
 				spelling := 2
-				switch n := trimSpace(nm.name); {
+				switch n := fold.TrimSpace(nm.name); {
 				case n == t:
 					spelling = 0
 				case !(isASCII(n) && isASCII(t)) && norm.NFC.String(n) == norm.NFC.String(t):
@@ -457,7 +457,7 @@ func (ix *Index) climb(t string, pathOnly bool) Result {
 		var key string
 		switch lv {
 		case fold.Exact:
-			key = trimSpace(t)
+			key = fold.TrimSpace(t)
 		case ix.MaxLevel:
 			key = top
 		default:
@@ -662,9 +662,6 @@ func inVault(dir, p string) (string, bool) {
 	return c, true
 }
 
-// trimSpace is fold.TrimSpace: strings.TrimSpace, quick for most names.
-func trimSpace(s string) string { return fold.TrimSpace(s) }
-
 // joinPath appends path.Join(dir, p) to buf. It is path.Clean's algorithm
 // run in place over dir + "/" + p: the cleaned path never runs ahead of
 // what it has read, so it needs no second buffer.
@@ -747,7 +744,7 @@ func isNoteExtBytes(p []byte) bool {
 
 // checkAnchor checks a fragment against note n's headings and block ids.
 func (ix *Index) checkAnchor(n int32, frag string) Anchor {
-	frag = trimSpace(frag)
+	frag = fold.TrimSpace(frag)
 	nt := ix.Notes[n]
 	if frag == "" || nt.Err != nil || !ix.Dialect.CheckAnchor(frag) {
 		return Anchor{}
@@ -1004,7 +1001,7 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 				}
 				continue
 			}
-			if t := trimSpace(l.Target); t != "" && t[0] != '/' && t[0] != '.' {
+			if t := fold.TrimSpace(l.Target); t != "" && t[0] != '/' && t[0] != '.' {
 				hs[i], tabs[i] = head.hash(t), head
 				// [[Topic.md]] most often names the note Topic:
 				// resolveWithExt looks up "Topic" next. Its home slot
@@ -1119,7 +1116,7 @@ func (ix *Index) AttachmentPathFrom(src Source, l *note.Link) (p string, ok bool
 		}
 		return "", false
 	}
-	t = trimSpace(t)
+	t = fold.TrimSpace(t)
 	pathForm := false
 	if strings.HasPrefix(t, "/") || strings.HasPrefix(t, "./") || strings.HasPrefix(t, "../") {
 		base := path.Dir(src.Path)
