@@ -602,14 +602,10 @@ func (ix *Index) resolveAttachment(t string, pathForm bool) Result {
 
 func (ix *Index) resolveMarkdown(srcPath string, l *note.Link) Result {
 	t := l.Target
-	base := path.Dir(srcPath)
-	if strings.HasPrefix(t, "/") {
-		base = ""
-	}
 	// Most Markdown links name a note by its path: join and look it up in
 	// a stack buffer, and make a string only for the rest.
 	var buf [256]byte
-	pb := joinPath(buf[:0], base, strings.TrimPrefix(t, "/"))
+	pb := markdownPath(buf[:0], path.Dir(srcPath), t)
 	if !insideVault(pb) {
 		return Result{Class: Broken, Outside: true, Target: -1}
 	}
@@ -643,6 +639,16 @@ func (ix *Index) resolveMarkdown(srcPath string, l *note.Link) Result {
 		return ix.resolveRenamed(strings.TrimSuffix(p, path.Ext(p)), true, r)
 	}
 	return r
+}
+
+// markdownPath appends the vault path that Markdown link target t,
+// written in a note of folder dir, names: from the vault root when t
+// starts with '/', else from dir.
+func markdownPath(buf []byte, dir, t string) []byte {
+	if strings.HasPrefix(t, "/") {
+		dir = ""
+	}
+	return joinPath(buf, dir, strings.TrimPrefix(t, "/"))
 }
 
 func (ix *Index) pathResult(n int32) Result {
@@ -990,12 +996,8 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 				if !haveBase {
 					continue
 				}
-				t, dir := l.Target, base
-				if strings.HasPrefix(t, "/") {
-					dir = ""
-				}
 				var buf [256]byte
-				pb := joinPath(buf[:0], dir, strings.TrimPrefix(t, "/"))
+				pb := markdownPath(buf[:0], base, l.Target)
 				if insideVault(pb) && isNoteExtBytes(pb) {
 					hs[i], tabs[i] = hashBytes(pb), ix.byPath
 				}
