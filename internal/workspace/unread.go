@@ -41,8 +41,8 @@ func refuseUnread(rep *Report, verb string) error {
 	if len(unread) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w (%s), refusing to %s: the names of the notes there are unknown, and a link could be repaired to the wrong note; make %s readable, or leave %s out of the vault with %s in .relink.toml",
-		ErrUnread, unreadList(unread), verb, them(unread), them(unread), excludeAdvice(unread))
+	return fmt.Errorf("%w (%s), refusing to %s: the names of the notes there are unknown, and a link could be repaired to the wrong note; %s",
+		ErrUnread, unreadList(unread), verb, unreadWayOn(unread))
 }
 
 // unreadWarning is the warning a load prints when part of the vault could
@@ -51,8 +51,17 @@ func unreadWarning(unread []vault.Problem) string {
 	if len(unread) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s could not be read (%s): apply, mv and merge refuse while the names of the notes there are unknown; make %s readable, or leave %s out of the vault with %s in .relink.toml",
-		report.Count(len(unread), "file or folder/files or folders"), unreadList(unread), them(unread), them(unread), excludeAdvice(unread))
+	return fmt.Sprintf("%s could not be read (%s): apply, mv and merge refuse while the names of the notes there are unknown; %s",
+		report.Count(len(unread), "file or folder/files or folders"), unreadList(unread), unreadWayOn(unread))
+}
+
+// unreadWayOn is the advice that ends the refusal and the warning alike.
+func unreadWayOn(unread []vault.Problem) string {
+	them := "them"
+	if len(unread) == 1 {
+		them = "it"
+	}
+	return fmt.Sprintf("make %s readable, or leave %s out of the vault with %s in .relink.toml", them, them, excludeAdvice(unread))
 }
 
 func unreadList(unread []vault.Problem) string {
@@ -124,11 +133,4 @@ func tomlString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
-}
-
-func them(unread []vault.Problem) string {
-	if len(unread) == 1 {
-		return "it"
-	}
-	return "them"
 }
