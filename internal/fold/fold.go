@@ -111,6 +111,13 @@ func settle(l Level, k string) string {
 type Steps struct {
 	s     string // trimmed
 	plain bool   // ASCII and Hangul syllables only: plainKey's fast path
+	// Of a plain s: whether it has an upper-case letter, and a '-' or
+	// '_'; and the keys computed so far (bit l of have for keys[l]).
+	// Several levels often share one key, and a climb asks for each
+	// level of the link and of every name under its top key.
+	upper, dash bool
+	have        uint8
+	keys        [Compact + 1]string
 	// The string before separate, per level: unicode, case, and width
 	// (which separators and compact share); set on first use.
 	unicode, cased, wide string
@@ -126,7 +133,33 @@ const (
 // NewSteps starts the keys of s.
 func NewSteps(s string) Steps {
 	s = TrimSpace(s)
-	return Steps{s: s, plain: isPlain(s)}
+	st := Steps{s: s, plain: isPlain(s)}
+	if st.plain {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			st.upper = st.upper || 'A' <= c && c <= 'Z'
+			st.dash = st.dash || c == '-' || c == '_'
+		}
+	}
+	return st
+}
+
+// plainLevel is the lowest level whose key of a plain string equals its
+// key at l, as plainKey computes it: width folding changes no ASCII letter
+// nor Hangul syllable, case folding changes nothing without an upper-case
+// letter, and the separators level only adds '-' and '_' to the
+// separators.
+func (st *Steps) plainLevel(l Level) Level {
+	if l == Separators && !st.dash {
+		l = Width
+	}
+	if l == Width {
+		l = Case
+	}
+	if l == Case && !st.upper {
+		l = Unicode
+	}
+	return l
 }
 
 // isPlain reports whether plainKey takes s: ASCII and Hangul syllables.
@@ -151,8 +184,12 @@ func (st *Steps) Key(l Level) string {
 		return st.s
 	}
 	if st.plain {
-		k, _ := plainKey(l, st.s)
-		return k
+		l = st.plainLevel(l)
+		if st.have&(1<<l) == 0 {
+			st.keys[l], _ = plainKey(l, st.s)
+			st.have |= 1 << l
+		}
+		return st.keys[l]
 	}
 	return settle(l, separate(l, st.before(l)))
 }

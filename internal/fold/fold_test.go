@@ -3,6 +3,7 @@ package fold
 import (
 	mathrand "math/rand"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"testing/quick"
@@ -115,6 +116,56 @@ func randomName(rng *rand.Rand) string {
 		b.WriteRune(runes[rng.IntN(len(runes))])
 	}
 	return b.String()
+}
+
+// TestStepsAgreeWithKey asks one Steps for every level, in random orders
+// and each level twice: the keys it shares between levels of a plain name
+// (plainLevel) and remembers must be what Key computes afresh.
+func TestStepsAgreeWithKey(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	check := func(s string) {
+		st := NewSteps(s)
+		order := append(slices.Clone(climb), climb...)
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, l := range order {
+			if got, want := st.Key(l), Key(l, s); got != want {
+				t.Fatalf("Steps.Key(%v) of %q in order %v = %q, Key %q", l, s, order, got, want)
+			}
+		}
+	}
+	for _, s := range plainSamples {
+		check(s)
+	}
+	for range 20000 {
+		check(randomName(rng))
+	}
+}
+
+// TestStepsShareKeys holds the climb of a plain name to one key per
+// distinct key, not one per level.
+func TestStepsShareKeys(t *testing.T) {
+	for _, tt := range []struct {
+		s      string
+		allocs float64
+	}{
+		{"cache line", 1},      // the name itself up to compact's "cacheline"
+		{"Cache Line", 2},      // "cache line", then "cacheline"
+		{"Cache-Line_x", 3},    // "cache-line_x", "cache line x", "cachelinex"
+		{"상태 관리", 1},           // the name itself, then "상태관리"
+		{"Knowledge  Base", 3}, // "Knowledge Base", "knowledge base", "knowledgebase"
+	} {
+		n := testing.AllocsPerRun(20, func() {
+			st := NewSteps(tt.s)
+			for _, l := range climb {
+				st.Key(l)
+				st.Key(l)
+			}
+		})
+		if n != tt.allocs {
+			t.Errorf("the climb of %q allocates %v times, want %v", tt.s, n, tt.allocs)
+		}
+	}
 }
 
 func TestPlainKeyReturnsInputUnchanged(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 var trimCases = []string{
@@ -42,6 +43,19 @@ func TestTrimSpaceMatchesStrings(t *testing.T) {
 		}
 		if got, want := TrimSpace(s), strings.TrimSpace(s); got != want {
 			t.Fatalf("TrimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestMayBeSpace holds the table TrimSpace reads to unicode.IsSpace: every
+// white space rune starts with a byte it marks.
+func TestMayBeSpace(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !unicode.IsSpace(r) {
+			continue
+		}
+		if b := string(r); !mayBeSpace[b[0]] {
+			t.Errorf("%U is a space starting with %#x, which mayBeSpace does not mark", r, b[0])
 		}
 	}
 }
