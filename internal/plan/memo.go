@@ -430,10 +430,20 @@ func decodeNotePlan(b []byte, file string) (notePlan, error) {
 	return p, nil
 }
 
+// planScratch is a planning worker's memory, reused note after note: the
+// links of the note it plans, and the edits and findings of the notes of
+// its current run (planParts), which the run's notes share when it ends.
+type planScratch struct {
+	links    []note.Link
+	edits    []Edit
+	findings []Finding
+}
+
 // planNote plans note i: from the memo when it holds the note's plan,
-// else by resolving its links (into the worker's buffer links, returned
-// for reuse), and then recorded. anchors is nil without a memo.
-func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors *anchorSums) (notePlan, []note.Link) {
+// else by resolving its links, and then recorded. A plan made here holds
+// its edits and findings in sc's memory, until the caller gives them
+// their own (planParts). anchors is nil without a memo.
+func planNote(ix *index.Index, opt Options, i int32, sc *planScratch, anchors *anchorSums) notePlan {
 	n := ix.Notes[i]
 	var digest [32]byte
 	if opt.Memo != nil {
@@ -448,25 +458,33 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 					if deps != nil {
 						p.deps = *deps
 					}
-					return p, links
+					return p
 				}
 			}
 		}
 	}
 	var p notePlan
 	var deps []int32
-	links = n.LinkList(links)
+	sc.links = n.LinkList(sc.links)
+	links := sc.links
 	ix.Warm(i, links)
+	edits, findings := len(sc.edits), len(sc.findings)
 	for li := range links {
-		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li])
+		// Written where planResolved puts them, on this stack, and
+		// copied once into the scratch: a heap object each, and a
+		// slice grown note by note, was a fifth of what planning
+		// allocated.
+		var eb Edit
+		var fb Finding
+		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li], &eb, &fb)
 		if anchorOf >= 0 {
 			deps = append(deps, anchorOf)
 		}
 		if e != nil {
-			p.edits = append(p.edits, *e)
+			sc.edits = append(sc.edits, *e)
 		}
 		if f != nil {
-			p.findings = append(p.findings, *f)
+			sc.findings = append(sc.findings, *f)
 		}
 		count(&p.stats, cls)
 		if isNote {
@@ -475,6 +493,12 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 				p.off++
 			}
 		}
+	}
+	if len(sc.edits) > edits {
+		p.edits = sc.edits[edits:len(sc.edits):len(sc.edits)]
+	}
+	if len(sc.findings) > findings {
+		p.findings = sc.findings[findings:len(sc.findings):len(sc.findings)]
 	}
 	if opt.OnLinks != nil {
 		opt.OnLinks(i, links, p.findings)
@@ -488,5 +512,5 @@ func planNote(ix *index.Index, opt Options, i int32, links []note.Link, anchors 
 	if opt.Ledger != nil {
 		p.deps = deps
 	}
-	return p, links
+	return p
 }

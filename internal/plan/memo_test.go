@@ -142,7 +142,7 @@ func fragmentTarget(t *testing.T, notes []*note.Note, d dialect.Dialect) (int32,
 			continue
 		}
 		for _, l := range n.LinkList(nil) {
-			if _, _, _, _, a := planLink(ix, Options{}, int32(i), &l); a >= 0 {
+			if _, _, _, _, a := planLink(ix, Options{}, int32(i), &l, new(Edit), new(Finding)); a >= 0 {
 				if linkers[a] == nil {
 					linkers[a] = map[int32]bool{}
 				}
@@ -172,14 +172,13 @@ func reparsed(n note.Note) note.Note {
 func TestNotePlanRoundTrip(t *testing.T) {
 	notes := memoNotes(t)
 	ix := index.Build(notes, nil, wikiDialect(t), fold.Compact)
-	var links []note.Link
 	n := 0
 	for i, nt := range notes {
 		if nt.Err != nil {
 			continue
 		}
 		var p notePlan
-		p, links = planNote(ix, Options{}, int32(i), links, nil)
+		p = planNote(ix, Options{}, int32(i), new(planScratch), nil)
 		enc := appendNotePlan(nil, &p)
 		got, err := decodeNotePlan(enc, nt.Path)
 		if err != nil {
@@ -306,11 +305,10 @@ func TestNotePlanReadsOnlyItsOwnLinks(t *testing.T) {
 	encode := func(notes []*note.Note) [][]byte {
 		ix := index.Build(notes, nil, d, fold.Compact)
 		out := make([][]byte, len(notes))
-		var links []note.Link
 		for i, nt := range notes {
 			if nt.Err == nil {
 				var p notePlan
-				p, links = planNote(ix, Options{}, int32(i), links, nil)
+				p = planNote(ix, Options{}, int32(i), new(planScratch), nil)
 				out[i] = appendNotePlan(nil, &p)
 			}
 		}
@@ -372,11 +370,11 @@ func TestNotePlanReadsOnlyItsFragmentTargets(t *testing.T) {
 		}
 		deps := map[int32]bool{}
 		for _, l := range notes[i].LinkList(nil) {
-			if _, _, _, _, a := planLink(ix, Options{}, int32(i), &l); a >= 0 {
+			if _, _, _, _, a := planLink(ix, Options{}, int32(i), &l, new(Edit), new(Finding)); a >= 0 {
 				deps[a] = true
 			}
 		}
-		want, _ := planNote(ix, Options{}, int32(i), nil, nil)
+		want := planNote(ix, Options{}, int32(i), new(planScratch), nil)
 		changed := make([]*note.Note, len(notes))
 		for j, n := range notes {
 			changed[j] = n
@@ -388,7 +386,7 @@ func TestNotePlanReadsOnlyItsFragmentTargets(t *testing.T) {
 				changed[j] = &c
 			}
 		}
-		got, _ := planNote(index.Build(changed, nil, d, fold.Compact), Options{}, int32(i), nil, nil)
+		got := planNote(index.Build(changed, nil, d, fold.Compact), Options{}, int32(i), new(planScratch), nil)
 		if string(appendNotePlan(nil, &got)) != string(appendNotePlan(nil, &want)) {
 			t.Fatalf("%s: its plan changed with the anchors of notes it does not check fragments against", notes[i].Path)
 		}

@@ -178,6 +178,11 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 
 // planParts plans the notes given (indices into ix.Notes) on opt.Workers
 // goroutines and returns each one's share, in the same order.
+//
+// A worker takes planRun notes at a time and keeps the edits and findings
+// of a run's notes in its scratch; when the run ends, they get one array
+// of the run's edits and one of its findings, each note a part of them,
+// instead of a slice each that grew link by link.
 func planParts(ix *index.Index, opt Options, notes []int32) []notePlan {
 	workers := max(opt.Workers, 1)
 	parts := make([]notePlan, len(notes))
@@ -188,33 +193,59 @@ func planParts(ix *index.Index, opt Options, notes []int32) []notePlan {
 			anchors.stable = st.NumbersStable()
 		}
 	}
-	var planned atomic.Int64
+	var planned, taken atomic.Int64
 	var wg sync.WaitGroup
-	next := make(chan int, 64)
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var links []note.Link // this worker's, reused note after note
-			for k := range next {
-				if opt.Progress != nil {
-					opt.Progress(int(planned.Add(1)), len(notes))
+			var sc planScratch
+			// The notes of the run planned here, not taken from the
+			// memo: where their edits and findings lie in the scratch.
+			type made struct{ k, e0, e1, f0, f1 int }
+			var run []made
+			for {
+				lo := int(taken.Add(planRun)) - planRun
+				if lo >= len(notes) {
+					return
 				}
-				i := notes[k]
-				if ix.Notes[i].Err != nil {
-					continue
+				hi := min(lo+planRun, len(notes))
+				sc.edits, sc.findings, run = sc.edits[:0], sc.findings[:0], run[:0]
+				for k := lo; k < hi; k++ {
+					if opt.Progress != nil {
+						opt.Progress(int(planned.Add(1)), len(notes))
+					}
+					i := notes[k]
+					if ix.Notes[i].Err != nil {
+						continue
+					}
+					e0, f0 := len(sc.edits), len(sc.findings)
+					parts[k] = planNote(ix, opt, i, &sc, anchors)
+					if len(sc.edits) > e0 || len(sc.findings) > f0 {
+						run = append(run, made{k, e0, len(sc.edits), f0, len(sc.findings)})
+					}
 				}
-				parts[k], links = planNote(ix, opt, i, links, anchors)
+				edits, findings := slices.Clone(sc.edits), slices.Clone(sc.findings)
+				for _, m := range run {
+					parts[m.k].edits, parts[m.k].findings = nil, nil
+					if m.e1 > m.e0 {
+						parts[m.k].edits = edits[m.e0:m.e1:m.e1]
+					}
+					if m.f1 > m.f0 {
+						parts[m.k].findings = findings[m.f0:m.f1:m.f1]
+					}
+				}
 			}
 		}()
 	}
-	for k := range notes {
-		next <- k
-	}
-	close(next)
 	wg.Wait()
 	return parts
 }
+
+// planRun is how many notes a planning worker takes at a time: enough
+// that a run's edits and findings are few arrays, few enough that the
+// workers finish together.
+const planRun = 64
 
 func count(s *Stats, c index.Class) {
 	if c == index.External {
@@ -257,13 +288,15 @@ func add(s *Stats, o Stats) {
 // note whose headings and anchors the link's fragment was checked
 // against, or -1: the plan cache keeps a note's plan only while those are
 // unchanged.
-func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (e *Edit, f *Finding, c index.Class, isNote bool, anchorOf int32) {
+// The edit and finding are written to eb and fb, which e and f point to
+// when there is one.
+func planLink(ix *index.Index, opt Options, src int32, l *note.Link, eb *Edit, fb *Finding) (e *Edit, f *Finding, c index.Class, isNote bool, anchorOf int32) {
 	r := ix.Resolve(src, l)
 	anchorOf = -1
 	if l.HasFrag && r.Target >= 0 {
 		anchorOf = r.Target
 	}
-	e, f, c, isNote = planResolved(ix, opt, index.Source{Note: src, Path: ix.Notes[src].Path}, l, r)
+	e, f, c, isNote = planResolved(ix, opt, index.Source{Note: src, Path: ix.Notes[src].Path}, l, r, eb, fb)
 	return e, f, c, isNote, anchorOf
 }
 
@@ -274,17 +307,19 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link) (e *Edit, f
 // a target repaired and a #heading that matches nothing.
 func LinkFrom(ix *index.Index, opt Options, src index.Source, l *note.Link) (r index.Result, e *Edit, f *Finding) {
 	r = ix.ResolveFrom(src, l)
-	e, f, _, _ = planResolved(ix, opt, src, l, r)
+	e, f, _, _ = planResolved(ix, opt, src, l, r, new(Edit), new(Finding))
 	return r, e, f
 }
 
-// planResolved is planLink once the link is resolved to r.
-func planResolved(ix *index.Index, opt Options, src index.Source, l *note.Link, r index.Result) (*Edit, *Finding, index.Class, bool) {
+// planResolved is planLink once the link is resolved to r. It writes the
+// edit and the finding it returns to eb and fb.
+func planResolved(ix *index.Index, opt Options, src index.Source, l *note.Link, r index.Result, eb *Edit, fb *Finding) (*Edit, *Finding, index.Class, bool) {
 	finding := func(class, msg string, cands []string) *Finding {
 		if cands == nil {
 			cands = []string{}
 		}
-		return &Finding{File: src.Path, Line: int(l.Line), Col: int(l.Col), Link: l.Text, Class: class, Candidates: cands, Message: msg}
+		*fb = Finding{File: src.Path, Line: int(l.Line), Col: int(l.Col), Link: l.Text, Class: class, Candidates: cands, Message: msg}
+		return fb
 	}
 	if r.Class == index.External {
 		return nil, nil, r.Class, false
@@ -389,13 +424,13 @@ func planResolved(ix *index.Index, opt Options, src index.Source, l *note.Link, 
 	case r.Class == index.Renamed:
 		ec = ClassRenamed
 	}
-	e := &Edit{
+	*eb = Edit{
 		File: src.Path, Line: int(l.Line), Col: int(l.Col),
 		Start: int(l.Whole.Start), End: int(l.Whole.End),
 		Old: l.Text, New: newText,
 		Target: ix.Notes[r.Target].Path, Class: ec, Level: levelName(lv),
 	}
-	return e, findings, class, true
+	return eb, findings, class, true
 }
 
 // candidateAliases is a result's alias matches as paths, in path order.
@@ -678,7 +713,7 @@ func Note(ix *index.Index, opt Options, i int32) (edits []Edit, findings []Findi
 		return nil, nil
 	}
 	opt.Memo = nil
-	p, _ := planNote(ix, opt, i, nil, nil)
+	p := planNote(ix, opt, i, new(planScratch), nil)
 	return p.edits, p.findings
 }
 
