@@ -89,14 +89,18 @@ func (ix *Index) buildHints() {
 	for i, n := range ix.Notes {
 		seen := ""
 		for _, s := range [2]string{dialect.StemOf(n.Path), n.Title} {
-			k := fold.Key(fold.Compact, s)
+			// The key is written where it is kept, not made a string
+			// first (which was garbage once copied).
+			off := len(h.keys)
+			h.keys = fold.AppendKey(h.keys, fold.Compact, s)
+			k := unsafe.String(unsafe.SliceData(h.keys[off:]), len(h.keys)-off)
 			if k == "" || k == seen {
+				h.keys = h.keys[:off]
 				continue
 			}
 			seen = k
 			all = append(all, keyed{hintBucket(prefix(k), utf8.RuneCountInString(k)),
-				hintName{note: int32(i), keyOff: uint32(len(h.keys)), keyLen: uint32(len(k)), classes: runeClasses(k)}})
-			h.keys = append(h.keys, k...)
+				hintName{note: int32(i), keyOff: uint32(off), keyLen: uint32(len(k)), classes: runeClasses(k)}})
 		}
 	}
 	if len(h.keys) > math.MaxUint32 {

@@ -328,29 +328,45 @@ func (ix *Index) buildLadder() {
 			panic("index: more than 4 GB of names")
 		}
 		rungs := ld.rungs
-		keys := make([]string, len(rungs))
+		// The keys, a chunk of rungs each, written one after another
+		// into the chunk's bytes (ends[i] is where rung i's ends): the
+		// table copies them, so a string each would be garbage.
+		ends := make([]uint32, len(rungs))
 		workers := max(1, runtime.GOMAXPROCS(0))
 		chunk := (len(rungs) + workers - 1) / workers
+		keyBufs := make([][]byte, 0, workers)
 		var wg sync.WaitGroup
 		for lo := 0; lo < len(rungs); lo += chunk {
 			hi := min(lo+chunk, len(rungs))
+			keyBufs = append(keyBufs, nil)
+			buf := &keyBufs[len(keyBufs)-1]
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				b := make([]byte, 0, int(ld.rungs[hi-1].nameOff+ld.rungs[hi-1].nameLen-ld.rungs[lo].nameOff))
 				for i := lo; i < hi; i++ {
-					keys[i] = fold.Key(ix.MaxLevel, ld.name(&rungs[i]))
+					b = fold.AppendKey(b, ix.MaxLevel, ld.name(&rungs[i]))
+					if len(b) > math.MaxUint32 {
+						panic("index: more than 4 GB of names")
+					}
+					ends[i] = uint32(len(b))
 				}
+				*buf = b
 			}()
 		}
 		wg.Wait()
 		head := newStrtab(len(rungs))
 		keyBytes := 0
-		for _, k := range keys {
-			keyBytes += len(k)
+		for _, b := range keyBufs {
+			keyBytes += len(b)
 		}
 		head.reserve(len(rungs), keyBytes)
-		for i, k := range keys {
-			off, existed := head.upsert(k)
+		for i := range rungs {
+			b, start := keyBufs[i/chunk], uint32(0)
+			if i%chunk > 0 {
+				start = ends[i-1]
+			}
+			off, existed := head.upsert(unsafe.String(unsafe.SliceData(b[start:]), ends[i]-start))
 			rungs[i].next = -1
 			if existed {
 				rungs[i].next = int32(head.load(off))
