@@ -151,16 +151,13 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 	for _, p := range parts {
 		edits += len(p.edits)
 		findings += len(p.findings)
-	}
-	pl.Edits = make([]Edit, 0, edits)
-	pl.Findings = make([]Finding, 0, findings)
-	for _, p := range parts {
-		pl.Edits = append(pl.Edits, p.edits...)
-		pl.Findings = append(pl.Findings, p.findings...)
 		add(&pl.Stats, p.stats)
 		pl.NoteLinks += p.nl
 		pl.NoteLinksOff += p.off
 	}
+	pl.Edits = make([]Edit, edits)
+	pl.Findings = make([]Finding, findings)
+	gatherParts(parts, pl, max(opt.Workers, 1))
 	// Notes are sorted by path and links by offset, so edits already are;
 	// findings from one link come in order too.
 	// (Checked first: sorting is a tenth of a second at 100,000 notes.)
@@ -174,6 +171,38 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 		slices.SortStableFunc(pl.Findings, byPlace)
 	}
 	return pl
+}
+
+// gatherParts copies the parts' edits and findings, in order, into pl's,
+// which have their lengths: on the workers, a contiguous share of the
+// parts each. (On one goroutine, at 100,000 notes, this was some 40 ms
+// of a core while the other idled: most of it the first touch of the
+// arrays' fresh memory.)
+func gatherParts(parts []notePlan, pl *Plan, workers int) {
+	total := len(pl.Edits) + len(pl.Findings)
+	if total < 4096 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	k, e, f := 0, 0, 0
+	for w := 1; w <= workers; w++ {
+		// This share ends where the parts copied reach w/workers of all.
+		lo, e0, f0 := k, e, f
+		for k < len(parts) && (w == workers || (e+f)*workers < total*w) {
+			e += len(parts[k].edits)
+			f += len(parts[k].findings)
+			k++
+		}
+		share := parts[lo:k]
+		wg.Go(func() {
+			e, f := e0, f0
+			for i := range share {
+				e += copy(pl.Edits[e:], share[i].edits)
+				f += copy(pl.Findings[f:], share[i].findings)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // planParts plans the notes given (indices into ix.Notes) on opt.Workers
