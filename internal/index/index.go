@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -126,7 +127,12 @@ func (t *table) add(key string, id int32, k dialect.NameKind) {
 	if key == "" {
 		return
 	}
-	off, existed := t.head.upsert(key)
+	t.addHashed(key, t.head.hash(key), id, k)
+}
+
+// addHashed is add for a non-empty key whose hash (t.head.hash) is h.
+func (t *table) addHashed(key string, hash uint64, id int32, k dialect.NameKind) {
+	off, existed := t.head.upsertHashed(key, hash)
 	if !existed {
 		t.head.store(off, node{note: id, kinds: 1 << k, next: -1}.pack())
 		return
@@ -184,15 +190,39 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		// Generous: room reserved and never written is never touched,
 		// while an arena that outgrows its room is copied whole.
 		ix.exact.head.reserve(len(notes)*6, nameBytes)
+		// A batch of names at a time: their hashes first, and each
+		// one's slot read, so that the inserts after find them in the
+		// cache (a slot each at random in 8 MB, which one insert after
+		// another waited for in turn: this goroutine is what the
+		// resolvers wait for last).
 		var buf []name
+		var batch []exactName
+		flush := func() {
+			var acc uint64
+			for _, e := range batch {
+				acc += ix.exact.head.home(e.h)
+			}
+			tableSink.Add(acc)
+			for _, e := range batch {
+				ix.exact.addHashed(e.key, e.h, e.note, e.kind)
+			}
+			batch = batch[:0]
+		}
 		for i := len(notes) - 1; i >= 0; i-- {
 			buf = namesOf(notes[i], buf[:0])
 			for _, nm := range buf {
-				if d.Resolves(nm.kind) {
-					ix.exact.add(d.ExactKey(nm.name), int32(i), nm.kind)
+				if !d.Resolves(nm.kind) {
+					continue
+				}
+				if key := d.ExactKey(nm.name); key != "" {
+					batch = append(batch, exactName{key, ix.exact.head.hash(key), int32(i), nm.kind})
 				}
 			}
+			if len(batch) >= insertBatch {
+				flush()
+			}
 		}
+		flush()
 	}()
 	pathBytes := 0
 	for _, n := range notes {
@@ -364,12 +394,26 @@ func (ix *Index) buildLadder() {
 			keyBytes += len(b)
 		}
 		head.reserve(len(rungs), keyBytes)
-		for i := range rungs {
+		key := func(i int) string {
 			b, start := keyBufs[i/chunk], uint32(0)
 			if i%chunk > 0 {
 				start = ends[i-1]
 			}
-			off, existed := head.upsert(unsafe.String(unsafe.SliceData(b[start:]), ends[i]-start))
+			return unsafe.String(unsafe.SliceData(b[start:]), ends[i]-start)
+		}
+		// A batch at a time, each key's slot read ahead, as Build does
+		// for the exact table.
+		var hs [insertBatch]uint64
+		for i := range rungs {
+			if j := i % insertBatch; j == 0 {
+				var acc uint64
+				for j := range min(insertBatch, len(rungs)-i) {
+					hs[j] = head.hash(key(i + j))
+					acc += head.home(hs[j])
+				}
+				tableSink.Add(acc)
+			}
+			off, existed := head.upsertHashed(key(i), hs[i%insertBatch])
 			rungs[i].next = -1
 			if existed {
 				rungs[i].next = int32(head.load(off))
@@ -380,6 +424,22 @@ func (ix *Index) buildLadder() {
 		ix.ladder = ld
 	})
 }
+
+// insertBatch is how many keys a table build reads the slots of ahead.
+const insertBatch = 32
+
+// exactName is a name on its way into the exact table, with its key's
+// hash.
+type exactName struct {
+	key  string
+	h    uint64
+	note int32
+	kind dialect.NameKind
+}
+
+// tableSink keeps the reads ahead of the table builds from being
+// optimized away.
+var tableSink atomic.Uint64
 
 // addNote appends the rungs of note n (number id): its names, then its
 // aliases. buf and seen are the caller's scratch, reused note after note.

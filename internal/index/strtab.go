@@ -78,7 +78,11 @@ func (t *strtab) get(key string) (uint64, bool) {
 // upsert returns the offset of key's record, adding one with value 0 when
 // key is new, and whether key was there already.
 func (t *strtab) upsert(key string) (off uint32, existed bool) {
-	h := hashString(key)
+	return t.upsertHashed(key, hashString(key))
+}
+
+// upsertHashed is upsert for a key whose hash (t.hash) is h.
+func (t *strtab) upsertHashed(key string, h uint64) (off uint32, existed bool) {
 	off, slot, ok := t.find(key, h)
 	if ok {
 		return off, true
