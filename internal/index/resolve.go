@@ -970,10 +970,8 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 	}
 	var (
 		hs       [warmBatch]uint64
-		ss       [warmBatch]uint64
 		tabs     [warmBatch]*strtab
 		bare     [warmBatch]uint64
-		bareSlot [warmBatch]uint64
 		withBare [warmBatch]bool
 		nts      [warmBatch]*note.Note
 		acc      uint64
@@ -1014,12 +1012,14 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 				}
 			}
 		}
+		// The home slots, all issued before any is used; probe then
+		// finds them cached.
 		for i := range ls {
 			if tabs[i] != nil {
-				ss[i] = tabs[i].home(hs[i])
+				acc += tabs[i].home(hs[i])
 			}
 			if withBare[i] {
-				bareSlot[i] = head.home(bare[i])
+				acc += head.home(bare[i])
 			}
 		}
 		for i := range ls {
@@ -1028,14 +1028,14 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 			bareFound := false
 			if withBare[i] {
 				var keyEnd byte
-				bv, keyEnd, bareFound = head.peek(bareSlot[i], bare[i])
+				bv, keyEnd, bareFound = head.peek(head.probe(bare[i]), bare[i])
 				acc += bv + uint64(keyEnd)
 				withBare[i] = false
 			}
 			if tabs[i] == nil {
 				continue
 			}
-			v, keyEnd, found := tabs[i].peek(ss[i], hs[i])
+			v, keyEnd, found := tabs[i].peek(tabs[i].probe(hs[i]), hs[i])
 			acc += v + uint64(keyEnd)
 			if !found && bareFound {
 				v, found = bv, true // [[Topic.md]] found as Topic

@@ -37,3 +37,41 @@ func TestStrtabAgreesWithMap(t *testing.T) {
 		t.Error("empty table finds a key")
 	}
 }
+
+// TestProbe: probe stops where find does, for keys present and absent,
+// within probeAhead slots of home (and says nothing, 0, past them); a
+// present key's probe leads peek to its value.
+func TestProbe(t *testing.T) {
+	t.Parallel()
+	tab := newStrtab(1 << 12)
+	for i := range 1 << 12 { // half full: long enough probe runs
+		tab.set(fmt.Sprintf("k%d", i), uint64(i))
+	}
+	for i := range 1 << 13 {
+		k := fmt.Sprintf("k%d", i)
+		h := tab.hash(k)
+		off, slot, ok := tab.find(k, h)
+		mask := uint64(len(tab.slots) - 1)
+		dist := (uint64(slot) - h&mask) & mask
+		got := tab.probe(h)
+		switch {
+		case dist >= probeAhead:
+			if got != 0 && got>>32 != h>>32 {
+				t.Fatalf("%s: probe = %#x past probeAhead, want 0 or a fingerprint match", k, got)
+			}
+		case ok:
+			if got != tab.slots[slot] {
+				t.Fatalf("%s: probe = %#x, want its slot %#x", k, got, tab.slots[slot])
+			}
+			if v, _, found := tab.peek(got, h); !found || v != tab.load(off) {
+				t.Fatalf("%s: peek after probe = %d, %v; want %d", k, v, found, tab.load(off))
+			}
+		default:
+			// Absent: the empty slot find stopped at, unless a slot
+			// before it carries the same fingerprint.
+			if got != 0 && got>>32 != h>>32 {
+				t.Fatalf("%s (absent): probe = %#x", k, got)
+			}
+		}
+	}
+}
