@@ -403,7 +403,15 @@ func (d *decoder) bytes(n int) []byte {
 	return out
 }
 
+// uvarint and varint read most values, a link's offsets, lengths and
+// line steps, from a single byte: that case is taken inline, before the
+// general loop (a tenth of decoding a vault's links).
 func (d *decoder) uvarint() uint64 {
+	if len(d.b) > 0 && d.b[0] < 0x80 {
+		v := uint64(d.b[0])
+		d.b = d.b[1:]
+		return v
+	}
 	v, k := binary.Uvarint(d.b)
 	if k <= 0 {
 		d.fail()
@@ -414,6 +422,12 @@ func (d *decoder) uvarint() uint64 {
 }
 
 func (d *decoder) varint() int64 {
+	if len(d.b) > 0 && d.b[0] < 0x80 {
+		// Zig-zag: 2n for n, 2n-1 for -n.
+		c := d.b[0]
+		d.b = d.b[1:]
+		return int64(c>>1) ^ -int64(c&1)
+	}
 	v, k := binary.Varint(d.b)
 	if k <= 0 {
 		d.fail()

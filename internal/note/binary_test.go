@@ -3,6 +3,7 @@ package note
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -275,5 +276,25 @@ func TestLinkListNeverLendsLinks(t *testing.T) {
 	}
 	if want := []string{"One", "Two", "Three"}; !slices.Equal(got, want) {
 		t.Errorf("after the loop, a.md's links are %q, want %q", got, want)
+	}
+}
+
+// TestDecoderVarints holds the decoder's one-byte fast paths to
+// encoding/binary, for every first byte and some longer values.
+func TestDecoderVarints(t *testing.T) {
+	for c := range 256 {
+		for _, rest := range [][]byte{nil, {0x01}, {0x80, 0x01}} {
+			b := append([]byte{byte(c)}, rest...)
+			wantU, ku := binary.Uvarint(b)
+			d := decoder{b: b}
+			if got := d.uvarint(); (ku > 0) != (d.err == nil) || ku > 0 && (got != wantU || len(d.b) != len(b)-ku) {
+				t.Errorf("uvarint(% x) = %d (rest %d, err %v), want %d (%d bytes)", b, got, len(d.b), d.err, wantU, ku)
+			}
+			wantS, ks := binary.Varint(b)
+			d = decoder{b: b}
+			if got := d.varint(); (ks > 0) != (d.err == nil) || ks > 0 && (got != wantS || len(d.b) != len(b)-ks) {
+				t.Errorf("varint(% x) = %d (rest %d, err %v), want %d (%d bytes)", b, got, len(d.b), d.err, wantS, ks)
+			}
+		}
 	}
 }
