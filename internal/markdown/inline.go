@@ -27,11 +27,26 @@ var inlineStop = func() (t [256]uint8) {
 // of inlineStop, or len(b). Most bytes of a note are plain text: on a long
 // stretch the processor's vector unit compares 32 bytes at a time
 // (stop_amd64.s), and the table loop takes what it leaves.
-func skipPlain(b []byte, p int) int {
-	if vectorStops && len(b)-p >= vectorMin {
-		p += indexStopAVX2(b[p:])
+func skipPlain(b []byte, p int) int { return skipPlainIn(b, p, len(b)) }
+
+// skipPlainIn is skipPlain of src[:end]: the first position from p on,
+// below end, at which src holds a byte of inlineStop, or end. The vector
+// scan reads on past end into src, where the line's '\n' (a stop) is
+// seldom far: most stretches of a note are shorter than vectorMin, but
+// src seldom is, so nearly every call is one 32-byte compare, not a byte
+// at a time.
+func skipPlainIn(src []byte, p, end int) int {
+	if vectorStops && len(src)-p >= vectorMin {
+		q := p + indexStopAVX2(src[p:])
+		if q >= end {
+			return end
+		}
+		if inlineStop[src[q]] != 0 {
+			return q
+		}
+		p = q // the end of src's whole blocks, none of them a stop
 	}
-	return skipPlainTable(b, p)
+	return skipPlainTable(src[:end], p)
 }
 
 // skipPlainTable is skipPlain, a byte at a time through inlineStop.
@@ -80,12 +95,11 @@ func (s *scanner) inline(segs []seg) {
 	for li < len(segs) {
 		end := segs[li].stop
 		for p < end {
-			line := src[:end]
-			p = skipPlain(line, p)
-			if p >= len(line) {
+			p = skipPlainIn(src, p, end)
+			if p >= end {
 				break
 			}
-			c := line[p]
+			c := src[p]
 			nli, np := li, -1 // where a construct ends
 			switch c {
 			case '\n':

@@ -12,6 +12,5 @@ func indexStopAVX2(b []byte) int
 // vectorStops says whether this processor runs indexStopAVX2.
 var vectorStops = cpu.X86.HasAVX2
 
-// vectorMin is the shortest stretch handed to indexStopAVX2: below it the
-// table loop is as quick as the call and the vector set-up.
-const vectorMin = 64
+// vectorMin is the shortest stretch handed to indexStopAVX2: one block.
+const vectorMin = 32

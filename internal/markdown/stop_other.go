@@ -6,4 +6,4 @@ func indexStopAVX2(b []byte) int { return 0 }
 
 const vectorStops = false
 
-const vectorMin = 64
+const vectorMin = 32

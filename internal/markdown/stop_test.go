@@ -61,3 +61,35 @@ func FuzzSkipPlain(f *testing.F) {
 		}
 	})
 }
+
+// skipPlainIn reads on past end: whatever lies there, stops or none, it
+// finds what the table loop finds in src[:end].
+func TestSkipPlainInMatchesTable(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 50000 {
+		src := make([]byte, r.IntN(300))
+		for i := range src {
+			src[i] = byte(r.IntN(256))
+			if r.IntN(12) != 0 && src[i] < 0x80 && inlineStop[src[i]] != 0 {
+				src[i] = 'a'
+			}
+		}
+		end := r.IntN(len(src) + 1)
+		p := r.IntN(end + 1)
+		if got, want := skipPlainIn(src, p, end), skipPlainTable(src[:end], p); got != want {
+			t.Fatalf("skipPlainIn(%q, %d, %d) = %d, want %d", src, p, end, got, want)
+		}
+	}
+}
+
+func FuzzSkipPlainIn(f *testing.F) {
+	f.Add([]byte("plain text [[link]] then more plain text well past one vector block"), 3, 12)
+	f.Fuzz(func(t *testing.T, src []byte, p, end int) {
+		if end < 0 || end > len(src) || p < 0 || p > end {
+			return
+		}
+		if got, want := skipPlainIn(src, p, end), skipPlainTable(src[:end], p); got != want {
+			t.Fatalf("skipPlainIn(%q, %d, %d) = %d, want %d", src, p, end, got, want)
+		}
+	})
+}
