@@ -111,6 +111,10 @@ func settle(l Level, k string) string {
 type Steps struct {
 	s     string // trimmed
 	plain bool   // ASCII and Hangul syllables only: plainKey's fast path
+	// composed is s in NFC when s is plain but for conjoining jamo that
+	// compose (composeHangul), the decomposed Korean of some file
+	// systems and editors; plainKey then keys it above Exact.
+	composed string
 	// Of a plain s: whether it has an upper-case letter, and a '-' or
 	// '_'; and the keys computed so far (bit l of have for keys[l]).
 	// Several levels often share one key, and a climb asks for each
@@ -134,7 +138,11 @@ const (
 func NewSteps(s string) Steps {
 	s = TrimSpace(s)
 	st := Steps{s: s, plain: isPlain(s)}
+	if !st.plain {
+		st.composed, st.plain = composeHangul(s)
+	}
 	if st.plain {
+		s := st.plainString()
 		for i := 0; i < len(s); i++ {
 			c := s[i]
 			st.upper = st.upper || 'A' <= c && c <= 'Z'
@@ -142,6 +150,73 @@ func NewSteps(s string) Steps {
 		}
 	}
 	return st
+}
+
+// plainString is the plain string whose keys are s's above Exact: s, or
+// s composed.
+func (st *Steps) plainString() string {
+	if st.composed != "" {
+		return st.composed
+	}
+	return st.s
+}
+
+// The Hangul jamo that compose into syllables (Unicode §3.12).
+const (
+	hangulBase = 0xAC00
+	jamoL      = 0x1100 // leading consonants, 19 of them
+	jamoV      = 0x1161 // vowels, 21
+	jamoT      = 0x11A7 // trailing consonants follow it, 27
+	countV     = 21
+	countT     = 28 // with "none"
+)
+
+// composeHangul returns s in NFC and true when s holds only ASCII, Hangul
+// syllables and conjoining jamo that NFC composes into syllables with what
+// precedes them (a leading consonant and a vowel; a syllable without a
+// trailing consonant and one): NFC of such a string is the standard's
+// arithmetic composition, and the result is plain. Anything else (another
+// rune, a jamo left alone) gives false.
+func composeHangul(s string) (string, bool) {
+	b := make([]byte, 0, len(s)) // composing never lengthens
+	last := rune(-1)             // the syllable or jamo last written, while it may compose
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
+		switch {
+		case r < utf8.RuneSelf || isHangulSyllable(r):
+			b = utf8.AppendRune(b, r)
+			last = r
+			continue
+		case r >= jamoV && r < jamoV+countV && last >= jamoL && last < jamoL+19:
+			// Leading consonant + vowel: replace the consonant.
+			b = b[:len(b)-utf8.RuneLen(last)]
+			last = hangulBase + ((last-jamoL)*countV+(r-jamoV))*countT
+			b = utf8.AppendRune(b, last)
+			continue
+		case r > jamoT && r < jamoT+countT && isHangulSyllable(last) && (last-hangulBase)%countT == 0:
+			// Syllable without a trailing consonant + one.
+			b = b[:len(b)-utf8.RuneLen(last)]
+			last += r - jamoT
+			b = utf8.AppendRune(b, last)
+			continue
+		case r >= jamoL && r < jamoL+19:
+			// A leading consonant composes only with a vowel after it.
+			b = utf8.AppendRune(b, r)
+			last = r
+			continue
+		}
+		return "", false
+	}
+	// b is not written again: the result shares it.
+	c := unsafe.String(unsafe.SliceData(b), len(b))
+	if !isPlain(c) {
+		return "", false // a leading consonant left alone
+	}
+	return c, true
 }
 
 // plainLevel is the lowest level whose key of a plain string equals its
@@ -186,7 +261,7 @@ func (st *Steps) Key(l Level) string {
 	if st.plain {
 		l = st.plainLevel(l)
 		if st.have&(1<<l) == 0 {
-			st.keys[l], _ = plainKey(l, st.s)
+			st.keys[l], _ = plainKey(l, st.plainString())
 			st.have |= 1 << l
 		}
 		return st.keys[l]

@@ -83,6 +83,7 @@ var plainSamples = []string{
 	"상태 관리", "상태관리", "Docker 템플릿", "HTTP_테스트-Goal", "운동 - 채용", "가\u11a8", "각", "\u1100\u1161",
 	"Ｓｎａｐ", "straße", "ΣΊΣΥΦΟΣ", "Cache\u00a0Line", "상태\u3000관리", "ﬁle", "\u212a", "e\u0301", "", " ", "-", "_ -",
 	"Haskell -", "Haskell  -", "- x", "x -_", "_draft", "a - _", "- - a", "상태 -", "A-", "a-\t-", "a -  b -",
+	"\u1109\u1161\u11bc\u1110\u1162 \u1100\u116a\u11ab\u1105\u1175", "\u1100\u1161\u11a8", "가\u11a8 Cache-\u1100\u1161", "\u1100 \u1161", "Ｓ\u1100\u1161",
 }
 
 func TestPlainKeyAgreesWithGeneral(t *testing.T) {
@@ -110,7 +111,7 @@ func TestPlainKeyAgreesWithGeneral(t *testing.T) {
 // randomName strings together runes that names are made of and runes that
 // sit at the edges of the fast paths.
 func randomName(rng *rand.Rand) string {
-	runes := []rune("aZ09 -_\t.#/Kk상태관리가힣\uac00\ud7a3\u11a8\u1161\u3131\u00a0\u3000\uff33\uff53\u00df\u03a3\u0301\u212a\ufb01\u2160é")
+	runes := []rune("aZ09 -_\t.#/Kk상태관리가힣\uac00\ud7a3\u11a8\u1161\u3131\u00a0\u3000\uff33\uff53\u00df\u03a3\u0301\u212a\ufb01\u2160é\u1100\u1112\u1175\u11c2\u1113")
 	var b strings.Builder
 	for range rng.IntN(12) {
 		b.WriteRune(runes[rng.IntN(len(runes))])
@@ -142,6 +143,36 @@ func TestStepsAgreeWithKey(t *testing.T) {
 	}
 }
 
+// TestComposeHangul holds composeHangul to NFC: what it composes is NFC's
+// result, and plain; the decomposed form of any plain Korean name is
+// composed, not left to the general path.
+func TestComposeHangul(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(11, 12))
+	alphabet := []rune("a -Z상태각가힣\u1100\u1112\u1113\u1161\u1175\u1176\u11a8\u11c2\u11c3\u3131é")
+	for range 50000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		s := b.String()
+		if got, ok := composeHangul(s); ok && (got != norm.NFC.String(s) || !isPlain(got)) {
+			t.Fatalf("composeHangul(%q) = %q, NFC %q", s, got, norm.NFC.String(s))
+		}
+	}
+	for _, s := range []string{"상태 관리", "Docker 템플릿", "각", "HTTP_테스트-Goal", "힣", "가 각 갂", ""} {
+		d := norm.NFD.String(s)
+		if got, ok := composeHangul(d); !ok || got != s {
+			t.Errorf("composeHangul(NFD %q) = %q, %v; want it composed", s, got, ok)
+		}
+	}
+	for _, s := range []string{"\u1100", "\u1161", "\u11a8", "가\u1161", "각\u11a8", "\u1113\u1161", "e\u0301"} {
+		if got, ok := composeHangul(s); ok {
+			t.Errorf("composeHangul(%q) = %q: composed what NFC leaves", s, got)
+		}
+	}
+}
+
 // TestStepsShareKeys holds the climb of a plain name to one key per
 // distinct key, not one per level.
 func TestStepsShareKeys(t *testing.T) {
@@ -154,6 +185,7 @@ func TestStepsShareKeys(t *testing.T) {
 		{"Cache-Line_x", 3},    // "cache-line_x", "cache line x", "cachelinex"
 		{"상태 관리", 1},           // the name itself, then "상태관리"
 		{"Knowledge  Base", 3}, // "Knowledge Base", "knowledge base", "knowledgebase"
+		{"\u1109\u1161\u11bc\u1110\u1162 \u1100\u116a\u11ab\u1105\u1175", 2}, // NFD "상태 관리": composed, then its compact key
 	} {
 		n := testing.AllocsPerRun(20, func() {
 			st := NewSteps(tt.s)
