@@ -58,6 +58,22 @@ func TestTextChunks(t *testing.T) {
 	if textChunks(nil, nil, 4) != nil {
 		t.Error("lines for an empty plan")
 	}
+	// Streamed through a few reused buffers, in chunks of any size, on
+	// any number of workers: the same text.
+	for _, per := range []int{1, 7, 1000, linesPerChunk, 1 << 20} {
+		for workers := 1; workers <= 4; workers++ {
+			var got bytes.Buffer
+			writeLines(&got, edits, finds, workers, per)
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("writeLines, %d a chunk on %d workers: text differs from one line each, in order", per, workers)
+			}
+		}
+	}
+	var none bytes.Buffer
+	writeLines(&none, nil, nil, 2, linesPerChunk)
+	if none.Len() != 0 {
+		t.Error("writeLines wrote lines for an empty plan")
+	}
 }
 
 func cmpPos(af string, al, ac int, bf string, bl, bc int) int {
