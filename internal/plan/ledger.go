@@ -222,7 +222,7 @@ func (l *Ledger) Patch(old *Lazy, ix *index.Index, opt Options, paths []string) 
 	if len(notes) < 16 {
 		opt.Workers = 1
 	}
-	parts := planParts(ix, opt, notes)
+	parts := planParts(ix, opt, notes, true)
 	byPath := make(map[string]*notePlan, len(notes))
 	for k, i := range notes {
 		p := &parts[k]

@@ -141,7 +141,9 @@ func buildSome(ix *index.Index, opt Options, notes []int32) *Plan {
 			notes[i] = int32(i)
 		}
 	}
-	parts := planParts(ix, opt, notes)
+	// Without a ledger, no note's share is asked for again: the plan
+	// takes a run's at once.
+	parts := planParts(ix, opt, notes, opt.Ledger != nil)
 	if opt.Ledger != nil {
 		opt.Ledger.reset(ix, notes, parts)
 	}
@@ -206,15 +208,23 @@ func gatherParts(parts []notePlan, pl *Plan, workers int) {
 }
 
 // planParts plans the notes given (indices into ix.Notes) on opt.Workers
-// goroutines and returns each one's share, in the same order.
+// goroutines and returns each one's share, in the same order; or, when
+// perNote is false, the share of each run of planRun notes, in order,
+// which is all a plan made once needs (a share a note was 16 MB at
+// 100,000 notes).
 //
 // A worker takes planRun notes at a time and keeps the edits and findings
 // of a run's notes in its scratch; when the run ends, they get one array
 // of the run's edits and one of its findings, each note a part of them,
 // instead of a slice each that grew link by link.
-func planParts(ix *index.Index, opt Options, notes []int32) []notePlan {
+func planParts(ix *index.Index, opt Options, notes []int32, perNote bool) []notePlan {
 	workers := max(opt.Workers, 1)
-	parts := make([]notePlan, len(notes))
+	var parts []notePlan
+	if perNote {
+		parts = make([]notePlan, len(notes))
+	} else {
+		parts = make([]notePlan, (len(notes)+planRun-1)/planRun)
+	}
 	var anchors *anchorSums
 	if opt.Memo != nil {
 		anchors = newAnchorSums(ix, workers)
@@ -240,6 +250,7 @@ func planParts(ix *index.Index, opt Options, notes []int32) []notePlan {
 				}
 				hi := min(lo+planRun, len(notes))
 				sc.edits, sc.findings, run = sc.edits[:0], sc.findings[:0], run[:0]
+				var whole notePlan // the run's, when not a note's each
 				for k := lo; k < hi; k++ {
 					if opt.Progress != nil {
 						opt.Progress(int(planned.Add(1)), len(notes))
@@ -249,12 +260,34 @@ func planParts(ix *index.Index, opt Options, notes []int32) []notePlan {
 						continue
 					}
 					e0, f0 := len(sc.edits), len(sc.findings)
-					parts[k] = planNote(ix, opt, i, &sc, anchors)
-					if len(sc.edits) > e0 || len(sc.findings) > f0 {
-						run = append(run, made{k, e0, len(sc.edits), f0, len(sc.findings)})
+					p := planNote(ix, opt, i, &sc, anchors)
+					if perNote {
+						parts[k] = p
+						if len(sc.edits) > e0 || len(sc.findings) > f0 {
+							run = append(run, made{k, e0, len(sc.edits), f0, len(sc.findings)})
+						}
+						continue
 					}
+					if len(sc.edits) == e0 && len(sc.findings) == f0 {
+						// Taken from the memo: its own slices.
+						sc.edits = append(sc.edits, p.edits...)
+						sc.findings = append(sc.findings, p.findings...)
+					}
+					add(&whole.stats, p.stats)
+					whole.nl += p.nl
+					whole.off += p.off
 				}
 				edits, findings := slices.Clone(sc.edits), slices.Clone(sc.findings)
+				if !perNote {
+					if len(edits) > 0 {
+						whole.edits = edits
+					}
+					if len(findings) > 0 {
+						whole.findings = findings
+					}
+					parts[lo/planRun] = whole
+					continue
+				}
 				for _, m := range run {
 					parts[m.k].edits, parts[m.k].findings = nil, nil
 					if m.e1 > m.e0 {
