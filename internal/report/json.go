@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/relinkmd/relink/internal/plan"
@@ -74,36 +73,30 @@ func JSON(w io.Writer, in Input) error {
 
 // writeArray appends an array of n objects at the document's second
 // level, each appended by item; "[]" when n is 0. The objects are
-// formatted in chunks on every core; what b holds is written first.
+// formatted objectsPerChunk at a time on every core and written in order
+// (writeOrdered); what b holds is written first.
 func writeArray(w io.Writer, b []byte, n int, item func(b []byte, i int) []byte) []byte {
 	if n == 0 {
 		return append(b, "[]"...)
 	}
 	b = append(b, "[\n    "...)
 	w.Write(b)
-	chunks := max(1, min(runtime.GOMAXPROCS(0), n/1024))
-	per := (n + chunks - 1) / chunks
-	out := make([][]byte, chunks)
-	var wg sync.WaitGroup
-	for c := range out {
-		wg.Go(func() {
-			lo, hi := c*per, min((c+1)*per, n)
-			var cb []byte
-			for i := lo; i < hi; i++ {
-				if i > 0 {
-					cb = append(cb, ",\n    "...)
-				}
-				cb = item(cb, i)
+	per := objectsPerChunk
+	writeOrdered(w, (n+per-1)/per, runtime.GOMAXPROCS(0), func(cb []byte, c int) []byte {
+		for i := c * per; i < min((c+1)*per, n); i++ {
+			if i > 0 {
+				cb = append(cb, ",\n    "...)
 			}
-			out[c] = cb
-		})
-	}
-	wg.Wait()
-	for _, cb := range out {
-		w.Write(cb)
-	}
+			cb = item(cb, i)
+		}
+		return cb
+	})
 	return append(b[:0], "\n  ]"...)
 }
+
+// objectsPerChunk is how many objects of an array the JSON document
+// formats into one buffer (some 300 KB).
+const objectsPerChunk = 1024
 
 func appendEditJSON(b []byte, e *plan.Edit) []byte {
 	b = appendNameField(b, "{\n      \"file\": ", ",\n      \"file_base64\": ", e.File)

@@ -118,20 +118,27 @@ func appendLines(b []byte, edits []plan.Edit, finds []plan.Finding, from, to lin
 	return b
 }
 
-// linesPerChunk is how many lines writeLines formats into one buffer
-// (some 250 KB).
+// linesPerChunk is how many lines the text report formats into one
+// buffer (some 250 KB).
 const linesPerChunk = 2048
 
 // writeLines writes the lines of edits and finds, merged by position, to
-// w: formatted a chunk of per lines at a time on workers goroutines, and
-// written in order as they are done. A chunk is formatted only when a
-// buffer is free (workers+2 of them, reused), so the lines take a few
-// buffers, not a copy of the whole report: at 100,000 notes that copy was
-// 15-25 MB of fresh memory, and it was written only once all of it was
-// formatted.
+// w, per lines a chunk, formatted on workers goroutines (writeOrdered).
 func writeLines(w io.Writer, edits []plan.Edit, finds []plan.Finding, workers, per int) {
 	cuts := lineCuts(edits, finds, per)
-	n := len(cuts) - 1
+	writeOrdered(w, len(cuts)-1, workers, func(b []byte, k int) []byte {
+		return appendLines(b, edits, finds, cuts[k], cuts[k+1])
+	})
+}
+
+// writeOrdered writes chunks 0 to n-1 to w in order, each formatted by
+// format (appending to a buffer it is given) on workers goroutines and
+// written as soon as the chunks before it are. A chunk is formatted only
+// when a buffer is free (workers+2 of them, reused), so a report takes a
+// few buffers, not a copy of all of it: at 100,000 notes that copy was
+// 15-25 MB of fresh memory for the text report and ~70 MB for the JSON
+// document, and it was written only once all of it was formatted.
+func writeOrdered(w io.Writer, n, workers int, format func(b []byte, k int) []byte) {
 	if n <= 0 {
 		return
 	}
@@ -158,7 +165,7 @@ func writeLines(w io.Writer, edits []plan.Edit, finds []plan.Finding, workers, p
 					free <- b
 					return
 				}
-				done[k] <- appendLines(b[:0], edits, finds, cuts[k], cuts[k+1])
+				done[k] <- format(b[:0], k)
 			}
 		})
 	}
