@@ -78,7 +78,7 @@ func editMessage(e *plan.Edit) string {
 // findingMessage is what check's text line says of a finding, after the
 // place.
 func findingMessage(f *plan.Finding) string {
-	return f.Class + ": " + f.Link + detail(*f)
+	return f.Class + ": " + f.Link + Detail(*f)
 }
 
 // problemMessage is what check's stderr line says of a problem, after

@@ -276,7 +276,7 @@ func nfcIs(s, nfc string) bool {
 func appendFinding(b []byte, f *plan.Finding) []byte {
 	b = appendPlace(b, f.File, f.Line, f.Col, f.Class)
 	b = append(b, f.Link...)
-	b = append(b, detail(*f)...)
+	b = appendDetail(b, f)
 	return append(b, '\n')
 }
 
@@ -303,64 +303,98 @@ func before(e plan.Edit, f plan.Finding) bool {
 
 // Detail is what a text report prints after a finding's link: " (why;
 // candidates or hints; level)", or "" when there is nothing to say.
-func Detail(f plan.Finding) string { return detail(f) }
+func Detail(f plan.Finding) string { return string(appendDetail(nil, &f)) }
 
-func detail(f plan.Finding) string {
-	var parts []string
+// appendDetail appends Detail(f) to b, without the strings detail builds
+// (a report of 100,000 notes has ~60,000 findings: 0.3 M allocations).
+// detailReference, in the tests, is the straightforward form it is held
+// to (TestAppendDetail).
+func appendDetail(b []byte, f *plan.Finding) []byte {
+	start := len(b)
+	part := func() {
+		if len(b) == start {
+			b = append(b, " ("...)
+		} else {
+			b = append(b, "; "...)
+		}
+	}
+	// aliasOf is the alias that alone matched candidate c, if any.
+	aliasOf := func(c string) (string, bool) {
+		for _, a := range f.Aliases {
+			if a.Note == c {
+				return a.Alias, true
+			}
+		}
+		return "", false
+	}
+	names := func(ss []string) {
+		for i, s := range ss {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = AppendName(b, s)
+		}
+	}
 	switch f.Class {
 	case "ambiguous":
-		parts = append(parts, "candidates: "+strings.Join(withAliases(f.Candidates, f.Aliases, "%s (alias %q)", "%s"), ", "))
+		part()
+		b = append(b, "candidates: "...)
+		for i, c := range f.Candidates {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = AppendName(b, c)
+			if a, ok := aliasOf(c); ok {
+				b = append(b, " (alias "...)
+				b = strconv.AppendQuote(b, a)
+				b = append(b, ')')
+			}
+		}
 	case "alias":
-		parts = append(parts, "alias "+strings.Join(withAliases(f.Candidates, f.Aliases, "%[2]q of %[1]s", "of %s"), ", ")+" (--allow-alias rewrites it)")
+		part()
+		b = append(b, "alias "...)
+		for i, c := range f.Candidates {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			if a, ok := aliasOf(c); ok {
+				b = strconv.AppendQuote(b, a)
+				b = append(b, ' ')
+			}
+			b = append(b, "of "...)
+			b = AppendName(b, c)
+		}
+		b = append(b, " (--allow-alias rewrites it)"...)
 	case "duplicate":
-		parts = append(parts, "duplicate of "+names(f.Candidates)+" (--follow-duplicates redirects it)")
+		part()
+		b = append(b, "duplicate of "...)
+		names(f.Candidates)
+		b = append(b, " (--follow-duplicates redirects it)"...)
 	default:
 		if f.Message != "" {
-			parts = append(parts, f.Message)
+			part()
+			b = append(b, f.Message...)
 		}
 		if len(f.Candidates) > 0 && f.Class == "heading" {
-			parts = append(parts, "candidates: "+names(f.Candidates))
+			part()
+			b = append(b, "candidates: "...)
+			names(f.Candidates)
 		}
 	}
 	if len(f.Hints) > 0 {
-		parts = append(parts, "did you mean: "+names(f.Hints))
+		part()
+		b = append(b, "did you mean: "...)
+		names(f.Hints)
 	}
 	if f.Level != "" && f.Level != "exact" {
-		parts = append(parts, "at level "+f.Level)
+		part()
+		b = append(b, "at level "...)
+		b = append(b, f.Level...)
 	}
-	if len(parts) == 0 {
-		return ""
+	if len(b) > start {
+		b = append(b, ')')
 	}
-	return " (" + strings.Join(parts, "; ") + ")"
-}
-
-// withAliases writes each candidate that only an alias matched with that
-// alias (withAlias: "%s (alias %q)" gives `A.md (alias "X")`), and each
-// other candidate with plain.
-func withAliases(cands []string, aliases []plan.CandidateAlias, withAlias, plain string) []string {
-	out := make([]string, len(cands))
-	for i, c := range cands {
-		out[i] = fmt.Sprintf(plain, Name(c))
-		for _, a := range aliases {
-			if a.Note == c {
-				out[i] = fmt.Sprintf(withAlias, Name(c), a.Alias)
-				break
-			}
-		}
-	}
-	return out
-}
-
-// names joins names with ", ", each as Name shows it.
-func names(ss []string) string {
-	var b []byte
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = AppendName(b, s)
-	}
-	return string(b)
+	return b
 }
 
 // Summary is the last line of the text report. The per-class counts are
@@ -414,7 +448,7 @@ func (e *errWriter) Write(b []byte) (int, error) {
 func FindingLine(f *plan.Finding) string {
 	b := append([]byte(f.Class), ": "...)
 	b = append(b, f.Link...)
-	return string(append(b, detail(*f)...))
+	return string(appendDetail(b, f))
 }
 
 // EditLine is an edit as check prints it, without its place:

@@ -40,7 +40,7 @@ func TestTextChunks(t *testing.T) {
 			continue
 		}
 		f := finds[j]
-		fmt.Fprintf(&want, "%s:%d:%d: %s: %s%s\n", f.File, f.Line, f.Col, f.Class, f.Link, detail(f))
+		fmt.Fprintf(&want, "%s:%d:%d: %s: %s%s\n", f.File, f.Line, f.Col, f.Class, f.Link, detailReference(f))
 		j++
 	}
 	if len(edits)+len(finds) < 4*1024 {
@@ -105,8 +105,8 @@ func TestDetailNamesAliases(t *testing.T) {
 		{plan.Finding{Class: "alias", Candidates: []string{"A.md"}, Level: "case"},
 			` (alias of A.md (--allow-alias rewrites it); at level case)`},
 	} {
-		if got := detail(tt.give); got != tt.want {
-			t.Errorf("detail(%+v) = %q, want %q", tt.give, got, tt.want)
+		if got := Detail(tt.give); got != tt.want {
+			t.Errorf("Detail(%+v) = %q, want %q", tt.give, got, tt.want)
 		}
 	}
 }
