@@ -111,9 +111,13 @@ func TestPlainKeyAgreesWithGeneral(t *testing.T) {
 // randomName strings together runes that names are made of and runes that
 // sit at the edges of the fast paths.
 func randomName(rng *rand.Rand) string {
-	runes := []rune("aZ09 -_\t.#/Kk상태관리가힣\uac00\ud7a3\u11a8\u1161\u3131\u00a0\u3000\uff33\uff53\u00df\u03a3\u0301\u212a\ufb01\u2160é\u1100\u1112\u1175\u11c2\u1113")
+	return randomFrom(rng, []rune("aZ09 -_\t.#/Kk상태관리가힣\uac00\ud7a3\u11a8\u1161\u3131\u00a0\u3000\uff33\uff53\u00df\u03a3\u0301\u212a\ufb01\u2160é\u1100\u1112\u1175\u11c2\u1113"), 12)
+}
+
+// randomFrom strings together fewer than max runes drawn from runes.
+func randomFrom(rng *rand.Rand, runes []rune, max int) string {
 	var b strings.Builder
-	for range rng.IntN(12) {
+	for range rng.IntN(max) {
 		b.WriteRune(runes[rng.IntN(len(runes))])
 	}
 	return b.String()
@@ -151,11 +155,7 @@ func TestComposeHangul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	alphabet := []rune("a -Z상태각가힣\u1100\u1112\u1113\u1161\u1175\u1176\u11a8\u11c2\u11c3\u3131é")
 	for range 50000 {
-		var b strings.Builder
-		for range rng.IntN(10) {
-			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
-		}
-		s := b.String()
+		s := randomFrom(rng, alphabet, 10)
 		if got, ok := composeHangul(s); ok && (got != norm.NFC.String(s) || !isPlain(got)) {
 			t.Fatalf("composeHangul(%q) = %q, NFC %q", s, got, norm.NFC.String(s))
 		}
@@ -390,11 +390,7 @@ func TestSeparatorsFollowSpec(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	runes := []rune("ab- _\t\u00a0\u3000\uff0dA상")
 	for range 20000 {
-		var b strings.Builder
-		for range rng.IntN(8) {
-			b.WriteRune(runes[rng.IntN(len(runes))])
-		}
-		s := b.String()
+		s := randomFrom(rng, runes, 8)
 		for _, l := range []Level{Separators, Compact} {
 			if got, want := Key(l, s), specKey(l, s); got != want {
 				t.Fatalf("Key(%v, %q) = %q, SPEC says %q", l, s, got, want)
