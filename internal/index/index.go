@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/relinkmd/relink/internal/dialect"
@@ -203,16 +202,16 @@ func Build(notes []*note.Note, attachments []string, d dialect.Dialect, max fold
 		// A batch of names at a time: their hashes first, and each
 		// one's slot read, so that the inserts after find them in the
 		// cache (a slot each at random in 8 MB, which one insert after
-		// another waited for in turn: this goroutine is what the
-		// resolvers wait for last).
+		// another waited for in turn, while Build waits for the table).
 		var buf []name
 		var batch []exactName
+		var hs []uint64
 		flush := func() {
-			var acc uint64
+			hs = hs[:0]
 			for _, e := range batch {
-				acc += ix.exact.head.home(e.h)
+				hs = append(hs, e.h)
 			}
-			tableSink.Add(acc)
+			ix.exact.head.readAhead(hs)
 			for _, e := range batch {
 				ix.exact.addHashed(e.key, e.h, e.note, e.kind)
 			}
@@ -405,12 +404,11 @@ func (ix *Index) buildLadder() {
 		var hs [insertBatch]uint64
 		for i := range rungs {
 			if j := i % insertBatch; j == 0 {
-				var acc uint64
-				for j := range min(insertBatch, len(rungs)-i) {
+				n := min(insertBatch, len(rungs)-i)
+				for j := range n {
 					hs[j] = head.hash(key(i + j))
-					acc += head.home(hs[j])
 				}
-				tableSink.Add(acc)
+				head.readAhead(hs[:n])
 			}
 			off, existed := head.upsertHashed(key(i), hs[i%insertBatch])
 			rungs[i].next = -1
@@ -435,10 +433,6 @@ type exactName struct {
 	note int32
 	kind dialect.NameKind
 }
-
-// tableSink keeps the reads ahead of the table builds from being
-// optimized away.
-var tableSink atomic.Uint64
 
 // addNote appends the rungs of note n (number id): its names, then its
 // aliases. buf and seen are the caller's scratch, reused note after note.

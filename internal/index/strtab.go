@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
@@ -154,6 +155,20 @@ func (t *strtab) getBytes(key []byte) (uint64, bool) {
 
 // hash is the hash that find takes for key.
 func (t *strtab) hash(key string) uint64 { return hashString(key) }
+
+// readAhead reads the home slots of the hashes in hs, all before any
+// insert or lookup uses one, so that the processor overlaps their cache
+// misses.
+func (t *strtab) readAhead(hs []uint64) {
+	var acc uint64
+	for _, h := range hs {
+		acc += t.home(h)
+	}
+	tableSink.Add(acc)
+}
+
+// tableSink keeps reads ahead from being optimized away.
+var tableSink atomic.Uint64
 
 // home returns the slot a probe for hash h starts at.
 func (t *strtab) home(h uint64) uint64 { return t.slots[h&uint64(len(t.slots)-1)] }
