@@ -164,11 +164,12 @@ func (st *Steps) plainString() string {
 // The Hangul jamo that compose into syllables (Unicode §3.12).
 const (
 	hangulBase = 0xAC00
-	jamoL      = 0x1100 // leading consonants, 19 of them
-	jamoV      = 0x1161 // vowels, 21
-	jamoT      = 0x11A7 // trailing consonants follow it, 27
+	jamoL      = 0x1100 // the leading consonants start here
+	jamoV      = 0x1161 // the vowels
+	jamoT      = 0x11A7 // the trailing consonants follow it
+	countL     = 19
 	countV     = 21
-	countT     = 28 // with "none"
+	countT     = 28 // 27 and none
 )
 
 // composeHangul returns s in NFC and true when s holds only ASCII, Hangul
@@ -191,7 +192,7 @@ func composeHangul(s string) (string, bool) {
 			b = utf8.AppendRune(b, r)
 			last = r
 			continue
-		case r >= jamoV && r < jamoV+countV && last >= jamoL && last < jamoL+19:
+		case r >= jamoV && r < jamoV+countV && last >= jamoL && last < jamoL+countL:
 			// Leading consonant + vowel: replace the consonant.
 			b = b[:len(b)-utf8.RuneLen(last)]
 			last = hangulBase + ((last-jamoL)*countV+(r-jamoV))*countT
@@ -203,7 +204,7 @@ func composeHangul(s string) (string, bool) {
 			last += r - jamoT
 			b = utf8.AppendRune(b, last)
 			continue
-		case r >= jamoL && r < jamoL+19:
+		case r >= jamoL && r < jamoL+countL:
 			// A leading consonant composes only with a vowel after it.
 			b = utf8.AppendRune(b, r)
 			last = r
