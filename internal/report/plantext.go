@@ -31,9 +31,7 @@ func PlanText(w, errw io.Writer, in Input, read ReadFile) error {
 	EditPreviews(ew, errw, edits, read)
 	if n := len(in.Plan.Findings); n > 0 {
 		fmt.Fprintf(ew, "\n%s that apply leaves alone:\n", Count(n, "finding"))
-		for _, c := range textChunks(nil, in.Plan.Findings, 1) {
-			ew.Write(c)
-		}
+		writeLines(ew, nil, in.Plan.Findings, 1, linesPerChunk)
 	}
 	Problems(errw, in.Problems)
 	Warnings(errw, in.Warnings)

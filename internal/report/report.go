@@ -58,28 +58,6 @@ func Warnings(w io.Writer, ws []string) {
 	}
 }
 
-// textChunks formats the lines of edits and finds, merged by position,
-// into at most n buffers that hold them in order.
-func textChunks(edits []plan.Edit, finds []plan.Finding, n int) [][]byte {
-	total := len(edits) + len(finds)
-	if total == 0 {
-		return nil
-	}
-	n = max(1, min(n, total/1024))
-	cuts := lineCuts(edits, finds, (total+n-1)/n)
-	out := make([][]byte, len(cuts)-1)
-	var wg sync.WaitGroup
-	for c := range out {
-		wg.Go(func() {
-			from, to := cuts[c], cuts[c+1]
-			b := make([]byte, 0, 128*(to.i-from.i+to.j-from.j))
-			out[c] = appendLines(b, edits, finds, from, to)
-		})
-	}
-	wg.Wait()
-	return out
-}
-
 // A lineCut is where a chunk of lines starts: at edits[i] and finds[j].
 type lineCut struct{ i, j int }
 

@@ -10,10 +10,10 @@ import (
 	"github.com/relinkmd/relink/internal/plan"
 )
 
-// TestTextChunks: however many chunks the lines are formatted in, they
-// come out as one line an edit or finding, merged by position, formatted
-// as fmt would.
-func TestTextChunks(t *testing.T) {
+// TestWriteLines: however many chunks the lines are formatted in, on
+// however many workers, they come out as one line an edit or finding,
+// merged by position, formatted as fmt would.
+func TestWriteLines(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var edits []plan.Edit
 	var finds []plan.Finding
@@ -45,18 +45,6 @@ func TestTextChunks(t *testing.T) {
 	}
 	if len(edits)+len(finds) < 4*1024 {
 		t.Fatalf("test setup: %d lines, too few for several chunks", len(edits)+len(finds))
-	}
-	for n := 1; n <= 7; n++ {
-		chunks := textChunks(edits, finds, n)
-		if n > 1 && len(chunks) < 2 {
-			t.Errorf("n=%d: %d chunks", n, len(chunks))
-		}
-		if got := bytes.Join(chunks, nil); !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("n=%d: text differs from one line each, in order", n)
-		}
-	}
-	if textChunks(nil, nil, 4) != nil {
-		t.Error("lines for an empty plan")
 	}
 	// Streamed through a few reused buffers, in chunks of any size, on
 	// any number of workers: the same text.
