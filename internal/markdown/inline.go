@@ -23,14 +23,10 @@ var inlineStop = func() (t [256]uint8) {
 	return t
 }()
 
-// skipPlain returns the first position from p on at which b holds a byte
-// of inlineStop, or len(b). Most bytes of a note are plain text: on a long
-// stretch the processor's vector unit compares 32 bytes at a time
-// (stop_amd64.s), and the table loop takes what it leaves.
-func skipPlain(b []byte, p int) int { return skipPlainIn(b, p, len(b)) }
-
-// skipPlainIn is skipPlain of src[:end]: the first position from p on,
-// below end, at which src holds a byte of inlineStop, or end. The vector
+// skipPlainIn returns the first position from p on, below end, at which
+// src holds a byte of inlineStop, or end. Most bytes of a note are plain
+// text: the processor's vector unit compares 32 bytes at a time
+// (stop_amd64.s), and the table loop takes what it leaves. The vector
 // scan reads on past end into src, where the line's '\n' (a stop) is
 // seldom far: most stretches of a note are shorter than vectorMin, but
 // src seldom is, so nearly every call is one 32-byte compare, not a byte
@@ -49,7 +45,8 @@ func skipPlainIn(src []byte, p, end int) int {
 	return skipPlainTable(src[:end], p)
 }
 
-// skipPlainTable is skipPlain, a byte at a time through inlineStop.
+// skipPlainTable is skipPlainIn of all of b, a byte at a time through
+// inlineStop.
 func skipPlainTable(b []byte, p int) int {
 	for p+8 <= len(b) {
 		w := b[p : p+8 : p+8]

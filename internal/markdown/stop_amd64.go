@@ -2,7 +2,7 @@ package markdown
 
 import "golang.org/x/sys/cpu"
 
-// indexStopAVX2 is the vector half of skipPlain (stop_amd64.s): the index
+// indexStopAVX2 is the vector half of skipPlainIn (stop_amd64.s): the index
 // of the first byte of inlineStop in b's whole 32-byte blocks, or their
 // length when none holds one.
 //

@@ -6,15 +6,15 @@ import (
 	"testing"
 )
 
-// skipPlain with the vector scan finds what the table loop finds: every
+// skipPlainIn with the vector scan finds what the table loop finds: every
 // stop byte at every position of stretches from 0 to 200 bytes long, from
 // every start, in ASCII and in Korean text (whose bytes are all above
 // 0x80), and in random bytes.
 func TestSkipPlainMatchesTable(t *testing.T) {
 	check := func(b []byte, p int) {
 		t.Helper()
-		if got, want := skipPlain(b, p), skipPlainTable(b, p); got != want {
-			t.Fatalf("skipPlain(%q, %d) = %d, want %d", b, p, got, want)
+		if got, want := skipPlainIn(b, p, len(b)), skipPlainTable(b, p); got != want {
+			t.Fatalf("skipPlainIn(%q, %d, len) = %d, want %d", b, p, got, want)
 		}
 	}
 	fills := [][]byte{[]byte("plain text "), []byte("상태 관리 ")}
@@ -56,8 +56,8 @@ func FuzzSkipPlain(f *testing.F) {
 		if p < 0 || p > len(b) {
 			return
 		}
-		if got, want := skipPlain(b, p), skipPlainTable(b, p); got != want {
-			t.Fatalf("skipPlain(%q, %d) = %d, want %d", b, p, got, want)
+		if got, want := skipPlainIn(b, p, len(b)), skipPlainTable(b, p); got != want {
+			t.Fatalf("skipPlainIn(%q, %d, len) = %d, want %d", b, p, got, want)
 		}
 	})
 }
