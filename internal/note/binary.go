@@ -185,6 +185,31 @@ func (n *Note) pack(withBinary bool, arena *Arena) []byte {
 	return enc
 }
 
+// keepPacked is pack for a note whose links parse packed (packLinks),
+// in scratch memory: the bytes are copied into arena, alone or within the
+// binary form, not encoded again.
+func (n *Note) keepPacked(withBinary bool, arena *Arena) []byte {
+	if !withBinary {
+		if n.hasPacked {
+			n.packed = arena.clone(n.packed)
+		}
+		return nil
+	}
+	scratch := encodePool.Get().(*[]byte)
+	defer encodePool.Put(scratch)
+	b, at, end := n.appendBinary((*scratch)[:0])
+	enc := arena.clone(b)
+	*scratch = b
+	if n.hasPacked {
+		n.packed = enc[at:end:end]
+		if enc[end] == 1 {
+			copy(n.linksDigest[:], enc[end+1:])
+			n.hasDigest = true
+		}
+	}
+	return enc
+}
+
 // LinkList returns the note's links, in buf's memory (which the result
 // may reuse; it is valid until buf is passed again): the packed links
 // decoded, or a copy of Links. Never Links itself: a loop that passes each

@@ -91,7 +91,8 @@ func TestBinaryRoundTrip(t *testing.T) {
 }
 
 // TestBinaryRoundTripCorpora round-trips every note of the real vaults in
-// ../shared/corpora, when they are there.
+// ../shared/corpora, when they are there, and holds ParsePacked to Parse
+// on each (checkPackedAsParsed).
 func TestBinaryRoundTripCorpora(t *testing.T) {
 	root := filepath.Join("..", "..", "..", "shared", "corpora")
 	if _, err := os.Stat(root); err != nil {
@@ -111,6 +112,7 @@ func TestBinaryRoundTripCorpora(t *testing.T) {
 				roundTrip(t, n)
 				count++
 			}
+			checkPackedAsParsed(t, src, opt)
 		}
 		return nil
 	})
@@ -297,4 +299,56 @@ func TestDecoderVarints(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkPackedAsParsed holds ParsePacked, whose links are encoded as they
+// are made (packLinks), to Parse followed by the encoding of its link
+// records (pack): the same packed bytes and count, the same binary form,
+// the same links back.
+func checkPackedAsParsed(t *testing.T, src []byte, opt Options) {
+	t.Helper()
+	want := Parse("dir/f.md", src, opt)
+	for _, withBinary := range []bool{false, true} {
+		got, enc := ParsePacked("dir/f.md", src, opt, false, withBinary)
+		if want.Err != nil || got.Err != nil {
+			if (want.Err == nil) != (got.Err == nil) {
+				t.Fatalf("%q: Parse: %v, ParsePacked: %v", src, want.Err, got.Err)
+			}
+			continue
+		}
+		old := want
+		old.Links = slices.Clone(want.Links)
+		oldEnc := old.pack(withBinary, nil)
+		if !bytes.Equal(got.packed, old.packed) || got.packedCount != old.packedCount || got.hasPacked != old.hasPacked {
+			t.Fatalf("%q (binary %v): packed %d links in %q, records packed %d in %q", src, withBinary, got.packedCount, got.packed, old.packedCount, old.packed)
+		}
+		if !bytes.Equal(enc, oldEnc) || got.hasDigest != old.hasDigest || got.linksDigest != old.linksDigest {
+			t.Fatalf("%q (binary %v): binary forms or digests differ", src, withBinary)
+		}
+		if d := cmp.Diff(want, unpacked(got), cmp.AllowUnexported(Link{}, Note{}), cmpopts.EquateErrors()); d != "" {
+			t.Fatalf("%q (binary %v): ParsePacked differs (-Parse +ParsePacked):\n%s", src, withBinary, d)
+		}
+	}
+}
+
+func FuzzParsePackedMatchesParse(f *testing.F) {
+	for _, s := range binarySeeds {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	for _, s := range []string{
+		"| [[a\\|b]] |\n[x](<a b.md>) [y](c%20d.md#e%41) [z](a\\_b.md#x%zz) [w](c:d.md)\n",
+		"[[L|dendron://v/n#h]] [[dendron:///n]] [[dendron://v]]\n[a](b%2e.md) [c](d.md#%) ![e](f\\(g\\).md)\n",
+		"\ufeff[[a#b]]\r\n![[c]]\r\n상태 [[x]] [[y]]\n---\n[[z#]] [[#q]] [[ sp ]]",
+	} {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, src []byte, dendron bool) {
+		opt := Options{}
+		if dendron {
+			opt = Options{LabelFirst: true, SchemePrefix: "dendron://"}
+		}
+		checkPackedAsParsed(t, src, opt)
+	})
 }

@@ -27,6 +27,9 @@ type scratch struct {
 	// and their strings' arena, reused note after note.
 	out   []Link
 	arena []byte
+	// packed is what packLinks made of the note's links, until
+	// keepPacked copies it.
+	packed []byte
 }
 
 // decodedPart locates a record's decoded target and fragment in
@@ -115,6 +118,55 @@ func (s *scratch) links(src []byte, nfm int, opt Options, reuse bool) []Link {
 		}
 	}
 	return out
+}
+
+// packLinks is links followed by their encoding (appendLink), as pack
+// writes it, without the records in between: each link's record is made
+// on the stack, with strings that are views of src and s.decoded, and
+// encoded at once. (Building the records, copying their strings into an
+// arena and encoding them from there was a twelfth of parsing.) It
+// appends the encoding to b and returns it with how many links it holds.
+func (s *scratch) packLinks(b, src []byte, nfm int, opt Options) ([]byte, int32) {
+	pos := newPositioner(src)
+	var prevStart, prevLine int64
+	var count int32
+	for i, l := range s.scanned {
+		s.decoded = s.decoded[:0]
+		lk, part, ok := s.record(src, l, opt)
+		if !ok {
+			continue
+		}
+		lk.InFrontmatter = i < nfm
+		line, col := pos.at(int(l.Whole.Start))
+		lk.Line, lk.Col = int32(line), int32(col)
+		base := lk.Whole.Start
+		lk.Text = bytesView(src[base:lk.Whole.End])
+		if t := part.target; t[0] >= 0 {
+			lk.Target = bytesView(s.decoded[t[0]:t[1]])
+		} else {
+			lk.Target = lk.Text[lk.Link.Target.Start-base : lk.Link.Target.End-base]
+		}
+		if f := lk.Link.Frag; f.Valid() {
+			if d := part.frag; d[0] >= 0 {
+				lk.Frag = bytesView(s.decoded[d[0]:d[1]])
+			} else {
+				lk.Frag = lk.Text[f.Start-base : f.End-base]
+			}
+			lk.HasFrag = true
+		}
+		b = appendLink(b, &lk, &prevStart, &prevLine)
+		count++
+	}
+	return b, count
+}
+
+// bytesView is b as a string, sharing b's memory: for a string that is
+// read and dropped before b changes.
+func bytesView(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // record decides whether l is a note link and returns its record without

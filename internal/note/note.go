@@ -159,7 +159,10 @@ func ParsePackedIn(arena *Arena, p string, src []byte, opt Options, withSum, wit
 	if withSum {
 		n.Sum = sha256.Sum256(src)
 	}
-	return n, n.pack(withBinary, arena)
+	if opt.Reference {
+		return n, n.pack(withBinary, arena)
+	}
+	return n, n.keepPacked(withBinary, arena)
 }
 
 func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
@@ -200,7 +203,16 @@ func parse(p string, src []byte, opt Options, sc *scratch, reuse bool) Note {
 	if limit := opt.maxLinks(); len(sc.scanned) > limit {
 		return Note{Path: p, Err: fmt.Errorf("%w (%d, limit %d)", ErrTooManyLinks, len(sc.scanned), limit)}
 	}
-	n.Links = sc.links(src, nfm, opt, reuse)
+	if reuse && !opt.Reference {
+		// For ParsePackedIn: packed as they are made (packLinks), with
+		// no record or copy of their strings in between.
+		sc.packed, n.packedCount = sc.packLinks(sc.packed[:0], src, nfm, opt)
+		if n.packedCount > 0 {
+			n.packed, n.hasPacked = sc.packed, true
+		}
+	} else {
+		n.Links = sc.links(src, nfm, opt, reuse)
+	}
 	n.AnchorIDs = anchorIDs(src[fm.Body:])
 	n.ContentHash = ContentHash(src)
 	return n
