@@ -469,13 +469,14 @@ func planNote(ix *index.Index, opt Options, i int32, sc *planScratch, anchors *a
 	links := sc.links
 	ix.Warm(i, links)
 	edits, findings := len(sc.edits), len(sc.findings)
+	// Written where planResolved puts them, on this stack, and copied
+	// once into the scratch: a heap object each, and a slice grown note
+	// by note, was a fifth of what planning allocated. planResolved
+	// writes each whole when it returns it, so they are not cleared
+	// link by link.
+	var eb Edit
+	var fb Finding
 	for li := range links {
-		// Written where planResolved puts them, on this stack, and
-		// copied once into the scratch: a heap object each, and a
-		// slice grown note by note, was a fifth of what planning
-		// allocated.
-		var eb Edit
-		var fb Finding
 		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li], &eb, &fb)
 		if anchorOf >= 0 {
 			deps = append(deps, anchorOf)
