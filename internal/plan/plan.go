@@ -358,7 +358,7 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link, eb *Edit, f
 	if l.HasFrag && r.Target >= 0 {
 		anchorOf = r.Target
 	}
-	e, f, c, isNote = planResolved(ix, opt, index.Source{Note: src, Path: ix.Notes[src].Path}, l, r, eb, fb)
+	e, f, c, isNote = planResolved(ix, opt, index.Source{Note: src, Path: ix.Notes[src].Path}, l, &r, eb, fb)
 	return e, f, c, isNote, anchorOf
 }
 
@@ -369,13 +369,13 @@ func planLink(ix *index.Index, opt Options, src int32, l *note.Link, eb *Edit, f
 // a target repaired and a #heading that matches nothing.
 func LinkFrom(ix *index.Index, opt Options, src index.Source, l *note.Link) (r index.Result, e *Edit, f *Finding) {
 	r = ix.ResolveFrom(src, l)
-	e, f, _, _ = planResolved(ix, opt, src, l, r, new(Edit), new(Finding))
+	e, f, _, _ = planResolved(ix, opt, src, l, &r, new(Edit), new(Finding))
 	return r, e, f
 }
 
 // planResolved is planLink once the link is resolved to r. It writes the
 // edit and the finding it returns to eb and fb.
-func planResolved(ix *index.Index, opt Options, src index.Source, l *note.Link, r index.Result, eb *Edit, fb *Finding) (*Edit, *Finding, index.Class, bool) {
+func planResolved(ix *index.Index, opt Options, src index.Source, l *note.Link, r *index.Result, eb *Edit, fb *Finding) (*Edit, *Finding, index.Class, bool) {
 	finding := func(class, msg string, cands []string) *Finding {
 		if cands == nil {
 			cands = []string{}
