@@ -78,7 +78,7 @@ func unpacked(n Note) Note {
 
 func TestBinaryRoundTrip(t *testing.T) {
 	for _, s := range binarySeeds {
-		for _, opt := range []Options{{}, {LabelFirst: true, SchemePrefix: "dendron://"}} {
+		for _, opt := range []Options{{}, dendronOptions} {
 			n := Parse("dir/f.md", []byte(s), opt)
 			if n.Err != nil {
 				t.Fatalf("%q: %v", s, n.Err)
@@ -107,7 +107,7 @@ func TestBinaryRoundTripCorpora(t *testing.T) {
 		if err != nil {
 			return nil
 		}
-		for _, opt := range []Options{{}, {LabelFirst: true, SchemePrefix: "dendron://"}} {
+		for _, opt := range []Options{{}, dendronOptions} {
 			if n := Parse(p, src, opt); n.Err == nil {
 				roundTrip(t, n)
 				count++
@@ -132,15 +132,9 @@ func TestDecodeBinaryTruncated(t *testing.T) {
 }
 
 func FuzzBinaryRoundTrip(f *testing.F) {
-	for _, s := range binarySeeds {
-		f.Add([]byte(s), false)
-		f.Add([]byte(s), true)
-	}
+	addSyntaxSeeds(f, binarySeeds...)
 	f.Fuzz(func(t *testing.T, src []byte, dendron bool) {
-		opt := Options{}
-		if dendron {
-			opt = Options{LabelFirst: true, SchemePrefix: "dendron://"}
-		}
+		opt := fuzzOptions(dendron)
 		n := Parse("f.md", src, opt)
 		if n.Err != nil {
 			return
@@ -332,23 +326,13 @@ func checkPackedAsParsed(t *testing.T, src []byte, opt Options) {
 }
 
 func FuzzParsePackedMatchesParse(f *testing.F) {
-	for _, s := range binarySeeds {
-		f.Add([]byte(s), false)
-		f.Add([]byte(s), true)
-	}
-	for _, s := range []string{
+	addSyntaxSeeds(f, binarySeeds...)
+	addSyntaxSeeds(f,
 		"| [[a\\|b]] |\n[x](<a b.md>) [y](c%20d.md#e%41) [z](a\\_b.md#x%zz) [w](c:d.md)\n",
 		"[[L|dendron://v/n#h]] [[dendron:///n]] [[dendron://v]]\n[a](b%2e.md) [c](d.md#%) ![e](f\\(g\\).md)\n",
 		"\ufeff[[a#b]]\r\n![[c]]\r\n상태 [[x]] [[y]]\n---\n[[z#]] [[#q]] [[ sp ]]",
-	} {
-		f.Add([]byte(s), false)
-		f.Add([]byte(s), true)
-	}
+	)
 	f.Fuzz(func(t *testing.T, src []byte, dendron bool) {
-		opt := Options{}
-		if dendron {
-			opt = Options{LabelFirst: true, SchemePrefix: "dendron://"}
-		}
-		checkPackedAsParsed(t, src, opt)
+		checkPackedAsParsed(t, src, fuzzOptions(dendron))
 	})
 }

@@ -56,13 +56,10 @@ func (s *scratch) links(src []byte, nfm int, opt Options, reuse bool) []Link {
 	pos := newPositioner(src)
 	size := 0
 	for i, l := range s.scanned {
-		lk, part, ok := s.record(src, l, opt)
+		lk, part, ok := s.placed(src, i, l, nfm, opt, &pos)
 		if !ok {
 			continue
 		}
-		lk.InFrontmatter = i < nfm
-		line, col := pos.at(int(l.Whole.Start))
-		lk.Line, lk.Col = int32(line), int32(col)
 		size += l.Whole.Len()
 		s.recs = append(s.recs, lk)
 		s.parts = append(s.parts, part)
@@ -98,24 +95,9 @@ func (s *scratch) links(src []byte, nfm int, opt Options, reuse bool) []Link {
 	for i := range s.recs {
 		lk := &out[i]
 		*lk = s.recs[i]
-		part := s.parts[i]
-		base := lk.Whole.Start
 		text := arena[off : off+lk.Whole.Len()]
 		off += len(text)
-		lk.Text = text
-		if t := part.target; t[0] >= 0 {
-			lk.Target = decoded[t[0]:t[1]]
-		} else {
-			lk.Target = text[lk.Link.Target.Start-base : lk.Link.Target.End-base]
-		}
-		if f := lk.Link.Frag; f.Valid() {
-			if d := part.frag; d[0] >= 0 {
-				lk.Frag = decoded[d[0]:d[1]]
-			} else {
-				lk.Frag = text[f.Start-base : f.End-base]
-			}
-			lk.HasFrag = true
-		}
+		lk.setStrings(text, decoded, s.parts[i])
 	}
 	return out
 }
@@ -132,32 +114,49 @@ func (s *scratch) packLinks(b, src []byte, nfm int, opt Options) ([]byte, int32)
 	var count int32
 	for i, l := range s.scanned {
 		s.decoded = s.decoded[:0]
-		lk, part, ok := s.record(src, l, opt)
+		lk, part, ok := s.placed(src, i, l, nfm, opt, &pos)
 		if !ok {
 			continue
 		}
-		lk.InFrontmatter = i < nfm
-		line, col := pos.at(int(l.Whole.Start))
-		lk.Line, lk.Col = int32(line), int32(col)
-		base := lk.Whole.Start
-		lk.Text = bytesView(src[base:lk.Whole.End])
-		if t := part.target; t[0] >= 0 {
-			lk.Target = bytesView(s.decoded[t[0]:t[1]])
-		} else {
-			lk.Target = lk.Text[lk.Link.Target.Start-base : lk.Link.Target.End-base]
-		}
-		if f := lk.Link.Frag; f.Valid() {
-			if d := part.frag; d[0] >= 0 {
-				lk.Frag = bytesView(s.decoded[d[0]:d[1]])
-			} else {
-				lk.Frag = lk.Text[f.Start-base : f.End-base]
-			}
-			lk.HasFrag = true
-		}
+		lk.setStrings(bytesView(src[lk.Whole.Start:lk.Whole.End]), bytesView(s.decoded), part)
 		b = appendLink(b, &lk, &prevStart, &prevLine)
 		count++
 	}
 	return b, count
+}
+
+// placed is the record of scanned link i of a note whose first nfm
+// links are in its frontmatter, with its line and column, or false when
+// l is not a note link.
+func (s *scratch) placed(src []byte, i int, l wikilink.Link, nfm int, opt Options, pos *positioner) (Link, decodedPart, bool) {
+	lk, part, ok := s.record(src, l, opt)
+	if !ok {
+		return lk, part, false
+	}
+	lk.InFrontmatter = i < nfm
+	line, col := pos.at(int(l.Whole.Start))
+	lk.Line, lk.Col = int32(line), int32(col)
+	return lk, part, true
+}
+
+// setStrings gives a record its strings: text is the link's text, and
+// decoded holds the decoded target and fragment that part locates.
+func (lk *Link) setStrings(text, decoded string, part decodedPart) {
+	base := lk.Whole.Start
+	lk.Text = text
+	if t := part.target; t[0] >= 0 {
+		lk.Target = decoded[t[0]:t[1]]
+	} else {
+		lk.Target = text[lk.Link.Target.Start-base : lk.Link.Target.End-base]
+	}
+	if f := lk.Link.Frag; f.Valid() {
+		if d := part.frag; d[0] >= 0 {
+			lk.Frag = decoded[d[0]:d[1]]
+		} else {
+			lk.Frag = text[f.Start-base : f.End-base]
+		}
+		lk.HasFrag = true
+	}
 }
 
 // bytesView is b as a string, sharing b's memory: for a string that is

@@ -83,7 +83,7 @@ func checkSame(t *testing.T, name string, src []byte, opt Options) {
 // TestParseMatchesReference compares Parse with the straightforward parser
 // it replaced, on generated notes and on the real corpora.
 func TestParseMatchesReference(t *testing.T) {
-	dendron := Options{LabelFirst: true, SchemePrefix: "dendron://"}
+	dendron := dendronOptions
 	// The corpora and the generated bench vault are there on the
 	// project's machine; elsewhere the examples alone are compared.
 	for _, dir := range []string{"../../examples", "/work/shared/corpora", "/tmp/relink-bench/v10000"} {
@@ -113,15 +113,10 @@ func FuzzParseMatchesReference(f *testing.F) {
 		"| [[a\\|b]] |\n[x](<a b.md>) [y](c%20d.md#e%41) [z](a\\_b.md#x%zz) [w](c:d.md)\n",
 		"[[L|dendron://v/n#h]] [[dendron:///n]] [[dendron://v]]\n<a id=\"x\" name=\"y\" data-id='z'>{#q} {: #r}\n",
 	} {
-		f.Add([]byte(s), false)
-		f.Add([]byte(s), true)
+		addSyntaxSeeds(f, s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte, dendron bool) {
-		opt := Options{}
-		if dendron {
-			opt = Options{LabelFirst: true, SchemePrefix: "dendron://"}
-		}
-		checkSame(t, "f.md", src, opt)
+		checkSame(t, "f.md", src, fuzzOptions(dendron))
 	})
 }
 
@@ -136,14 +131,10 @@ func FuzzReferenceOption(f *testing.F) {
 		"\ufeff[[a#b]]\r\n![[c]]\r\n상태 [[x]] [[y]]\n\xff",
 		"1. a\n2. [[b]]\n   c\n\n```\n[[d]]\n```\n<a id=\"x\">\x00",
 	} {
-		f.Add([]byte(s), false)
-		f.Add([]byte(s), true)
+		addSyntaxSeeds(f, s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte, dendron bool) {
-		opt := Options{}
-		if dendron {
-			opt = Options{LabelFirst: true, SchemePrefix: "dendron://"}
-		}
+		opt := fuzzOptions(dendron)
 		ref := opt
 		ref.Reference = true
 		if diff := cmp.Diff(parseView("f.md", src, ref), parseView("f.md", src, opt)); diff != "" {
