@@ -156,37 +156,23 @@ func (a *Arena) clone(b []byte) []byte {
 // and at 100,000 notes it was a third of what the notes kept (40 MB of
 // fresh memory, which costs more to touch here than to fill).
 func (n *Note) pack(withBinary bool, arena *Arena) []byte {
-	scratch := encodePool.Get().(*[]byte)
-	defer encodePool.Put(scratch)
-	if !withBinary {
-		if n.Links != nil {
-			b := (*scratch)[:0]
-			var prevStart, prevLine int64
-			for i := range n.Links {
-				b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
-			}
-			*scratch = b
-			n.packed, n.packedCount, n.hasPacked = arena.clone(b), int32(len(n.Links)), true
-			n.Links = nil
-		}
-		return nil
-	}
-	b, at, end := n.appendBinary((*scratch)[:0])
-	enc := arena.clone(b)
-	*scratch = b
 	if n.Links != nil {
-		n.packed, n.packedCount, n.hasPacked = enc[at:end:end], int32(len(n.Links)), true
-		if enc[end] == 1 {
-			copy(n.linksDigest[:], enc[end+1:])
-			n.hasDigest = true
+		scratch := encodePool.Get().(*[]byte)
+		defer encodePool.Put(scratch)
+		b := (*scratch)[:0]
+		var prevStart, prevLine int64
+		for i := range n.Links {
+			b = appendLink(b, &n.Links[i], &prevStart, &prevLine)
 		}
+		*scratch = b
+		n.packed, n.packedCount, n.hasPacked = b, int32(len(n.Links)), true
 		n.Links = nil
 	}
-	return enc
+	return n.keepPacked(withBinary, arena)
 }
 
-// keepPacked is pack for a note whose links parse packed (packLinks),
-// in scratch memory: the bytes are copied into arena, alone or within the
+// keepPacked is pack for a note whose links are packed in scratch memory
+// (packLinks, pack): the bytes are copied into arena, alone or within the
 // binary form, not encoded again.
 func (n *Note) keepPacked(withBinary bool, arena *Arena) []byte {
 	if !withBinary {

@@ -23,8 +23,9 @@ type scratch struct {
 	recs    []Link        // without strings
 	decoded []byte        // decoded Markdown targets and fragments
 	parts   []decodedPart // per record
-	// For ParsePacked, whose link records never leave it: the records
-	// and their strings' arena, reused note after note.
+	// For ParsePacked on its reference path, whose link records never
+	// leave it: the records and their strings' arena, reused note after
+	// note.
 	out   []Link
 	arena []byte
 	// packed is what packLinks made of the note's links, until
