@@ -162,13 +162,8 @@ func (h *hintTable) key(n *hintName) string {
 	return unsafe.String(&h.keys[n.keyOff], n.keyLen)
 }
 
-// hintBucket is the key of the bucket for a compact key's first two runes
-// and its length in runes.
-func hintBucket(prefix string, runes int) string {
-	return string(appendHintBucket(nil, prefix, runes))
-}
-
-// appendHintBucket appends hintBucket(prefix, runes) to b.
+// appendHintBucket appends to b the key of the bucket for a compact key's
+// first two runes and its length in runes.
 func appendHintBucket(b []byte, prefix string, runes int) []byte {
 	return binary.LittleEndian.AppendUint32(append(b, prefix...), uint32(runes))
 }
@@ -226,8 +221,12 @@ func (ix *Index) hintsFor(q string, max int) []int32 {
 	var hits []hit
 	p := prefix(q)
 	qc := runeClasses(q)
+	// Each bucket's key is built on the stack and only looked up: made a
+	// string each, they were 2*limit+1 allocations a broken link.
+	var kb [16]byte
 	for l := len(qr) - limit; l <= len(qr)+limit; l++ {
-		ix.hintBucketNames(hintBucket(p, l), func(t *hintTable, h *hintName) {
+		b := appendHintBucket(kb[:0], p, l)
+		ix.hintBucketNames(unsafe.String(unsafe.SliceData(b), len(b)), func(t *hintTable, h *hintName) {
 			if classBound(qc, h.classes) > limit {
 				return
 			}

@@ -437,6 +437,7 @@ type planScratch struct {
 	links    []note.Link
 	edits    []Edit
 	findings []Finding
+	deps     []int32 // a note's anchor dependencies, when only the memo reads them
 }
 
 // planNote plans note i: from the memo when it holds the note's plan,
@@ -464,7 +465,15 @@ func planNote(ix *index.Index, opt Options, i int32, sc *planScratch, anchors *a
 		}
 	}
 	var p notePlan
+	// The notes whose anchors this note's links read: the memo records
+	// them and the ledger keeps them. Without either nothing reads them,
+	// and a slice a note was garbage; for the memo alone the scratch's
+	// memory serves (appendAnchorDeps copies them).
+	keepDeps := opt.Memo != nil || opt.Ledger != nil
 	var deps []int32
+	if opt.Ledger == nil {
+		deps = sc.deps[:0]
+	}
 	sc.links = n.LinkList(sc.links)
 	links := sc.links
 	ix.Warm(i, links)
@@ -478,7 +487,7 @@ func planNote(ix *index.Index, opt Options, i int32, sc *planScratch, anchors *a
 	var fb Finding
 	for li := range links {
 		e, f, cls, isNote, anchorOf := planLink(ix, opt, i, &links[li], &eb, &fb)
-		if anchorOf >= 0 {
+		if anchorOf >= 0 && keepDeps {
 			deps = append(deps, anchorOf)
 		}
 		if e != nil {
@@ -512,6 +521,8 @@ func planNote(ix *index.Index, opt Options, i int32, sc *planScratch, anchors *a
 	}
 	if opt.Ledger != nil {
 		p.deps = deps
+	} else {
+		sc.deps = deps[:0]
 	}
 	return p
 }
