@@ -661,7 +661,11 @@ func (ix *Index) pathResult(n int32) Result {
 // inVault joins a link path to a folder and refuses anything that leaves
 // the vault: relink never reads outside it.
 func inVault(dir, p string) (string, bool) {
-	return vaultRelative(joinClean(dir, strings.TrimPrefix(p, "/")))
+	c := joinClean(dir, strings.TrimPrefix(p, "/"))
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
+		return "", false
+	}
+	return c, true
 }
 
 // joinClean is path.Join(dir, p), without its copy when dir is "" and p
@@ -677,13 +681,6 @@ func joinClean(dir, p string) string {
 		return path.Clean(p)
 	}
 	return path.Join(dir, p)
-}
-
-func vaultRelative(c string) (string, bool) {
-	if c == "." || c == ".." || strings.HasPrefix(c, "../") {
-		return "", false
-	}
-	return c, true
 }
 
 // joinPath appends path.Join(dir, p) to buf. It is path.Clean's algorithm
