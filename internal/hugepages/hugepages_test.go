@@ -112,3 +112,37 @@ func TestSettleWithdrawsEveryBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestListedReservesForALargeVault: a walk that finds fewer than
+// listedEnough notes reserves nothing; one that finds more reserves the
+// first block once, however many walkers report.
+func TestListedReservesForALargeVault(t *testing.T) {
+	blocks := fake(t)
+	var r Reserver
+	for n := 1024; n < listedEnough; n += 1024 {
+		r.Listed(n)
+	}
+	if len(*blocks) != 0 {
+		t.Fatalf("reserved %v for a walk of %d notes", *blocks, listedEnough-1)
+	}
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			for n := listedEnough; n < 4*listedEnough; n += 1024 {
+				r.Listed(n)
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	if len(*blocks) != 1 || (*blocks)[0] != firstBlock {
+		t.Errorf("blocks %v, want one of %d", *blocks, firstBlock)
+	}
+	// Parsed then finds the heap it would have reserved for covered.
+	r.Parsed(checkEvery)
+	if len(*blocks) != 1 {
+		t.Errorf("blocks %v after Parsed, want the one of Listed", *blocks)
+	}
+}

@@ -114,7 +114,15 @@ type ReadOptions struct {
 	// reserves heap ahead of what the parsed notes will take
 	// (internal/hugepages).
 	Parsed func(size int)
+	// Listed, if set, is called from the walk each time it has found
+	// another listedEvery notes, with how many it has found: a one-shot
+	// run of a large vault reserves its heap before the notes are read.
+	Listed func(notes int)
 }
+
+// listedEvery is how often the walk tells ReadOptions.Listed how many
+// notes it has found.
+const listedEvery = 1024
 
 // Scan is the result of reading a vault.
 type Scan struct {
@@ -406,7 +414,11 @@ func (v *Vault) Read(opt ReadOptions) (*Scan, error) {
 			// walkers of several folders raise the total in any order.
 			mu.Lock()
 			found = max(found, paths.push(p))
+			n := found
 			mu.Unlock()
+			if opt.Listed != nil && n%listedEvery == 0 {
+				opt.Listed(n)
+			}
 		})
 		paths.close()
 	}()

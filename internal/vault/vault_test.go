@@ -128,6 +128,40 @@ func TestReadSorted(t *testing.T) {
 	}
 }
 
+// TestReadTellsListed: the walk reports each listedEvery notes found, with
+// the count so far, and only notes count.
+func TestReadTellsListed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 2*listedEvery + 10 {
+		files[fmt.Sprintf("d%d/n%d.md", i%7, i)] = ""
+		files[fmt.Sprintf("d%d/a%d.png", i%7, i)] = ""
+	}
+	write(t, dir, files)
+	v, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var mu sync.Mutex
+	var told []int
+	scan, err := v.Read(ReadOptions{Listed: func(n int) {
+		mu.Lock()
+		told = append(told, n)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scan.Notes) != 2*listedEvery+10 {
+		t.Fatalf("read %d notes, want %d", len(scan.Notes), 2*listedEvery+10)
+	}
+	if want := []int{listedEvery, 2 * listedEvery}; !slices.Equal(told, want) {
+		t.Errorf("Listed told %v, want %v", told, want)
+	}
+}
+
 func TestDetect(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {

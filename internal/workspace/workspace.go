@@ -224,7 +224,7 @@ func load(v *vault.Vault, opt Options) (*Report, *loadParts, error) {
 		// memory, touched once (internal/hugepages). A server takes the
 		// advice back once loaded.
 		heap = new(hugepages.Reserver)
-		ro.Parsed = heap.Parsed
+		ro.Parsed, ro.Listed = heap.Parsed, heap.Listed
 		if opt.saving != nil {
 			defer heap.Settle()
 		}
