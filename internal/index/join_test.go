@@ -54,3 +54,15 @@ func TestInVaultRootedCleanAllocatesNothing(t *testing.T) {
 		t.Errorf("inVault = %q, %v", got, ok)
 	}
 }
+
+// FuzzJoinPath holds joinPath, a fast path, to path.Join on any input.
+func FuzzJoinPath(f *testing.F) {
+	for _, s := range [][2]string{{"a/b", "../c.md"}, {"", "/x//y/./z"}, {"/r", "../../q"}, {"a", "b/../../../c"}, {"é/.", "..."}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, dir, p string) {
+		if got, want := string(joinPath([]byte("keep"), dir, p)[4:]), path.Join(dir, p); got != want {
+			t.Fatalf("joinPath(%q, %q) = %q, want %q", dir, p, got, want)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"cmp"
 	"path"
 	"slices"
@@ -687,6 +688,7 @@ func joinClean(dir, p string) string {
 // run in place over dir + "/" + p: the cleaned path never runs ahead of
 // what it has read, so it needs no second buffer.
 func joinPath(buf []byte, dir, p string) []byte {
+	start := len(buf)
 	switch {
 	case dir == "" && p == "":
 		return buf
@@ -697,7 +699,7 @@ func joinPath(buf []byte, dir, p string) []byte {
 	default:
 		buf = append(append(append(buf, dir...), '/'), p...)
 	}
-	s := buf
+	s := buf[start:]
 	n := len(s)
 	rooted := s[0] == '/'
 	w, r, dotdot := 0, 0, 0
@@ -732,17 +734,24 @@ func joinPath(buf []byte, dir, p string) []byte {
 				s[w] = '/'
 				w++
 			}
-			for ; r < n && s[r] != '/'; r++ {
-				s[w] = s[r]
-				w++
+			// The element, found at once and moved only when an element
+			// dropped before it left a gap (most paths have none).
+			end := n
+			if i := bytes.IndexByte(s[r:], '/'); i >= 0 {
+				end = r + i
 			}
+			if w != r {
+				copy(s[w:], s[r:end])
+			}
+			w += end - r
+			r = end
 		}
 	}
 	if w == 0 {
 		s[0] = '.'
 		w = 1
 	}
-	return s[:w]
+	return buf[:start+w]
 }
 
 // insideVault is inVault's test on a joined path.
