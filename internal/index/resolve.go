@@ -1082,6 +1082,11 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 		}
 		for i := range ls {
 			if nt := nts[i]; nt != nil {
+				// checkAnchor reads the note's Err first, which lies
+				// in another cache line than its anchor lists.
+				if nt.Err != nil {
+					acc++
+				}
 				if len(nt.AnchorIDs) > 0 {
 					acc += uint64(len(nt.AnchorIDs[0]))
 				}
