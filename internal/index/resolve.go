@@ -998,6 +998,8 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 		bare     [warmBatch]uint64
 		withBare [warmBatch]bool
 		nts      [warmBatch]*note.Note
+		vals     [warmBatch]uint64
+		found    [warmBatch]bool
 		acc      uint64
 	)
 	head := ix.exact.head
@@ -1046,6 +1048,9 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 				acc += head.home(bare[i])
 			}
 		}
+		// The records, all loads issued before any value is used: a
+		// loop that went on to the note each value names held only a few
+		// links' loads in flight at once.
 		for i := range ls {
 			nts[i] = nil
 			var bv uint64
@@ -1056,17 +1061,22 @@ func (ix *Index) Warm(src int32, links []note.Link) {
 				acc += bv + uint64(keyEnd)
 				withBare[i] = false
 			}
+			found[i] = false
 			if tabs[i] == nil {
 				continue
 			}
-			v, keyEnd, found := tabs[i].peek(tabs[i].probe(hs[i]), hs[i])
+			v, keyEnd, ok := tabs[i].peek(tabs[i].probe(hs[i]), hs[i])
 			acc += v + uint64(keyEnd)
-			if !found && bareFound {
-				v, found = bv, true // [[Topic.md]] found as Topic
+			if !ok && bareFound {
+				v, ok = bv, true // [[Topic.md]] found as Topic
 			}
-			if !found {
+			vals[i], found[i] = v, ok
+		}
+		for i := range ls {
+			if !found[i] {
 				continue
 			}
+			v := vals[i]
 			n := int32(v) // byPath holds the note; the exact table a node
 			if tabs[i] == head {
 				n = unpackNode(v).note
