@@ -46,7 +46,7 @@ func TestWithDuplicateOf(t *testing.T) {
 		if cycle != tc.cycle {
 			t.Errorf("%s duplicate_of %s: cycle reported %v, want %v (%v)", ix.Notes[tc.dup].Path, tc.ref, cycle, tc.cycle, after.Problems)
 		}
-		if !ix.namesAttachment("img.png") || !after.namesAttachment("img.png") {
+		if !ix.namesAttachment("img.png", ".png") || !after.namesAttachment("img.png", ".png") {
 			t.Errorf("attachments lost")
 		}
 		if ix.Notes[tc.dup].DuplicateOf != "" && tc.dup != c {

@@ -167,7 +167,7 @@ func (ix *Index) resolveWiki(src Source, l *note.Link) Result {
 		t, pathForm = p, true
 	}
 	ext := path.Ext(t)
-	if ext != "" && attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t) {
+	if ext != "" && attachmentExt[strings.ToLower(ext)] || ix.namesAttachment(t, ext) {
 		return ix.resolveAttachment(t, pathForm)
 	}
 	if IsNoteExt(ext) {
@@ -576,8 +576,15 @@ func (ix *Index) canonicals(notes []int32) []int32 {
 // namesAttachment reports whether t is, ignoring case, the base name of an
 // attachment. Lower-casing commutes with taking the extension, so a base
 // name whose extension no attachment has is not lower-cased at all.
-func (ix *Index) namesAttachment(t string) bool {
+// ext is path.Ext(t), which the caller has: for t without a trailing
+// '/', it is also the base name's, and a name whose extension no
+// attachment has (most links: a name without one) is decided without
+// finding its base name, a byte-by-byte scan back to the last '/'.
+func (ix *Index) namesAttachment(t, ext string) bool {
 	if len(ix.attachBy) == 0 {
+		return false
+	}
+	if !strings.HasSuffix(t, "/") && !ix.attachExt[strings.ToLower(ext)] {
 		return false
 	}
 	base := path.Base(t)
