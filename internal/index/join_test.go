@@ -3,11 +3,7 @@ package index
 import (
 	"math/rand/v2"
 	"path"
-	"strings"
 	"testing"
-
-	"github.com/relinkmd/relink/internal/dialect"
-	"github.com/relinkmd/relink/internal/fold"
 )
 
 // joinPath and isNoteExtBytes must agree with the standard library on
@@ -69,20 +65,4 @@ func FuzzJoinPath(f *testing.F) {
 			t.Fatalf("joinPath(%q, %q) = %q, want %q", dir, p, got, want)
 		}
 	})
-}
-
-// namesAttachment, given path.Ext(t) as resolveWiki has it, decides as
-// the base name's own extension would: trailing slashes, dots in folder
-// names and case included.
-func TestNamesAttachmentTakesTheTargetsExtension(t *testing.T) {
-	ix := Build(nil, []string{"img/Photo.PNG", "a.b/notes", "x/y.tar.gz", "plain"}, dialect.Obsidian{}, fold.Separators)
-	want := func(t string) bool {
-		base := path.Base(t)
-		return ix.attachExt[strings.ToLower(path.Ext(base))] && ix.attachBy[strings.ToLower(base)] != nil
-	}
-	for _, target := range []string{"photo.png", "Photo.PNG", "img/photo.png", "photo.png/", "photo.png//", "photo", "a.b/notes", "notes", "notes/", "a.b/", "y.tar.gz", "y.TAR.GZ/", "plain", "plain/", "PLAIN", ".png", "x/.", "x/..", "/", "photo.png/."} {
-		if got := ix.namesAttachment(target, path.Ext(target)); got != want(target) {
-			t.Errorf("namesAttachment(%q) = %v, want %v", target, got, want(target))
-		}
-	}
 }
