@@ -271,7 +271,7 @@ func (r *Reader) start(paths []string, out []File) ([]File, bool) {
 }
 
 // Read opens each of paths (at most MaxBatch) relative to the folder dirfd
-// with how, stats it, reads it whole when it is a regular file of at most
+// with how, stats it (fstat), reads it whole when it is a regular file of at most
 // maxSize bytes (and at most a megabyte), and closes it, filling files[k]
 // for paths[k]. A path with OK false is the caller's to read.
 func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int64, files []File) []File {
@@ -312,22 +312,18 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 	if !ran {
 		return fail()
 	}
-	for k := range paths {
-		r.res[k] = -1
-		if r.fds[k] >= 0 {
-			r.push(sqe{opcode: opStatx, fd: r.fds[k], addr: uint64(uintptr(unsafe.Pointer(&r.emptyPath[0]))),
-				len: unix.STATX_BASIC_STATS, opFlags: unix.AT_EMPTY_PATH, off: uint64(uintptr(unsafe.Pointer(&r.stats[k]))), userData: uint64(k)})
-		}
-	}
-	if !r.run() {
-		return fail()
-	}
+	// Each opened file is stat'ed by a plain fstat, not through the
+	// ring: the kernel hands every statx a ring is given to one of its
+	// worker threads (io_statx_prep sets REQ_F_FORCE_ASYNC), and waking
+	// one and waiting for it costs more than the call. At 100,000 notes
+	// that was 100,000 requests handed off, 3,362 waits for them and
+	// twice the context switches of the whole run.
 	limit := min(maxSize, maxRead)
 	for k := range paths {
-		st := &r.stats[k]
-		if r.fds[k] < 0 || r.res[k] < 0 || st.Mask&statxNeeded != statxNeeded ||
+		r.res[k] = -1
+		var st unix.Stat_t
+		if r.fds[k] < 0 || unix.Fstat(int(r.fds[k]), &st) != nil ||
 			st.Mode&unix.S_IFMT != unix.S_IFREG || int64(st.Size) > limit {
-			r.res[k] = -1
 			continue
 		}
 		size := int(st.Size)
@@ -335,7 +331,7 @@ func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int6
 			r.bufs[k] = make([]byte, size, size+size/4)
 		}
 		r.bufs[k] = r.bufs[k][:size]
-		files[k] = fileOf(st)
+		files[k] = fileOfStat(&st)
 		if size == 0 {
 			r.res[k] = 0
 			continue
@@ -402,4 +398,11 @@ func (r *Reader) Stat(dirfd int, paths []string, stats []File) []File {
 func fileOf(st *unix.Statx_t) File {
 	return File{Size: int64(st.Size), Ino: st.Ino, Dev: unix.Mkdev(st.Dev_major, st.Dev_minor),
 		Mtime: st.Mtime.Sec*1e9 + int64(st.Mtime.Nsec), Ctime: st.Ctime.Sec*1e9 + int64(st.Ctime.Nsec)}
+}
+
+// fileOfStat is what a File says of the fstat st (its fields' types vary
+// by architecture).
+func fileOfStat(st *unix.Stat_t) File {
+	return File{Size: int64(st.Size), Ino: uint64(st.Ino), Dev: uint64(st.Dev),
+		Mtime: int64(st.Mtim.Sec)*1e9 + int64(st.Mtim.Nsec), Ctime: int64(st.Ctim.Sec)*1e9 + int64(st.Ctim.Nsec)}
 }
