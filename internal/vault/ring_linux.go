@@ -15,8 +15,8 @@ var ringOff bool
 
 // noteRing reads a reader's notes a batch at a time through an io_uring
 // ring (internal/uring): the same openat2 beneath the vault folder as
-// beneath.open, a statx in place of the fstat, one read and a close, each
-// step one system call for the whole batch. Every file it does not read
+// beneath.open, then an fstat, one read and a close, each step but the
+// fstat one system call for the whole batch. Every file it does not read
 // whole (any error, another kind of file, a large one) is read again by
 // readUncached, which says why.
 type noteRing struct {
