@@ -91,27 +91,26 @@ var _ [16]byte = [unsafe.Sizeof(cqe{})]byte{}
 // Reader reads batches of files through one io_uring ring. It is not safe
 // for concurrent use: each reading goroutine has its own.
 type Reader struct {
-	fd        int
-	maps      [][]byte
-	sqHead    *uint32
-	sqTail    *uint32
-	sqMask    uint32
-	sqArray   []uint32
-	sqes      []sqe
-	cqHead    *uint32
-	cqTail    *uint32
-	cqMask    uint32
-	cqes      []cqe
-	pending   int // submitted, not yet completed
-	toSubmit  int
-	res       [MaxBatch]int32
-	fds       [MaxBatch]int32
-	paths     [MaxBatch][]byte // NUL-terminated
-	hows      [MaxBatch]unix.OpenHow
-	stats     [MaxBatch]unix.Statx_t
-	bufs      [MaxBatch][]byte
-	emptyPath [1]byte
-	unusable  bool
+	fd       int
+	maps     [][]byte
+	sqHead   *uint32
+	sqTail   *uint32
+	sqMask   uint32
+	sqArray  []uint32
+	sqes     []sqe
+	cqHead   *uint32
+	cqTail   *uint32
+	cqMask   uint32
+	cqes     []cqe
+	pending  int // submitted, not yet completed
+	toSubmit int
+	res      [MaxBatch]int32
+	fds      [MaxBatch]int32
+	paths    [MaxBatch][]byte // NUL-terminated
+	hows     [MaxBatch]unix.OpenHow
+	stats    [MaxBatch]unix.Statx_t
+	bufs     [MaxBatch][]byte
+	unusable bool
 	// enter submits toSubmit entries and waits for a completion
 	// (io_uring_enter); a test's stands in for the kernel's.
 	enter func(toSubmit int) (int, unix.Errno)
@@ -271,9 +270,9 @@ func (r *Reader) start(paths []string, out []File) ([]File, bool) {
 }
 
 // Read opens each of paths (at most MaxBatch) relative to the folder dirfd
-// with how, stats it (fstat), reads it whole when it is a regular file of at most
-// maxSize bytes (and at most a megabyte), and closes it, filling files[k]
-// for paths[k]. A path with OK false is the caller's to read.
+// with how, stats it (fstat), reads it whole when it is a regular file of
+// at most maxSize bytes (and at most a megabyte), and closes it, filling
+// files[k] for paths[k]. A path with OK false is the caller's to read.
 func (r *Reader) Read(dirfd int, how *unix.OpenHow, paths []string, maxSize int64, files []File) []File {
 	files, ok := r.start(paths, files)
 	if !ok {
