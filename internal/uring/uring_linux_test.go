@@ -82,7 +82,7 @@ func TestReadMatchesSystemCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 			if f.Size != st.Size || f.Ino != st.Ino || f.Dev != st.Dev || f.Mtime != st.Mtim.Nano() || f.Ctime != st.Ctim.Nano() {
-				t.Errorf("%s: statx %+v, stat size %d ino %d dev %d mtime %d ctime %d", p,
+				t.Errorf("%s: read with %+v, stat size %d ino %d dev %d mtime %d ctime %d", p,
 					File{Size: f.Size, Ino: f.Ino, Dev: f.Dev, Mtime: f.Mtime, Ctime: f.Ctime}, st.Size, st.Ino, st.Dev, st.Mtim.Nano(), st.Ctim.Nano())
 			}
 		}
