@@ -181,7 +181,7 @@ func TestStalledRingGivesUp(t *testing.T) {
 		t.Fatal("a.md not read by a working ring")
 	}
 	calls := 0
-	r.enter = func(int) (int, unix.Errno) { calls++; return 0, unix.EAGAIN }
+	r.enter = func(int, bool) (int, unix.Errno) { calls++; return 0, unix.EAGAIN }
 	start := time.Now()
 	got := r.Read(root, &beneath, []string{"a.md"}, 10, nil)
 	if got[0].OK || calls != maxStalls+1 {
@@ -205,9 +205,9 @@ func TestRingFailingMidBatchClosesWhatItOpened(t *testing.T) {
 	root := openFolder(t, dir)
 	real := r.enter
 	calls := 0
-	r.enter = func(n int) (int, unix.Errno) {
+	r.enter = func(n int, wait bool) (int, unix.Errno) {
 		if calls++; calls == 1 {
-			return real(n) // the opens
+			return real(n, wait) // the opens
 		}
 		return 0, unix.EBADF
 	}
